@@ -1,0 +1,14 @@
+//! Shipshape's domain logic.
+//!
+//! Everything here is reachable from both the desktop app and the `shipshape`
+//! command-line tool. Nothing here knows about Tauri or the UI: the outside
+//! world comes in as values (a data folder, the current time, an actor).
+
+pub mod atomic_file;
+pub mod audit;
+pub mod computer;
+pub mod error;
+pub mod progress;
+pub mod store;
+
+pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,269 @@
+//! The one SQLite database in the data folder: WAL, versioned migrations,
+//! safe to share between the app and the CLI at the same time.
+
+use crate::{Error, ErrorCode, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode as SqlCode, OpenFlags};
+use serde::Serialize;
+use std::fs;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use ts_rs::TS;
+
+pub const DATABASE_FILE: &str = "shipshape.db";
+
+/// Each entry moves the schema one version forward. Never edit a released
+/// entry: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the audit log. `seq` is the entry's place in the hash chain.
+    "CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        time      TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        source    TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        target    TEXT NOT NULL,
+        outcome   TEXT NOT NULL,
+        reason    TEXT,
+        details   TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_time ON audit_log(time);
+    CREATE INDEX audit_log_action ON audit_log(action);",
+];
+
+/// How long a writer waits for another process (the app or the CLI) to
+/// finish its write before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Told to the user when a damaged database was moved aside at start.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Recovery {
+    /// Where the damaged database now is.
+    pub moved_to: String,
+    /// What SQLite said about it.
+    pub reason: String,
+}
+
+impl Recovery {
+    pub fn message(&self) -> String {
+        format!(
+            "Your Shipshape database was damaged, so a new one was started. The damaged file was kept at {}.",
+            self.moved_to
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    data_dir: PathBuf,
+}
+
+/// The data folder a user gets when none is given: `$XDG_DATA_HOME/shipshape`
+/// on Linux.
+pub fn default_data_dir() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join("shipshape"))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::StoreUnavailable,
+                "Could not find your data folder: neither XDG_DATA_HOME nor HOME is set.",
+                "Set HOME, or choose a folder with --data-dir (SHIPSHAPE_DATA_DIR for the app).",
+            )
+        })
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir`. A damaged
+    /// database is moved aside under a timestamped name, never deleted, and
+    /// reported in the returned `Recovery`.
+    pub fn open(data_dir: &Path, now: DateTime<Utc>) -> Result<(Store, Option<Recovery>)> {
+        prepare_folder(data_dir)?;
+        let path = data_dir.join(DATABASE_FILE);
+        match Self::open_file(&path, data_dir) {
+            Ok(store) => Ok((store, None)),
+            Err(OpenError::Damaged(reason)) => {
+                let moved_to = move_aside(data_dir, now)?;
+                let store = Self::open_file(&path, data_dir).map_err(OpenError::into_error)?;
+                Ok((
+                    store,
+                    Some(Recovery {
+                        moved_to: moved_to.display().to_string(),
+                        reason,
+                    }),
+                ))
+            }
+            Err(other) => Err(other.into_error()),
+        }
+    }
+
+    fn open_file(path: &Path, data_dir: &Path) -> Result<Store, OpenError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| OpenError::classify(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| OpenError::classify(path, e))?;
+        let setup = (|| {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            let check: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+            Ok::<_, rusqlite::Error>(check)
+        })();
+        match setup {
+            Ok(check) if check == "ok" => {}
+            Ok(check) => return Err(OpenError::Damaged(check)),
+            Err(e) => return Err(OpenError::classify(path, e)),
+        }
+        let store = Store {
+            conn,
+            data_dir: data_dir.to_path_buf(),
+        };
+        store.migrate(path)?;
+        Ok(store)
+    }
+
+    fn migrate(&self, path: &Path) -> Result<(), OpenError> {
+        let known = MIGRATIONS.len() as i64;
+        // IMMEDIATE: two processes opening a new folder at once must not
+        // both apply the same migration.
+        let run = || -> rusqlite::Result<Option<i64>> {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let version: i64 = self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version > known {
+                self.conn.execute_batch("ROLLBACK")?;
+                return Ok(Some(version));
+            }
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                self.conn.execute_batch(sql)?;
+                self.conn
+                    .pragma_update(None, "user_version", (i + 1) as i64)?;
+            }
+            self.conn.execute_batch("COMMIT")?;
+            Ok(None)
+        };
+        match run() {
+            Ok(None) => Ok(()),
+            Ok(Some(version)) => Err(OpenError::Fatal(Error::new(
+                ErrorCode::StoreTooNew,
+                format!(
+                    "The database {} was made by a newer version of Shipshape (schema {version}; this version knows up to {known}).",
+                    path.display()
+                ),
+                "Install the newer Shipshape again, or choose another folder with --data-dir.",
+            ))),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(OpenError::classify(path, e))
+            }
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+enum OpenError {
+    Damaged(String),
+    Fatal(Error),
+}
+
+impl OpenError {
+    fn classify(path: &Path, e: rusqlite::Error) -> Self {
+        let code = e.sqlite_error_code();
+        match code {
+            Some(SqlCode::NotADatabase | SqlCode::DatabaseCorrupt) => {
+                OpenError::Damaged(e.to_string())
+            }
+            Some(SqlCode::CannotOpen | SqlCode::PermissionDenied | SqlCode::ReadOnly) => {
+                OpenError::Fatal(Error::new(
+                    ErrorCode::StoreUnavailable,
+                    format!("Could not open the database {}: {e}.", path.display()),
+                    "Check that your account owns the data folder and its files, or choose another folder with --data-dir.",
+                ))
+            }
+            _ => OpenError::Fatal(Error::new(
+                ErrorCode::StoreUnavailable,
+                format!("Could not open the database {}: {e}.", path.display()),
+                "Close other programs using it and try again, or choose another folder with --data-dir.",
+            )),
+        }
+    }
+
+    fn into_error(self) -> Error {
+        match self {
+            OpenError::Damaged(reason) => Error::new(
+                ErrorCode::StoreCorrupt,
+                format!("The database is damaged ({reason}) even after starting a new one."),
+                "Check the disk for errors, or choose another folder with --data-dir.",
+            ),
+            OpenError::Fatal(e) => e,
+        }
+    }
+}
+
+fn prepare_folder(data_dir: &Path) -> Result<()> {
+    if data_dir.exists() && !data_dir.is_dir() {
+        return Err(Error::new(
+            ErrorCode::StoreUnavailable,
+            format!(
+                "The data folder {} is a file, not a folder.",
+                data_dir.display()
+            ),
+            "Move that file away, or choose another folder with --data-dir.",
+        ));
+    }
+    // Private: the database and audit log describe this computer's weak spots.
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(data_dir)
+        .map_err(|e| {
+            let mut err = Error::io("create the data folder", data_dir, &e);
+            err.code = ErrorCode::StoreUnavailable;
+            err
+        })
+}
+
+/// Moves the database, its WAL and shared-memory files, and the audit head
+/// record aside under one timestamped suffix. Returns the database's new path.
+fn move_aside(data_dir: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
+    let suffix = format!("corrupt-{}", now.format("%Y%m%dT%H%M%SZ"));
+    let mut moved_db = None;
+    for name in [
+        DATABASE_FILE.to_string(),
+        format!("{DATABASE_FILE}-wal"),
+        format!("{DATABASE_FILE}-shm"),
+        crate::audit::HEAD_FILE.to_string(),
+    ] {
+        let from = data_dir.join(&name);
+        if !from.exists() {
+            continue;
+        }
+        let mut to = data_dir.join(format!("{name}.{suffix}"));
+        let mut n = 1;
+        while to.exists() {
+            to = data_dir.join(format!("{name}.{suffix}-{n}"));
+            n += 1;
+        }
+        fs::rename(&from, &to).map_err(|e| Error::io("move aside", &from, &e))?;
+        if name == DATABASE_FILE {
+            moved_db = Some(to);
+        }
+    }
+    moved_db
+        .ok_or_else(|| Error::internal("The damaged database disappeared while being moved aside."))
+}

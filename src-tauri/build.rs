@@ -1,0 +1,20 @@
+// The app's own commands go through Tauri's permission system: each gets an
+// `allow-<command>` permission, and capabilities/ grants only what the
+// window uses.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "computer_facts",
+    "audit_list",
+    "audit_export",
+    "choose_export_file",
+    "verify_audit_log",
+    "cancel_job",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
+}

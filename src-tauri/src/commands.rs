@@ -1,0 +1,108 @@
+//! Tauri commands: parse input, call core, map the result. Errors cross as
+//! core's `{ code, message, hint }`.
+
+use crate::jobs::Throttled;
+use crate::state::{AppState, AppStatus};
+use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Verdict};
+use shipshape_core::computer::{self, ComputerFacts};
+use shipshape_core::progress::JobProgress;
+use shipshape_core::{Error, ErrorCode};
+use std::path::PathBuf;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State, WebviewWindow};
+
+fn blocking_failed(e: impl std::fmt::Display) -> Error {
+    Error::internal(format!("A background task failed: {e}"))
+}
+
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    state.status()
+}
+
+#[tauri::command]
+pub async fn computer_facts() -> Result<ComputerFacts, Error> {
+    tauri::async_runtime::spawn_blocking(computer::read)
+        .await
+        .map_err(blocking_failed)?
+}
+
+#[tauri::command]
+pub fn audit_list(state: State<'_, AppState>, filter: Filter) -> Result<Vec<Entry>, Error> {
+    audit::list(&*state.store()?, &filter)
+}
+
+#[tauri::command]
+pub fn audit_export(
+    state: State<'_, AppState>,
+    filter: Filter,
+    format: ExportFormat,
+    path: String,
+) -> Result<ExportSummary, Error> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(Error::invalid_input(
+            "No file was given to export to.",
+            "Choose a file, or type a full path such as /home/you/activity.csv.",
+        ));
+    }
+    let path = PathBuf::from(path);
+    if !path.is_absolute() {
+        return Err(Error::invalid_input(
+            format!("{} is not a full path.", path.display()),
+            "Type a path that starts with /, such as /home/you/activity.csv.",
+        ));
+    }
+    audit::export(
+        &*state.store()?,
+        chrono::Utc::now(),
+        &state.actor,
+        &filter,
+        format,
+        &path,
+    )
+}
+
+/// Opens the native save dialog; `None` when the user closed it.
+#[tauri::command]
+pub async fn choose_export_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    format: ExportFormat,
+) -> Result<Option<String>, Error> {
+    let name = format!(
+        "shipshape-activity-{}.{}",
+        chrono::Utc::now().format("%Y-%m-%d"),
+        format.as_str()
+    );
+    let chosen = crate::dialog::choose_save_path(app, window, format, name).await?;
+    Ok(chosen.map(|p| p.display().to_string()))
+}
+
+/// Checks the whole hash chain as job `job`, with progress and cancel.
+#[tauri::command]
+pub async fn verify_audit_log(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Result<Verdict, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let store = state.open_second_store()?;
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        audit::verify(&store, &Throttled::new(progress), &cancel)
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
+#[tauri::command]
+pub fn cancel_job(state: State<'_, AppState>, job: String) -> Result<(), Error> {
+    match state.jobs.cancel(&job) {
+        // Finished between the click and the call: nothing left to stop.
+        Err(e) if e.code == ErrorCode::NotFound => Ok(()),
+        other => other,
+    }
+}

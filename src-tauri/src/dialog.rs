@@ -1,0 +1,35 @@
+//! The native save dialog (GTK through rfd). GTK dialogs must run on the
+//! main thread; the command waits for the answer on a worker thread.
+
+use shipshape_core::Error;
+use shipshape_core::audit::ExportFormat;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use tauri::{AppHandle, WebviewWindow};
+
+pub async fn choose_save_path(
+    app: AppHandle,
+    window: WebviewWindow,
+    format: ExportFormat,
+    suggested_name: String,
+) -> Result<Option<PathBuf>, Error> {
+    let (tx, rx) = mpsc::channel();
+    app.run_on_main_thread(move || {
+        let ext = format.as_str();
+        let label = match format {
+            ExportFormat::Csv => "Spreadsheet (CSV)",
+            ExportFormat::Json => "JSON",
+        };
+        let chosen = rfd::FileDialog::new()
+            .set_title("Export activity")
+            .set_file_name(suggested_name)
+            .add_filter(label, &[ext])
+            .set_parent(&window)
+            .save_file();
+        let _ = tx.send(chosen);
+    })
+    .map_err(|e| Error::internal(format!("Could not open the save dialog: {e}")))?;
+    tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten())
+        .await
+        .map_err(|e| Error::internal(format!("The save dialog failed: {e}")))
+}

@@ -1,0 +1,100 @@
+//! Long-running commands: each runs on a blocking thread under a job id the
+//! UI chooses, reports progress on a channel at most ten times a second, and
+//! can be cancelled with `cancel_job`.
+
+use shipshape_core::progress::{Cancel, JobProgress, Progress};
+use shipshape_core::{Error, ErrorCode};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tauri::ipc::Channel;
+
+/// Keeps the UI smooth: more updates than this are not visible anyway.
+const MIN_INTERVAL: Duration = Duration::from_millis(100);
+
+#[derive(Debug, Default)]
+pub struct Jobs {
+    running: Mutex<HashMap<String, Cancel>>,
+}
+
+impl Jobs {
+    /// Registers `id`; the returned guard unregisters it when the job ends.
+    pub fn start(&self, id: &str) -> Result<JobGuard<'_>, Error> {
+        if id.is_empty() || id.len() > 64 {
+            return Err(Error::invalid_input(
+                "A task needs an id of 1 to 64 characters.",
+                "This is a fault in the Shipshape window; restart it.",
+            ));
+        }
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        if running.contains_key(id) {
+            return Err(Error::invalid_input(
+                format!("A task with id {id} is already running."),
+                "Wait for it to finish or cancel it first.",
+            ));
+        }
+        let cancel = Cancel::new();
+        running.insert(id.to_string(), cancel.clone());
+        Ok(JobGuard {
+            jobs: self,
+            id: id.to_string(),
+            cancel,
+        })
+    }
+
+    pub fn cancel(&self, id: &str) -> Result<(), Error> {
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        match running.get(id) {
+            Some(cancel) => {
+                cancel.cancel();
+                Ok(())
+            }
+            None => Err(Error::new(
+                ErrorCode::NotFound,
+                "That task is no longer running.",
+                "It may have just finished; its result is shown when it does.",
+            )),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct JobGuard<'a> {
+    jobs: &'a Jobs,
+    id: String,
+    pub cancel: Cancel,
+}
+
+impl Drop for JobGuard<'_> {
+    fn drop(&mut self) {
+        let mut running = self.jobs.running.lock().unwrap_or_else(|p| p.into_inner());
+        running.remove(&self.id);
+    }
+}
+
+/// Forwards core's progress to the UI, throttled, always sending the last.
+pub struct Throttled {
+    channel: Channel<JobProgress>,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Throttled {
+    pub fn new(channel: Channel<JobProgress>) -> Self {
+        Throttled {
+            channel,
+            last: Mutex::new(None),
+        }
+    }
+}
+
+impl Progress for Throttled {
+    fn report(&self, done: u64, total: u64) {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let due = last.is_none_or(|t| now.duration_since(t) >= MIN_INTERVAL);
+        if due || done >= total {
+            *last = Some(now);
+            let _ = self.channel.send(JobProgress { done, total });
+        }
+    }
+}

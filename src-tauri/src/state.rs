@@ -1,0 +1,99 @@
+//! What the app holds while it runs: the data folder, the open store (or why
+//! it could not be opened) and the running jobs.
+
+use crate::jobs::Jobs;
+use serde::Serialize;
+use shipshape_core::audit::{self, Actor, NewEntry, Source};
+use shipshape_core::store::{self, Recovery, Store};
+use shipshape_core::{Error, ErrorCode};
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use ts_rs::TS;
+
+#[derive(Debug)]
+pub struct AppState {
+    pub data_dir: Option<PathBuf>,
+    store: Result<Mutex<Store>, Error>,
+    recovery: Option<Recovery>,
+    pub jobs: Jobs,
+    pub actor: Actor,
+}
+
+/// What the UI shows about the app itself: where data lives and whether the
+/// store opened.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppStatus {
+    pub data_dir: Option<String>,
+    /// Why the store could not be opened; the screens that need it say so.
+    pub store_error: Option<Error>,
+    /// Set when a damaged database was moved aside at start.
+    pub recovery: Option<Recovery>,
+}
+
+impl AppState {
+    /// Opens the store in `SHIPSHAPE_DATA_DIR`, or the OS data folder.
+    pub fn load() -> Self {
+        let actor = Actor::current(Source::App);
+        let data_dir = match std::env::var_os("SHIPSHAPE_DATA_DIR") {
+            Some(d) if !d.is_empty() => Ok(PathBuf::from(d)),
+            _ => store::default_data_dir(),
+        };
+        let (data_dir, store, recovery) = match data_dir {
+            Err(e) => (None, Err(e), None),
+            Ok(dir) => match Store::open(&dir, chrono::Utc::now()) {
+                Ok((store, recovery)) => {
+                    if let Some(r) = &recovery {
+                        let entry = NewEntry::ok(
+                            "store.recover",
+                            &r.moved_to,
+                            serde_json::json!({ "reason": r.reason }),
+                        );
+                        if let Err(e) = audit::append(&store, chrono::Utc::now(), &actor, entry) {
+                            eprintln!("Shipshape could not record the recovery: {}", e.message);
+                        }
+                    }
+                    (Some(dir), Ok(Mutex::new(store)), recovery)
+                }
+                Err(e) => (Some(dir), Err(e), None),
+            },
+        };
+        AppState {
+            data_dir,
+            store,
+            recovery,
+            jobs: Jobs::default(),
+            actor,
+        }
+    }
+
+    pub fn status(&self) -> AppStatus {
+        AppStatus {
+            data_dir: self.data_dir.as_ref().map(|d| d.display().to_string()),
+            store_error: self.store.as_ref().err().cloned(),
+            recovery: self.recovery.clone(),
+        }
+    }
+
+    pub fn store(&self) -> Result<MutexGuard<'_, Store>, Error> {
+        let store = self.store.as_ref().map_err(Clone::clone)?;
+        // A panic while holding the lock leaves the connection usable:
+        // every write is its own transaction.
+        Ok(store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    /// A second connection for long work, so the screens stay responsive.
+    pub fn open_second_store(&self) -> Result<Store, Error> {
+        self.store.as_ref().map_err(Clone::clone)?;
+        let dir = self.data_dir.as_ref().ok_or_else(|| {
+            Error::new(
+                ErrorCode::StoreUnavailable,
+                "Shipshape has no data folder.",
+                "Set HOME or SHIPSHAPE_DATA_DIR and start Shipshape again.",
+            )
+        })?;
+        Store::open(dir, chrono::Utc::now()).map(|(store, _)| store)
+    }
+}
