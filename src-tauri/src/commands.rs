@@ -2,10 +2,11 @@
 //! core's `{ code, message, hint }`.
 
 use crate::jobs::Throttled;
-use crate::state::{AppState, AppStatus};
+use crate::state::AppState;
 use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Verdict};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::progress::JobProgress;
+use shipshape_core::store::StoreStatus;
 use shipshape_core::{Error, ErrorCode};
 use std::path::PathBuf;
 use tauri::ipc::Channel;
@@ -16,7 +17,7 @@ fn blocking_failed(e: impl std::fmt::Display) -> Error {
 }
 
 #[tauri::command]
-pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+pub fn app_status(state: State<'_, AppState>) -> StoreStatus {
     state.status()
 }
 

@@ -2,13 +2,11 @@
 //! it could not be opened) and the running jobs.
 
 use crate::jobs::Jobs;
-use serde::Serialize;
 use shipshape_core::audit::{self, Actor, NewEntry, Source};
-use shipshape_core::store::{self, Recovery, Store};
+use shipshape_core::store::{self, Recovery, Store, StoreStatus};
 use shipshape_core::{Error, ErrorCode};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
-use ts_rs::TS;
 
 #[derive(Debug)]
 pub struct AppState {
@@ -17,18 +15,6 @@ pub struct AppState {
     recovery: Option<Recovery>,
     pub jobs: Jobs,
     pub actor: Actor,
-}
-
-/// What the UI shows about the app itself: where data lives and whether the
-/// store opened.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct AppStatus {
-    pub data_dir: Option<String>,
-    /// Why the store could not be opened; the screens that need it say so.
-    pub store_error: Option<Error>,
-    /// Set when a damaged database was moved aside at start.
-    pub recovery: Option<Recovery>,
 }
 
 impl AppState {
@@ -67,8 +53,8 @@ impl AppState {
         }
     }
 
-    pub fn status(&self) -> AppStatus {
-        AppStatus {
+    pub fn status(&self) -> StoreStatus {
+        StoreStatus {
             data_dir: self.data_dir.as_ref().map(|d| d.display().to_string()),
             store_error: self.store.as_ref().err().cloned(),
             recovery: self.recovery.clone(),

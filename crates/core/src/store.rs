@@ -57,6 +57,17 @@ impl Recovery {
     }
 }
 
+/// Where the app keeps its data and whether the store opened, for the UI.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct StoreStatus {
+    pub data_dir: Option<String>,
+    /// Why the store could not be opened; the screens that need it say so.
+    pub store_error: Option<Error>,
+    /// Set when a damaged database was moved aside at start.
+    pub recovery: Option<Recovery>,
+}
+
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,

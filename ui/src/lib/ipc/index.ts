@@ -1,0 +1,109 @@
+// The one place the UI talks to the app. Every call returns typed data or
+// throws an `AppError` carrying the app's `{ code, message, hint }`.
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type { ComputerFacts } from './generated/ComputerFacts';
+import type { Entry } from './generated/Entry';
+import type { Error as ErrorBody } from './generated/Error';
+import type { ErrorCode } from './generated/ErrorCode';
+import type { ExportFormat } from './generated/ExportFormat';
+import type { ExportSummary } from './generated/ExportSummary';
+import type { Filter } from './generated/Filter';
+import type { JobProgress } from './generated/JobProgress';
+import type { StoreStatus } from './generated/StoreStatus';
+import type { Verdict } from './generated/Verdict';
+
+export type {
+  ComputerFacts,
+  Entry,
+  ErrorBody,
+  ErrorCode,
+  ExportFormat,
+  ExportSummary,
+  Filter,
+  JobProgress,
+  StoreStatus,
+  Verdict,
+};
+export type { DiskFacts } from './generated/DiskFacts';
+export type { Outcome } from './generated/Outcome';
+export type { Recovery } from './generated/Recovery';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+
+  constructor(body: ErrorBody) {
+    super(body.message);
+    this.name = 'AppError';
+    this.code = body.code;
+    this.hint = body.hint;
+  }
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorBody).code === 'string' &&
+    typeof (value as ErrorBody).message === 'string'
+  );
+}
+
+/** Any thrown value as an `AppError`, so screens handle one shape. */
+export function asAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isErrorBody(err)) return new AppError({ ...err, hint: err.hint ?? '' });
+  const message = err instanceof Error ? err.message : String(err);
+  return new AppError({
+    code: 'internal',
+    message: `Shipshape's window lost contact with the app: ${message}`,
+    hint: 'Close Shipshape and open it again.',
+  });
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (err) {
+    throw asAppError(err);
+  }
+}
+
+export const api = {
+  status: () => call<StoreStatus>('app_status'),
+  computerFacts: () => call<ComputerFacts>('computer_facts'),
+  auditList: (filter: Filter) => call<Entry[]>('audit_list', { filter }),
+  auditExport: (filter: Filter, format: ExportFormat, path: string) =>
+    call<ExportSummary>('audit_export', { filter, format, path }),
+  /** Opens the native save dialog; `null` when the user closed it. */
+  chooseExportFile: (format: ExportFormat) =>
+    call<string | null>('choose_export_file', { format }),
+};
+
+/** A long-running task: follow its progress, await its result, cancel it. */
+export interface Job<T> {
+  readonly result: Promise<T>;
+  cancel(): Promise<void>;
+}
+
+let jobCounter = 0;
+
+function startJob<T>(
+  command: string,
+  onProgress: (p: JobProgress) => void,
+  args: Record<string, unknown> = {},
+): Job<T> {
+  jobCounter += 1;
+  const job = `${command}-${Date.now()}-${jobCounter}`;
+  const progress = new Channel<JobProgress>();
+  progress.onmessage = onProgress;
+  return {
+    result: call<T>(command, { ...args, job, progress }),
+    cancel: () => call<void>('cancel_job', { job }),
+  };
+}
+
+export const jobs = {
+  verifyAuditLog: (onProgress: (p: JobProgress) => void) =>
+    startJob<Verdict>('verify_audit_log', onProgress),
+};

@@ -1,0 +1,5 @@
+import { clearMocks } from './lib/ipc/testing';
+
+afterEach(() => {
+  clearMocks();
+});
