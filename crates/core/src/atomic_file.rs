@@ -5,6 +5,10 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Tells apart the temporary files of writes running at once in one process.
+static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `path` through a temporary file in the same folder:
 /// write, fsync, rename, fsync the folder. An existing file keeps its mode.
@@ -26,9 +30,10 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         )
     })?;
     let tmp = dir.join(format!(
-        ".{}.tmp-{}",
+        ".{}.tmp-{}-{}",
         name.to_string_lossy(),
-        std::process::id()
+        std::process::id(),
+        NEXT_TMP.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| {
         let mut file = File::create(&tmp).map_err(|e| Error::io("create", &tmp, &e))?;

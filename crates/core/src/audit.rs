@@ -254,17 +254,21 @@ struct Head {
     hash: String,
 }
 
-fn read_head(data_dir: &Path) -> Result<Option<Head>> {
+/// The head record as found on disk. It is only ever written whole, so
+/// content that does not parse was put there from outside.
+enum HeadRecord {
+    Missing,
+    Unreadable,
+    Found(Head),
+}
+
+fn read_head(data_dir: &Path) -> Result<HeadRecord> {
     let path = data_dir.join(HEAD_FILE);
     match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|_| {
-            Error::new(
-                ErrorCode::Io,
-                format!("The audit head record {} is unreadable.", path.display()),
-                "Run `shipshape audit verify` to see whether the log itself is intact.",
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes)
+            .map(HeadRecord::Found)
+            .unwrap_or(HeadRecord::Unreadable)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HeadRecord::Missing),
         Err(e) => Err(Error::io("read", &path, &e)),
     }
 }
@@ -515,15 +519,21 @@ impl Verdict {
 /// problem.
 pub fn verify(store: &Store, progress: &dyn Progress, cancel: &Cancel) -> Result<Verdict> {
     let conn = store.conn();
+    // The database and the head record must be read as of the same moment:
+    // hold the append lock while the read transaction takes its snapshot
+    // (at its first read) and the head is read, so that no append can fall
+    // in between. The walk itself then runs without the lock.
+    let lock = AppendLock::take(store.data_dir())?;
     // One read transaction: a concurrent append must not show up half-way.
     conn.execute_batch("BEGIN DEFERRED")
         .map_err(|e| sql_error("read", e))?;
     let result = (|| {
-        let head = read_head(store.data_dir())?;
         let total: i64 = conn
             .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
             .map_err(|e| sql_error("read", e))?;
         let total = total as u64;
+        let head = read_head(store.data_dir())?;
+        drop(lock);
         let mut stmt = conn
             .prepare("SELECT * FROM audit_log ORDER BY seq")
             .map_err(|e| sql_error("read", e))?;
@@ -533,7 +543,17 @@ pub fn verify(store: &Store, progress: &dyn Progress, cancel: &Cancel) -> Result
         let mut done = 0u64;
         while let Some(r) = rows.next().map_err(|e| sql_error("read", e))? {
             cancel.check()?;
-            let row = read_row(r).map_err(|e| sql_error("read", e))?;
+            // Reading a row fails only on a value of the wrong type (a blob
+            // for a text, a negative place): something edited it.
+            let row = match read_row(r) {
+                Ok(row) => row,
+                Err(e) => {
+                    return Ok(Verdict::Tampered {
+                        entry: expected_seq,
+                        problem: format!("it was edited (a stored value has the wrong type: {e})."),
+                    });
+                }
+            };
             let e = &row.entry;
             if e.seq != expected_seq {
                 let problem = if e.seq > expected_seq {
@@ -580,32 +600,38 @@ pub fn verify(store: &Store, progress: &dyn Progress, cancel: &Cancel) -> Result
         }
         let last = expected_seq - 1;
         Ok(match head {
-            None if last == 0 => Verdict::Intact { entries: 0 },
-            None => Verdict::Tampered {
+            HeadRecord::Missing if last == 0 => Verdict::Intact { entries: 0 },
+            HeadRecord::Unreadable => Verdict::Tampered {
+                entry: last.max(1),
+                problem: format!(
+                    "the record of the newest entry ({HEAD_FILE}) was changed outside Shipshape and cannot be read, so entries may have been cut off the end."
+                ),
+            },
+            HeadRecord::Missing => Verdict::Tampered {
                 entry: last,
                 problem: format!(
                     "the record of the newest entry ({HEAD_FILE}) is missing, so entries may have been cut off the end."
                 ),
             },
-            Some(h) if h.seq > last => Verdict::Tampered {
+            HeadRecord::Found(h) if h.seq > last => Verdict::Tampered {
                 entry: last + 1,
                 problem: format!(
                     "the log ends at entry {last} but entries up to {} were written: the newest entries were cut off.",
                     h.seq
                 ),
             },
-            Some(h) if h.seq < last => Verdict::Tampered {
+            HeadRecord::Found(h) if h.seq < last => Verdict::Tampered {
                 entry: h.seq + 1,
                 problem: format!(
                     "entries after {} were added outside Shipshape (the log now ends at entry {last}).",
                     h.seq
                 ),
             },
-            Some(h) if h.hash != prev_hash => Verdict::Tampered {
+            HeadRecord::Found(h) if h.hash != prev_hash => Verdict::Tampered {
                 entry: last,
                 problem: "the newest entry is not the one Shipshape wrote.".into(),
             },
-            Some(_) => Verdict::Intact { entries: last },
+            HeadRecord::Found(_) => Verdict::Intact { entries: last },
         })
     })();
     let _ = conn.execute_batch("COMMIT");

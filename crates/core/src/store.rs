@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::fs;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use ts_rs::TS;
 
 pub const DATABASE_FILE: &str = "shipshape.db";
@@ -121,7 +121,7 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| OpenError::classify(path, e))?;
         let setup = (|| {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
+            set_wal(&conn)?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             let check: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
@@ -184,6 +184,24 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// Switches the database to WAL. Switching a new database needs it alone
+/// for a moment, and SQLite answers "busy" at once, without waiting out the
+/// busy timeout, when another process is opening it too: so wait here.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(SqlCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
     }
 }
 

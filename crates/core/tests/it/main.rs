@@ -1,0 +1,13 @@
+//! Integration tests for shipshape-core: the store, the audit log and the
+//! atomic file writer, against a real SQLite database in a temporary folder.
+
+#![allow(clippy::unwrap_used)]
+
+mod atomic_file;
+mod audit_export;
+mod audit_list;
+mod audit_verify;
+mod concurrency;
+mod store;
+mod tamper_prop;
+mod util;
