@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests against the built app: a private X display, a
+# private D-Bus session, tauri-driver on loopback, a throwaway HOME and data
+# folder. Everything started here is stopped on exit.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+app="${SHIPSHAPE_APP:-$root/target/debug/shipshape-app}"
+cli="${SHIPSHAPE_CLI:-$root/target/debug/shipshape}"
+for bin in "$app" "$cli"; do
+  [[ -x "$bin" ]] || { echo "e2e: $bin is missing; run 'make build' first" >&2; exit 2; }
+done
+command -v tauri-driver >/dev/null || { echo "e2e: tauri-driver is missing; run 'make deps'" >&2; exit 2; }
+
+work="$(mktemp -d /tmp/shipshape-e2e.XXXXXX)"
+artifacts="$root/tests/e2e/artifacts"
+rm -rf "$artifacts"
+mkdir -p "$artifacts" "$work/home"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port="$(free_port)"
+native_port="$(free_port)"
+display=":$((90 + RANDOM % 400))"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$artifacts/xvfb.log" 2>&1 &
+pids+=($!)
+
+export DISPLAY="$display"
+export HOME="$work/home"
+export XDG_DATA_HOME="$work/home/.local/share"
+export SHIPSHAPE_APP="$app" SHIPSHAPE_CLI="$cli"
+export SHIPSHAPE_DATA_DIR="$work/data"
+export E2E_ARTIFACTS="$artifacts"
+export WEBDRIVER_URL="http://127.0.0.1:$port"
+export AXE_PATH="$root/ui/node_modules/axe-core/axe.min.js"
+
+# A private session bus: single-instance hand-over goes through it, and a
+# running Shipshape on the desktop must not be reached.
+exec_in_session() {
+  tauri-driver --port "$port" --native-port "$native_port" >"$artifacts/tauri-driver.log" 2>&1 &
+  driver=$!
+  trap 'kill $driver 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    curl -sf "$WEBDRIVER_URL/status" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  node ${E2E_SCRIPT:---test --test-concurrency=1 --test-timeout=60000 "$root/tests/e2e/"*.test.mjs}
+}
+export -f exec_in_session
+export port native_port root
+dbus-run-session -- bash -c exec_in_session
