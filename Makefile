@@ -1,0 +1,61 @@
+# Shipshape: `make run` builds and starts the app, `make test` runs every
+# check CI runs. Both install what is missing first (tools/deps.sh).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+UI_SOURCES := $(shell find ui/src ui/index.html ui/public ui/vite.config.ts ui/svelte.config.js -type f 2>/dev/null)
+
+.PHONY: run test deps build ui check-types fmt-check clippy test-rust test-ui audit-ui e2e bench release
+
+run: deps build
+	./target/debug/shipshape-app
+
+deps:
+	@bash tools/deps.sh
+
+ui: ui/dist/index.html
+
+ui/dist/index.html: $(UI_SOURCES) ui/package-lock.json
+	cd ui && npm run build --silent
+
+build: ui
+	$(CARGO) build -p shipshape-cli -p shipshape-app
+
+test: deps ui fmt-check clippy test-rust check-types test-ui audit-ui build e2e
+	@echo "make test: all checks passed"
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test --workspace
+
+# The TypeScript twins of IPC types are written by ts-rs when core's tests
+# run; fail when the committed files differ from what the Rust types say.
+check-types:
+	rm -rf ui/src/lib/ipc/generated
+	$(CARGO) test -p shipshape-core --lib --quiet export_bindings >/dev/null
+	@if [[ -n "$$(git status --porcelain -- ui/src/lib/ipc/generated)" ]]; then \
+	  git status --short -- ui/src/lib/ipc/generated; \
+	  echo "check-types: ui/src/lib/ipc/generated is stale: commit the regenerated files" >&2; exit 1; \
+	fi
+
+test-ui:
+	cd ui && npm run --silent check && npm run --silent lint && npm run --silent test
+
+audit-ui:
+	cd ui && npm audit --audit-level=high
+
+e2e: build
+	bash tests/e2e/run.sh
+
+release: ui
+	$(CARGO) build --release -p shipshape-cli -p shipshape-app
+
+bench: deps release
+	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app \
+	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \
+	E2E_SCRIPT=$(CURDIR)/tests/bench/launch.mjs bash tests/e2e/run.sh

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what building and testing Shipshape needs, only what is missing:
+# Debian/Ubuntu packages, the UI's npm packages (from the lockfile) and
+# tauri-driver. Quick when everything is present.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+packages=(
+  build-essential pkg-config curl file libssl-dev
+  libwebkit2gtk-4.1-dev        # the app's web view (pulls GTK 3, libsoup 3)
+  webkit2gtk-driver            # WebKitWebDriver, for end-to-end tests
+  xvfb xauth                   # a display for the window in tests
+  dbus                         # dbus-run-session: a private session bus in tests
+  python3                      # small helpers in the end-to-end tests
+  nodejs npm                   # builds the UI
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A Node.js from elsewhere (nvm, NodeSource) is fine: skip Debian's.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+node_minor="$(node -p 'process.versions.node.split(".")[1]')"
+if ((node_major < 20 || (node_major == 20 && node_minor < 19))); then
+  echo "deps: Node.js $(node --version) is too old; the UI build needs 20.19 or newer." >&2
+  echo "      Install a newer Node.js (for example from nodejs.org or NodeSource) and run make again." >&2
+  exit 2
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "deps: Rust is missing. Install it with rustup (https://rustup.rs), then run make again." >&2
+  exit 2
+fi
+
+# npm ci only when the lockfile changed since the last install.
+stamp="$root/ui/node_modules/.shipshape-lock"
+if [[ ! -f $stamp ]] || ! cmp -s "$root/ui/package-lock.json" "$stamp"; then
+  echo "deps: npm ci"
+  (cd "$root/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$root/ui/package-lock.json" "$stamp"
+fi
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "deps: installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
