@@ -98,3 +98,30 @@ impl Progress for Throttled {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_can_be_cancelled_while_it_runs_and_is_forgotten_after() {
+        let jobs = Jobs::default();
+        let guard = jobs.start("verify-1").expect("starts");
+        assert!(
+            jobs.start("verify-1").is_err(),
+            "the same id twice is refused"
+        );
+        jobs.cancel("verify-1").expect("cancels");
+        assert!(guard.cancel.is_cancelled());
+        drop(guard);
+        let gone = jobs.cancel("verify-1").expect_err("finished jobs are gone");
+        assert_eq!(gone.code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn ids_must_be_short_and_present() {
+        let jobs = Jobs::default();
+        assert!(jobs.start("").is_err());
+        assert!(jobs.start(&"x".repeat(65)).is_err());
+    }
+}

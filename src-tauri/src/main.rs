@@ -38,3 +38,49 @@ fn main() {
             std::process::exit(1);
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    // The command list lives in four files the compiler cannot tie together:
+    // the handler list, the permission manifest, the window's capability and
+    // the isolation hook's allow-list. They must agree.
+    const MAIN: &str = include_str!("main.rs");
+    const BUILD: &str = include_str!("../build.rs");
+    const CAPABILITY: &str = include_str!("../capabilities/main.json");
+    const ISOLATION: &str = include_str!("../../ui/isolation/index.js");
+
+    fn quoted_between(text: &str, start: &str, end: &str, quote: char) -> BTreeSet<String> {
+        let from = text.find(start).map(|i| i + start.len()).unwrap_or(0);
+        let to = text[from..]
+            .find(end)
+            .map(|i| from + i)
+            .unwrap_or(text.len());
+        text[from..to]
+            .split(quote)
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_list_of_commands_agrees() {
+        let handlers: BTreeSet<String> = MAIN
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("commands::"))
+            .map(|l| l.trim_end_matches(',').to_string())
+            .collect();
+        let manifest = quoted_between(BUILD, "COMMANDS: &[&str] = &[", "];", '"');
+        let granted: BTreeSet<String> = quoted_between(CAPABILITY, "\"permissions\"", "]", '"')
+            .into_iter()
+            .filter_map(|p| p.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .collect();
+        let isolation = quoted_between(ISOLATION, "new Set([", "])", '\'');
+        assert!(!handlers.is_empty());
+        assert_eq!(handlers, manifest, "build.rs COMMANDS");
+        assert_eq!(handlers, granted, "capabilities/main.json");
+        assert_eq!(handlers, isolation, "ui/isolation/index.js");
+    }
+}
