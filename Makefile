@@ -47,7 +47,7 @@ test-ui:
 	cd ui && npm run --silent check && npm run --silent lint && npm run --silent test
 
 audit-ui:
-	cd ui && npm audit --audit-level=high
+	bash tools/audit-ui.sh
 
 e2e: build
 	bash tests/e2e/run.sh

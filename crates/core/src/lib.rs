@@ -10,5 +10,6 @@ pub mod computer;
 pub mod error;
 pub mod progress;
 pub mod store;
+pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};
