@@ -88,7 +88,10 @@ impl Algorithm {
     /// The algorithms whose digests have `len` hex digits. SHA-256 and
     /// BLAKE3 share 64, so a bare 64-digit digest is ambiguous.
     pub fn by_hex_len(len: usize) -> Vec<Algorithm> {
-        Self::ALL.into_iter().filter(|a| a.hex_len() == len).collect()
+        Self::ALL
+            .into_iter()
+            .filter(|a| a.hex_len() == len)
+            .collect()
     }
 }
 
