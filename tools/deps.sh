@@ -12,6 +12,7 @@ packages=(
   xvfb xauth                   # a display for the window in tests
   dbus                         # dbus-run-session: a private session bus in tests
   python3                      # small helpers in the end-to-end tests
+  b3sum gnupg minisign         # peers the verify tests check against
   nodejs npm                   # builds the UI
 )
 

@@ -6,6 +6,7 @@
 mod audit;
 mod info;
 mod show;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use shipshape_core::audit::{Actor, NewEntry, Source};
@@ -37,6 +38,18 @@ enum Command {
     /// List, check and export the activity log
     #[command(subcommand)]
     Audit(audit::Command),
+    /// Print checksums that sha256sum -c and b3sum -c accept
+    Hash(verify::HashArgs),
+    /// Check a download against its publisher's checksum or checksum list
+    Verify(verify::VerifyArgs),
+    /// Check every file a checksum list names, like sha256sum -c
+    Check(verify::CheckArgs),
+    /// Check OpenPGP signatures
+    #[command(subcommand)]
+    Sig(verify::SigCommand),
+    /// Trusted publishers: names pinned to their signing keys
+    #[command(subcommand)]
+    Publishers(verify::PublishersCommand),
 }
 
 /// How a command ended, when it did not fail.
@@ -62,14 +75,17 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<Verdict, Error> {
+    let ctx = Context {
+        data_dir: cli.data_dir,
+    };
     match cli.command {
         Command::Info(args) => info::run(args),
-        Command::Audit(cmd) => audit::run(
-            cmd,
-            &Context {
-                data_dir: cli.data_dir,
-            },
-        ),
+        Command::Audit(cmd) => audit::run(cmd, &ctx),
+        Command::Hash(args) => verify::hash(args),
+        Command::Verify(args) => verify::verify(args, &ctx),
+        Command::Check(args) => verify::check(args, &ctx),
+        Command::Sig(cmd) => verify::sig(cmd),
+        Command::Publishers(cmd) => verify::publishers(cmd, &ctx),
     }
 }
 

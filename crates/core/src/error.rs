@@ -26,7 +26,11 @@ pub enum ErrorCode {
     StoreUnavailable,
     /// The user cancelled a long-running task.
     Cancelled,
-    /// The task the user referred to does not exist (any more).
+    /// A file changed while it was being read; its digest means nothing.
+    FileChanged,
+    /// A trusted publisher's key differs from the one pinned.
+    KeyChanged,
+    /// What the user referred to (a file, a task) does not exist (any more).
     NotFound,
     /// A bug or an unexpected state; the message carries the detail.
     Internal,

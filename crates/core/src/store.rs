@@ -32,6 +32,23 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_log_time ON audit_log(time);
     CREATE INDEX audit_log_action ON audit_log(action);",
+    // 2: past verifications of downloaded files.
+    "CREATE TABLE verifications (
+        id      INTEGER PRIMARY KEY,
+        time    TEXT NOT NULL,
+        file    TEXT NOT NULL,
+        safety  TEXT NOT NULL,
+        verdict TEXT NOT NULL
+    );
+    CREATE INDEX verifications_time ON verifications(time);",
+    // 3: trusted publishers, each pinned to one OpenPGP key.
+    "CREATE TABLE publishers (
+        name        TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        user_ids    TEXT NOT NULL,
+        key         BLOB NOT NULL,
+        added       TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

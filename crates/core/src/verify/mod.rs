@@ -2,5 +2,13 @@
 //! checksum lists, signatures, and staging the exact bytes that were checked.
 
 pub mod algorithm;
+pub mod file;
+pub mod hash;
+pub mod history;
+pub mod publishers;
+pub mod request;
+pub mod signature;
+pub mod sums;
+pub mod verdict;
 
 pub use algorithm::Algorithm;

@@ -8,6 +8,7 @@ mod audit_export;
 mod audit_list;
 mod audit_verify;
 mod concurrency;
+mod signature;
 mod store;
 mod tamper_prop;
 mod util;
