@@ -7,6 +7,10 @@ use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Ve
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::progress::JobProgress;
 use shipshape_core::store::StoreStatus;
+use shipshape_core::verify::history::{self, PastVerification};
+use shipshape_core::verify::publishers::{self, PinPreview, Publisher};
+use shipshape_core::verify::request::{self, Suggestions, VerifyRequest};
+use shipshape_core::verify::verdict::FileVerdict;
 use shipshape_core::{Error, ErrorCode};
 use std::path::PathBuf;
 use tauri::ipc::Channel;
@@ -106,4 +110,106 @@ pub fn cancel_job(state: State<'_, AppState>, job: String) -> Result<(), Error> 
         Err(e) if e.code == ErrorCode::NotFound => Ok(()),
         other => other,
     }
+}
+
+/// Checks a download as job `job`, with progress and cancel; the verdict is
+/// kept in the history and the audit log.
+#[tauri::command]
+pub async fn verify_file(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    request: VerifyRequest,
+) -> Result<FileVerdict, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let store = state.open_second_store()?;
+    let actor = state.actor.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        request::run(
+            &store,
+            &actor,
+            chrono::Utc::now(),
+            &request,
+            &Throttled::new(progress),
+            &cancel,
+        )
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
+#[tauri::command]
+pub async fn verify_suggestions(file: String) -> Result<Suggestions, Error> {
+    tauri::async_runtime::spawn_blocking(move || request::suggest(std::path::Path::new(&file)))
+        .await
+        .map_err(blocking_failed)?
+}
+
+#[tauri::command]
+pub fn verify_history(state: State<'_, AppState>) -> Result<Vec<PastVerification>, Error> {
+    history::recent(&*state.store()?, 50)
+}
+
+/// Opens the native file chooser; `None` when the user closed it.
+#[tauri::command]
+pub async fn choose_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    title: String,
+) -> Result<Option<String>, Error> {
+    let chosen = crate::dialog::choose_open_path(app, window, title).await?;
+    Ok(chosen.map(|p| p.display().to_string()))
+}
+
+#[tauri::command]
+pub fn publishers_list(state: State<'_, AppState>) -> Result<Vec<Publisher>, Error> {
+    publishers::list(&*state.store()?)
+}
+
+fn read_key_file(path: &str) -> Result<Vec<u8>, Error> {
+    let path = std::path::Path::new(path);
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read the key file", path, &e))?;
+    if !meta.is_file() || meta.len() > 16 << 20 {
+        return Err(Error::invalid_input(
+            format!("{} is not a key file.", path.display()),
+            "Choose the publisher's public key file (often ending in .asc or .gpg).",
+        ));
+    }
+    std::fs::read(path).map_err(|e| Error::io("read the key file", path, &e))
+}
+
+/// Shows the key's fingerprint before anything is pinned.
+#[tauri::command]
+pub fn publisher_preview(
+    state: State<'_, AppState>,
+    name: String,
+    key_file: String,
+) -> Result<PinPreview, Error> {
+    publishers::preview(&*state.store()?, &name, &read_key_file(&key_file)?)
+}
+
+#[tauri::command]
+pub fn publisher_pin(
+    state: State<'_, AppState>,
+    name: String,
+    key_file: String,
+    replace: bool,
+) -> Result<Publisher, Error> {
+    let key = read_key_file(&key_file)?;
+    publishers::add(
+        &*state.store()?,
+        chrono::Utc::now(),
+        &state.actor,
+        &name,
+        &key,
+        replace,
+    )
+}
+
+#[tauri::command]
+pub fn publisher_remove(state: State<'_, AppState>, name: String) -> Result<(), Error> {
+    publishers::remove(&*state.store()?, chrono::Utc::now(), &state.actor, &name)
 }

@@ -1,4 +1,4 @@
-//! The native save dialog (GTK through rfd). GTK dialogs must run on the
+//! Native file dialogs (GTK through rfd). GTK dialogs must run on the
 //! main thread; the command waits for the answer on a worker thread.
 
 use shipshape_core::Error;
@@ -32,4 +32,24 @@ pub async fn choose_save_path(
     tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten())
         .await
         .map_err(|e| Error::internal(format!("The save dialog failed: {e}")))
+}
+
+/// The native "open file" dialog.
+pub async fn choose_open_path(
+    app: AppHandle,
+    window: WebviewWindow,
+    title: String,
+) -> Result<Option<PathBuf>, Error> {
+    let (tx, rx) = mpsc::channel();
+    app.run_on_main_thread(move || {
+        let chosen = rfd::FileDialog::new()
+            .set_title(title)
+            .set_parent(&window)
+            .pick_file();
+        let _ = tx.send(chosen);
+    })
+    .map_err(|e| Error::internal(format!("Could not open the file chooser: {e}")))?;
+    tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten())
+        .await
+        .map_err(|e| Error::internal(format!("The file chooser failed: {e}")))
 }

@@ -31,6 +31,14 @@ fn main() {
             commands::choose_export_file,
             commands::verify_audit_log,
             commands::cancel_job,
+            commands::verify_file,
+            commands::verify_suggestions,
+            commands::verify_history,
+            commands::choose_file,
+            commands::publishers_list,
+            commands::publisher_preview,
+            commands::publisher_pin,
+            commands::publisher_remove,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -9,6 +9,14 @@ const allowed = new Set([
   'choose_export_file',
   'verify_audit_log',
   'cancel_job',
+  'verify_file',
+  'verify_suggestions',
+  'verify_history',
+  'choose_file',
+  'publishers_list',
+  'publisher_preview',
+  'publisher_pin',
+  'publisher_remove',
 ]);
 
 window.__TAURI_ISOLATION_HOOK__ = (payload) => {

@@ -554,3 +554,95 @@ pub fn check_list(
     crate::audit::append(store, now, actor, entry)?;
     Ok(result)
 }
+
+/// What the wizard found next to the file, to propose instead of asking.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Suggestions {
+    /// Checksum lists in the file's folder (SHA256SUMS, setup.exe.sha256, …).
+    pub lists: Vec<String>,
+    /// Detached signatures for those lists or for the file.
+    pub signatures: Vec<String>,
+    /// Public key files (.asc with a key, .pub, .key, KEYS).
+    pub keys: Vec<String>,
+}
+
+fn looks_like_list(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let exact = [
+        "sha256sums",
+        "sha512sums",
+        "b3sums",
+        "blake3sums",
+        "sha1sums",
+        "md5sums",
+        "checksums",
+        "sums",
+    ];
+    let stem = lower.trim_end_matches(".txt");
+    exact.contains(&stem)
+        || [
+            ".sha256",
+            ".sha512",
+            ".b3",
+            ".blake3",
+            ".sha256sum",
+            ".sha512sum",
+            ".sha1",
+            ".md5",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+        || (lower.contains("checksum") && !lower.ends_with(".asc") && !lower.ends_with(".sig"))
+}
+
+fn looks_like_signature(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".asc", ".sig", ".gpg", ".minisig", ".sign"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+fn holds_public_key(path: &Path) -> bool {
+    let Ok(bytes) = read_small(path, "key file", KEY_LIMIT) else {
+        return false;
+    };
+    bytes
+        .windows(31)
+        .any(|w| w == b"BEGIN PGP PUBLIC KEY BLOCK-----")
+        || is_minisign_key(&bytes)
+}
+
+/// Looks in the file's folder for checksum lists, signatures and keys.
+pub fn suggest(file: &Path) -> Result<Suggestions> {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("look in", dir, &e))?;
+    let mut found = Suggestions::default();
+    for entry in entries.flatten().take(10_000) {
+        let path = entry.path();
+        if path == file || !path.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let shown = path.display().to_string();
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".pub")
+            || lower.ends_with(".key")
+            || lower == "keys"
+            || (lower.ends_with(".asc") && holds_public_key(&path))
+        {
+            found.keys.push(shown);
+        } else if looks_like_signature(&name) {
+            found.signatures.push(shown);
+        } else if looks_like_list(&name) {
+            found.lists.push(shown);
+        }
+    }
+    found.lists.sort();
+    found.signatures.sort();
+    found.keys.sort();
+    Ok(found)
+}
