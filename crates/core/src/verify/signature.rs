@@ -47,7 +47,7 @@ use crate::{Error, ErrorCode, Result};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use pgp::armor::{BlockType, Dearmor, DearmorOptions};
-use pgp::composed::{CleartextSignedMessage, Deserializable, SignedPublicKey};
+use pgp::composed::{CleartextSignedMessage, Deserializable, SignedKeyDetails, SignedPublicKey};
 use pgp::crypto::hash::HashAlgorithm;
 use pgp::packet::{
     Packet, PacketParser, PacketTrait, RevocationCode, Signature, SignatureConfig, SignatureType,
@@ -274,7 +274,8 @@ struct KeyEntry {
     user_ids: Vec<String>,
     created: DateTime<Utc>,
     expires: Option<DateTime<Utc>>,
-    /// `None` when no key flags were given (any use the algorithm allows).
+    /// The newest self-signature allows signing, or gives no key flags
+    /// (then any use the algorithm allows).
     can_sign: bool,
     revocation: Option<Revocation>,
     subkeys: Vec<SubkeyEntry>,
@@ -369,10 +370,19 @@ impl PublicKeys {
             {
                 Some(existing) => merge_key(existing, key),
                 None => {
-                    let mut fresh = key.clone();
-                    fresh.public_subkeys.clear();
-                    fresh.details.users.clear();
-                    merge_key(&mut fresh, SignedPublicKey { details: pgp::composed::SignedKeyDetails::new(Vec::new(), Vec::new(), key.details.users, Vec::new()), ..key });
+                    // Merging into an empty copy also joins a subkey or user
+                    // id listed twice within the key.
+                    let mut fresh = SignedPublicKey {
+                        primary_key: key.primary_key.clone(),
+                        details: SignedKeyDetails::new(
+                            Vec::new(),
+                            Vec::new(),
+                            Vec::new(),
+                            Vec::new(),
+                        ),
+                        public_subkeys: Vec::new(),
+                    };
+                    merge_key(&mut fresh, key);
                     merged.push(fresh);
                 }
             }
@@ -417,7 +427,9 @@ fn merge_key(into: &mut SignedPublicKey, other: SignedPublicKey) {
     into.details
         .revocation_signatures
         .extend(details.revocation_signatures);
-    into.details.direct_signatures.extend(details.direct_signatures);
+    into.details
+        .direct_signatures
+        .extend(details.direct_signatures);
     into.details.user_attributes.extend(details.user_attributes);
     for user in details.users {
         match into.details.users.iter_mut().find(|u| u.id == user.id) {

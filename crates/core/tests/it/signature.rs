@@ -770,12 +770,25 @@ fn a_revoked_key_is_rejected() {
     let before = keys(&gpg.export(&[&fpr], false));
     assert!(detached(DATA, &sig, &before, Utc::now()).is_valid());
 
+    let old_copy = gpg.export(&[&fpr], false);
     gpg.import_stored_revocation(&fpr);
-    let after = keys(&gpg.export(&[&fpr], false));
+    let new_copy = gpg.export(&[&fpr], false);
+    let after = keys(&new_copy);
     assert!(after.describe()[0].revoked);
     let check = detached(DATA, &sig, &after, Utc::now());
     assert_reason(&check, R::KeyRevoked);
     assert_eq!(problem_of(&check).key.as_deref(), Some(fpr.as_str()));
+
+    // A keyring holding an old copy of the key and the revoked one, in
+    // either order, is one revoked key.
+    for ring in [
+        [&old_copy[..], &new_copy[..]],
+        [&new_copy[..], &old_copy[..]],
+    ] {
+        let ring = keys(&ring.concat());
+        assert_eq!(ring.fingerprints(), vec![fpr.clone()]);
+        assert_reason(&detached(DATA, &sig, &ring, Utc::now()), R::KeyRevoked);
+    }
 }
 
 #[test]
