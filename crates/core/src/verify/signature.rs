@@ -1588,9 +1588,15 @@ impl MinisignPublicKey {
     }
 }
 
-/// minisign prints the 8 key-id bytes as a little-endian number.
+/// minisign prints the 8 key-id bytes as one little-endian number.
+/// Like minisign, without zero padding: a key id whose top byte is below
+/// 0x10 prints with fewer than 16 digits.
 fn minisign_key_id(bytes: &[u8]) -> String {
-    bytes.iter().rev().map(|b| format!("{b:02X}")).collect()
+    let mut le = [0u8; 8];
+    for (to, from) in le.iter_mut().zip(bytes) {
+        *to = *from;
+    }
+    format!("{:X}", u64::from_le_bytes(le))
 }
 
 /// Legacy (non-prehashed) minisign signatures sign the whole file with plain
@@ -1876,6 +1882,10 @@ mod tests {
         assert_eq!(
             minisign_key_id(&[0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xAB]),
             "AB07060504030201"
+        );
+        assert_eq!(
+            minisign_key_id(&[0xDE, 0xD4, 0x2A, 0x4E, 0x24, 0x05, 0xA0, 0x0C]),
+            "CA005244E2AD4DE"
         );
     }
 
