@@ -56,6 +56,7 @@ release: ui
 	$(CARGO) build --release -p shipshape-cli -p shipshape-app
 
 bench: deps release
+	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/verify.sh
 	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app \
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \
 	E2E_SCRIPT=$(CURDIR)/tests/bench/launch.mjs bash tests/e2e/run.sh

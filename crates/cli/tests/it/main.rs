@@ -9,3 +9,4 @@ mod data_dir;
 mod help;
 mod info;
 mod util;
+mod verify;
