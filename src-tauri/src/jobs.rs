@@ -119,6 +119,28 @@ mod tests {
     }
 
     #[test]
+    fn progress_reaches_the_window_at_most_ten_times_a_second_and_always_ends() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let sent = Arc::new(AtomicUsize::new(0));
+        let counter = sent.clone();
+        let channel = Channel::new(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        });
+        let throttled = Throttled::new(channel);
+        let started = Instant::now();
+        for done in 1..=100_000u64 {
+            throttled.report(done, 100_000);
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let allowed = 2 + (elapsed * 10.0).ceil() as usize;
+        let n = sent.load(Ordering::Relaxed);
+        assert!(n >= 2, "the first and the last report are sent, got {n}");
+        assert!(n <= allowed, "{n} reports in {elapsed:.3} s");
+    }
+
+    #[test]
     fn ids_must_be_short_and_present() {
         let jobs = Jobs::default();
         assert!(jobs.start("").is_err());
