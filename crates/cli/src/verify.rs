@@ -3,7 +3,9 @@
 
 use crate::{Context, Verdict, print_json};
 use shipshape_core::progress::{Cancel, NoProgress};
-use shipshape_core::verify::request::{self, ListedStatus, Method, Signed, VerifyRequest};
+use shipshape_core::verify::request::{
+    self, ListedStatus, Method, Signed, SignedBy, VerifyRequest,
+};
 use shipshape_core::verify::signature::{self, PublicKeys};
 use shipshape_core::verify::verdict::{FileVerdict, Safety};
 use shipshape_core::verify::{Algorithm, file, publishers, sums};
@@ -156,9 +158,13 @@ fn method(args: &VerifyArgs) -> Result<Method, Error> {
         });
     }
     if let Some(sig) = &args.signed.sig {
+        let signed = args.signed.signed(false);
         return Ok(Method::Signature {
             signature: absolute(sig),
-            signed: args.signed.signed(false),
+            signed: SignedBy {
+                key: signed.key,
+                publisher: signed.publisher,
+            },
         });
     }
     Err(Error::invalid_input(

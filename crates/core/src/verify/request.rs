@@ -35,7 +35,7 @@ pub enum Method {
     Signature {
         signature: String,
         #[serde(flatten)]
-        signed: Signed,
+        signed: SignedBy,
     },
 }
 
@@ -43,12 +43,33 @@ pub enum Method {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Signed {
-    /// A detached signature over the list (not used for `Signature`).
+    /// A detached signature over the list.
     pub signature: Option<String>,
     /// An OpenPGP key file or keyring, or a minisign public key file.
     pub key: Option<String>,
     /// A pinned publisher's name.
     pub publisher: Option<String>,
+}
+
+/// Who must have signed a file's own signature. Separate from [`Signed`]
+/// because that one's `signature` field would collide with the variant's
+/// (the generated TypeScript declared `signature` twice).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignedBy {
+    /// An OpenPGP key file or keyring, or a minisign public key file.
+    pub key: Option<String>,
+    /// A pinned publisher's name.
+    pub publisher: Option<String>,
+}
+
+impl From<&SignedBy> for Signed {
+    fn from(by: &SignedBy) -> Self {
+        Signed {
+            signature: None,
+            key: by.key.clone(),
+            publisher: by.publisher.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -395,7 +416,7 @@ fn judge(
             signature: sig_path,
             signed,
         } => {
-            let keys = load_keys(store, signed)?;
+            let keys = load_keys(store, &Signed::from(signed))?;
             let sig = read_small(Path::new(sig_path), "signature", SIGNATURE_LIMIT)?;
             let digests = file::hash_file(file_path, &[Algorithm::Sha256], progress, cancel)?;
             let mut opened = file::open(file_path)?;
@@ -645,4 +666,44 @@ pub fn suggest(file: &Path) -> Result<Suggestions> {
     found.signatures.sort();
     found.keys.sort();
     Ok(found)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_read_as_the_window_sends_them() {
+        let sig: VerifyRequest = serde_json::from_str(
+            r#"{"file":"/d/setup.bin","method":{"kind":"signature","signature":"/d/setup.bin.sig","key":null,"publisher":"Acme"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sig.method,
+            Method::Signature {
+                signature: "/d/setup.bin.sig".into(),
+                signed: SignedBy {
+                    key: None,
+                    publisher: Some("Acme".into())
+                },
+            }
+        );
+        let list: VerifyRequest = serde_json::from_str(
+            r#"{"file":"/d/setup.bin","method":{"kind":"list","list":"/d/SHA256SUMS","algorithm":null,"signature":"/d/SHA256SUMS.asc","key":"/d/k.asc","publisher":null}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            list.method,
+            Method::List {
+                list: "/d/SHA256SUMS".into(),
+                algorithm: None,
+                signed: Signed {
+                    signature: Some("/d/SHA256SUMS.asc".into()),
+                    key: Some("/d/k.asc".into()),
+                    publisher: None
+                },
+            }
+        );
+    }
 }

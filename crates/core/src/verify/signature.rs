@@ -843,7 +843,20 @@ fn read_detached(bytes: &[u8]) -> std::result::Result<Vec<Signature>, SignatureP
 
 fn signatures_from_packets(bin: &[u8]) -> std::result::Result<Vec<Signature>, SignatureProblem> {
     let mut signatures = Vec::new();
+    // Written back, the packets must give exactly the bytes read: OpenPGP
+    // leaves some bytes outside the signed data (MPI bit counts, the
+    // unhashed area), and a signature with any byte changed is refused.
+    let mut rewritten = Vec::with_capacity(bin.len());
     for res in PacketParser::new(bin) {
+        if let Ok(packet) = &res {
+            use pgp::ser::Serialize as _;
+            if packet.to_writer(&mut rewritten).is_err() {
+                return Err(malformed(
+                    "The signature is damaged.",
+                    "packet cannot be written back",
+                ));
+            }
+        }
         match res {
             Ok(Packet::Signature(sig)) => signatures.push(sig),
             Ok(Packet::Marker(_) | Packet::Padding(_)) => {}
@@ -863,6 +876,12 @@ fn signatures_from_packets(bin: &[u8]) -> std::result::Result<Vec<Signature>, Si
                 ));
             }
         }
+    }
+    if rewritten != bin {
+        return Err(malformed(
+            "The signature file was altered: it is not in the form its signer wrote it.",
+            "packets are not canonically encoded (MPI bit counts or lengths changed, or bytes added)",
+        ));
     }
     Ok(signatures)
 }
@@ -1075,6 +1094,21 @@ fn prepare<'a>(
             &format!("unsupported signature version {:?}", sig.version()),
         ));
     };
+    // Outside the signed part a data signature carries only hints of who
+    // signed; anything else there could be changed without breaking the
+    // signature, so it is refused.
+    if let Some(other) = config.unhashed_subpackets().find(|p| {
+        p.is_critical
+            || !matches!(
+                p.data,
+                SubpacketData::IssuerKeyId(_) | SubpacketData::IssuerFingerprint(_)
+            )
+    }) {
+        return Err(malformed(
+            "The signature carries unsigned extra data, so it may have been altered.",
+            &format!("unhashed subpacket {:?}", other.typ()),
+        ));
+    }
     if !matches!(config.typ, SignatureType::Binary | SignatureType::Text) {
         return Err(malformed(
             "This is not a signature over a file (it certifies a key or something else).",
@@ -1102,9 +1136,11 @@ fn prepare<'a>(
                     .map(|(i, s)| (Some(i), s.key.fingerprint(), s.key.legacy_key_id())),
             );
         for (subkey, fp, id) in components {
-            let matches = (issuer_fps.is_empty() && issuer_ids.is_empty())
-                || issuer_fps.iter().any(|f| **f == fp)
-                || issuer_ids.iter().any(|i| **i == id);
+            // Every issuer the signature names must be this key: a key id
+            // in the unsigned area that disagrees with the signed
+            // fingerprint means the signature was altered.
+            let matches =
+                issuer_fps.iter().all(|f| **f == fp) && issuer_ids.iter().all(|i| **i == id);
             if matches {
                 candidates.push(Candidate { entry, subkey });
             }

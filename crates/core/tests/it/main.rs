@@ -12,3 +12,4 @@ mod signature;
 mod store;
 mod tamper_prop;
 mod util;
+mod verify_prop;
