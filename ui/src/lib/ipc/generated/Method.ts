@@ -6,7 +6,7 @@ import type { Algorithm } from "./Algorithm";
  */
 export type Method = { "kind": "checksum", algorithm: Algorithm, hex: string, } | { "kind": "list", list: string, algorithm: Algorithm | null, 
 /**
- * A detached signature over the list (not used for `Signature`).
+ * A detached signature over the list.
  */
 signature: string | null, 
 /**
@@ -17,10 +17,6 @@ key: string | null,
  * A pinned publisher's name.
  */
 publisher: string | null, } | { "kind": "signature", signature: string, 
-/**
- * A detached signature over the list (not used for `Signature`).
- */
-signature: string | null, 
 /**
  * An OpenPGP key file or keyring, or a minisign public key file.
  */

@@ -5,7 +5,7 @@
  */
 export type Signed = { 
 /**
- * A detached signature over the list (not used for `Signature`).
+ * A detached signature over the list.
  */
 signature: string | null, 
 /**
