@@ -116,33 +116,62 @@ impl MultiHasher {
 /// `total` is only for progress (0 when unknown). `sink` sees every chunk,
 /// e.g. to copy the bytes into staging while they are hashed.
 pub fn hash_stream(
-    reader: &mut dyn Read,
+    reader: &mut (dyn Read + Send),
     algorithms: &[Algorithm],
     total: u64,
     progress: &dyn Progress,
     cancel: &Cancel,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<(Vec<Digest>, u64)> {
+    use std::sync::mpsc;
     let mut hasher = MultiHasher::new(algorithms);
-    let mut buf = vec![0u8; CHUNK];
     let mut done = 0u64;
-    loop {
-        cancel.check()?;
-        let n = read_full(reader, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        sink(&buf[..n])?;
-        done += n as u64;
-        progress.report(done, total.max(done));
+    // Two buffers take turns: one is filled by a reader thread while the
+    // other is hashed, so reading from the disk (or copying out of the page
+    // cache) overlaps with hashing.
+    let (full_tx, full_rx) = mpsc::sync_channel::<Result<(Vec<u8>, usize)>>(1);
+    let (empty_tx, empty_rx) = mpsc::sync_channel::<Vec<u8>>(2);
+    for _ in 0..2 {
+        let _ = empty_tx.send(vec![0u8; CHUNK]);
     }
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Ok(mut buf) = empty_rx.recv() {
+                let read = read_full(reader, &mut buf);
+                let end = matches!(read, Ok(0) | Err(_));
+                if full_tx.send(read.map(|n| (buf, n))).is_err() || end {
+                    break;
+                }
+            }
+        });
+        let result = (|| {
+            loop {
+                cancel.check()?;
+                let (buf, n) = full_rx
+                    .recv()
+                    .map_err(|_| Error::internal("The file reader stopped unexpectedly."))??;
+                if n == 0 {
+                    return Ok(());
+                }
+                hasher.update(&buf[..n]);
+                sink(&buf[..n])?;
+                done += n as u64;
+                progress.report(done, total.max(done));
+                // The reader may have finished already; nothing to recycle then.
+                let _ = empty_tx.send(buf);
+            }
+        })();
+        // Closing both ends stops the reader, whatever state it is in.
+        drop(empty_tx);
+        drop(full_rx);
+        result
+    })?;
     Ok((hasher.finish(), done))
 }
 
 /// Fills `buf` as far as the reader allows, so every chunk is full-sized
 /// until the end.
-fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
+fn read_full(reader: &mut (dyn Read + Send), buf: &mut [u8]) -> Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
