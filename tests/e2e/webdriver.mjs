@@ -106,6 +106,11 @@ export class Element {
     return this.cmd('GET', `/attribute/${name}`);
   }
 
+  /** A DOM property, such as an input's current `value` or `checked`. */
+  property(name) {
+    return this.cmd('GET', `/property/${name}`);
+  }
+
   async find(css) {
     const value = await this.cmd('POST', '/element', { using: 'css selector', value: css });
     return new Element(this.session, value[ELEMENT]);

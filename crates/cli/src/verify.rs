@@ -125,6 +125,9 @@ pub struct VerifyArgs {
     algo: Option<String>,
     #[command(flatten)]
     signed: SignedArgs,
+    /// Keep a private, read-only copy of exactly the bytes checked (in the data folder), to install from
+    #[arg(long)]
+    stage: bool,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -177,6 +180,7 @@ pub fn verify(args: VerifyArgs, ctx: &Context) -> Result<Verdict, Error> {
     let request = VerifyRequest {
         file: absolute(&args.file),
         method: method(&args)?,
+        stage: args.stage,
     };
     let store = ctx.open_store()?;
     let v = request::run(
@@ -211,6 +215,9 @@ fn report(v: &FileVerdict, json: bool) -> Result<Verdict, Error> {
             };
             println!("  signed by: {} ({}, {pinned})", by.name, by.fingerprint);
         }
+    }
+    if !json && let Some(copy) = &v.staged {
+        println!("  verified copy: {copy} (install from this copy)");
     }
     Ok(match v.safety {
         Safety::Safe => Verdict::Ok,

@@ -8,6 +8,7 @@ pub mod history;
 pub mod publishers;
 pub mod request;
 pub mod signature;
+pub mod staging;
 pub mod sums;
 pub mod verdict;
 

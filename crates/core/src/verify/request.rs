@@ -5,7 +5,7 @@
 use super::file::{self, FileDigests};
 use super::signature::{self, MinisignPublicKey, PublicKeys, SignatureCheck, SignatureProblem};
 use super::verdict::{self, FileVerdict, Safety, Voucher};
-use super::{Algorithm, history, publishers, sums};
+use super::{Algorithm, history, publishers, staging, sums};
 use crate::audit::Actor;
 use crate::progress::{Cancel, Progress};
 use crate::store::Store;
@@ -77,6 +77,10 @@ impl From<&SignedBy> for Signed {
 pub struct VerifyRequest {
     pub file: String,
     pub method: Method,
+    /// Keep a private copy of exactly the bytes checked, to install from.
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    pub stage: bool,
 }
 
 /// The keys a signature is checked against, and how they were chosen.
@@ -239,6 +243,7 @@ fn refused(
             .unwrap_or_default(),
         source: format!("the signature on {what} ({}; {name})", problem.detail),
         vouched_by: None,
+        staged: None,
     }
 }
 
@@ -355,15 +360,70 @@ pub fn run(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<FileVerdict> {
-    let verdict = judge(store, now, request, progress, cancel)?;
+    let root = request
+        .stage
+        .then(|| staging::staging_root(store.data_dir()));
+    let mut reader = Reader {
+        staging_root: root.as_deref(),
+        staged: None,
+    };
+    let result = judge(store, now, request, &mut reader, progress, cancel);
+    let verdict = match result {
+        Ok(mut v) => {
+            match (&reader.staged, v.safety) {
+                // Never keep bytes that did not pass.
+                (Some(copy), Safety::Unsafe) => staging::discard(copy),
+                (Some(copy), _) => v.staged = Some(copy.display().to_string()),
+                (None, _) => {}
+            }
+            v
+        }
+        Err(e) => {
+            if let Some(copy) = &reader.staged {
+                staging::discard(copy);
+            }
+            return Err(e);
+        }
+    };
     history::record(store, now, actor, &verdict)?;
     Ok(verdict)
+}
+
+/// Reads the download once: straight, or into staging when asked.
+struct Reader<'a> {
+    staging_root: Option<&'a Path>,
+    staged: Option<PathBuf>,
+}
+
+impl Reader<'_> {
+    fn digests(
+        &mut self,
+        file: &Path,
+        algorithms: &[Algorithm],
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<FileDigests> {
+        match self.staging_root {
+            Some(root) => {
+                let (copy, digests) = staging::stage(file, root, algorithms, progress, cancel)?;
+                self.staged = Some(copy);
+                Ok(digests)
+            }
+            None => file::hash_file(file, algorithms, progress, cancel),
+        }
+    }
+
+    /// The bytes a signature must cover: the staged copy when there is one.
+    fn checked_path<'p>(&'p self, file: &'p Path) -> &'p Path {
+        self.staged.as_deref().unwrap_or(file)
+    }
 }
 
 fn judge(
     store: &Store,
     now: DateTime<Utc>,
     request: &VerifyRequest,
+    reader: &mut Reader<'_>,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<FileVerdict> {
@@ -377,7 +437,7 @@ fn judge(
     match &request.method {
         Method::Checksum { algorithm, hex } => {
             let expected = verdict::parse_expected(*algorithm, hex)?;
-            let digests = file::hash_file(file_path, &[*algorithm], progress, cancel)?;
+            let digests = reader.digests(file_path, &[*algorithm], progress, cancel)?;
             verdict::judge(&digests, *algorithm, &expected, "you gave", None)
         }
         Method::List {
@@ -393,7 +453,7 @@ fn judge(
             if let Some((check, _)) = &signature
                 && let Some(problem) = check.problem()
             {
-                let digests = file::hash_file(file_path, &[Algorithm::Sha256], progress, cancel)?;
+                let digests = reader.digests(file_path, &[Algorithm::Sha256], progress, cancel)?;
                 return Ok(refused(&digests, Algorithm::Sha256, "", &what, problem));
             }
             let name = name_in_list(file_path, list_path);
@@ -404,7 +464,7 @@ fn judge(
                     "Check that this is the checksum list for this download (same version and edition).",
                 )
             })?;
-            let digests = file::hash_file(file_path, &[entry.algorithm], progress, cancel)?;
+            let digests = reader.digests(file_path, &[entry.algorithm], progress, cancel)?;
             let by = match &signature {
                 Some((check, publisher)) => voucher(store, check, publisher.as_ref())?,
                 None => None,
@@ -418,8 +478,9 @@ fn judge(
         } => {
             let keys = load_keys(store, &Signed::from(signed))?;
             let sig = read_small(Path::new(sig_path), "signature", SIGNATURE_LIMIT)?;
-            let digests = file::hash_file(file_path, &[Algorithm::Sha256], progress, cancel)?;
-            let mut opened = file::open(file_path)?;
+            let digests = reader.digests(file_path, &[Algorithm::Sha256], progress, cancel)?;
+            // The signature must cover the bytes that would be installed.
+            let mut opened = file::open(reader.checked_path(file_path))?;
             let check = check_detached(&mut opened.file, &sig, &keys, now)?;
             // The signature read the file a second time: it must be the same file.
             opened.check_unchanged(digests.size)?;

@@ -48,6 +48,9 @@ pub struct FileVerdict {
     /// "you gave", "in SHA256SUMS, line 4".
     pub source: String,
     pub vouched_by: Option<Voucher>,
+    /// The private copy of exactly the bytes checked, when staging was
+    /// asked for and the file was not refused.
+    pub staged: Option<String>,
 }
 
 /// A digest the user typed or pasted, checked for shape.
@@ -175,6 +178,7 @@ pub fn judge(
         actual,
         source: source.to_string(),
         vouched_by,
+        staged: None,
     })
 }
 

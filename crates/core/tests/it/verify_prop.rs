@@ -122,6 +122,7 @@ fn verdict_after(edit: impl FnOnce(&mut Vec<u8>, &mut Vec<u8>, &mut Vec<u8>)) ->
                 publisher: Some("Acme".into()),
             },
         },
+        stage: false,
     };
     request::run(
         &store,

@@ -1,28 +1,49 @@
 // The one place the UI talks to the app. Every call returns typed data or
 // throws an `AppError` carrying the app's `{ code, message, hint }`.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import type { Algorithm } from './generated/Algorithm';
 import type { ComputerFacts } from './generated/ComputerFacts';
 import type { Entry } from './generated/Entry';
 import type { Error as ErrorBody } from './generated/Error';
 import type { ErrorCode } from './generated/ErrorCode';
 import type { ExportFormat } from './generated/ExportFormat';
 import type { ExportSummary } from './generated/ExportSummary';
+import type { FileVerdict } from './generated/FileVerdict';
 import type { Filter } from './generated/Filter';
 import type { JobProgress } from './generated/JobProgress';
+import type { Method } from './generated/Method';
+import type { PastVerification } from './generated/PastVerification';
+import type { PinPreview } from './generated/PinPreview';
+import type { Publisher } from './generated/Publisher';
+import type { Safety } from './generated/Safety';
 import type { StoreStatus } from './generated/StoreStatus';
+import type { Suggestions } from './generated/Suggestions';
 import type { Verdict } from './generated/Verdict';
+import type { VerifyRequest } from './generated/VerifyRequest';
+import type { Voucher } from './generated/Voucher';
 
 export type {
+  Algorithm,
   ComputerFacts,
   Entry,
   ErrorBody,
   ErrorCode,
   ExportFormat,
   ExportSummary,
+  FileVerdict,
   Filter,
   JobProgress,
+  Method,
+  PastVerification,
+  PinPreview,
+  Publisher,
+  Safety,
   StoreStatus,
+  Suggestions,
   Verdict,
+  VerifyRequest,
+  Voucher,
 };
 export type { DiskFacts } from './generated/DiskFacts';
 export type { Outcome } from './generated/Outcome';
@@ -78,6 +99,20 @@ export const api = {
   /** Opens the native save dialog; `null` when the user closed it. */
   chooseExportFile: (format: ExportFormat) =>
     call<string | null>('choose_export_file', { format }),
+  /** Opens the native open dialog; `null` when the user closed it. */
+  chooseFile: (title: string) => call<string | null>('choose_file', { title }),
+  /** Checksum lists, signatures and keys found beside a download. */
+  verifySuggestions: (file: string) => call<Suggestions>('verify_suggestions', { file }),
+  /** Past verifications, newest first. */
+  verifyHistory: () => call<PastVerification[]>('verify_history'),
+  publishersList: () => call<Publisher[]>('publishers_list'),
+  /** What pinning `keyFile` under `name` would do; changes nothing. */
+  publisherPreview: (name: string, keyFile: string) =>
+    call<PinPreview>('publisher_preview', { name, keyFile }),
+  /** `replace` must be true to pin over a different key under `name`. */
+  publisherPin: (name: string, keyFile: string, replace: boolean) =>
+    call<Publisher>('publisher_pin', { name, keyFile, replace }),
+  publisherRemove: (name: string) => call<void>('publisher_remove', { name }),
 };
 
 /** A long-running task: follow its progress, await its result, cancel it. */
@@ -106,4 +141,37 @@ function startJob<T>(
 export const jobs = {
   verifyAuditLog: (onProgress: (p: JobProgress) => void) =>
     startJob<Verdict>('verify_audit_log', onProgress),
+  /** Checks a download; the verdict is also kept in the history and the log. */
+  verifyFile: (request: VerifyRequest, onProgress: (p: JobProgress) => void) =>
+    startJob<FileVerdict>('verify_file', onProgress, { request }),
 };
+
+/**
+ * Files dropped on the window. Tauri takes drops itself and hands over the
+ * paths; `onHover` follows a drag over the window (true) and its end. Resolves
+ * to the function that stops listening; rejects with an `AppError` when the
+ * window may not listen.
+ */
+export async function onFileDrop(
+  cb: (paths: string[]) => void,
+  onHover?: (over: boolean) => void,
+): Promise<() => void> {
+  try {
+    const unlisten = await getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === 'drop') {
+        onHover?.(false);
+        if (p.paths.length > 0) cb(p.paths);
+      } else if (p.type === 'leave') {
+        onHover?.(false);
+      } else {
+        onHover?.(true);
+      }
+    });
+    return () => {
+      unlisten();
+    };
+  } catch (err) {
+    throw asAppError(err);
+  }
+}

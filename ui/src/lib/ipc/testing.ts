@@ -1,21 +1,41 @@
 // Test helpers for component tests: answer the app's commands in-process.
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import type { ErrorBody } from './index';
+import { emit } from '@tauri-apps/api/event';
+import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import type { ErrorBody, JobProgress } from './index';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
-/** Answers each command with its handler; an unknown command fails the test. */
+/**
+ * Answers each command with its handler; an unknown command fails the test.
+ * Events (listen, emit) are handled in-process, so `dropFiles` reaches the
+ * screens' drop listeners.
+ */
 export function mockCommands(handlers: Record<string, Handler>): void {
-  mockIPC((cmd, args) => {
-    const handler = handlers[cmd];
-    if (!handler) throw new Error(`unexpected command ${cmd}`);
-    return handler((args ?? {}) as Record<string, unknown>);
-  });
+  mockWindows('main');
+  mockIPC(
+    (cmd, args) => {
+      const handler = handlers[cmd];
+      if (!handler) throw new Error(`unexpected command ${cmd}`);
+      return handler((args ?? {}) as Record<string, unknown>);
+    },
+    { shouldMockEvents: true },
+  );
 }
 
 /** What a failing command rejects with. */
 export function failWith(body: ErrorBody): never {
   throw body;
+}
+
+/** Sends progress to a job's channel, as the app does while it works. */
+export function report(args: Record<string, unknown>, progress: JobProgress): void {
+  const channel = args.progress as { onmessage: (p: JobProgress) => void };
+  channel.onmessage(progress);
+}
+
+/** Drops files on the window, as Tauri reports a drop from the desktop. */
+export async function dropFiles(paths: string[]): Promise<void> {
+  await emit('tauri://drag-drop', { paths, position: { x: 10, y: 10 } });
 }
 
 export { clearMocks };

@@ -3,6 +3,10 @@
 const labels: Record<string, string> = {
   'audit.export': 'Exported the activity log',
   'store.recover': 'Started a new database after finding the old one damaged',
+  'verify.file': 'Checked a download',
+  'verify.list': 'Checked the files of a checksum list',
+  'publisher.pin': 'Pinned a trusted publisher',
+  'publisher.unpin': 'Removed a trusted publisher',
 };
 
 export function actionLabel(action: string): string {

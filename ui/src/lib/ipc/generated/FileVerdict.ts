@@ -16,4 +16,9 @@ advice: string, file: string, link_target: string | null, size: number, algorith
  * Where the expected digest came from, completing "the checksum …":
  * "you gave", "in SHA256SUMS, line 4".
  */
-source: string, vouched_by: Voucher | null, };
+source: string, vouched_by: Voucher | null, 
+/**
+ * The private copy of exactly the bytes checked, when staging was
+ * asked for and the file was not refused.
+ */
+staged: string | null, };
