@@ -1,71 +1,20 @@
 // End-to-end: the real Shipshape binary in a real window (Xvfb), driven
-// through tauri-driver and WebKitWebDriver. Started by tests/e2e/run.sh,
-// which provides the environment variables read below.
+// through tauri-driver and WebKitWebDriver. Started by tests/e2e/run.sh.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
+import { after, before, describe } from 'node:test';
 import { testIds } from '../../ui/src/lib/testIds.js';
+import * as h from './harness.mjs';
+import { APP, ARTIFACTS, DATA, WEBDRIVER, cli, run } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through tests/e2e/run.sh`);
-  return value;
-};
-const APP = env('SHIPSHAPE_APP');
-const CLI = env('SHIPSHAPE_CLI');
-const DATA = env('SHIPSHAPE_DATA_DIR');
-const ARTIFACTS = env('E2E_ARTIFACTS');
-const WEBDRIVER = env('WEBDRIVER_URL');
-const AXE = env('AXE_PATH');
-
-const run = promisify(execFile);
-async function cli(...args) {
-  const { stdout } = await run(CLI, ['--data-dir', DATA, ...args]);
-  return stdout;
-}
-
 let s;
-
-/** Runs a step; on failure saves a screenshot named after it, then fails. */
-function step(name, fn) {
-  return test(name, async () => {
-    try {
-      await fn();
-    } catch (err) {
-      const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await s?.screenshot(file).catch(() => {});
-      err.message += `\n(screenshot: ${file})`;
-      throw err;
-    }
-  });
-}
-
-async function text(id) {
-  return (await s.byTestId(id)).text();
-}
-
-async function openScreen(navId, title) {
-  await (await s.byTestId(navId)).click();
-  await s.waitFor(`the ${title} screen`, async () => (await text(testIds.screenTitle)) === title);
-}
-
-async function axeViolations() {
-  const source = await readFile(AXE, 'utf8');
-  await s.execute(`${source}; return true;`);
-  const found = await s.executeAsync(`
-    const done = arguments[arguments.length - 1];
-    window.axe
-      .run(document, { resultTypes: ['violations'] })
-      .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }))))
-      .catch((e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));
-  `);
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
+const step = h.stepper(() => s);
+const text = (id) => h.text(s, id);
+const openScreen = (navId, title) => h.openScreen(s, navId, title);
+const axeViolations = () => h.axeViolations(s);
 
 async function rows() {
   const found = await s.allByTestId(testIds.activityRow);
