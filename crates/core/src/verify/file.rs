@@ -165,6 +165,32 @@ pub fn hash_file(
     })
 }
 
+/// Hashing with nobody watching a progress bar. BLAKE3 alone then reads
+/// the file through a memory map with every core at once, as `b3sum` does
+/// (about twice as fast as streaming it); everything else streams.
+fn hash_file_batch(path: &Path, algorithms: &[Algorithm], cancel: &Cancel) -> Result<FileDigests> {
+    if algorithms != [Algorithm::Blake3] {
+        return hash_file(path, algorithms, &crate::progress::NoProgress, cancel);
+    }
+    cancel.check()?;
+    let opened = open(path)?;
+    let mut hasher = blake3::Hasher::new();
+    hasher
+        .update_mmap_rayon(&opened.path)
+        .map_err(|e| not_readable(path, &e))?;
+    // Also catches the path being swapped for another file meanwhile.
+    opened.check_unchanged(opened.size)?;
+    Ok(FileDigests {
+        path: show(path),
+        link_target: opened.link_target.as_deref().map(show),
+        size: opened.size,
+        digests: vec![super::hash::Digest {
+            algorithm: Algorithm::Blake3,
+            hex: hasher.finalize().to_hex().to_string(),
+        }],
+    })
+}
+
 /// Hashes many files at once, one per core, keeping the input order in the
 /// result. Each file succeeds or fails on its own.
 pub fn hash_many(
@@ -187,7 +213,7 @@ pub fn hash_many(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    let result = hash_file(path, algorithms, &crate::progress::NoProgress, cancel);
+                    let result = hash_file_batch(path, algorithms, cancel);
                     results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(result);
                 }
             });
