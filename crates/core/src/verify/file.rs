@@ -166,19 +166,20 @@ pub fn hash_file(
 }
 
 /// Hashing with nobody watching a progress bar. BLAKE3 alone then reads
-/// the file through a memory map with every core at once, as `b3sum` does
-/// (about twice as fast as streaming it); everything else streams.
+/// the file through a memory map, window by window, with every core at
+/// once, as `b3sum` does (about twice as fast as streaming it); everything
+/// else streams.
 fn hash_file_batch(path: &Path, algorithms: &[Algorithm], cancel: &Cancel) -> Result<FileDigests> {
     if algorithms != [Algorithm::Blake3] {
         return hash_file(path, algorithms, &crate::progress::NoProgress, cancel);
     }
-    cancel.check()?;
     let opened = open(path)?;
     let mut hasher = blake3::Hasher::new();
-    hasher
-        .update_mmap_rayon(&opened.path)
-        .map_err(|e| not_readable(path, &e))?;
-    // Also catches the path being swapped for another file meanwhile.
+    super::mapped::for_each_window(&opened.file, path, opened.size, &mut |window| {
+        cancel.check()?;
+        hasher.update_rayon(window);
+        Ok(())
+    })?;
     opened.check_unchanged(opened.size)?;
     Ok(FileDigests {
         path: show(path),

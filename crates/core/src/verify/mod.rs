@@ -5,6 +5,7 @@ pub mod algorithm;
 pub mod file;
 pub mod hash;
 pub mod history;
+mod mapped;
 pub mod publishers;
 pub mod request;
 pub mod signature;
