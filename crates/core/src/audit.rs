@@ -89,13 +89,9 @@ pub struct Actor {
 impl Actor {
     /// The OS user running this process.
     pub fn current(source: Source) -> Self {
-        let user = whoami::username().unwrap_or_else(|_| format!("uid {}", current_uid()));
+        let user = whoami::username().unwrap_or_else(|_| "unknown user".into());
         Actor { user, source }
     }
-}
-
-fn current_uid() -> String {
-    std::env::var("UID").unwrap_or_else(|_| "unknown".into())
 }
 
 /// An action about to be recorded. Never put a secret in `details`.
@@ -326,6 +322,16 @@ pub fn append(store: &Store, now: DateTime<Utc>, actor: &Actor, new: NewEntry) -
             )
             .optional()
             .map_err(|e| sql_error("read", e))?;
+        // Only a head record that names the newest entry moves on. When it
+        // does not (entries cut off, the record deleted or altered), it is
+        // left as it is, so later entries cannot hide what happened.
+        let head_is_current = match (read_head(store.data_dir()), &last) {
+            (Ok(HeadRecord::Missing), None) => true,
+            (Ok(HeadRecord::Found(head)), Some((seq, hash))) => {
+                head.seq == *seq && head.hash == *hash
+            }
+            _ => false,
+        };
         let (seq, prev_hash) = match last {
             Some((seq, hash)) => (seq + 1, hash),
             None => (1, GENESIS.to_string()),
@@ -361,19 +367,21 @@ pub fn append(store: &Store, now: DateTime<Utc>, actor: &Actor, new: NewEntry) -
             ],
         )
         .map_err(|e| sql_error("write to", e))?;
-        Ok(entry)
+        Ok((entry, head_is_current))
     })();
     match result {
-        Ok(entry) => {
+        Ok((entry, head_is_current)) => {
             conn.execute_batch("COMMIT")
                 .map_err(|e| sql_error("write to", e))?;
-            write_head(
-                store.data_dir(),
-                &Head {
-                    seq: entry.seq,
-                    hash: entry.hash.clone(),
-                },
-            )?;
+            if head_is_current {
+                write_head(
+                    store.data_dir(),
+                    &Head {
+                        seq: entry.seq,
+                        hash: entry.hash.clone(),
+                    },
+                )?;
+            }
             Ok(entry)
         }
         Err(e) => {

@@ -240,6 +240,23 @@ fn cutting_entries_off_the_end_is_caught() {
 }
 
 #[test]
+fn later_entries_do_not_hide_a_cut_or_a_missing_head() {
+    // Cut 3 off the end, or delete the head record; then Shipshape keeps
+    // writing (fewer, as many, and more entries than were cut).
+    for more in [1, 3, 5] {
+        let (dir, store) = log();
+        dir.exec("DELETE FROM audit_log WHERE seq > ?1", [N - 3]);
+        fill(&store, more);
+        tampered(&verify(&store));
+
+        let (dir, store) = log();
+        std::fs::remove_file(dir.head_path()).unwrap();
+        fill(&store, more);
+        tampered(&verify(&store));
+    }
+}
+
+#[test]
 fn a_missing_head_record_is_caught_while_entries_exist() {
     let (dir, store) = log();
     std::fs::remove_file(dir.head_path()).unwrap();
