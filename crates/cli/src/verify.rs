@@ -58,7 +58,7 @@ pub fn hash(args: HashArgs) -> Result<Verdict, Error> {
         Some(code) => Err(Error::new(
             code,
             "Some files could not be hashed (see above).",
-            "",
+            "Check the names and permissions of the files listed above.",
         )),
         None => Ok(Verdict::Ok),
     }
