@@ -30,6 +30,10 @@ pub enum ErrorCode {
     FileChanged,
     /// A trusted publisher's key differs from the one pinned.
     KeyChanged,
+    /// The OS keychain is locked; the user has to unlock it.
+    KeychainLocked,
+    /// No OS keychain service answers (none running, no session bus).
+    KeychainUnavailable,
     /// What the user referred to (a file, a task) does not exist (any more).
     NotFound,
     /// A bug or an unexpected state; the message carries the detail.

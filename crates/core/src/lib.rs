@@ -10,6 +10,7 @@ pub mod computer;
 pub mod error;
 pub mod progress;
 pub mod store;
+pub mod vault;
 pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};

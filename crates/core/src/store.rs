@@ -49,6 +49,24 @@ const MIGRATIONS: &[&str] = &[
         key         BLOB NOT NULL,
         added       TEXT NOT NULL
     );",
+    // 4: credentials. The secret itself lives only in the OS keychain; this
+    // is what the list shows. `vault_id` tells this folder's keychain items
+    // from another folder's sharing the same keychain.
+    "CREATE TABLE vault_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE credentials (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind          TEXT NOT NULL,
+        username      TEXT NOT NULL,
+        url           TEXT NOT NULL,
+        notes         TEXT NOT NULL,
+        created       TEXT NOT NULL,
+        last_rotated  TEXT NOT NULL,
+        rotate_days   INTEGER
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to
