@@ -6,6 +6,7 @@
 mod audit;
 mod info;
 mod show;
+mod vault;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +51,9 @@ enum Command {
     /// Trusted publishers: names pinned to their signing keys
     #[command(subcommand)]
     Publishers(verify::PublishersCommand),
+    /// The office's credentials, kept in this computer's keychain
+    #[command(subcommand)]
+    Vault(vault::Command),
 }
 
 /// How a command ended, when it did not fail.
@@ -86,6 +90,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Check(args) => verify::check(args, &ctx),
         Command::Sig(cmd) => verify::sig(cmd),
         Command::Publishers(cmd) => verify::publishers(cmd, &ctx),
+        Command::Vault(cmd) => vault::run(cmd, &ctx),
     }
 }
 

@@ -64,14 +64,21 @@ pub fn generate(recipe: &Recipe) -> Result<Secret> {
             if !(MIN_LENGTH..=MAX_LENGTH).contains(&length) {
                 return Err(Error::invalid_input(
                     format!("A length of {length} is not offered."),
-                    format!("Choose a length from {MIN_LENGTH} to {MAX_LENGTH}; 20 or more is a good default."),
+                    format!(
+                        "Choose a length from {MIN_LENGTH} to {MAX_LENGTH}; 20 or more is a good default."
+                    ),
                 ));
             }
-            let classes: Vec<&[u8]> = [(lower, LOWER), (upper, UPPER), (digits, DIGITS), (symbols, SYMBOLS)]
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, set)| set.as_bytes())
-                .collect();
+            let classes: Vec<&[u8]> = [
+                (lower, LOWER),
+                (upper, UPPER),
+                (digits, DIGITS),
+                (symbols, SYMBOLS),
+            ]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, set)| set.as_bytes())
+            .collect();
             if classes.is_empty() {
                 return Err(Error::invalid_input(
                     "No kind of character is chosen.",
@@ -85,7 +92,10 @@ pub fn generate(recipe: &Recipe) -> Result<Secret> {
                 let bytes: Vec<u8> = (0..length)
                     .map(|_| all[rng.random_range(0..all.len())])
                     .collect();
-                if classes.iter().all(|set| bytes.iter().any(|b| set.contains(b))) {
+                if classes
+                    .iter()
+                    .all(|set| bytes.iter().any(|b| set.contains(b)))
+                {
                     let text = String::from_utf8(bytes)
                         .map_err(|e| Error::internal(format!("generated text: {e}")))?;
                     return Secret::new(text);
@@ -115,8 +125,8 @@ pub struct Strength {
     pub score: u8,
     /// "Very weak" … "Very strong".
     pub label: String,
-    /// How long an attacker holding a stolen, slowly-hashed copy would need,
-    /// e.g. "3 centuries".
+    /// How long an attacker holding a stolen, slowly-hashed copy would need:
+    /// "about 4 months", "centuries".
     pub time_to_crack: String,
     /// What makes it weak, when something does.
     pub warning: Option<String>,
@@ -139,10 +149,12 @@ pub fn strength(secret: &Secret, context: &[&str]) -> Strength {
     Strength {
         score,
         label: label.into(),
-        time_to_crack: estimate
-            .crack_times()
-            .offline_slow_hashing_1e4_per_second()
-            .to_string(),
+        time_to_crack: phrase(
+            &estimate
+                .crack_times()
+                .offline_slow_hashing_1e4_per_second()
+                .to_string(),
+        ),
         warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
         suggestions: feedback
             .map(|f| f.suggestions().iter().map(|s| s.to_string()).collect())
@@ -150,7 +162,18 @@ pub fn strength(secret: &Secret, context: &[&str]) -> Strength {
     }
 }
 
+/// "4 months" reads as "about 4 months"; "centuries" and "less than a
+/// second" read as they are.
+fn phrase(time: &str) -> String {
+    if time.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("about {time}")
+    } else {
+        time.to_string()
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -192,7 +215,10 @@ mod tests {
         let words: Vec<&str> = s.expose().split('-').collect();
         assert_eq!(words.len(), 6);
         for w in words {
-            assert!(eff_wordlist::large::LIST.iter().any(|(_, x)| *x == w), "{w}");
+            assert!(
+                eff_wordlist::large::LIST.iter().any(|(_, x)| *x == w),
+                "{w}"
+            );
         }
     }
 
@@ -215,6 +241,8 @@ mod tests {
         let strong = strength(&generate(&Recipe::default()).unwrap(), &[]);
         assert_eq!(strong.score, 4, "{strong:?}");
         assert_eq!(strong.label, "Very strong");
+        assert_eq!(strong.time_to_crack, "centuries");
+        assert_eq!(phrase("4 months"), "about 4 months");
         let named = strength(&Secret::new("acmeoffice".into()).unwrap(), &["acmeoffice"]);
         assert_eq!(named.score, 0, "{named:?}");
         let text = format!("{weak:?}{named:?}");

@@ -163,7 +163,9 @@ impl Details {
         for (field, value) in [("username", &self.username), ("address", &self.url)] {
             if value.chars().count() > MAX_FIELD || value.chars().any(char::is_control) {
                 return Err(Error::invalid_input(
-                    format!("The {field} must be at most {MAX_FIELD} printable characters on one line."),
+                    format!(
+                        "The {field} must be at most {MAX_FIELD} printable characters on one line."
+                    ),
                     "Shorten it; put longer descriptions in the notes.",
                 ));
             }
@@ -264,7 +266,11 @@ fn random_id() -> String {
     hex::encode(bytes)
 }
 
-fn rotation(last_rotated: &str, days: Option<u32>, now: DateTime<Utc>) -> (Rotation, Option<String>) {
+fn rotation(
+    last_rotated: &str,
+    days: Option<u32>,
+    now: DateTime<Utc>,
+) -> (Rotation, Option<String>) {
     let Some(days) = days else {
         return (Rotation::NotScheduled, None);
     };
@@ -282,8 +288,7 @@ fn rotation(last_rotated: &str, days: Option<u32>, now: DateTime<Utc>) -> (Rotat
     (status, Some(stamp(due)))
 }
 
-const COLUMNS: &str =
-    "id, name, kind, username, url, notes, created, last_rotated, rotate_days";
+const COLUMNS: &str = "id, name, kind, username, url, notes, created, last_rotated, rotate_days";
 
 fn row(r: &rusqlite::Row<'_>, now: DateTime<Utc>) -> rusqlite::Result<Credential> {
     let kind: String = r.get(2)?;
@@ -365,7 +370,11 @@ pub fn find(store: &Store, name: &str, now: DateTime<Utc>) -> Result<Credential>
 fn vault_id(store: &Store) -> Result<String> {
     let conn = store.conn();
     let existing: Option<String> = conn
-        .query_row("SELECT value FROM vault_meta WHERE key = 'vault_id'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM vault_meta WHERE key = 'vault_id'",
+            [],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(|e| sql_error("read", e))?;
     if let Some(id) = existing {
@@ -376,8 +385,12 @@ fn vault_id(store: &Store) -> Result<String> {
         [random_id()],
     )
     .map_err(|e| sql_error("save", e))?;
-    conn.query_row("SELECT value FROM vault_meta WHERE key = 'vault_id'", [], |r| r.get(0))
-        .map_err(|e| sql_error("read", e))
+    conn.query_row(
+        "SELECT value FROM vault_meta WHERE key = 'vault_id'",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(|e| sql_error("read", e))
 }
 
 fn duplicate(name: &str) -> Error {
@@ -408,15 +421,29 @@ impl<'a> Vault<'a> {
         Ok(format!("{}:{id}", vault_id(self.store)?))
     }
 
-    fn record(&self, now: DateTime<Utc>, action: &str, target: &str, details: serde_json::Value) -> Result<()> {
-        audit::append(self.store, now, self.actor, NewEntry::ok(action, target, details)).map(|_| ())
+    fn record(
+        &self,
+        now: DateTime<Utc>,
+        action: &str,
+        target: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        audit::append(
+            self.store,
+            now,
+            self.actor,
+            NewEntry::ok(action, target, details),
+        )
+        .map(|_| ())
     }
 
     fn name_taken(&self, name: &str, except: Option<&str>) -> Result<bool> {
         let other: Option<String> = self
             .store
             .conn()
-            .query_row("SELECT id FROM credentials WHERE name = ?1", [name], |r| r.get(0))
+            .query_row("SELECT id FROM credentials WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| sql_error("read", e))?;
         Ok(other.is_some_and(|id| Some(id.as_str()) != except))
@@ -587,7 +614,12 @@ impl<'a> Vault<'a> {
                 .conn()
                 .execute("DELETE FROM credentials WHERE id = ?1", [id])
                 .map_err(|e| sql_error("remove", e))?;
-            self.record(now, "vault.delete", &credential.name, json!({ "kind": credential.kind }))
+            self.record(
+                now,
+                "vault.delete",
+                &credential.name,
+                json!({ "kind": credential.kind }),
+            )
         })();
         if let Err(e) = saved {
             let details = Details {
@@ -667,7 +699,12 @@ impl<'a> Vault<'a> {
                     ],
                 )
                 .map_err(|e| sql_error("repair", e))?;
-            self.record(now, "vault.repair", &name, json!({ "restored_record": true }))?;
+            self.record(
+                now,
+                "vault.repair",
+                &name,
+                json!({ "restored_record": true }),
+            )?;
             report.restored.push(name);
         }
         for record in records {
@@ -679,7 +716,12 @@ impl<'a> Vault<'a> {
                 .conn()
                 .execute("DELETE FROM credentials WHERE id = ?1", [&record.id])
                 .map_err(|e| sql_error("repair", e))?;
-            self.record(now, "vault.repair", &record.name, json!({ "removed_record": true }))?;
+            self.record(
+                now,
+                "vault.repair",
+                &record.name,
+                json!({ "removed_record": true }),
+            )?;
             report.removed.push(record.name);
         }
         Ok(report)
@@ -687,6 +729,7 @@ impl<'a> Vault<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -707,12 +750,21 @@ mod tests {
     fn rotation_is_due_a_week_ahead_and_overdue_after() {
         let last = "2026-01-01T00:00:00.000Z";
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert_eq!(rotation(last, None, at("2030-01-01T00:00:00Z")).0, Rotation::NotScheduled);
-        assert_eq!(rotation(last, Some(30), at("2026-01-20T00:00:00Z")).0, Rotation::Current);
+        assert_eq!(
+            rotation(last, None, at("2030-01-01T00:00:00Z")).0,
+            Rotation::NotScheduled
+        );
+        assert_eq!(
+            rotation(last, Some(30), at("2026-01-20T00:00:00Z")).0,
+            Rotation::Current
+        );
         let (status, due) = rotation(last, Some(30), at("2026-01-25T00:00:00Z"));
         assert_eq!(status, Rotation::Due);
         assert_eq!(due.unwrap(), "2026-01-31T00:00:00.000Z");
-        assert_eq!(rotation(last, Some(30), at("2026-01-31T00:00:00Z")).0, Rotation::Overdue);
+        assert_eq!(
+            rotation(last, Some(30), at("2026-01-31T00:00:00Z")).0,
+            Rotation::Overdue
+        );
     }
 
     #[test]

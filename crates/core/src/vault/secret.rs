@@ -45,7 +45,9 @@ impl Secret {
                 _ => "a line break",
             };
             return Err(Error::invalid_input(
-                format!("The secret contains {what}, which keychains and login forms do not keep reliably."),
+                format!(
+                    "The secret contains {what}, which keychains and login forms do not keep reliably."
+                ),
                 "Remove it and try again. When piping a secret in, send exactly one line.",
             ));
         }
@@ -79,6 +81,7 @@ impl fmt::Debug for Secret {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use static_assertions::{assert_impl_all, assert_not_impl_any};
