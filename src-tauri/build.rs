@@ -17,6 +17,16 @@ const COMMANDS: &[&str] = &[
     "publisher_preview",
     "publisher_pin",
     "publisher_remove",
+    "vault_list",
+    "vault_check",
+    "vault_add",
+    "vault_edit",
+    "vault_reveal",
+    "vault_copy",
+    "vault_rotate",
+    "vault_delete",
+    "vault_generate",
+    "vault_strength",
 ];
 
 fn main() {

@@ -7,6 +7,9 @@ use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Ve
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::progress::JobProgress;
 use shipshape_core::store::StoreStatus;
+use shipshape_core::vault::{
+    self, CheckReport, Credential, Details, Recipe, Secret, Strength, Use, Vault,
+};
 use shipshape_core::verify::history::{self, PastVerification};
 use shipshape_core::verify::publishers::{self, PinPreview, Publisher};
 use shipshape_core::verify::request::{self, Suggestions, VerifyRequest};
@@ -212,4 +215,100 @@ pub fn publisher_pin(
 #[tauri::command]
 pub fn publisher_remove(state: State<'_, AppState>, name: String) -> Result<(), Error> {
     publishers::remove(&*state.store()?, chrono::Utc::now(), &state.actor, &name)
+}
+
+/// Runs `work` with a store connection and the keychain off the main
+/// thread: keychain calls wait on D-Bus, and a prompt may be showing.
+async fn with_vault<T: Send + 'static>(
+    state: State<'_, AppState>,
+    work: impl FnOnce(&Vault<'_>) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let store = state.open_second_store()?;
+    let keychain = state.keychain()?;
+    let actor = state.actor.clone();
+    tauri::async_runtime::spawn_blocking(move || work(&Vault::new(&store, &keychain, &actor)))
+        .await
+        .map_err(blocking_failed)?
+}
+
+#[tauri::command]
+pub fn vault_list(state: State<'_, AppState>) -> Result<Vec<Credential>, Error> {
+    vault::list(&*state.store()?, chrono::Utc::now())
+}
+
+/// The start-up check's repairs (once) and a fresh check's.
+#[tauri::command]
+pub async fn vault_check(state: State<'_, AppState>) -> Result<CheckReport, Error> {
+    let mut report = state.take_startup_repairs();
+    let now = with_vault(state, |v| v.check(chrono::Utc::now())).await?;
+    report.restored.extend(now.restored);
+    report.removed.extend(now.removed);
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn vault_add(
+    state: State<'_, AppState>,
+    details: Details,
+    secret: String,
+) -> Result<Credential, Error> {
+    let secret = Secret::new(secret)?;
+    with_vault(state, move |v| v.add(chrono::Utc::now(), details, &secret)).await
+}
+
+#[tauri::command]
+pub async fn vault_edit(
+    state: State<'_, AppState>,
+    id: String,
+    details: Details,
+) -> Result<Credential, Error> {
+    with_vault(state, move |v| v.edit(chrono::Utc::now(), &id, details)).await
+}
+
+/// The one command that returns a secret: the user clicked Reveal.
+#[tauri::command]
+pub async fn vault_reveal(state: State<'_, AppState>, id: String) -> Result<String, Error> {
+    let secret = with_vault(state, move |v| {
+        v.secret(chrono::Utc::now(), &id, Use::Reveal)
+    })
+    .await?;
+    Ok(secret.expose().to_owned())
+}
+
+#[tauri::command]
+pub async fn vault_copy(state: State<'_, AppState>, id: String) -> Result<(), Error> {
+    let secret = with_vault(state.clone(), move |v| {
+        v.secret(chrono::Utc::now(), &id, Use::Copy)
+    })
+    .await?;
+    state.clipboard.copy(&secret).map(|_| ())
+}
+
+#[tauri::command]
+pub async fn vault_rotate(
+    state: State<'_, AppState>,
+    id: String,
+    secret: String,
+) -> Result<Credential, Error> {
+    let secret = Secret::new(secret)?;
+    with_vault(state, move |v| v.rotate(chrono::Utc::now(), &id, &secret)).await
+}
+
+#[tauri::command]
+pub async fn vault_delete(state: State<'_, AppState>, id: String) -> Result<(), Error> {
+    with_vault(state, move |v| v.remove(chrono::Utc::now(), &id)).await
+}
+
+#[tauri::command]
+pub fn vault_generate(recipe: Recipe) -> Result<String, Error> {
+    vault::generate(&recipe).map(|s| s.expose().to_owned())
+}
+
+/// An empty field has no strength to show; any other text is estimated as
+/// typed, before the rules for storing it apply.
+#[tauri::command]
+pub fn vault_strength(secret: String, context: Vec<String>) -> Result<Strength, Error> {
+    let secret = Secret::new(secret)?;
+    let context: Vec<&str> = context.iter().map(String::as_str).collect();
+    Ok(vault::strength(&secret, &context))
 }

@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod clipboard;
 mod commands;
 mod dialog;
 mod jobs;
@@ -23,6 +24,15 @@ fn main() {
             }
         }))
         .manage(state)
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                handle
+                    .state::<state::AppState>()
+                    .check_credentials_at_start()
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::computer_facts,
@@ -39,6 +49,16 @@ fn main() {
             commands::publisher_preview,
             commands::publisher_pin,
             commands::publisher_remove,
+            commands::vault_list,
+            commands::vault_check,
+            commands::vault_add,
+            commands::vault_edit,
+            commands::vault_reveal,
+            commands::vault_copy,
+            commands::vault_rotate,
+            commands::vault_delete,
+            commands::vault_generate,
+            commands::vault_strength,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -1,9 +1,11 @@
 //! What the app holds while it runs: the data folder, the open store (or why
 //! it could not be opened) and the running jobs.
 
+use crate::clipboard::SecretClipboard;
 use crate::jobs::Jobs;
 use shipshape_core::audit::{self, Actor, NewEntry, Source};
 use shipshape_core::store::{self, Recovery, Store, StoreStatus};
+use shipshape_core::vault::{self, CheckReport, Keychain, Vault};
 use shipshape_core::{Error, ErrorCode};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -15,6 +17,12 @@ pub struct AppState {
     recovery: Option<Recovery>,
     pub jobs: Jobs,
     pub actor: Actor,
+    /// Connected on first use, so the app starts without a keychain.
+    keychain: Mutex<Option<Keychain>>,
+    pub clipboard: SecretClipboard,
+    /// What the start-up credentials check repaired, until the Credentials
+    /// screen has shown it.
+    startup_repairs: Mutex<CheckReport>,
 }
 
 impl AppState {
@@ -50,7 +58,62 @@ impl AppState {
             recovery,
             jobs: Jobs::default(),
             actor,
+            keychain: Mutex::new(None),
+            clipboard: SecretClipboard::default(),
+            startup_repairs: Mutex::new(CheckReport::default()),
         }
+    }
+
+    /// The OS keychain, connecting on first use. A failure is not kept, so
+    /// starting the keyring service and trying again works.
+    pub fn keychain(&self) -> Result<Keychain, Error> {
+        let mut cached = self.keychain.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = cached.as_ref() {
+            return Ok(k.clone());
+        }
+        let k = Keychain::system()?;
+        *cached = Some(k.clone());
+        Ok(k)
+    }
+
+    /// The start-up check: when this data folder has credentials, make the
+    /// records and the keychain agree (see `vault::Vault::check`). Without
+    /// credentials it does nothing, so no unlock prompt greets a user who
+    /// never stored one.
+    pub fn check_credentials_at_start(&self) {
+        let Ok(store) = self.open_second_store() else {
+            return;
+        };
+        let now = chrono::Utc::now();
+        if vault::list(&store, now).map_or(true, |l| l.is_empty()) {
+            return;
+        }
+        let report = self
+            .keychain()
+            .and_then(|k| Vault::new(&store, &k, &self.actor).check(now));
+        match report {
+            Ok(report) => {
+                *self
+                    .startup_repairs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = report
+            }
+            // The Credentials screen runs the check again and shows why.
+            Err(e) => eprintln!(
+                "Shipshape could not check your credentials at start: {}",
+                e.message
+            ),
+        }
+    }
+
+    /// What the start-up check repaired, once.
+    pub fn take_startup_repairs(&self) -> CheckReport {
+        std::mem::take(
+            &mut *self
+                .startup_repairs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
     }
 
     pub fn status(&self) -> StoreStatus {

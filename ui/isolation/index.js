@@ -17,6 +17,16 @@ const allowed = new Set([
   'publisher_preview',
   'publisher_pin',
   'publisher_remove',
+  'vault_list',
+  'vault_check',
+  'vault_add',
+  'vault_edit',
+  'vault_reveal',
+  'vault_copy',
+  'vault_rotate',
+  'vault_delete',
+  'vault_generate',
+  'vault_strength',
 ]);
 
 window.__TAURI_ISOLATION_HOOK__ = (payload) => {
