@@ -11,6 +11,9 @@ packages=(
   webkit2gtk-driver            # WebKitWebDriver, for end-to-end tests
   xvfb xauth                   # a display for the window in tests
   dbus                         # dbus-run-session: a private session bus in tests
+  gnome-keyring libsecret-tools # a real Secret Service (and secret-tool) in tests
+  xclip                        # reads the clipboard in end-to-end tests
+  bsdutils                     # `script`: a terminal for the CLI's prompt tests
   python3                      # small helpers in the end-to-end tests
   b3sum gnupg minisign         # peers the verify tests check against
   nodejs npm                   # builds the UI

@@ -8,5 +8,8 @@ mod concurrency;
 mod data_dir;
 mod help;
 mod info;
+#[path = "../../../core/tests/it/keyring.rs"]
+mod keyring;
 mod util;
+mod vault;
 mod verify;
