@@ -40,10 +40,14 @@ export SHIPSHAPE_DATA_DIR="$work/data"
 export E2E_ARTIFACTS="$artifacts"
 export WEBDRIVER_URL="http://127.0.0.1:$port"
 export AXE_PATH="$root/ui/node_modules/axe-core/axe.min.js"
+# Test-only: a copied secret leaves the clipboard after 3 s instead of 30 s.
+export SHIPSHAPE_CLIPBOARD_CLEAR_SECONDS=3
 
 # A private session bus: single-instance hand-over goes through it, and a
-# running Shipshape on the desktop must not be reached.
+# running Shipshape on the desktop must not be reached. On it, a private
+# gnome-keyring (in the throwaway HOME), unlocked: the real Secret Service.
 exec_in_session() {
+  printf %s e2e-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   tauri-driver --port "$port" --native-port "$native_port" >"$artifacts/tauri-driver.log" 2>&1 &
   driver=$!
   trap 'kill $driver 2>/dev/null || true' EXIT
