@@ -3,6 +3,9 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type { Algorithm } from './generated/Algorithm';
+import type { CheckReport } from './generated/CheckReport';
+import type { Credential } from './generated/Credential';
+import type { Details } from './generated/Details';
 import type { ComputerFacts } from './generated/ComputerFacts';
 import type { Entry } from './generated/Entry';
 import type { Error as ErrorBody } from './generated/Error';
@@ -16,8 +19,10 @@ import type { Method } from './generated/Method';
 import type { PastVerification } from './generated/PastVerification';
 import type { PinPreview } from './generated/PinPreview';
 import type { Publisher } from './generated/Publisher';
+import type { Recipe } from './generated/Recipe';
 import type { Safety } from './generated/Safety';
 import type { StoreStatus } from './generated/StoreStatus';
+import type { Strength } from './generated/Strength';
 import type { Suggestions } from './generated/Suggestions';
 import type { Verdict } from './generated/Verdict';
 import type { VerifyRequest } from './generated/VerifyRequest';
@@ -25,6 +30,9 @@ import type { Voucher } from './generated/Voucher';
 
 export type {
   Algorithm,
+  CheckReport,
+  Credential,
+  Details,
   ComputerFacts,
   Entry,
   ErrorBody,
@@ -38,16 +46,20 @@ export type {
   PastVerification,
   PinPreview,
   Publisher,
+  Recipe,
   Safety,
   StoreStatus,
+  Strength,
   Suggestions,
   Verdict,
   VerifyRequest,
   Voucher,
 };
 export type { DiskFacts } from './generated/DiskFacts';
+export type { Kind } from './generated/Kind';
 export type { Outcome } from './generated/Outcome';
 export type { Recovery } from './generated/Recovery';
+export type { Rotation } from './generated/Rotation';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -113,6 +125,26 @@ export const api = {
   publisherPin: (name: string, keyFile: string, replace: boolean) =>
     call<Publisher>('publisher_pin', { name, keyFile, replace }),
   publisherRemove: (name: string) => call<void>('publisher_remove', { name }),
+  /** Every credential (never a secret); works while the keychain is locked. */
+  vaultList: () => call<Credential[]>('vault_list'),
+  /** Makes the records and the keychain agree; says what it repaired. */
+  vaultCheck: () => call<CheckReport>('vault_check'),
+  vaultAdd: (details: Details, secret: string) =>
+    call<Credential>('vault_add', { details, secret }),
+  /** Changes what is known about a credential, not its secret. */
+  vaultEdit: (id: string, details: Details) => call<Credential>('vault_edit', { id, details }),
+  /** The secret itself: the only call that returns one. Audited. */
+  vaultReveal: (id: string) => call<string>('vault_reveal', { id }),
+  /** Puts the secret on the clipboard and clears it after 30 s. Audited. */
+  vaultCopy: (id: string) => call<void>('vault_copy', { id }),
+  /** Replaces the secret and records today as its rotation date. */
+  vaultRotate: (id: string, secret: string) => call<Credential>('vault_rotate', { id, secret }),
+  vaultDelete: (id: string) => call<void>('vault_delete', { id }),
+  /** A new random secret; nothing is stored. */
+  vaultGenerate: (recipe: Recipe) => call<string>('vault_generate', { recipe }),
+  /** How hard `secret` is to guess; `context` (name, username) counts against it. */
+  vaultStrength: (secret: string, context: string[]) =>
+    call<Strength>('vault_strength', { secret, context }),
 };
 
 /** A long-running task: follow its progress, await its result, cancel it. */

@@ -7,6 +7,14 @@ const labels: Record<string, string> = {
   'verify.list': 'Checked the files of a checksum list',
   'publisher.pin': 'Pinned a trusted publisher',
   'publisher.unpin': 'Removed a trusted publisher',
+  'vault.add': 'Added a credential',
+  'vault.edit': 'Changed the details of a credential',
+  'vault.reveal': 'Revealed a secret',
+  'vault.copy': 'Copied a secret to the clipboard',
+  'vault.use': 'Used a secret',
+  'vault.rotate': 'Changed a secret',
+  'vault.delete': 'Deleted a credential',
+  'vault.repair': 'Repaired a credential that disagreed with the keychain',
 };
 
 export function actionLabel(action: string): string {

@@ -2,6 +2,8 @@
 import type { Algorithm, Safety } from '../../ipc';
 import type { Level } from '../../status';
 
+export { listWords } from '../../format';
+
 export const algorithmLabels: Record<Algorithm, string> = {
   sha256: 'SHA-256',
   sha512: 'SHA-512',
@@ -40,8 +42,3 @@ export function groupFingerprint(fingerprint: string): string {
   return fingerprint.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/** "a", "a and b", "a, b and c". */
-export function listWords(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
