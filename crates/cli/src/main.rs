@@ -3,8 +3,12 @@
 //! A thin adapter: parse the arguments, call core, print the result, map it
 //! to an exit code. 0 ok, 1 a negative verdict, 2 a usage or I/O error.
 
+mod alerts;
 mod audit;
+mod baseline;
+mod health;
 mod info;
+mod monitor;
 mod show;
 mod vault;
 mod verify;
@@ -51,6 +55,15 @@ enum Command {
     /// Trusted publishers: names pinned to their signing keys
     #[command(subcommand)]
     Publishers(verify::PublishersCommand),
+    /// Show this computer's health now: CPU, load, memory, disks, network, listening programs
+    Health(health::Args),
+    /// Open alerts (exit 1 when there are any); acknowledge them; edit the rules
+    Alerts(alerts::Args),
+    /// Watch this computer: sample, keep history, raise and clear alerts until Ctrl-C
+    Monitor(monitor::Args),
+    /// Accept this computer's listening programs, administrators and system files, or list changes since
+    #[command(subcommand)]
+    Baseline(baseline::Command),
     /// The office's credentials, kept in this computer's keychain
     #[command(subcommand)]
     Vault(vault::Command),
@@ -90,6 +103,10 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Check(args) => verify::check(args, &ctx),
         Command::Sig(cmd) => verify::sig(cmd),
         Command::Publishers(cmd) => verify::publishers(cmd, &ctx),
+        Command::Health(args) => health::run(args),
+        Command::Alerts(args) => alerts::run(args, &ctx),
+        Command::Monitor(args) => monitor::run(args, &ctx),
+        Command::Baseline(cmd) => baseline::run(cmd, &ctx),
         Command::Vault(cmd) => vault::run(cmd, &ctx),
     }
 }

@@ -67,6 +67,69 @@ const MIGRATIONS: &[&str] = &[
         last_rotated  TEXT NOT NULL,
         rotate_days   INTEGER
     );",
+    // 5: health history. Each series (a metric about a subject: a disk, an
+    // interface, or "" for the whole computer) is named once. A row holds
+    // one moment's figures, packed as (series id: u32, value: f64) pairs in
+    // little-endian: raw rows every sample kept 24 h, 5-minute averages
+    // kept 30 days. A 30-day chart reads 8640 rows, not one per figure.
+    // The latest full sample paints the Overview at once after a start.
+    "CREATE TABLE health_series (
+        id      INTEGER PRIMARY KEY,
+        metric  TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        UNIQUE (metric, subject)
+    );
+    CREATE TABLE health_points (
+        time    INTEGER PRIMARY KEY,
+        figures BLOB NOT NULL
+    );
+    CREATE TABLE health_points_5min (
+        time    INTEGER PRIMARY KEY,
+        figures BLOB NOT NULL
+    );
+    CREATE TABLE health_latest (
+        id     INTEGER PRIMARY KEY CHECK (id = 1),
+        time   TEXT NOT NULL,
+        sample TEXT NOT NULL
+    );",
+    // 6: alerts. Rules the user changed (defaults live in the code);
+    // conditions seen but not yet held for their rule's duration; alerts
+    // raised, at most one open per rule and subject.
+    "CREATE TABLE alert_rules (
+        rule             TEXT PRIMARY KEY,
+        threshold        REAL NOT NULL,
+        duration_seconds INTEGER NOT NULL,
+        enabled          INTEGER NOT NULL
+    );
+    CREATE TABLE alert_pending (
+        rule      TEXT NOT NULL,
+        subject   TEXT NOT NULL,
+        since     TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (rule, subject)
+    );
+    CREATE TABLE alerts (
+        id              INTEGER PRIMARY KEY,
+        rule            TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        value           REAL NOT NULL,
+        title           TEXT NOT NULL,
+        short           TEXT NOT NULL,
+        advice          TEXT NOT NULL,
+        raised          TEXT NOT NULL,
+        cleared         TEXT,
+        acknowledged    TEXT,
+        acknowledged_by TEXT
+    );
+    CREATE UNIQUE INDEX alerts_open ON alerts(rule, subject) WHERE cleared IS NULL;
+    CREATE INDEX alerts_raised ON alerts(raised);",
+    // 7: the accepted baseline that anomalies are measured against.
+    "CREATE TABLE baseline (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        accepted TEXT NOT NULL,
+        actor    TEXT NOT NULL,
+        snapshot TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

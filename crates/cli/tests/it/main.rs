@@ -3,9 +3,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod alerts;
 mod audit;
+mod baseline;
 mod concurrency;
 mod data_dir;
+mod health;
 mod help;
 mod info;
 #[path = "../../../core/tests/it/keyring.rs"]

@@ -13,8 +13,8 @@ score: number,
  */
 label: string, 
 /**
- * How long an attacker holding a stolen, slowly-hashed copy would need,
- * e.g. "3 centuries".
+ * How long an attacker holding a stolen, slowly-hashed copy would need:
+ * "about 4 months", "centuries".
  */
 time_to_crack: string, 
 /**

@@ -1,0 +1,97 @@
+//! The computer health reads: a root folder (`/` for this computer, a
+//! fixture folder in tests) and a way to run the few programs whose answers
+//! are not in a file (`who`, `journalctl`).
+
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What a program printed, and whether it succeeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutput {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs a program with arguments. Tests hand in canned answers.
+pub trait Runner: Debug + Send + Sync {
+    fn run(&self, program: &str, args: &[&str]) -> std::io::Result<RunOutput>;
+}
+
+/// Runs real programs, in the C locale so their output has one shape.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemRunner;
+
+impl Runner for SystemRunner {
+    fn run(&self, program: &str, args: &[&str]) -> std::io::Result<RunOutput> {
+        let out = Command::new(program)
+            .args(args)
+            .env("LC_ALL", "C")
+            .stdin(std::process::Stdio::null())
+            .output()?;
+        Ok(RunOutput {
+            success: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
+    }
+}
+
+/// Where to read the computer from.
+#[derive(Debug)]
+pub struct Host {
+    root: PathBuf,
+    runner: Box<dyn Runner>,
+}
+
+impl Host {
+    /// This computer: files under `/`, real programs.
+    pub fn this_computer() -> Self {
+        Self::new(PathBuf::from("/"), Box::new(SystemRunner))
+    }
+
+    pub fn new(root: PathBuf, runner: Box<dyn Runner>) -> Self {
+        Host { root, runner }
+    }
+
+    /// `absolute` (like "/proc/meminfo") under the root folder.
+    pub fn path(&self, absolute: impl AsRef<Path>) -> PathBuf {
+        under(&self.root, absolute.as_ref())
+    }
+
+    /// A text file under the root folder.
+    pub fn read(&self, absolute: &str) -> std::io::Result<String> {
+        std::fs::read_to_string(self.path(absolute))
+    }
+
+    pub fn run(&self, program: &str, args: &[&str]) -> std::io::Result<RunOutput> {
+        self.runner.run(program, args)
+    }
+}
+
+/// `absolute` under `root`: `Path::join` would replace the root instead.
+fn under(root: &Path, absolute: &Path) -> PathBuf {
+    let relative = absolute.strip_prefix("/").unwrap_or(absolute);
+    if relative.as_os_str().is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(relative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_paths_stay_under_the_root() {
+        let root = Path::new("/tmp/fixture");
+        assert_eq!(
+            under(root, Path::new("/proc/meminfo")),
+            Path::new("/tmp/fixture/proc/meminfo")
+        );
+        assert_eq!(under(root, Path::new("/")), root);
+        assert_eq!(under(Path::new("/"), Path::new("/etc")), Path::new("/etc"));
+    }
+}
