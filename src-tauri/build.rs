@@ -27,6 +27,14 @@ const COMMANDS: &[&str] = &[
     "vault_delete",
     "vault_generate",
     "vault_strength",
+    "health_overview",
+    "health_history",
+    "alerts_recent",
+    "alert_acknowledge",
+    "alert_rules",
+    "alert_rule_set",
+    "baseline_check",
+    "baseline_accept",
 ];
 
 fn main() {

@@ -5,6 +5,10 @@ use crate::jobs::Throttled;
 use crate::state::AppState;
 use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Verdict};
 use shipshape_core::computer::{self, ComputerFacts};
+use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
+use shipshape_core::health::baseline::BaselineDiff;
+use shipshape_core::health::history::History;
+use shipshape_core::health::watch::{self, Overview};
 use shipshape_core::progress::JobProgress;
 use shipshape_core::store::StoreStatus;
 use shipshape_core::vault::{
@@ -17,7 +21,7 @@ use shipshape_core::verify::verdict::FileVerdict;
 use shipshape_core::{Error, ErrorCode};
 use std::path::PathBuf;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State, WebviewWindow};
+use tauri::{AppHandle, Manager, State, WebviewWindow};
 
 fn blocking_failed(e: impl std::fmt::Display) -> Error {
     Error::internal(format!("A background task failed: {e}"))
@@ -311,4 +315,90 @@ pub fn vault_strength(secret: String, context: Vec<String>) -> Result<Strength, 
     let secret = Secret::new(secret)?;
     let context: Vec<&str> = context.iter().map(String::as_str).collect();
     Ok(vault::strength(&secret, &context))
+}
+
+/// Runs `work` with a second store connection on a blocking thread.
+async fn with_store<T: Send + 'static>(
+    state: State<'_, AppState>,
+    work: impl FnOnce(&shipshape_core::store::Store) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let store = state.open_second_store()?;
+    tauri::async_runtime::spawn_blocking(move || work(&store))
+        .await
+        .map_err(blocking_failed)?
+}
+
+#[tauri::command]
+pub fn health_overview(state: State<'_, AppState>) -> Result<Overview, Error> {
+    watch::overview(&*state.store()?, &state.anomalies())
+}
+
+/// The last `hours` hours of history.
+#[tauri::command]
+pub async fn health_history(state: State<'_, AppState>, hours: u32) -> Result<History, Error> {
+    if !(1..=24 * 30).contains(&hours) {
+        return Err(Error::invalid_input(
+            format!("{hours} hours of history is not kept."),
+            "Choose from 1 hour to 30 days.",
+        ));
+    }
+    let to = chrono::Utc::now();
+    let from = to - chrono::Duration::hours(i64::from(hours));
+    with_store(state, move |store| {
+        shipshape_core::health::history::series(store, from, to)
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn alerts_recent(state: State<'_, AppState>) -> Result<Vec<Alert>, Error> {
+    alerts::recent(&*state.store()?, 50)
+}
+
+#[tauri::command]
+pub fn alert_acknowledge(state: State<'_, AppState>, id: i64) -> Result<Alert, Error> {
+    alerts::acknowledge(&*state.store()?, chrono::Utc::now(), &state.actor, id)
+}
+
+#[tauri::command]
+pub fn alert_rules(state: State<'_, AppState>) -> Result<Vec<Rule>, Error> {
+    alerts::rules(&*state.store()?)
+}
+
+#[tauri::command]
+pub fn alert_rule_set(
+    state: State<'_, AppState>,
+    kind: RuleKind,
+    change: RuleChange,
+) -> Result<Rule, Error> {
+    alerts::set_rule(
+        &*state.store()?,
+        chrono::Utc::now(),
+        &state.actor,
+        kind,
+        &change,
+    )
+}
+
+/// Compares this computer with the accepted baseline (about a second).
+#[tauri::command]
+pub async fn baseline_check(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<BaselineDiff>, Error> {
+    with_store(state, move |store| {
+        app.state::<AppState>().compare_baseline(store)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn baseline_accept(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<BaselineDiff, Error> {
+    with_store(state, move |store| {
+        app.state::<AppState>().accept_baseline(store)
+    })
+    .await
 }

@@ -7,6 +7,7 @@ mod clipboard;
 mod commands;
 mod dialog;
 mod jobs;
+mod monitor;
 mod state;
 
 use tauri::Manager;
@@ -23,8 +24,10 @@ fn main() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(|app| {
+            monitor::start(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 handle
@@ -59,6 +62,14 @@ fn main() {
             commands::vault_delete,
             commands::vault_generate,
             commands::vault_strength,
+            commands::health_overview,
+            commands::health_history,
+            commands::alerts_recent,
+            commands::alert_acknowledge,
+            commands::alert_rules,
+            commands::alert_rule_set,
+            commands::baseline_check,
+            commands::baseline_accept,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -4,6 +4,8 @@
 use crate::clipboard::SecretClipboard;
 use crate::jobs::Jobs;
 use shipshape_core::audit::{self, Actor, NewEntry, Source};
+use shipshape_core::health::Host;
+use shipshape_core::health::baseline::{self, Anomaly, BaselineConfig, BaselineDiff};
 use shipshape_core::store::{self, Recovery, Store, StoreStatus};
 use shipshape_core::vault::{self, CheckReport, Keychain, Vault};
 use shipshape_core::{Error, ErrorCode};
@@ -23,6 +25,8 @@ pub struct AppState {
     /// What the start-up credentials check repaired, until the Credentials
     /// screen has shown it.
     startup_repairs: Mutex<CheckReport>,
+    /// Changes since the accepted baseline, as last compared.
+    anomalies: Mutex<Vec<Anomaly>>,
 }
 
 impl AppState {
@@ -61,6 +65,7 @@ impl AppState {
             keychain: Mutex::new(None),
             clipboard: SecretClipboard::default(),
             startup_repairs: Mutex::new(CheckReport::default()),
+            anomalies: Mutex::new(Vec::new()),
         }
     }
 
@@ -104,6 +109,51 @@ impl AppState {
                 e.message
             ),
         }
+    }
+
+    pub fn anomalies(&self) -> Vec<Anomaly> {
+        self.anomalies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Compares this computer with the accepted baseline and keeps the
+    /// anomalies for the Overview; `None` when no baseline was accepted.
+    pub fn compare_baseline(&self, store: &Store) -> Result<Option<BaselineDiff>, Error> {
+        let snapshot = baseline::snapshot(&Host::this_computer(), &BaselineConfig::default());
+        let diff = baseline::diff(store, &snapshot)?;
+        *self.anomalies.lock().unwrap_or_else(|p| p.into_inner()) = diff
+            .as_ref()
+            .map(|d| d.anomalies.clone())
+            .unwrap_or_default();
+        Ok(diff)
+    }
+
+    /// `compare_baseline` for the background sampler, which carries on
+    /// when it fails.
+    pub fn refresh_anomalies(&self, store: &Store) {
+        if let Err(e) = self.compare_baseline(store) {
+            eprintln!(
+                "Shipshape could not compare with the baseline: {}",
+                e.message
+            );
+        }
+    }
+
+    /// Accepts this computer as it is now; nothing is left to report.
+    pub fn accept_baseline(&self, store: &Store) -> Result<BaselineDiff, Error> {
+        let snapshot = baseline::snapshot(&Host::this_computer(), &BaselineConfig::default());
+        let now = chrono::Utc::now();
+        baseline::accept(store, now, &self.actor, &snapshot)?;
+        self.anomalies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        Ok(BaselineDiff {
+            accepted: now,
+            anomalies: Vec::new(),
+        })
     }
 
     /// What the start-up check repaired, once.

@@ -27,6 +27,14 @@ const allowed = new Set([
   'vault_delete',
   'vault_generate',
   'vault_strength',
+  'health_overview',
+  'health_history',
+  'alerts_recent',
+  'alert_acknowledge',
+  'alert_rules',
+  'alert_rule_set',
+  'baseline_check',
+  'baseline_accept',
 ]);
 
 window.__TAURI_ISOLATION_HOOK__ = (payload) => {

@@ -4,7 +4,7 @@
 
 use crate::{Context, Verdict, health};
 use chrono::Utc;
-use shipshape_core::health::{Host, Sampler, alerts, forecast, history};
+use shipshape_core::health::{Host, Sampler, watch};
 use shipshape_core::{Error, ErrorCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,15 +70,12 @@ fn once(
     sampler: &mut Sampler,
 ) -> Result<(), Error> {
     let now = Utc::now();
-    let sample = sampler.sample(now)?;
-    history::record(store, &sample)?;
-    let forecasts = forecast::disks(store, &sample)?;
-    let changes = alerts::check(store, now, actor, &sample, &forecasts)?;
+    let turn = watch::turn(store, actor, sampler, now)?;
     let time = now.format("%Y-%m-%d %H:%M:%S");
-    for a in &changes.raised {
+    for a in &turn.changes.raised {
         println!("{time}  raised   {:>4}  {}", a.id, a.title);
     }
-    for a in &changes.cleared {
+    for a in &turn.changes.cleared {
         println!("{time}  cleared  {:>4}  {}", a.id, a.title);
     }
     Ok(())

@@ -230,7 +230,7 @@ impl Rule {
 #[ts(export, optional_fields)]
 pub struct RuleChange {
     pub threshold: Option<f64>,
-    #[ts(type = "number")]
+    #[ts(type = "number", optional)]
     pub duration_seconds: Option<u64>,
     pub enabled: Option<bool>,
 }

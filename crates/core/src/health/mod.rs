@@ -16,6 +16,7 @@ pub mod sample;
 pub mod sockets;
 pub mod summary;
 mod system;
+pub mod watch;
 
 pub use host::{Host, Runner, SystemRunner};
 pub use sample::{Sample, Sampler};

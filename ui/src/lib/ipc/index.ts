@@ -1,8 +1,11 @@
 // The one place the UI talks to the app. Every call returns typed data or
 // throws an `AppError` carrying the app's `{ code, message, hint }`.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
+import type { Alert } from './generated/Alert';
 import type { Algorithm } from './generated/Algorithm';
+import type { BaselineDiff } from './generated/BaselineDiff';
 import type { CheckReport } from './generated/CheckReport';
 import type { Credential } from './generated/Credential';
 import type { Details } from './generated/Details';
@@ -14,12 +17,17 @@ import type { ExportFormat } from './generated/ExportFormat';
 import type { ExportSummary } from './generated/ExportSummary';
 import type { FileVerdict } from './generated/FileVerdict';
 import type { Filter } from './generated/Filter';
+import type { History } from './generated/History';
 import type { JobProgress } from './generated/JobProgress';
 import type { Method } from './generated/Method';
+import type { Overview } from './generated/Overview';
 import type { PastVerification } from './generated/PastVerification';
 import type { PinPreview } from './generated/PinPreview';
 import type { Publisher } from './generated/Publisher';
 import type { Recipe } from './generated/Recipe';
+import type { Rule } from './generated/Rule';
+import type { RuleChange } from './generated/RuleChange';
+import type { RuleKind } from './generated/RuleKind';
 import type { Safety } from './generated/Safety';
 import type { StoreStatus } from './generated/StoreStatus';
 import type { Strength } from './generated/Strength';
@@ -29,7 +37,9 @@ import type { VerifyRequest } from './generated/VerifyRequest';
 import type { Voucher } from './generated/Voucher';
 
 export type {
+  Alert,
   Algorithm,
+  BaselineDiff,
   CheckReport,
   Credential,
   Details,
@@ -41,12 +51,17 @@ export type {
   ExportSummary,
   FileVerdict,
   Filter,
+  History,
   JobProgress,
   Method,
+  Overview,
   PastVerification,
   PinPreview,
   Publisher,
   Recipe,
+  Rule,
+  RuleChange,
+  RuleKind,
   Safety,
   StoreStatus,
   Strength,
@@ -55,7 +70,17 @@ export type {
   VerifyRequest,
   Voucher,
 };
+export type { Anomaly } from './generated/Anomaly';
+export type { AnomalyKind } from './generated/AnomalyKind';
+export type { Disk } from './generated/Disk';
 export type { DiskFacts } from './generated/DiskFacts';
+export type { DiskForecast } from './generated/DiskForecast';
+export type { HealthStatus } from './generated/HealthStatus';
+export type { HealthSummary } from './generated/HealthSummary';
+export type { Metric } from './generated/Metric';
+export type { ProcessUsage } from './generated/ProcessUsage';
+export type { Sample } from './generated/Sample';
+export type { Series } from './generated/Series';
 export type { Kind } from './generated/Kind';
 export type { Outcome } from './generated/Outcome';
 export type { Recovery } from './generated/Recovery';
@@ -145,7 +170,36 @@ export const api = {
   /** How hard `secret` is to guess; `context` (name, username) counts against it. */
   vaultStrength: (secret: string, context: string[]) =>
     call<Strength>('vault_strength', { secret, context }),
+  /** The Overview from the latest stored sample: paints at once. */
+  healthOverview: () => call<Overview>('health_overview'),
+  /** History of the last `hours` hours (raw points up to 24 h, 5-minute averages beyond). */
+  healthHistory: (hours: number) => call<History>('health_history', { hours }),
+  /** Open and recently cleared alerts, newest first. */
+  alertsRecent: () => call<Alert[]>('alerts_recent'),
+  alertAcknowledge: (id: number) => call<Alert>('alert_acknowledge', { id }),
+  alertRules: () => call<Rule[]>('alert_rules'),
+  alertRuleSet: (kind: RuleKind, change: RuleChange) =>
+    call<Rule>('alert_rule_set', { kind, change }),
+  /** Compares this computer with the accepted baseline; `null` when none was accepted yet. */
+  baselineCheck: () => call<BaselineDiff | null>('baseline_check'),
+  /** Accepts this computer as it is now as the new baseline. */
+  baselineAccept: () => call<BaselineDiff>('baseline_accept'),
 };
+
+/**
+ * A new Overview after each sample the app takes (every 5 seconds). Resolves
+ * to the function that stops listening.
+ */
+export async function onHealth(cb: (overview: Overview) => void): Promise<() => void> {
+  try {
+    const unlisten = await listen<Overview>('health', (event) => cb(event.payload));
+    return () => {
+      unlisten();
+    };
+  } catch (err) {
+    throw asAppError(err);
+  }
+}
 
 /** A long-running task: follow its progress, await its result, cancel it. */
 export interface Job<T> {

@@ -3,4 +3,4 @@
 /**
  * What to change in a rule; `None` keeps the current value.
  */
-export type RuleChange = { threshold?: number, duration_seconds: number, enabled?: boolean, };
+export type RuleChange = { threshold?: number, duration_seconds?: number, enabled?: boolean, };
