@@ -57,6 +57,8 @@ release: ui
 
 bench: deps release
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/verify.sh
+	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/health.sh
+	cargo bench -p shipshape-core --bench history
 	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app \
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \
 	E2E_SCRIPT=$(CURDIR)/tests/bench/launch.mjs bash tests/e2e/run.sh
