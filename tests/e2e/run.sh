@@ -42,6 +42,8 @@ export WEBDRIVER_URL="http://127.0.0.1:$port"
 export AXE_PATH="$root/ui/node_modules/axe-core/axe.min.js"
 # Test-only: a copied secret leaves the clipboard after 3 s instead of 30 s.
 export SHIPSHAPE_CLIPBOARD_CLEAR_SECONDS=3
+# Test-only: the app samples this computer every second instead of every 5 s.
+export SHIPSHAPE_SAMPLE_SECONDS=1
 
 # A private session bus: single-instance hand-over goes through it, and a
 # running Shipshape on the desktop must not be reached. On it, a private

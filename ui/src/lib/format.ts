@@ -42,3 +42,8 @@ export function listWords(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/** Bytes per second: "1.2 MB/s"; small rates without a fraction of a byte. */
+export function rate(bytesPerSecond: number): string {
+  return bytesPerSecond < 1024 ? `${Math.round(bytesPerSecond)} B/s` : `${bytes(bytesPerSecond)}/s`;
+}

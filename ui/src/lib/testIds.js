@@ -16,6 +16,72 @@ export const testIds = Object.freeze({
   factMemory: 'fact-memory',
   factDisk: 'fact-disk',
   refresh: 'refresh',
+  // The Overview's health. Tiles carry the raw figures they show:
+  // tileDisk (the fullest disk) data-mount, data-used-percent,
+  // data-total-bytes, data-used-bytes, data-free-bytes; tileMemory
+  // data-total-bytes, data-used-bytes, data-available-bytes; tileCpu
+  // data-percent, data-cores, data-load1, data-load5, data-load15;
+  // tileUptime data-seconds, data-reboot-required, data-packages (spaced);
+  // tileAlerts data-open, data-unacknowledged. overviewSummary has
+  // data-status (all_good, needs_attention, first_reading).
+  overviewFirstReading: 'overview-first-reading',
+  overviewProblems: 'overview-problems',
+  tileDisk: 'tile-disk',
+  tileMemory: 'tile-memory',
+  tileCpu: 'tile-cpu',
+  tileUptime: 'tile-uptime',
+  tileAlerts: 'tile-alerts',
+  tileAlertsLink: 'tile-alerts-link',
+  // data-mount, data-days-left.
+  forecastLine: 'forecast-line',
+  // data-mount, data-total-bytes, data-used-bytes, data-free-bytes, data-used-percent.
+  diskRow: 'disk-row',
+  // The history: charts has data-hours (the range shown); each chartRange
+  // button has data-hours and aria-pressed; each chart has data-chart (cpu,
+  // memory, disk, network) and data-points, and holds its chartSummary.
+  charts: 'health-charts',
+  chartRange: 'chart-range',
+  chart: 'chart',
+  chartSummary: 'chart-summary',
+  chartsEmpty: 'charts-empty',
+  // Rows: data-pid, data-name, data-cpu-percent, data-memory-bytes.
+  processesCpu: 'processes-cpu',
+  processesMemory: 'processes-memory',
+  processRow: 'process-row',
+  // The folded list (data-count) and its rows: data-port, data-protocol,
+  // data-address, data-program ("" when unknown).
+  listening: 'listening',
+  listeningRow: 'listening-row',
+  // Alerts: rows carry data-id, data-rule, data-subject and data-state
+  // (open, acknowledged, cleared); the acknowledge button is inside the row.
+  alertsList: 'alerts-list',
+  alertsEmpty: 'alerts-empty',
+  alertRow: 'alert-row',
+  alertAcknowledge: 'alert-acknowledge',
+  alertAcknowledged: 'alert-acknowledged',
+  // Alert rules (a <details>): rows carry data-kind, data-enabled,
+  // data-threshold, data-duration-seconds (as saved); the inputs, save
+  // button, errors (data-field threshold or duration, or data-code from the
+  // app) and the saved notice are inside the row.
+  alertRules: 'alert-rules',
+  ruleRow: 'rule-row',
+  ruleEnabled: 'rule-enabled',
+  ruleThreshold: 'rule-threshold',
+  ruleDuration: 'rule-duration',
+  ruleDurationUnit: 'rule-duration-unit',
+  ruleSave: 'rule-save',
+  ruleError: 'rule-error',
+  ruleSaved: 'rule-saved',
+  // Changes since the baseline: data-state on baseline (checking, none,
+  // clean, changed, error); anomaly rows carry data-kind and data-subject.
+  baseline: 'baseline',
+  baselineRecheck: 'baseline-recheck',
+  baselineAcceptNow: 'baseline-accept-now',
+  baselineAccept: 'baseline-accept',
+  baselineDialog: 'baseline-dialog',
+  baselineConfirm: 'baseline-confirm',
+  baselineCancel: 'baseline-cancel',
+  anomalyRow: 'anomaly-row',
   activitySearch: 'activity-search',
   activityOutcome: 'activity-outcome',
   activityAction: 'activity-action',

@@ -1,7 +1,7 @@
 // Test helpers for component tests: answer the app's commands in-process.
 import { emit } from '@tauri-apps/api/event';
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
-import type { ErrorBody, JobProgress } from './index';
+import type { ErrorBody, JobProgress, Overview } from './index';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -39,3 +39,24 @@ export async function dropFiles(paths: string[]): Promise<void> {
 }
 
 export { clearMocks };
+
+/** Sends a new Overview, as the app does after each sample it takes. */
+export async function emitHealth(overview: Overview): Promise<void> {
+  await emit('health', overview);
+}
+
+interface Internals {
+  invoke: (cmd: string, args?: Record<string, unknown>, options?: unknown) => Promise<unknown>;
+}
+
+/** Records the event calls (listen, unlisten) made from now on, by event name. */
+export function recordEvents(): { cmd: string; event: unknown }[] {
+  const internals = (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__;
+  const seen: { cmd: string; event: unknown }[] = [];
+  const inner = internals.invoke;
+  internals.invoke = (cmd, args, options) => {
+    if (cmd.startsWith('plugin:event|')) seen.push({ cmd: cmd.slice('plugin:event|'.length), event: args?.event });
+    return inner(cmd, args, options);
+  };
+  return seen;
+}
