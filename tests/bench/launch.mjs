@@ -44,8 +44,18 @@ async function appPid() {
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// A stored reading, as the app leaves one behind: the Overview paints from it.
+{
+  const { spawn } = await import('node:child_process');
+  const monitor = spawn(process.env.SHIPSHAPE_CLI, ['--data-dir', process.env.SHIPSHAPE_DATA_DIR, 'monitor', '--interval', '1']);
+  await new Promise((r) => setTimeout(r, 2500));
+  monitor.kill('SIGTERM');
+  await new Promise((r) => monitor.on('exit', r));
+}
+
 const launch = [];
 const memory = [];
+const painted = [];
 for (let i = 0; i < RUNS; i++) {
   const t0 = performance.now();
   const s = await Session.start(process.env.WEBDRIVER_URL, app);
@@ -55,6 +65,12 @@ for (let i = 0; i < RUNS; i++) {
     30000,
   );
   launch.push(performance.now() - t0);
+  // From the page's start (the window showing) to the stored reading on screen.
+  painted.push(
+    await s.waitFor('the painted mark', () =>
+      s.execute("return performance.getEntriesByName('shipshape:overview-painted')[0]?.startTime ?? 0;"),
+    ),
+  );
   // Let the page settle before reading memory, as a user would look at it.
   await new Promise((r) => setTimeout(r, 2000));
   const pids = await tree(await appPid());
@@ -70,4 +86,5 @@ const fmt = (xs, unit, digits) =>
 console.log(`\n| measure (release build, ${RUNS} runs, median) | Shipshape | target |`);
 console.log('| --- | --- | --- |');
 console.log(`| launch to Overview showing data | ${fmt(launch.map((x) => x / 1000), 's', 2)} | ≤ 1.0 s |`);
+console.log(`| window showing to the Overview painted from the stored reading | ${fmt(painted, 'ms', 0)} | ≤ 300 ms |`);
 console.log(`| memory after launch, PSS over app + WebKit processes | ${fmt(memory, 'MiB', 0)} | ≤ 300 MiB |`);
