@@ -5,6 +5,7 @@
 
 mod audit;
 mod info;
+mod security;
 mod show;
 mod verify;
 
@@ -50,6 +51,12 @@ enum Command {
     /// Trusted publishers: names pinned to their signing keys
     #[command(subcommand)]
     Publishers(verify::PublishersCommand),
+    /// Check this computer's security settings and give it a score
+    Scan(security::ScanArgs),
+    /// Write the latest scan as an HTML, JSON or CSV report
+    Report(security::ReportArgs),
+    /// List past scans and their scores, newest first
+    History(security::HistoryArgs),
 }
 
 /// How a command ended, when it did not fail.
@@ -86,6 +93,9 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Check(args) => verify::check(args, &ctx),
         Command::Sig(cmd) => verify::sig(cmd),
         Command::Publishers(cmd) => verify::publishers(cmd, &ctx),
+        Command::Scan(args) => security::scan(args, &ctx),
+        Command::Report(args) => security::report(args, &ctx),
+        Command::History(args) => security::history(args, &ctx),
     }
 }
 
