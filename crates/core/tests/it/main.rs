@@ -8,6 +8,8 @@ mod audit_export;
 mod audit_list;
 mod audit_verify;
 mod concurrency;
+mod harden_checks;
+mod harden_fixture;
 mod signature;
 mod store;
 mod tamper_prop;
