@@ -641,36 +641,53 @@ fn every_check_has_a_passing_and_a_failing_fixture() {
 
 #[test]
 fn each_check_passes_and_fails_on_its_fixtures() {
-    let mut problems = Vec::new();
-    for c in CASES {
-        let mut good = Root::hardened();
-        (c.pass)(&mut good);
-        let f = run(&good, c.id);
-        if f.status != Status::Pass {
-            problems.push(format!(
-                "{}: pass fixture gave {:?}: {} {:?}",
-                c.id, f.status, f.detail, f.evidence
-            ));
+    // The failure is added to the passing fixture, so one root serves
+    // both; the cases are spread over a few threads.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let problems = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                while let Some(c) =
+                    CASES.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let found = check_case(c);
+                    problems.lock().unwrap().extend(found);
+                }
+            });
         }
-        let mut bad = Root::hardened();
-        (c.pass)(&mut bad);
-        (c.fail)(&mut bad);
-        let f = run(&bad, c.id);
-        if f.status != c.fails_as {
-            problems.push(format!(
-                "{}: fail fixture gave {:?}: {} {:?}",
-                c.id, f.status, f.detail, f.evidence
-            ));
-        } else if f.evidence.is_empty() && !FAIL_WITHOUT_EVIDENCE.contains(&c.id) {
-            problems.push(format!("{}: failed without evidence: {}", c.id, f.detail));
-        }
-    }
+    });
+    let problems = problems.into_inner().unwrap();
     assert!(
         problems.is_empty(),
         "{} problem(s):\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+fn check_case(c: &Case) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut root = Root::hardened();
+    (c.pass)(&mut root);
+    let f = run(&root, c.id);
+    if f.status != Status::Pass {
+        problems.push(format!(
+            "{}: pass fixture gave {:?}: {} {:?}",
+            c.id, f.status, f.detail, f.evidence
+        ));
+    }
+    (c.fail)(&mut root);
+    let f = run(&root, c.id);
+    if f.status != c.fails_as {
+        problems.push(format!(
+            "{}: fail fixture gave {:?}: {} {:?}",
+            c.id, f.status, f.detail, f.evidence
+        ));
+    } else if f.evidence.is_empty() && !FAIL_WITHOUT_EVIDENCE.contains(&c.id) {
+        problems.push(format!("{}: failed without evidence: {}", c.id, f.detail));
+    }
+    problems
 }
 
 /// Failures that are an absence (nothing installed, nothing configured):

@@ -10,6 +10,8 @@ mod audit_verify;
 mod concurrency;
 mod harden_checks;
 mod harden_fixture;
+mod harden_scan;
+mod harden_sshd;
 mod signature;
 mod store;
 mod tamper_prop;
