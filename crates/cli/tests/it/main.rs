@@ -8,5 +8,6 @@ mod concurrency;
 mod data_dir;
 mod help;
 mod info;
+mod security;
 mod util;
 mod verify;
