@@ -60,7 +60,8 @@ pub trait Runner: Send + Sync + std::fmt::Debug {
 
 /// How the security-only simulation is shown in evidence and keyed in a
 /// `FixtureRunner`.
-pub const APT_SECURITY_SIMULATION: &[&str] = &["apt-get", "-s", "-q", "upgrade", "(security sources only)"];
+pub const APT_SECURITY_SIMULATION: &[&str] =
+    &["apt-get", "-s", "-q", "upgrade", "(security sources only)"];
 
 /// The only commands the real runner starts. Each one only reads: a scan
 /// must never change the computer, and the runner never takes a command
@@ -111,21 +112,23 @@ impl Runner for SystemRunner {
             rand::random::<u64>()
         ));
         std::fs::DirBuilder::new().mode(0o700).create(&dir).ok()?;
-        let out = std::fs::write(dir.join("security.list"), sources).ok().and_then(|()| {
-            let parts = format!("Dir::Etc::SourceParts={}", dir.display());
-            Self::spawn(
-                "apt-get",
-                &[
-                    "-s",
-                    "-q",
-                    "-o",
-                    "Dir::Etc::SourceList=/dev/null",
-                    "-o",
-                    &parts,
-                    "upgrade",
-                ],
-            )
-        });
+        let out = std::fs::write(dir.join("security.list"), sources)
+            .ok()
+            .and_then(|()| {
+                let parts = format!("Dir::Etc::SourceParts={}", dir.display());
+                Self::spawn(
+                    "apt-get",
+                    &[
+                        "-s",
+                        "-q",
+                        "-o",
+                        "Dir::Etc::SourceList=/dev/null",
+                        "-o",
+                        &parts,
+                        "upgrade",
+                    ],
+                )
+            });
         let _ = std::fs::remove_dir_all(&dir);
         out
     }

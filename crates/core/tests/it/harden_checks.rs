@@ -406,7 +406,7 @@ const CASES: &[Case] = &[
     case("files.homes", nothing, |r| {
         r.chmod("home/alice", 0o777);
     }),
-    case("files.unowned_setuid_writable", nothing, |r| {
+    case("files.setuid_writable", nothing, |r| {
         r.chmod("usr/bin/su", 0o4777);
     }),
     // Kernel settings.

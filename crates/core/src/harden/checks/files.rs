@@ -165,7 +165,7 @@ pub const CHECKS: &[Check] = &[
         run: homes,
     },
     Check {
-        id: "files.unowned_setuid_writable",
+        id: "files.setuid_writable",
         area: Area::Files,
         title: "A program with raised rights can be changed by others",
         why: "A SUID program others can write to is a direct way to become administrator.",

@@ -280,7 +280,7 @@ pub const CHECKS: &[Check] = &[
         "USB memory sticks can be used",
         "USB sticks are an easy way to carry data out or bring malware in. On a server nobody should need them.",
         Low,
-        "",
+        "1.1.1.9",
         "USB-1000",
         "usb-storage",
         usb_storage

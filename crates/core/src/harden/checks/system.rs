@@ -89,7 +89,7 @@ pub const CHECKS: &[Check] = &[
         why: "Without rotation, logs grow until the disk is full, and a full disk stops logging (and often the computer).",
         severity: Severity::Low,
         applies: Applies::ALWAYS,
-        cis: "6.1.4.1",
+        cis: "6.1.3.8",
         lynis: "LOGG-2146",
         remediation: "apt install logrotate.",
         fixable: true,

@@ -135,7 +135,9 @@ fn security_sources(h: &Host) -> Result<(Vec<String>, Vec<Evidence>), Outcome> {
                 let field = |key: &str| {
                     stanza.iter().find_map(|l| {
                         let (k, v) = l.split_once(':')?;
-                        k.trim().eq_ignore_ascii_case(key).then(|| v.trim().to_string())
+                        k.trim()
+                            .eq_ignore_ascii_case(key)
+                            .then(|| v.trim().to_string())
                     })
                 };
                 let types = field("Types").unwrap_or_default();
@@ -253,7 +255,9 @@ fn pending_security(h: &Host) -> Checked {
                 "Waiting updates can only be checked on the running computer.",
             ));
         }
-        return Ok(Outcome::error("apt-get could not be run to list waiting updates."));
+        return Ok(Outcome::error(
+            "apt-get could not be run to list waiting updates.",
+        ));
     };
     if out.status != 0 {
         return Ok(Outcome::error("apt-get could not list waiting updates.")
@@ -264,18 +268,30 @@ fn pending_security(h: &Host) -> Checked {
         return Ok(Outcome::pass("No security updates are waiting.")
             .with(Evidence::command(APT_SECURITY_SIMULATION, "0 upgraded")));
     }
-    let shown = names.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    let shown = names
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     let more = if names.len() > 10 {
         format!(" and {} more", names.len() - 10)
     } else {
         String::new()
     };
-    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("Inst ")).collect();
+    let lines: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Inst "))
+        .collect();
     Ok(Outcome::fail(format!(
         "{} security update(s) are waiting: {shown}{more}.",
         names.len()
     ))
-    .with(Evidence::command(APT_SECURITY_SIMULATION, &lines.join("\n"))))
+    .with(Evidence::command(
+        APT_SECURITY_SIMULATION,
+        &lines.join("\n"),
+    )))
 }
 
 fn reboot_required(h: &Host) -> Checked {
@@ -302,7 +318,9 @@ fn reboot_required(h: &Host) -> Checked {
 fn security_source(h: &Host) -> Checked {
     let (entries, evidence) = security_sources(h)?;
     if entries.is_empty() {
-        return Ok(Outcome::fail("None of the update sources is a security source."));
+        return Ok(Outcome::fail(
+            "None of the update sources is a security source.",
+        ));
     }
     Ok(Outcome::pass("Security updates are among the update sources.").with_all(evidence))
 }
@@ -318,7 +336,10 @@ mod tests {
                    The following packages will be upgraded:\n  libssl3\n\
                    Inst libssl3 [3.0.1] (3.0.2 Debian-Security:12/oldstable-security [amd64]) []\n\
                    Conf libssl3 (3.0.2 Debian-Security:12/oldstable-security [amd64])\n";
-        assert_eq!(pending(out), vec!["libssl3", "linux-image-amd64", "openssl"]);
+        assert_eq!(
+            pending(out),
+            vec!["libssl3", "linux-image-amd64", "openssl"]
+        );
     }
 
     #[test]
