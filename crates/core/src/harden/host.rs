@@ -412,7 +412,8 @@ impl Host {
     /// The files and folders of the system paths, walked once per scan
     /// and shared by the checks that need them.
     pub fn inventory(&self) -> &Inventory {
-        self.inventory.get_or_init(|| walk::walk(self))
+        self.inventory
+            .get_or_init(|| walk::walk(&self.root, self.emulate_user))
     }
 
     /// The listening sockets, read once per scan.

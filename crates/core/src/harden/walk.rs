@@ -3,7 +3,6 @@
 //! own disk (like `find -xdev`), never follows links, skips container
 //! storage (other systems' files) and spreads the folders over the cores.
 
-use super::host::Host;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -50,8 +49,11 @@ struct Work {
     busy: AtomicUsize,
 }
 
-pub fn walk(host: &Host) -> Inventory {
-    let root = host.root().to_path_buf();
+/// Walks the system folders under `root`. With `as_user`, a folder a
+/// normal user could not list (no read and search bits for others) counts
+/// as unreadable, as it would for that user, even when this process is root.
+pub fn walk(root: &Path, as_user: bool) -> Inventory {
+    let root = root.to_path_buf();
     let skipped: Vec<PathBuf> = SKIPPED.iter().map(|s| root.join(s)).collect();
     let mut starts = Vec::new();
     for folder in SYSTEM_FOLDERS {
@@ -74,7 +76,7 @@ pub fn walk(host: &Host) -> Inventory {
     let mut parts: Vec<Inventory> = Vec::new();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
-            .map(|_| s.spawn(|| worker(&work, &root, &skipped)))
+            .map(|_| s.spawn(|| worker(&work, &root, &skipped, as_user)))
             .collect();
         for h in handles {
             if let Ok(part) = h.join() {
@@ -97,7 +99,7 @@ pub fn walk(host: &Host) -> Inventory {
     all
 }
 
-fn worker(work: &Work, root: &Path, skipped: &[PathBuf]) -> Inventory {
+fn worker(work: &Work, root: &Path, skipped: &[PathBuf], as_user: bool) -> Inventory {
     let mut found = Inventory::default();
     let rel = |p: &Path| {
         p.strip_prefix(root)
@@ -124,7 +126,14 @@ fn worker(work: &Work, root: &Path, skipped: &[PathBuf]) -> Inventory {
             continue;
         };
         let mut children = Vec::new();
-        match std::fs::read_dir(&dir) {
+        let closed = as_user
+            && std::fs::metadata(&dir).is_ok_and(|m| m.permissions().mode() & 0o005 != 0o005);
+        let listing = if closed {
+            Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+        } else {
+            std::fs::read_dir(&dir)
+        };
+        match listing {
             Err(_) => found.unreadable.push(rel(&dir)),
             Ok(entries) => {
                 for entry in entries.flatten() {

@@ -32,6 +32,11 @@ fn a_normal_user_sees_needs_admin_rights_and_the_scan_carries_on() {
     assert_eq!(find(&scan, "ssh.root_login").status, Status::NeedsAdmin);
     assert_eq!(find(&scan, "accounts.extra_uid0").status, Status::Pass);
     assert_eq!(find(&scan, "kernel.aslr").status, Status::Pass);
+    // The walk skips folders a normal user could not list (cron.d is 0700)
+    // and says so instead of passing.
+    let f = find(&scan, "files.world_writable_files");
+    assert_eq!(f.status, Status::NeedsAdmin, "{f:?}");
+    assert!(f.evidence[0].text.contains("could not be read"), "{f:?}");
     // Unknowns are left out of the score, not counted as failures.
     assert!(scan.counts.needs_admin >= 3);
     assert_eq!(scan.counts.fail, 0);
@@ -68,6 +73,38 @@ fn absolute_links_resolve_inside_the_root() {
         Status::Fail,
         "read this root's file, not the scanning computer's"
     );
+}
+
+#[test]
+fn parent_links_cannot_climb_out_of_the_root() {
+    let root = Root::hardened();
+    root.file_mode("srv/x", "PermitRootLogin yes\n", 0o600)
+        .remove("etc/ssh/sshd_config")
+        .link("etc/ssh/sshd_config", "../../../../../../../srv/x");
+    let f = harden::scan(&root.host(), Some("ssh.root_login"), t0())
+        .unwrap()
+        .checks
+        .remove(0);
+    assert_eq!(f.status, Status::Fail, "{f:?}");
+}
+
+#[test]
+fn sudo_rules_in_included_files_count() {
+    for directive in ["@include /etc/sudoers.local", "#include /etc/sudoers.local"] {
+        let root = Root::hardened();
+        root.file_mode(
+            "etc/sudoers",
+            &format!("Defaults use_pty\nroot ALL=(ALL:ALL) ALL\n{directive}\n"),
+            0o440,
+        )
+        .file_mode("etc/sudoers.local", "bob ALL=(ALL) NOPASSWD: ALL\n", 0o440);
+        let f = harden::scan(&root.host(), Some("accounts.sudo_nopasswd"), t0())
+            .unwrap()
+            .checks
+            .remove(0);
+        assert_eq!(f.status, Status::Fail, "{directive}: {f:?}");
+        assert_eq!(f.evidence[0].source, "/etc/sudoers.local");
+    }
 }
 
 #[test]

@@ -554,24 +554,37 @@ fn lockout(h: &Host) -> Checked {
     Ok(Outcome::pass("Accounts are locked after repeated failed logins.").with_all(found))
 }
 
-/// The sudoers files sudo reads: the main file and the files of an
-/// included folder (names without '.' and not ending in '~').
+/// The sudoers files sudo reads: the main file, files it includes
+/// (`@include`, or the older `#include`), and the files of included
+/// folders (names without '.' and not ending in '~', as sudo skips those).
 fn sudoers(h: &Host) -> Result<Vec<(String, String)>, Outcome> {
     let mut files = Vec::new();
     let Some(main) = h.read("etc/sudoers")? else {
         return Ok(files);
     };
     let mut folders = Vec::new();
+    let mut included = Vec::new();
     for l in main.lines() {
         let l = l.trim();
-        if let Some(dir) = l
-            .strip_prefix("@includedir")
-            .or_else(|| l.strip_prefix("#includedir"))
-        {
-            folders.push(dir.trim().trim_start_matches('/').to_string());
+        let directive = |name: &str| {
+            l.strip_prefix('@')
+                .or_else(|| l.strip_prefix('#'))
+                .and_then(|rest| rest.strip_prefix(name))
+                .filter(|rest| rest.starts_with([' ', '\t']))
+                .map(|rest| rest.trim().trim_start_matches('/').to_string())
+        };
+        if let Some(dir) = directive("includedir") {
+            folders.push(dir);
+        } else if let Some(file) = directive("include") {
+            included.push(file);
         }
     }
     files.push(("etc/sudoers".to_string(), main));
+    for rel in included {
+        if let Some(text) = h.read(&rel)? {
+            files.push((rel, text));
+        }
+    }
     for folder in folders {
         for name in h.list(&folder)? {
             if name.contains('.') || name.ends_with('~') {
