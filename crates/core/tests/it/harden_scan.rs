@@ -318,3 +318,64 @@ fn reports_are_written_atomically_and_recorded() {
     assert_eq!(reports[0].outcome, shipshape_core::audit::Outcome::Failed);
     assert_eq!(reports[1].details["format"], "html");
 }
+
+#[test]
+fn a_fedora_root_is_judged_with_its_own_tools() {
+    let root = Root::hardened();
+    root.file(
+        "etc/os-release",
+        "NAME=\"Fedora Linux\"\nVERSION_ID=41\nID=fedora\nPRETTY_NAME=\"Fedora Linux 41\"\n",
+    )
+    .file("etc/ufw/ufw.conf", "ENABLED=no\n")
+    .enable("firewalld.service")
+    .remove("usr/bin/unattended-upgrade")
+    .link(
+        "etc/systemd/system/timers.target.wants/dnf-automatic-install.timer",
+        "/usr/lib/systemd/system/dnf-automatic-install.timer",
+    )
+    .remove("sys/module/apparmor")
+    .file("sys/fs/selinux/enforce", "1\n")
+    .remove("etc/pam.d/common-password")
+    .file(
+        "etc/pam.d/system-auth",
+        "auth required pam_faillock.so preauth\npassword requisite pam_pwquality.so\n",
+    );
+    let scan = full(&root);
+    for id in [
+        "firewall.active",
+        "firewall.default_deny",
+        "updates.automatic",
+        "kernel.mac",
+        "accounts.password_quality",
+    ] {
+        assert_eq!(
+            find(&scan, id).status,
+            Status::Pass,
+            "{:?}",
+            find(&scan, id)
+        );
+    }
+    for id in [
+        "updates.pending_security",
+        "updates.security_source",
+        "integrity.debsums",
+    ] {
+        assert_eq!(find(&scan, id).status, Status::NotApplicable, "{id}");
+    }
+}
+
+#[test]
+fn a_hardened_desktop_scores_100_too() {
+    let root = Root::hardened();
+    root.desktop();
+    let scan = full(&root);
+    let bad: Vec<String> = scan
+        .checks
+        .iter()
+        .filter(|f| !matches!(f.status, Status::Pass | Status::NotApplicable))
+        .map(|f| format!("{} {:?}: {}", f.id, f.status, f.detail))
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert_eq!(find(&scan, "desktop.screen_lock").status, Status::Pass);
+    assert_eq!(scan.score, 100);
+}
