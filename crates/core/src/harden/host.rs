@@ -11,6 +11,7 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 /// Which family of Linux systems the computer belongs to, from os-release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,22 +78,52 @@ const READ_ONLY_COMMANDS: &[&[&str]] = &[
 pub struct SystemRunner;
 
 impl SystemRunner {
-    fn spawn(program: &str, args: &[&str]) -> Option<CommandOutput> {
-        let out = std::process::Command::new(program)
+    /// Runs a command to its end, or stops it after `limit`
+    /// (a package manager waiting on a lock must not hang the scan).
+    fn spawn(program: &str, args: &[&str], limit: Duration) -> Option<CommandOutput> {
+        use std::io::Read;
+        let mut child = std::process::Command::new(program)
             .args(args)
             .env_clear()
             .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
             .env("LC_ALL", "C")
             .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
-            .output()
+            .spawn()
             .ok()?;
+        let mut stdout = child.stdout.take()?;
+        // Read while waiting, so a large output never fills the pipe.
+        let reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        });
+        let deadline = std::time::Instant::now() + limit;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let _ = reader.join();
+                    return None;
+                }
+            }
+        };
+        let bytes = reader.join().ok()?;
         Some(CommandOutput {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            status: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&bytes).into_owned(),
         })
     }
 }
+
+/// How long a scan waits for one command.
+const COMMAND_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 impl Runner for SystemRunner {
     fn run(&self, argv: &[&str]) -> Option<CommandOutput> {
@@ -100,7 +131,7 @@ impl Runner for SystemRunner {
             return None;
         }
         let (program, args) = argv.split_first()?;
-        Self::spawn(program, args)
+        Self::spawn(program, args, COMMAND_TIME_LIMIT)
     }
 
     fn apt_upgrade_from(&self, sources: &str) -> Option<CommandOutput> {
@@ -127,6 +158,7 @@ impl Runner for SystemRunner {
                         &parts,
                         "upgrade",
                     ],
+                    COMMAND_TIME_LIMIT,
                 )
             });
         let _ = std::fs::remove_dir_all(&dir);
@@ -474,3 +506,23 @@ const DISPLAY_MANAGERS: &[&str] = &[
     "usr/sbin/lxdm",
     "etc/systemd/system/display-manager.service",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_that_takes_too_long_is_stopped() {
+        let start = std::time::Instant::now();
+        let out = SystemRunner::spawn("sleep", &["5"], Duration::from_millis(100));
+        assert!(out.is_none());
+        assert!(start.elapsed() < Duration::from_secs(2));
+        let out = SystemRunner::spawn("echo", &["hello"], Duration::from_secs(5));
+        assert_eq!(out.map(|o| o.stdout), Some("hello\n".to_string()));
+    }
+
+    #[test]
+    fn only_listed_commands_run() {
+        assert!(SystemRunner.run(&["echo", "hi"]).is_none());
+    }
+}
