@@ -229,7 +229,7 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
     );
     let _ = write!(
         h,
-        "<h1>Security report for {c}</h1><p class=\"meta\">{sys}. Scanned {scanned}; report made {made}.{admin}</p>",
+        "<h1>Security report for {c}</h1><p class=\"meta\">{sys}{folder}. Scanned {scanned}; report made {made}.{admin}</p>",
         c = esc(computer),
         sys = esc(if scan.system.is_empty() {
             "Unknown system"
@@ -238,6 +238,11 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
         }),
         scanned = esc(&scan.time),
         made = esc(&now.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        folder = if scan.root == "/" {
+            String::new()
+        } else {
+            format!(", found in the folder {}", esc(&scan.root))
+        },
         admin = if scan.as_admin {
             ""
         } else {

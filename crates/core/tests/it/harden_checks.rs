@@ -697,7 +697,6 @@ const FAIL_WITHOUT_EVIDENCE: &[&str] = &[
     "accounts.lockout",
     "accounts.sudo_pty",
     "accounts.su_restricted",
-    "firewall.active",
     "updates.security_source",
     "kernel.sctp",
     "kernel.mac",

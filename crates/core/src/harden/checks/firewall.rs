@@ -53,6 +53,8 @@ struct State {
     active: Vec<Evidence>,
     deny: Vec<Evidence>,
     allow: Vec<Evidence>,
+    /// A firewall that is installed but switched off.
+    off: Vec<Evidence>,
 }
 
 fn state(h: &Host) -> Result<State, Outcome> {
@@ -60,6 +62,7 @@ fn state(h: &Host) -> Result<State, Outcome> {
         active: Vec::new(),
         deny: Vec::new(),
         allow: Vec::new(),
+        off: Vec::new(),
     };
     let live = h.is_live() && h.facts().as_root;
     // ufw
@@ -79,21 +82,26 @@ fn state(h: &Host) -> Result<State, Outcome> {
                     s.allow.push(Evidence::command(&argv, l));
                 }
             }
+        } else {
+            s.off.push(Evidence::command(&argv, &out.stdout));
         }
     } else if let Some(conf) = h.read("etc/ufw/ufw.conf")?
         && let Some(e) = parse::ini_setting(&conf, "", "ENABLED")
-        && parse::truthy(&e.value)
     {
-        s.active
-            .push(Evidence::file("etc/ufw/ufw.conf", Some(e.line), &e.text));
-        let defaults = h.read("etc/default/ufw")?.unwrap_or_default();
-        if let Some(p) = parse::ini_setting(&defaults, "", "DEFAULT_INPUT_POLICY") {
-            let ev = Evidence::file("etc/default/ufw", Some(p.line), &p.text);
-            if matches!(p.value.as_str(), "DROP" | "REJECT") {
-                s.deny.push(ev);
-            } else {
-                s.allow.push(ev);
+        let ev = Evidence::file("etc/ufw/ufw.conf", Some(e.line), &e.text);
+        if parse::truthy(&e.value) {
+            s.active.push(ev);
+            let defaults = h.read("etc/default/ufw")?.unwrap_or_default();
+            if let Some(p) = parse::ini_setting(&defaults, "", "DEFAULT_INPUT_POLICY") {
+                let ev = Evidence::file("etc/default/ufw", Some(p.line), &p.text);
+                if matches!(p.value.as_str(), "DROP" | "REJECT") {
+                    s.deny.push(ev);
+                } else {
+                    s.allow.push(ev);
+                }
             }
+        } else {
+            s.off.push(ev);
         }
     }
     // nftables
@@ -173,7 +181,7 @@ fn state(h: &Host) -> Result<State, Outcome> {
 fn active(h: &Host) -> Checked {
     let s = state(h)?;
     if s.active.is_empty() {
-        return Ok(Outcome::fail("No firewall is switched on."));
+        return Ok(Outcome::fail("No firewall is switched on.").with_all(s.off));
     }
     Ok(Outcome::pass("A firewall is switched on.").with_all(s.active))
 }
@@ -181,9 +189,9 @@ fn active(h: &Host) -> Checked {
 fn default_deny(h: &Host) -> Checked {
     let s = state(h)?;
     if s.active.is_empty() {
-        return Ok(Outcome::fail(
-            "There is no firewall, so every connection is let in.",
-        ));
+        return Ok(
+            Outcome::fail("There is no firewall, so every connection is let in.").with_all(s.off),
+        );
     }
     if !s.allow.is_empty() {
         return Ok(
