@@ -42,15 +42,22 @@ pub struct HistoryArgs {
 }
 
 pub fn scan(args: ScanArgs, ctx: &Context) -> Result<Verdict, Error> {
-    if !args.root.is_dir() {
-        return Err(Error::invalid_input(
-            format!("{} is not a folder.", args.root.display()),
-            "Give the folder that holds the system to scan, or leave out --root to scan this computer.",
-        ));
-    }
+    // An absolute, link-free root: "." or "/./" still means this computer,
+    // and the history names the same folder the same way.
+    let root = args
+        .root
+        .canonicalize()
+        .ok()
+        .filter(|r| r.is_dir())
+        .ok_or_else(|| {
+            Error::invalid_input(
+                format!("{} is not a folder.", args.root.display()),
+                "Give the folder that holds the system to scan, or leave out --root to scan this computer.",
+            )
+        })?;
     let store = ctx.open_store()?;
     let now = Utc::now();
-    let host = Host::new(&args.root, now.timestamp().div_euclid(86_400));
+    let host = Host::new(&root, now.timestamp().div_euclid(86_400));
     let scan = harden::scan(&host, args.check.as_deref(), now)?;
     history::record(&store, now, &ctx.actor(), &scan, args.check.is_none())?;
     if args.json {

@@ -177,3 +177,15 @@ fn defaults_apply_when_a_setting_is_absent() {
     assert_eq!(run(&r, "ssh.max_auth_tries").status, Status::Fail);
     assert_eq!(run(&r, "ssh.empty_passwords").status, Status::Pass);
 }
+
+#[test]
+fn an_include_inside_a_match_block_belongs_to_that_block() {
+    let r = root("PermitRootLogin no\nMatch Group admins\n  Include /etc/ssh/admins.conf\n");
+    r.file("etc/ssh/admins.conf", "PermitRootLogin yes\n");
+    let c = load(&r);
+    assert_eq!(c.global("permitrootlogin").unwrap().value, "no");
+    let inside: Vec<_> = c.in_matches("permitrootlogin").collect();
+    assert_eq!(inside.len(), 1);
+    assert_eq!(inside[0].matched.as_deref(), Some("Group admins"));
+    assert_eq!(run(&r, "ssh.root_login").status, Status::Warning);
+}
