@@ -9,6 +9,7 @@ mod baseline;
 mod health;
 mod info;
 mod monitor;
+mod security;
 mod show;
 mod vault;
 mod verify;
@@ -67,6 +68,12 @@ enum Command {
     /// The office's credentials, kept in this computer's keychain
     #[command(subcommand)]
     Vault(vault::Command),
+    /// Check this computer's security settings and give it a score
+    Scan(security::ScanArgs),
+    /// Write the latest scan as an HTML, JSON or CSV report
+    Report(security::ReportArgs),
+    /// List past scans and their scores, newest first
+    History(security::HistoryArgs),
 }
 
 /// How a command ended, when it did not fail.
@@ -108,6 +115,9 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Monitor(args) => monitor::run(args, &ctx),
         Command::Baseline(cmd) => baseline::run(cmd, &ctx),
         Command::Vault(cmd) => vault::run(cmd, &ctx),
+        Command::Scan(args) => security::scan(args, &ctx),
+        Command::Report(args) => security::report(args, &ctx),
+        Command::History(args) => security::history(args, &ctx),
     }
 }
 

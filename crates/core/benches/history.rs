@@ -28,7 +28,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         history::record(&store, &sample)?;
         t += Duration::seconds(5);
     }
-    eprintln!("filled 30 days of history in {:.1} s", fill.elapsed().as_secs_f64());
+    eprintln!(
+        "filled 30 days of history in {:.1} s",
+        fill.elapsed().as_secs_f64()
+    );
 
     let mut times = Vec::new();
     let mut points = 0;

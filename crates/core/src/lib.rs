@@ -8,6 +8,7 @@ pub mod atomic_file;
 pub mod audit;
 pub mod computer;
 pub mod error;
+pub mod harden;
 pub mod health;
 pub mod progress;
 pub mod store;

@@ -130,6 +130,17 @@ const MIGRATIONS: &[&str] = &[
         actor    TEXT NOT NULL,
         snapshot TEXT NOT NULL
     );",
+    // 8: security scans, for the score's trend and the latest report.
+    // `results` is the whole scan as JSON (checks, evidence, score).
+    "CREATE TABLE security_scans (
+        id      INTEGER PRIMARY KEY,
+        time    TEXT NOT NULL,
+        root    TEXT NOT NULL,
+        score   INTEGER NOT NULL,
+        failed  INTEGER NOT NULL,
+        results TEXT NOT NULL
+    );
+    CREATE INDEX security_scans_time ON security_scans(time);",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

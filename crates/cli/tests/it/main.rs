@@ -13,6 +13,7 @@ mod help;
 mod info;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
+mod security;
 mod util;
 mod vault;
 mod verify;
