@@ -1,10 +1,15 @@
 //! Tauri commands: parse input, call core, map the result. Errors cross as
 //! core's `{ code, message, hint }`.
 
+use crate::dialog::SaveAs;
 use crate::jobs::Throttled;
 use crate::state::AppState;
 use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Verdict};
 use shipshape_core::computer::{self, ComputerFacts};
+use shipshape_core::harden::history::PastScan;
+use shipshape_core::harden::host::Host;
+use shipshape_core::harden::report::{ReportFormat, ReportSummary};
+use shipshape_core::harden::{self, Scan};
 use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
 use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
@@ -44,6 +49,26 @@ pub fn audit_list(state: State<'_, AppState>, filter: Filter) -> Result<Vec<Entr
     audit::list(&*state.store()?, &filter)
 }
 
+/// A typed export path: given, and absolute (the app's working folder means
+/// nothing to the user).
+fn export_path(typed: &str, example: &str) -> Result<PathBuf, Error> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(Error::invalid_input(
+            "No file was given to export to.",
+            format!("Choose a file, or type a full path such as /home/you/{example}."),
+        ));
+    }
+    let path = PathBuf::from(typed);
+    if !path.is_absolute() {
+        return Err(Error::invalid_input(
+            format!("{} is not a full path.", path.display()),
+            format!("Type a path that starts with /, such as /home/you/{example}."),
+        ));
+    }
+    Ok(path)
+}
+
 #[tauri::command]
 pub fn audit_export(
     state: State<'_, AppState>,
@@ -51,20 +76,7 @@ pub fn audit_export(
     format: ExportFormat,
     path: String,
 ) -> Result<ExportSummary, Error> {
-    let path = path.trim();
-    if path.is_empty() {
-        return Err(Error::invalid_input(
-            "No file was given to export to.",
-            "Choose a file, or type a full path such as /home/you/activity.csv.",
-        ));
-    }
-    let path = PathBuf::from(path);
-    if !path.is_absolute() {
-        return Err(Error::invalid_input(
-            format!("{} is not a full path.", path.display()),
-            "Type a path that starts with /, such as /home/you/activity.csv.",
-        ));
-    }
+    let path = export_path(&path, "activity.csv")?;
     audit::export(
         &*state.store()?,
         chrono::Utc::now(),
@@ -87,7 +99,15 @@ pub async fn choose_export_file(
         chrono::Utc::now().format("%Y-%m-%d"),
         format.as_str()
     );
-    let chosen = crate::dialog::choose_save_path(app, window, format, name).await?;
+    let save_as = SaveAs {
+        title: "Export activity",
+        label: match format {
+            ExportFormat::Csv => "Spreadsheet (CSV)",
+            ExportFormat::Json => "JSON",
+        },
+        extension: format.as_str(),
+    };
+    let chosen = crate::dialog::choose_save_path(app, window, save_as, name).await?;
     Ok(chosen.map(|p| p.display().to_string()))
 }
 
@@ -401,4 +421,77 @@ pub async fn baseline_accept(
         app.state::<AppState>().accept_baseline(store)
     })
     .await
+}
+
+/// Test-only: end-to-end tests scan a fixture folder instead of "/".
+const SCAN_ROOT_ENV: &str = "SHIPSHAPE_SCAN_ROOT";
+
+/// Scans this computer (about a second) and keeps the result.
+#[tauri::command]
+pub async fn security_scan(state: State<'_, AppState>) -> Result<Scan, Error> {
+    let actor = state.actor.clone();
+    let root = std::env::var_os(SCAN_ROOT_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    with_store(state, move |store| {
+        let now = chrono::Utc::now();
+        let host = Host::new(&root, now.timestamp().div_euclid(86_400));
+        let scan = harden::scan(&host, None, now)?;
+        harden::history::record(store, now, &actor, &scan, true)?;
+        Ok(scan)
+    })
+    .await
+}
+
+/// The latest full scan, to show at once; `None` before the first.
+#[tauri::command]
+pub fn security_latest(state: State<'_, AppState>) -> Result<Option<Scan>, Error> {
+    harden::history::latest(&*state.store()?)
+}
+
+/// Past scans, newest first, for the score's trend.
+#[tauri::command]
+pub fn security_history(state: State<'_, AppState>) -> Result<Vec<PastScan>, Error> {
+    harden::history::history(&*state.store()?, 60)
+}
+
+#[tauri::command]
+pub fn security_report(
+    state: State<'_, AppState>,
+    format: ReportFormat,
+    path: String,
+) -> Result<ReportSummary, Error> {
+    let path = export_path(&path, "security-report.html")?;
+    harden::report::export(
+        &*state.store()?,
+        chrono::Utc::now(),
+        &state.actor,
+        format,
+        &path,
+    )
+}
+
+/// Opens the native save dialog for a report; `None` when the user closed it.
+#[tauri::command]
+pub async fn choose_report_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    format: ReportFormat,
+) -> Result<Option<String>, Error> {
+    let (label, extension) = match format {
+        ReportFormat::Html => ("Web page (HTML)", "html"),
+        ReportFormat::Json => ("JSON", "json"),
+        ReportFormat::Csv => ("Spreadsheet (CSV)", "csv"),
+    };
+    let save_as = SaveAs {
+        title: "Save the security report",
+        label,
+        extension,
+    };
+    let name = format!(
+        "shipshape-security-{}.{extension}",
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
+    let chosen = crate::dialog::choose_save_path(app, window, save_as, name).await?;
+    Ok(chosen.map(|p| p.display().to_string()))
 }

@@ -2,28 +2,31 @@
 //! main thread; the command waits for the answer on a worker thread.
 
 use shipshape_core::Error;
-use shipshape_core::audit::ExportFormat;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use tauri::{AppHandle, WebviewWindow};
 
+/// What a save dialog offers: its title, and the kind of file with its
+/// extension.
+#[derive(Debug, Clone, Copy)]
+pub struct SaveAs {
+    pub title: &'static str,
+    pub label: &'static str,
+    pub extension: &'static str,
+}
+
 pub async fn choose_save_path(
     app: AppHandle,
     window: WebviewWindow,
-    format: ExportFormat,
+    save_as: SaveAs,
     suggested_name: String,
 ) -> Result<Option<PathBuf>, Error> {
     let (tx, rx) = mpsc::channel();
     app.run_on_main_thread(move || {
-        let ext = format.as_str();
-        let label = match format {
-            ExportFormat::Csv => "Spreadsheet (CSV)",
-            ExportFormat::Json => "JSON",
-        };
         let chosen = rfd::FileDialog::new()
-            .set_title("Export activity")
+            .set_title(save_as.title)
             .set_file_name(suggested_name)
-            .add_filter(label, &[ext])
+            .add_filter(save_as.label, &[save_as.extension])
             .set_parent(&window)
             .save_file();
         let _ = tx.send(chosen);

@@ -70,6 +70,11 @@ fn main() {
             commands::alert_rule_set,
             commands::baseline_check,
             commands::baseline_accept,
+            commands::security_scan,
+            commands::security_latest,
+            commands::security_history,
+            commands::security_report,
+            commands::choose_report_file,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -35,6 +35,11 @@ const allowed = new Set([
   'alert_rule_set',
   'baseline_check',
   'baseline_accept',
+  'security_scan',
+  'security_latest',
+  'security_history',
+  'security_report',
+  'choose_report_file',
 ]);
 
 window.__TAURI_ISOLATION_HOOK__ = (payload) => {

@@ -21,14 +21,18 @@ import type { History } from './generated/History';
 import type { JobProgress } from './generated/JobProgress';
 import type { Method } from './generated/Method';
 import type { Overview } from './generated/Overview';
+import type { PastScan } from './generated/PastScan';
 import type { PastVerification } from './generated/PastVerification';
 import type { PinPreview } from './generated/PinPreview';
 import type { Publisher } from './generated/Publisher';
 import type { Recipe } from './generated/Recipe';
+import type { ReportFormat } from './generated/ReportFormat';
+import type { ReportSummary } from './generated/ReportSummary';
 import type { Rule } from './generated/Rule';
 import type { RuleChange } from './generated/RuleChange';
 import type { RuleKind } from './generated/RuleKind';
 import type { Safety } from './generated/Safety';
+import type { Scan } from './generated/Scan';
 import type { StoreStatus } from './generated/StoreStatus';
 import type { Strength } from './generated/Strength';
 import type { Suggestions } from './generated/Suggestions';
@@ -55,14 +59,18 @@ export type {
   JobProgress,
   Method,
   Overview,
+  PastScan,
   PastVerification,
   PinPreview,
   Publisher,
   Recipe,
+  ReportFormat,
+  ReportSummary,
   Rule,
   RuleChange,
   RuleKind,
   Safety,
+  Scan,
   StoreStatus,
   Strength,
   Suggestions,
@@ -71,6 +79,13 @@ export type {
   Voucher,
 };
 export type { Anomaly } from './generated/Anomaly';
+export type { Area } from './generated/Area';
+export type { Cost } from './generated/Cost';
+export type { Counts } from './generated/Counts';
+export type { Evidence } from './generated/Evidence';
+export type { Finding } from './generated/Finding';
+export type { Severity } from './generated/Severity';
+export type { Status } from './generated/Status';
 export type { AnomalyKind } from './generated/AnomalyKind';
 export type { Disk } from './generated/Disk';
 export type { DiskFacts } from './generated/DiskFacts';
@@ -184,6 +199,18 @@ export const api = {
   baselineCheck: () => call<BaselineDiff | null>('baseline_check'),
   /** Accepts this computer as it is now as the new baseline. */
   baselineAccept: () => call<BaselineDiff>('baseline_accept'),
+  /** Runs every security check on this computer (about a second) and keeps the result. */
+  securityScan: () => call<Scan>('security_scan'),
+  /** The latest full scan; `null` before the first. */
+  securityLatest: () => call<Scan | null>('security_latest'),
+  /** Past scans, newest first (score trend). */
+  securityHistory: () => call<PastScan[]>('security_history'),
+  /** Writes the latest scan as a report to an absolute `path`; the export is logged. */
+  securityReport: (format: ReportFormat, path: string) =>
+    call<ReportSummary>('security_report', { format, path }),
+  /** Opens the native save dialog for a report; `null` when the user closed it. */
+  chooseReportFile: (format: ReportFormat) =>
+    call<string | null>('choose_report_file', { format }),
 };
 
 /**
