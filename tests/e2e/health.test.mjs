@@ -4,6 +4,7 @@
 // acknowledged, and the baseline is accepted from the screen. run.sh makes
 // the app sample every second instead of every five.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe } from 'node:test';
 import { testIds } from '../../ui/src/lib/testIds.js';
 import { APP, WEBDRIVER, axeViolations, cli, openScreen, run, stepper } from './harness.mjs';
@@ -104,9 +105,18 @@ describe('Health', () => {
   });
 
   step('a rule with a tiny threshold raises an alert that can be acknowledged', async () => {
+    // Watches the session bus for the desktop notification the app sends
+    // (no notification service runs here, so the call itself is the proof).
+    let bus = '';
+    const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications',member='Notify'"]);
+    monitor.stdout.on('data', (d) => (bus += d));
+    await new Promise((r) => setTimeout(r, 500));
     await s.execute(`document.querySelector('[data-testid="${testIds.alertRules}"]').open = true; return true;`);
     await setRule('disk_full', 1, 0);
     const raised = await s.waitFor('the alert', () => alertState('disk_full'), 15000);
+    await s.waitFor('the desktop notification', () => /member=Notify/.test(bus) && /almost full/i.test(bus), 10000).finally(() =>
+      monitor.kill(),
+    );
     assert.equal(raised.state, 'open');
     assert.equal(await data(testIds.overviewSummary, 'status'), 'needs_attention');
     assert.ok(Number(await data(testIds.tileAlerts, 'open')) >= 1);
