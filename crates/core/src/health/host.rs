@@ -55,6 +55,10 @@ impl Host {
         Host { root, runner }
     }
 
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// `absolute` (like "/proc/meminfo") under the root folder.
     pub fn path(&self, absolute: impl AsRef<Path>) -> PathBuf {
         under(&self.root, absolute.as_ref())
@@ -71,7 +75,7 @@ impl Host {
 }
 
 /// `absolute` under `root`: `Path::join` would replace the root instead.
-fn under(root: &Path, absolute: &Path) -> PathBuf {
+pub(crate) fn under(root: &Path, absolute: &Path) -> PathBuf {
     let relative = absolute.strip_prefix("/").unwrap_or(absolute);
     if relative.as_os_str().is_empty() {
         root.to_path_buf()

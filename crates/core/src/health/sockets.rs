@@ -7,9 +7,11 @@
 //! what an administrator wants to see.
 
 use super::Host;
+use super::host::under;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::Path;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -69,13 +71,19 @@ const TABLES: [(&str, Protocol, &str); 4] = [
 /// Every listening socket, sorted by protocol, port and address. A table
 /// that does not exist (IPv6 turned off) contributes nothing.
 pub fn listening(host: &Host) -> Vec<Socket> {
+    listening_under(host.root())
+}
+
+/// `listening` for the system under `root`; the security checks read
+/// their computer this way too.
+pub fn listening_under(root: &Path) -> Vec<Socket> {
     let mut found = Vec::new();
     for (file, protocol, state) in TABLES {
-        if let Ok(text) = host.read(file) {
+        if let Ok(text) = std::fs::read_to_string(under(root, Path::new(file))) {
             found.extend(parse_table(&text, protocol, state));
         }
     }
-    let owners = owners(host);
+    let owners = owners(root);
     let mut sockets: Vec<Socket> = found
         .into_iter()
         .map(|(protocol, address, port, inode)| {
@@ -141,9 +149,9 @@ fn parse_endpoint(field: &str) -> Option<(IpAddr, u16)> {
 
 /// Socket inode → the processes holding it, from /proc/PID/fd links of the
 /// form `socket:[INODE]`. Processes we may not look into are skipped.
-fn owners(host: &Host) -> HashMap<u64, Vec<SocketProcess>> {
+fn owners(root: &Path) -> HashMap<u64, Vec<SocketProcess>> {
     let mut map: HashMap<u64, Vec<SocketProcess>> = HashMap::new();
-    let Ok(entries) = std::fs::read_dir(host.path("/proc")) else {
+    let Ok(entries) = std::fs::read_dir(under(root, Path::new("/proc"))) else {
         return map;
     };
     let mut pids: Vec<u32> = entries
@@ -151,7 +159,7 @@ fn owners(host: &Host) -> HashMap<u64, Vec<SocketProcess>> {
         .collect();
     pids.sort_unstable();
     for pid in pids {
-        let proc_dir = host.path(format!("/proc/{pid}"));
+        let proc_dir = under(root, Path::new(&format!("/proc/{pid}")));
         let Ok(fds) = std::fs::read_dir(proc_dir.join("fd")) else {
             continue;
         };
