@@ -58,6 +58,7 @@ release: ui
 bench: deps release
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/verify.sh
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/health.sh
+	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/security.sh
 	cargo bench -p shipshape-core --bench history
 	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app \
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \

@@ -16,6 +16,7 @@ packages=(
   bsdutils                     # `script`: a terminal for the CLI's prompt tests
   python3                      # small helpers in the end-to-end tests
   b3sum gnupg minisign         # peers the verify tests check against
+  lynis                        # the security scan's peer in `make bench`
   nodejs npm                   # builds the UI
 )
 

@@ -44,6 +44,9 @@ export AXE_PATH="$root/ui/node_modules/axe-core/axe.min.js"
 export SHIPSHAPE_CLIPBOARD_CLEAR_SECONDS=3
 # Test-only: the app samples this computer every second instead of every 5 s.
 export SHIPSHAPE_SAMPLE_SECONDS=1
+# Test-only: the app's security scan reads this fixture folder, not "/";
+# security.test.mjs fills it before it starts the app.
+export SHIPSHAPE_SCAN_ROOT="$work/scan-root"
 
 # A private session bus: single-instance hand-over goes through it, and a
 # running Shipshape on the desktop must not be reached. On it, a private

@@ -3,6 +3,7 @@
 export const testIds = Object.freeze({
   nav: 'nav',
   navOverview: 'nav-overview',
+  navSecurity: 'nav-security',
   navVerifyFile: 'nav-verify-file',
   navCredentials: 'nav-credentials',
   navActivity: 'nav-activity',
@@ -32,6 +33,10 @@ export const testIds = Object.freeze({
   tileUptime: 'tile-uptime',
   tileAlerts: 'tile-alerts',
   tileAlertsLink: 'tile-alerts-link',
+  // The latest security score: data-state (loading, scored, none, error)
+  // and, once scored, data-score; its link opens the Security screen.
+  tileSecurity: 'tile-security',
+  tileSecurityLink: 'tile-security-link',
   // data-mount, data-days-left.
   forecastLine: 'forecast-line',
   // data-mount, data-total-bytes, data-used-bytes, data-free-bytes, data-used-percent.
@@ -193,4 +198,33 @@ export const testIds = Object.freeze({
   credentialSave: 'credential-save',
   credentialCancel: 'credential-cancel',
   credentialDeleteConfirm: 'credential-delete-confirm',
+  // The Security screen. securityScore (the ring) has data-score and
+  // data-level (good, warning, danger); securityTrend data-scans and, with
+  // two scans or more, holds securityHistoryChart (data-points); cost rows
+  // data-id and data-points; groups data-severity and data-count (findings
+  // shown); finding cards data-id, data-status, data-severity and data-area,
+  // and hold securityEvidence (a <details>); reportDone has data-path.
+  securityScreen: 'security-screen',
+  securityScan: 'security-scan',
+  securityBusy: 'security-busy',
+  securityEmpty: 'security-empty',
+  securityScore: 'security-score',
+  securityTrend: 'security-trend',
+  securityHistoryChart: 'security-history-chart',
+  securityCost: 'security-cost',
+  securityAdminNotice: 'security-admin-notice',
+  securityFilterStatus: 'security-filter-status',
+  securityFilterSeverity: 'security-filter-severity',
+  securityFilterArea: 'security-filter-area',
+  securitySearch: 'security-search',
+  securityNoMatch: 'security-no-match',
+  securityGroup: 'security-group',
+  securityFinding: 'security-finding',
+  securityEvidence: 'security-evidence',
+  reportFormat: 'report-format',
+  reportChoose: 'report-choose',
+  reportPath: 'report-path',
+  reportSave: 'report-save',
+  reportDone: 'report-done',
+  reportError: 'report-error',
 });

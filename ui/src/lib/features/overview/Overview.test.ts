@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import type { Alert, BaselineDiff, History, Overview as OverviewData, Rule, RuleChange } from '../../ipc';
+import type { Alert, BaselineDiff, History, Overview as OverviewData, Rule, RuleChange, Scan } from '../../ipc';
 import { emitHealth, failWith, mockCommands, recordEvents, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { FakePlot } from '../../components/uplot.testing';
@@ -19,6 +19,7 @@ import {
   sample,
 } from './fixtures';
 import Overview from './Overview.svelte';
+import { scan as securityScan } from '../security/fixtures';
 
 vi.mock('uplot', () => import('../../components/uplot.testing'));
 
@@ -28,10 +29,15 @@ interface State {
   rules: Rule[];
   baseline: BaselineDiff | null;
   history: History;
+  security: Scan | null;
 }
 
 /** The screen over data the test can change; every call is recorded. */
-function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = {}) {
+function setup(
+  overrides: Record<string, Handler> = {},
+  start: Partial<State> = {},
+  props: { onopensecurity?: () => void } = {},
+) {
   const calls: Record<string, Record<string, unknown>[]> = {};
   const state: State = {
     overview: needsAttention,
@@ -39,6 +45,7 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
     rules: [...rules],
     baseline: clean,
     history,
+    security: securityScan,
     ...start,
   };
   const seen =
@@ -78,6 +85,7 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
       state.rules = state.rules.map((r) => (r.kind === after.kind ? after : r));
       return after;
     },
+    security_latest: () => state.security,
     baseline_check: () => state.baseline,
     baseline_accept: () => {
       state.baseline = { accepted: new Date().toISOString(), anomalies: [] };
@@ -86,7 +94,7 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
     ...overrides,
   };
   mockCommands(Object.fromEntries(Object.entries(handlers).map(([k, h]) => [k, seen(k, h)])));
-  const view = render(Overview);
+  const view = render(Overview, props);
   return { calls, state, view };
 }
 
@@ -287,6 +295,39 @@ describe('Overview', () => {
     await screen.findByTestId(testIds.tileAlertsLink);
     await fireEvent.click(screen.getByTestId(testIds.tileAlertsLink));
     expect(document.activeElement?.textContent).toBe('Alerts');
+  });
+
+  it('shows the latest security score in words and links to the Security screen', async () => {
+    const onopensecurity = vi.fn();
+    setup({}, {}, { onopensecurity });
+    await waitFor(() => expect(tile(testIds.tileSecurity).dataset.state).toBe('scored'));
+    const security = tile(testIds.tileSecurity);
+    expect(security.dataset.score).toBe('64');
+    expect(security.textContent).toContain('Score 64 of 100');
+    expect(security.textContent).toContain('Needs work');
+    const link = within(security).getByTestId(testIds.tileSecurityLink);
+    expect(link.textContent?.trim()).toBe('See the findings');
+    await fireEvent.click(link);
+    expect(onopensecurity).toHaveBeenCalledTimes(1);
+  });
+
+  it('says the computer was not checked yet and offers the first check', async () => {
+    const onopensecurity = vi.fn();
+    setup({}, { security: null }, { onopensecurity });
+    await waitFor(() => expect(tile(testIds.tileSecurity).dataset.state).toBe('none'));
+    const security = tile(testIds.tileSecurity);
+    expect(security.dataset.score).toBeUndefined();
+    expect(security.textContent).toContain('Not checked yet');
+    const link = within(security).getByTestId(testIds.tileSecurityLink);
+    expect(link.textContent?.trim()).toBe('Check this computer');
+    await fireEvent.click(link);
+    expect(onopensecurity).toHaveBeenCalledTimes(1);
+  });
+
+  it('says when the security score cannot be read', async () => {
+    setup({ security_latest: () => failWith({ code: 'store_unavailable', message: 'The database is busy.', hint: '' }) });
+    await waitFor(() => expect(tile(testIds.tileSecurity).dataset.state).toBe('error'));
+    expect(tile(testIds.tileSecurity).textContent).toContain('The database is busy.');
   });
 
   it('saves a rule change and shows the new description', async () => {
