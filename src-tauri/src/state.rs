@@ -5,7 +5,7 @@ use crate::clipboard::SecretClipboard;
 use crate::jobs::Jobs;
 use shipshape_core::audit::{self, Actor, NewEntry, Source};
 use shipshape_core::health::Host;
-use shipshape_core::health::baseline::{self, Anomaly, BaselineConfig, BaselineDiff};
+use shipshape_core::health::baseline::{self, Anomaly, BaselineDiff};
 use shipshape_core::store::{self, Recovery, Store, StoreStatus};
 use shipshape_core::vault::{self, CheckReport, Keychain, Vault};
 use shipshape_core::{Error, ErrorCode};
@@ -121,7 +121,7 @@ impl AppState {
     /// Compares this computer with the accepted baseline and keeps the
     /// anomalies for the Overview; `None` when no baseline was accepted.
     pub fn compare_baseline(&self, store: &Store) -> Result<Option<BaselineDiff>, Error> {
-        let snapshot = baseline::snapshot(&Host::this_computer(), &BaselineConfig::default());
+        let snapshot = baseline::snapshot(&Host::this_computer(), &baseline::watched(store)?);
         let diff = baseline::diff(store, &snapshot)?;
         *self.anomalies.lock().unwrap_or_else(|p| p.into_inner()) = diff
             .as_ref()
@@ -143,7 +143,7 @@ impl AppState {
 
     /// Accepts this computer as it is now; nothing is left to report.
     pub fn accept_baseline(&self, store: &Store) -> Result<BaselineDiff, Error> {
-        let snapshot = baseline::snapshot(&Host::this_computer(), &BaselineConfig::default());
+        let snapshot = baseline::snapshot(&Host::this_computer(), &baseline::watched(store)?);
         let now = chrono::Utc::now();
         baseline::accept(store, now, &self.actor, &snapshot)?;
         self.anomalies

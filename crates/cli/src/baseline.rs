@@ -3,7 +3,7 @@
 
 use crate::{Context, Verdict, print_json};
 use shipshape_core::health::Host;
-use shipshape_core::health::baseline::{self, BaselineConfig};
+use shipshape_core::health::baseline;
 use shipshape_core::{Error, ErrorCode};
 
 #[derive(Debug, clap::Subcommand)]
@@ -16,11 +16,52 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Keep checksums of another file or folder (takes effect at the next accept)
+    Watch { path: String },
+    /// Stop keeping checksums of a file or folder (takes effect at the next accept)
+    Unwatch { path: String },
+    /// List the files and folders whose checksums the baseline keeps
+    Paths {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
     let store = ctx.open_store()?;
-    let snapshot = baseline::snapshot(&Host::this_computer(), &BaselineConfig::default());
+    let watched = baseline::watched(&store)?;
+    let change = match &cmd {
+        Command::Watch { path } => Some((path, true)),
+        Command::Unwatch { path } => Some((path, false)),
+        _ => None,
+    };
+    if let Some((path, watch)) = change {
+        let config = baseline::set_watched(
+            &store,
+            &Host::this_computer(),
+            chrono::Utc::now(),
+            &ctx.actor(),
+            path,
+            watch,
+        )?;
+        println!(
+            "The baseline now keeps checksums of {} paths. Accept the baseline again (shipshape baseline accept) to start from them.",
+            config.checksum_paths.len()
+        );
+        return Ok(Verdict::Ok);
+    }
+    if let Command::Paths { json } = cmd {
+        if json {
+            print_json(&watched.checksum_paths)?;
+        } else {
+            for p in &watched.checksum_paths {
+                println!("{p}");
+            }
+        }
+        return Ok(Verdict::Ok);
+    }
+    let snapshot = baseline::snapshot(&Host::this_computer(), &watched);
     match cmd {
         Command::Accept => {
             baseline::accept(&store, chrono::Utc::now(), &ctx.actor(), &snapshot)?;
@@ -60,5 +101,6 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                 Verdict::Negative
             })
         }
+        Command::Watch { .. } | Command::Unwatch { .. } | Command::Paths { .. } => Ok(Verdict::Ok),
     }
 }

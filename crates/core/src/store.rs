@@ -141,6 +141,12 @@ const MIGRATIONS: &[&str] = &[
         results TEXT NOT NULL
     );
     CREATE INDEX security_scans_time ON security_scans(time);",
+    // 9: what the baseline watches, when the user changed it (the defaults
+    // live in the code).
+    "CREATE TABLE baseline_config (
+        id     INTEGER PRIMARY KEY CHECK (id = 1),
+        config TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

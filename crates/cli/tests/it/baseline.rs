@@ -57,3 +57,26 @@ fn accept_then_a_new_listener_is_an_anomaly() {
         );
     }
 }
+
+#[test]
+fn watched_paths_are_added_listed_and_removed() {
+    let dir = TestDir::new();
+    let extra = dir.root().join("app");
+    std::fs::create_dir(&extra).unwrap();
+    let extra = extra.to_str().unwrap();
+    dir.run(&["baseline", "watch", extra]).success();
+    let paths: Vec<String> =
+        serde_json::from_str(&dir.run(&["baseline", "paths", "--json"]).stdout).unwrap();
+    assert!(paths.iter().any(|p| p == extra), "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p == "/usr/bin"),
+        "the defaults stay: {paths:?}"
+    );
+    dir.run(&["baseline", "watch", "relative/app"])
+        .code(2)
+        .fails_with("not a full path");
+    dir.run(&["baseline", "unwatch", extra]).success();
+    let paths: Vec<String> =
+        serde_json::from_str(&dir.run(&["baseline", "paths", "--json"]).stdout).unwrap();
+    assert!(!paths.iter().any(|p| p == extra));
+}

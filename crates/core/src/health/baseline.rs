@@ -530,6 +530,88 @@ pub fn accept(store: &Store, now: DateTime<Utc>, actor: &Actor, snapshot: &Snaps
     Ok(())
 }
 
+/// What the baseline watches: the user's choice, or the defaults.
+pub fn watched(store: &Store) -> Result<BaselineConfig> {
+    let json: Option<String> = store
+        .conn()
+        .query_row("SELECT config FROM baseline_config WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|e| sql_error("read", e))?;
+    match json {
+        None => Ok(BaselineConfig::default()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            Error::internal(format!(
+                "The baseline's watched paths could not be read: {e}."
+            ))
+        }),
+    }
+}
+
+/// Adds `path` to the files and folders whose checksums the baseline keeps
+/// (`watch`), or takes it off. Audited. The next accepted baseline uses it.
+pub fn set_watched(
+    store: &Store,
+    host: &Host,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    path: &str,
+    watch: bool,
+) -> Result<BaselineConfig> {
+    let path = path.trim().trim_end_matches('/');
+    let path = if path.is_empty() { "/" } else { path };
+    if !path.starts_with('/') || path.split('/').any(|part| part == "..") {
+        return Err(Error::invalid_input(
+            format!("\"{path}\" is not a full path."),
+            "Give a path that starts with /, such as /etc/ssh/sshd_config or /opt/app/bin.",
+        ));
+    }
+    if path == "/" {
+        return Err(Error::invalid_input(
+            "Watching the whole disk would make every change an anomaly.",
+            "Choose the folders of programs and settings that should change only when you update them.",
+        ));
+    }
+    let mut config = watched(store)?;
+    let present = config.checksum_paths.iter().any(|p| p == path);
+    match (watch, present) {
+        (true, true) | (false, false) => return Ok(config),
+        (true, false) => {
+            if std::fs::symlink_metadata(host.path(path)).is_err() {
+                return Err(Error::new(
+                    ErrorCode::NotFound,
+                    format!("{path} does not exist on this computer."),
+                    "Check the spelling; a path is watched only once it exists.",
+                ));
+            }
+            config.checksum_paths.push(path.to_string());
+            config.checksum_paths.sort();
+        }
+        (false, true) => config.checksum_paths.retain(|p| p != path),
+    }
+    let json = serde_json::to_string(&config).map_err(|e| Error::internal(e.to_string()))?;
+    store
+        .conn()
+        .execute(
+            "INSERT OR REPLACE INTO baseline_config (id, config) VALUES (1, ?1)",
+            [json],
+        )
+        .map_err(|e| sql_error("save", e))?;
+    let action = if watch {
+        "baseline.watch"
+    } else {
+        "baseline.unwatch"
+    };
+    audit::append(
+        store,
+        now,
+        actor,
+        NewEntry::ok(action, path, serde_json::json!({})),
+    )?;
+    Ok(config)
+}
+
 /// The accepted baseline, if there is one.
 pub fn accepted(store: &Store) -> Result<Option<Accepted>> {
     let row: Option<(String, String, String)> = store

@@ -262,3 +262,59 @@ fn unreadable_files_and_unseen_owners_are_not_anomalies_of_their_own() {
         "{anomalies:?}"
     );
 }
+
+#[test]
+fn the_watched_paths_are_the_users_to_change_and_survive_a_restart() {
+    let f = computer();
+    f.write("/opt/app/bin/server", "server program");
+    let dir = TestDir::new();
+    let store = dir.open();
+    let host = f.host(FakeRunner::default());
+    assert_eq!(
+        baseline::watched(&store).unwrap(),
+        BaselineConfig::default()
+    );
+
+    let config =
+        baseline::set_watched(&store, &host, t0(), &actor(), "/opt/app/bin/", true).unwrap();
+    assert!(config.checksum_paths.contains(&"/opt/app/bin".to_string()));
+    // Accepted with the new path, a changed program under it is an anomaly.
+    baseline::accept(&store, t0(), &actor(), &baseline::snapshot(&host, &config)).unwrap();
+    f.write("/opt/app/bin/server", "tampered program");
+    drop(store);
+    let store = dir.open();
+    let watched = baseline::watched(&store).unwrap();
+    let diff = baseline::diff(&store, &baseline::snapshot(&host, &watched))
+        .unwrap()
+        .unwrap();
+    assert!(
+        diff.anomalies
+            .iter()
+            .any(|a| a.subject == "/opt/app/bin/server"),
+        "{:?}",
+        diff.anomalies
+    );
+
+    let missing =
+        baseline::set_watched(&store, &host, t0(), &actor(), "/opt/nothing", true).unwrap_err();
+    assert_eq!(missing.code, shipshape_core::ErrorCode::NotFound);
+    for bad in ["relative/path", "/", "/opt/../etc"] {
+        let e = baseline::set_watched(&store, &host, t0(), &actor(), bad, true).unwrap_err();
+        assert_eq!(e.code, shipshape_core::ErrorCode::InvalidInput, "{bad}");
+    }
+    let config =
+        baseline::set_watched(&store, &host, t0(), &actor(), "/opt/app/bin", false).unwrap();
+    assert!(!config.checksum_paths.contains(&"/opt/app/bin".to_string()));
+    let actions: Vec<String> = crate::util::all(&store)
+        .iter()
+        .map(|e| e.action.clone())
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.starts_with("baseline."))
+            .count(),
+        3,
+        "{actions:?}"
+    );
+}
