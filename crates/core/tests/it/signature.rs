@@ -432,7 +432,6 @@ fn a_signing_subkey_claimed_by_another_key_is_rejected() {
         None,
     );
     gpg.run(&["--quick-add-key", &victim, "ed25519", "sign", "never"]);
-    let sig = gpg.sign(&victim, DATA);
     let thief = gpg.gen_key(
         "Thief <thief@example.org>",
         "ed25519",
@@ -440,6 +439,10 @@ fn a_signing_subkey_claimed_by_another_key_is_rejected() {
         "never",
         None,
     );
+    // Signed after the thief's key exists: a signature older than the
+    // claiming key would be refused for its date, not for the claim.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let sig = gpg.sign(&victim, DATA);
 
     let victim_pub = SignedPublicKey::from_bytes(&gpg.export(&[&victim], false)[..]).unwrap();
     let thief_secret =
