@@ -70,7 +70,7 @@ describe('Overview', () => {
     await s.execute(`document.querySelector('[data-testid="${testIds.navOverview}"]').focus(); return true;`);
     await overview.type('\uE015'); // ArrowDown
     const focused = await s.execute('return document.activeElement?.dataset.testid ?? null');
-    assert.equal(focused, testIds.navVerifyFile);
+    assert.equal(focused, testIds.navSecurity);
   });
 });
 

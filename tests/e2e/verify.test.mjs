@@ -130,7 +130,13 @@ describe('Verify', () => {
     const order = await s.execute(
       `return [...document.querySelectorAll('[data-testid="${testIds.nav}"] button')].map((b) => b.dataset.testid)`,
     );
-    assert.deepEqual(order, [testIds.navOverview, testIds.navVerifyFile, testIds.navCredentials, testIds.navActivity]);
+    assert.deepEqual(order, [
+      testIds.navOverview,
+      testIds.navSecurity,
+      testIds.navVerifyFile,
+      testIds.navCredentials,
+      testIds.navActivity,
+    ]);
     await openScreen(s, testIds.navVerifyFile, 'Verify a download');
     assert.equal(await text(s, testIds.wizardStepLabel), 'Step 1 of 4');
     await s.waitFor('the empty history', () => s.byTestId(testIds.historyEmpty));
