@@ -22,6 +22,9 @@ const SETTLE: Duration = Duration::from_millis(500);
 /// Every this many turns (an hour at 5 s) the baseline is compared again,
 /// for the Overview's sentence.
 const BASELINE_EVERY: u32 = 720;
+/// The first comparison waits this many turns (30 s at 5 s): checksumming
+/// the system files at once would compete with the window's first paint.
+const BASELINE_FIRST: u32 = 6;
 
 fn interval() -> Duration {
     std::env::var(INTERVAL_ENV)
@@ -60,7 +63,7 @@ pub fn start(app: AppHandle) {
                 return;
             };
             let app2 = app.clone();
-            let check_baseline = turns.is_multiple_of(BASELINE_EVERY);
+            let check_baseline = turns % BASELINE_EVERY == BASELINE_FIRST;
             let done = tauri::async_runtime::spawn_blocking(move || {
                 let mut sampler = sampler;
                 let raised = one_turn(&app2, &store, &mut sampler, check_baseline);
