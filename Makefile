@@ -60,6 +60,6 @@ bench: deps release
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/health.sh
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/security.sh
 	cargo bench -p shipshape-core --bench history
-	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app \
+	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app SHIPSHAPE_SAMPLE_SECONDS=5 \
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \
 	E2E_SCRIPT=$(CURDIR)/tests/bench/launch.mjs bash tests/e2e/run.sh

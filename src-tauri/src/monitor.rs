@@ -16,9 +16,10 @@ use tauri_plugin_notification::NotificationExt;
 const INTERVAL: Duration = Duration::from_secs(5);
 /// Test-only: end-to-end tests sample every second with this many seconds.
 const INTERVAL_ENV: &str = "SHIPSHAPE_SAMPLE_SECONDS";
-/// CPU use is a difference between two readings: wait this long after the
-/// first before trusting the second.
-const SETTLE: Duration = Duration::from_millis(500);
+/// The first reading waits this long: the window paints from the stored
+/// reading meanwhile, without competing for the processor, and CPU use (a
+/// difference between two readings) has settled by then.
+const FIRST_TURN: Duration = Duration::from_secs(3);
 /// Every this many turns (an hour at 5 s) the baseline is compared again,
 /// for the Overview's sentence.
 const BASELINE_EVERY: u32 = 720;
@@ -55,7 +56,7 @@ pub fn start(app: AppHandle) {
             }
         };
         let every = interval();
-        tokio::time::sleep(SETTLE).await;
+        tokio::time::sleep(FIRST_TURN).await;
         let mut held = Some((store, sampler));
         let mut turns: u32 = 0;
         loop {
