@@ -348,9 +348,11 @@ async fn with_store<T: Send + 'static>(
         .map_err(blocking_failed)?
 }
 
+/// Off the main thread, which is busy drawing the window at start.
 #[tauri::command]
-pub fn health_overview(state: State<'_, AppState>) -> Result<Overview, Error> {
-    watch::overview(&*state.store()?, &state.anomalies())
+pub async fn health_overview(state: State<'_, AppState>) -> Result<Overview, Error> {
+    let anomalies = state.anomalies();
+    with_store(state, move |store| watch::overview(store, &anomalies)).await
 }
 
 /// The last `hours` hours of history.
@@ -436,7 +438,8 @@ pub async fn security_scan(state: State<'_, AppState>) -> Result<Scan, Error> {
     with_store(state, move |store| {
         let now = chrono::Utc::now();
         let host = Host::new(&root, now.timestamp().div_euclid(86_400));
-        let scan = harden::scan(&host, None, now)?;
+        let mut scan = harden::scan(&host, None, now)?;
+        harden::accepted::mark_from(store, &mut scan, now)?;
         harden::history::record(store, now, &actor, &scan, true)?;
         Ok(scan)
     })
@@ -445,8 +448,11 @@ pub async fn security_scan(state: State<'_, AppState>) -> Result<Scan, Error> {
 
 /// The latest full scan, to show at once; `None` before the first.
 #[tauri::command]
-pub fn security_latest(state: State<'_, AppState>) -> Result<Option<Scan>, Error> {
-    harden::history::latest(&*state.store()?)
+pub async fn security_latest(state: State<'_, AppState>) -> Result<Option<Scan>, Error> {
+    with_store(state, |store| {
+        harden::history::latest(store, chrono::Utc::now())
+    })
+    .await
 }
 
 /// Past scans, newest first, for the score's trend.

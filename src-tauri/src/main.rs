@@ -8,11 +8,13 @@ mod commands;
 mod dialog;
 mod jobs;
 mod monitor;
+mod rendering;
 mod state;
 
 use tauri::Manager;
 
 fn main() {
+    rendering::without_compositing();
     let state = state::AppState::load();
     tauri::Builder::default()
         // First, so a second launch hands over to the running window and

@@ -6,6 +6,7 @@
 mod alerts;
 mod audit;
 mod baseline;
+mod fixes;
 mod health;
 mod info;
 mod monitor;
@@ -74,6 +75,19 @@ enum Command {
     Report(security::ReportArgs),
     /// List past scans and their scores, newest first
     History(security::HistoryArgs),
+    /// Fix a failing check: shows the change, backs up, applies, checks again
+    Fix(fixes::FixArgs),
+    /// Turn back a fix (or an undo) by its change number
+    Undo(fixes::UndoArgs),
+    /// List the changes made by fixes and undos, newest first
+    Changes(fixes::ChangesArgs),
+    /// Accept a finding as a risk until a date, with a reason (or --withdraw)
+    Accept(fixes::AcceptArgs),
+    /// List the accepted risks
+    Accepted(fixes::AcceptedArgs),
+    /// Used by pkexec: make one known fix or undo with administrator rights
+    #[command(hide = true, subcommand)]
+    Helper(fixes::Helper),
 }
 
 /// How a command ended, when it did not fail.
@@ -118,6 +132,12 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Scan(args) => security::scan(args, &ctx),
         Command::Report(args) => security::report(args, &ctx),
         Command::History(args) => security::history(args, &ctx),
+        Command::Fix(args) => fixes::fix(args, &ctx),
+        Command::Undo(args) => fixes::undo(args, &ctx),
+        Command::Changes(args) => fixes::changes(args, &ctx),
+        Command::Accept(args) => fixes::accept(args, &ctx),
+        Command::Accepted(args) => fixes::accepted(args, &ctx),
+        Command::Helper(cmd) => fixes::helper(cmd, &ctx),
     }
 }
 
@@ -128,6 +148,13 @@ pub struct Context {
 }
 
 impl Context {
+    pub fn data_dir(&self) -> Result<PathBuf, Error> {
+        match &self.data_dir {
+            Some(d) => Ok(d.clone()),
+            None => shipshape_core::store::default_data_dir(),
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor::current(Source::Cli)
     }
@@ -135,10 +162,7 @@ impl Context {
     /// Opens the store, telling the user (and the log) when a damaged
     /// database had to be moved aside.
     pub fn open_store(&self) -> Result<Store, Error> {
-        let dir = match &self.data_dir {
-            Some(d) => d.clone(),
-            None => shipshape_core::store::default_data_dir()?,
-        };
+        let dir = self.data_dir()?;
         let (store, recovery) = Store::open(&dir, chrono::Utc::now())?;
         if let Some(r) = recovery {
             eprintln!("shipshape: note: {}", r.message());

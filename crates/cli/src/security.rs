@@ -58,7 +58,8 @@ pub fn scan(args: ScanArgs, ctx: &Context) -> Result<Verdict, Error> {
     let store = ctx.open_store()?;
     let now = Utc::now();
     let host = Host::new(&root, now.timestamp().div_euclid(86_400));
-    let scan = harden::scan(&host, args.check.as_deref(), now)?;
+    let mut scan = harden::scan(&host, args.check.as_deref(), now)?;
+    harden::accepted::mark_from(&store, &mut scan, now)?;
     history::record(&store, now, &ctx.actor(), &scan, args.check.is_none())?;
     if args.json {
         print_json(&scan)?;
@@ -89,6 +90,7 @@ fn label(s: Status) -> &'static str {
         Status::Error => "Could not check",
         Status::Pass => "OK",
         Status::NotApplicable => "Does not apply",
+        Status::Accepted => "Accepted risk",
     }
 }
 
@@ -97,6 +99,15 @@ fn print_finding(f: &Finding) {
     println!("    {}", f.detail);
     if matches!(f.status, Status::Fail | Status::Warning) {
         println!("    What to do: {}", f.remediation);
+        if f.fixable {
+            println!("    Shipshape can fix this: shipshape fix {}", f.id);
+        }
+    }
+    if let Some(a) = &f.accepted {
+        println!(
+            "    Accepted until {} by {}: {}",
+            a.until, a.actor, a.reason
+        );
     }
     for e in f.evidence.iter().take(3) {
         match e.line {
@@ -159,13 +170,26 @@ fn print_scan(scan: &Scan) {
             print_finding(f);
         }
     }
+    let accepted: Vec<&Finding> = scan
+        .checks
+        .iter()
+        .filter(|f| f.status == Status::Accepted)
+        .collect();
+    if !accepted.is_empty() {
+        println!();
+        println!("Accepted risks");
+        for f in accepted {
+            print_finding(f);
+        }
+    }
     let c = &scan.counts;
     println!();
     println!(
-        "{} passed, {} need fixing, {} worth a look, {} could not be checked, {} do not apply.",
+        "{} passed, {} need fixing, {} worth a look, {} accepted, {} could not be checked, {} do not apply.",
         c.pass,
         c.fail,
         c.warning,
+        c.accepted,
         c.needs_admin + c.error,
         c.not_applicable
     );

@@ -36,6 +36,14 @@ pub enum ErrorCode {
     KeychainUnavailable,
     /// What the user referred to (a file, a task) does not exist (any more).
     NotFound,
+    /// A file changed since Shipshape last wrote or previewed it, so it was
+    /// left alone rather than overwritten.
+    Conflict,
+    /// The change could lock the administrator out of this computer, so
+    /// it was refused.
+    WouldLockOut,
+    /// Only an administrator may make this change.
+    NeedsAdmin,
     /// A bug or an unexpected state; the message carries the detail.
     Internal,
 }

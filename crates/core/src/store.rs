@@ -147,6 +147,29 @@ const MIGRATIONS: &[&str] = &[
         id     INTEGER PRIMARY KEY CHECK (id = 1),
         config TEXT NOT NULL
     );",
+    // 10: changes made by security fixes and their undos. `steps` is JSON:
+    // each file's state before and after (content by checksum; the content
+    // itself is in the backups folder), or a kernel setting's values.
+    "CREATE TABLE security_changes (
+        id        INTEGER PRIMARY KEY,
+        time      TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        check_id  TEXT NOT NULL,
+        title     TEXT NOT NULL,
+        root      TEXT NOT NULL,
+        kind      TEXT NOT NULL CHECK (kind IN ('fix', 'undo')),
+        undoes    INTEGER REFERENCES security_changes(id),
+        undone_by INTEGER REFERENCES security_changes(id),
+        steps     TEXT NOT NULL
+    );",
+    // 11: findings accepted as a risk, with a reason, until a date.
+    "CREATE TABLE security_accepted (
+        check_id TEXT PRIMARY KEY,
+        reason   TEXT NOT NULL,
+        until    TEXT NOT NULL,
+        actor    TEXT NOT NULL,
+        time     TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

@@ -324,3 +324,170 @@ fn scan_help_names_its_options() {
     let help = dir.run(&["report", "--help"]);
     assert!(help.stdout.contains("html, json, csv"), "{help:#?}");
 }
+
+/// The fixture with X11 forwarding on: one failing, fixable check.
+fn forwarding(dir: &TestDir) -> PathBuf {
+    let root = fixture(dir);
+    write(
+        &root,
+        "etc/ssh/sshd_config.d/10-local.conf",
+        "X11Forwarding yes\n",
+    );
+    root
+}
+
+#[test]
+fn fix_dry_run_shows_the_diff_and_changes_nothing() {
+    let dir = TestDir::new();
+    let root = forwarding(&dir);
+    let file = root.join("etc/ssh/sshd_config.d/10-local.conf");
+    let run = dir.run(&[
+        "fix",
+        "ssh.x11_forwarding",
+        "--root",
+        root.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    run.success();
+    assert!(run.stdout.contains("-X11Forwarding yes"), "{}", run.stdout);
+    assert!(run.stdout.contains("+X11Forwarding no"), "{}", run.stdout);
+    assert!(run.stdout.contains("Nothing was changed"), "{}", run.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "X11Forwarding yes\n"
+    );
+}
+
+#[test]
+fn fix_then_undo_then_undo_the_undo() {
+    let dir = TestDir::new();
+    let root = forwarding(&dir);
+    let r = root.to_str().unwrap();
+    let file = root.join("etc/ssh/sshd_config.d/10-local.conf");
+    let run = dir.run(&["fix", "ssh.x11_forwarding", "--root", r]);
+    run.success();
+    assert!(run.stdout.contains("Changed (change 1)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("The check now passes"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "X11Forwarding no\n"
+    );
+    let (_, scan) = scan_json(&dir, &root, &[]);
+    assert_eq!(check(&scan, "ssh.x11_forwarding")["status"], "pass");
+
+    let run = dir.run(&["undo", "1"]);
+    run.success();
+    assert!(
+        run.stdout.contains("Turned back change 1 (change 2)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "X11Forwarding yes\n"
+    );
+    dir.run(&["undo", "1"])
+        .code(2)
+        .fails_with("already undone by change 2");
+
+    dir.run(&["undo", "2"]).success();
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "X11Forwarding no\n"
+    );
+    let changes: Value = serde_json::from_str(&dir.run(&["changes", "--json"]).stdout).unwrap();
+    let kinds: Vec<&str> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["undo", "undo", "fix"]);
+    let text = dir.run(&["changes"]).stdout;
+    assert!(text.contains("undone by change 2"), "{text}");
+}
+
+#[test]
+fn fix_refuses_bad_requests_with_a_reason() {
+    let dir = TestDir::new();
+    let root = forwarding(&dir);
+    let r = root.to_str().unwrap();
+    dir.run(&["fix", "no.such", "--root", r])
+        .code(2)
+        .fails_with("no check called");
+    dir.run(&["fix", "kernel.aslr", "--root", r])
+        .code(2)
+        .fails_with("Nothing to fix");
+    dir.run(&["fix", "ssh.x11_forwarding", "--root", "/no/such/folder"])
+        .code(2)
+        .fails_with("is not a folder");
+    dir.run(&["undo", "7"])
+        .code(2)
+        .fails_with("no change number 7");
+    dir.run(&["undo", "seven"]).code(2);
+}
+
+#[test]
+fn the_helper_takes_only_known_fixes_and_change_numbers() {
+    let dir = TestDir::new();
+    for bad in [
+        vec!["helper", "fix", "no.such"],
+        vec!["helper", "fix", "ssh.x11_forwarding; rm -rf /"],
+        vec!["helper", "undo", "0"],
+        vec!["helper", "run", "/bin/sh"],
+    ] {
+        let run = dir.run(&bad);
+        assert_eq!(run.code, 2, "{bad:?}: {run:#?}");
+    }
+    let run = dir.run(&["helper", "fix", "no.such"]);
+    let err: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn an_accepted_risk_shows_as_accepted_in_the_scan() {
+    let dir = TestDir::new();
+    let root = forwarding(&dir);
+    let until = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    dir.run(&[
+        "accept",
+        "ssh.x11_forwarding",
+        "--reason",
+        "CAD viewer",
+        "--until",
+        "yesterday",
+    ])
+    .code(2)
+    .fails_with("is not a date");
+    dir.run(&["accept", "ssh.x11_forwarding", "--until", &until])
+        .code(2);
+    dir.run(&[
+        "accept",
+        "ssh.x11_forwarding",
+        "--reason",
+        "CAD viewer",
+        "--until",
+        &until,
+    ])
+    .success();
+    let (_, scan) = scan_json(&dir, &root, &[]);
+    let f = check(&scan, "ssh.x11_forwarding");
+    assert_eq!(f["status"], "accepted");
+    assert_eq!(f["accepted"]["reason"], "CAD viewer");
+    assert_eq!(f["accepted"]["found"], "fail");
+    let listed = dir.run(&["accepted"]).stdout;
+    assert!(
+        listed.contains(&format!("ssh.x11_forwarding  until {until}  CAD viewer")),
+        "{listed}"
+    );
+    dir.run(&["accept", "ssh.x11_forwarding", "--withdraw"])
+        .success();
+    let (_, scan) = scan_json(&dir, &root, &[]);
+    assert_eq!(check(&scan, "ssh.x11_forwarding")["status"], "fail");
+}

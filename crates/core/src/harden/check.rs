@@ -52,6 +52,8 @@ pub enum Status {
     NeedsAdmin,
     /// The check could not reach a verdict; the evidence says why.
     Error,
+    /// Failed or warned, but the user accepted the risk until a date.
+    Accepted,
 }
 
 impl Status {
@@ -63,6 +65,7 @@ impl Status {
             Status::NotApplicable => "not_applicable",
             Status::NeedsAdmin => "needs_admin",
             Status::Error => "error",
+            Status::Accepted => "accepted",
         }
     }
 }
@@ -285,8 +288,6 @@ pub struct Check {
     pub lynis: &'static str,
     /// What to do, in plain words.
     pub remediation: &'static str,
-    /// A safe automated fix could exist (fixes are a separate step).
-    pub fixable: bool,
     pub run: fn(&Host) -> Checked,
 }
 
@@ -319,4 +320,7 @@ pub struct Finding {
     pub remediation: String,
     pub fixable: bool,
     pub references: Vec<String>,
+    /// Set when the user accepted this risk; `status` is then `Accepted`.
+    #[serde(default)]
+    pub accepted: Option<super::accepted::Accepted>,
 }

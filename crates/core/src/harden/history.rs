@@ -95,8 +95,9 @@ pub fn history(store: &Store, limit: u32) -> Result<Vec<PastScan>> {
         .map_err(|e| sql_error("read", e))
 }
 
-/// The newest full scan, or `None` before the first one.
-pub fn latest(store: &Store) -> Result<Option<Scan>> {
+/// The newest full scan, or `None` before the first one, with the risks
+/// accepted as of `now` shown as accepted.
+pub fn latest(store: &Store, now: DateTime<Utc>) -> Result<Option<Scan>> {
     let json: Option<String> = store
         .conn()
         .query_row(
@@ -106,14 +107,14 @@ pub fn latest(store: &Store) -> Result<Option<Scan>> {
         )
         .optional()
         .map_err(|e| sql_error("read", e))?;
-    match json {
-        None => Ok(None),
-        Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-            Error::new(
-                ErrorCode::StoreCorrupt,
-                format!("The latest scan in the store cannot be read: {e}."),
-                "Run a new scan with shipshape scan.",
-            )
-        }),
-    }
+    let Some(text) = json else { return Ok(None) };
+    let mut scan: Scan = serde_json::from_str(&text).map_err(|e| {
+        Error::new(
+            ErrorCode::StoreCorrupt,
+            format!("The latest scan in the store cannot be read: {e}."),
+            "Run a new scan with shipshape scan.",
+        )
+    })?;
+    super::accepted::mark_from(store, &mut scan, now)?;
+    Ok(Some(scan))
 }

@@ -7,8 +7,10 @@
 //! that cannot read what it needs says so (needs admin rights, or an error
 //! with the reason as evidence), and the others carry on.
 
+pub mod accepted;
 pub mod check;
 pub mod checks;
+pub mod fix;
 pub mod history;
 pub mod host;
 pub mod parse;
@@ -27,7 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use ts_rs::TS;
 
 /// How many of the costliest findings "why this score" lists.
-const WHY_TOP: usize = 5;
+pub(crate) const WHY_TOP: usize = 5;
 
 /// One scan of one computer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -154,7 +156,8 @@ fn run_one(host: &Host, check: &Check) -> Finding {
         detail: outcome.detail,
         evidence: outcome.evidence,
         remediation: check.remediation.to_string(),
-        fixable: check.fixable,
+        fixable: fix::has_fix(check.id),
         references: check.references(),
+        accepted: None,
     }
 }

@@ -75,7 +75,7 @@ pub fn export(
     path: &Path,
 ) -> Result<ReportSummary> {
     let result = (|| -> Result<ReportSummary> {
-        let scan = history::latest(store)?.ok_or_else(|| {
+        let scan = history::latest(store, now)?.ok_or_else(|| {
             Error::new(
                 ErrorCode::NotFound,
                 "There is no scan to report on yet.",
@@ -204,6 +204,7 @@ fn status_words(s: Status) -> &'static str {
         Status::NotApplicable => "Does not apply",
         Status::NeedsAdmin => "Needs administrator rights",
         Status::Error => "Could not check",
+        Status::Accepted => "Accepted risk",
     }
 }
 

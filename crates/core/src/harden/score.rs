@@ -27,6 +27,8 @@ pub struct Counts {
     pub not_applicable: u32,
     pub needs_admin: u32,
     pub error: u32,
+    #[serde(default)]
+    pub accepted: u32,
 }
 
 impl Counts {
@@ -40,6 +42,7 @@ impl Counts {
                 Status::NotApplicable => c.not_applicable += 1,
                 Status::NeedsAdmin => c.needs_admin += 1,
                 Status::Error => c.error += 1,
+                Status::Accepted => c.accepted += 1,
             }
         }
         c
@@ -62,7 +65,8 @@ fn counted(f: &Finding) -> bool {
 
 /// The score and the findings that cost most, worst first (at most
 /// `top`). Checks that do not apply, need admin rights or could not run
-/// are left out of the sum: they say nothing about this computer. With
+/// are left out of the sum: they say nothing about this computer; nor do
+/// accepted risks, which the user decided to live with for now. With
 /// nothing to judge, the score is 100.
 pub fn score(findings: &[Finding], top: usize) -> (u32, Vec<Cost>) {
     let possible: f64 = findings

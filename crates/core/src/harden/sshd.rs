@@ -8,7 +8,8 @@ use super::host::Host;
 
 /// sshd refuses deeper nesting than this.
 const MAX_DEPTH: usize = 16;
-const MAIN: &str = "etc/ssh/sshd_config";
+/// The main settings file, relative to the root.
+pub const MAIN: &str = "etc/ssh/sshd_config";
 
 /// One setting line.
 #[derive(Debug, Clone, PartialEq, Eq)]

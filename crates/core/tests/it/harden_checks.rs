@@ -8,16 +8,16 @@ use shipshape_core::harden::check::{Finding, Status};
 use shipshape_core::harden::{self};
 use std::collections::BTreeSet;
 
-type Setup = fn(&mut Root);
+pub type Setup = fn(&mut Root);
 
-struct Case {
-    id: &'static str,
+pub struct Case {
+    pub id: &'static str,
     /// Added to the hardened root for the passing fixture.
-    pass: Setup,
+    pub pass: Setup,
     /// Added to the hardened root (after `pass`) for the failing fixture.
-    fail: Setup,
+    pub fail: Setup,
     /// Fail, or Warning for checks that only warn.
-    fails_as: Status,
+    pub fails_as: Status,
 }
 
 const fn case(id: &'static str, pass: Setup, fail: Setup) -> Case {
@@ -49,7 +49,7 @@ fn drop_in(r: &Root, line: &str) {
     r.file("etc/ssh/sshd_config.d/10-local.conf", &format!("{line}\n"));
 }
 
-const CASES: &[Case] = &[
+pub const CASES: &[Case] = &[
     // Accounts.
     case("accounts.empty_password", nothing, |r| {
         shadow(r, "root:!:19000::::::\nalice::19000:0:99999:7:::\n")

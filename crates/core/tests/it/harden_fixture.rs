@@ -195,6 +195,7 @@ impl Root {
         .dir("etc/sudoers.d", 0o750)
         .file("etc/default/useradd", "SHELL=/bin/sh\nINACTIVE=30\n")
         .dir("home/alice", 0o750)
+        .dir("etc/sysctl.d", 0o755)
         // SSH server.
         .program("usr/sbin/sshd")
         .file_mode(

@@ -194,6 +194,7 @@ fn finding(id: &str, severity: Severity, status: Status) -> Finding {
         remediation: String::new(),
         fixable: false,
         references: Vec::new(),
+        accepted: None,
     }
 }
 
@@ -237,7 +238,7 @@ fn a_serious_failure_is_a_high_or_critical_fail() {
 fn full_scans_are_kept_and_every_scan_is_audited() {
     let dir = TestDir::new();
     let store = dir.open();
-    assert!(history::latest(&store).unwrap().is_none());
+    assert!(history::latest(&store, t0()).unwrap().is_none());
     let root = Root::hardened();
     let first = full(&root);
     history::record(&store, t0(), &actor(), &first, true).unwrap();
@@ -252,7 +253,7 @@ fn full_scans_are_kept_and_every_scan_is_audited() {
     assert_eq!(past[0].score, second.score);
     assert_eq!(past[0].failed, 1);
     assert_eq!(past[1].score, 100);
-    assert_eq!(history::latest(&store).unwrap().unwrap(), second);
+    assert_eq!(history::latest(&store, t0()).unwrap().unwrap(), second);
 
     let entries = all(&store);
     assert_eq!(entries.len(), 3);

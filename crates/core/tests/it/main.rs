@@ -9,6 +9,7 @@ mod audit_list;
 mod audit_verify;
 mod concurrency;
 mod harden_checks;
+mod harden_fix;
 mod harden_fixture;
 mod harden_scan;
 mod harden_sshd;

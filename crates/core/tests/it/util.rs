@@ -202,3 +202,38 @@ pub fn rehash(dir: &TestDir, store: &Store, seq: u32) -> String {
     );
     hash
 }
+
+/// Set inside the private mount namespace, where the test body runs.
+const IN_PRIVATE_MOUNTS: &str = "SHIPSHAPE_TEST_PRIVATE_MOUNTS";
+
+/// Runs `body` again in this test binary inside a private mount namespace
+/// (`unshare`), where it may mount a small tmpfs that vanishes with it;
+/// a normal user gets a user namespace for it. `path` is the test's path as
+/// `module_path!()::name` gives it.
+pub fn in_private_mounts(path: &str, body: impl FnOnce()) {
+    if std::env::var_os(IN_PRIVATE_MOUNTS).is_some() {
+        return body();
+    }
+    let test = path.split_once("::").map_or(path, |(_, rest)| rest);
+    let mut unshare = std::process::Command::new("unshare");
+    if !rustix::process::geteuid().is_root() {
+        unshare.arg("--map-root-user");
+    }
+    let out = unshare
+        .args(["--mount", "--propagation", "private", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(IN_PRIVATE_MOUNTS, "1")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "inside the private namespace:\n{text}"
+    );
+    assert!(text.contains("1 passed"), "the test did not run:\n{text}");
+}

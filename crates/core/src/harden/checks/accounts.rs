@@ -17,7 +17,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.2.2",
         lynis: "AUTH-9283",
         remediation: "Set a password for the account (passwd NAME) or lock it (passwd -l NAME).",
-        fixable: true,
         run: empty_password,
     },
     Check {
@@ -30,7 +29,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.2.1",
         lynis: "AUTH-9204",
         remediation: "Give the account its own user number, or remove it if nobody knows why it exists.",
-        fixable: false,
         run: extra_uid0,
     },
     Check {
@@ -43,7 +41,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.2.1",
         lynis: "AUTH-9228",
         remediation: "Run pwconv to move the passwords into /etc/shadow.",
-        fixable: true,
         run: shadowed,
     },
     Check {
@@ -56,7 +53,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.2.5",
         lynis: "AUTH-9208",
         remediation: "Give each account its own user number (usermod -u) and fix the owner of its files.",
-        fixable: false,
         run: duplicate_uid,
     },
     Check {
@@ -69,7 +65,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.2.4",
         lynis: "",
         remediation: "Give administrators sudo rights on their own accounts, then lock root's password with passwd -l root.",
-        fixable: false,
         run: root_password,
     },
     Check {
@@ -82,7 +77,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.1.4",
         lynis: "AUTH-9229",
         remediation: "Set ENCRYPT_METHOD YESCRYPT (or SHA512) in /etc/login.defs, then change the passwords.",
-        fixable: true,
         run: hashing,
     },
     Check {
@@ -95,7 +89,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "AUTH-9230",
         remediation: "Set SHA_CRYPT_MIN_ROUNDS 5000 (or more) in /etc/login.defs, or use YESCRYPT.",
-        fixable: true,
         run: hashing_rounds,
     },
     Check {
@@ -108,7 +101,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.1.1",
         lynis: "AUTH-9286",
         remediation: "Set PASS_MAX_DAYS 365 (or less) in /etc/login.defs, and chage --maxdays 365 for existing accounts.",
-        fixable: true,
         run: max_days,
     },
     Check {
@@ -121,7 +113,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.1.2",
         lynis: "AUTH-9286",
         remediation: "Set PASS_MIN_DAYS 1 in /etc/login.defs.",
-        fixable: true,
         run: min_days,
     },
     Check {
@@ -134,7 +125,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.1.3",
         lynis: "",
         remediation: "Set PASS_WARN_AGE 7 in /etc/login.defs.",
-        fixable: true,
         run: warn_age,
     },
     Check {
@@ -147,7 +137,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.3.3",
         lynis: "AUTH-9328",
         remediation: "Set UMASK 027 in /etc/login.defs and remove looser umask lines from /etc/profile.",
-        fixable: true,
         run: umask,
     },
     Check {
@@ -160,7 +149,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.3.2.3",
         lynis: "AUTH-9262",
         remediation: "Install libpam-pwquality (Debian/Ubuntu); it adds pam_pwquality to common-password.",
-        fixable: true,
         run: password_quality,
     },
     Check {
@@ -173,7 +161,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.3.3.4.1",
         lynis: "",
         remediation: "Remove nullok from the pam_unix lines in /etc/pam.d/common-auth (system-auth on Fedora).",
-        fixable: true,
         run: nullok,
     },
     Check {
@@ -186,7 +173,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.3.2.2",
         lynis: "",
         remediation: "Enable pam_faillock (Debian 12: pam-auth-update; Fedora: authselect enable-feature with-faillock).",
-        fixable: true,
         run: lockout,
     },
     Check {
@@ -199,7 +185,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.2.4",
         lynis: "AUTH-9252",
         remediation: "Remove NOPASSWD from /etc/sudoers and /etc/sudoers.d (edit with visudo).",
-        fixable: true,
         run: sudo_nopasswd,
     },
     Check {
@@ -212,7 +197,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.2.2",
         lynis: "",
         remediation: "Add \"Defaults use_pty\" with visudo.",
-        fixable: true,
         run: sudo_pty,
     },
     Check {
@@ -225,7 +209,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.2.7",
         lynis: "",
         remediation: "Uncomment the pam_wheel.so line in /etc/pam.d/su and create an empty group for it.",
-        fixable: true,
         run: su_restricted,
     },
     Check {
@@ -238,7 +221,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.2.7",
         lynis: "",
         remediation: "Set the shell of service accounts to /usr/sbin/nologin (usermod -s /usr/sbin/nologin NAME).",
-        fixable: true,
         run: system_shells,
     },
     Check {
@@ -251,7 +233,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.2.8",
         lynis: "",
         remediation: "Set the shell of locked accounts to /usr/sbin/nologin, or remove accounts nobody uses.",
-        fixable: true,
         run: locked_with_shell,
     },
     Check {
@@ -264,7 +245,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "AUTH-9288",
         remediation: "Ask the person to change the password, or lock accounts nobody uses (passwd -l NAME).",
-        fixable: false,
         run: stale_password,
     },
     Check {
@@ -281,7 +261,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.4.1.5",
         lynis: "",
         remediation: "Set INACTIVE=45 in /etc/default/useradd (useradd -D -f 45).",
-        fixable: true,
         run: inactive_lock,
     },
 ];

@@ -2,7 +2,7 @@
 //! files, sudo rules, scheduled jobs, home folders, and the system folders
 //! (world-writable places, programs that run with raised rights).
 
-use super::{accounts, modes, parse};
+use super::{accounts, by_rule, modes, parse};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Outcome, Severity};
 use crate::harden::host::Host;
 use std::os::unix::fs::MetadataExt;
@@ -18,7 +18,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.1",
         lynis: "FILE-7524",
         remediation: "chown root:root /etc/passwd /etc/passwd- && chmod 644 /etc/passwd /etc/passwd-",
-        fixable: true,
         run: passwd,
     },
     Check {
@@ -31,7 +30,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.3",
         lynis: "FILE-7524",
         remediation: "chown root:root /etc/group /etc/group- && chmod 644 /etc/group /etc/group-",
-        fixable: true,
         run: group,
     },
     Check {
@@ -44,7 +42,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.5",
         lynis: "FILE-7524",
         remediation: "chown root:shadow /etc/shadow /etc/shadow- && chmod 640 /etc/shadow /etc/shadow-",
-        fixable: true,
         run: shadow,
     },
     Check {
@@ -57,7 +54,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.7",
         lynis: "FILE-7524",
         remediation: "chown root:shadow /etc/gshadow /etc/gshadow- && chmod 640 /etc/gshadow /etc/gshadow-",
-        fixable: true,
         run: gshadow,
     },
     Check {
@@ -70,7 +66,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "AUTH-9250",
         remediation: "chown root:root /etc/sudoers /etc/sudoers.d/* && chmod 440 /etc/sudoers /etc/sudoers.d/*",
-        fixable: true,
         run: sudoers,
     },
     Check {
@@ -83,7 +78,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.4.1.2",
         lynis: "SCHD-7704",
         remediation: "chown root:root /etc/crontab && chmod 600 /etc/crontab",
-        fixable: true,
         run: crontab,
     },
     Check {
@@ -96,7 +90,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.4.1.3",
         lynis: "SCHD-7704",
         remediation: "chown root:root /etc/cron.{hourly,daily,weekly,monthly,d} && chmod 700 /etc/cron.{hourly,daily,weekly,monthly,d}",
-        fixable: true,
         run: cron_folders,
     },
     Check {
@@ -109,7 +102,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.11",
         lynis: "FILE-6362",
         remediation: "Add the sticky bit (chmod +t FOLDER) or remove write access for others (chmod o-w FOLDER).",
-        fixable: true,
         run: world_writable_folders,
     },
     Check {
@@ -122,7 +114,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.11",
         lynis: "FILE-7524",
         remediation: "Remove write access for others: chmod o-w FILE.",
-        fixable: true,
         run: world_writable_files,
     },
     Check {
@@ -135,7 +126,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.13",
         lynis: "FILE-7524",
         remediation: "Check where each unusual program comes from (dpkg -S PATH). Remove the bit from those you do not need: chmod u-s,g-s PATH.",
-        fixable: false,
         run: suid,
     },
     Check {
@@ -148,7 +138,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "FILE-6362",
         remediation: "chmod 1777 /tmp /var/tmp",
-        fixable: true,
         run: tmp_sticky,
     },
     Check {
@@ -161,7 +150,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.2.9",
         lynis: "HOME-9304",
         remediation: "chmod 750 /home/NAME for each person (chmod 700 for more privacy).",
-        fixable: true,
         run: homes,
     },
     Check {
@@ -174,7 +162,6 @@ pub const CHECKS: &[Check] = &[
         cis: "7.1.13",
         lynis: "",
         remediation: "chmod go-w on each listed program, then find out how it became writable.",
-        fixable: true,
         run: setuid_writable,
     },
 ];
@@ -191,31 +178,26 @@ fn gid_of(h: &Host, name: &str) -> Option<u32> {
 }
 
 fn passwd(h: &Host) -> Checked {
-    modes(h, &["etc/passwd", "etc/passwd-"], 0o133, &[0])
+    by_rule(h, "files.passwd")
 }
 
 fn group(h: &Host) -> Checked {
-    modes(h, &["etc/group", "etc/group-"], 0o133, &[0])
+    by_rule(h, "files.group")
 }
 
 /// Root's group, and "shadow" where it exists (Debian).
-fn shadow_groups(h: &Host) -> Vec<u32> {
+pub(super) fn shadow_groups(h: &Host) -> Vec<u32> {
     let mut groups = vec![0];
     groups.extend(gid_of(h, "shadow"));
     groups
 }
 
 fn shadow(h: &Host) -> Checked {
-    modes(h, &["etc/shadow", "etc/shadow-"], 0o137, &shadow_groups(h))
+    by_rule(h, "files.shadow")
 }
 
 fn gshadow(h: &Host) -> Checked {
-    modes(
-        h,
-        &["etc/gshadow", "etc/gshadow-"],
-        0o137,
-        &shadow_groups(h),
-    )
+    by_rule(h, "files.gshadow")
 }
 
 fn sudoers(h: &Host) -> Checked {
@@ -230,22 +212,11 @@ fn sudoers(h: &Host) -> Checked {
 }
 
 fn crontab(h: &Host) -> Checked {
-    modes(h, &["etc/crontab"], 0o077, &[0])
+    by_rule(h, "files.crontab")
 }
 
 fn cron_folders(h: &Host) -> Checked {
-    modes(
-        h,
-        &[
-            "etc/cron.hourly",
-            "etc/cron.daily",
-            "etc/cron.weekly",
-            "etc/cron.monthly",
-            "etc/cron.d",
-        ],
-        0o077,
-        &[0],
-    )
+    by_rule(h, "files.cron_folders")
 }
 
 /// Lists up to 20 paths as evidence.

@@ -17,7 +17,6 @@ pub const CHECKS: &[Check] = &[
         cis: "4.1.1",
         lynis: "FIRE-4590",
         remediation: "Install and switch on a firewall: apt install ufw, then ufw allow ssh (if you use it) and ufw enable.",
-        fixable: true,
         run: active,
     },
     Check {
@@ -30,7 +29,6 @@ pub const CHECKS: &[Check] = &[
         cis: "4.2.7",
         lynis: "FIRE-4508",
         remediation: "Make incoming connections denied by default (ufw default deny incoming), allowing only what you need.",
-        fixable: true,
         run: default_deny,
     },
     Check {
@@ -43,7 +41,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "",
         remediation: "Set IPV6=yes in /etc/default/ufw and reload ufw.",
-        fixable: true,
         run: ufw_ipv6,
     },
 ];

@@ -18,7 +18,6 @@ macro_rules! sysctl_check {
             cis: $cis,
             lynis: $lynis,
             remediation: $fix,
-            fixable: true,
             run: $run,
         }
     };
@@ -45,7 +44,6 @@ macro_rules! module_check {
                 $module,
                 "\"."
             ),
-            fixable: true,
             run: $run,
         }
     };
@@ -232,7 +230,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.5.3",
         lynis: "KRNL-5820",
         remediation: "Add \"* hard core 0\" to /etc/security/limits.d/60-shipshape.conf (and Storage=none in /etc/systemd/coredump.conf if systemd-coredump is installed).",
-        fixable: true,
         run: core_dumps,
     },
     module_check!(
@@ -305,7 +302,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.3.1.2",
         lynis: "MACF-6208",
         remediation: "Debian/Ubuntu: apt install apparmor apparmor-utils and keep apparmor=1 on the kernel command line. Fedora: set SELINUX=enforcing in /etc/selinux/config.",
-        fixable: false,
         run: mac,
     },
 ];

@@ -186,6 +186,94 @@ fn sysctl(h: &Host, wanted: &[(&str, Want)]) -> Checked {
     Ok(Outcome::fail(format!("{detail}.")).with_all(bad.into_iter().map(|(e, _)| e)))
 }
 
+/// What a permissions check looks at: its files, the mode bits they must
+/// not have, and the groups that may own them (the owner must be root).
+/// The check and its fix both follow it.
+#[derive(Debug)]
+pub struct PermissionRule {
+    pub check: &'static str,
+    pub paths: fn(&Host) -> Vec<String>,
+    pub forbidden: u32,
+    pub groups: fn(&Host) -> Vec<u32>,
+}
+
+fn only_root(_: &Host) -> Vec<u32> {
+    vec![0]
+}
+
+fn fixed(paths: &[&str]) -> Vec<String> {
+    paths.iter().map(|p| p.to_string()).collect()
+}
+
+pub const PERMISSION_RULES: &[PermissionRule] = &[
+    PermissionRule {
+        check: "files.passwd",
+        paths: |_| fixed(&["etc/passwd", "etc/passwd-"]),
+        forbidden: 0o133,
+        groups: only_root,
+    },
+    PermissionRule {
+        check: "files.group",
+        paths: |_| fixed(&["etc/group", "etc/group-"]),
+        forbidden: 0o133,
+        groups: only_root,
+    },
+    PermissionRule {
+        check: "files.shadow",
+        paths: |_| fixed(&["etc/shadow", "etc/shadow-"]),
+        forbidden: 0o137,
+        groups: files::shadow_groups,
+    },
+    PermissionRule {
+        check: "files.gshadow",
+        paths: |_| fixed(&["etc/gshadow", "etc/gshadow-"]),
+        forbidden: 0o137,
+        groups: files::shadow_groups,
+    },
+    PermissionRule {
+        check: "files.crontab",
+        paths: |_| fixed(&["etc/crontab"]),
+        forbidden: 0o077,
+        groups: only_root,
+    },
+    PermissionRule {
+        check: "files.cron_folders",
+        paths: |_| {
+            fixed(&[
+                "etc/cron.hourly",
+                "etc/cron.daily",
+                "etc/cron.weekly",
+                "etc/cron.monthly",
+                "etc/cron.d",
+            ])
+        },
+        forbidden: 0o077,
+        groups: only_root,
+    },
+    PermissionRule {
+        check: "ssh.config_permissions",
+        paths: |_| fixed(&["etc/ssh/sshd_config"]),
+        forbidden: 0o077,
+        groups: only_root,
+    },
+    PermissionRule {
+        check: "banners.permissions",
+        paths: |_| fixed(&["etc/issue", "etc/issue.net", "etc/motd"]),
+        forbidden: 0o133,
+        groups: only_root,
+    },
+];
+
+/// Runs the permissions check `id` by its rule.
+fn by_rule(h: &Host, id: &str) -> Checked {
+    let Some(rule) = PERMISSION_RULES.iter().find(|r| r.check == id) else {
+        return Ok(Outcome::error(format!("The rule for {id} is missing.")));
+    };
+    let paths = (rule.paths)(h);
+    let rels: Vec<&str> = paths.iter().map(String::as_str).collect();
+    modes(h, &rels, rule.forbidden, &(rule.groups)(h))
+}
+
 /// Files whose mode must not give `forbidden` bits, owned by root. Missing
 /// files are passed over; when none exist the check does not apply.
 fn modes(h: &Host, rels: &[&str], forbidden: u32, groups: &[u32]) -> Checked {

@@ -25,7 +25,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.22",
         lynis: "NETW-3012",
         remediation: "Stop what you do not need, or make it listen on 127.0.0.1 only, and let the firewall allow just the rest.",
-        fixable: false,
         run: listening,
     },
     Check {
@@ -43,7 +42,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "INSE-8312",
         remediation: "Remove it (apt purge telnetd) and use SSH instead.",
-        fixable: true,
         run: telnet,
     },
     Check {
@@ -56,7 +54,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.6",
         lynis: "",
         remediation: "Stop and disable the FTP server (systemctl disable --now vsftpd) and use SFTP.",
-        fixable: true,
         run: ftp,
     },
     Check {
@@ -73,7 +70,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "INSE-8302",
         remediation: "Remove them: apt purge rsh-server rsh-redone-server.",
-        fixable: true,
         run: rsh,
     },
     Check {
@@ -86,7 +82,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.16",
         lynis: "INSE-8320",
         remediation: "Stop and disable it (systemctl disable --now tftpd-hpa) unless you boot devices over the network.",
-        fixable: true,
         run: tftp,
     },
     Check {
@@ -99,7 +94,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.2",
         lynis: "",
         remediation: "systemctl disable --now avahi-daemon.socket avahi-daemon.service",
-        fixable: true,
         run: avahi,
     },
     Check {
@@ -112,7 +106,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.11",
         lynis: "PRNT-2304",
         remediation: "systemctl disable --now cups.socket cups.service, or apt purge cups if nobody prints from here.",
-        fixable: true,
         run: cups,
     },
     Check {
@@ -125,7 +118,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.12",
         lynis: "STRG-1902",
         remediation: "systemctl disable --now rpcbind.socket rpcbind.service unless you use NFS.",
-        fixable: true,
         run: rpcbind,
     },
     Check {
@@ -138,7 +130,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.9",
         lynis: "STRG-1920",
         remediation: "systemctl disable --now nfs-server unless this computer shares folders over NFS.",
-        fixable: true,
         run: nfs,
     },
     Check {
@@ -151,7 +142,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.10",
         lynis: "INSE-8316",
         remediation: "Remove it (apt purge nis) and use a directory service with encryption.",
-        fixable: true,
         run: nis,
     },
     Check {
@@ -164,7 +154,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.15",
         lynis: "SNMP-3306",
         remediation: "Replace the community in /etc/snmp/snmpd.conf with a long random one, or use SNMPv3 users; disable snmpd if nobody monitors this computer.",
-        fixable: false,
         run: snmp_public,
     },
     Check {
@@ -177,7 +166,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.1.21",
         lynis: "",
         remediation: "Make the mail service listen on 127.0.0.1 only (postfix: inet_interfaces = loopback-only).",
-        fixable: true,
         run: mail_local,
     },
 ];

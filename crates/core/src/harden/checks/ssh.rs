@@ -1,6 +1,6 @@
 //! The SSH server, judged by its settings as sshd reads them.
 
-use super::modes;
+use super::{by_rule, modes};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Outcome, Severity};
 use crate::harden::host::Host;
 use crate::harden::sshd::{Directive, Problem, SshdConfig};
@@ -19,7 +19,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "SSH-7408",
         remediation: "Remove the Include loop or the repeated setting, then check with sshd -t.",
-        fixable: false,
         run: config_sound,
     },
     Check {
@@ -32,7 +31,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.20",
         lynis: "SSH-7408",
         remediation: "Set PermitRootLogin no in /etc/ssh/sshd_config (after making sure another administrator account can log in).",
-        fixable: true,
         run: root_login,
     },
     Check {
@@ -45,7 +43,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "SSH-7408",
         remediation: "Set up SSH keys for everyone who logs in, then set PasswordAuthentication no.",
-        fixable: true,
         run: password_auth,
     },
     Check {
@@ -58,7 +55,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.19",
         lynis: "SSH-7408",
         remediation: "Set PermitEmptyPasswords no in /etc/ssh/sshd_config.",
-        fixable: true,
         run: empty_passwords,
     },
     Check {
@@ -71,7 +67,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.8",
         lynis: "SSH-7408",
         remediation: "Set X11Forwarding no in /etc/ssh/sshd_config.",
-        fixable: true,
         run: x11_forwarding,
     },
     Check {
@@ -84,7 +79,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.16",
         lynis: "SSH-7408",
         remediation: "Set MaxAuthTries 4 in /etc/ssh/sshd_config.",
-        fixable: true,
         run: max_auth_tries,
     },
     Check {
@@ -97,7 +91,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.6",
         lynis: "SSH-7408",
         remediation: "Remove the weak ciphers from the Ciphers line, or delete the line to use OpenSSH's safe defaults.",
-        fixable: true,
         run: ciphers,
     },
     Check {
@@ -110,7 +103,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.15",
         lynis: "SSH-7408",
         remediation: "Remove the weak entries from the MACs line, or delete the line to use OpenSSH's safe defaults.",
-        fixable: true,
         run: macs,
     },
     Check {
@@ -123,7 +115,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.12",
         lynis: "SSH-7408",
         remediation: "Remove the weak entries from the KexAlgorithms line, or delete the line to use OpenSSH's safe defaults.",
-        fixable: true,
         run: kex,
     },
     Check {
@@ -136,7 +127,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.10",
         lynis: "SSH-7408",
         remediation: "Set HostbasedAuthentication no in /etc/ssh/sshd_config.",
-        fixable: true,
         run: hostbased,
     },
     Check {
@@ -149,7 +139,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.11",
         lynis: "SSH-7408",
         remediation: "Set IgnoreRhosts yes in /etc/ssh/sshd_config.",
-        fixable: true,
         run: ignore_rhosts,
     },
     Check {
@@ -162,7 +151,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.21",
         lynis: "SSH-7408",
         remediation: "Set PermitUserEnvironment no in /etc/ssh/sshd_config.",
-        fixable: true,
         run: user_environment,
     },
     Check {
@@ -175,7 +163,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.13",
         lynis: "SSH-7408",
         remediation: "Set LoginGraceTime 60 in /etc/ssh/sshd_config.",
-        fixable: true,
         run: login_grace,
     },
     Check {
@@ -188,7 +175,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.14",
         lynis: "SSH-7408",
         remediation: "Set LogLevel INFO (or VERBOSE) in /etc/ssh/sshd_config.",
-        fixable: true,
         run: log_level,
     },
     Check {
@@ -201,7 +187,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.1",
         lynis: "",
         remediation: "chown root:root /etc/ssh/sshd_config && chmod 600 /etc/ssh/sshd_config",
-        fixable: true,
         run: config_permissions,
     },
     Check {
@@ -214,7 +199,6 @@ pub const CHECKS: &[Check] = &[
         cis: "5.1.2",
         lynis: "",
         remediation: "chmod 600 /etc/ssh/ssh_host_*_key (owner root).",
-        fixable: true,
         run: host_keys,
     },
 ];
@@ -550,7 +534,7 @@ fn kex(h: &Host) -> Checked {
 }
 
 fn config_permissions(h: &Host) -> Checked {
-    modes(h, &["etc/ssh/sshd_config"], 0o077, &[0])
+    by_rule(h, "ssh.config_permissions")
 }
 
 fn host_keys(h: &Host) -> Checked {

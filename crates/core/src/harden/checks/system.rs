@@ -2,7 +2,7 @@
 //! encryption, the desktop login, integrity and malware tools, compilers
 //! and login banners.
 
-use super::{any_enabled, modes, parse, with_dropins};
+use super::{any_enabled, by_rule, modes, parse, with_dropins};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Os, Outcome, Role, Severity};
 use crate::harden::host::Host;
 use std::os::unix::fs::MetadataExt;
@@ -40,7 +40,6 @@ pub const CHECKS: &[Check] = &[
         cis: "6.1.2.4",
         lynis: "LOGG-2136",
         remediation: "Set Storage=persistent in /etc/systemd/journald.conf (or create /var/log/journal) and restart systemd-journald.",
-        fixable: true,
         run: journal_persistent,
     },
     Check {
@@ -53,7 +52,6 @@ pub const CHECKS: &[Check] = &[
         cis: "6.1.3.4",
         lynis: "",
         remediation: "Set $FileCreateMode 0640 in /etc/rsyslog.conf and restart rsyslog.",
-        fixable: true,
         run: rsyslog_permissions,
     },
     Check {
@@ -66,7 +64,6 @@ pub const CHECKS: &[Check] = &[
         cis: "6.2.1.2",
         lynis: "ACCT-9628",
         remediation: "apt install auditd audispd-plugins, then systemctl enable --now auditd.",
-        fixable: true,
         run: auditd,
     },
     Check {
@@ -79,7 +76,6 @@ pub const CHECKS: &[Check] = &[
         cis: "6.2.3",
         lynis: "ACCT-9630",
         remediation: "Add rules under /etc/audit/rules.d/ (for example watch /etc/passwd, /etc/shadow and /etc/sudoers) and run augenrules --load.",
-        fixable: true,
         run: audit_rules,
     },
     Check {
@@ -92,7 +88,6 @@ pub const CHECKS: &[Check] = &[
         cis: "6.1.3.8",
         lynis: "LOGG-2146",
         remediation: "apt install logrotate.",
-        fixable: true,
         run: logrotate,
     },
     Check {
@@ -105,7 +100,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "ACCT-9622",
         remediation: "apt install acct (Fedora: dnf install psacct && systemctl enable --now psacct).",
-        fixable: true,
         run: process_accounting,
     },
     Check {
@@ -118,7 +112,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.3.1.1",
         lynis: "TIME-3104",
         remediation: "systemctl enable --now systemd-timesyncd (or install chrony).",
-        fixable: true,
         run: time_sync,
     },
     Check {
@@ -131,7 +124,6 @@ pub const CHECKS: &[Check] = &[
         cis: "2.3.1.1",
         lynis: "",
         remediation: "Keep one: systemctl disable --now the others (chrony, ntp, systemd-timesyncd).",
-        fixable: true,
         run: time_single,
     },
     Check {
@@ -144,7 +136,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.4.2",
         lynis: "BOOT-5184",
         remediation: "chown root:root /boot/grub/grub.cfg && chmod 600 /boot/grub/grub.cfg",
-        fixable: true,
         run: grub_permissions,
     },
     Check {
@@ -157,7 +148,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.4.1",
         lynis: "BOOT-5122",
         remediation: "Create a password with grub-mkpasswd-pbkdf2, add \"set superusers\" and \"password_pbkdf2\" to /etc/grub.d/40_custom, run update-grub.",
-        fixable: false,
         run: grub_password,
     },
     Check {
@@ -170,7 +160,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "CRYP-7930",
         remediation: "Encryption is chosen when installing the system: plan a reinstall with \"encrypted LVM\", after a backup.",
-        fixable: false,
         run: disk_encryption,
     },
     Check {
@@ -183,7 +172,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "",
         remediation: "Turn off automatic login (GNOME: Settings › Users; or remove AutomaticLoginEnable from /etc/gdm3/custom.conf).",
-        fixable: true,
         run: autologin,
     },
     Check {
@@ -196,7 +184,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.7.4",
         lynis: "",
         remediation: "Set lock-enabled=true and idle-delay=uint32 300 for everyone in /etc/dconf/db/local.d/00-screensaver, then run dconf update.",
-        fixable: true,
         run: screen_lock,
     },
     Check {
@@ -209,7 +196,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.7.10",
         lynis: "",
         remediation: "Remove the Enable=true line from the [xdmcp] section of /etc/gdm3/custom.conf.",
-        fixable: true,
         run: xdmcp,
     },
     Check {
@@ -222,7 +208,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "",
         remediation: "Set allow-guest=false in /etc/lightdm/lightdm.conf.",
-        fixable: true,
         run: guest,
     },
     Check {
@@ -235,7 +220,6 @@ pub const CHECKS: &[Check] = &[
         cis: "6.3.1",
         lynis: "FINT-4350",
         remediation: "apt install aide aide-common && aideinit.",
-        fixable: true,
         run: aide,
     },
     Check {
@@ -252,7 +236,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "PKGS-7370",
         remediation: "apt install debsums.",
-        fixable: true,
         run: debsums,
     },
     Check {
@@ -265,7 +248,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "MALW-3276",
         remediation: "apt install rkhunter (or chkrootkit).",
-        fixable: true,
         run: rootkit,
     },
     Check {
@@ -278,7 +260,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "MALW-3280",
         remediation: "apt install clamav clamav-freshclam.",
-        fixable: true,
         run: antivirus,
     },
     Check {
@@ -291,7 +272,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "HRDN-7222",
         remediation: "If nobody builds software here, remove the compilers; otherwise limit them to a group: chgrp dev FILE && chmod o-rx FILE.",
-        fixable: true,
         run: compilers,
     },
     Check {
@@ -304,7 +284,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.6.2",
         lynis: "BANN-7126",
         remediation: "Replace /etc/issue with a short notice such as \"Authorised use only.\"",
-        fixable: true,
         run: issue,
     },
     Check {
@@ -317,7 +296,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.6.3",
         lynis: "BANN-7130",
         remediation: "Replace /etc/issue.net with a short notice such as \"Authorised use only.\"",
-        fixable: true,
         run: issue_net,
     },
     Check {
@@ -330,7 +308,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.6.1",
         lynis: "",
         remediation: "Remove the system name and version from /etc/motd.",
-        fixable: true,
         run: motd,
     },
     Check {
@@ -343,7 +320,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.6.4",
         lynis: "",
         remediation: "chown root:root /etc/issue /etc/issue.net /etc/motd && chmod 644 /etc/issue /etc/issue.net /etc/motd",
-        fixable: true,
         run: banner_permissions,
     },
 ];
@@ -829,5 +805,5 @@ fn motd(h: &Host) -> Checked {
 }
 
 fn banner_permissions(h: &Host) -> Checked {
-    modes(h, &["etc/issue", "etc/issue.net", "etc/motd"], 0o133, &[0])
+    by_rule(h, "banners.permissions")
 }

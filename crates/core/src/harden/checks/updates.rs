@@ -22,7 +22,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.2.2.1",
         lynis: "PKGS-7420",
         remediation: "Debian/Ubuntu: apt install unattended-upgrades, then dpkg-reconfigure -plow unattended-upgrades. Fedora: dnf install dnf-automatic and enable dnf-automatic-install.timer.",
-        fixable: true,
         run: automatic,
     },
     Check {
@@ -35,7 +34,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.2.2.1",
         lynis: "PKGS-7392",
         remediation: "Install them now: apt update && apt upgrade.",
-        fixable: true,
         run: pending_security,
     },
     Check {
@@ -48,7 +46,6 @@ pub const CHECKS: &[Check] = &[
         cis: "",
         lynis: "KRNL-5830",
         remediation: "Restart the computer at a quiet moment.",
-        fixable: false,
         run: reboot_required,
     },
     Check {
@@ -61,7 +58,6 @@ pub const CHECKS: &[Check] = &[
         cis: "1.2.1.2",
         lynis: "PKGS-7388",
         remediation: "Add your release's security source (for Debian 12: bookworm-security) to /etc/apt/sources.list.d.",
-        fixable: false,
         run: security_source,
     },
 ];

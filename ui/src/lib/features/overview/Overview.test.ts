@@ -406,10 +406,12 @@ describe('Overview', () => {
 
   it('says "Checking…" while it compares with the baseline', async () => {
     let finish: (d: BaselineDiff) => void = () => {};
-    setup({ baseline_check: () => new Promise<BaselineDiff>((resolve) => (finish = resolve)) });
+    const { calls } = setup({ baseline_check: () => new Promise<BaselineDiff>((resolve) => (finish = resolve)) });
     const section = await screen.findByTestId(testIds.baseline);
     expect(section.dataset.state).toBe('checking');
     expect(within(section).getByText(/^Checking…/)).toBeTruthy();
+    // The comparison starts once the figures above are on screen.
+    await waitFor(() => expect(calls.baseline_check).toHaveLength(1));
     finish(clean);
     await waitFor(() => expect(section.dataset.state).toBe('clean'));
     expect(within(section).getByText(/^Nothing changed since/)).toBeTruthy();

@@ -3,4 +3,4 @@
 /**
  * How many checks ended in each status.
  */
-export type Counts = { pass: number, fail: number, warning: number, not_applicable: number, needs_admin: number, error: number, };
+export type Counts = { pass: number, fail: number, warning: number, not_applicable: number, needs_admin: number, error: number, accepted: number, };

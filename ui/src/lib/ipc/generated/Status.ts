@@ -3,4 +3,4 @@
 /**
  * A check's verdict.
  */
-export type Status = "pass" | "fail" | "warning" | "not_applicable" | "needs_admin" | "error";
+export type Status = "pass" | "fail" | "warning" | "not_applicable" | "needs_admin" | "error" | "accepted";

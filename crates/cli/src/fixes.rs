@@ -1,0 +1,311 @@
+//! `shipshape fix`, `undo`, `changes`, `accept`, `accepted`, and the
+//! hidden `helper` that pkexec runs: fixes with a preview, a backup and
+//! undo, and accepted risks.
+
+use crate::{Context, Verdict, print_json};
+use chrono::Utc;
+use shipshape_core::Error;
+use shipshape_core::harden::accepted;
+use shipshape_core::harden::check::Status;
+use shipshape_core::harden::fix::backup::Backups;
+use shipshape_core::harden::fix::change::{self, Change, ChangeKind};
+use shipshape_core::harden::fix::privileged::{self, Request};
+use shipshape_core::harden::fix::{self, Outcome, Preview};
+use shipshape_core::harden::host::Host;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// The check to fix (e.g. ssh.x11_forwarding)
+    id: String,
+    /// Fix the system in this folder instead of this computer (a mounted disk, a test fixture)
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    root: PathBuf,
+    /// Only show what would change
+    #[arg(long)]
+    dry_run: bool,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UndoArgs {
+    /// The change's number (see shipshape changes)
+    change: i64,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ChangesArgs {
+    /// How many changes to show, newest first
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AcceptArgs {
+    /// The check whose finding is accepted (e.g. services.cups)
+    id: String,
+    /// Why the risk is accepted
+    #[arg(long, required_unless_present = "withdraw")]
+    reason: Option<String>,
+    /// The last day the acceptance holds (YYYY-MM-DD, within a year)
+    #[arg(long, value_name = "DATE", required_unless_present = "withdraw")]
+    until: Option<String>,
+    /// End the acceptance: the finding counts again
+    #[arg(long, conflicts_with_all = ["reason", "until"])]
+    withdraw: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AcceptedArgs {
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Helper {
+    /// Fix one known check on this computer
+    Fix { id: String },
+    /// Undo one change by number
+    Undo { change: i64 },
+}
+
+fn folder(root: &Path) -> Result<PathBuf, Error> {
+    root.canonicalize()
+        .ok()
+        .filter(|r| r.is_dir())
+        .ok_or_else(|| {
+            Error::invalid_input(
+                format!("{} is not a folder.", root.display()),
+                "Give the folder that holds the system to fix, or leave out --root to fix this computer.",
+            )
+        })
+}
+
+fn helper_exe() -> Result<PathBuf, Error> {
+    std::env::current_exe()
+        .map_err(|e| Error::internal(format!("Cannot find Shipshape's own program: {e}")))
+}
+
+pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
+    let root = folder(&args.root)?;
+    let now = Utc::now();
+    let host = Host::new(&root, now.timestamp().div_euclid(86_400));
+    let preview = fix::preview(&host, &args.id)?;
+    if args.dry_run {
+        if args.json {
+            print_json(&preview)?;
+        } else {
+            print_preview(&preview);
+            println!("Nothing was changed (dry run).");
+        }
+        return Ok(Verdict::Ok);
+    }
+    let outcome = if privileged::needs_helper(&root) {
+        privileged::run(&helper_exe()?, &ctx.data_dir()?, Request::Fix(args.id))?
+    } else {
+        let store = ctx.open_store()?;
+        let backups = Backups::open(&ctx.data_dir()?)?;
+        fix::fix(
+            &store,
+            &backups,
+            &host,
+            &args.id,
+            Some(&preview),
+            &ctx.actor(),
+            now,
+        )?
+    };
+    if args.json {
+        print_json(&outcome)?;
+    } else {
+        print_preview(&preview);
+        print_outcome(&outcome);
+    }
+    Ok(verdict(&outcome))
+}
+
+pub fn undo(args: UndoArgs, ctx: &Context) -> Result<Verdict, Error> {
+    let store = ctx.open_store()?;
+    let original = change::get(&store, args.change)?;
+    let outcome = if privileged::needs_helper(Path::new(&original.root)) {
+        drop(store);
+        privileged::run(&helper_exe()?, &ctx.data_dir()?, Request::Undo(args.change))?
+    } else {
+        let backups = Backups::open(&ctx.data_dir()?)?;
+        fix::undo(&store, &backups, args.change, &ctx.actor(), Utc::now())?
+    };
+    if args.json {
+        print_json(&outcome)?;
+    } else {
+        print_outcome(&outcome);
+    }
+    Ok(Verdict::Ok)
+}
+
+/// Exit 1 when the check still fails after the fix.
+fn verdict(outcome: &Outcome) -> Verdict {
+    if matches!(outcome.recheck.status, Status::Fail | Status::Warning) {
+        Verdict::Negative
+    } else {
+        Verdict::Ok
+    }
+}
+
+fn print_preview(p: &Preview) {
+    println!("Fix: {} [{}]", p.title, p.check_id);
+    for s in &p.steps {
+        println!();
+        println!("  {}", s.summary);
+        if !s.command.is_empty() {
+            println!("    $ {}", s.command);
+        }
+        for line in s.diff.lines() {
+            println!("    {line}");
+        }
+    }
+    for n in &p.notes {
+        println!();
+        println!("  Note: {n}");
+    }
+    println!();
+}
+
+fn print_outcome(o: &Outcome) {
+    let c = &o.change;
+    match c.kind {
+        ChangeKind::Fix => println!(
+            "Changed (change {}). To turn it back: shipshape undo {}",
+            c.id, c.id
+        ),
+        ChangeKind::Undo => println!(
+            "Turned back change {} (change {}). To apply it again: shipshape undo {}",
+            c.undoes.unwrap_or_default(),
+            c.id,
+            c.id
+        ),
+    }
+    let verdict = match o.recheck.status {
+        Status::Pass => "The check now passes".to_string(),
+        Status::Fail | Status::Warning => {
+            format!("The check still finds a problem: {}", o.recheck.detail)
+        }
+        _ => format!("The check now says: {}", o.recheck.detail),
+    };
+    println!("{verdict}.");
+}
+
+pub fn changes(args: ChangesArgs, ctx: &Context) -> Result<Verdict, Error> {
+    let store = ctx.open_store()?;
+    let list = change::list(&store, args.limit)?;
+    if args.json {
+        print_json(&list)?;
+        return Ok(Verdict::Ok);
+    }
+    if list.is_empty() {
+        println!("No fixes were made yet.");
+    }
+    for c in &list {
+        println!("{:>4}  {}  {}", c.id, c.time, describe(c));
+    }
+    Ok(Verdict::Ok)
+}
+
+fn describe(c: &Change) -> String {
+    let what = match c.kind {
+        ChangeKind::Fix => format!("fixed \"{}\" [{}]", c.title, c.check_id),
+        ChangeKind::Undo => format!(
+            "undid change {} ({})",
+            c.undoes.unwrap_or_default(),
+            c.check_id
+        ),
+    };
+    let files: Vec<String> = c.steps.iter().map(|s| s.target()).collect();
+    let undone = c
+        .undone_by
+        .map(|u| format!(" (undone by change {u})"))
+        .unwrap_or_default();
+    format!("{what}: {}{undone}", files.join(", "))
+}
+
+pub fn accept(args: AcceptArgs, ctx: &Context) -> Result<Verdict, Error> {
+    let store = ctx.open_store()?;
+    let now = Utc::now();
+    if args.withdraw {
+        accepted::withdraw(&store, &args.id, &ctx.actor(), now)?;
+        println!("{} counts again in the score.", args.id);
+        return Ok(Verdict::Ok);
+    }
+    let a = accepted::accept(
+        &store,
+        &args.id,
+        args.reason.as_deref().unwrap_or_default(),
+        args.until.as_deref().unwrap_or_default(),
+        &ctx.actor(),
+        now,
+    )?;
+    println!("Accepted {} until {}: {}", a.check_id, a.until, a.reason);
+    Ok(Verdict::Ok)
+}
+
+pub fn accepted(args: AcceptedArgs, ctx: &Context) -> Result<Verdict, Error> {
+    let store = ctx.open_store()?;
+    let list = accepted::list(&store)?;
+    if args.json {
+        print_json(&list)?;
+        return Ok(Verdict::Ok);
+    }
+    if list.is_empty() {
+        println!("No risks are accepted.");
+    }
+    let today = Utc::now().date_naive();
+    for a in &list {
+        let state = if a.holds(today) { "until" } else { "expired" };
+        println!(
+            "{}  {state} {}  {} (by {})",
+            a.check_id, a.until, a.reason, a.actor
+        );
+    }
+    Ok(Verdict::Ok)
+}
+
+/// The pkexec side: one request, answered in JSON on stdout.
+pub fn helper(cmd: Helper, ctx: &Context) -> Result<Verdict, Error> {
+    let request = match cmd {
+        Helper::Fix { id } => Request::Fix(id),
+        Helper::Undo { change } => Request::Undo(change),
+    };
+    let data_dir = ctx.data_dir()?;
+    let result = (|| {
+        let request = request.checked()?;
+        let store = ctx.open_store()?;
+        let backups = Backups::open(&data_dir)?;
+        let now = Utc::now();
+        match request {
+            Request::Fix(id) => {
+                let host = Host::new(Path::new("/"), now.timestamp().div_euclid(86_400));
+                fix::fix(&store, &backups, &host, &id, None, &ctx.actor(), now)
+            }
+            Request::Undo(n) => fix::undo(&store, &backups, n, &ctx.actor(), now),
+        }
+    })();
+    privileged::hand_back(&data_dir);
+    match result {
+        Ok(outcome) => {
+            print_json(&outcome)?;
+            Ok(Verdict::Ok)
+        }
+        Err(e) => {
+            print_json(&e)?;
+            Err(e)
+        }
+    }
+}

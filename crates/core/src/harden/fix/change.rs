@@ -1,0 +1,280 @@
+//! Changes made by fixes and undos, kept in the store: each step with the
+//! state of its target before and after, so it can be turned around.
+
+use crate::store::Store;
+use crate::{Error, ErrorCode, Result};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use ts_rs::TS;
+
+/// A file as a step found or left it: its content (by checksum) and who
+/// may use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FileState {
+    /// SHA-256 of the content, lower-case hex; the backup's name.
+    pub sha256: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Permission bits, e.g. 0o640.
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl FileState {
+    /// The state of the file at `path`; `None` when there is none. A
+    /// symbolic link is refused: a fix never writes through one.
+    pub fn read(path: &Path) -> Result<Option<FileState>> {
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("read", path, &e)),
+        };
+        if meta.file_type().is_symlink() {
+            return Err(Error::invalid_input(
+                format!(
+                    "{} is a symbolic link, so Shipshape will not change it.",
+                    path.display()
+                ),
+                "Change the file it points to by hand.",
+            ));
+        }
+        let sha256 = if meta.is_dir() {
+            String::new()
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, &e))?;
+            checksum(&bytes)
+        };
+        Ok(Some(FileState {
+            sha256,
+            size: meta.len(),
+            mode: meta.mode() & 0o7777,
+            uid: meta.uid(),
+            gid: meta.gid(),
+        }))
+    }
+
+    pub fn same_content(&self, other: &FileState) -> bool {
+        self.sha256 == other.sha256
+    }
+}
+
+pub fn checksum(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// One thing a change did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Step {
+    /// A file (or folder) under the root: `path` is relative to it. `None`
+    /// means the file did not exist (a fix that creates a file).
+    File {
+        path: String,
+        before: Option<FileState>,
+        after: Option<FileState>,
+    },
+    /// A live kernel setting under /proc/sys, relative to the root.
+    Kernel {
+        path: String,
+        before: String,
+        after: String,
+    },
+}
+
+impl Step {
+    /// The same step, the other way round.
+    pub fn reversed(&self) -> Step {
+        match self {
+            Step::File {
+                path,
+                before,
+                after,
+            } => Step::File {
+                path: path.clone(),
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Step::Kernel {
+                path,
+                before,
+                after,
+            } => Step::Kernel {
+                path: path.clone(),
+                before: after.clone(),
+                after: before.clone(),
+            },
+        }
+    }
+
+    /// What the step touched, as the user knows it.
+    pub fn target(&self) -> String {
+        match self {
+            Step::File { path, .. } => format!("/{path}"),
+            Step::Kernel { path, .. } => setting_name(path),
+        }
+    }
+}
+
+/// "proc/sys/kernel/kptr_restrict" as sysctl names it: "kernel.kptr_restrict".
+pub fn setting_name(rel: &str) -> String {
+    rel.trim_start_matches("proc/sys/").replace('/', ".")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ChangeKind {
+    Fix,
+    Undo,
+}
+
+impl ChangeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Fix => "fix",
+            ChangeKind::Undo => "undo",
+        }
+    }
+}
+
+/// A fix or an undo, as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Change {
+    /// The number the CLI's `undo` takes.
+    #[ts(type = "number")]
+    pub id: i64,
+    pub time: String,
+    pub actor: String,
+    pub check_id: String,
+    /// The check's title, as it was when the change was made.
+    pub title: String,
+    /// The folder the change was made in: "/" for this computer.
+    pub root: String,
+    pub kind: ChangeKind,
+    /// For an undo, the change it turned around.
+    #[ts(type = "number | null")]
+    pub undoes: Option<i64>,
+    /// The undo that turned this change around, if any.
+    #[ts(type = "number | null")]
+    pub undone_by: Option<i64>,
+    pub steps: Vec<Step>,
+}
+
+fn sql_error(doing: &str, e: rusqlite::Error) -> Error {
+    Error::new(
+        ErrorCode::Io,
+        format!("Could not {doing} the list of changes: {e}."),
+        "Try again; if it persists, check the disk.",
+    )
+}
+
+/// Records `change` (an undo also marks the change it undid) in one
+/// transaction, and returns it with its number.
+pub fn insert(store: &Store, mut change: Change) -> Result<Change> {
+    let steps = serde_json::to_string(&change.steps).map_err(|e| Error::internal(e.to_string()))?;
+    let conn = store.conn();
+    let tx = conn
+        .unchecked_transaction()
+        .map_err(|e| sql_error("save", e))?;
+    tx.execute(
+        "INSERT INTO security_changes (time, actor, check_id, title, root, kind, undoes, steps)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            change.time,
+            change.actor,
+            change.check_id,
+            change.title,
+            change.root,
+            change.kind.as_str(),
+            change.undoes,
+            steps
+        ],
+    )
+    .map_err(|e| sql_error("save", e))?;
+    change.id = tx.last_insert_rowid();
+    if let Some(undone) = change.undoes {
+        tx.execute(
+            "UPDATE security_changes SET undone_by = ?1 WHERE id = ?2 AND undone_by IS NULL",
+            params![change.id, undone],
+        )
+        .map_err(|e| sql_error("save", e))?;
+    }
+    tx.commit().map_err(|e| sql_error("save", e))?;
+    Ok(change)
+}
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Change, String)> {
+    let kind: String = row.get(6)?;
+    Ok((
+        Change {
+            id: row.get(0)?,
+            time: row.get(1)?,
+            actor: row.get(2)?,
+            check_id: row.get(3)?,
+            title: row.get(4)?,
+            root: row.get(5)?,
+            kind: if kind == "undo" {
+                ChangeKind::Undo
+            } else {
+                ChangeKind::Fix
+            },
+            undoes: row.get(7)?,
+            undone_by: row.get(8)?,
+            steps: Vec::new(),
+        },
+        row.get(9)?,
+    ))
+}
+
+fn with_steps((mut change, steps): (Change, String)) -> Result<Change> {
+    change.steps = serde_json::from_str(&steps)
+        .map_err(|e| Error::internal(format!("Change {} is stored damaged: {e}", change.id)))?;
+    Ok(change)
+}
+
+const COLUMNS: &str = "id, time, actor, check_id, title, root, kind, undoes, undone_by, steps";
+
+/// Change `id`, or a clear error when there is none.
+pub fn get(store: &Store, id: i64) -> Result<Change> {
+    let row = store
+        .conn()
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM security_changes WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()
+        .map_err(|e| sql_error("read", e))?;
+    match row {
+        Some(r) => with_steps(r),
+        None => Err(Error::new(
+            ErrorCode::NotFound,
+            format!("There is no change number {id}."),
+            "Run shipshape changes to see the changes and their numbers.",
+        )),
+    }
+}
+
+/// The latest changes, newest first.
+pub fn list(store: &Store, limit: u32) -> Result<Vec<Change>> {
+    let conn = store.conn();
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {COLUMNS} FROM security_changes ORDER BY id DESC LIMIT ?1"
+        ))
+        .map_err(|e| sql_error("read", e))?;
+    let rows = stmt
+        .query_map([limit], from_row)
+        .map_err(|e| sql_error("read", e))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(|e| sql_error("read", e))?;
+    rows.into_iter().map(with_steps).collect()
+}

@@ -1,0 +1,113 @@
+//! The one privileged entry point. A fix on this computer needs root; a
+//! normal user's app or CLI asks `pkexec` (which asks for the
+//! administrator's password) to run Shipshape's own `helper` with one
+//! request: fix a known check, or undo a change by number. The helper
+//! takes nothing else: no paths, no commands.
+
+use super::Outcome;
+use crate::{Error, ErrorCode, Result};
+use std::ffi::OsString;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What the helper may be asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Fix(String),
+    Undo(i64),
+}
+
+impl Request {
+    /// Refuses anything but a fix Shipshape knows, or a change number.
+    pub fn checked(self) -> Result<Request> {
+        match &self {
+            Request::Fix(id) if !super::has_fix(id) => Err(Error::invalid_input(
+                format!("\"{id}\" is not a fix Shipshape knows."),
+                "Run shipshape scan to see which checks can be fixed.",
+            )),
+            Request::Undo(n) if *n <= 0 => Err(Error::invalid_input(
+                format!("{n} is not a change number."),
+                "Run shipshape changes to see the changes and their numbers.",
+            )),
+            _ => Ok(self),
+        }
+    }
+
+    fn args(&self) -> Vec<OsString> {
+        match self {
+            Request::Fix(id) => vec!["fix".into(), id.into()],
+            Request::Undo(n) => vec!["undo".into(), n.to_string().into()],
+        }
+    }
+}
+
+/// Whether changing `root` needs the helper: it is this computer and we
+/// are not root.
+pub fn needs_helper(root: &Path) -> bool {
+    root == Path::new("/") && !rustix::process::geteuid().is_root()
+}
+
+/// Runs `request` through pkexec and Shipshape's helper (`exe`), which
+/// keeps its records in `data_dir`.
+pub fn run(exe: &Path, data_dir: &Path, request: Request) -> Result<Outcome> {
+    let request = request.checked()?;
+    let output = Command::new("pkexec")
+        .arg(exe)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("helper")
+        .args(request.args())
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::NeedsAdmin,
+                format!("Administrator rights are needed, and pkexec could not be started: {e}."),
+                "Install policykit-1 (pkexec), or run the fix as an administrator: sudo shipshape fix …",
+            )
+        })?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // pkexec: 126 when the password dialog was dismissed, 127 when not authorised.
+    match output.status.code() {
+        Some(0) => serde_json::from_str(&stdout)
+            .map_err(|e| Error::internal(format!("The helper's answer could not be read: {e}"))),
+        Some(126) | Some(127) => Err(Error::new(
+            ErrorCode::NeedsAdmin,
+            "The administrator's password was not given, so nothing was changed.",
+            "Try again and enter the administrator's password when asked.",
+        )),
+        _ => Err(serde_json::from_str::<Error>(&stdout).unwrap_or_else(|_| {
+            Error::internal(format!(
+                "The helper failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        })),
+    }
+}
+
+/// In the helper, after its work: gives the data folder's files back to
+/// the user pkexec ran it for, so their app can still write its database.
+/// The backups folder stays root's: it holds copies of files such as
+/// /etc/shadow.
+pub fn hand_back(data_dir: &Path) {
+    let Some(uid) = std::env::var("PKEXEC_UID")
+        .ok()
+        .and_then(|u| u.parse::<u32>().ok())
+    else {
+        return;
+    };
+    let Ok(meta) = std::fs::metadata(data_dir) else {
+        return;
+    };
+    let gid = if meta.uid() == uid { meta.gid() } else { uid };
+    let Ok(entries) = std::fs::read_dir(data_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name() == "backups" {
+            continue;
+        }
+        let _ = std::os::unix::fs::lchown(entry.path(), Some(uid), Some(gid));
+    }
+}

@@ -1,0 +1,318 @@
+//! The fixes Shipshape can make, declared as data by check id. A check
+//! without an entry here has remediation text only: it is fixed by hand.
+
+use super::edit::{self, Edit};
+use crate::harden::checks::{PERMISSION_RULES, PermissionRule};
+use crate::harden::host::Host;
+use crate::harden::sshd::{self, SshdConfig};
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+
+/// How a check is fixed.
+#[derive(Debug)]
+pub enum Remedy {
+    /// An SSH server setting, everywhere sshd would read it.
+    Sshd {
+        keyword: &'static str,
+        value: &'static str,
+    },
+    /// A "KEY value" line (login.defs).
+    Word {
+        file: &'static str,
+        key: &'static str,
+        value: &'static str,
+    },
+    /// A "KEY=value" line (/etc/default files).
+    Assignment {
+        file: &'static str,
+        key: &'static str,
+        value: &'static str,
+    },
+    /// Kernel settings: live, and in /etc/sysctl.d so they last.
+    Sysctl(&'static [(&'static str, i64)]),
+    /// Owner, group and mode of files, per the check's own rule.
+    Permissions,
+}
+
+/// Where kernel settings made by fixes are kept.
+pub const SYSCTL_FILE: &str = "etc/sysctl.d/60-shipshape.conf";
+const LOGIN_DEFS: &str = "etc/login.defs";
+
+const fn sshd(keyword: &'static str, value: &'static str) -> Remedy {
+    Remedy::Sshd { keyword, value }
+}
+
+const fn defs(key: &'static str, value: &'static str) -> Remedy {
+    Remedy::Word {
+        file: LOGIN_DEFS,
+        key,
+        value,
+    }
+}
+
+pub const REMEDIES: &[(&str, Remedy)] = &[
+    ("ssh.root_login", sshd("PermitRootLogin", "no")),
+    ("ssh.password_auth", sshd("PasswordAuthentication", "no")),
+    ("ssh.empty_passwords", sshd("PermitEmptyPasswords", "no")),
+    ("ssh.x11_forwarding", sshd("X11Forwarding", "no")),
+    ("ssh.max_auth_tries", sshd("MaxAuthTries", "4")),
+    ("ssh.hostbased", sshd("HostbasedAuthentication", "no")),
+    ("ssh.ignore_rhosts", sshd("IgnoreRhosts", "yes")),
+    ("ssh.user_environment", sshd("PermitUserEnvironment", "no")),
+    ("ssh.login_grace", sshd("LoginGraceTime", "60")),
+    ("ssh.log_level", sshd("LogLevel", "INFO")),
+    ("ssh.config_permissions", Remedy::Permissions),
+    ("accounts.hashing", defs("ENCRYPT_METHOD", "YESCRYPT")),
+    (
+        "accounts.hashing_rounds",
+        defs("SHA_CRYPT_MIN_ROUNDS", "5000"),
+    ),
+    ("accounts.max_days", defs("PASS_MAX_DAYS", "365")),
+    ("accounts.min_days", defs("PASS_MIN_DAYS", "1")),
+    ("accounts.warn_age", defs("PASS_WARN_AGE", "7")),
+    (
+        "accounts.inactive_lock",
+        Remedy::Assignment {
+            file: "etc/default/useradd",
+            key: "INACTIVE",
+            value: "45",
+        },
+    ),
+    ("files.passwd", Remedy::Permissions),
+    ("files.group", Remedy::Permissions),
+    ("files.shadow", Remedy::Permissions),
+    ("files.gshadow", Remedy::Permissions),
+    ("files.crontab", Remedy::Permissions),
+    ("files.cron_folders", Remedy::Permissions),
+    ("banners.permissions", Remedy::Permissions),
+    (
+        "kernel.aslr",
+        Remedy::Sysctl(&[("kernel/randomize_va_space", 2)]),
+    ),
+    (
+        "kernel.kptr_restrict",
+        Remedy::Sysctl(&[("kernel/kptr_restrict", 1)]),
+    ),
+    (
+        "kernel.dmesg_restrict",
+        Remedy::Sysctl(&[("kernel/dmesg_restrict", 1)]),
+    ),
+    (
+        "kernel.ptrace_scope",
+        Remedy::Sysctl(&[("kernel/yama/ptrace_scope", 1)]),
+    ),
+    (
+        "kernel.protected_links",
+        Remedy::Sysctl(&[("fs/protected_hardlinks", 1), ("fs/protected_symlinks", 1)]),
+    ),
+    (
+        "kernel.protected_fifos",
+        Remedy::Sysctl(&[("fs/protected_fifos", 1), ("fs/protected_regular", 2)]),
+    ),
+    (
+        "kernel.unprivileged_bpf",
+        Remedy::Sysctl(&[("kernel/unprivileged_bpf_disabled", 1)]),
+    ),
+    (
+        "kernel.suid_dumpable",
+        Remedy::Sysctl(&[("fs/suid_dumpable", 0)]),
+    ),
+    (
+        "network.rp_filter",
+        Remedy::Sysctl(&[
+            ("net/ipv4/conf/all/rp_filter", 1),
+            ("net/ipv4/conf/default/rp_filter", 1),
+        ]),
+    ),
+    (
+        "network.accept_redirects",
+        Remedy::Sysctl(&[
+            ("net/ipv4/conf/all/accept_redirects", 0),
+            ("net/ipv4/conf/default/accept_redirects", 0),
+            ("net/ipv6/conf/all/accept_redirects", 0),
+            ("net/ipv6/conf/default/accept_redirects", 0),
+        ]),
+    ),
+    (
+        "network.secure_redirects",
+        Remedy::Sysctl(&[
+            ("net/ipv4/conf/all/secure_redirects", 0),
+            ("net/ipv4/conf/default/secure_redirects", 0),
+        ]),
+    ),
+    (
+        "network.send_redirects",
+        Remedy::Sysctl(&[
+            ("net/ipv4/conf/all/send_redirects", 0),
+            ("net/ipv4/conf/default/send_redirects", 0),
+        ]),
+    ),
+    (
+        "network.source_route",
+        Remedy::Sysctl(&[
+            ("net/ipv4/conf/all/accept_source_route", 0),
+            ("net/ipv4/conf/default/accept_source_route", 0),
+            ("net/ipv6/conf/all/accept_source_route", 0),
+            ("net/ipv6/conf/default/accept_source_route", 0),
+        ]),
+    ),
+    (
+        "network.syncookies",
+        Remedy::Sysctl(&[("net/ipv4/tcp_syncookies", 1)]),
+    ),
+    (
+        "network.ip_forward",
+        Remedy::Sysctl(&[
+            ("net/ipv4/ip_forward", 0),
+            ("net/ipv6/conf/all/forwarding", 0),
+        ]),
+    ),
+    (
+        "network.icmp_broadcasts",
+        Remedy::Sysctl(&[("net/ipv4/icmp_echo_ignore_broadcasts", 1)]),
+    ),
+    (
+        "network.log_martians",
+        Remedy::Sysctl(&[
+            ("net/ipv4/conf/all/log_martians", 1),
+            ("net/ipv4/conf/default/log_martians", 1),
+        ]),
+    ),
+];
+
+pub fn find(check_id: &str) -> Option<&'static Remedy> {
+    REMEDIES
+        .iter()
+        .find(|(id, _)| *id == check_id)
+        .map(|(_, r)| r)
+}
+
+fn permission_rule(check_id: &str) -> Result<&'static PermissionRule> {
+    PERMISSION_RULES
+        .iter()
+        .find(|r| r.check == check_id)
+        .ok_or_else(|| Error::internal(format!("No permission rule for {check_id}.")))
+}
+
+impl Remedy {
+    /// What to tell the user before applying.
+    pub fn note(&self) -> Option<&'static str> {
+        match self {
+            Remedy::Sshd { .. } => Some(
+                "The SSH server uses the new setting once it reloads (systemctl reload ssh); connections already open are not affected.",
+            ),
+            Remedy::Word { .. } | Remedy::Assignment { .. } => Some(
+                "This applies to passwords and accounts from now on; existing ones keep their settings until they change.",
+            ),
+            Remedy::Sysctl(_) => {
+                Some("The kernel uses the new setting at once, and again after every restart.")
+            }
+            Remedy::Permissions => None,
+        }
+    }
+
+    /// The edits that fix `check_id` on `host`, from what is there now.
+    pub fn plan(&self, host: &Host, check_id: &str) -> Result<Vec<Edit>> {
+        match self {
+            Remedy::Sshd { keyword, value } => sshd_edits(host, keyword, value),
+            Remedy::Word { file, key, value } => {
+                Ok(Edit::text(host, file, |t| edit::set_word(t, key, value))?
+                    .into_iter()
+                    .collect())
+            }
+            Remedy::Assignment { file, key, value } => {
+                Ok(
+                    Edit::text(host, file, |t| edit::set_assignment(t, key, value))?
+                        .into_iter()
+                        .collect(),
+                )
+            }
+            Remedy::Sysctl(settings) => sysctl_edits(host, settings),
+            Remedy::Permissions => {
+                let rule = permission_rule(check_id)?;
+                let groups = (rule.groups)(host);
+                let mut edits = Vec::new();
+                for rel in (rule.paths)(host) {
+                    let Some(meta) = host.meta(&rel).map_err(|o| {
+                        Error::invalid_input(o.detail, "Check the file, then try again.")
+                    })?
+                    else {
+                        continue;
+                    };
+                    use std::os::unix::fs::MetadataExt;
+                    let gid = if groups.contains(&meta.gid()) {
+                        meta.gid()
+                    } else {
+                        *groups.last().unwrap_or(&0)
+                    };
+                    let mode = meta.mode() & 0o7777 & !rule.forbidden;
+                    edits.extend(Edit::permissions(host, &rel, mode, 0, gid)?);
+                }
+                Ok(edits)
+            }
+        }
+    }
+}
+
+fn sshd_edits(host: &Host, keyword: &str, value: &str) -> Result<Vec<Edit>> {
+    let config = SshdConfig::load(host)
+        .map_err(|o| {
+            Error::invalid_input(o.detail, "Fix the SSH server's settings by hand first.")
+        })?
+        .ok_or_else(|| {
+            Error::invalid_input(
+                "The SSH server's settings file was not found.",
+                "Install the SSH server, or run the scan again.",
+            )
+        })?;
+    let lower = keyword.to_ascii_lowercase();
+    let line = format!("{keyword} {value}");
+    let global = config.global(&lower);
+    // Lines to rewrite, by file: the global one in effect, and those in
+    // Match blocks that would override it for some connections.
+    let mut lines: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for d in global.into_iter().chain(config.in_matches(&lower)) {
+        if !d.value.eq_ignore_ascii_case(value) {
+            lines.entry(d.file.clone()).or_default().push(d.line);
+        }
+    }
+    let main = sshd::MAIN;
+    if global.is_none() {
+        lines.entry(main.to_string()).or_default();
+    }
+    let mut edits = Vec::new();
+    for (file, numbers) in lines {
+        let add_global = global.is_none() && file == main;
+        let changed = Edit::text(host, &file, |text| {
+            let mut t = numbers
+                .iter()
+                .fold(text.to_string(), |t, n| edit::replace_line(&t, *n, &line));
+            if add_global {
+                t = edit::add_sshd_global(&t, &line);
+            }
+            t
+        })?;
+        edits.extend(changed);
+    }
+    Ok(edits)
+}
+
+fn sysctl_edits(host: &Host, settings: &[(&str, i64)]) -> Result<Vec<Edit>> {
+    let mut edits = Vec::new();
+    let mut kept = Vec::new();
+    for (key, value) in settings {
+        let rel = format!("proc/sys/{key}");
+        if !host.root().join(&rel).exists() {
+            continue;
+        }
+        kept.push((key.replace('/', "."), *value));
+        edits.extend(Edit::kernel(host, &rel, *value)?);
+    }
+    let persistent = Edit::text(host, SYSCTL_FILE, |text| {
+        kept.iter().fold(text.to_string(), |t, (name, value)| {
+            edit::set_sysctl(&t, name, *value)
+        })
+    })?;
+    edits.extend(persistent);
+    Ok(edits)
+}

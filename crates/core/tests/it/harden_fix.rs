@@ -1,0 +1,484 @@
+//! Fixes on fixture computers: every fix makes its check pass, undo puts
+//! back every byte, mode and owner, and undoing the undo fixes again. Then
+//! the faults: a file changed after the fix, a preview that no longer
+//! holds, a fix stopped midway, no room for the backup, the lockout guard.
+
+use super::harden_checks::CASES;
+use super::harden_fixture::Root;
+use super::util::{TestDir, actor, t0};
+use shipshape_core::ErrorCode;
+use shipshape_core::audit::{self, Filter};
+use shipshape_core::harden::check::Status;
+use shipshape_core::harden::fix::backup::Backups;
+use shipshape_core::harden::fix::change::{self, Step};
+use shipshape_core::harden::fix::{self, Outcome};
+use shipshape_core::harden::{self, accepted};
+use shipshape_core::store::Store;
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+/// Every file and folder under a root: content, mode, owner.
+type Snapshot = BTreeMap<String, (Vec<u8>, u32, u32, u32)>;
+
+fn snapshot(root: &Path) -> Snapshot {
+    let mut out = BTreeMap::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            let bytes = if meta.is_file() {
+                std::fs::read(&p).unwrap()
+            } else if meta.file_type().is_symlink() {
+                std::fs::read_link(&p)
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes()
+            } else {
+                todo.push(p.clone());
+                Vec::new()
+            };
+            let rel = p.strip_prefix(root).unwrap().display().to_string();
+            out.insert(rel, (bytes, meta.mode(), meta.uid(), meta.gid()));
+        }
+    }
+    out
+}
+
+/// A way in that the lockout guard accepts: alice (sudo) has an SSH key.
+fn with_key(root: &Root) {
+    root.file_mode(
+        "home/alice/.ssh/authorized_keys",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBz alice@laptop\n",
+        0o600,
+    );
+}
+
+struct Bench {
+    dir: TestDir,
+    store: Store,
+    backups: Backups,
+}
+
+impl Bench {
+    fn new() -> Bench {
+        let dir = TestDir::new();
+        let store = dir.open();
+        let backups = Backups::open(dir.data()).unwrap();
+        Bench {
+            dir,
+            store,
+            backups,
+        }
+    }
+
+    fn fix(&self, root: &Root, id: &str) -> shipshape_core::Result<Outcome> {
+        fix::fix(
+            &self.store,
+            &self.backups,
+            &root.host(),
+            id,
+            None,
+            &actor(),
+            t0(),
+        )
+    }
+
+    fn undo(&self, id: i64) -> shipshape_core::Result<Outcome> {
+        fix::undo(&self.store, &self.backups, id, &actor(), t0())
+    }
+}
+
+/// The failing fixture of a check, with a way in for the guard.
+fn failing(id: &str) -> Root {
+    let case = CASES.iter().find(|c| c.id == id).unwrap();
+    let mut root = Root::hardened();
+    with_key(&root);
+    (case.pass)(&mut root);
+    (case.fail)(&mut root);
+    root
+}
+
+#[test]
+fn every_fix_passes_then_undo_restores_every_byte_then_redo_passes() {
+    let fixable = fix::fixable_ids();
+    assert!(fixable.len() >= 40, "only {} fixes", fixable.len());
+    let mut problems = Vec::new();
+    for id in fixable {
+        let Some(case) = CASES.iter().find(|c| c.id == id) else {
+            problems.push(format!("{id}: no fixture"));
+            continue;
+        };
+        let root = failing(id);
+        let bench = Bench::new();
+        let before = snapshot(root.path());
+        let preview = fix::preview(&root.host(), id).unwrap();
+        assert!(!preview.steps.is_empty(), "{id}: empty preview");
+        let fixed = match bench.fix(&root, id) {
+            Ok(o) => o,
+            Err(e) => {
+                problems.push(format!("{id}: fix failed: {}", e.message));
+                continue;
+            }
+        };
+        if fixed.recheck.status != Status::Pass {
+            problems.push(format!(
+                "{id}: after the fix the check says {:?}: {}",
+                fixed.recheck.status, fixed.recheck.detail
+            ));
+        }
+        let after = snapshot(root.path());
+        let undone = bench.undo(fixed.change.id).unwrap();
+        if snapshot(root.path()) != before {
+            problems.push(format!("{id}: undo did not restore the root exactly"));
+        }
+        if undone.recheck.status != case.fails_as {
+            problems.push(format!(
+                "{id}: after undo the check says {:?}",
+                undone.recheck.status
+            ));
+        }
+        let redone = bench.undo(undone.change.id).unwrap();
+        if snapshot(root.path()) != after || redone.recheck.status != Status::Pass {
+            problems.push(format!("{id}: undoing the undo did not fix it again"));
+        }
+        let first = change::get(&bench.store, fixed.change.id).unwrap();
+        assert_eq!(first.undone_by, Some(undone.change.id));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn fixes_and_undos_are_audited() {
+    let bench = Bench::new();
+    let root = failing("ssh.x11_forwarding");
+    let fixed = bench.fix(&root, "ssh.x11_forwarding").unwrap();
+    bench.undo(fixed.change.id).unwrap();
+    let actions: Vec<String> = audit::list(&bench.store, &Filter::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.contains(&"security.fix".to_string()), "{actions:?}");
+    assert!(
+        actions.contains(&"security.undo".to_string()),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn the_preview_shows_a_diff_and_changes_nothing() {
+    let root = failing("ssh.x11_forwarding");
+    let before = snapshot(root.path());
+    let p = fix::preview(&root.host(), "ssh.x11_forwarding").unwrap();
+    assert_eq!(snapshot(root.path()), before);
+    let diff = &p.steps[0].diff;
+    let has = |sign: char, words: &str| {
+        diff.lines().any(|l| {
+            l.starts_with(sign)
+                && l.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .ends_with(words)
+        })
+    };
+    assert!(
+        has('+', "X11Forwarding no") && has('-', "X11Forwarding yes"),
+        "{diff}"
+    );
+    let perms = fix::preview(&failing("files.shadow").host(), "files.shadow").unwrap();
+    assert!(
+        perms.steps[0].command.starts_with("chmod 0640 /etc/shadow"),
+        "{:?}",
+        perms.steps
+    );
+    let kernel = fix::preview(&failing("kernel.aslr").host(), "kernel.aslr").unwrap();
+    assert!(
+        kernel
+            .steps
+            .iter()
+            .any(|s| s.command == "sysctl -w kernel.randomize_va_space=2")
+    );
+}
+
+#[test]
+fn undo_refuses_a_file_changed_since_and_writes_nothing() {
+    let bench = Bench::new();
+    let root = failing("ssh.x11_forwarding");
+    let fixed = bench.fix(&root, "ssh.x11_forwarding").unwrap();
+    let file = fixed
+        .change
+        .steps
+        .iter()
+        .find_map(|s| match s {
+            Step::File { path, .. } => Some(path.clone()),
+            Step::Kernel { .. } => None,
+        })
+        .unwrap();
+    root.append(&file, "# edited by hand");
+    let edited = snapshot(root.path());
+    let err = bench.undo(fixed.change.id).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict, "{}", err.message);
+    assert!(err.message.contains("was changed after"), "{}", err.message);
+    assert_eq!(snapshot(root.path()), edited);
+    assert_eq!(change::list(&bench.store, 10).unwrap().len(), 1);
+    let failed = audit::list(&bench.store, &Filter::default())
+        .unwrap()
+        .into_iter()
+        .any(|e| e.action == "security.undo" && e.reason.is_some());
+    assert!(failed, "the refused undo is audited");
+}
+
+#[test]
+fn a_fix_whose_preview_no_longer_holds_is_refused() {
+    let bench = Bench::new();
+    let root = failing("ssh.x11_forwarding");
+    let seen = fix::preview(&root.host(), "ssh.x11_forwarding").unwrap();
+    root.append(
+        "etc/ssh/sshd_config.d/10-local.conf",
+        "# someone else was here",
+    );
+    let changed = snapshot(root.path());
+    let err = fix::fix(
+        &bench.store,
+        &bench.backups,
+        &root.host(),
+        "ssh.x11_forwarding",
+        Some(&seen),
+        &actor(),
+        t0(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(snapshot(root.path()), changed);
+}
+
+#[test]
+fn a_fix_stopped_midway_is_turned_back_and_leaves_no_temporary_file() {
+    let bench = Bench::new();
+    let root = failing("network.accept_redirects");
+    for key in [
+        "ipv4/conf/all",
+        "ipv4/conf/default",
+        "ipv6/conf/all",
+        "ipv6/conf/default",
+    ] {
+        root.sysctl(&format!("net/{key}/accept_redirects"), "1");
+    }
+    let before = snapshot(root.path());
+    let fixed = bench.fix(&root, "network.accept_redirects").unwrap();
+    assert!(fixed.change.steps.len() >= 3);
+    bench.undo(fixed.change.id).unwrap();
+    assert_eq!(snapshot(root.path()), before);
+    // Apply the fix's steps again, with the third one's target changed
+    // behind its back: the first two are put back, nothing is half done.
+    let Step::Kernel { path, .. } = &fixed.change.steps[2] else {
+        panic!("expected a kernel step, got {:?}", fixed.change.steps[2]);
+    };
+    root.file(path, "7\n");
+    let sabotaged = snapshot(root.path());
+    let err = fix::apply(root.path(), &bench.backups, &fixed.change.steps).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(snapshot(root.path()), sabotaged);
+    let leftovers: Vec<_> = sabotaged
+        .keys()
+        .filter(|k| k.contains(".shipshape-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_guard_refuses_to_turn_off_root_login_without_another_way_in() {
+    let bench = Bench::new();
+    let case = CASES.iter().find(|c| c.id == "ssh.root_login").unwrap();
+    let mut root = Root::hardened();
+    (case.pass)(&mut root);
+    (case.fail)(&mut root);
+    let before = snapshot(root.path());
+    let err = bench.fix(&root, "ssh.root_login").unwrap_err();
+    assert_eq!(err.code, ErrorCode::WouldLockOut, "{}", err.message);
+    assert!(err.hint.contains("SSH key"), "{}", err.hint);
+    assert_eq!(snapshot(root.path()), before);
+    assert!(change::list(&bench.store, 10).unwrap().is_empty());
+    with_key(&root);
+    let p = fix::preview(&root.host(), "ssh.root_login").unwrap();
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("alice can log in with an SSH key")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn the_guard_refuses_to_turn_off_passwords_when_nobody_has_a_key() {
+    let bench = Bench::new();
+    let case = CASES.iter().find(|c| c.id == "ssh.password_auth").unwrap();
+    let mut root = Root::hardened();
+    (case.pass)(&mut root);
+    (case.fail)(&mut root);
+    let err = bench.fix(&root, "ssh.password_auth").unwrap_err();
+    assert_eq!(err.code, ErrorCode::WouldLockOut, "{}", err.message);
+}
+
+#[test]
+fn no_room_for_the_backup_refuses_the_fix_and_changes_nothing() {
+    super::util::in_private_mounts(
+        concat!(
+            module_path!(),
+            "::no_room_for_the_backup_refuses_the_fix_and_changes_nothing"
+        ),
+        no_room,
+    );
+}
+
+/// Runs inside a private mount namespace: the backups folder is a tiny
+/// tmpfs, so the backup of a large file does not fit.
+fn no_room() {
+    let bench = Bench::new();
+    let tiny = bench.dir.data().join("backups");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&tiny)
+        .status()
+        .unwrap();
+    assert!(mounted.success());
+    let root = failing("ssh.x11_forwarding");
+    root.append("etc/ssh/sshd_config", &format!("# {}", "x".repeat(200_000)));
+    let before = snapshot(root.path());
+    let err = bench.fix(&root, "ssh.x11_forwarding").unwrap_err();
+    assert!(
+        err.message.contains("no room to back up"),
+        "{}",
+        err.message
+    );
+    assert_eq!(snapshot(root.path()), before);
+    assert!(
+        std::fs::read_dir(&tiny).unwrap().next().is_none(),
+        "a backup was left behind"
+    );
+    assert!(change::list(&bench.store, 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_damaged_backup_is_never_restored() {
+    let bench = Bench::new();
+    let root = failing("ssh.x11_forwarding");
+    let fixed = bench.fix(&root, "ssh.x11_forwarding").unwrap();
+    for entry in std::fs::read_dir(bench.backups.dir()).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::write(&p, b"tampered").unwrap();
+    }
+    let after = snapshot(root.path());
+    let err = bench.undo(fixed.change.id).unwrap_err();
+    assert!(err.message.contains("damaged"), "{}", err.message);
+    assert_eq!(snapshot(root.path()), after);
+}
+
+#[test]
+fn fixes_refuse_what_they_cannot_do() {
+    let bench = Bench::new();
+    let root = Root::hardened();
+    let err = bench.fix(&root, "ssh.x11_forwarding").unwrap_err();
+    assert!(err.message.starts_with("Nothing to fix"), "{}", err.message);
+    let err = bench.fix(&root, "no.such_check").unwrap_err();
+    assert!(err.message.contains("no check called"), "{}", err.message);
+    let err = bench.fix(&root, "services.telnet").unwrap_err();
+    assert!(err.message.contains("no automatic fix"), "{}", err.message);
+    assert!(err.hint.starts_with("What to do by hand"), "{}", err.hint);
+    let err = bench.undo(99).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    // A link is never written through.
+    let linked = failing("files.crontab");
+    linked
+        .remove("etc/crontab")
+        .link("etc/crontab", "/etc/hostname");
+    let host = linked.host();
+    if let Ok(p) = fix::preview(&host, "files.crontab") {
+        panic!("a link was planned for: {p:?}");
+    }
+}
+
+#[test]
+fn an_undone_change_cannot_be_undone_twice() {
+    let bench = Bench::new();
+    let root = failing("ssh.x11_forwarding");
+    let fixed = bench.fix(&root, "ssh.x11_forwarding").unwrap();
+    let undone = bench.undo(fixed.change.id).unwrap();
+    let err = bench.undo(fixed.change.id).unwrap_err();
+    assert!(
+        err.hint
+            .contains(&format!("undo change {}", undone.change.id)),
+        "{}",
+        err.hint
+    );
+}
+
+#[test]
+fn an_accepted_risk_shows_as_accepted_until_it_expires() {
+    let bench = Bench::new();
+    let root = failing("ssh.x11_forwarding");
+    let mut scan = harden::scan(&root.host(), None, t0()).unwrap();
+    let score = scan.score;
+    accepted::accept(
+        &bench.store,
+        "ssh.x11_forwarding",
+        "The design team forwards a CAD viewer",
+        "2027-01-31",
+        &actor(),
+        t0(),
+    )
+    .unwrap();
+    accepted::mark_from(&bench.store, &mut scan, t0()).unwrap();
+    let f = scan
+        .checks
+        .iter()
+        .find(|f| f.id == "ssh.x11_forwarding")
+        .unwrap();
+    assert_eq!(f.status, Status::Accepted);
+    assert_eq!(f.accepted.as_ref().unwrap().found, Status::Fail);
+    assert!(scan.score > score);
+    assert_eq!(scan.counts.accepted, 1);
+    // After the last day it counts again.
+    let later = t0() + chrono::Duration::days(90);
+    accepted::mark_from(&bench.store, &mut scan, later).unwrap();
+    let f = scan
+        .checks
+        .iter()
+        .find(|f| f.id == "ssh.x11_forwarding")
+        .unwrap();
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(scan.score, score);
+    accepted::withdraw(&bench.store, "ssh.x11_forwarding", &actor(), t0()).unwrap();
+    assert!(accepted::list(&bench.store).unwrap().is_empty());
+    let actions: Vec<String> = audit::list(&bench.store, &Filter::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.contains(&"security.accept".into())
+            && actions.contains(&"security.withdraw".into())
+    );
+}
+
+#[test]
+fn acceptances_need_a_reason_and_a_date_within_a_year() {
+    let bench = Bench::new();
+    let accept = |id: &str, reason: &str, until: &str| {
+        accepted::accept(&bench.store, id, reason, until, &actor(), t0())
+            .unwrap_err()
+            .message
+    };
+    assert!(accept("ssh.x11_forwarding", "  ", "2027-01-01").contains("Say why"));
+    assert!(accept("ssh.x11_forwarding", "ok", "next week").contains("is not a date"));
+    assert!(accept("ssh.x11_forwarding", "ok", "2026-01-01").contains("already passed"));
+    assert!(accept("ssh.x11_forwarding", "ok", "2028-06-01").contains("more than a year"));
+    assert!(accept("ssh.x11_forwarding", "line\nbreak", "2027-01-01").contains("one line"));
+    assert!(accept("no.such", "ok", "2027-01-01").contains("no check called"));
+    let err = accepted::withdraw(&bench.store, "ssh.x11_forwarding", &actor(), t0()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert!(accepted::list(&bench.store).unwrap().is_empty());
+}
