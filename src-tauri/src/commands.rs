@@ -6,6 +6,11 @@ use crate::jobs::Throttled;
 use crate::state::AppState;
 use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Verdict};
 use shipshape_core::computer::{self, ComputerFacts};
+use shipshape_core::harden::accepted::{self, Acceptance};
+use shipshape_core::harden::fix::backup::Backups;
+use shipshape_core::harden::fix::change::{self, Change};
+use shipshape_core::harden::fix::privileged::{self, Request};
+use shipshape_core::harden::fix::{self, Preview};
 use shipshape_core::harden::history::PastScan;
 use shipshape_core::harden::host::Host;
 use shipshape_core::harden::report::{ReportFormat, ReportSummary};
@@ -428,13 +433,21 @@ pub async fn baseline_accept(
 /// Test-only: end-to-end tests scan a fixture folder instead of "/".
 const SCAN_ROOT_ENV: &str = "SHIPSHAPE_SCAN_ROOT";
 
+fn scan_root() -> PathBuf {
+    std::env::var_os(SCAN_ROOT_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+fn today_host(root: &std::path::Path) -> Host {
+    Host::new(root, chrono::Utc::now().timestamp().div_euclid(86_400))
+}
+
 /// Scans this computer (about a second) and keeps the result.
 #[tauri::command]
 pub async fn security_scan(state: State<'_, AppState>) -> Result<Scan, Error> {
     let actor = state.actor.clone();
-    let root = std::env::var_os(SCAN_ROOT_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/"));
+    let root = scan_root();
     with_store(state, move |store| {
         let now = chrono::Utc::now();
         let host = Host::new(&root, now.timestamp().div_euclid(86_400));
@@ -475,6 +488,135 @@ pub fn security_report(
         format,
         &path,
     )
+}
+
+/// What fixing `check_id` would change; nothing is changed.
+#[tauri::command]
+pub async fn security_fix_preview(check_id: String) -> Result<Preview, Error> {
+    tauri::async_runtime::spawn_blocking(move || fix::preview(&today_host(&scan_root()), &check_id))
+        .await
+        .map_err(blocking_failed)?
+}
+
+/// The program that makes fixes with administrator rights (through pkexec):
+/// the `shipshape` command installed beside the app.
+fn helper_program() -> Result<PathBuf, Error> {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("shipshape")))
+        .filter(|p| p.is_file())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::NeedsAdmin,
+                "Administrator rights are needed, and the shipshape command was not found beside the app.",
+                "Reinstall Shipshape, or run the fix in a terminal: sudo shipshape fix …",
+            )
+        })
+}
+
+fn data_dir(state: &AppState) -> Result<PathBuf, Error> {
+    match &state.data_dir {
+        Some(d) => Ok(d.clone()),
+        None => shipshape_core::store::default_data_dir(),
+    }
+}
+
+/// Fixes `check_id` as previewed in `seen`: directly when the app may
+/// change the files, through pkexec and the helper when this computer
+/// needs administrator rights.
+#[tauri::command]
+pub async fn security_fix(
+    state: State<'_, AppState>,
+    check_id: String,
+    seen: Preview,
+) -> Result<fix::FixOutcome, Error> {
+    let root = scan_root();
+    let dir = data_dir(&state)?;
+    if privileged::needs_helper(&root) {
+        let helper = helper_program()?;
+        return tauri::async_runtime::spawn_blocking(move || {
+            privileged::run(&helper, &dir, Request::Fix(check_id))
+        })
+        .await
+        .map_err(blocking_failed)?;
+    }
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        let backups = Backups::open(&dir)?;
+        fix::fix(
+            store,
+            &backups,
+            &today_host(&root),
+            &check_id,
+            Some(&seen),
+            &actor,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+}
+
+/// Turns back change `change` (a fix, or an undo).
+#[tauri::command]
+pub async fn security_undo(
+    state: State<'_, AppState>,
+    change: i64,
+) -> Result<fix::FixOutcome, Error> {
+    let dir = data_dir(&state)?;
+    let original = change::get(&*state.store()?, change)?;
+    if privileged::needs_helper(std::path::Path::new(&original.root)) {
+        let helper = helper_program()?;
+        return tauri::async_runtime::spawn_blocking(move || {
+            privileged::run(&helper, &dir, Request::Undo(change))
+        })
+        .await
+        .map_err(blocking_failed)?;
+    }
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        let backups = Backups::open(&dir)?;
+        fix::undo(store, &backups, change, &actor, chrono::Utc::now())
+    })
+    .await
+}
+
+/// The changes made by fixes and undos, newest first.
+#[tauri::command]
+pub fn security_changes(state: State<'_, AppState>) -> Result<Vec<Change>, Error> {
+    change::list(&*state.store()?, 50)
+}
+
+#[tauri::command]
+pub fn security_accept(
+    state: State<'_, AppState>,
+    check_id: String,
+    reason: String,
+    until: String,
+) -> Result<Acceptance, Error> {
+    accepted::accept(
+        &*state.store()?,
+        &check_id,
+        &reason,
+        &until,
+        &state.actor,
+        chrono::Utc::now(),
+    )
+}
+
+#[tauri::command]
+pub fn security_withdraw(state: State<'_, AppState>, check_id: String) -> Result<(), Error> {
+    accepted::withdraw(
+        &*state.store()?,
+        &check_id,
+        &state.actor,
+        chrono::Utc::now(),
+    )
+}
+
+/// Every accepted risk, expired ones too.
+#[tauri::command]
+pub fn security_accepted(state: State<'_, AppState>) -> Result<Vec<Acceptance>, Error> {
+    accepted::list(&*state.store()?)
 }
 
 /// Opens the native save dialog for a report; `None` when the user closed it.

@@ -76,6 +76,13 @@ fn main() {
             commands::security_latest,
             commands::security_history,
             commands::security_report,
+            commands::security_fix_preview,
+            commands::security_fix,
+            commands::security_undo,
+            commands::security_changes,
+            commands::security_accept,
+            commands::security_withdraw,
+            commands::security_accepted,
             commands::choose_report_file,
         ])
         .run(tauri::generate_context!())

@@ -39,6 +39,13 @@ const allowed = new Set([
   'security_latest',
   'security_history',
   'security_report',
+  'security_fix_preview',
+  'security_fix',
+  'security_undo',
+  'security_changes',
+  'security_accept',
+  'security_withdraw',
+  'security_accepted',
   'choose_report_file',
 ]);
 

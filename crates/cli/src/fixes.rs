@@ -10,7 +10,7 @@ use shipshape_core::harden::check::Status;
 use shipshape_core::harden::fix::backup::Backups;
 use shipshape_core::harden::fix::change::{self, Change, ChangeKind};
 use shipshape_core::harden::fix::privileged::{self, Request};
-use shipshape_core::harden::fix::{self, Outcome, Preview};
+use shipshape_core::harden::fix::{self, FixOutcome, Preview};
 use shipshape_core::harden::host::Host;
 use std::path::{Path, PathBuf};
 
@@ -152,7 +152,7 @@ pub fn undo(args: UndoArgs, ctx: &Context) -> Result<Verdict, Error> {
 }
 
 /// Exit 1 when the check still fails after the fix.
-fn verdict(outcome: &Outcome) -> Verdict {
+fn verdict(outcome: &FixOutcome) -> Verdict {
     if matches!(outcome.recheck.status, Status::Fail | Status::Warning) {
         Verdict::Negative
     } else {
@@ -179,7 +179,7 @@ fn print_preview(p: &Preview) {
     println!();
 }
 
-fn print_outcome(o: &Outcome) {
+fn print_outcome(o: &FixOutcome) {
     let c = &o.change;
     match c.kind {
         ChangeKind::Fix => println!(

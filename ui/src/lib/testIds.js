@@ -221,6 +221,31 @@ export const testIds = Object.freeze({
   securityGroup: 'security-group',
   securityFinding: 'security-finding',
   securityEvidence: 'security-evidence',
+  // Fixes: securityFixOpen on a fixable finding opens fixDialog (data-state:
+  // loading, ready, applying, done, error) with fixStep rows (data-target)
+  // and fixDiff; fixApply applies; fixResult has data-status (the check
+  // afterwards) and data-change. changeRow (data-id, data-kind, data-undone)
+  // in securityChanges holds changeUndo. securityAcceptOpen opens
+  // acceptDialog (acceptReason, acceptUntil, acceptSave); acceptedRow
+  // (data-id) in securityAccepted holds acceptedWithdraw.
+  securityFixOpen: 'security-fix-open',
+  fixDialog: 'fix-dialog',
+  fixStep: 'fix-step',
+  fixDiff: 'fix-diff',
+  fixApply: 'fix-apply',
+  fixResult: 'fix-result',
+  fixClose: 'fix-close',
+  securityChanges: 'security-changes',
+  changeRow: 'change-row',
+  changeUndo: 'change-undo',
+  securityAcceptOpen: 'security-accept-open',
+  acceptDialog: 'accept-dialog',
+  acceptReason: 'accept-reason',
+  acceptUntil: 'accept-until',
+  acceptSave: 'accept-save',
+  securityAccepted: 'security-accepted',
+  acceptedRow: 'accepted-row',
+  acceptedWithdraw: 'accepted-withdraw',
   reportFormat: 'report-format',
   reportChoose: 'report-choose',
   reportPath: 'report-path',

@@ -11,7 +11,7 @@ use shipshape_core::audit::{self, Filter};
 use shipshape_core::harden::check::Status;
 use shipshape_core::harden::fix::backup::Backups;
 use shipshape_core::harden::fix::change::{self, Step};
-use shipshape_core::harden::fix::{self, Outcome};
+use shipshape_core::harden::fix::{self, FixOutcome};
 use shipshape_core::harden::{self, accepted};
 use shipshape_core::store::Store;
 use std::collections::BTreeMap;
@@ -73,7 +73,7 @@ impl Bench {
         }
     }
 
-    fn fix(&self, root: &Root, id: &str) -> shipshape_core::Result<Outcome> {
+    fn fix(&self, root: &Root, id: &str) -> shipshape_core::Result<FixOutcome> {
         fix::fix(
             &self.store,
             &self.backups,
@@ -85,7 +85,7 @@ impl Bench {
         )
     }
 
-    fn undo(&self, id: i64) -> shipshape_core::Result<Outcome> {
+    fn undo(&self, id: i64) -> shipshape_core::Result<FixOutcome> {
         fix::undo(&self.store, &self.backups, id, &actor(), t0())
     }
 }

@@ -22,6 +22,10 @@ import type { JobProgress } from './generated/JobProgress';
 import type { Method } from './generated/Method';
 import type { Overview } from './generated/Overview';
 import type { PastScan } from './generated/PastScan';
+import type { Preview } from './generated/Preview';
+import type { FixOutcome } from './generated/FixOutcome';
+import type { Change } from './generated/Change';
+import type { Acceptance } from './generated/Acceptance';
 import type { PastVerification } from './generated/PastVerification';
 import type { PinPreview } from './generated/PinPreview';
 import type { Publisher } from './generated/Publisher';
@@ -79,6 +83,10 @@ export type {
   Voucher,
 };
 export type { Anomaly } from './generated/Anomaly';
+export type { Preview, FixOutcome, Change, Acceptance };
+export type { PreviewStep } from './generated/PreviewStep';
+export type { Step } from './generated/Step';
+export type { Accepted } from './generated/Accepted';
 export type { Area } from './generated/Area';
 export type { Cost } from './generated/Cost';
 export type { Counts } from './generated/Counts';
@@ -208,6 +216,21 @@ export const api = {
   /** Writes the latest scan as a report to an absolute `path`; the export is logged. */
   securityReport: (format: ReportFormat, path: string) =>
     call<ReportSummary>('security_report', { format, path }),
+  /** What fixing a check would change; nothing is changed. */
+  securityFixPreview: (checkId: string) => call<Preview>('security_fix_preview', { checkId }),
+  /** Fixes a check as previewed (refused when the computer changed since); backs up, applies, checks again. */
+  securityFix: (checkId: string, seen: Preview) => call<FixOutcome>('security_fix', { checkId, seen }),
+  /** Turns back a fix or an undo by its change number. */
+  securityUndo: (change: number) => call<FixOutcome>('security_undo', { change }),
+  /** Changes made by fixes and undos, newest first. */
+  securityChanges: () => call<Change[]>('security_changes'),
+  /** Accepts a finding as a risk until a date (YYYY-MM-DD), with a reason. */
+  securityAccept: (checkId: string, reason: string, until: string) =>
+    call<Acceptance>('security_accept', { checkId, reason, until }),
+  /** Ends an acceptance: the finding counts again. */
+  securityWithdraw: (checkId: string) => call<null>('security_withdraw', { checkId }),
+  /** Every accepted risk, expired ones too. */
+  securityAccepted: () => call<Acceptance[]>('security_accepted'),
   /** Opens the native save dialog for a report; `null` when the user closed it. */
   chooseReportFile: (format: ReportFormat) =>
     call<string | null>('choose_report_file', { format }),

@@ -59,7 +59,7 @@ pub struct Preview {
 /// What a fix or an undo did, and the check's verdict afterwards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct Outcome {
+pub struct FixOutcome {
     pub change: Change,
     /// The check run again after the change.
     pub recheck: Finding,
@@ -168,7 +168,7 @@ pub fn fix(
     seen: Option<&Preview>,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Outcome> {
+) -> Result<FixOutcome> {
     let planned = match plan(host, check_id) {
         Ok(p) if seen.is_some_and(|s| *s != p.preview) => Err(Error::new(
             ErrorCode::Conflict,
@@ -213,7 +213,7 @@ pub fn undo(
     id: i64,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Outcome> {
+) -> Result<FixOutcome> {
     let original = change::get(store, id)?;
     if let Some(by) = original.undone_by {
         return Err(Error::invalid_input(
@@ -253,7 +253,7 @@ fn record(
     actor: &Actor,
     now: DateTime<Utc>,
     action: &str,
-) -> Result<Outcome> {
+) -> Result<FixOutcome> {
     let recorded = match change::insert(store, change.clone()) {
         Ok(c) => c,
         Err(e) => {
@@ -277,7 +277,7 @@ fn record(
         actor,
         NewEntry::ok(action, &recorded.check_id, details),
     )?;
-    Ok(Outcome {
+    Ok(FixOutcome {
         change: recorded,
         recheck,
     })

@@ -4,7 +4,7 @@
 //! request: fix a known check, or undo a change by number. The helper
 //! takes nothing else: no paths, no commands.
 
-use super::Outcome;
+use super::FixOutcome;
 use crate::{Error, ErrorCode, Result};
 use std::ffi::OsString;
 use std::os::unix::fs::MetadataExt;
@@ -50,7 +50,7 @@ pub fn needs_helper(root: &Path) -> bool {
 
 /// Runs `request` through pkexec and Shipshape's helper (`exe`), which
 /// keeps its records in `data_dir`.
-pub fn run(exe: &Path, data_dir: &Path, request: Request) -> Result<Outcome> {
+pub fn run(exe: &Path, data_dir: &Path, request: Request) -> Result<FixOutcome> {
     let request = request.checked()?;
     let output = Command::new("pkexec")
         .arg(exe)

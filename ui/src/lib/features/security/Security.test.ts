@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import type { PastScan, Scan } from '../../ipc';
+import type { Acceptance, Change, FixOutcome, PastScan, Preview, Scan } from '../../ipc';
 import { failWith, mockCommands, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { FakePlot } from '../../components/uplot.testing';
 import { cleanScan, history, scan } from './fixtures';
+import { defaultUntil } from './fixes';
 import Security from './Security.svelte';
 
 vi.mock('uplot', () => import('../../components/uplot.testing'));
@@ -24,6 +25,8 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
       state.history = [{ id: 3, time: cleanScan.time, root: '/', score: 100, failed: 0 }, ...state.history];
       return cleanScan;
     },
+    security_changes: () => [],
+    security_accepted: () => [],
     security_report: (a) => ({ path: a.path, format: a.format, scan_time: scan.time, score: scan.score }),
     choose_report_file: () => null,
     ...overrides,
@@ -95,8 +98,10 @@ describe('Security', () => {
     expect(evidence.textContent).toContain('PermitRootLogin yes');
     expect(evidence.textContent).toContain('Lynis SSH-7408');
     expect(evidence.textContent).toContain('CIS Debian 12 5.1.20');
-    // No fixes yet: nothing offers one.
-    expect(screen.queryByRole('button', { name: /fix/i })).toBeNull();
+    // A fixable failing finding offers a fix; the others only remediation text.
+    expect(within(card).getByTestId(testIds.securityFixOpen).textContent).toContain('Fix…');
+    const firewall = all(testIds.securityFinding).find((c) => c.dataset.id === 'firewall-active')!;
+    expect(within(firewall).queryByTestId(testIds.securityFixOpen)).toBeNull();
   });
 
   it('says some checks need administrator rights and can show them', async () => {
@@ -258,5 +263,176 @@ describe('Security', () => {
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(', ')}`);
     expect(serious).toEqual([]);
+  });
+
+  describe('fixes', () => {
+    const preview: Preview = {
+      check_id: 'ssh-root-login',
+      title: 'Administrators can log in remotely as root',
+      steps: [
+        {
+          target: '/etc/ssh/sshd_config',
+          summary: 'Change 1 line in /etc/ssh/sshd_config.',
+          diff: '--- /etc/ssh/sshd_config (now)\n+++ /etc/ssh/sshd_config (after the fix)\n@@ -1 +1 @@\n-PermitRootLogin yes\n+PermitRootLogin no\n',
+          command: '',
+        },
+      ],
+      notes: ['Another way in stays open: alice can log in with an SSH key and become root with sudo.'],
+    };
+    const change: Change = {
+      id: 4,
+      time: '2025-03-04T10:00:00Z',
+      actor: 'alice',
+      check_id: 'ssh-root-login',
+      title: preview.title,
+      root: '/',
+      kind: 'fix',
+      undoes: null,
+      undone_by: null,
+      steps: [{ kind: 'file', path: 'etc/ssh/sshd_config', before: null, after: null }],
+    };
+    const outcome: FixOutcome = {
+      change,
+      recheck: { ...scan.checks[0], status: 'pass', detail: 'Root cannot log in over SSH.' },
+    };
+
+    it('previews the diff, applies exactly that preview, then checks again', async () => {
+      const { calls } = setup({ security_fix_preview: () => preview, security_fix: () => outcome });
+      await screen.findByTestId(testIds.securityScore);
+      const card = all(testIds.securityFinding).find((c) => c.dataset.id === 'ssh-root-login')!;
+      await fireEvent.click(within(card).getByTestId(testIds.securityFixOpen));
+      const dialog = await screen.findByTestId(testIds.fixDialog);
+      await waitFor(() => expect(dialog.dataset.mode).toBe('ready'));
+      expect(calls.security_fix).toBeUndefined();
+      const diff = within(dialog).getByTestId(testIds.fixDiff);
+      expect(diff.querySelector('.removed')?.textContent).toBe('-PermitRootLogin yes');
+      expect(diff.querySelector('.added')?.textContent).toBe('+PermitRootLogin no');
+      expect(within(dialog).getByText(/alice can log in with an SSH key/)).toBeTruthy();
+      await fireEvent.click(within(dialog).getByTestId(testIds.fixApply));
+      const result = await screen.findByTestId(testIds.fixResult);
+      expect(result.dataset.status).toBe('pass');
+      expect(result.textContent).toContain('Fixed');
+      expect(calls.security_fix[0]).toEqual({ checkId: 'ssh-root-login', seen: preview });
+      await waitFor(() => expect(calls.security_scan).toHaveLength(1));
+      expect(calls.security_changes.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('says why a fix is refused and changes nothing', async () => {
+      const { calls } = setup({
+        security_fix_preview: () =>
+          failWith({
+            code: 'would_lock_out',
+            message: 'No other administrator account can log in over SSH.',
+            hint: 'First give an account in the sudo group an SSH key.',
+          }),
+      });
+      await screen.findByTestId(testIds.securityScore);
+      await fireEvent.click(all(testIds.securityFixOpen)[0]);
+      const dialog = await screen.findByTestId(testIds.fixDialog);
+      const err = await within(dialog).findByTestId(testIds.errorState);
+      expect(err.dataset.code).toBe('would_lock_out');
+      expect(err.textContent).toContain('First give an account in the sudo group an SSH key.');
+      expect(within(dialog).queryByTestId(testIds.fixApply)).toBeNull();
+      expect(calls.security_fix).toBeUndefined();
+    });
+
+    it('lists changes with Undo, and shows a conflict without changing anything', async () => {
+      const { calls } = setup({
+        security_changes: () => [change],
+        security_undo: () =>
+          failWith({
+            code: 'conflict',
+            message: '/etc/ssh/sshd_config was changed after Shipshape last changed it, so it was left alone.',
+            hint: 'Compare the file with the preview.',
+          }),
+      });
+      const row = await screen.findByTestId(testIds.changeRow);
+      expect(row.dataset.kind).toBe('fix');
+      expect(row.textContent).toContain('Fixed: Administrators can log in remotely as root');
+      expect(row.textContent).toContain('/etc/ssh/sshd_config');
+      await fireEvent.click(within(row).getByTestId(testIds.changeUndo));
+      const err = await within(row).findByTestId(testIds.errorState);
+      expect(err.dataset.code).toBe('conflict');
+      expect(calls.security_undo[0]).toEqual({ change: 4 });
+      expect(calls.security_scan).toBeUndefined();
+    });
+
+    it('accepts a risk with a reason and a date, and withdraws it', async () => {
+      const acceptance: Acceptance = {
+        check_id: 'firewall-active',
+        reason: 'The router filters everything',
+        until: '2099-01-31',
+        actor: 'alice',
+        time: '2025-03-04T10:00:00Z',
+      };
+      let list: Acceptance[] = [];
+      const { calls } = setup({
+        security_accept: () => {
+          list = [acceptance];
+          return acceptance;
+        },
+        security_accepted: () => list,
+        security_withdraw: () => {
+          list = [];
+          return null;
+        },
+      });
+      await screen.findByTestId(testIds.securityScore);
+      const card = all(testIds.securityFinding).find((c) => c.dataset.id === 'firewall-active')!;
+      expect(within(card).queryByTestId(testIds.securityFixOpen)).toBeNull();
+      await fireEvent.click(within(card).getByTestId(testIds.securityAcceptOpen));
+      const dialog = await screen.findByTestId(testIds.acceptDialog);
+      await fireEvent.input(within(dialog).getByTestId(testIds.acceptReason), {
+        target: { value: acceptance.reason },
+      });
+      // The date starts 90 days ahead, within the year allowed.
+      const until = defaultUntil(new Date());
+      expect((within(dialog).getByTestId(testIds.acceptUntil) as HTMLInputElement).value).toBe(until);
+      await fireEvent.click(within(dialog).getByTestId(testIds.acceptSave));
+      await waitFor(() => expect(screen.queryByTestId(testIds.acceptDialog)).toBeNull());
+      expect(calls.security_accept[0]).toEqual({
+        checkId: 'firewall-active',
+        reason: 'The router filters everything',
+        until,
+      });
+      const row = await screen.findByTestId(testIds.acceptedRow);
+      expect(row.textContent).toContain('Accepted until 2099-01-31');
+      await fireEvent.click(within(row).getByTestId(testIds.acceptedWithdraw));
+      await waitFor(() => expect(screen.queryByTestId(testIds.acceptedRow)).toBeNull());
+      expect(calls.security_withdraw[0]).toEqual({ checkId: 'firewall-active' });
+    });
+
+    it('shows an accepted finding as accepted, with who, why and until when', async () => {
+      const acceptedScan: Scan = {
+        ...scan,
+        checks: scan.checks.map((f) =>
+          f.id === 'firewall-active'
+            ? { ...f, status: 'accepted', accepted: { reason: 'Router', until: '2099-01-31', actor: 'bob', found: 'fail' } }
+            : f,
+        ),
+      };
+      setup({}, { latest: acceptedScan });
+      await screen.findByTestId(testIds.securityScore);
+      await fireEvent.change(byId(testIds.securityFilterStatus), { target: { value: 'accepted' } });
+      expect(cards()).toEqual(['firewall-active']);
+      const card = all(testIds.securityFinding)[0];
+      expect(card.textContent).toContain('Accepted risk');
+      expect(card.textContent).toContain('Accepted by bob until 2099-01-31: Router');
+      expect(within(card).queryByTestId(testIds.securityAcceptOpen)).toBeNull();
+    });
+
+    it('has no serious accessibility problems in the fix preview', async () => {
+      setup({ security_fix_preview: () => preview });
+      await screen.findByTestId(testIds.securityScore);
+      await fireEvent.click(all(testIds.securityFixOpen)[0]);
+      const dialog = await screen.findByTestId(testIds.fixDialog);
+      await waitFor(() => expect(dialog.dataset.mode).toBe('ready'));
+      const axe = (await import('axe-core')).default;
+      const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
+      const serious = result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(', ')}`);
+      expect(serious).toEqual([]);
+    });
   });
 });

@@ -71,9 +71,9 @@ describe('the rest', () => {
       '2 need fixing, 2 are worth a look, 1 passed, 1 needs admin rights and 1 does not apply.',
     );
     expect(
-      countsSentence({ pass: 0, fail: 1, warning: 0, not_applicable: 0, needs_admin: 0, error: 0 }),
+      countsSentence({ pass: 0, fail: 1, warning: 0, not_applicable: 0, needs_admin: 0, error: 0, accepted: 0 }),
     ).toBe('1 needs fixing.');
-    expect(countsSentence({ pass: 0, fail: 0, warning: 0, not_applicable: 0, needs_admin: 0, error: 2 })).toBe(
+    expect(countsSentence({ pass: 0, fail: 0, warning: 0, not_applicable: 0, needs_admin: 0, error: 2, accepted: 0 })).toBe(
       '2 could not be checked.',
     );
   });

@@ -3,12 +3,22 @@ import type { Area, Counts, Finding, Severity, Status } from '../../ipc';
 import { AREA, SEVERITIES, STATUS } from './labels';
 
 /** What the status filter offers; `attention` (fail and warning) is the default. */
-export type StatusChoice = 'attention' | 'fail' | 'warning' | 'all' | 'pass' | 'needs_admin' | 'error' | 'not_applicable';
+export type StatusChoice =
+  | 'attention'
+  | 'fail'
+  | 'warning'
+  | 'accepted'
+  | 'all'
+  | 'pass'
+  | 'needs_admin'
+  | 'error'
+  | 'not_applicable';
 
 export const STATUS_CHOICES: { value: StatusChoice; label: string }[] = [
   { value: 'attention', label: 'Needs fixing or worth a look' },
   { value: 'fail', label: 'Needs fixing' },
   { value: 'warning', label: 'Worth a look' },
+  { value: 'accepted', label: 'Accepted risks' },
   { value: 'all', label: 'All, including passed' },
   { value: 'pass', label: 'Passed' },
   { value: 'needs_admin', label: 'Needs admin rights' },
@@ -52,7 +62,7 @@ export function matches(f: Finding, filter: FindingFilter): boolean {
 }
 
 /** Needs fixing, then worth a look, then the rest: the order within a group. */
-const STATUS_ORDER: Status[] = ['fail', 'warning', 'error', 'needs_admin', 'pass', 'not_applicable'];
+const STATUS_ORDER: Status[] = ['fail', 'warning', 'accepted', 'error', 'needs_admin', 'pass', 'not_applicable'];
 
 export interface Group {
   severity: Severity;
@@ -92,6 +102,7 @@ export function countsSentence(c: Counts): string {
   const parts = [
     c.fail > 0 ? plural(c.fail, 'needs fixing', 'need fixing') : '',
     c.warning > 0 ? plural(c.warning, 'is worth a look', 'are worth a look') : '',
+    c.accepted > 0 ? plural(c.accepted, 'is an accepted risk', 'are accepted risks') : '',
     c.pass > 0 ? `${c.pass} passed` : '',
     c.needs_admin > 0 ? plural(c.needs_admin, 'needs admin rights', 'need admin rights') : '',
     c.error > 0 ? plural(c.error, 'could not be checked', 'could not be checked') : '',

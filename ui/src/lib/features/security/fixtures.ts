@@ -13,6 +13,7 @@ export const rootLogin: Finding = {
   remediation: 'Set PermitRootLogin to no in /etc/ssh/sshd_config and restart the SSH server.',
   fixable: true,
   references: ['CIS Debian 12 5.1.20', 'Lynis SSH-7408'],
+  accepted: null,
 };
 
 export const firewallOff: Finding = {
@@ -27,6 +28,7 @@ export const firewallOff: Finding = {
   remediation: 'Switch on the firewall: sudo ufw enable.',
   fixable: false,
   references: ['CIS Debian 12 4.1.1'],
+  accepted: null,
 };
 
 export const passAgeing: Finding = {
@@ -41,6 +43,7 @@ export const passAgeing: Finding = {
   remediation: 'Set PASS_MAX_DAYS to 365 or less in /etc/login.defs.',
   fixable: true,
   references: ['CIS Debian 12 5.4.1.1', 'Lynis AUTH-9286'],
+  accepted: null,
 };
 
 export const banner: Finding = {
@@ -55,6 +58,7 @@ export const banner: Finding = {
   remediation: 'Replace /etc/issue with a short warning that names no version.',
   fixable: true,
   references: [],
+  accepted: null,
 };
 
 export const aslr: Finding = {
@@ -69,6 +73,7 @@ export const aslr: Finding = {
   remediation: 'Nothing to do.',
   fixable: false,
   references: ['CIS Debian 12 1.5.1'],
+  accepted: null,
 };
 
 export const shadow: Finding = {
@@ -83,6 +88,7 @@ export const shadow: Finding = {
   remediation: 'Run the check as an administrator.',
   fixable: false,
   references: [],
+  accepted: null,
 };
 
 export const telnet: Finding = {
@@ -97,12 +103,13 @@ export const telnet: Finding = {
   remediation: 'Nothing to do.',
   fixable: false,
   references: [],
+  accepted: null,
 };
 
 export const findings = [rootLogin, firewallOff, passAgeing, banner, aslr, shadow, telnet];
 
 function countsOf(list: Finding[]): Counts {
-  const c: Counts = { pass: 0, fail: 0, warning: 0, not_applicable: 0, needs_admin: 0, error: 0 };
+  const c: Counts = { pass: 0, fail: 0, warning: 0, not_applicable: 0, needs_admin: 0, error: 0, accepted: 0 };
   for (const f of list) c[f.status] += 1;
   return c;
 }

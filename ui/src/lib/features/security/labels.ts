@@ -54,6 +54,7 @@ export const STATUS: Record<Status, { words: string; level: Level }> = {
   needs_admin: { words: 'Needs admin rights', level: 'neutral' },
   error: { words: 'Could not check', level: 'neutral' },
   not_applicable: { words: 'Does not apply', level: 'neutral' },
+  accepted: { words: 'Accepted risk', level: 'neutral' },
 };
 
 export const AREA: Record<Area, string> = {

@@ -1,0 +1,69 @@
+// Words and shapes for fixes: a diff split into lines to colour, the
+// verdict after a fix or undo, and a change in one sentence.
+import type { Change, FixOutcome } from '../../ipc';
+import type { Level } from '../../status';
+
+export interface DiffLine {
+  kind: 'added' | 'removed' | 'header' | 'same';
+  text: string;
+}
+
+/** A unified diff's lines, each marked for colour. */
+export function diffLines(diff: string): DiffLine[] {
+  return diff
+    .split('\n')
+    .filter((l, i, all) => l !== '' || i < all.length - 1)
+    .map((text) => {
+      if (text.startsWith('+++') || text.startsWith('---') || text.startsWith('@@')) return { kind: 'header', text };
+      if (text.startsWith('+')) return { kind: 'added', text };
+      if (text.startsWith('-')) return { kind: 'removed', text };
+      return { kind: 'same', text };
+    });
+}
+
+/** After a fix or undo: what the check says now, in plain words first. */
+export function fixVerdict(o: FixOutcome): { level: Level; words: string; sentence: string } {
+  const undo = o.change.kind === 'undo';
+  switch (o.recheck.status) {
+    case 'pass':
+      return {
+        level: 'good',
+        words: undo ? 'Applied again' : 'Fixed',
+        sentence: `The check now passes: ${o.recheck.detail}`,
+      };
+    case 'fail':
+    case 'warning':
+      return {
+        level: undo ? 'neutral' : 'warning',
+        words: undo ? 'Turned back' : 'Changed, but not yet passing',
+        sentence: undo
+          ? `The files are as they were before: ${o.recheck.detail}`
+          : `The change was made, but the check still finds a problem: ${o.recheck.detail}`,
+      };
+    default:
+      return { level: 'neutral', words: 'Changed', sentence: o.recheck.detail };
+  }
+}
+
+/** "Fixed: SSH passes graphical programs through" or "Undid change 3". */
+export function changeTitle(c: Change): string {
+  return c.kind === 'fix' ? `Fixed: ${c.title}` : `Undid change ${c.undoes}: ${c.title}`;
+}
+
+/** The files and settings a change touched. */
+export function changeTargets(c: Change): string {
+  return c.steps
+    .map((s) => (s.kind === 'file' ? `/${s.path}` : s.path.replace(/^proc\/sys\//, '').replaceAll('/', '.')))
+    .join(', ');
+}
+
+/** The date an acceptance defaults to: 90 days from `today`, as YYYY-MM-DD. */
+export function defaultUntil(today: Date): string {
+  const d = new Date(today.getTime() + 90 * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The latest date an acceptance may run to: a year from `today`. */
+export function latestUntil(today: Date): string {
+  return new Date(today.getTime() + 366 * 86_400_000).toISOString().slice(0, 10);
+}
