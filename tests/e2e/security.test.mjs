@@ -2,7 +2,9 @@
 // system (run.sh points the app's test-only SHIPSHAPE_SCAN_ROOT at a folder
 // this test fills before the app starts): the score and findings equal
 // `shipshape scan --root` on the same folder, a finding opens with its
-// evidence, and a report is exported and recorded.
+// evidence, a report is exported and recorded, a fix that could lock the
+// administrator out is refused, a fix is previewed, applied and undone
+// byte for byte, and a risk is accepted.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -22,6 +24,8 @@ async function put(rel, text, mode = 0o644) {
   await chmod(path, mode);
 }
 
+const SSHD = 'PermitRootLogin yes\nPasswordAuthentication yes\nX11Forwarding yes\n';
+
 /** A small Debian server with a few classic mistakes. */
 async function fixture() {
   await rm(ROOT, { recursive: true, force: true });
@@ -30,9 +34,14 @@ async function fixture() {
   await put('etc/passwd', 'root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/root:/bin/sh\nann:x:1000:1000:Ann:/home/ann:/bin/bash\n');
   await put('etc/shadow', 'root:$6$abc$def:19000:0:99999:7:::\ntoor::19000:0:99999:7:::\nann:$6$x$y:19000:0:99999:7:::\n', 0o640);
   await put('etc/group', 'root:x:0:\nsudo:x:27:ann\n');
-  await put('etc/ssh/sshd_config', 'PermitRootLogin yes\nPasswordAuthentication yes\nX11Forwarding yes\n');
+  await put('etc/ssh/sshd_config', SSHD);
   await put('etc/login.defs', 'PASS_MAX_DAYS 99999\nUMASK 022\n');
 }
+
+/** A finding's card, by check id. */
+const card = (id) => `[data-testid="${testIds.securityFinding}"][data-id="${id}"]`;
+/** Something inside a finding's card. */
+const inCard = (id, testid) => `${card(id)} [data-testid="${testid}"]`;
 
 async function attr(id, name, extra = '') {
   return (await s.byTestId(id, extra)).attribute(`data-${name}`);
@@ -89,6 +98,64 @@ describe('Security', () => {
     assert.match(html, /fixture-server|Debian/);
     const actions = JSON.parse(await cli('audit', 'list', '--json')).map((e) => e.action);
     assert.ok(actions.includes('security.scan') && actions.includes('security.report'), actions.join(' '));
+  });
+
+  step('a fix that could lock the administrator out is refused with the reason', async () => {
+    await (await s.find(inCard('ssh.password_auth', testIds.securityFixOpen))).click();
+    const dialog = await s.waitFor('the refusal', () => s.byTestId(testIds.fixDialog, '[data-mode="error"]'));
+    const error = await dialog.find(`[data-testid="${testIds.errorState}"]`);
+    assert.equal(await error.attribute('data-code'), 'would_lock_out');
+    assert.match(await error.text(), /SSH key/);
+    await (await s.byTestId(testIds.fixClose)).click();
+    await s.waitFor('the dialog closed', async () => (await s.allByTestId(testIds.fixDialog)).length === 0);
+  });
+
+  step('a fix is previewed as a diff, applied, and the check passes', async () => {
+    await (await s.find(inCard('ssh.x11_forwarding', testIds.securityFixOpen))).click();
+    const dialog = await s.waitFor('the preview', () => s.byTestId(testIds.fixDialog, '[data-mode="ready"]'));
+    const diff = await (await dialog.find(`[data-testid="${testIds.fixDiff}"]`)).text();
+    assert.match(diff, /^-X11Forwarding yes$/m);
+    assert.match(diff, /^\+X11Forwarding no$/m);
+    assert.equal(await readFile(join(ROOT, 'etc/ssh/sshd_config'), 'utf8'), SSHD, 'the preview changed nothing');
+    assert.deepEqual(await axeViolations(s), []);
+    await (await s.byTestId(testIds.fixApply)).click();
+    const result = await s.waitFor('the result', () => s.byTestId(testIds.fixResult), 15000);
+    assert.equal(await result.attribute('data-status'), 'pass');
+    assert.match(await readFile(join(ROOT, 'etc/ssh/sshd_config'), 'utf8'), /^X11Forwarding no$/m);
+    const changes = JSON.parse(await cli('changes', '--json'));
+    assert.deepEqual(changes.map((c) => [c.kind, c.check_id]), [['fix', 'ssh.x11_forwarding']]);
+    await (await s.byTestId(testIds.fixClose)).click();
+    // The screen checked again: the finding is gone from "needs fixing".
+    await s.waitFor('the finding passes', async () => (await s.findAll(card('ssh.x11_forwarding'))).length === 0, 15000);
+  });
+
+  step('undo puts the file back byte for byte, and is itself listed', async () => {
+    await (await s.find(`[data-testid="${testIds.changeRow}"][data-kind="fix"] [data-testid="${testIds.changeUndo}"]`)).click();
+    await s.waitFor('the undo listed', () => s.byTestId(testIds.changeRow, '[data-kind="undo"]'), 15000);
+    assert.equal(await readFile(join(ROOT, 'etc/ssh/sshd_config'), 'utf8'), SSHD);
+    await s.waitFor('the finding back', () => s.byTestId(testIds.securityFinding, '[data-id="ssh.x11_forwarding"]'), 15000);
+    const actions = JSON.parse(await cli('audit', 'list', '--json')).map((e) => e.action);
+    assert.ok(actions.includes('security.fix') && actions.includes('security.undo'), actions.join(' '));
+  });
+
+  step('a risk is accepted with a reason and a date, and shows as accepted', async () => {
+    await (await s.find(inCard('ssh.password_auth', testIds.securityAcceptOpen))).click();
+    await s.waitFor('the accept dialog', () => s.byTestId(testIds.acceptDialog));
+    await (await s.byTestId(testIds.acceptReason)).type('Staff log in with passwords until keys are rolled out');
+    await (await s.byTestId(testIds.acceptSave)).click();
+    await s.waitFor('the accepted risk listed', () => s.byTestId(testIds.acceptedRow, '[data-id="ssh.password_auth"]'));
+    const listed = JSON.parse(await cli('accepted', '--json'));
+    assert.equal(listed[0].reason, 'Staff log in with passwords until keys are rolled out');
+    const scan = JSON.parse(await cli('scan', '--root', ROOT, '--json').catch((e) => e.stdout));
+    assert.equal(scan.checks.find((c) => c.id === 'ssh.password_auth').status, 'accepted');
+    // Shown under "Accepted risks" in the status filter, no longer as needing a fix.
+    await s.execute(
+      `const f = document.querySelector('[data-testid="${testIds.securityFilterStatus}"]');
+       f.value = 'accepted'; f.dispatchEvent(new Event('change', { bubbles: true })); return true;`,
+    );
+    const accepted = await s.waitFor('the accepted finding', () => s.find(`${card('ssh.password_auth')}[data-status="accepted"]`));
+    assert.match(await accepted.text(), /Accepted risk/);
+    assert.deepEqual(await axeViolations(s), []);
   });
 
   step('the Overview shows the latest score and links to it', async () => {
