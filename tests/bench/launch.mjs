@@ -56,6 +56,10 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2
 const launch = [];
 const memory = [];
 const painted = [];
+// Where the paint time goes: the page's script running, and the stored
+// reading asked for and answered.
+const asked = [];
+const answered = [];
 for (let i = 0; i < RUNS; i++) {
   const t0 = performance.now();
   const s = await Session.start(process.env.WEBDRIVER_URL, app);
@@ -71,6 +75,11 @@ for (let i = 0; i < RUNS; i++) {
       s.execute("return performance.getEntriesByName('shipshape:overview-painted')[0]?.startTime ?? 0;"),
     ),
   );
+  const marks = await s.execute(
+    "return ['shipshape:overview-asked', 'shipshape:overview-answered'].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? 0);",
+  );
+  asked.push(marks[0]);
+  answered.push(marks[1]);
   // Let the page settle before reading memory, as a user would look at it.
   await new Promise((r) => setTimeout(r, 2000));
   const pids = await tree(await appPid());
@@ -87,4 +96,6 @@ console.log(`\n| measure (release build, ${RUNS} runs, median) | Shipshape | tar
 console.log('| --- | --- | --- |');
 console.log(`| launch to Overview showing data | ${fmt(launch.map((x) => x / 1000), 's', 2)} | ≤ 1.0 s |`);
 console.log(`| window showing to the Overview painted from the stored reading | ${fmt(painted, 'ms', 0)} | ≤ 300 ms |`);
+console.log(`| of which: window showing to the reading asked for | ${fmt(asked, 'ms', 0)} | |`);
+console.log(`| of which: window showing to the reading answered | ${fmt(answered, 'ms', 0)} | |`);
 console.log(`| memory after launch, PSS over app + WebKit processes | ${fmt(memory, 'MiB', 0)} | ≤ 300 MiB |`);

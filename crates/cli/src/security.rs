@@ -158,11 +158,7 @@ fn print_scan(scan: &Scan) {
             print_finding(f);
         }
     }
-    let unknown: Vec<&Finding> = scan
-        .checks
-        .iter()
-        .filter(|f| matches!(f.status, Status::NeedsAdmin | Status::Error))
-        .collect();
+    let unknown = scan.with_status(&[Status::NeedsAdmin, Status::Error]);
     if !unknown.is_empty() {
         println!();
         println!("Could not be checked");
@@ -170,11 +166,7 @@ fn print_scan(scan: &Scan) {
             print_finding(f);
         }
     }
-    let accepted: Vec<&Finding> = scan
-        .checks
-        .iter()
-        .filter(|f| f.status == Status::Accepted)
-        .collect();
+    let accepted = scan.with_status(&[Status::Accepted]);
     if !accepted.is_empty() {
         println!();
         println!("Accepted risks");

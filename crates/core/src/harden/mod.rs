@@ -55,6 +55,14 @@ pub struct Scan {
 
 impl Scan {
     /// A high or critical check failed: the CLI's exit 1.
+    /// The findings with one of `statuses`, in catalogue order.
+    pub fn with_status(&self, statuses: &[Status]) -> Vec<&Finding> {
+        self.checks
+            .iter()
+            .filter(|f| statuses.contains(&f.status))
+            .collect()
+    }
+
     pub fn has_serious_failure(&self) -> bool {
         self.checks
             .iter()

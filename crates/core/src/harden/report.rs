@@ -151,6 +151,7 @@ fn csv(scan: &Scan) -> Result<String> {
         "remediation",
         "fixable",
         "references",
+        "accepted",
     ])
     .map_err(failed)?;
     for f in &scan.checks {
@@ -165,6 +166,10 @@ fn csv(scan: &Scan) -> Result<String> {
             &cell(&f.remediation),
             if f.fixable { "yes" } else { "no" },
             &f.references.join("; "),
+            &f.accepted
+                .as_ref()
+                .map(|a| cell(&format!("until {} by {}: {}", a.until, a.actor, a.reason)))
+                .unwrap_or_default(),
         ])
         .map_err(failed)?;
     }
@@ -253,11 +258,12 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
     let c = &scan.counts;
     let _ = write!(
         h,
-        "<p><span class=\"score\">{}</span> out of 100</p><p>{} checks passed, {} need fixing, {} are worth a look. {} did not apply to this computer and {} could not be checked.</p>",
+        "<p><span class=\"score\">{}</span> out of 100</p><p>{} checks passed, {} need fixing, {} are worth a look, {} are accepted risks. {} did not apply to this computer and {} could not be checked.</p>",
         scan.score,
         c.pass,
         c.fail,
         c.warning,
+        c.accepted,
         c.not_applicable,
         c.needs_admin + c.error
     );
@@ -268,11 +274,7 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
         }
         h.push_str("</ul>");
     }
-    let attention: Vec<&Finding> = scan
-        .checks
-        .iter()
-        .filter(|f| matches!(f.status, Status::Fail | Status::Warning))
-        .collect();
+    let attention = scan.with_status(&[Status::Fail, Status::Warning]);
     h.push_str("<h2>What needs attention</h2>");
     if attention.is_empty() {
         h.push_str("<p>Nothing. Every check that applies to this computer passed.</p>");
@@ -292,14 +294,17 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
             finding_html(&mut h, f);
         }
     }
-    let unknown: Vec<&Finding> = scan
-        .checks
-        .iter()
-        .filter(|f| matches!(f.status, Status::NeedsAdmin | Status::Error))
-        .collect();
+    let unknown = scan.with_status(&[Status::NeedsAdmin, Status::Error]);
     if !unknown.is_empty() {
         h.push_str("<h2>What could not be checked</h2>");
         for f in unknown {
+            finding_html(&mut h, f);
+        }
+    }
+    let accepted = scan.with_status(&[Status::Accepted]);
+    if !accepted.is_empty() {
+        h.push_str("<h2>Accepted risks</h2><p>Findings someone decided to live with for now; each counts again after its date.</p>");
+        for f in accepted {
             finding_html(&mut h, f);
         }
     }
@@ -326,6 +331,15 @@ fn finding_html(h: &mut String, f: &Finding) {
         why = esc(&f.why),
         fix = esc(&f.remediation),
     );
+    if let Some(a) = &f.accepted {
+        let _ = write!(
+            h,
+            "<p><strong>Accepted</strong> by {} until {}: {}</p>",
+            esc(&a.actor),
+            esc(&a.until),
+            esc(&a.reason)
+        );
+    }
     if !f.evidence.is_empty() || !f.references.is_empty() {
         let _ = write!(
             h,

@@ -157,6 +157,8 @@ describe('Overview', () => {
     expect(alerts.dataset).toMatchObject({ open: '1', unacknowledged: '1' });
     expect(within(alerts).getByText('1 open alert')).toBeTruthy();
 
+    // The detail below the tiles follows in the next frame.
+    await waitFor(() => expect(rows(testIds.diskRow)).toHaveLength(2));
     const disks = rows(testIds.diskRow);
     expect(disks.map((d) => [d.dataset.mount, d.dataset.totalBytes, d.dataset.usedBytes])).toEqual([
       ['/', String(100 * GiB), String(93 * GiB)],
