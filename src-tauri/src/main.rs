@@ -13,6 +13,25 @@ mod state;
 
 use tauri::Manager;
 
+/// Opens the main window as tauri.conf.json describes it, handing it the
+/// stored Overview so it paints without waiting for a first command.
+fn open_window(app: &tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .ok_or("tauri.conf.json has no main window")?
+        .clone();
+    let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?;
+    if let Some(script) = app.state::<state::AppState>().stored_overview_script() {
+        window = window.initialization_script(script);
+    }
+    window.build()?;
+    Ok(())
+}
+
 fn main() {
     rendering::without_compositing();
     let state = state::AppState::load();
@@ -29,6 +48,7 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(|app| {
+            open_window(app)?;
             monitor::start(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || {

@@ -6,11 +6,15 @@ use crate::jobs::Jobs;
 use shipshape_core::audit::{self, Actor, NewEntry, Source};
 use shipshape_core::health::Host;
 use shipshape_core::health::baseline::{self, Anomaly, BaselineDiff};
+use shipshape_core::health::watch;
 use shipshape_core::store::{self, Recovery, Store, StoreStatus};
 use shipshape_core::vault::{self, CheckReport, Keychain, Vault};
 use shipshape_core::{Error, ErrorCode};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+
+/// The window property that carries the stored Overview (ui/src/lib/ipc).
+const STORED_OVERVIEW: &str = "__SHIPSHAPE_STORED_OVERVIEW__";
 
 #[derive(Debug)]
 pub struct AppState {
@@ -109,6 +113,16 @@ impl AppState {
                 e.message
             ),
         }
+    }
+
+    /// A script that hands the window the Overview as stored, so its first
+    /// paint needs no round trip; `None` when there is nothing stored.
+    /// The figures are this computer's health, no secrets.
+    pub fn stored_overview_script(&self) -> Option<String> {
+        let overview = watch::overview(&*self.store().ok()?, &[]).ok()?;
+        overview.sample.as_ref()?;
+        let json = serde_json::to_string(&overview).ok()?;
+        Some(format!("window.{STORED_OVERVIEW} = {json};"))
     }
 
     pub fn anomalies(&self) -> Vec<Anomaly> {

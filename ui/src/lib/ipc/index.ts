@@ -150,6 +150,20 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** The window property the app fills with the stored Overview before the page runs. */
+const STORED_OVERVIEW = '__SHIPSHAPE_STORED_OVERVIEW__';
+
+/**
+ * The Overview as stored when the window opened, once: the first paint
+ * needs no round trip. `null` when there was none, or it was taken.
+ */
+export function takeStoredOverview(): Overview | null {
+  const holder = window as unknown as Record<string, Overview | undefined>;
+  const stored = holder[STORED_OVERVIEW] ?? null;
+  delete holder[STORED_OVERVIEW];
+  return stored;
+}
+
 export const api = {
   status: () => call<StoreStatus>('app_status'),
   computerFacts: () => call<ComputerFacts>('computer_facts'),

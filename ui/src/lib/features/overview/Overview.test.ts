@@ -120,6 +120,16 @@ beforeEach(() => {
 });
 
 describe('Overview', () => {
+  it('paints in its first render from the Overview the app handed the window, then asks for the latest', async () => {
+    (window as unknown as Record<string, unknown>).__SHIPSHAPE_STORED_OVERVIEW__ = needsAttention;
+    const { calls } = setup({ health_overview: () => new Promise(() => {}) });
+    // No round trip yet: the figures are there in the first render.
+    expect(summaryText()).toBe('Needs attention 1 thing needs attention: the disk / is almost full');
+    expect(tile(testIds.tileDisk).dataset.mount).toBe('/');
+    expect('__SHIPSHAPE_STORED_OVERVIEW__' in window).toBe(false);
+    await waitFor(() => expect(calls.health_overview).toHaveLength(1));
+  });
+
   it('paints at once from the latest stored sample', async () => {
     const { calls } = setup();
     await waitFor(() => expect(summaryText()).toBe('Needs attention 1 thing needs attention: the disk / is almost full'));
