@@ -150,6 +150,30 @@ fn every_fix_passes_then_undo_restores_every_byte_then_redo_passes() {
 }
 
 #[test]
+fn a_service_fix_removes_its_boot_links_and_undo_puts_them_back() {
+    let bench = Bench::new();
+    let root = failing("services.avahi");
+    let link = "etc/systemd/system/multi-user.target.wants/avahi-daemon.service";
+    let preview = fix::preview(&root.host(), "services.avahi").unwrap();
+    assert_eq!(
+        preview.steps[0].command,
+        "systemctl disable avahi-daemon.service"
+    );
+    let fixed = bench.fix(&root, "services.avahi").unwrap();
+    assert!(std::fs::symlink_metadata(root.at(link)).is_err());
+    // Someone enabled it again meanwhile: undo leaves their link alone.
+    root.link(link, "/lib/systemd/system/avahi-daemon.service");
+    let err = bench.undo(fixed.change.id).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    root.remove(link);
+    bench.undo(fixed.change.id).unwrap();
+    assert_eq!(
+        std::fs::read_link(root.at(link)).unwrap(),
+        Path::new("/usr/lib/systemd/system/avahi-daemon.service")
+    );
+}
+
+#[test]
 fn fixes_and_undos_are_audited() {
     let bench = Bench::new();
     let root = failing("ssh.x11_forwarding");
@@ -213,7 +237,7 @@ fn undo_refuses_a_file_changed_since_and_writes_nothing() {
         .iter()
         .find_map(|s| match s {
             Step::File { path, .. } => Some(path.clone()),
-            Step::Kernel { .. } => None,
+            _ => None,
         })
         .unwrap();
     root.append(&file, "# edited by hand");

@@ -86,6 +86,20 @@ pub enum Step {
         before: String,
         after: String,
     },
+    /// A symbolic link that starts a service at boot (in a `.wants` or
+    /// `.requires` folder under etc/systemd/system): its target, or `None`
+    /// when there is no link.
+    Link {
+        path: String,
+        before: Option<String>,
+        after: Option<String>,
+    },
+    /// Whether a service runs now, on this computer only.
+    Running {
+        unit: String,
+        before: bool,
+        after: bool,
+    },
 }
 
 impl Step {
@@ -110,14 +124,33 @@ impl Step {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Step::Link {
+                path,
+                before,
+                after,
+            } => Step::Link {
+                path: path.clone(),
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Step::Running {
+                unit,
+                before,
+                after,
+            } => Step::Running {
+                unit: unit.clone(),
+                before: *after,
+                after: *before,
+            },
         }
     }
 
     /// What the step touched, as the user knows it.
     pub fn target(&self) -> String {
         match self {
-            Step::File { path, .. } => format!("/{path}"),
+            Step::File { path, .. } | Step::Link { path, .. } => format!("/{path}"),
             Step::Kernel { path, .. } => setting_name(path),
+            Step::Running { unit, .. } => unit.clone(),
         }
     }
 }

@@ -28,6 +28,14 @@ pub enum Edit {
         before: String,
         after: String,
     },
+    /// A boot-time link of `unit` removed.
+    Unlink {
+        rel: String,
+        unit: String,
+        target: String,
+    },
+    /// `unit` stopped now.
+    Stop { unit: String },
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Content>> {
@@ -150,7 +158,7 @@ impl Edit {
     pub fn after_bytes(&self) -> Option<&[u8]> {
         match self {
             Edit::File { after, .. } => Some(&after.bytes),
-            Edit::Kernel { .. } => None,
+            _ => None,
         }
     }
 
@@ -175,6 +183,16 @@ impl Edit {
                 before,
                 after,
             },
+            Edit::Unlink { rel, target, .. } => Step::Link {
+                path: rel,
+                before: Some(target),
+                after: None,
+            },
+            Edit::Stop { unit } => Step::Running {
+                unit,
+                before: true,
+                after: false,
+            },
         }
     }
 
@@ -192,6 +210,18 @@ impl Edit {
                     command: format!("sysctl -w {name}={after}"),
                 }
             }
+            Edit::Unlink { rel, unit, .. } => PreviewStep {
+                target: Host::shown(rel),
+                summary: format!("Stop {unit} from starting when the computer starts."),
+                diff: String::new(),
+                command: format!("systemctl disable {unit}"),
+            },
+            Edit::Stop { unit } => PreviewStep {
+                target: unit.clone(),
+                summary: format!("Stop {unit} now."),
+                diff: String::new(),
+                command: format!("systemctl stop {unit}"),
+            },
         }
     }
 }

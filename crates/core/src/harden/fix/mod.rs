@@ -15,6 +15,7 @@ pub mod edit;
 pub mod guard;
 pub mod privileged;
 pub mod remedy;
+pub mod service;
 pub mod write;
 
 use super::check::{Finding, Status};
@@ -301,16 +302,22 @@ fn refused(store: &Store, now: DateTime<Utc>, actor: &Actor, action: &str, id: &
 /// in the state the step expects; on any failure the steps already done
 /// are turned back, so nothing is left half-changed.
 pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> Result<()> {
+    let mut result = Ok(());
     for (i, step) in steps.iter().enumerate() {
         let done = conflict(root, step).and_then(|()| write::step(root, backups, step));
         if let Err(e) = done {
             for earlier in steps[..i].iter().rev() {
                 let _ = write::step(root, backups, &earlier.reversed());
             }
-            return Err(e);
+            result = Err(e);
+            break;
         }
     }
-    Ok(())
+    let links_changed = steps.iter().any(|s| matches!(s, Step::Link { .. }));
+    if links_changed && root == Path::new("/") {
+        service::reload();
+    }
+    result
 }
 
 /// A step may run only when its target is as the step expects.
@@ -341,6 +348,29 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
                         before.trim()
                     ),
                     "Run the scan again and decide from there.",
+                ));
+            }
+        }
+        Step::Link { path, before, .. } => {
+            let now = write::read_link(&root.join(path))?;
+            if now != *before {
+                return Err(Error::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "{} was changed after Shipshape last changed it, so it was left alone.",
+                        Host::shown(path)
+                    ),
+                    "Run the scan again and decide from there.",
+                ));
+            }
+        }
+        Step::Running { unit, before, .. } => {
+            if service::running(unit)? != *before {
+                let now = if *before { "stopped" } else { "running" };
+                return Err(Error::new(
+                    ErrorCode::Conflict,
+                    format!("{unit} is {now} now, not as Shipshape left it, so it was left alone."),
+                    format!("Start or stop {unit} by hand (systemctl), or run the scan again."),
                 ));
             }
         }

@@ -32,6 +32,9 @@ pub enum Remedy {
     Sysctl(&'static [(&'static str, i64)]),
     /// Owner, group and mode of files, per the check's own rule.
     Permissions,
+    /// Services switched off: their boot-time links removed and, on this
+    /// computer, stopped.
+    Services(&'static [&'static str]),
 }
 
 /// Where kernel settings made by fixes are kept.
@@ -85,6 +88,30 @@ pub const REMEDIES: &[(&str, Remedy)] = &[
     ("files.crontab", Remedy::Permissions),
     ("files.cron_folders", Remedy::Permissions),
     ("banners.permissions", Remedy::Permissions),
+    (
+        "services.ftp",
+        Remedy::Services(&["vsftpd.service", "proftpd.service", "pure-ftpd.service"]),
+    ),
+    (
+        "services.rsh",
+        Remedy::Services(&["rsh.socket", "rlogin.socket", "rexec.socket"]),
+    ),
+    (
+        "services.tftp",
+        Remedy::Services(&["tftpd-hpa.service", "tftp.socket", "tftp.service"]),
+    ),
+    (
+        "services.avahi",
+        Remedy::Services(&["avahi-daemon.socket", "avahi-daemon.service"]),
+    ),
+    (
+        "services.rpcbind",
+        Remedy::Services(&["rpcbind.socket", "rpcbind.service"]),
+    ),
+    (
+        "services.nfs",
+        Remedy::Services(&["nfs-server.service", "nfs-kernel-server.service"]),
+    ),
     (
         "kernel.aslr",
         Remedy::Sysctl(&[("kernel/randomize_va_space", 2)]),
@@ -208,6 +235,9 @@ impl Remedy {
                 Some("The kernel uses the new setting at once, and again after every restart.")
             }
             Remedy::Permissions => None,
+            Remedy::Services(_) => Some(
+                "Undo starts the service again and lets it start with the computer, as before.",
+            ),
         }
     }
 
@@ -228,6 +258,7 @@ impl Remedy {
                 )
             }
             Remedy::Sysctl(settings) => sysctl_edits(host, settings),
+            Remedy::Services(units) => service_edits(host, units),
             Remedy::Permissions => {
                 let rule = permission_rule(check_id)?;
                 let groups = (rule.groups)(host);
@@ -293,6 +324,39 @@ fn sshd_edits(host: &Host, keyword: &str, value: &str) -> Result<Vec<Edit>> {
             t
         })?;
         edits.extend(changed);
+    }
+    Ok(edits)
+}
+
+/// Where systemd keeps the links that start services at boot.
+const UNIT_LINKS: &str = "etc/systemd/system";
+
+fn service_edits(host: &Host, units: &[&str]) -> Result<Vec<Edit>> {
+    let mut edits = Vec::new();
+    if host.is_live() {
+        for unit in units {
+            if super::service::running(unit)? {
+                edits.push(Edit::Stop {
+                    unit: unit.to_string(),
+                });
+            }
+        }
+    }
+    let folders = host.list(UNIT_LINKS).unwrap_or_default();
+    for folder in folders
+        .iter()
+        .filter(|f| f.ends_with(".wants") || f.ends_with(".requires"))
+    {
+        for unit in units {
+            let rel = format!("{UNIT_LINKS}/{folder}/{unit}");
+            if let Some(target) = super::write::read_link(&host.root().join(&rel))? {
+                edits.push(Edit::Unlink {
+                    rel,
+                    unit: unit.to_string(),
+                    target,
+                });
+            }
+        }
     }
     Ok(edits)
 }

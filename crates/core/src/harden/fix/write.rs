@@ -33,6 +33,34 @@ pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
             fs::write(&target, format!("{}\n", after.trim()))
                 .map_err(|e| refused("change the kernel setting", &target, &e))
         }
+        Step::Link { path, after, .. } => {
+            let link = root.join(path);
+            match after {
+                None => fs::remove_file(&link).map_err(|e| refused("remove", &link, &e)),
+                Some(target) => std::os::unix::fs::symlink(target, &link)
+                    .map_err(|e| refused("create the link", &link, &e)),
+            }
+        }
+        Step::Running { unit, after, .. } => super::service::set_running(unit, *after),
+    }
+}
+
+/// Where the link at `path` points; `None` when there is nothing there. A
+/// file that is not a link is refused.
+pub fn read_link(path: &Path) -> Result<Option<String>> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", path, &e)),
+        Ok(m) if !m.file_type().is_symlink() => Err(Error::invalid_input(
+            format!(
+                "{} is not a link, so Shipshape will not change it.",
+                path.display()
+            ),
+            "Look at it by hand.",
+        )),
+        Ok(_) => fs::read_link(path)
+            .map(|t| Some(t.to_string_lossy().into_owned()))
+            .map_err(|e| Error::io("read", path, &e)),
     }
 }
 

@@ -53,7 +53,17 @@ export function changeTitle(c: Change): string {
 /** The files and settings a change touched. */
 export function changeTargets(c: Change): string {
   return c.steps
-    .map((s) => (s.kind === 'file' ? `/${s.path}` : s.path.replace(/^proc\/sys\//, '').replaceAll('/', '.')))
+    .map((s) => {
+      switch (s.kind) {
+        case 'file':
+        case 'link':
+          return `/${s.path}`;
+        case 'kernel':
+          return s.path.replace(/^proc\/sys\//, '').replaceAll('/', '.');
+        case 'running':
+          return s.unit;
+      }
+    })
     .join(', ');
 }
 
