@@ -443,20 +443,31 @@ fn today_host(root: &std::path::Path) -> Host {
     Host::new(root, chrono::Utc::now().timestamp().div_euclid(86_400))
 }
 
-/// Scans this computer (about a second) and keeps the result.
+/// Scans this computer (about a second) and keeps the result, with
+/// progress and Cancel like any long task.
 #[tauri::command]
-pub async fn security_scan(state: State<'_, AppState>) -> Result<Scan, Error> {
+pub async fn security_scan(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Result<Scan, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
     let actor = state.actor.clone();
     let root = scan_root();
-    with_store(state, move |store| {
+    let store = state.open_second_store()?;
+    let result = tauri::async_runtime::spawn_blocking(move || {
         let now = chrono::Utc::now();
         let host = Host::new(&root, now.timestamp().div_euclid(86_400));
-        let mut scan = harden::scan(&host, None, now)?;
-        harden::accepted::mark_from(store, &mut scan, now)?;
-        harden::history::record(store, now, &actor, &scan, true)?;
+        let mut scan = harden::scan_with(&host, None, now, &Throttled::new(progress), &cancel)?;
+        harden::accepted::mark_from(&store, &mut scan, now)?;
+        harden::history::record(&store, now, &actor, &scan, true)?;
         Ok(scan)
     })
     .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
 }
 
 /// The latest full scan, to show at once; `None` before the first.

@@ -207,6 +207,8 @@ export const testIds = Object.freeze({
   securityScreen: 'security-screen',
   securityScan: 'security-scan',
   securityBusy: 'security-busy',
+  securityScanCancel: 'security-scan-cancel',
+  securityScanCancelled: 'security-scan-cancelled',
   securityEmpty: 'security-empty',
   securityScore: 'security-score',
   securityTrend: 'security-trend',

@@ -20,6 +20,7 @@ pub mod sockets;
 pub mod sshd;
 pub mod walk;
 
+use crate::progress::{Cancel, NoProgress, Progress};
 use crate::{Error, Result};
 use check::{Check, Finding, Outcome, Severity, Status};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -77,6 +78,18 @@ pub fn catalogue() -> Vec<&'static Check> {
 
 /// Runs every check (or only `only`, by id) over `host`.
 pub fn scan(host: &Host, only: Option<&str>, now: DateTime<Utc>) -> Result<Scan> {
+    scan_with(host, only, now, &NoProgress, &Cancel::new())
+}
+
+/// `scan`, reporting the checks done out of all, and stopping (with
+/// `cancelled`) when `cancel` is set: checks not yet started are skipped.
+pub fn scan_with(
+    host: &Host,
+    only: Option<&str>,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Scan> {
     let all = catalogue();
     let chosen: Vec<&Check> = match only {
         None => all,
@@ -91,7 +104,8 @@ pub fn scan(host: &Host, only: Option<&str>, now: DateTime<Utc>) -> Result<Scan>
             found
         }
     };
-    let findings = run_all(host, &chosen);
+    let findings = run_all(host, &chosen, progress, cancel);
+    cancel.check()?;
     let (score, costs) = score::score(&findings, WHY_TOP);
     let facts = host.facts();
     Ok(Scan {
@@ -109,8 +123,16 @@ pub fn scan(host: &Host, only: Option<&str>, now: DateTime<Utc>) -> Result<Scan>
 
 /// Runs the checks on a few threads, keeping their order. Checks read
 /// files and wait for commands, so several at once finish sooner.
-fn run_all(host: &Host, checks: &[&Check]) -> Vec<Finding> {
+fn run_all(
+    host: &Host,
+    checks: &[&Check],
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Vec<Finding> {
     let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let total = checks.len() as u64;
+    progress.report(0, total);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -122,10 +144,12 @@ fn run_all(host: &Host, checks: &[&Check]) -> Vec<Finding> {
             .map(|_| {
                 s.spawn(|| {
                     let mut mine = Vec::new();
-                    loop {
+                    while !cancel.is_cancelled() {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(check) = checks.get(i) else { break };
                         mine.push((i, run_one(host, check)));
+                        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        progress.report(finished as u64, total);
                     }
                     mine
                 })

@@ -380,3 +380,28 @@ fn a_hardened_desktop_scores_100_too() {
     assert_eq!(find(&scan, "desktop.screen_lock").status, Status::Pass);
     assert_eq!(scan.score, 100);
 }
+
+#[test]
+fn a_scan_reports_each_check_done_and_stops_when_cancelled() {
+    use shipshape_core::ErrorCode;
+    use shipshape_core::progress::Cancel;
+    use std::sync::Mutex;
+    let root = Root::hardened();
+    let seen = Mutex::new(Vec::new());
+    let report = |done: u64, total: u64| seen.lock().unwrap().push((done, total));
+    let scan = harden::scan_with(&root.host(), None, t0(), &report, &Cancel::new()).unwrap();
+    let seen = seen.into_inner().unwrap();
+    let total = scan.checks.len() as u64;
+    assert_eq!(seen.first(), Some(&(0, total)));
+    assert_eq!(seen.iter().map(|(d, _)| *d).max(), Some(total));
+    assert_eq!(seen.len() as u64, total + 1);
+
+    let cancel = Cancel::new();
+    let stop = |done: u64, _total: u64| {
+        if done >= 3 {
+            cancel.cancel();
+        }
+    };
+    let err = harden::scan_with(&root.host(), None, t0(), &stop, &cancel).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Cancelled);
+}

@@ -221,8 +221,6 @@ export const api = {
   baselineCheck: () => call<BaselineDiff | null>('baseline_check'),
   /** Accepts this computer as it is now as the new baseline. */
   baselineAccept: () => call<BaselineDiff>('baseline_accept'),
-  /** Runs every security check on this computer (about a second) and keeps the result. */
-  securityScan: () => call<Scan>('security_scan'),
   /** The latest full scan; `null` before the first. */
   securityLatest: () => call<Scan | null>('security_latest'),
   /** Past scans, newest first (score trend). */
@@ -289,6 +287,8 @@ function startJob<T>(
 }
 
 export const jobs = {
+  /** Runs every security check on this computer (about a second) and keeps the result. */
+  securityScan: (onProgress: (p: JobProgress) => void) => startJob<Scan>('security_scan', onProgress),
   verifyAuditLog: (onProgress: (p: JobProgress) => void) =>
     startJob<Verdict>('verify_audit_log', onProgress),
   /** Checks a download; the verdict is also kept in the history and the log. */

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { Acceptance, Change, FixOutcome, PastScan, Preview, Scan } from '../../ipc';
-import { failWith, mockCommands, type Handler } from '../../ipc/testing';
+import { failWith, mockCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { FakePlot } from '../../components/uplot.testing';
 import { cleanScan, history, scan } from './fixtures';
@@ -161,9 +161,11 @@ describe('Security', () => {
 
     await fireEvent.click(within(empty).getByTestId(testIds.securityScan));
     const busy = await screen.findByTestId(testIds.securityBusy);
-    expect(busy.getAttribute('role')).toBe('status');
-    expect(busy.textContent).toContain('Checking this computer…');
+    expect(within(busy).getByRole('status').textContent).toContain('Checking this computer…');
     expect(calls.security_scan).toHaveLength(1);
+    report(calls.security_scan[0], { done: 40, total: 118 });
+    await waitFor(() => expect(busy.textContent).toContain('40 of 118 checks'));
+    expect((within(busy).getByRole('progressbar') as HTMLProgressElement).value).toBe(40);
 
     finish({ ...cleanScan, as_admin: true });
     await waitFor(() => expect(byId(testIds.securityScore).dataset.score).toBe('100'));
@@ -173,6 +175,29 @@ describe('Security', () => {
     expect(screen.queryByTestId(testIds.securityHistoryChart)).toBeNull();
     expect(byId(testIds.securityNoMatch).dataset.reason).toBe('all-clear');
     expect(all(testIds.securityCost)).toHaveLength(0);
+  });
+
+  it('cancels a check and keeps the last result', async () => {
+    const { calls } = setup({
+      security_scan: () => new Promise<Scan>(() => {}),
+      cancel_job: () => null,
+    });
+    await screen.findByTestId(testIds.securityScore);
+    await fireEvent.click(byId(testIds.securityScan));
+    await fireEvent.click(await screen.findByTestId(testIds.securityScanCancel));
+    expect(calls.cancel_job[0].job).toBe(calls.security_scan[0].job);
+  });
+
+  it('says a cancelled check was cancelled, not failed', async () => {
+    setup({
+      security_scan: () => failWith({ code: 'cancelled', message: 'The task was cancelled.', hint: 'Nothing was changed.' }),
+    });
+    await screen.findByTestId(testIds.securityScore);
+    await fireEvent.click(byId(testIds.securityScan));
+    const note = await screen.findByTestId(testIds.securityScanCancelled);
+    expect(note.textContent).toContain('the last result is shown');
+    expect(screen.queryByTestId(testIds.errorState)).toBeNull();
+    expect(byId(testIds.securityScore).dataset.score).toBe('64');
   });
 
   it('checks again and follows the new score and trend', async () => {
