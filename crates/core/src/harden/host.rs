@@ -71,6 +71,19 @@ const READ_ONLY_COMMANDS: &[&[&str]] = &[
     &["ufw", "status", "verbose"],
     &["nft", "list", "ruleset"],
     &["iptables", "-S", "INPUT"],
+    DNF_SECURITY_UPDATES,
+];
+
+/// Fedora's waiting security updates, from dnf's cached metadata only
+/// (`-C`): a scan never downloads anything.
+pub const DNF_SECURITY_UPDATES: &[&str] = &[
+    "dnf",
+    "-C",
+    "-q",
+    "updateinfo",
+    "list",
+    "--security",
+    "--available",
 ];
 
 /// Runs allow-listed commands on this computer with a plain environment.

@@ -405,3 +405,42 @@ fn a_scan_reports_each_check_done_and_stops_when_cancelled() {
     let err = harden::scan_with(&root.host(), None, t0(), &stop, &cancel).unwrap_err();
     assert_eq!(err.code, ErrorCode::Cancelled);
 }
+
+#[test]
+fn fedora_lists_waiting_security_updates_from_dnf() {
+    use shipshape_core::harden::host::DNF_SECURITY_UPDATES;
+    let root = Root::empty();
+    root.file(
+        "etc/os-release",
+        "NAME=\"Fedora Linux\"\nID=fedora\nVERSION_ID=41\nPRETTY_NAME=\"Fedora Linux 41\"\n",
+    );
+    let key = DNF_SECURITY_UPDATES.join(" ");
+    let waiting = "FEDORA-2026-1a2b3c4d5e Important/Sec. openssl-libs-1:3.2.4-1.fc41.x86_64\n\
+                   FEDORA-2026-1a2b3c4d5e Important/Sec. openssl-1:3.2.4-1.fc41.x86_64\n\
+                   FEDORA-2026-99aa88bb77 Moderate/Sec.  curl-8.9.1-3.fc41.x86_64\n";
+    let run = |out: &str| {
+        let host = Host::with_runner(
+            root.path(),
+            Box::new(FixtureRunner::new().with(&key, out)),
+            TODAY,
+        );
+        let scan = harden::scan(&host, Some("updates.pending_security"), t0()).unwrap();
+        scan.checks.into_iter().next().unwrap()
+    };
+    let f = run(waiting);
+    assert_eq!(f.status, Status::Fail, "{}", f.detail);
+    assert!(
+        f.detail
+            .starts_with("3 security update(s) are waiting: openssl-libs"),
+        "{}",
+        f.detail
+    );
+    assert_eq!(f.evidence[0].source, key);
+    assert!(f.remediation.contains("dnf upgrade --security"));
+    let f = run("");
+    assert_eq!(f.status, Status::Pass, "{}", f.detail);
+    // Without dnf's answer (a folder, not the running system) it does not apply.
+    let host = Host::with_runner(root.path(), Box::new(FixtureRunner::new()), TODAY);
+    let scan = harden::scan(&host, Some("updates.pending_security"), t0()).unwrap();
+    assert_eq!(scan.checks[0].status, Status::NotApplicable);
+}

@@ -3,7 +3,7 @@
 
 use super::{any_enabled, parse};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Os, Outcome, Role, Severity};
-use crate::harden::host::{APT_SECURITY_SIMULATION, Host, OsFamily};
+use crate::harden::host::{APT_SECURITY_SIMULATION, DNF_SECURITY_UPDATES, Host, OsFamily};
 
 const DEBIAN: Applies = Applies {
     os: Os::Debian,
@@ -30,10 +30,10 @@ pub const CHECKS: &[Check] = &[
         title: "Security updates are waiting to be installed",
         why: "Each waiting security update is a known hole that attackers already have instructions for.",
         severity: Severity::High,
-        applies: DEBIAN,
+        applies: Applies::ALWAYS,
         cis: "1.2.2.1",
         lynis: "PKGS-7392",
-        remediation: "Install them now: apt update && apt upgrade.",
+        remediation: "Install them now: apt update && apt upgrade (Fedora: dnf upgrade --security).",
         run: pending_security,
     },
     Check {
@@ -239,6 +239,74 @@ fn pending(output: &str) -> Vec<String> {
 }
 
 fn pending_security(h: &Host) -> Checked {
+    match h.facts().os_family {
+        OsFamily::Debian => pending_apt(h),
+        OsFamily::Fedora => pending_dnf(h),
+        OsFamily::Other => Ok(Outcome::not_applicable(
+            "Waiting updates are checked on Debian, Ubuntu and Fedora.",
+        )),
+    }
+}
+
+/// Advisory ids as Fedora and its relatives name them.
+const ADVISORY_PREFIXES: &[&str] = &["FEDORA-", "RHSA-", "ALSA-", "RLSA-", "CESA-"];
+
+fn pending_dnf(h: &Host) -> Checked {
+    let Some(out) = h.run(DNF_SECURITY_UPDATES) else {
+        if !h.is_live() {
+            return Ok(Outcome::not_applicable(
+                "Waiting updates can only be checked on the running computer.",
+            ));
+        }
+        return Ok(Outcome::error(
+            "dnf could not be run to list waiting updates.",
+        ));
+    };
+    if out.status != 0 {
+        return Ok(Outcome::error(
+            "dnf has no update information to read yet; run dnf makecache, then check again.",
+        )
+        .with(Evidence::command(DNF_SECURITY_UPDATES, &out.stdout)));
+    }
+    let mut names: Vec<&str> = Vec::new();
+    let mut lines: Vec<&str> = Vec::new();
+    for line in out.stdout.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() >= 3 && ADVISORY_PREFIXES.iter().any(|p| fields[0].starts_with(p)) {
+            lines.push(line);
+            let package = fields[fields.len() - 1];
+            if !names.contains(&package) {
+                names.push(package);
+            }
+        }
+    }
+    if names.is_empty() {
+        return Ok(
+            Outcome::pass("No security updates are waiting.").with(Evidence::command(
+                DNF_SECURITY_UPDATES,
+                "no security advisories",
+            )),
+        );
+    }
+    let more = if names.len() > 10 {
+        format!(" and {} more", names.len() - 10)
+    } else {
+        String::new()
+    };
+    let shown = names
+        .iter()
+        .take(10)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Outcome::fail(format!(
+        "{} security update(s) are waiting: {shown}{more}.",
+        names.len()
+    ))
+    .with(Evidence::command(DNF_SECURITY_UPDATES, &lines.join("\n"))))
+}
+
+fn pending_apt(h: &Host) -> Checked {
     let (entries, _) = security_sources(h)?;
     if entries.is_empty() {
         return Ok(Outcome::not_applicable(
