@@ -284,6 +284,11 @@ pub fn helper(cmd: Helper, ctx: &Context) -> Result<Verdict, Error> {
         Helper::Undo { change } => Request::Undo(change),
     };
     let data_dir = ctx.data_dir()?;
+    // The activity log names the user who asked, not root.
+    let mut actor = ctx.actor();
+    if let Some(user) = privileged::requester() {
+        actor.user = user;
+    }
     let result = (|| {
         let request = request.checked()?;
         let store = ctx.open_store()?;
@@ -292,9 +297,9 @@ pub fn helper(cmd: Helper, ctx: &Context) -> Result<Verdict, Error> {
         match request {
             Request::Fix(id) => {
                 let host = Host::new(Path::new("/"), now.timestamp().div_euclid(86_400));
-                fix::fix(&store, &backups, &host, &id, None, &ctx.actor(), now)
+                fix::fix(&store, &backups, &host, &id, None, &actor, now)
             }
-            Request::Undo(n) => fix::undo(&store, &backups, n, &ctx.actor(), now),
+            Request::Undo(n) => fix::undo(&store, &backups, n, &actor, now),
         }
     })();
     privileged::hand_back(&data_dir);

@@ -86,6 +86,23 @@ pub fn run(exe: &Path, data_dir: &Path, request: Request) -> Result<FixOutcome> 
     }
 }
 
+/// In the helper: the user pkexec runs it for, by name from /etc/passwd
+/// (or the number when it has none), so the activity log names who asked
+/// and not root. `None` outside pkexec.
+pub fn requester() -> Option<String> {
+    let uid = std::env::var("PKEXEC_UID").ok()?;
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    Some(user_named(&passwd, &uid).unwrap_or_else(|| format!("uid {uid}")))
+}
+
+/// The name of the account with number `uid` in a passwd file's text.
+fn user_named(passwd: &str, uid: &str) -> Option<String> {
+    passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.len() > 2 && f[2] == uid).then(|| f[0].to_string())
+    })
+}
+
 /// In the helper, after its work: gives the data folder's files back to
 /// the user pkexec ran it for, so their app can still write its database.
 /// The backups folder stays root's: it holds copies of files such as
@@ -109,5 +126,30 @@ pub fn hand_back(data_dir: &Path) {
             continue;
         }
         let _ = std::os::unix::fs::lchown(entry.path(), Some(uid), Some(gid));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_requester_is_named_from_passwd() {
+        let passwd = "root:x:0:0::/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n";
+        assert_eq!(user_named(passwd, "1000").as_deref(), Some("alice"));
+        assert_eq!(user_named(passwd, "1001"), None);
+    }
+
+    #[test]
+    fn the_helper_takes_only_known_fixes_and_change_numbers() {
+        assert!(Request::Fix("ssh.x11_forwarding".into()).checked().is_ok());
+        assert!(
+            Request::Fix("ssh.x11_forwarding; rm -rf /".into())
+                .checked()
+                .is_err()
+        );
+        assert!(Request::Fix("services.telnet".into()).checked().is_err());
+        assert!(Request::Undo(0).checked().is_err());
+        assert!(Request::Undo(3).checked().is_ok());
     }
 }
