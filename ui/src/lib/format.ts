@@ -47,3 +47,10 @@ export function listWords(items: string[]): string {
 export function rate(bytesPerSecond: number): string {
   return bytesPerSecond < 1024 ? `${Math.round(bytesPerSecond)} B/s` : `${bytes(bytesPerSecond)}/s`;
 }
+
+/** A day and time in the user's locale: "12 Mar 2027, 09:14". */
+export function dayAndTime(iso: string, locale?: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(t);
+}

@@ -80,6 +80,13 @@ impl Backups {
         let tmp = self
             .dir
             .join(format!(".{sha256}.tmp-{}", std::process::id()));
+        // A full disk is "no room for the backup", with what to do.
+        let failed = |doing: &str, at: &Path, e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                no_space(&self.dir, 0, 0)
+            }
+            _ => Error::io(doing, at, &e),
+        };
         let result = (|| {
             let mut file = OpenOptions::new()
                 .write(true)
@@ -87,12 +94,12 @@ impl Backups {
                 .truncate(true)
                 .mode(0o600)
                 .open(&tmp)
-                .map_err(|e| Error::io("create", &tmp, &e))?;
+                .map_err(|e| failed("create", &tmp, e))?;
             file.write_all(bytes)
-                .map_err(|e| Error::io("write a backup to", &tmp, &e))?;
+                .map_err(|e| failed("write a backup to", &tmp, e))?;
             file.sync_all()
-                .map_err(|e| Error::io("write a backup to", &tmp, &e))?;
-            fs::rename(&tmp, &path).map_err(|e| Error::io("keep the backup", &path, &e))?;
+                .map_err(|e| failed("write a backup to", &tmp, e))?;
+            fs::rename(&tmp, &path).map_err(|e| failed("keep the backup", &path, e))?;
             if let Ok(d) = File::open(&self.dir) {
                 let _ = d.sync_all();
             }
@@ -101,10 +108,7 @@ impl Backups {
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
         }
-        result.map_err(|e: Error| match e.code {
-            ErrorCode::Io if e.message.contains("disk is full") => no_space(&self.dir, 0, 0),
-            _ => e,
-        })
+        result
     }
 
     /// Removes backups written for a fix that did not go ahead.

@@ -30,6 +30,11 @@ impl FileState {
     /// The state of the file at `path`; `None` when there is none. A
     /// symbolic link is refused: a fix never writes through one.
     pub fn read(path: &Path) -> Result<Option<FileState>> {
+        Ok(FileState::read_with_content(path)?.map(|(state, _)| state))
+    }
+
+    /// `read`, with the content it hashed (empty for a folder).
+    pub fn read_with_content(path: &Path) -> Result<Option<(FileState, Vec<u8>)>> {
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -44,19 +49,20 @@ impl FileState {
                 "Change the file it points to by hand.",
             ));
         }
-        let sha256 = if meta.is_dir() {
-            String::new()
+        let (sha256, bytes) = if meta.is_dir() {
+            (String::new(), Vec::new())
         } else {
             let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, &e))?;
-            checksum(&bytes)
+            (checksum(&bytes), bytes)
         };
-        Ok(Some(FileState {
+        let state = FileState {
             sha256,
             size: meta.len(),
             mode: meta.mode() & 0o7777,
             uid: meta.uid(),
             gid: meta.gid(),
-        }))
+        };
+        Ok(Some((state, bytes)))
     }
 
     pub fn same_content(&self, other: &FileState) -> bool {

@@ -39,16 +39,8 @@ pub enum Edit {
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Content>> {
-    let path = root.join(rel);
-    let Some(state) = FileState::read(&path)? else {
-        return Ok(None);
-    };
-    let bytes = if path.is_dir() {
-        Vec::new()
-    } else {
-        std::fs::read(&path).map_err(|e| Error::io("read", &path, &e))?
-    };
-    Ok(Some(Content { state, bytes }))
+    Ok(FileState::read_with_content(&root.join(rel))?
+        .map(|(state, bytes)| Content { state, bytes }))
 }
 
 impl Edit {

@@ -1,4 +1,4 @@
-import { dayAndTime, relativeTime } from './time';
+import { relativeTime } from './time';
 
 const NOW = new Date('2026-05-28T12:00:00Z');
 const before = (seconds: number) => new Date(NOW.getTime() - seconds * 1000).toISOString();
@@ -16,10 +16,5 @@ describe('relativeTime', () => {
     expect(relativeTime(before(4 * 86400), NOW)).toBe('4 days ago');
     expect(relativeTime('2026-03-12T09:00:00Z', NOW, 'en-GB')).toBe('on 12 Mar 2026');
     expect(relativeTime('not a time', NOW)).toBe('not a time');
-  });
-
-  it('shows a day and a time', () => {
-    expect(dayAndTime('2026-03-12T09:00:00Z', 'en-GB')).toMatch(/^12 Mar 2026, \d\d:\d\d$/);
-    expect(dayAndTime('nope')).toBe('nope');
   });
 });

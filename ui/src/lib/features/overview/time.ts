@@ -20,10 +20,3 @@ export function relativeTime(iso: string, now: Date, locale?: string): string {
   if (days < 30) return ago(days, 'day');
   return `on ${new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(then)}`;
 }
-
-/** A day and time in the user's locale: "12 Mar 2027, 09:14". */
-export function dayAndTime(iso: string, locale?: string): string {
-  const t = new Date(iso);
-  if (Number.isNaN(t.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(t);
-}
