@@ -193,12 +193,16 @@ fn print_outcome(o: &FixOutcome) {
             c.id
         ),
     }
-    let verdict = match o.recheck.status {
-        Status::Pass => "The check now passes".to_string(),
-        Status::Fail | Status::Warning => {
-            format!("The check still finds a problem: {}", o.recheck.detail)
+    let detail = o.recheck.detail.trim_end_matches('.');
+    let verdict = match (o.recheck.status, c.kind) {
+        (Status::Pass, _) => "The check now passes".to_string(),
+        (Status::Fail | Status::Warning, ChangeKind::Fix) => {
+            format!("The check still finds a problem: {detail}")
         }
-        _ => format!("The check now says: {}", o.recheck.detail),
+        (Status::Fail | Status::Warning, ChangeKind::Undo) => {
+            format!("As before the fix, the check finds: {detail}")
+        }
+        _ => format!("The check now says: {detail}"),
     };
     println!("{verdict}.");
 }

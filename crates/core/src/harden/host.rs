@@ -71,6 +71,7 @@ const READ_ONLY_COMMANDS: &[&[&str]] = &[
     &["ufw", "status", "verbose"],
     &["nft", "list", "ruleset"],
     &["iptables", "-S", "INPUT"],
+    &["who"],
     DNF_SECURITY_UPDATES,
 ];
 

@@ -152,6 +152,13 @@ impl SshdConfig {
             .find(|d| d.matched.is_none() && d.keyword == keyword)
     }
 
+    /// Every global line of a keyword sshd takes many times, such as Port.
+    pub fn globals<'a>(&'a self, keyword: &'a str) -> impl Iterator<Item = &'a Directive> {
+        self.directives
+            .iter()
+            .filter(move |d| d.matched.is_none() && d.keyword == keyword)
+    }
+
     /// Values set inside Match blocks, which apply to some connections.
     pub fn in_matches<'a>(&'a self, keyword: &'a str) -> impl Iterator<Item = &'a Directive> {
         self.directives

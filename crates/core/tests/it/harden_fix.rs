@@ -347,6 +347,124 @@ fn the_guard_refuses_to_turn_off_passwords_when_nobody_has_a_key() {
     assert_eq!(err.code, ErrorCode::WouldLockOut, "{}", err.message);
 }
 
+/// An SSH login from the network, as `who` lists it.
+const REMOTE_LOGIN: &str = "alice    pts/0        2026-11-24 09:12 (10.0.0.7)\n";
+
+#[test]
+fn the_firewall_fix_switches_ufw_on_and_keeps_ssh_open_on_its_port() {
+    let bench = Bench::new();
+    let mut root = failing("firewall.active");
+    root.append("etc/ssh/sshd_config", "Port 2222");
+    root.who_output(REMOTE_LOGIN);
+    let p = fix::preview(&root.host(), "firewall.active").unwrap();
+    let targets: Vec<&str> = p.steps.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/etc/ufw/ufw.conf",
+            "/etc/ufw/user.rules",
+            "/etc/ufw/user6.rules"
+        ]
+    );
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("SSH (port 2222) stays allowed")),
+        "{:?}",
+        p.notes
+    );
+    let fixed = bench.fix(&root, "firewall.active").unwrap();
+    assert_eq!(fixed.recheck.status, Status::Pass);
+    let v4 = std::fs::read_to_string(root.at("etc/ufw/user.rules")).unwrap();
+    assert!(
+        v4.contains("### tuple ### allow tcp 2222 0.0.0.0/0 any 0.0.0.0/0 in\n-A ufw-user-input -p tcp --dport 2222 -j ACCEPT\n"),
+        "{v4}"
+    );
+    let v6 = std::fs::read_to_string(root.at("etc/ufw/user6.rules")).unwrap();
+    assert!(
+        v6.contains("-A ufw6-user-input -p tcp --dport 2222 -j ACCEPT"),
+        "{v6}"
+    );
+    // A second fix finds the rule and adds nothing.
+    let again = failing("firewall.default_deny");
+    std::fs::write(again.at("etc/ufw/user.rules"), &v4).unwrap();
+    std::fs::write(again.at("etc/ufw/user6.rules"), &v6).unwrap();
+    again.append("etc/ssh/sshd_config", "Port 2222");
+    let p = fix::preview(&again.host(), "firewall.default_deny").unwrap();
+    let targets: Vec<&str> = p.steps.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(targets, ["/etc/default/ufw"]);
+}
+
+#[test]
+fn the_firewall_fix_is_refused_when_it_would_cut_off_an_ssh_session() {
+    let bench = Bench::new();
+    let mut root = failing("firewall.default_deny");
+    let deny = "### RULES ###\n\n### tuple ### deny tcp 22 0.0.0.0/0 any 0.0.0.0/0 in\n-A ufw-user-input -p tcp --dport 22 -j DROP\n";
+    let rules = std::fs::read_to_string(root.at("etc/ufw/user.rules")).unwrap();
+    root.file(
+        "etc/ufw/user.rules",
+        &rules.replace("### RULES ###\n", deny),
+    );
+    // Nobody is connected from the network: allowed, with a warning.
+    let p = fix::preview(&root.host(), "firewall.default_deny").unwrap();
+    assert!(
+        p.notes.iter().any(|n| n.contains("refuses SSH (port 22)")),
+        "{:?}",
+        p.notes
+    );
+    // Someone is: refused, and nothing changes.
+    root.who_output(REMOTE_LOGIN);
+    let before = snapshot(root.path());
+    let err = bench.fix(&root, "firewall.default_deny").unwrap_err();
+    assert_eq!(err.code, ErrorCode::WouldLockOut, "{}", err.message);
+    assert!(err.hint.contains("ufw delete"), "{}", err.hint);
+    assert_eq!(snapshot(root.path()), before);
+    // A login at the computer's own screen is no SSH session.
+    root.who_output("alice    tty7         2026-11-24 09:12 (:0)\n");
+    bench.fix(&root, "firewall.default_deny").unwrap();
+}
+
+#[test]
+fn the_firewall_fix_without_an_ssh_server_is_refused_only_over_ssh() {
+    let bench = Bench::new();
+    let mut root = failing("firewall.default_deny");
+    root.remove("etc/ssh/sshd_config");
+    root.who_output(REMOTE_LOGIN);
+    let err = bench.fix(&root, "firewall.default_deny").unwrap_err();
+    assert_eq!(err.code, ErrorCode::WouldLockOut, "{}", err.message);
+    root.who_output("");
+    let p = fix::preview(&root.host(), "firewall.default_deny").unwrap();
+    let targets: Vec<&str> = p.steps.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        ["/etc/default/ufw"],
+        "no SSH rule without an SSH server"
+    );
+}
+
+#[test]
+fn the_firewall_fix_needs_ufw_and_no_other_firewall() {
+    let bench = Bench::new();
+    let root = failing("firewall.active");
+    root.enable("nftables.service");
+    let err = bench.fix(&root, "firewall.active").unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("nftables.service"), "{}", err.message);
+    let root = failing("firewall.active");
+    root.remove("usr/sbin/ufw");
+    let err = bench.fix(&root, "firewall.active").unwrap_err();
+    assert!(err.hint.contains("apt install ufw"), "{}", err.hint);
+    let root = failing("firewall.active");
+    root.file("etc/ufw/user6.rules", "# emptied by hand\n");
+    let err = bench.fix(&root, "firewall.active").unwrap_err();
+    assert!(
+        err.message.contains("/etc/ufw/user6.rules"),
+        "{}",
+        err.message
+    );
+    assert!(err.hint.contains("ufw allow 22/tcp"), "{}", err.hint);
+}
+
 #[test]
 fn no_room_for_the_backup_refuses_the_fix_and_changes_nothing() {
     super::util::in_private_mounts(

@@ -12,10 +12,24 @@ pub const TODAY: i64 = 20_416;
 /// The gid of the "shadow" group in the fixture's /etc/group.
 pub const SHADOW_GID: u32 = 42;
 
+/// A ufw rules file as the package installs it, before any rule: ufw
+/// writes "### END RULES ###" and the rest only with the first rule.
+pub fn ufw_rules(prefix: &str) -> String {
+    let limits = if prefix == "ufw" {
+        ":ufw-user-limit - [0:0]\n:ufw-user-limit-accept - [0:0]\n### RULES ###\n-A ufw-user-limit -m limit --limit 3/minute -j LOG --log-prefix \"[UFW LIMIT BLOCK] \"\n-A ufw-user-limit -j REJECT\n-A ufw-user-limit-accept -j ACCEPT\n"
+    } else {
+        "### RULES ###\n"
+    };
+    format!(
+        "*filter\n:{prefix}-user-input - [0:0]\n:{prefix}-user-output - [0:0]\n:{prefix}-user-forward - [0:0]\n{limits}COMMIT\n"
+    )
+}
+
 #[derive(Debug)]
 pub struct Root {
     tmp: tempfile::TempDir,
     apt: Option<String>,
+    who: Option<String>,
 }
 
 impl Root {
@@ -24,6 +38,7 @@ impl Root {
         Root {
             tmp: tempfile::tempdir().unwrap(),
             apt: None,
+            who: None,
         }
     }
 
@@ -117,6 +132,12 @@ impl Root {
         self
     }
 
+    /// What `who` prints: who is logged in, and from where.
+    pub fn who_output(&mut self, text: &str) -> &mut Self {
+        self.who = Some(text.to_string());
+        self
+    }
+
     /// A listening TCP socket in proc/net/tcp ("00000000" = 0.0.0.0).
     pub fn listen(&self, address_hex: &str, port: u16) -> &Self {
         let rel = "proc/net/tcp";
@@ -139,6 +160,9 @@ impl Root {
         let mut runner = FixtureRunner::new();
         if let Some(out) = &self.apt {
             runner = runner.with(&APT_SECURITY_SIMULATION.join(" "), out);
+        }
+        if let Some(out) = &self.who {
+            runner = runner.with("who", out);
         }
         Host::with_runner(self.path(), Box::new(runner), TODAY)
     }
@@ -210,6 +234,8 @@ impl Root {
         .program("usr/sbin/ufw")
         .file("etc/ufw/ufw.conf", "ENABLED=yes\nLOGLEVEL=low\n")
         .file("etc/default/ufw", "IPV6=yes\nDEFAULT_INPUT_POLICY=\"DROP\"\nDEFAULT_OUTPUT_POLICY=\"ACCEPT\"\n")
+        .file("etc/ufw/user.rules", &ufw_rules("ufw"))
+        .file("etc/ufw/user6.rules", &ufw_rules("ufw6"))
         // Updates.
         .program("usr/bin/unattended-upgrade")
         .file(

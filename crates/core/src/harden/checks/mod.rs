@@ -331,7 +331,7 @@ fn enabled(h: &Host, unit: &str) -> Option<Evidence> {
 }
 
 /// The first of `units` that is enabled.
-fn any_enabled(h: &Host, units: &[&str]) -> Option<Evidence> {
+pub(crate) fn any_enabled(h: &Host, units: &[&str]) -> Option<Evidence> {
     units.iter().find_map(|u| enabled(h, u))
 }
 

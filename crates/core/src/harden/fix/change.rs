@@ -106,6 +106,10 @@ pub enum Step {
         before: bool,
         after: bool,
     },
+    /// A service restarted on this computer so that it reads the files the
+    /// other steps changed. It runs after them, whichever way the change
+    /// goes, and is its own reverse.
+    Restart { unit: String },
 }
 
 impl Step {
@@ -148,6 +152,7 @@ impl Step {
                 before: *after,
                 after: *before,
             },
+            Step::Restart { unit } => Step::Restart { unit: unit.clone() },
         }
     }
 
@@ -156,7 +161,7 @@ impl Step {
         match self {
             Step::File { path, .. } | Step::Link { path, .. } => format!("/{path}"),
             Step::Kernel { path, .. } => setting_name(path),
-            Step::Running { unit, .. } => unit.clone(),
+            Step::Running { unit, .. } | Step::Restart { unit } => unit.clone(),
         }
     }
 }

@@ -36,6 +36,8 @@ pub enum Edit {
     },
     /// `unit` stopped now.
     Stop { unit: String },
+    /// `unit` restarted after the other edits, to read them.
+    Restart { unit: String, why: &'static str },
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Content>> {
@@ -185,6 +187,7 @@ impl Edit {
                 before: true,
                 after: false,
             },
+            Edit::Restart { unit, .. } => Step::Restart { unit },
         }
     }
 
@@ -213,6 +216,12 @@ impl Edit {
                 summary: format!("Stop {unit} now."),
                 diff: String::new(),
                 command: format!("systemctl stop {unit}"),
+            },
+            Edit::Restart { unit, why } => PreviewStep {
+                target: unit.clone(),
+                summary: format!("Restart {unit} {why}."),
+                diff: String::new(),
+                command: format!("systemctl restart {unit}"),
             },
         }
     }

@@ -1,6 +1,7 @@
 //! The lockout guard: a fix that could lock the administrator out first
 //! proves another way in exists, or is refused with the reason.
 
+use super::ufw;
 use crate::harden::host::Host;
 use crate::harden::parse;
 use crate::harden::sshd::SshdConfig;
@@ -11,6 +12,7 @@ pub fn check(host: &Host, check_id: &str) -> Result<Vec<String>> {
     match check_id {
         "ssh.root_login" => root_login(host),
         "ssh.password_auth" => password_auth(host),
+        "firewall.active" | "firewall.default_deny" | "firewall.ufw_ipv6" => firewall(host),
         _ => Ok(Vec::new()),
     }
 }
@@ -144,4 +146,91 @@ fn password_auth(host: &Host) -> Result<Vec<String>> {
         "No administrator has an SSH key, so turning off password logins could lock you out of this computer.".into(),
         "Add your public key to an administrator account (ssh-copy-id), check that you can log in with it, then try again.",
     ))
+}
+
+/// Whether someone is connected to this computer over the network now:
+/// this program runs in an SSH session, or `who` lists a remote login.
+fn connected_over_ssh(host: &Host) -> bool {
+    let here = host.is_live() && std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty());
+    here || host
+        .run(&["who"])
+        .is_some_and(|out| out.stdout.lines().any(remote_login))
+}
+
+/// A `who` line ends with where the login came from, in brackets: a
+/// display (":0") or a terminal multiplexer is local, anything else remote.
+fn remote_login(line: &str) -> bool {
+    let Some(from) = line
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|l| l.split_once('('))
+        .map(|(_, from)| from)
+    else {
+        return false;
+    };
+    !from.is_empty()
+        && !from.starts_with(':')
+        && !from.starts_with("tmux")
+        && !from.starts_with("screen")
+}
+
+fn firewall(host: &Host) -> Result<Vec<String>> {
+    let over_ssh = connected_over_ssh(host);
+    let Some(ports) = ufw::ssh_ports(host) else {
+        if over_ssh {
+            return Err(lockout(
+                "You are connected over SSH, but Shipshape found no SSH server settings here to keep its port open, so switching the firewall on could cut you off.".into(),
+                "Allow the port you connect through first (sudo ufw allow PORT/tcp), or make this fix at the computer itself.",
+            ));
+        }
+        return Ok(Vec::new());
+    };
+    let shown = ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let refused = ufw::refused_ports(host, &ports);
+    if refused.is_empty() {
+        return Ok(vec![format!(
+            "Another way in stays open: SSH (port {shown}) stays allowed through the firewall."
+        )]);
+    }
+    let refused = refused
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if over_ssh {
+        return Err(lockout(
+            format!(
+                "A firewall rule refuses SSH (port {refused}) and you are connected over SSH, so switching the firewall on would cut you off."
+            ),
+            "Remove that rule first (sudo ufw status numbered, then sudo ufw delete NUMBER), then try again.",
+        ));
+    }
+    Ok(vec![format!(
+        "A firewall rule refuses SSH (port {refused}), so nobody will reach this computer over SSH once the firewall is on."
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remote_login;
+
+    #[test]
+    fn who_lines_from_the_network_are_remote() {
+        assert!(remote_login(
+            "alice    pts/0        2026-11-25 06:00 (10.0.0.7)"
+        ));
+        assert!(remote_login(
+            "bob      pts/1        2026-11-25 06:01 (laptop.office.lan)"
+        ));
+        assert!(!remote_login("alice    tty7         2026-11-25 06:00 (:0)"));
+        assert!(!remote_login(
+            "alice    pts/2        2026-11-25 06:02 (tmux(1234).%0)"
+        ));
+        assert!(!remote_login("alice    seat0        2026-11-25 06:00"));
+        assert!(!remote_login("alice    pts/3        2026-11-25 06:00 ()"));
+    }
 }

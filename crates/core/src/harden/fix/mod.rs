@@ -16,6 +16,7 @@ pub mod guard;
 pub mod privileged;
 pub mod remedy;
 pub mod service;
+pub mod ufw;
 pub mod write;
 
 use super::check::{Finding, Status};
@@ -301,16 +302,40 @@ fn refused(store: &Store, now: DateTime<Utc>, actor: &Actor, action: &str, id: &
 /// Carries out `steps` in order. Each step first checks that its target is
 /// in the state the step expects; on any failure the steps already done
 /// are turned back, so nothing is left half-changed.
+///
+/// Restarts come last, whichever way the change goes: a service restarted
+/// before its files are written (or put back) would read the wrong ones.
+/// When a restart fails, the other steps are turned back and the service
+/// restarted again, so it runs with the files it had.
 pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> Result<()> {
+    let (restarts, steps): (Vec<&Step>, Vec<&Step>) = steps
+        .iter()
+        .partition(|s| matches!(s, Step::Restart { .. }));
     let mut result = Ok(());
-    for (i, step) in steps.iter().enumerate() {
-        let done = conflict(root, step).and_then(|()| write::step(root, backups, step));
-        if let Err(e) = done {
-            for earlier in steps[..i].iter().rev() {
-                let _ = write::step(root, backups, &earlier.reversed());
-            }
+    let mut done = 0;
+    for step in &steps {
+        let made = conflict(root, step).and_then(|()| write::step(root, backups, step));
+        if let Err(e) = made {
             result = Err(e);
             break;
+        }
+        done += 1;
+    }
+    if result.is_ok()
+        && let Err(e) = restarts
+            .iter()
+            .try_for_each(|s| write::step(root, backups, s))
+    {
+        result = Err(e);
+    }
+    if result.is_err() {
+        for earlier in steps[..done].iter().rev() {
+            let _ = write::step(root, backups, &earlier.reversed());
+        }
+        if done == steps.len() {
+            for restart in &restarts {
+                let _ = write::step(root, backups, restart);
+            }
         }
     }
     let links_changed = steps.iter().any(|s| matches!(s, Step::Link { .. }));
@@ -364,6 +389,8 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
                 ));
             }
         }
+        // A restart expects nothing: it only makes a service read again.
+        Step::Restart { .. } => {}
         Step::Running { unit, before, .. } => {
             if service::running(unit)? != *before {
                 let now = if *before { "stopped" } else { "running" };

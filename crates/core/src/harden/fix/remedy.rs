@@ -2,6 +2,7 @@
 //! without an entry here has remediation text only: it is fixed by hand.
 
 use super::edit::{self, Edit};
+use super::ufw::{self, Goal};
 use crate::harden::checks::{PERMISSION_RULES, PermissionRule};
 use crate::harden::host::Host;
 use crate::harden::sshd::{self, SshdConfig};
@@ -35,6 +36,8 @@ pub enum Remedy {
     /// Services switched off: their boot-time links removed and, on this
     /// computer, stopped.
     Services(&'static [&'static str]),
+    /// The ufw firewall brought to a goal, with SSH kept open.
+    Firewall(Goal),
 }
 
 /// Where kernel settings made by fixes are kept.
@@ -88,6 +91,12 @@ pub const REMEDIES: &[(&str, Remedy)] = &[
     ("files.crontab", Remedy::Permissions),
     ("files.cron_folders", Remedy::Permissions),
     ("banners.permissions", Remedy::Permissions),
+    ("firewall.active", Remedy::Firewall(Goal::DenyIncoming)),
+    (
+        "firewall.default_deny",
+        Remedy::Firewall(Goal::DenyIncoming),
+    ),
+    ("firewall.ufw_ipv6", Remedy::Firewall(Goal::Ipv6)),
     (
         "services.ftp",
         Remedy::Services(&["vsftpd.service", "proftpd.service", "pure-ftpd.service"]),
@@ -238,6 +247,9 @@ impl Remedy {
             Remedy::Services(_) => Some(
                 "Undo starts the service again and lets it start with the computer, as before.",
             ),
+            Remedy::Firewall(_) => Some(
+                "Connections from the network to other programs on this computer are refused unless a firewall rule allows them (sudo ufw allow PORT). Connections already open stay open.",
+            ),
         }
     }
 
@@ -259,6 +271,7 @@ impl Remedy {
             }
             Remedy::Sysctl(settings) => sysctl_edits(host, settings),
             Remedy::Services(units) => service_edits(host, units),
+            Remedy::Firewall(goal) => ufw::edits(host, *goal),
             Remedy::Permissions => {
                 let rule = permission_rule(check_id)?;
                 let groups = (rule.groups)(host);

@@ -1,5 +1,5 @@
 //! Services on this computer, through systemctl: whether one runs now, and
-//! stopping or starting it. Used only when the root is "/"; on a fixture
+//! stopping, starting or restarting it. Used only when the root is "/"; on a fixture
 //! or a mounted disk only the links that start a service at boot change.
 
 use crate::{Error, ErrorCode, Result};
@@ -29,7 +29,15 @@ pub fn running(unit: &str) -> Result<bool> {
 
 /// Starts or stops `unit`.
 pub fn set_running(unit: &str, on: bool) -> Result<()> {
-    let verb = if on { "start" } else { "stop" };
+    act(if on { "start" } else { "stop" }, unit)
+}
+
+/// Restarts `unit`, so it reads its settings again.
+pub fn restart(unit: &str) -> Result<()> {
+    act("restart", unit)
+}
+
+fn act(verb: &str, unit: &str) -> Result<()> {
     let out = systemctl(&[verb, unit])?;
     if out.status.success() {
         return Ok(());

@@ -37,6 +37,15 @@ describe('fixes', () => {
     expect(changeTitle(change)).toBe('Fixed: Memory layout randomisation is off');
     expect(changeTitle({ ...change, kind: 'undo', undoes: 1 })).toBe('Undid change 1: Memory layout randomisation is off');
     expect(changeTargets(change)).toBe('kernel.randomize_va_space, /etc/sysctl.d/60-shipshape.conf');
+    const firewall: Change = {
+      ...change,
+      check_id: 'firewall.active',
+      steps: [
+        { kind: 'file', path: 'etc/ufw/ufw.conf', before: null, after: null },
+        { kind: 'restart', unit: 'ufw.service' },
+      ],
+    };
+    expect(changeTargets(firewall)).toBe('/etc/ufw/ufw.conf, ufw.service');
   });
 
   it('offers 90 days for an acceptance and allows at most a year', () => {

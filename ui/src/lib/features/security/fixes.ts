@@ -61,6 +61,7 @@ export function changeTargets(c: Change): string {
         case 'kernel':
           return s.path.replace(/^proc\/sys\//, '').replaceAll('/', '.');
         case 'running':
+        case 'restart':
           return s.unit;
       }
     })
