@@ -4,7 +4,8 @@
 // `shipshape scan --root` on the same folder, a finding opens with its
 // evidence, a report is exported and recorded, a fix that could lock the
 // administrator out is refused, a fix is previewed, applied and undone
-// byte for byte, and a risk is accepted.
+// byte for byte, a risk is accepted, and the firewall is switched on with
+// SSH kept open.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -36,12 +37,29 @@ async function fixture() {
   await put('etc/group', 'root:x:0:\nsudo:x:27:ann\n');
   await put('etc/ssh/sshd_config', SSHD);
   await put('etc/login.defs', 'PASS_MAX_DAYS 99999\nUMASK 022\n');
+  // ufw as the package installs it: switched off, no rules yet.
+  await put('usr/sbin/ufw', '', 0o755);
+  await put('etc/ufw/ufw.conf', 'ENABLED=no\nLOGLEVEL=low\n');
+  await put('etc/default/ufw', 'IPV6=yes\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\n');
+  await put('etc/ufw/user.rules', UFW_RULES, 0o640);
+  await put('etc/ufw/user6.rules', UFW_RULES.replaceAll('ufw-', 'ufw6-'), 0o640);
 }
+
+const UFW_RULES = '*filter\n:ufw-user-input - [0:0]\n:ufw-user-output - [0:0]\n:ufw-user-forward - [0:0]\n### RULES ###\nCOMMIT\n';
 
 /** A finding's card, by check id. */
 const card = (id) => `[data-testid="${testIds.securityFinding}"][data-id="${id}"]`;
 /** Something inside a finding's card. */
 const inCard = (id, testid) => `${card(id)} [data-testid="${testid}"]`;
+
+/** Chooses which findings the list shows ("attention", "accepted", ...). */
+async function filterStatus(value) {
+  await s.execute(
+    `const f = document.querySelector('[data-testid="${testIds.securityFilterStatus}"]');
+     f.value = arguments[0]; f.dispatchEvent(new Event('change', { bubbles: true })); return true;`,
+    [value],
+  );
+}
 
 async function attr(id, name, extra = '') {
   return (await s.byTestId(id, extra)).attribute(`data-${name}`);
@@ -149,13 +167,28 @@ describe('Security', () => {
     const scan = JSON.parse(await cli('scan', '--root', ROOT, '--json').catch((e) => e.stdout));
     assert.equal(scan.checks.find((c) => c.id === 'ssh.password_auth').status, 'accepted');
     // Shown under "Accepted risks" in the status filter, no longer as needing a fix.
-    await s.execute(
-      `const f = document.querySelector('[data-testid="${testIds.securityFilterStatus}"]');
-       f.value = 'accepted'; f.dispatchEvent(new Event('change', { bubbles: true })); return true;`,
-    );
+    await filterStatus('accepted');
     const accepted = await s.waitFor('the accepted finding', () => s.find(`${card('ssh.password_auth')}[data-status="accepted"]`));
     assert.match(await accepted.text(), /Accepted risk/);
     assert.deepEqual(await axeViolations(s), []);
+  });
+
+  step('switching the firewall on keeps the SSH server reachable', async () => {
+    await filterStatus('attention');
+    await (await s.find(inCard('firewall.active', testIds.securityFixOpen))).click();
+    const dialog = await s.waitFor('the preview', () => s.byTestId(testIds.fixDialog, '[data-mode="ready"]'));
+    const rules = await s.find(
+      `[data-testid="${testIds.fixStep}"][data-target="/etc/ufw/user.rules"] [data-testid="${testIds.fixDiff}"]`,
+    );
+    assert.match(await rules.text(), /^\+-A ufw-user-input -p tcp --dport 22 -j ACCEPT$/m);
+    assert.match(await dialog.text(), /SSH \(port 22\) stays allowed/);
+    await (await s.byTestId(testIds.fixApply)).click();
+    const result = await s.waitFor('the result', () => s.byTestId(testIds.fixResult), 15000);
+    assert.equal(await result.attribute('data-status'), 'pass');
+    assert.match(await readFile(join(ROOT, 'etc/ufw/ufw.conf'), 'utf8'), /^ENABLED=yes$/m);
+    assert.match(await readFile(join(ROOT, 'etc/ufw/user6.rules'), 'utf8'), /^-A ufw6-user-input -p tcp --dport 22 -j ACCEPT$/m);
+    await (await s.byTestId(testIds.fixClose)).click();
+    await s.waitFor('the finding passes', async () => (await s.findAll(card('firewall.active'))).length === 0, 15000);
   });
 
   step('the Overview shows the latest score and links to it', async () => {
