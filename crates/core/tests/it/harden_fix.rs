@@ -466,6 +466,64 @@ fn the_firewall_fix_needs_ufw_and_no_other_firewall() {
 }
 
 #[test]
+fn automatic_updates_are_switched_on_wherever_apt_reads_them() {
+    let bench = Bench::new();
+    let root = failing("updates.automatic");
+    // A later file that switches them off again wins in apt, so it is
+    // changed too; a comment is left as it is.
+    root.file(
+        "etc/apt/apt.conf.d/99office",
+        "// APT::Periodic::Unattended-Upgrade \"0\";\nAPT::Periodic::Unattended-Upgrade \"0\";\n",
+    );
+    let p = fix::preview(&root.host(), "updates.automatic").unwrap();
+    let targets: Vec<&str> = p.steps.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/etc/apt/apt.conf.d/20auto-upgrades",
+            "/etc/apt/apt.conf.d/99office"
+        ]
+    );
+    let fixed = bench.fix(&root, "updates.automatic").unwrap();
+    assert_eq!(fixed.recheck.status, Status::Pass);
+    assert_eq!(
+        std::fs::read_to_string(root.at("etc/apt/apt.conf.d/20auto-upgrades")).unwrap(),
+        "APT::Periodic::Unattended-Upgrade \"1\";\nAPT::Periodic::Update-Package-Lists \"1\";\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.at("etc/apt/apt.conf.d/99office")).unwrap(),
+        "// APT::Periodic::Unattended-Upgrade \"0\";\nAPT::Periodic::Unattended-Upgrade \"1\";\n"
+    );
+}
+
+#[test]
+fn automatic_updates_are_set_up_when_never_configured_and_refused_without_the_package() {
+    let bench = Bench::new();
+    let root = failing("updates.automatic");
+    root.remove("etc/apt/apt.conf.d/20auto-upgrades");
+    let fixed = bench.fix(&root, "updates.automatic").unwrap();
+    assert_eq!(fixed.recheck.status, Status::Pass);
+    assert_eq!(
+        std::fs::read_to_string(root.at("etc/apt/apt.conf.d/20auto-upgrades")).unwrap(),
+        "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\n"
+    );
+    bench.undo(fixed.change.id).unwrap();
+    assert!(!root.at("etc/apt/apt.conf.d/20auto-upgrades").exists());
+
+    let root = failing("updates.automatic");
+    root.remove("usr/bin/unattended-upgrade");
+    let before = snapshot(root.path());
+    let err = bench.fix(&root, "updates.automatic").unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        err.hint.contains("apt install unattended-upgrades"),
+        "{}",
+        err.hint
+    );
+    assert_eq!(snapshot(root.path()), before);
+}
+
+#[test]
 fn no_room_for_the_backup_refuses_the_fix_and_changes_nothing() {
     super::util::in_private_mounts(
         concat!(

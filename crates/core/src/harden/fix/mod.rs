@@ -9,6 +9,7 @@
 //! checks that the file is still as the change left it, so a file edited
 //! since is shown as a conflict, never overwritten.
 
+pub mod auto_updates;
 pub mod backup;
 pub mod change;
 pub mod edit;

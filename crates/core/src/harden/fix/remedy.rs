@@ -1,6 +1,7 @@
 //! The fixes Shipshape can make, declared as data by check id. A check
 //! without an entry here has remediation text only: it is fixed by hand.
 
+use super::auto_updates;
 use super::edit::{self, Edit};
 use super::ufw::{self, Goal};
 use crate::harden::checks::{PERMISSION_RULES, PermissionRule};
@@ -38,6 +39,8 @@ pub enum Remedy {
     Services(&'static [&'static str]),
     /// The ufw firewall brought to a goal, with SSH kept open.
     Firewall(Goal),
+    /// unattended-upgrades switched on (Debian and Ubuntu).
+    AutomaticUpdates,
 }
 
 /// Where kernel settings made by fixes are kept.
@@ -97,6 +100,7 @@ pub const REMEDIES: &[(&str, Remedy)] = &[
         Remedy::Firewall(Goal::DenyIncoming),
     ),
     ("firewall.ufw_ipv6", Remedy::Firewall(Goal::Ipv6)),
+    ("updates.automatic", Remedy::AutomaticUpdates),
     (
         "services.ftp",
         Remedy::Services(&["vsftpd.service", "proftpd.service", "pure-ftpd.service"]),
@@ -247,6 +251,9 @@ impl Remedy {
             Remedy::Services(_) => Some(
                 "Undo starts the service again and lets it start with the computer, as before.",
             ),
+            Remedy::AutomaticUpdates => Some(
+                "apt then fetches the package lists and installs security updates once a day, by itself.",
+            ),
             Remedy::Firewall(_) => Some(
                 "Connections from the network to other programs on this computer are refused unless a firewall rule allows them (sudo ufw allow PORT). Connections already open stay open.",
             ),
@@ -272,6 +279,7 @@ impl Remedy {
             Remedy::Sysctl(settings) => sysctl_edits(host, settings),
             Remedy::Services(units) => service_edits(host, units),
             Remedy::Firewall(goal) => ufw::edits(host, *goal),
+            Remedy::AutomaticUpdates => auto_updates::edits(host),
             Remedy::Permissions => {
                 let rule = permission_rule(check_id)?;
                 let groups = (rule.groups)(host);
