@@ -7,6 +7,7 @@ mod firewall;
 mod kernel;
 mod services;
 mod ssh;
+pub(crate) use ssh::weak as weak_algorithm;
 mod system;
 mod updates;
 

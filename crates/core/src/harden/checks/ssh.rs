@@ -459,8 +459,9 @@ fn log_level(h: &Host) -> Checked {
     )
 }
 
-/// Weak algorithms, by list keyword.
-fn weak(keyword: &str, name: &str) -> bool {
+/// Weak algorithms, by list keyword (lower case: "ciphers", "macs",
+/// "kexalgorithms").
+pub(crate) fn weak(keyword: &str, name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     match keyword {
         "ciphers" => {

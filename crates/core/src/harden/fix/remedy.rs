@@ -4,7 +4,7 @@
 use super::auto_updates;
 use super::edit::{self, Edit};
 use super::ufw::{self, Goal};
-use crate::harden::checks::{PERMISSION_RULES, PermissionRule};
+use crate::harden::checks::{PERMISSION_RULES, PermissionRule, weak_algorithm};
 use crate::harden::host::Host;
 use crate::harden::sshd::{self, SshdConfig};
 use crate::{Error, Result};
@@ -18,6 +18,9 @@ pub enum Remedy {
         keyword: &'static str,
         value: &'static str,
     },
+    /// An SSH server algorithm list (Ciphers, MACs, KexAlgorithms) with
+    /// its weak entries taken out, everywhere sshd would read it.
+    SshdAlgorithms { keyword: &'static str },
     /// A "KEY value" line (login.defs).
     Word {
         file: &'static str,
@@ -71,6 +74,14 @@ pub const REMEDIES: &[(&str, Remedy)] = &[
     ("ssh.login_grace", sshd("LoginGraceTime", "60")),
     ("ssh.log_level", sshd("LogLevel", "INFO")),
     ("ssh.config_permissions", Remedy::Permissions),
+    ("ssh.ciphers", Remedy::SshdAlgorithms { keyword: "Ciphers" }),
+    ("ssh.macs", Remedy::SshdAlgorithms { keyword: "MACs" }),
+    (
+        "ssh.kex",
+        Remedy::SshdAlgorithms {
+            keyword: "KexAlgorithms",
+        },
+    ),
     ("accounts.hashing", defs("ENCRYPT_METHOD", "YESCRYPT")),
     (
         "accounts.hashing_rounds",
@@ -241,6 +252,9 @@ impl Remedy {
             Remedy::Sshd { .. } => Some(
                 "The SSH server uses the new setting once it reloads (systemctl reload ssh); connections already open are not affected.",
             ),
+            Remedy::SshdAlgorithms { .. } => Some(
+                "The SSH server uses the new list once it reloads (systemctl reload ssh). SSH programs from before about 2015 that know only the weak methods will no longer connect.",
+            ),
             Remedy::Word { .. } | Remedy::Assignment { .. } => Some(
                 "This applies to passwords and accounts from now on; existing ones keep their settings until they change.",
             ),
@@ -264,6 +278,7 @@ impl Remedy {
     pub fn plan(&self, host: &Host, check_id: &str) -> Result<Vec<Edit>> {
         match self {
             Remedy::Sshd { keyword, value } => sshd_edits(host, keyword, value),
+            Remedy::SshdAlgorithms { keyword } => sshd_algorithm_edits(host, keyword),
             Remedy::Word { file, key, value } => {
                 Ok(Edit::text(host, file, |t| edit::set_word(t, key, value))?
                     .into_iter()
@@ -306,8 +321,8 @@ impl Remedy {
     }
 }
 
-fn sshd_edits(host: &Host, keyword: &str, value: &str) -> Result<Vec<Edit>> {
-    let config = SshdConfig::load(host)
+fn sshd_config(host: &Host) -> Result<SshdConfig> {
+    SshdConfig::load(host)
         .map_err(|o| {
             Error::invalid_input(o.detail, "Fix the SSH server's settings by hand first.")
         })?
@@ -316,7 +331,71 @@ fn sshd_edits(host: &Host, keyword: &str, value: &str) -> Result<Vec<Edit>> {
                 "The SSH server's settings file was not found.",
                 "Install the SSH server, or run the scan again.",
             )
-        })?;
+        })
+}
+
+/// The line an algorithm list becomes without its weak entries: the same
+/// keyword and prefix ("+" adds to, "^" puts before OpenSSH's defaults)
+/// with the strong entries left, or a comment when none is left, so
+/// OpenSSH's safe defaults apply. `None` when nothing is weak.
+fn without_weak(written: &str, lower: &str, value: &str) -> Option<String> {
+    if value.starts_with('-') {
+        return None;
+    }
+    let (prefix, list) = match value.chars().next() {
+        Some(c @ ('+' | '^')) => (c.to_string(), &value[1..]),
+        _ => (String::new(), value),
+    };
+    let names: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let strong: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !weak_algorithm(lower, n))
+        .collect();
+    if strong.len() == names.len() {
+        return None;
+    }
+    Some(if strong.is_empty() {
+        format!("# {written} {value} was here; OpenSSH's safe defaults apply instead.")
+    } else {
+        format!("{written} {prefix}{}", strong.join(","))
+    })
+}
+
+fn sshd_algorithm_edits(host: &Host, keyword: &str) -> Result<Vec<Edit>> {
+    let config = sshd_config(host)?;
+    let lower = keyword.to_ascii_lowercase();
+    let mut lines: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+    for d in config
+        .global(&lower)
+        .into_iter()
+        .chain(config.in_matches(&lower))
+    {
+        let written = d.text.split([' ', '\t', '=']).next().unwrap_or(keyword);
+        if let Some(line) = without_weak(written, &lower, &d.value) {
+            lines
+                .entry(d.file.clone())
+                .or_default()
+                .push((d.line, line));
+        }
+    }
+    let mut edits = Vec::new();
+    for (file, changes) in lines {
+        edits.extend(Edit::text(host, &file, |text| {
+            changes.iter().fold(text.to_string(), |t, (n, line)| {
+                edit::replace_line(&t, *n, line)
+            })
+        })?);
+    }
+    Ok(edits)
+}
+
+fn sshd_edits(host: &Host, keyword: &str, value: &str) -> Result<Vec<Edit>> {
+    let config = sshd_config(host)?;
     let lower = keyword.to_ascii_lowercase();
     let line = format!("{keyword} {value}");
     let global = config.global(&lower);
@@ -400,4 +479,42 @@ fn sysctl_edits(host: &Host, settings: &[(&str, i64)]) -> Result<Vec<Edit>> {
     })?;
     edits.extend(persistent);
     Ok(edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_weak;
+
+    #[test]
+    fn weak_algorithms_are_taken_out_of_a_list() {
+        assert_eq!(
+            without_weak(
+                "Ciphers",
+                "ciphers",
+                "aes256-gcm@openssh.com,aes128-cbc,3des-cbc"
+            )
+            .as_deref(),
+            Some("Ciphers aes256-gcm@openssh.com")
+        );
+        assert_eq!(
+            without_weak("MACs", "macs", "+hmac-sha1,hmac-sha2-512").as_deref(),
+            Some("MACs +hmac-sha2-512")
+        );
+        assert_eq!(
+            without_weak(
+                "kexalgorithms",
+                "kexalgorithms",
+                "diffie-hellman-group1-sha1"
+            )
+            .as_deref(),
+            Some(
+                "# kexalgorithms diffie-hellman-group1-sha1 was here; OpenSSH's safe defaults apply instead."
+            )
+        );
+        assert_eq!(without_weak("Ciphers", "ciphers", "-aes128-cbc"), None);
+        assert_eq!(
+            without_weak("Ciphers", "ciphers", "chacha20-poly1305@openssh.com"),
+            None
+        );
+    }
 }
