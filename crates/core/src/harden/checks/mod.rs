@@ -9,6 +9,7 @@ mod services;
 mod ssh;
 pub(crate) use ssh::weak as weak_algorithm;
 mod system;
+pub(crate) use system::names_system;
 mod updates;
 
 use super::check::{Check, Checked, Evidence, Outcome};

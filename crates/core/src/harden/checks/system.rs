@@ -765,10 +765,9 @@ fn compilers(h: &Host) -> Checked {
 
 /// Login messages that name the system: agetty escapes (\s \r \v \m) or
 /// the system's own name.
-fn banner(h: &Host, rel: &str) -> Checked {
-    let Some(text) = h.read(rel)? else {
-        return Ok(Outcome::pass("There is no such message."));
-    };
+/// Whether a login message's line names this system or its version: the
+/// system's name, or an escape that getty replaces with it.
+pub(crate) fn names_system(h: &Host, line: &str) -> bool {
     let facts = h.facts();
     let mut names: Vec<String> = vec![facts.os_id.to_ascii_lowercase()];
     names.extend(
@@ -779,10 +778,19 @@ fn banner(h: &Host, rel: &str) -> Checked {
             .map(|w| w.to_ascii_lowercase()),
     );
     names.retain(|n| n.len() > 2);
+    let lower = line.to_ascii_lowercase();
+    let escape = ["\\s", "\\r", "\\v", "\\m"]
+        .iter()
+        .any(|e| line.contains(e));
+    escape || names.iter().any(|n| lower.contains(n.as_str()))
+}
+
+fn banner(h: &Host, rel: &str) -> Checked {
+    let Some(text) = h.read(rel)? else {
+        return Ok(Outcome::pass("There is no such message."));
+    };
     for (i, l) in text.lines().enumerate() {
-        let lower = l.to_ascii_lowercase();
-        let escape = ["\\s", "\\r", "\\v", "\\m"].iter().any(|e| l.contains(e));
-        if escape || names.iter().any(|n| lower.contains(n.as_str())) {
+        if names_system(h, l) {
             return Ok(
                 Outcome::fail("The message names this system or its version.")
                     .with(Evidence::file(rel, Some(i + 1), l)),

@@ -4,7 +4,7 @@
 use super::auto_updates;
 use super::edit::{self, Edit};
 use super::ufw::{self, Goal};
-use crate::harden::checks::{PERMISSION_RULES, PermissionRule, weak_algorithm};
+use crate::harden::checks::{PERMISSION_RULES, PermissionRule, names_system, weak_algorithm};
 use crate::harden::host::Host;
 use crate::harden::sshd::{self, SshdConfig};
 use crate::{Error, Result};
@@ -40,11 +40,20 @@ pub enum Remedy {
     /// Services switched off: their boot-time links removed and, on this
     /// computer, stopped.
     Services(&'static [&'static str]),
+    /// A login message that names the system: the lines that do are taken
+    /// out, and a message left empty gets `notice`, if any.
+    Banner {
+        file: &'static str,
+        notice: Option<&'static str>,
+    },
     /// The ufw firewall brought to a goal, with SSH kept open.
     Firewall(Goal),
     /// unattended-upgrades switched on (Debian and Ubuntu).
     AutomaticUpdates,
 }
+
+/// What a login prompt says instead of the system's name and version.
+const NOTICE: &str = "Authorised use only. Activity on this computer may be monitored.";
 
 /// Where kernel settings made by fixes are kept.
 pub const SYSCTL_FILE: &str = "etc/sysctl.d/60-shipshape.conf";
@@ -105,6 +114,27 @@ pub const REMEDIES: &[(&str, Remedy)] = &[
     ("files.crontab", Remedy::Permissions),
     ("files.cron_folders", Remedy::Permissions),
     ("banners.permissions", Remedy::Permissions),
+    (
+        "banners.issue",
+        Remedy::Banner {
+            file: "etc/issue",
+            notice: Some(NOTICE),
+        },
+    ),
+    (
+        "banners.issue_net",
+        Remedy::Banner {
+            file: "etc/issue.net",
+            notice: Some(NOTICE),
+        },
+    ),
+    (
+        "banners.motd",
+        Remedy::Banner {
+            file: "etc/motd",
+            notice: None,
+        },
+    ),
     ("firewall.active", Remedy::Firewall(Goal::DenyIncoming)),
     (
         "firewall.default_deny",
@@ -268,6 +298,9 @@ impl Remedy {
             Remedy::AutomaticUpdates => Some(
                 "apt then fetches the package lists and installs security updates once a day, by itself.",
             ),
+            Remedy::Banner { .. } => Some(
+                "Only the paragraphs that name the system or its version are taken out; the rest of the message stays.",
+            ),
             Remedy::Firewall(_) => Some(
                 "Connections from the network to other programs on this computer are refused unless a firewall rule allows them (sudo ufw allow PORT). Connections already open stay open.",
             ),
@@ -295,6 +328,11 @@ impl Remedy {
             Remedy::Services(units) => service_edits(host, units),
             Remedy::Firewall(goal) => ufw::edits(host, *goal),
             Remedy::AutomaticUpdates => auto_updates::edits(host),
+            Remedy::Banner { file, notice } => Ok(Edit::text(host, file, |text| {
+                without_system_name(text, |l| names_system(host, l), *notice)
+            })?
+            .into_iter()
+            .collect()),
             Remedy::Permissions => {
                 let rule = permission_rule(check_id)?;
                 let groups = (rule.groups)(host);
@@ -318,6 +356,28 @@ impl Remedy {
                 Ok(edits)
             }
         }
+    }
+}
+
+/// A login message without the paragraphs that name the system (a line
+/// alone would leave half a sentence), or `notice` when nothing is left.
+fn without_system_name(text: &str, names: impl Fn(&str) -> bool, notice: Option<&str>) -> String {
+    let mut kept = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        if !line.trim().is_empty() {
+            paragraph.push(line);
+            continue;
+        }
+        if !paragraph.is_empty() && !paragraph.iter().any(|l| names(l)) {
+            kept.push(paragraph.join("\n"));
+        }
+        paragraph.clear();
+    }
+    match (kept.is_empty(), notice) {
+        (true, Some(n)) => format!("{n}\n"),
+        (true, None) => String::new(),
+        (false, _) => format!("{}\n", kept.join("\n\n")),
     }
 }
 
@@ -483,7 +543,29 @@ fn sysctl_edits(host: &Host, settings: &[(&str, i64)]) -> Result<Vec<Edit>> {
 
 #[cfg(test)]
 mod tests {
-    use super::without_weak;
+    use super::{without_system_name, without_weak};
+
+    #[test]
+    fn a_login_message_loses_the_paragraphs_that_name_the_system() {
+        let debian = |l: &str| l.contains("Debian");
+        let motd = "\nThe programs included with the Debian GNU/Linux system are free software;\nthe exact terms are in /usr/share/doc.\n\nBackups run at 22:00. Ask Sam before restarting.\n\nDebian GNU/Linux comes with ABSOLUTELY NO WARRANTY.\n";
+        assert_eq!(
+            without_system_name(motd, debian, None),
+            "Backups run at 22:00. Ask Sam before restarting.\n"
+        );
+        assert_eq!(
+            without_system_name(
+                "Debian GNU/Linux 12 \\n \\l\n\n",
+                debian,
+                Some("Authorised use only.")
+            ),
+            "Authorised use only.\n"
+        );
+        assert_eq!(
+            without_system_name("Welcome to Debian!\n", debian, None),
+            ""
+        );
+    }
 
     #[test]
     fn weak_algorithms_are_taken_out_of_a_list() {
