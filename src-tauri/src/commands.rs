@@ -501,12 +501,26 @@ pub fn security_report(
     )
 }
 
-/// What fixing `check_id` would change; nothing is changed.
+/// What fixing `check_id` would change; nothing is changed. When a file
+/// the fix reads is root's alone, the helper previews it (pkexec asks for
+/// the administrator's password).
 #[tauri::command]
-pub async fn security_fix_preview(check_id: String) -> Result<Preview, Error> {
-    tauri::async_runtime::spawn_blocking(move || fix::preview(&today_host(&scan_root()), &check_id))
-        .await
-        .map_err(blocking_failed)?
+pub async fn security_fix_preview(
+    state: State<'_, AppState>,
+    check_id: String,
+) -> Result<Preview, Error> {
+    let dir = data_dir(&state)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let root = scan_root();
+        match fix::preview(&today_host(&root), &check_id) {
+            Err(e) if e.code == ErrorCode::NeedsAdmin && privileged::needs_helper(&root) => {
+                privileged::run(&helper_program()?, &dir, Request::Preview(check_id))
+            }
+            other => other,
+        }
+    })
+    .await
+    .map_err(blocking_failed)?
 }
 
 /// The program that makes fixes with administrator rights (through pkexec):
@@ -545,8 +559,12 @@ pub async fn security_fix(
     let dir = data_dir(&state)?;
     if privileged::needs_helper(&root) {
         let helper = helper_program()?;
+        let request = Request::Fix {
+            id: check_id,
+            seen: Some(seen.digest()),
+        };
         return tauri::async_runtime::spawn_blocking(move || {
-            privileged::run(&helper, &dir, Request::Fix(check_id))
+            privileged::run(&helper, &dir, request)
         })
         .await
         .map_err(blocking_failed)?;
@@ -559,7 +577,7 @@ pub async fn security_fix(
             &backups,
             &today_host(&root),
             &check_id,
-            Some(&seen),
+            Some(&seen.digest()),
             &actor,
             chrono::Utc::now(),
         )

@@ -4,7 +4,6 @@
 
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
-use shipshape_core::Error;
 use shipshape_core::harden::accepted;
 use shipshape_core::harden::check::Status;
 use shipshape_core::harden::fix::backup::Backups;
@@ -12,6 +11,7 @@ use shipshape_core::harden::fix::change::{self, Change, ChangeKind};
 use shipshape_core::harden::fix::privileged::{self, Request};
 use shipshape_core::harden::fix::{self, FixOutcome, Preview};
 use shipshape_core::harden::host::Host;
+use shipshape_core::{Error, ErrorCode};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -72,8 +72,15 @@ pub struct AcceptedArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Helper {
+    /// Show what fixing one known check on this computer would change
+    Preview { id: String },
     /// Fix one known check on this computer
-    Fix { id: String },
+    Fix {
+        id: String,
+        /// The digest of the preview the user agreed to
+        #[arg(long)]
+        seen: Option<String>,
+    },
     /// Undo one change by number
     Undo { change: i64 },
 }
@@ -99,7 +106,17 @@ pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
     let root = folder(&args.root)?;
     let now = Utc::now();
     let host = Host::new(&root, now.timestamp().div_euclid(86_400));
-    let preview = fix::preview(&host, &args.id)?;
+    // A file the fix reads may be root's alone: the helper previews then.
+    let preview = match fix::preview(&host, &args.id) {
+        Err(e) if e.code == ErrorCode::NeedsAdmin && privileged::needs_helper(&root) => {
+            privileged::run(
+                &helper_exe()?,
+                &ctx.data_dir()?,
+                Request::Preview(args.id.clone()),
+            )?
+        }
+        other => other?,
+    };
     if args.dry_run {
         if args.json {
             print_json(&preview)?;
@@ -110,7 +127,11 @@ pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
         return Ok(Verdict::Ok);
     }
     let outcome = if privileged::needs_helper(&root) {
-        privileged::run(&helper_exe()?, &ctx.data_dir()?, Request::Fix(args.id))?
+        let request = Request::Fix {
+            id: args.id,
+            seen: Some(preview.digest()),
+        };
+        privileged::run(&helper_exe()?, &ctx.data_dir()?, request)?
     } else {
         let store = ctx.open_store()?;
         let backups = Backups::open(&ctx.data_dir()?)?;
@@ -119,7 +140,7 @@ pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
             &backups,
             &host,
             &args.id,
-            Some(&preview),
+            Some(&preview.digest()),
             &ctx.actor(),
             now,
         )?
@@ -281,35 +302,54 @@ pub fn accepted(args: AcceptedArgs, ctx: &Context) -> Result<Verdict, Error> {
     Ok(Verdict::Ok)
 }
 
+/// What the helper answers.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Answer {
+    Preview(Preview),
+    Outcome(Box<FixOutcome>),
+}
+
 /// The pkexec side: one request, answered in JSON on stdout.
 pub fn helper(cmd: Helper, ctx: &Context) -> Result<Verdict, Error> {
-    let request = match cmd {
-        Helper::Fix { id } => Request::Fix(id),
-        Helper::Undo { change } => Request::Undo(change),
-    };
     let data_dir = ctx.data_dir()?;
+    let now = Utc::now();
+    let this_computer = || Host::new(Path::new("/"), now.timestamp().div_euclid(86_400));
     // The activity log names the user who asked, not root.
     let mut actor = ctx.actor();
     if let Some(user) = privileged::requester() {
         actor.user = user;
     }
-    let result = (|| {
-        let request = request.checked()?;
-        let store = ctx.open_store()?;
-        let backups = Backups::open(&data_dir)?;
-        let now = Utc::now();
-        match request {
-            Request::Fix(id) => {
-                let host = Host::new(Path::new("/"), now.timestamp().div_euclid(86_400));
-                fix::fix(&store, &backups, &host, &id, None, &actor, now)
-            }
-            Request::Undo(n) => fix::undo(&store, &backups, n, &actor, now),
+    let request = match cmd {
+        Helper::Preview { id } => Request::Preview(id),
+        Helper::Fix { id, seen } => Request::Fix { id, seen },
+        Helper::Undo { change } => Request::Undo(change),
+    };
+    let result = request.checked().and_then(|request| match request {
+        // Read-only: no records are opened, nothing changes hands.
+        Request::Preview(id) => fix::preview(&this_computer(), &id).map(Answer::Preview),
+        Request::Fix { id, seen } => {
+            let store = ctx.open_store()?;
+            let backups = Backups::open(&data_dir)?;
+            let host = this_computer();
+            fix::fix(&store, &backups, &host, &id, seen.as_deref(), &actor, now)
+                .map(|o| Answer::Outcome(Box::new(o)))
         }
-    })();
+        Request::Undo(n) => {
+            let store = ctx.open_store()?;
+            let backups = Backups::open(&data_dir)?;
+            fix::undo(&store, &backups, n, &actor, now).map(|o| Answer::Outcome(Box::new(o)))
+        }
+    });
     privileged::hand_back(&data_dir);
+    answer(result)
+}
+
+/// The helper's answer on stdout, in JSON: the result, or the error.
+fn answer<T: serde::Serialize>(result: Result<T, Error>) -> Result<Verdict, Error> {
     match result {
-        Ok(outcome) => {
-            print_json(&outcome)?;
+        Ok(value) => {
+            print_json(&value)?;
             Ok(Verdict::Ok)
         }
         Err(e) => {

@@ -269,7 +269,7 @@ fn a_fix_whose_preview_no_longer_holds_is_refused() {
         &bench.backups,
         &root.host(),
         "ssh.x11_forwarding",
-        Some(&seen),
+        Some(&seen.digest()),
         &actor(),
         t0(),
     )
@@ -345,6 +345,19 @@ fn the_guard_refuses_to_turn_off_passwords_when_nobody_has_a_key() {
     (case.fail)(&mut root);
     let err = bench.fix(&root, "ssh.password_auth").unwrap_err();
     assert_eq!(err.code, ErrorCode::WouldLockOut, "{}", err.message);
+}
+
+#[test]
+fn a_normal_user_who_cannot_see_the_way_in_is_sent_to_the_administrator_not_refused() {
+    let root = failing("ssh.root_login");
+    root.chmod("etc/ssh/sshd_config", 0o644);
+    // alice's key is hers alone to read, so a normal user cannot prove it.
+    let user = root.host().with_facts(|f| f.as_root = false);
+    let err = fix::preview(&user, "ssh.root_login").unwrap_err();
+    assert_eq!(err.code, ErrorCode::NeedsAdmin, "{}", err.message);
+    // The administrator sees her key.
+    let p = fix::preview(&root.host(), "ssh.root_login").unwrap();
+    assert!(p.notes.iter().any(|n| n.contains("alice")), "{:?}", p.notes);
 }
 
 /// An SSH login from the network, as `who` lists it.
@@ -454,6 +467,13 @@ fn the_firewall_fix_needs_ufw_and_no_other_firewall() {
     root.remove("usr/sbin/ufw");
     let err = bench.fix(&root, "firewall.active").unwrap_err();
     assert!(err.hint.contains("apt install ufw"), "{}", err.hint);
+    // ufw's rules are root's alone: a normal user is told so.
+    let root = failing("firewall.active");
+    root.chmod("etc/ufw/user.rules", 0o640);
+    let host = root.host().with_facts(|f| f.as_root = false);
+    let err = fix::preview(&host, "firewall.active").unwrap_err();
+    assert_eq!(err.code, ErrorCode::NeedsAdmin, "{}", err.message);
+    assert!(err.hint.contains("administrator"), "{}", err.hint);
     let root = failing("firewall.active");
     root.file("etc/ufw/user6.rules", "# emptied by hand\n");
     let err = bench.fix(&root, "firewall.active").unwrap_err();

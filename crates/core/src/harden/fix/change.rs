@@ -38,7 +38,7 @@ impl FileState {
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io("read", path, &e)),
+            Err(e) => return Err(unreadable(path, &e)),
         };
         if meta.file_type().is_symlink() {
             return Err(Error::invalid_input(
@@ -52,7 +52,7 @@ impl FileState {
         let (sha256, bytes) = if meta.is_dir() {
             (String::new(), Vec::new())
         } else {
-            let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, &e))?;
+            let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
             (checksum(&bytes), bytes)
         };
         let state = FileState {
@@ -68,6 +68,19 @@ impl FileState {
     pub fn same_content(&self, other: &FileState) -> bool {
         self.sha256 == other.sha256
     }
+}
+
+/// A file a fix cannot read: one only root may read says so, so the fix
+/// can be asked for again with administrator rights.
+fn unreadable(path: &Path, e: &io::Error) -> Error {
+    if e.kind() == io::ErrorKind::PermissionDenied {
+        return Error::new(
+            ErrorCode::NeedsAdmin,
+            format!("Only an administrator may read {}.", path.display()),
+            "Run the fix as an administrator: it asks for the administrator's password.",
+        );
+    }
+    Error::io("read", path, e)
 }
 
 pub fn checksum(bytes: &[u8]) -> String {

@@ -27,10 +27,24 @@ struct Admin {
 
 const ADMIN_GROUPS: &[&str] = &["sudo", "wheel", "admin"];
 
-fn admins(host: &Host) -> Vec<Admin> {
+/// Reads a file the guard needs; notes in `unsure` when it may not be
+/// read, so "no way in found" is not claimed from what was not seen.
+fn read_or_note(host: &Host, rel: &str, unsure: &mut bool) -> String {
+    match host.read(rel) {
+        Ok(text) => text.unwrap_or_default(),
+        Err(_) => {
+            *unsure = true;
+            String::new()
+        }
+    }
+}
+
+/// The accounts that may become root and can log in; `unsure` when some
+/// of what proves it (/etc/shadow, a home folder's keys) could not be read.
+fn admins(host: &Host, unsure: &mut bool) -> Vec<Admin> {
     let passwd = host.read_quiet("etc/passwd").unwrap_or_default();
     let group = host.read_quiet("etc/group").unwrap_or_default();
-    let shadow = host.read_quiet("etc/shadow").unwrap_or_default();
+    let shadow = read_or_note(host, "etc/shadow", unsure);
     let mut admin_gids = Vec::new();
     let mut members: Vec<String> = Vec::new();
     for (_, l) in parse::lines(&group) {
@@ -57,19 +71,30 @@ fn admins(host: &Host) -> Vec<Admin> {
         }
         found.push(Admin {
             name: name.to_string(),
-            has_key: has_key(host, home),
+            has_key: has_key(host, home, unsure),
             has_password: has_password(&shadow, name),
         });
     }
     found
 }
 
-fn has_key(host: &Host, home: &str) -> bool {
+fn has_key(host: &Host, home: &str, unsure: &mut bool) -> bool {
     let rel = format!("{}/.ssh/authorized_keys", home.trim_matches('/'));
-    host.read_quiet(&rel).is_some_and(|t| {
-        parse::lines(&t)
-            .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
-    })
+    parse::lines(&read_or_note(host, &rel, unsure))
+        .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
+}
+
+/// The refusal when no way in was found: a normal user who could not read
+/// everything is asked to let the administrator look instead.
+fn no_way_in(unsure: bool, message: &str, hint: &str) -> Error {
+    if unsure {
+        return Error::new(
+            ErrorCode::NeedsAdmin,
+            "Only an administrator can see whether another way in stays open (the password file and other people's SSH keys are theirs to read).",
+            "Run the fix as an administrator: it asks for the administrator's password.",
+        );
+    }
+    lockout(message.to_string(), hint)
 }
 
 fn has_password(shadow: &str, name: &str) -> bool {
@@ -97,7 +122,8 @@ fn lockout(message: String, hint: &str) -> Error {
 
 fn root_login(host: &Host) -> Result<Vec<String>> {
     let passwords = setting(host, "passwordauthentication", "yes") != "no";
-    let admins = admins(host);
+    let mut unsure = false;
+    let admins = admins(host, &mut unsure);
     let way_in = admins
         .iter()
         .find(|a| a.has_key)
@@ -120,30 +146,33 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
         });
     match way_in {
         Some(how) => Ok(vec![format!("Another way in stays open: {how}")]),
-        None => Err(lockout(
-            "No other administrator account can log in over SSH, so turning off root's login could lock you out of this computer.".into(),
+        None => Err(no_way_in(
+            unsure,
+            "No other administrator account can log in over SSH, so turning off root's login could lock you out of this computer.",
             "First give an account in the sudo group an SSH key (ssh-copy-id) or a password, check that it can log in, then try again.",
         )),
     }
 }
 
 fn password_auth(host: &Host) -> Result<Vec<String>> {
-    let admins = admins(host);
+    let mut unsure = false;
+    let admins = admins(host, &mut unsure);
     if let Some(a) = admins.iter().find(|a| a.has_key) {
         return Ok(vec![format!(
             "Another way in stays open: {} can log in with an SSH key and become root with sudo.",
             a.name
         )]);
     }
-    let root_keys =
-        setting(host, "permitrootlogin", "prohibit-password") != "no" && has_key(host, "root");
+    let root_keys = setting(host, "permitrootlogin", "prohibit-password") != "no"
+        && has_key(host, "root", &mut unsure);
     if root_keys {
         return Ok(vec![
             "Another way in stays open: root can log in with an SSH key.".into(),
         ]);
     }
-    Err(lockout(
-        "No administrator has an SSH key, so turning off password logins could lock you out of this computer.".into(),
+    Err(no_way_in(
+        unsure,
+        "No administrator has an SSH key, so turning off password logins could lock you out of this computer.",
         "Add your public key to an administrator account (ssh-copy-id), check that you can log in with it, then try again.",
     ))
 }

@@ -59,6 +59,15 @@ pub struct Preview {
     pub notes: Vec<String>,
 }
 
+impl Preview {
+    /// A fingerprint of exactly what the preview shows (SHA-256 of its
+    /// JSON): applying with it refuses when the plan changed since.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        change::checksum(&json)
+    }
+}
+
 /// What a fix or an undo did, and the check's verdict afterwards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -108,6 +117,13 @@ fn plan(host: &Host, check_id: &str) -> Result<Planned> {
         ));
     };
     let finding = run_check(host, check_id)?;
+    if finding.status == Status::NeedsAdmin {
+        return Err(Error::new(
+            ErrorCode::NeedsAdmin,
+            format!("Only an administrator can look at this: {}", finding.detail),
+            "Run the fix as an administrator: it asks for the administrator's password.",
+        ));
+    }
     if !matches!(finding.status, Status::Fail | Status::Warning) {
         return Err(Error::invalid_input(
             format!("Nothing to fix: {}", finding.detail),
@@ -162,18 +178,18 @@ fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
 /// Fixes `check_id` on `host`: backs up, changes, records, audits, and
 /// runs the check again. Any failure before the change is recorded puts
 /// back what was already changed. `seen` is the preview the user agreed
-/// to: when the computer changed since, nothing is done.
+/// to (its `digest`): when the computer changed since, nothing is done.
 pub fn fix(
     store: &Store,
     backups: &Backups,
     host: &Host,
     check_id: &str,
-    seen: Option<&Preview>,
+    seen: Option<&str>,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<FixOutcome> {
     let planned = match plan(host, check_id) {
-        Ok(p) if seen.is_some_and(|s| *s != p.preview) => Err(Error::new(
+        Ok(p) if seen.is_some_and(|s| s != p.preview.digest()) => Err(Error::new(
             ErrorCode::Conflict,
             "The computer changed since the preview, so nothing was done.",
             "Open the fix again to see what it would change now.",

@@ -1,11 +1,12 @@
 //! The one privileged entry point. A fix on this computer needs root; a
 //! normal user's app or CLI asks `pkexec` (which asks for the
 //! administrator's password) to run Shipshape's own `helper` with one
-//! request: fix a known check, or undo a change by number. The helper
-//! takes nothing else: no paths, no commands.
+//! request: preview a known fix (when a file it reads is root's alone),
+//! make it as previewed, or undo a change by number. The helper takes
+//! nothing else: no paths, no commands.
 
-use super::FixOutcome;
 use crate::{Error, ErrorCode, Result};
+use serde::de::DeserializeOwned;
 use std::ffi::OsString;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -14,17 +15,40 @@ use std::process::{Command, Stdio};
 /// What the helper may be asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    Fix(String),
+    /// What fixing a check would change (read-only).
+    Preview(String),
+    /// Fix a check; `seen` is the digest of the preview the user agreed
+    /// to, so a plan that changed since is refused.
+    Fix {
+        id: String,
+        seen: Option<String>,
+    },
     Undo(i64),
 }
 
+/// Whether `s` looks like a preview digest: SHA-256 in lower-case hex.
+fn is_digest(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 impl Request {
-    /// Refuses anything but a fix Shipshape knows, or a change number.
+    /// Refuses anything but a fix Shipshape knows (with, at most, a
+    /// preview digest), or a change number.
     pub fn checked(self) -> Result<Request> {
         match &self {
-            Request::Fix(id) if !super::has_fix(id) => Err(Error::invalid_input(
-                format!("\"{id}\" is not a fix Shipshape knows."),
-                "Run shipshape scan to see which checks can be fixed.",
+            Request::Preview(id) | Request::Fix { id, .. } if !super::has_fix(id) => {
+                Err(Error::invalid_input(
+                    format!("\"{id}\" is not a fix Shipshape knows."),
+                    "Run shipshape scan to see which checks can be fixed.",
+                ))
+            }
+            Request::Fix {
+                seen: Some(digest), ..
+            } if !is_digest(digest) => Err(Error::invalid_input(
+                format!("\"{digest}\" is not a preview's digest."),
+                "Open the fix's preview again, then apply it from there.",
             )),
             Request::Undo(n) if *n <= 0 => Err(Error::invalid_input(
                 format!("{n} is not a change number."),
@@ -36,7 +60,14 @@ impl Request {
 
     fn args(&self) -> Vec<OsString> {
         match self {
-            Request::Fix(id) => vec!["fix".into(), id.into()],
+            Request::Preview(id) => vec!["preview".into(), id.into()],
+            Request::Fix { id, seen } => {
+                let mut args: Vec<OsString> = vec!["fix".into(), id.into()];
+                if let Some(digest) = seen {
+                    args.extend(["--seen".into(), digest.into()]);
+                }
+                args
+            }
             Request::Undo(n) => vec!["undo".into(), n.to_string().into()],
         }
     }
@@ -49,10 +80,22 @@ pub fn needs_helper(root: &Path) -> bool {
 }
 
 /// Runs `request` through pkexec and Shipshape's helper (`exe`), which
-/// keeps its records in `data_dir`.
-pub fn run(exe: &Path, data_dir: &Path, request: Request) -> Result<FixOutcome> {
+/// keeps its records in `data_dir`, and reads its answer: a `Preview` for
+/// a preview, a `FixOutcome` for a fix or an undo.
+pub fn run<T: DeserializeOwned>(exe: &Path, data_dir: &Path, request: Request) -> Result<T> {
+    run_through(Path::new("pkexec"), exe, data_dir, request)
+}
+
+/// `run`, through the given pkexec: tests stand in for the password dialog
+/// there, the one part of this path that needs a person.
+pub fn run_through<T: DeserializeOwned>(
+    pkexec: &Path,
+    exe: &Path,
+    data_dir: &Path,
+    request: Request,
+) -> Result<T> {
     let request = request.checked()?;
-    let output = Command::new("pkexec")
+    let output = Command::new(pkexec)
         .arg(exe)
         .arg("--data-dir")
         .arg(data_dir)
@@ -142,13 +185,27 @@ mod tests {
 
     #[test]
     fn the_helper_takes_only_known_fixes_and_change_numbers() {
-        assert!(Request::Fix("ssh.x11_forwarding".into()).checked().is_ok());
+        let fix = |id: &str, seen: Option<&str>| Request::Fix {
+            id: id.into(),
+            seen: seen.map(str::to_string),
+        };
+        assert!(fix("ssh.x11_forwarding", None).checked().is_ok());
+        assert!(fix("ssh.x11_forwarding; rm -rf /", None).checked().is_err());
+        assert!(fix("services.telnet", None).checked().is_err());
+        let digest = "0123456789abcdef".repeat(4);
+        assert!(fix("ssh.x11_forwarding", Some(&digest)).checked().is_ok());
         assert!(
-            Request::Fix("ssh.x11_forwarding; rm -rf /".into())
+            fix("ssh.x11_forwarding", Some("--root=/tmp"))
                 .checked()
                 .is_err()
         );
-        assert!(Request::Fix("services.telnet".into()).checked().is_err());
+        assert!(
+            fix("ssh.x11_forwarding", Some(&digest.to_uppercase()))
+                .checked()
+                .is_err()
+        );
+        assert!(Request::Preview("firewall.active".into()).checked().is_ok());
+        assert!(Request::Preview("/etc/shadow".into()).checked().is_err());
         assert!(Request::Undo(0).checked().is_err());
         assert!(Request::Undo(3).checked().is_ok());
     }

@@ -14,7 +14,7 @@ use crate::harden::checks::any_enabled;
 use crate::harden::host::Host;
 use crate::harden::parse;
 use crate::harden::sshd::SshdConfig;
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 
 const CONF: &str = "etc/ufw/ufw.conf";
 const DEFAULTS: &str = "etc/default/ufw";
@@ -49,8 +49,10 @@ pub enum Goal {
     Ipv6,
 }
 
-/// The TCP ports the SSH server listens on; `None` when there is no SSH
-/// server (or its settings cannot be read).
+/// The TCP ports the SSH server listens on: its Port lines (22 when
+/// there are none) and any port a ListenAddress names ("0.0.0.0:2222",
+/// "[::]:2222"). `None` when there is no SSH server (or its settings
+/// cannot be read).
 pub fn ssh_ports(host: &Host) -> Option<Vec<u16>> {
     let config = SshdConfig::load(host).ok().flatten()?;
     let mut ports: Vec<u16> = config
@@ -60,8 +62,25 @@ pub fn ssh_ports(host: &Host) -> Option<Vec<u16>> {
     if ports.is_empty() {
         ports.push(22);
     }
+    ports.extend(
+        config
+            .globals("listenaddress")
+            .filter_map(|d| listen_port(&d.value)),
+    );
+    ports.sort_unstable();
     ports.dedup();
     Some(ports)
+}
+
+/// The port in a ListenAddress value, when it names one.
+fn listen_port(value: &str) -> Option<u16> {
+    let address = value.split_whitespace().next()?;
+    let port = match address.strip_prefix('[') {
+        Some(v6) => v6.split_once("]:")?.1,
+        None if address.matches(':').count() == 1 => address.split_once(':')?.1,
+        None => return None,
+    };
+    port.parse().ok()
 }
 
 /// What a user rule does to incoming TCP connections from anywhere on a
@@ -226,7 +245,18 @@ pub fn edits(host: &Host, goal: Goal) -> Result<Vec<Edit>> {
 /// The edit that allows SSH on `ports` in `rules`, leaving out a port a
 /// rule already decides about.
 fn allow_ssh(host: &Host, rules: &Rules, ports: &[u16]) -> Result<Option<Edit>> {
-    let text = host.read_quiet(rules.file).unwrap_or_default();
+    // Only root may read ufw's rules: a normal user is told so, not that
+    // the file is missing.
+    let text = host
+        .read(rules.file)
+        .map_err(|o| {
+            Error::new(
+                ErrorCode::NeedsAdmin,
+                o.detail,
+                "Run the fix as an administrator (sudo shipshape fix ID), so Shipshape can read the firewall's rules.",
+            )
+        })?
+        .unwrap_or_default();
     let needed: Vec<u16> = ports
         .iter()
         .copied()
@@ -278,6 +308,16 @@ mod tests {
         assert_eq!(verdict(one_address, 22), None);
         let outbound = "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 out\n";
         assert_eq!(verdict(outbound, 22), None);
+    }
+
+    #[test]
+    fn a_listen_address_may_name_its_port() {
+        assert_eq!(listen_port("0.0.0.0:2222"), Some(2222));
+        assert_eq!(listen_port("[::]:2222"), Some(2222));
+        assert_eq!(listen_port("192.168.1.5:22 rdomain office"), Some(22));
+        assert_eq!(listen_port("192.168.1.5"), None);
+        assert_eq!(listen_port("::1"), None);
+        assert_eq!(listen_port("[::1]"), None);
     }
 
     #[test]
