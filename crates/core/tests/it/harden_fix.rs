@@ -544,6 +544,52 @@ fn automatic_updates_are_set_up_when_never_configured_and_refused_without_the_pa
 }
 
 #[test]
+fn core_dumps_are_stopped_wherever_a_later_file_would_allow_them() {
+    let bench = Bench::new();
+    let root = failing("kernel.core_dumps");
+    // A later drop-in wins over limits.conf, so it is changed too; and
+    // systemd-coredump, once installed, gets its own drop-in.
+    root.file("etc/security/limits.d/90-dev.conf", "*  hard  core  unlimited\n");
+    root.program("usr/lib/systemd/systemd-coredump");
+    root.file("etc/systemd/coredump.conf", "[Coredump]\n#Storage=external\n");
+    root.dir("etc/systemd/coredump.conf.d", 0o755);
+    let original = snapshot(root.path());
+    let fixed = bench.fix(&root, "kernel.core_dumps").unwrap();
+    assert_eq!(fixed.recheck.status, Status::Pass, "{}", fixed.recheck.detail);
+    assert_eq!(
+        std::fs::read_to_string(root.at("etc/security/limits.d/90-dev.conf")).unwrap(),
+        "*\thard\tcore\t0\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.at("etc/systemd/coredump.conf.d/60-shipshape.conf")).unwrap(),
+        "[Coredump]\nStorage=none\n"
+    );
+    let undone = bench.undo(fixed.change.id).unwrap();
+    assert_eq!(undone.recheck.status, Status::Fail);
+    assert_eq!(snapshot(root.path()), original);
+}
+
+#[test]
+fn a_umask_set_nowhere_is_set_in_login_defs() {
+    let bench = Bench::new();
+    let root = failing("accounts.umask");
+    root.remove("etc/profile");
+    let defs = std::fs::read_to_string(root.at("etc/login.defs")).unwrap();
+    let without: String = defs
+        .lines()
+        .filter(|l| !l.starts_with("UMASK"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    root.file("etc/login.defs", &without);
+    let fixed = bench.fix(&root, "accounts.umask").unwrap();
+    assert_eq!(fixed.recheck.status, Status::Pass, "{}", fixed.recheck.detail);
+    assert_eq!(
+        std::fs::read_to_string(root.at("etc/login.defs")).unwrap(),
+        format!("{without}UMASK\t027\n")
+    );
+}
+
+#[test]
 fn no_room_for_the_backup_refuses_the_fix_and_changes_nothing() {
     super::util::in_private_mounts(
         concat!(

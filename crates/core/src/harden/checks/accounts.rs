@@ -428,7 +428,9 @@ fn warn_age(h: &Host) -> Checked {
 }
 
 /// A umask value: the permission bits taken away from new files.
-fn umask_ok(value: &str) -> Option<bool> {
+/// Whether a umask keeps new files from the group's changes and from
+/// everyone else (027 or stricter); `None` when it is not octal.
+pub(crate) fn umask_ok(value: &str) -> Option<bool> {
     let n = u32::from_str_radix(value.trim(), 8).ok()?;
     Some(n & 0o027 == 0o027)
 }

@@ -2,6 +2,7 @@
 //! accounts, sysctl values, file modes, services and kernel modules.
 
 mod accounts;
+pub(crate) use accounts::umask_ok;
 mod files;
 mod firewall;
 mod kernel;

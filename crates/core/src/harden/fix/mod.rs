@@ -14,6 +14,7 @@ pub mod backup;
 pub mod change;
 pub mod edit;
 pub mod guard;
+pub mod layered;
 pub mod privileged;
 pub mod remedy;
 pub mod service;

@@ -3,8 +3,11 @@
 
 use super::auto_updates;
 use super::edit::{self, Edit};
+use super::layered::{self, AddTo, Setting};
 use super::ufw::{self, Goal};
-use crate::harden::checks::{PERMISSION_RULES, PermissionRule, names_system, weak_algorithm};
+use crate::harden::checks::{
+    PERMISSION_RULES, PermissionRule, names_system, umask_ok, weak_algorithm,
+};
 use crate::harden::host::Host;
 use crate::harden::sshd::{self, SshdConfig};
 use crate::{Error, Result};
@@ -50,6 +53,12 @@ pub enum Remedy {
     Firewall(Goal),
     /// unattended-upgrades switched on (Debian and Ubuntu).
     AutomaticUpdates,
+    /// New files private to their owner and group (umask 027), in
+    /// login.defs and the shell's profile files.
+    Umask,
+    /// No memory dumps: a hard core limit of 0 for everyone, and
+    /// systemd-coredump (where installed) storing none.
+    CoreDumps,
 }
 
 /// What a login prompt says instead of the system's name and version.
@@ -142,6 +151,8 @@ pub const REMEDIES: &[(&str, Remedy)] = &[
     ),
     ("firewall.ufw_ipv6", Remedy::Firewall(Goal::Ipv6)),
     ("updates.automatic", Remedy::AutomaticUpdates),
+    ("accounts.umask", Remedy::Umask),
+    ("kernel.core_dumps", Remedy::CoreDumps),
     (
         "services.ftp",
         Remedy::Services(&["vsftpd.service", "proftpd.service", "pure-ftpd.service"]),
@@ -295,6 +306,12 @@ impl Remedy {
             Remedy::Services(_) => Some(
                 "Undo starts the service again and lets it start with the computer, as before.",
             ),
+            Remedy::Umask => Some(
+                "New files and folders are private to their owner and group from the next login on; files that exist keep their permissions.",
+            ),
+            Remedy::CoreDumps => {
+                Some("From the next login on, a crashing program leaves no memory dump behind.")
+            }
             Remedy::AutomaticUpdates => Some(
                 "apt then fetches the package lists and installs security updates once a day, by itself.",
             ),
@@ -328,6 +345,16 @@ impl Remedy {
             Remedy::Services(units) => service_edits(host, units),
             Remedy::Firewall(goal) => ufw::edits(host, *goal),
             Remedy::AutomaticUpdates => auto_updates::edits(host),
+            Remedy::Umask => layered::edits(
+                host,
+                &UMASK_FILES.map(str::to_string),
+                UMASK,
+                AddTo {
+                    file: LOGIN_DEFS,
+                    header: "",
+                },
+            ),
+            Remedy::CoreDumps => core_dump_edits(host),
             Remedy::Banner { file, notice } => Ok(Edit::text(host, file, |text| {
                 without_system_name(text, |l| names_system(host, l), *notice)
             })?
@@ -379,6 +406,76 @@ fn without_system_name(text: &str, names: impl Fn(&str) -> bool, notice: Option<
         (true, None) => String::new(),
         (false, _) => format!("{}\n", kept.join("\n\n")),
     }
+}
+
+/// Where a default umask is set: login.defs (for pam_umask) and the
+/// shell's profile files.
+const UMASK_FILES: [&str; 3] = [LOGIN_DEFS, "etc/profile", "etc/bash.bashrc"];
+
+const UMASK: &[Setting] = &[
+    Setting {
+        sets: |l| l.split_whitespace().next() == Some("UMASK"),
+        safe: |l| l.split_whitespace().nth(1).and_then(umask_ok) == Some(true),
+        line: "UMASK\t027",
+        add: true,
+    },
+    Setting {
+        sets: |l| {
+            l.split_whitespace().next() == Some("umask") && l.split_whitespace().nth(1).is_some()
+        },
+        safe: |l| l.split_whitespace().nth(1).and_then(umask_ok) == Some(true),
+        line: "umask 027",
+        add: false,
+    },
+];
+
+const HARD_CORE_ZERO: &[Setting] = &[Setting {
+    sets: |l| l.split_whitespace().take(3).eq(["*", "hard", "core"]),
+    safe: |l| l.split_whitespace().nth(3) == Some("0"),
+    line: "*\thard\tcore\t0",
+    add: true,
+}];
+
+const STORAGE_NONE: &[Setting] = &[Setting {
+    sets: |l| {
+        l.split_once('=')
+            .is_some_and(|(k, _)| k.trim() == "Storage")
+    },
+    safe: |l| l.split_once('=').is_some_and(|(_, v)| v.trim() == "none"),
+    line: "Storage=none",
+    add: true,
+}];
+
+fn core_dump_edits(host: &Host) -> Result<Vec<Edit>> {
+    let limits = layered::with_dropins(host, "etc/security/limits.conf", "etc/security/limits.d");
+    let mut edits = layered::edits(
+        host,
+        &limits,
+        HARD_CORE_ZERO,
+        AddTo {
+            file: "etc/security/limits.d/60-shipshape.conf",
+            header: "# Limits set by Shipshape's security fixes.\n",
+        },
+    )?;
+    let stored = host.exists("usr/lib/systemd/systemd-coredump")
+        || host.exists("lib/systemd/systemd-coredump");
+    if stored {
+        let files = layered::with_dropins(
+            host,
+            "etc/systemd/coredump.conf",
+            "etc/systemd/coredump.conf.d",
+        );
+        edits.extend(layered::edits(
+            host,
+            &files,
+            STORAGE_NONE,
+            AddTo {
+                file: "etc/systemd/coredump.conf.d/60-shipshape.conf",
+                header: "[Coredump]\n",
+            },
+        )?);
+    }
+    Ok(edits)
 }
 
 fn sshd_config(host: &Host) -> Result<SshdConfig> {
