@@ -240,6 +240,7 @@ export const testIds = Object.freeze({
   securityChanges: 'security-changes',
   changeRow: 'change-row',
   changeUndo: 'change-undo',
+  changeVerdict: 'change-verdict',
   securityAcceptOpen: 'security-accept-open',
   acceptDialog: 'accept-dialog',
   acceptReason: 'accept-reason',

@@ -382,6 +382,39 @@ describe('Security', () => {
       expect(calls.security_scan).toBeUndefined();
     });
 
+    it('says what an undo did while it is the newest change', async () => {
+      const undone: Change = { ...change, id: 5, kind: 'undo', undoes: 4 };
+      const later: Change = { ...change, id: 6 };
+      let list: Change[] = [change];
+      setup({
+        security_changes: () => list,
+        security_undo: () => {
+          list = [undone, { ...change, undone_by: 5 }];
+          return { change: undone, recheck: { ...scan.checks[0], status: 'fail' } };
+        },
+        security_scan: () => scan,
+        security_fix_preview: () => preview,
+        security_fix: () => {
+          list = [later, ...list];
+          return { ...outcome, change: later };
+        },
+      });
+      const row = await screen.findByTestId(testIds.changeRow);
+      await fireEvent.click(within(row).getByTestId(testIds.changeUndo));
+      const verdict = await screen.findByTestId(testIds.changeVerdict);
+      expect(verdict.textContent).toContain('as they were before');
+      await waitFor(() => expect(all(testIds.changeRow).map((r) => r.dataset.id)).toEqual(['5', '4']));
+      expect(screen.getByTestId(testIds.changeVerdict)).toBeTruthy();
+      // A later fix is the newest change now: the undo's verdict goes.
+      await fireEvent.click((await screen.findAllByTestId(testIds.securityFixOpen))[0]);
+      const dialog = await screen.findByTestId(testIds.fixDialog);
+      await waitFor(() => expect(dialog.dataset.mode).toBe('ready'));
+      await fireEvent.click(within(dialog).getByTestId(testIds.fixApply));
+      await screen.findByTestId(testIds.fixResult);
+      await waitFor(() => expect(all(testIds.changeRow).map((r) => r.dataset.id)).toEqual(['6', '5', '4']));
+      expect(screen.queryByTestId(testIds.changeVerdict)).toBeNull();
+    });
+
     it('accepts a risk with a reason and a date, and withdraws it', async () => {
       const acceptance: Acceptance = {
         check_id: 'firewall-active',
