@@ -549,13 +549,24 @@ fn core_dumps_are_stopped_wherever_a_later_file_would_allow_them() {
     let root = failing("kernel.core_dumps");
     // A later drop-in wins over limits.conf, so it is changed too; and
     // systemd-coredump, once installed, gets its own drop-in.
-    root.file("etc/security/limits.d/90-dev.conf", "*  hard  core  unlimited\n");
+    root.file(
+        "etc/security/limits.d/90-dev.conf",
+        "*  hard  core  unlimited\n",
+    );
     root.program("usr/lib/systemd/systemd-coredump");
-    root.file("etc/systemd/coredump.conf", "[Coredump]\n#Storage=external\n");
+    root.file(
+        "etc/systemd/coredump.conf",
+        "[Coredump]\n#Storage=external\n",
+    );
     root.dir("etc/systemd/coredump.conf.d", 0o755);
     let original = snapshot(root.path());
     let fixed = bench.fix(&root, "kernel.core_dumps").unwrap();
-    assert_eq!(fixed.recheck.status, Status::Pass, "{}", fixed.recheck.detail);
+    assert_eq!(
+        fixed.recheck.status,
+        Status::Pass,
+        "{}",
+        fixed.recheck.detail
+    );
     assert_eq!(
         std::fs::read_to_string(root.at("etc/security/limits.d/90-dev.conf")).unwrap(),
         "*\thard\tcore\t0\n"
@@ -582,7 +593,12 @@ fn a_umask_set_nowhere_is_set_in_login_defs() {
         .collect();
     root.file("etc/login.defs", &without);
     let fixed = bench.fix(&root, "accounts.umask").unwrap();
-    assert_eq!(fixed.recheck.status, Status::Pass, "{}", fixed.recheck.detail);
+    assert_eq!(
+        fixed.recheck.status,
+        Status::Pass,
+        "{}",
+        fixed.recheck.detail
+    );
     assert_eq!(
         std::fs::read_to_string(root.at("etc/login.defs")).unwrap(),
         format!("{without}UMASK\t027\n")

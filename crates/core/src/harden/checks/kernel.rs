@@ -1,13 +1,13 @@
 //! The kernel's live settings (from /proc/sys), core dumps, kernel modules
 //! that are better off, and mandatory access control.
 
-use super::{Want, parse, sysctl, with_dropins};
+use super::{SysctlRule, Want, parse, sysctl_rule, with_dropins};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Outcome, Severity};
 use crate::harden::host::{Host, OsFamily};
 
 /// A check over live kernel settings, declared in one line.
 macro_rules! sysctl_check {
-    ($id:literal, $title:literal, $why:literal, $sev:ident, $cis:literal, $lynis:literal, $fix:literal, $run:ident) => {
+    ($id:literal, $title:literal, $why:literal, $sev:ident, $cis:literal, $lynis:literal, $fix:literal) => {
         Check {
             id: $id,
             area: Area::Kernel,
@@ -18,7 +18,7 @@ macro_rules! sysctl_check {
             cis: $cis,
             lynis: $lynis,
             remediation: $fix,
-            run: $run,
+            run: |h| sysctl_rule(h, $id),
         }
     };
 }
@@ -49,6 +49,110 @@ macro_rules! module_check {
     };
 }
 
+/// What each kernel-settings check wants, by its /proc/sys key, and the
+/// value its fix sets: the check and its fix both follow this table.
+pub(crate) const SYSCTL_RULES: &[SysctlRule] = &[
+    SysctlRule {
+        check: "kernel.aslr",
+        settings: &[("kernel/randomize_va_space", Want::Eq(2), 2)],
+    },
+    SysctlRule {
+        check: "kernel.kptr_restrict",
+        settings: &[("kernel/kptr_restrict", Want::AtLeast(1), 1)],
+    },
+    SysctlRule {
+        check: "kernel.dmesg_restrict",
+        settings: &[("kernel/dmesg_restrict", Want::Eq(1), 1)],
+    },
+    SysctlRule {
+        check: "kernel.ptrace_scope",
+        settings: &[("kernel/yama/ptrace_scope", Want::AtLeast(1), 1)],
+    },
+    SysctlRule {
+        check: "kernel.protected_links",
+        settings: &[
+            ("fs/protected_hardlinks", Want::Eq(1), 1),
+            ("fs/protected_symlinks", Want::Eq(1), 1),
+        ],
+    },
+    SysctlRule {
+        check: "kernel.protected_fifos",
+        settings: &[
+            ("fs/protected_fifos", Want::AtLeast(1), 1),
+            ("fs/protected_regular", Want::AtLeast(1), 2),
+        ],
+    },
+    SysctlRule {
+        check: "kernel.unprivileged_bpf",
+        settings: &[("kernel/unprivileged_bpf_disabled", Want::AtLeast(1), 1)],
+    },
+    SysctlRule {
+        check: "kernel.suid_dumpable",
+        settings: &[("fs/suid_dumpable", Want::Eq(0), 0)],
+    },
+    SysctlRule {
+        check: "network.rp_filter",
+        settings: &[
+            ("net/ipv4/conf/all/rp_filter", Want::Eq(1), 1),
+            ("net/ipv4/conf/default/rp_filter", Want::Eq(1), 1),
+        ],
+    },
+    SysctlRule {
+        check: "network.accept_redirects",
+        settings: &[
+            ("net/ipv4/conf/all/accept_redirects", Want::Eq(0), 0),
+            ("net/ipv4/conf/default/accept_redirects", Want::Eq(0), 0),
+            ("net/ipv6/conf/all/accept_redirects", Want::Eq(0), 0),
+            ("net/ipv6/conf/default/accept_redirects", Want::Eq(0), 0),
+        ],
+    },
+    SysctlRule {
+        check: "network.secure_redirects",
+        settings: &[
+            ("net/ipv4/conf/all/secure_redirects", Want::Eq(0), 0),
+            ("net/ipv4/conf/default/secure_redirects", Want::Eq(0), 0),
+        ],
+    },
+    SysctlRule {
+        check: "network.send_redirects",
+        settings: &[
+            ("net/ipv4/conf/all/send_redirects", Want::Eq(0), 0),
+            ("net/ipv4/conf/default/send_redirects", Want::Eq(0), 0),
+        ],
+    },
+    SysctlRule {
+        check: "network.source_route",
+        settings: &[
+            ("net/ipv4/conf/all/accept_source_route", Want::Eq(0), 0),
+            ("net/ipv4/conf/default/accept_source_route", Want::Eq(0), 0),
+            ("net/ipv6/conf/all/accept_source_route", Want::Eq(0), 0),
+            ("net/ipv6/conf/default/accept_source_route", Want::Eq(0), 0),
+        ],
+    },
+    SysctlRule {
+        check: "network.syncookies",
+        settings: &[("net/ipv4/tcp_syncookies", Want::Eq(1), 1)],
+    },
+    SysctlRule {
+        check: "network.ip_forward",
+        settings: &[
+            ("net/ipv4/ip_forward", Want::Eq(0), 0),
+            ("net/ipv6/conf/all/forwarding", Want::Eq(0), 0),
+        ],
+    },
+    SysctlRule {
+        check: "network.icmp_broadcasts",
+        settings: &[("net/ipv4/icmp_echo_ignore_broadcasts", Want::Eq(1), 1)],
+    },
+    SysctlRule {
+        check: "network.log_martians",
+        settings: &[
+            ("net/ipv4/conf/all/log_martians", Want::Eq(1), 1),
+            ("net/ipv4/conf/default/log_martians", Want::Eq(1), 1),
+        ],
+    },
+];
+
 pub const CHECKS: &[Check] = &[
     sysctl_check!(
         "kernel.aslr",
@@ -57,8 +161,7 @@ pub const CHECKS: &[Check] = &[
         High,
         "1.5.1",
         "KRNL-6000",
-        "Set kernel.randomize_va_space = 2 in /etc/sysctl.d/60-shipshape.conf and run sysctl --system.",
-        aslr
+        "Set kernel.randomize_va_space = 2 in /etc/sysctl.d/60-shipshape.conf and run sysctl --system."
     ),
     sysctl_check!(
         "kernel.kptr_restrict",
@@ -67,8 +170,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "",
         "KRNL-6000",
-        "Set kernel.kptr_restrict = 1 in /etc/sysctl.d/60-shipshape.conf.",
-        kptr_restrict
+        "Set kernel.kptr_restrict = 1 in /etc/sysctl.d/60-shipshape.conf."
     ),
     sysctl_check!(
         "kernel.dmesg_restrict",
@@ -77,8 +179,7 @@ pub const CHECKS: &[Check] = &[
         Low,
         "",
         "KRNL-6000",
-        "Set kernel.dmesg_restrict = 1 in /etc/sysctl.d/60-shipshape.conf.",
-        dmesg_restrict
+        "Set kernel.dmesg_restrict = 1 in /etc/sysctl.d/60-shipshape.conf."
     ),
     sysctl_check!(
         "kernel.ptrace_scope",
@@ -87,8 +188,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "1.5.2",
         "KRNL-6000",
-        "Set kernel.yama.ptrace_scope = 1 in /etc/sysctl.d/60-shipshape.conf.",
-        ptrace_scope
+        "Set kernel.yama.ptrace_scope = 1 in /etc/sysctl.d/60-shipshape.conf."
     ),
     sysctl_check!(
         "kernel.protected_links",
@@ -97,8 +197,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "",
         "KRNL-6000",
-        "Set fs.protected_hardlinks = 1 and fs.protected_symlinks = 1 in /etc/sysctl.d/60-shipshape.conf.",
-        protected_links
+        "Set fs.protected_hardlinks = 1 and fs.protected_symlinks = 1 in /etc/sysctl.d/60-shipshape.conf."
     ),
     sysctl_check!(
         "kernel.protected_fifos",
@@ -107,8 +206,7 @@ pub const CHECKS: &[Check] = &[
         Low,
         "",
         "KRNL-6000",
-        "Set fs.protected_fifos = 1 and fs.protected_regular = 2 in /etc/sysctl.d/60-shipshape.conf.",
-        protected_fifos
+        "Set fs.protected_fifos = 1 and fs.protected_regular = 2 in /etc/sysctl.d/60-shipshape.conf."
     ),
     sysctl_check!(
         "kernel.unprivileged_bpf",
@@ -117,8 +215,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "",
         "KRNL-6000",
-        "Set kernel.unprivileged_bpf_disabled = 1 in /etc/sysctl.d/60-shipshape.conf.",
-        unprivileged_bpf
+        "Set kernel.unprivileged_bpf_disabled = 1 in /etc/sysctl.d/60-shipshape.conf."
     ),
     sysctl_check!(
         "kernel.suid_dumpable",
@@ -127,8 +224,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "1.5.3",
         "KRNL-5820",
-        "Set fs.suid_dumpable = 0 in /etc/sysctl.d/60-shipshape.conf.",
-        suid_dumpable
+        "Set fs.suid_dumpable = 0 in /etc/sysctl.d/60-shipshape.conf."
     ),
     sysctl_check!(
         "network.rp_filter",
@@ -137,8 +233,7 @@ pub const CHECKS: &[Check] = &[
         Low,
         "3.3.7",
         "KRNL-6000",
-        "Set net.ipv4.conf.all.rp_filter = 1 and net.ipv4.conf.default.rp_filter = 1.",
-        rp_filter
+        "Set net.ipv4.conf.all.rp_filter = 1 and net.ipv4.conf.default.rp_filter = 1."
     ),
     sysctl_check!(
         "network.accept_redirects",
@@ -147,8 +242,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "3.3.5",
         "KRNL-6000",
-        "Set net.ipv4.conf.all.accept_redirects = 0 (and default, and the IPv6 equivalents).",
-        accept_redirects
+        "Set net.ipv4.conf.all.accept_redirects = 0 (and default, and the IPv6 equivalents)."
     ),
     sysctl_check!(
         "network.secure_redirects",
@@ -157,8 +251,7 @@ pub const CHECKS: &[Check] = &[
         Low,
         "3.3.6",
         "KRNL-6000",
-        "Set net.ipv4.conf.all.secure_redirects = 0 and net.ipv4.conf.default.secure_redirects = 0.",
-        secure_redirects
+        "Set net.ipv4.conf.all.secure_redirects = 0 and net.ipv4.conf.default.secure_redirects = 0."
     ),
     sysctl_check!(
         "network.send_redirects",
@@ -167,8 +260,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "3.3.2",
         "KRNL-6000",
-        "Set net.ipv4.conf.all.send_redirects = 0 and net.ipv4.conf.default.send_redirects = 0.",
-        send_redirects
+        "Set net.ipv4.conf.all.send_redirects = 0 and net.ipv4.conf.default.send_redirects = 0."
     ),
     sysctl_check!(
         "network.source_route",
@@ -177,8 +269,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "3.3.8",
         "KRNL-6000",
-        "Set net.ipv4.conf.all.accept_source_route = 0 (and default, and IPv6).",
-        source_route
+        "Set net.ipv4.conf.all.accept_source_route = 0 (and default, and IPv6)."
     ),
     sysctl_check!(
         "network.syncookies",
@@ -187,8 +278,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "3.3.10",
         "KRNL-6000",
-        "Set net.ipv4.tcp_syncookies = 1.",
-        syncookies
+        "Set net.ipv4.tcp_syncookies = 1."
     ),
     sysctl_check!(
         "network.ip_forward",
@@ -197,8 +287,7 @@ pub const CHECKS: &[Check] = &[
         Medium,
         "3.3.1",
         "KRNL-6000",
-        "Unless this computer is a router or runs containers, set net.ipv4.ip_forward = 0 and net.ipv6.conf.all.forwarding = 0.",
-        ip_forward
+        "Unless this computer is a router or runs containers, set net.ipv4.ip_forward = 0 and net.ipv6.conf.all.forwarding = 0."
     ),
     sysctl_check!(
         "network.icmp_broadcasts",
@@ -207,8 +296,7 @@ pub const CHECKS: &[Check] = &[
         Low,
         "3.3.4",
         "KRNL-6000",
-        "Set net.ipv4.icmp_echo_ignore_broadcasts = 1.",
-        icmp_broadcasts
+        "Set net.ipv4.icmp_echo_ignore_broadcasts = 1."
     ),
     sysctl_check!(
         "network.log_martians",
@@ -217,8 +305,7 @@ pub const CHECKS: &[Check] = &[
         Low,
         "3.3.9",
         "KRNL-6000",
-        "Set net.ipv4.conf.all.log_martians = 1 and net.ipv4.conf.default.log_martians = 1.",
-        log_martians
+        "Set net.ipv4.conf.all.log_martians = 1 and net.ipv4.conf.default.log_martians = 1."
     ),
     Check {
         id: "kernel.core_dumps",
@@ -305,132 +392,6 @@ pub const CHECKS: &[Check] = &[
         run: mac,
     },
 ];
-
-fn aslr(h: &Host) -> Checked {
-    sysctl(h, &[("kernel/randomize_va_space", Want::Eq(2))])
-}
-
-fn kptr_restrict(h: &Host) -> Checked {
-    sysctl(h, &[("kernel/kptr_restrict", Want::AtLeast(1))])
-}
-
-fn dmesg_restrict(h: &Host) -> Checked {
-    sysctl(h, &[("kernel/dmesg_restrict", Want::Eq(1))])
-}
-
-fn ptrace_scope(h: &Host) -> Checked {
-    sysctl(h, &[("kernel/yama/ptrace_scope", Want::AtLeast(1))])
-}
-
-fn protected_links(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("fs/protected_hardlinks", Want::Eq(1)),
-            ("fs/protected_symlinks", Want::Eq(1)),
-        ],
-    )
-}
-
-fn protected_fifos(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("fs/protected_fifos", Want::AtLeast(1)),
-            ("fs/protected_regular", Want::AtLeast(1)),
-        ],
-    )
-}
-
-fn unprivileged_bpf(h: &Host) -> Checked {
-    sysctl(h, &[("kernel/unprivileged_bpf_disabled", Want::AtLeast(1))])
-}
-
-fn suid_dumpable(h: &Host) -> Checked {
-    sysctl(h, &[("fs/suid_dumpable", Want::Eq(0))])
-}
-
-fn rp_filter(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("net/ipv4/conf/all/rp_filter", Want::Eq(1)),
-            ("net/ipv4/conf/default/rp_filter", Want::Eq(1)),
-        ],
-    )
-}
-
-fn accept_redirects(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("net/ipv4/conf/all/accept_redirects", Want::Eq(0)),
-            ("net/ipv4/conf/default/accept_redirects", Want::Eq(0)),
-            ("net/ipv6/conf/all/accept_redirects", Want::Eq(0)),
-            ("net/ipv6/conf/default/accept_redirects", Want::Eq(0)),
-        ],
-    )
-}
-
-fn secure_redirects(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("net/ipv4/conf/all/secure_redirects", Want::Eq(0)),
-            ("net/ipv4/conf/default/secure_redirects", Want::Eq(0)),
-        ],
-    )
-}
-
-fn send_redirects(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("net/ipv4/conf/all/send_redirects", Want::Eq(0)),
-            ("net/ipv4/conf/default/send_redirects", Want::Eq(0)),
-        ],
-    )
-}
-
-fn source_route(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("net/ipv4/conf/all/accept_source_route", Want::Eq(0)),
-            ("net/ipv4/conf/default/accept_source_route", Want::Eq(0)),
-            ("net/ipv6/conf/all/accept_source_route", Want::Eq(0)),
-            ("net/ipv6/conf/default/accept_source_route", Want::Eq(0)),
-        ],
-    )
-}
-
-fn syncookies(h: &Host) -> Checked {
-    sysctl(h, &[("net/ipv4/tcp_syncookies", Want::Eq(1))])
-}
-
-fn ip_forward(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("net/ipv4/ip_forward", Want::Eq(0)),
-            ("net/ipv6/conf/all/forwarding", Want::Eq(0)),
-        ],
-    )
-}
-
-fn icmp_broadcasts(h: &Host) -> Checked {
-    sysctl(h, &[("net/ipv4/icmp_echo_ignore_broadcasts", Want::Eq(1))])
-}
-
-fn log_martians(h: &Host) -> Checked {
-    sysctl(
-        h,
-        &[
-            ("net/ipv4/conf/all/log_martians", Want::Eq(1)),
-            ("net/ipv4/conf/default/log_martians", Want::Eq(1)),
-        ],
-    )
-}
 
 fn core_dumps(h: &Host) -> Checked {
     let files = with_dropins(h, "etc/security/limits.conf", "etc/security/limits.d")?;

@@ -132,13 +132,31 @@ fn shadow(h: &Host) -> Result<Vec<Shadow>, Outcome> {
 
 /// What a kernel setting must be.
 #[derive(Debug, Clone, Copy)]
-enum Want {
+pub(crate) enum Want {
     Eq(i64),
     AtLeast(i64),
 }
 
+/// A kernel-settings check: the settings it wants, each with the value its
+/// fix sets (one the check accepts).
+#[derive(Debug)]
+pub(crate) struct SysctlRule {
+    pub check: &'static str,
+    pub settings: &'static [(&'static str, Want, i64)],
+}
+
+pub(crate) use kernel::SYSCTL_RULES;
+
+/// The check `id` by its row of `SYSCTL_RULES`.
+fn sysctl_rule(h: &Host, id: &str) -> Checked {
+    let Some(rule) = SYSCTL_RULES.iter().find(|r| r.check == id) else {
+        return Ok(Outcome::error(format!("The rule for {id} is missing.")));
+    };
+    sysctl(h, rule.settings)
+}
+
 impl Want {
-    fn ok(self, v: i64) -> bool {
+    pub(crate) fn ok(self, v: i64) -> bool {
         match self {
             Want::Eq(e) => v == e,
             Want::AtLeast(e) => v >= e,
@@ -156,10 +174,10 @@ impl Want {
 /// Judges live kernel settings read from /proc/sys (dots as slashes:
 /// "kernel/randomize_va_space"). A setting the kernel does not have is
 /// passed over; when none exist the check does not apply.
-fn sysctl(h: &Host, wanted: &[(&str, Want)]) -> Checked {
+fn sysctl(h: &Host, wanted: &[(&str, Want, i64)]) -> Checked {
     let mut bad = Vec::new();
     let mut good = Vec::new();
-    for (key, want) in wanted {
+    for (key, want, _) in wanted {
         let rel = format!("proc/sys/{key}");
         let Some(text) = h.read(&rel)? else { continue };
         let value = text.trim();

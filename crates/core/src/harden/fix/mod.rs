@@ -78,10 +78,7 @@ pub struct FixOutcome {
     pub recheck: Finding,
 }
 
-/// The check ids Shipshape can fix.
-pub fn fixable_ids() -> Vec<&'static str> {
-    remedy::REMEDIES.iter().map(|(id, _)| *id).collect()
-}
+pub use remedy::fixable_ids;
 
 /// Whether `check_id` has an automated fix.
 pub fn has_fix(check_id: &str) -> bool {

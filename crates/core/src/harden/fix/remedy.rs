@@ -6,7 +6,7 @@ use super::edit::{self, Edit};
 use super::layered::{self, AddTo, Setting};
 use super::ufw::{self, Goal};
 use crate::harden::checks::{
-    PERMISSION_RULES, PermissionRule, names_system, umask_ok, weak_algorithm,
+    PERMISSION_RULES, PermissionRule, SYSCTL_RULES, Want, names_system, umask_ok, weak_algorithm,
 };
 use crate::harden::host::Host;
 use crate::harden::sshd::{self, SshdConfig};
@@ -36,8 +36,9 @@ pub enum Remedy {
         key: &'static str,
         value: &'static str,
     },
-    /// Kernel settings: live, and in /etc/sysctl.d so they last.
-    Sysctl(&'static [(&'static str, i64)]),
+    /// Kernel settings, by the check's row of `checks::SYSCTL_RULES`:
+    /// live, and in /etc/sysctl.d so they last.
+    Sysctl,
     /// Owner, group and mode of files, per the check's own rule.
     Permissions,
     /// Services switched off: their boot-time links removed and, on this
@@ -177,106 +178,31 @@ pub const REMEDIES: &[(&str, Remedy)] = &[
         "services.nfs",
         Remedy::Services(&["nfs-server.service", "nfs-kernel-server.service"]),
     ),
-    (
-        "kernel.aslr",
-        Remedy::Sysctl(&[("kernel/randomize_va_space", 2)]),
-    ),
-    (
-        "kernel.kptr_restrict",
-        Remedy::Sysctl(&[("kernel/kptr_restrict", 1)]),
-    ),
-    (
-        "kernel.dmesg_restrict",
-        Remedy::Sysctl(&[("kernel/dmesg_restrict", 1)]),
-    ),
-    (
-        "kernel.ptrace_scope",
-        Remedy::Sysctl(&[("kernel/yama/ptrace_scope", 1)]),
-    ),
-    (
-        "kernel.protected_links",
-        Remedy::Sysctl(&[("fs/protected_hardlinks", 1), ("fs/protected_symlinks", 1)]),
-    ),
-    (
-        "kernel.protected_fifos",
-        Remedy::Sysctl(&[("fs/protected_fifos", 1), ("fs/protected_regular", 2)]),
-    ),
-    (
-        "kernel.unprivileged_bpf",
-        Remedy::Sysctl(&[("kernel/unprivileged_bpf_disabled", 1)]),
-    ),
-    (
-        "kernel.suid_dumpable",
-        Remedy::Sysctl(&[("fs/suid_dumpable", 0)]),
-    ),
-    (
-        "network.rp_filter",
-        Remedy::Sysctl(&[
-            ("net/ipv4/conf/all/rp_filter", 1),
-            ("net/ipv4/conf/default/rp_filter", 1),
-        ]),
-    ),
-    (
-        "network.accept_redirects",
-        Remedy::Sysctl(&[
-            ("net/ipv4/conf/all/accept_redirects", 0),
-            ("net/ipv4/conf/default/accept_redirects", 0),
-            ("net/ipv6/conf/all/accept_redirects", 0),
-            ("net/ipv6/conf/default/accept_redirects", 0),
-        ]),
-    ),
-    (
-        "network.secure_redirects",
-        Remedy::Sysctl(&[
-            ("net/ipv4/conf/all/secure_redirects", 0),
-            ("net/ipv4/conf/default/secure_redirects", 0),
-        ]),
-    ),
-    (
-        "network.send_redirects",
-        Remedy::Sysctl(&[
-            ("net/ipv4/conf/all/send_redirects", 0),
-            ("net/ipv4/conf/default/send_redirects", 0),
-        ]),
-    ),
-    (
-        "network.source_route",
-        Remedy::Sysctl(&[
-            ("net/ipv4/conf/all/accept_source_route", 0),
-            ("net/ipv4/conf/default/accept_source_route", 0),
-            ("net/ipv6/conf/all/accept_source_route", 0),
-            ("net/ipv6/conf/default/accept_source_route", 0),
-        ]),
-    ),
-    (
-        "network.syncookies",
-        Remedy::Sysctl(&[("net/ipv4/tcp_syncookies", 1)]),
-    ),
-    (
-        "network.ip_forward",
-        Remedy::Sysctl(&[
-            ("net/ipv4/ip_forward", 0),
-            ("net/ipv6/conf/all/forwarding", 0),
-        ]),
-    ),
-    (
-        "network.icmp_broadcasts",
-        Remedy::Sysctl(&[("net/ipv4/icmp_echo_ignore_broadcasts", 1)]),
-    ),
-    (
-        "network.log_martians",
-        Remedy::Sysctl(&[
-            ("net/ipv4/conf/all/log_martians", 1),
-            ("net/ipv4/conf/default/log_martians", 1),
-        ]),
-    ),
 ];
+
+/// Every check with a kernel-settings rule is fixed by that rule.
+static SYSCTL: Remedy = Remedy::Sysctl;
 
 pub fn find(check_id: &str) -> Option<&'static Remedy> {
     REMEDIES
         .iter()
         .find(|(id, _)| *id == check_id)
         .map(|(_, r)| r)
+        .or_else(|| {
+            SYSCTL_RULES
+                .iter()
+                .any(|r| r.check == check_id)
+                .then_some(&SYSCTL)
+        })
+}
+
+/// The check ids Shipshape can fix.
+pub fn fixable_ids() -> Vec<&'static str> {
+    REMEDIES
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(SYSCTL_RULES.iter().map(|r| r.check))
+        .collect()
 }
 
 fn permission_rule(check_id: &str) -> Result<&'static PermissionRule> {
@@ -299,7 +225,7 @@ impl Remedy {
             Remedy::Word { .. } | Remedy::Assignment { .. } => Some(
                 "This applies to passwords and accounts from now on; existing ones keep their settings until they change.",
             ),
-            Remedy::Sysctl(_) => {
+            Remedy::Sysctl => {
                 Some("The kernel uses the new setting at once, and again after every restart.")
             }
             Remedy::Permissions => None,
@@ -341,7 +267,13 @@ impl Remedy {
                         .collect(),
                 )
             }
-            Remedy::Sysctl(settings) => sysctl_edits(host, settings),
+            Remedy::Sysctl => {
+                let rule = SYSCTL_RULES
+                    .iter()
+                    .find(|r| r.check == check_id)
+                    .ok_or_else(|| Error::internal(format!("No kernel rule for {check_id}.")))?;
+                sysctl_edits(host, rule.settings)
+            }
             Remedy::Services(units) => service_edits(host, units),
             Remedy::Firewall(goal) => ufw::edits(host, *goal),
             Remedy::AutomaticUpdates => auto_updates::edits(host),
@@ -618,10 +550,10 @@ fn service_edits(host: &Host, units: &[&str]) -> Result<Vec<Edit>> {
     Ok(edits)
 }
 
-fn sysctl_edits(host: &Host, settings: &[(&str, i64)]) -> Result<Vec<Edit>> {
+fn sysctl_edits(host: &Host, settings: &[(&str, Want, i64)]) -> Result<Vec<Edit>> {
     let mut edits = Vec::new();
     let mut kept = Vec::new();
-    for (key, value) in settings {
+    for (key, _, value) in settings {
         let rel = format!("proc/sys/{key}");
         if !host.root().join(&rel).exists() {
             continue;
@@ -640,7 +572,16 @@ fn sysctl_edits(host: &Host, settings: &[(&str, i64)]) -> Result<Vec<Edit>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{without_system_name, without_weak};
+    use super::{SYSCTL_RULES, without_system_name, without_weak};
+
+    #[test]
+    fn every_kernel_fix_sets_a_value_its_check_accepts() {
+        for rule in SYSCTL_RULES {
+            for (key, want, value) in rule.settings {
+                assert!(want.ok(*value), "{}: {key} = {value}", rule.check);
+            }
+        }
+    }
 
     #[test]
     fn a_login_message_loses_the_paragraphs_that_name_the_system() {
