@@ -89,7 +89,7 @@ describe('Activity', () => {
     const expected = JSON.parse(await cli('audit', 'list', '--json'));
     const file = join(ARTIFACTS, 'export.json');
     await rm(file, { force: true });
-    await (await s.find('input[name="format"][value="json"]')).click();
+    await (await s.find(`[data-testid="${testIds.exportFormat}"] option[value="json"]`)).click();
     const path = await s.byTestId(testIds.exportPath);
     await path.clear();
     await path.type(file);

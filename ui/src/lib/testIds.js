@@ -99,6 +99,7 @@ export const testIds = Object.freeze({
   exportChoose: 'export-choose',
   exportSubmit: 'export-submit',
   exportResult: 'export-result',
+  exportError: 'export-error',
   verifyStart: 'verify-start',
   verifyCancel: 'verify-cancel',
   verifyProgress: 'verify-progress',
