@@ -11,6 +11,7 @@ use shipshape_core::harden::fix::change::{self, Change, ChangeKind};
 use shipshape_core::harden::fix::privileged::{self, Request};
 use shipshape_core::harden::fix::{self, FixOutcome, Preview};
 use shipshape_core::harden::host::Host;
+use shipshape_core::store::Store;
 use shipshape_core::{Error, ErrorCode};
 use std::path::{Path, PathBuf};
 
@@ -302,14 +303,6 @@ pub fn accepted(args: AcceptedArgs, ctx: &Context) -> Result<Verdict, Error> {
     Ok(Verdict::Ok)
 }
 
-/// What the helper answers.
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum Answer {
-    Preview(Preview),
-    Outcome(Box<FixOutcome>),
-}
-
 /// The pkexec side: one request, answered in JSON on stdout.
 pub fn helper(cmd: Helper, ctx: &Context) -> Result<Verdict, Error> {
     let data_dir = ctx.data_dir()?;
@@ -325,24 +318,42 @@ pub fn helper(cmd: Helper, ctx: &Context) -> Result<Verdict, Error> {
         Helper::Fix { id, seen } => Request::Fix { id, seen },
         Helper::Undo { change } => Request::Undo(change),
     };
-    let result = request.checked().and_then(|request| match request {
+    let result = match request.checked() {
+        Err(e) => Err(e),
         // Read-only: no records are opened, nothing changes hands.
-        Request::Preview(id) => fix::preview(&this_computer(), &id).map(Answer::Preview),
-        Request::Fix { id, seen } => {
-            let store = ctx.open_store()?;
-            let backups = Backups::open(&data_dir)?;
+        Ok(Request::Preview(id)) => return answer(fix::preview(&this_computer(), &id)),
+        Ok(Request::Fix { id, seen }) => in_records(ctx, &data_dir, |store, backups| {
             let host = this_computer();
-            fix::fix(&store, &backups, &host, &id, seen.as_deref(), &actor, now)
-                .map(|o| Answer::Outcome(Box::new(o)))
-        }
-        Request::Undo(n) => {
-            let store = ctx.open_store()?;
-            let backups = Backups::open(&data_dir)?;
-            fix::undo(&store, &backups, n, &actor, now).map(|o| Answer::Outcome(Box::new(o)))
-        }
-    });
-    privileged::hand_back(&data_dir);
+            fix::fix(store, backups, &host, &id, seen.as_deref(), &actor, now)
+        }),
+        // The database is the user's: the undo replays the helper's own
+        // record of the change.
+        Ok(Request::Undo(n)) => in_records(ctx, &data_dir, |store, backups| {
+            let original = privileged::recorded(backups, n)?;
+            fix::undo_change(store, backups, original, &actor, now)
+        }),
+    };
     answer(result)
+}
+
+/// In the helper: `work` with the user's records and root's backups, in a
+/// data folder that is the user's; the change made is also kept as the
+/// helper's own record, for its undo.
+fn in_records(
+    ctx: &Context,
+    data_dir: &Path,
+    work: impl FnOnce(&Store, &Backups) -> Result<FixOutcome, Error>,
+) -> Result<FixOutcome, Error> {
+    privileged::check_data_dir(data_dir)?;
+    let result = (|| {
+        let store = ctx.open_store()?;
+        let backups = Backups::open(data_dir)?;
+        let outcome = work(&store, &backups)?;
+        privileged::keep_record(&backups, &outcome.change)?;
+        Ok(outcome)
+    })();
+    privileged::hand_back(data_dir);
+    result
 }
 
 /// The helper's answer on stdout, in JSON: the result, or the error.

@@ -537,6 +537,18 @@ fn the_app_and_cli_reach_the_helper_through_pkexec_and_read_its_answers() {
     let dir = TestDir::new();
     let exe = Path::new(env!("CARGO_BIN_EXE_shipshape"));
     let yes = fake_pkexec(&dir, 65534, None);
+    // A data folder that is not the asking user's is refused before anything.
+    std::fs::create_dir(dir.data()).unwrap();
+    let theirs: Result<FixOutcome, _> = run_through(&yes, exe, dir.data(), Request::Undo(1));
+    let e = theirs.unwrap_err();
+    assert!(
+        e.message
+            .contains("not a data folder of the user who asked"),
+        "{}",
+        e.message
+    );
+    assert!(std::fs::read_dir(dir.data()).unwrap().next().is_none());
+    std::os::unix::fs::chown(dir.data(), Some(65534), Some(65534)).unwrap();
     // A preview of this computer comes back as a preview, or as the reason
     // there is none (this computer may not need the fix).
     let preview: Result<Preview, _> = run_through(
@@ -584,8 +596,14 @@ fn the_app_and_cli_reach_the_helper_through_pkexec_and_read_its_answers() {
         .find(|e| e["action"] == "security.fix")
         .expect("the refusal is in the activity log");
     assert_eq!(refusal["actor"], "nobody", "{refusal}");
+    // An undo replays only the helper's own record, never the user's database.
     let unknown: Result<FixOutcome, _> = run_through(&yes, exe, dir.data(), Request::Undo(999));
-    assert_eq!(unknown.unwrap_err().code, ErrorCode::NotFound);
+    let e = unknown.unwrap_err();
+    assert!(
+        e.message.contains("no record of the administrator helper"),
+        "{}",
+        e.message
+    );
     // The password dialog dismissed: nothing happens, and the app says why.
     let no = fake_pkexec(&dir, 65534, Some(126));
     let dismissed: Result<FixOutcome, _> = run_through(&no, exe, dir.data(), Request::Undo(1));

@@ -15,7 +15,7 @@ use shipshape_core::harden::fix::{self, FixOutcome};
 use shipshape_core::harden::{self, accepted};
 use shipshape_core::store::Store;
 use std::collections::BTreeMap;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 /// Every file and folder under a root: content, mode, owner.
@@ -358,6 +358,62 @@ fn a_normal_user_who_cannot_see_the_way_in_is_sent_to_the_administrator_not_refu
     // The administrator sees her key.
     let p = fix::preview(&root.host(), "ssh.root_login").unwrap();
     assert!(p.notes.iter().any(|n| n.contains("alice")), "{:?}", p.notes);
+}
+
+#[test]
+fn the_helper_undoes_only_its_own_records_kept_where_only_root_may_write() {
+    use shipshape_core::harden::fix::privileged;
+    let bench = Bench::new();
+    let root = failing("ssh.x11_forwarding");
+    let fixed = bench.fix(&root, "ssh.x11_forwarding").unwrap();
+    let id = fixed.change.id;
+    let err = privileged::recorded(&bench.backups, id).unwrap_err();
+    assert!(err.message.contains("no record"), "{}", err.message);
+    privileged::keep_record(&bench.backups, &fixed.change).unwrap();
+    assert_eq!(
+        privileged::recorded(&bench.backups, id).unwrap(),
+        fixed.change
+    );
+    // A record others could have changed is not trusted.
+    let record = bench.backups.dir().join(format!("change-{id}.json"));
+    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o666)).unwrap();
+    assert!(privileged::recorded(&bench.backups, id).is_err());
+}
+
+#[test]
+fn backups_go_only_to_a_private_folder_of_this_account() {
+    let dir = TestDir::new();
+    let backups = dir.data().join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    std::fs::set_permissions(&backups, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = Backups::open(dir.data()).unwrap_err();
+    assert!(
+        err.message.contains("not a private folder"),
+        "{}",
+        err.message
+    );
+    std::fs::set_permissions(&backups, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&backups, Some(65534), None).unwrap();
+    assert!(Backups::open(dir.data()).is_err());
+}
+
+#[test]
+fn weak_ssh_algorithms_are_taken_out_of_every_line_so_no_older_one_takes_over() {
+    let bench = Bench::new();
+    let root = failing("ssh.ciphers");
+    // The drop-in's line is in force and only weak; the main file's later
+    // line would take over once it is commented out.
+    root.file("etc/ssh/sshd_config.d/10-local.conf", "Ciphers 3des-cbc\n");
+    root.append("etc/ssh/sshd_config", "Ciphers aes128-cbc,aes256-ctr");
+    let fixed = bench.fix(&root, "ssh.ciphers").unwrap();
+    assert_eq!(
+        fixed.recheck.status,
+        Status::Pass,
+        "{}",
+        fixed.recheck.detail
+    );
+    let main = std::fs::read_to_string(root.at("etc/ssh/sshd_config")).unwrap();
+    assert!(main.ends_with("Ciphers aes256-ctr\n"), "{main}");
 }
 
 /// An SSH login from the network, as `who` lists it.

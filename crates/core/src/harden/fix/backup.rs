@@ -6,7 +6,7 @@ use super::change::checksum;
 use crate::{Error, ErrorCode, Result};
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// Room left over after the backups, so a fix never fills the disk.
@@ -20,7 +20,9 @@ pub struct Backups {
 }
 
 impl Backups {
-    /// The backups folder inside the data folder, created if needed.
+    /// The backups folder inside the data folder, created if needed. As
+    /// root it must be root's own folder: copies of /etc/shadow never go
+    /// where a normal user could have placed a folder of theirs.
     pub fn open(data_dir: &Path) -> Result<Backups> {
         let dir = data_dir.join("backups");
         if !dir.is_dir() {
@@ -29,6 +31,17 @@ impl Backups {
                 .mode(0o700)
                 .create(&dir)
                 .map_err(|e| Error::io("create", &dir, &e))?;
+        }
+        let meta = fs::symlink_metadata(&dir).map_err(|e| Error::io("read", &dir, &e))?;
+        let me = rustix::process::geteuid().as_raw();
+        if meta.file_type().is_symlink() || meta.uid() != me || meta.mode() & 0o077 != 0 {
+            return Err(Error::invalid_input(
+                format!(
+                    "{} is not a private folder of this account, so no backups are kept there.",
+                    dir.display()
+                ),
+                "Move it aside (Shipshape makes a new one), then try again.",
+            ));
         }
         Ok(Backups { dir })
     }

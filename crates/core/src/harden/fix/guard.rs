@@ -84,17 +84,15 @@ fn has_key(host: &Host, home: &str, unsure: &mut bool) -> bool {
         .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
 }
 
-/// The refusal when no way in was found: a normal user who could not read
-/// everything is asked to let the administrator look instead.
-fn no_way_in(unsure: bool, message: &str, hint: &str) -> Error {
-    if unsure {
-        return Error::new(
-            ErrorCode::NeedsAdmin,
-            "Only an administrator can see whether another way in stays open (the password file and other people's SSH keys are theirs to read).",
-            "Run the fix as an administrator: it asks for the administrator's password.",
-        );
-    }
-    lockout(message.to_string(), hint)
+/// What the guard says when it could not read everything that proves a
+/// way in: the administrator looks instead (the helper makes the preview),
+/// so the preview never depends on who asked.
+fn needs_admin() -> Error {
+    Error::new(
+        ErrorCode::NeedsAdmin,
+        "Only an administrator can see whether another way in stays open (the password file and other people's SSH keys are theirs to read).",
+        "Run the fix as an administrator: it asks for the administrator's password.",
+    )
 }
 
 fn has_password(shadow: &str, name: &str) -> bool {
@@ -124,6 +122,9 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
     let passwords = setting(host, "passwordauthentication", "yes") != "no";
     let mut unsure = false;
     let admins = admins(host, &mut unsure);
+    if unsure {
+        return Err(needs_admin());
+    }
     let way_in = admins
         .iter()
         .find(|a| a.has_key)
@@ -146,9 +147,8 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
         });
     match way_in {
         Some(how) => Ok(vec![format!("Another way in stays open: {how}")]),
-        None => Err(no_way_in(
-            unsure,
-            "No other administrator account can log in over SSH, so turning off root's login could lock you out of this computer.",
+        None => Err(lockout(
+            "No other administrator account can log in over SSH, so turning off root's login could lock you out of this computer.".into(),
             "First give an account in the sudo group an SSH key (ssh-copy-id) or a password, check that it can log in, then try again.",
         )),
     }
@@ -157,22 +157,24 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
 fn password_auth(host: &Host) -> Result<Vec<String>> {
     let mut unsure = false;
     let admins = admins(host, &mut unsure);
+    let root_keys = setting(host, "permitrootlogin", "prohibit-password") != "no"
+        && has_key(host, "root", &mut unsure);
+    if unsure {
+        return Err(needs_admin());
+    }
     if let Some(a) = admins.iter().find(|a| a.has_key) {
         return Ok(vec![format!(
             "Another way in stays open: {} can log in with an SSH key and become root with sudo.",
             a.name
         )]);
     }
-    let root_keys = setting(host, "permitrootlogin", "prohibit-password") != "no"
-        && has_key(host, "root", &mut unsure);
     if root_keys {
         return Ok(vec![
             "Another way in stays open: root can log in with an SSH key.".into(),
         ]);
     }
-    Err(no_way_in(
-        unsure,
-        "No administrator has an SSH key, so turning off password logins could lock you out of this computer.",
+    Err(lockout(
+        "No administrator has an SSH key, so turning off password logins could lock you out of this computer.".into(),
         "Add your public key to an administrator account (ssh-copy-id), check that you can log in with it, then try again.",
     ))
 }
@@ -205,7 +207,7 @@ fn remote_login(line: &str) -> bool {
 
 fn firewall(host: &Host) -> Result<Vec<String>> {
     let over_ssh = connected_over_ssh(host);
-    let Some(ports) = ufw::ssh_ports(host) else {
+    let Some(ports) = ufw::ssh_ports(host)? else {
         if over_ssh {
             return Err(lockout(
                 "You are connected over SSH, but Shipshape found no SSH server settings here to keep its port open, so switching the firewall on could cut you off.".into(),

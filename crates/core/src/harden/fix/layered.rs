@@ -5,8 +5,8 @@
 //! and a setting that no file sets is added to one file of Shipshape's.
 
 use super::edit::Edit;
-use crate::Result;
 use crate::harden::host::Host;
+use crate::{Error, Result};
 use std::collections::BTreeMap;
 
 /// One setting, by how its lines look.
@@ -34,12 +34,24 @@ fn comment(line: &str) -> bool {
     line.starts_with('#') || line.starts_with("//") || line.starts_with(';')
 }
 
+/// The words of a line before any trailing comment.
+fn words(line: &str) -> usize {
+    let code = line.split(" #").next().unwrap_or(line);
+    let code = code.split(" //").next().unwrap_or(code);
+    code.split_whitespace().count()
+}
+
 /// `text` with every unsafe line of `settings` made safe (keeping its
-/// indentation and line ending), and which settings it sets.
-fn made_safe(text: &str, settings: &[Setting]) -> (String, Vec<usize>) {
+/// indentation and line ending), and which settings it sets. A line that
+/// does more than set the setting (`umask 022; export X=1`) is not
+/// rewritten: `Err` with its number, to be changed by hand.
+fn made_safe(
+    text: &str,
+    settings: &[Setting],
+) -> std::result::Result<(String, Vec<usize>), (usize, &'static str)> {
     let mut found = Vec::new();
     let mut out = String::with_capacity(text.len());
-    for raw in text.split_inclusive('\n') {
+    for (n, raw) in text.split_inclusive('\n').enumerate() {
         let body = raw.trim_end_matches(['\n', '\r']);
         let trimmed = body.trim();
         let hit = (!trimmed.is_empty() && !comment(trimmed))
@@ -48,19 +60,22 @@ fn made_safe(text: &str, settings: &[Setting]) -> (String, Vec<usize>) {
         match hit {
             Some(i) => {
                 found.push(i);
-                if (settings[i].safe)(trimmed) {
+                let setting = &settings[i];
+                if (setting.safe)(trimmed) {
                     out.push_str(raw);
+                } else if words(trimmed) > words(setting.line) {
+                    return Err((n + 1, setting.line));
                 } else {
                     let indent = &body[..body.len() - body.trim_start().len()];
                     out.push_str(indent);
-                    out.push_str(settings[i].line);
+                    out.push_str(setting.line);
                     out.push_str(&raw[body.len()..]);
                 }
             }
             None => out.push_str(raw),
         }
     }
-    (out, found)
+    Ok((out, found))
 }
 
 /// The edits that make `settings` safe across `files` (all of them that
@@ -77,7 +92,15 @@ pub fn edits(
         let Some(text) = host.read_quiet(rel) else {
             continue;
         };
-        let (new, hits) = made_safe(&text, settings);
+        let (new, hits) = made_safe(&text, settings).map_err(|(n, line)| {
+            Error::invalid_input(
+                format!(
+                    "Line {n} of {} does more than set this, so Shipshape will not rewrite it.",
+                    Host::shown(rel)
+                ),
+                format!("Change that line by hand to: {line}"),
+            )
+        })?;
         found.extend(hits);
         if new != text {
             texts.insert(rel.clone(), new);
@@ -141,7 +164,7 @@ mod tests {
     #[test]
     fn an_unsafe_line_is_rewritten_where_it_is_and_comments_stay() {
         let text = "# *    hard    core    unlimited\n  *    hard    core    unlimited\r\n@staff soft nproc 100\n";
-        let (out, found) = made_safe(text, &[CORE]);
+        let (out, found) = made_safe(text, &[CORE]).unwrap_or_default();
         assert_eq!(
             out,
             "# *    hard    core    unlimited\n  *    hard    core    0\r\n@staff soft nproc 100\n"
@@ -152,6 +175,23 @@ mod tests {
     #[test]
     fn a_safe_line_is_left_as_it_is() {
         let text = "*\thard\tcore\t0";
-        assert_eq!(made_safe(text, &[CORE]), (text.to_string(), vec![0]));
+        assert_eq!(made_safe(text, &[CORE]), Ok((text.to_string(), vec![0])));
+    }
+
+    #[test]
+    fn a_line_that_does_more_is_left_for_a_person() {
+        const UMASK: Setting = Setting {
+            sets: |l| l.split_whitespace().next() == Some("umask"),
+            safe: |l| l.split_whitespace().nth(1) == Some("027"),
+            line: "umask 027",
+            add: false,
+        };
+        let text = "if true; then\n  umask 022; export LANG=C\nfi\n";
+        assert_eq!(made_safe(text, &[UMASK]), Err((2, "umask 027")));
+        let commented = "umask 022 # the old default\n";
+        assert_eq!(
+            made_safe(commented, &[UMASK]).map(|(t, _)| t),
+            Ok("umask 027\n".to_string())
+        );
     }
 }

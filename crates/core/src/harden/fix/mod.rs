@@ -231,8 +231,21 @@ pub fn undo(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<FixOutcome> {
-    let original = change::get(store, id)?;
-    if let Some(by) = original.undone_by {
+    undo_change(store, backups, change::get(store, id)?, actor, now)
+}
+
+/// Undoes `original`, a change as recorded: from the store, or the
+/// administrator helper's own record of it.
+pub fn undo_change(
+    store: &Store,
+    backups: &Backups,
+    original: Change,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<FixOutcome> {
+    let id = original.id;
+    let undone_by = change::get(store, id)?.undone_by;
+    if let Some(by) = undone_by.or(original.undone_by) {
         return Err(Error::invalid_input(
             format!("Change {id} was already undone by change {by}."),
             format!("To apply it again, undo change {by}."),

@@ -5,11 +5,13 @@
 //! make it as previewed, or undo a change by number. The helper takes
 //! nothing else: no paths, no commands.
 
+use super::backup::Backups;
+use super::change::Change;
 use crate::{Error, ErrorCode, Result};
 use serde::de::DeserializeOwned;
 use std::ffi::OsString;
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// What the helper may be asked to do.
@@ -146,30 +148,102 @@ fn user_named(passwd: &str, uid: &str) -> Option<String> {
     })
 }
 
-/// In the helper, after its work: gives the data folder's files back to
-/// the user pkexec ran it for, so their app can still write its database.
-/// The backups folder stays root's: it holds copies of files such as
-/// /etc/shadow.
+/// The user pkexec runs the helper for; `None` outside pkexec.
+fn requester_uid() -> Option<u32> {
+    std::env::var("PKEXEC_UID").ok()?.parse().ok()
+}
+
+/// In the helper, before any work: the data folder must be a folder of the
+/// user who asked (not a link, not someone else's), so a request cannot
+/// point root at another place to write to or hand over.
+pub fn check_data_dir(data_dir: &Path) -> Result<()> {
+    let Some(uid) = requester_uid() else {
+        return Ok(());
+    };
+    let owned = std::fs::symlink_metadata(data_dir)
+        .is_ok_and(|m| m.is_dir() && !m.file_type().is_symlink() && m.uid() == uid);
+    if owned {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        format!(
+            "{} is not a data folder of the user who asked, so the administrator helper will not use it.",
+            data_dir.display()
+        ),
+        "Run Shipshape as yourself with its usual data folder, then try again.",
+    ))
+}
+
+/// The files of the data folder the helper may write as root and then
+/// hands back: the database and the activity log's lock.
+const HANDED_BACK: &[&str] = &[
+    crate::store::DATABASE_FILE,
+    "shipshape.db-wal",
+    "shipshape.db-shm",
+    "shipshape.db-journal",
+    "audit.lock",
+];
+
+/// In the helper, after its work: gives the database files back to the
+/// user pkexec ran it for, so their app can still write them. Only those
+/// names, only plain files with one link: nothing else in the folder
+/// changes hands. The backups folder stays root's: it holds copies of
+/// files such as /etc/shadow, and the helper's own record of each change.
 pub fn hand_back(data_dir: &Path) {
-    let Some(uid) = std::env::var("PKEXEC_UID")
-        .ok()
-        .and_then(|u| u.parse::<u32>().ok())
-    else {
+    let Some(uid) = requester_uid() else {
         return;
     };
     let Ok(meta) = std::fs::metadata(data_dir) else {
         return;
     };
     let gid = if meta.uid() == uid { meta.gid() } else { uid };
-    let Ok(entries) = std::fs::read_dir(data_dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name() == "backups" {
-            continue;
+    for name in HANDED_BACK {
+        let path = data_dir.join(name);
+        let plain = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_file() && m.nlink() == 1);
+        if plain {
+            let _ = std::os::unix::fs::lchown(&path, Some(uid), Some(gid));
         }
-        let _ = std::os::unix::fs::lchown(entry.path(), Some(uid), Some(gid));
     }
+}
+
+/// The helper's own record of change `change`, kept where only root may
+/// write (the backups folder): the database is the user's, so an undo
+/// with administrator rights replays this record, never the database's.
+fn record_path(backups: &Backups, change: i64) -> PathBuf {
+    backups.dir().join(format!("change-{change}.json"))
+}
+
+/// In the helper, after a fix or an undo: keeps its record.
+pub fn keep_record(backups: &Backups, change: &Change) -> Result<()> {
+    let json = serde_json::to_vec(change).map_err(|e| Error::internal(e.to_string()))?;
+    let path = record_path(backups, change.id);
+    crate::atomic_file::write(&path, &json)
+}
+
+/// In the helper, before an undo: the change as the helper recorded it.
+/// Refused when there is no such record, or it is not root's alone.
+pub fn recorded(backups: &Backups, change: i64) -> Result<Change> {
+    let path = record_path(backups, change);
+    let refuse = || {
+        Error::invalid_input(
+            format!(
+                "Change {change} has no record of the administrator helper, so it cannot be undone with administrator rights."
+            ),
+            format!(
+                "Undo it as root (sudo shipshape undo {change}) if it was made as root, or look at the files by hand."
+            ),
+        )
+    };
+    let root_only = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .is_ok_and(|m| !m.file_type().is_symlink() && m.uid() == 0 && m.mode() & 0o022 == 0)
+    };
+    if !root_only(backups.dir()) || !root_only(&path) {
+        return Err(refuse());
+    }
+    let bytes = std::fs::read(&path).map_err(|_| refuse())?;
+    serde_json::from_slice(&bytes).map_err(|_| refuse())
 }
 
 #[cfg(test)]

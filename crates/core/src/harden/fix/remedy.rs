@@ -459,11 +459,9 @@ fn sshd_algorithm_edits(host: &Host, keyword: &str) -> Result<Vec<Edit>> {
     let config = sshd_config(host)?;
     let lower = keyword.to_ascii_lowercase();
     let mut lines: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
-    for d in config
-        .global(&lower)
-        .into_iter()
-        .chain(config.in_matches(&lower))
-    {
+    // Every global line, not only the one in effect: commenting that one
+    // out would bring the next into force.
+    for d in config.globals(&lower).chain(config.in_matches(&lower)) {
         let written = d.text.split([' ', '\t', '=']).next().unwrap_or(keyword);
         if let Some(line) = without_weak(written, &lower, &d.value) {
             lines

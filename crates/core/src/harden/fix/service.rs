@@ -24,7 +24,9 @@ fn systemctl(args: &[&str]) -> Result<std::process::Output> {
 
 /// Whether `unit` runs now.
 pub fn running(unit: &str) -> Result<bool> {
-    Ok(systemctl(&["is-active", "--quiet", unit])?.status.success())
+    Ok(systemctl(&["is-active", "--quiet", "--", unit])?
+        .status
+        .success())
 }
 
 /// Starts or stops `unit`.
@@ -38,7 +40,8 @@ pub fn restart(unit: &str) -> Result<()> {
 }
 
 fn act(verb: &str, unit: &str) -> Result<()> {
-    let out = systemctl(&[verb, unit])?;
+    // "--": a unit name is never read as an option.
+    let out = systemctl(&[verb, "--", unit])?;
     if out.status.success() {
         return Ok(());
     }

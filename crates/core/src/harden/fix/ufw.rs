@@ -10,6 +10,7 @@
 //! then restarted to load them.
 
 use super::edit::{self, Edit};
+use crate::harden::check::Status;
 use crate::harden::checks::any_enabled;
 use crate::harden::host::Host;
 use crate::harden::parse;
@@ -50,11 +51,33 @@ pub enum Goal {
 }
 
 /// The TCP ports the SSH server listens on: its Port lines (22 when
-/// there are none) and any port a ListenAddress names ("0.0.0.0:2222",
-/// "[::]:2222"). `None` when there is no SSH server (or its settings
-/// cannot be read).
-pub fn ssh_ports(host: &Host) -> Option<Vec<u16>> {
-    let config = SshdConfig::load(host).ok().flatten()?;
+/// there are none), any port a ListenAddress names ("0.0.0.0:2222",
+/// "[::]:2222"), and on this computer the port of the SSH session this
+/// runs in. `None` when there is no SSH server. Settings only root may
+/// read are `needs_admin`; settings that cannot be read otherwise are an
+/// error, since the port would only be a guess.
+pub fn ssh_ports(host: &Host) -> Result<Option<Vec<u16>>> {
+    let session = host.is_live().then(session_port).flatten();
+    let config = match SshdConfig::load(host) {
+        Ok(Some(c)) => c,
+        Ok(None) => return Ok(session.map(|p| vec![p])),
+        Err(o) if o.status == Status::NeedsAdmin => {
+            return Err(Error::new(
+                ErrorCode::NeedsAdmin,
+                o.detail,
+                "Run the fix as an administrator, so Shipshape can read which port the SSH server uses.",
+            ));
+        }
+        Err(o) => {
+            return Err(Error::invalid_input(
+                format!(
+                    "The SSH server's settings could not be read, so Shipshape cannot tell which port to keep open: {}",
+                    o.detail
+                ),
+                "Fix them first (sudo sshd -t shows what is wrong), then try again.",
+            ));
+        }
+    };
     let mut ports: Vec<u16> = config
         .globals("port")
         .filter_map(|d| d.value.parse().ok())
@@ -67,9 +90,21 @@ pub fn ssh_ports(host: &Host) -> Option<Vec<u16>> {
             .globals("listenaddress")
             .filter_map(|d| listen_port(&d.value)),
     );
+    ports.extend(session);
     ports.sort_unstable();
     ports.dedup();
-    Some(ports)
+    Ok(Some(ports))
+}
+
+/// The server's port of the SSH session this program runs in, from
+/// SSH_CONNECTION ("client-address client-port server-address server-port").
+fn session_port() -> Option<u16> {
+    std::env::var("SSH_CONNECTION")
+        .ok()?
+        .split_whitespace()
+        .nth(3)?
+        .parse()
+        .ok()
 }
 
 /// The port in a ListenAddress value, when it names one.
@@ -100,21 +135,28 @@ fn verdict(text: &str, port: u16) -> Option<Verdict> {
             .trim()
             .strip_prefix("### tuple ###")?
             .split_whitespace()
+            // A rule's comment comes last, hex-encoded.
+            .filter(|w| !w.starts_with("comment="))
             .collect();
-        // action proto dport dst sport src [app...] direction
+        // action proto dport dst sport src [app-dst app-src] direction, the
+        // direction "in", or "in_eth0" for one interface.
         let [action, proto, dport, _dst, _sport, src, ..] = words[..] else {
             return None;
         };
-        let inbound = words.last() == Some(&"in");
+        let direction = words.last()?;
+        let every_interface = *direction == "in";
+        let inbound = every_interface || direction.starts_with("in_");
         let from_anywhere = src == "0.0.0.0/0" || src == "::/0";
         let tcp = proto == "tcp" || proto == "any";
         if !(inbound && from_anywhere && tcp && covers(dport, port)) {
             return None;
         }
-        if action.starts_with("allow") || action.starts_with("limit") {
-            Some(Verdict::Allows)
-        } else if action.starts_with("deny") || action.starts_with("reject") {
+        // A refusal on one interface may be the one an SSH session uses; an
+        // allowance on one interface does not keep SSH open everywhere.
+        if action.starts_with("deny") || action.starts_with("reject") {
             Some(Verdict::Refuses)
+        } else if every_interface && (action.starts_with("allow") || action.starts_with("limit")) {
+            Some(Verdict::Allows)
         } else {
             None
         }
@@ -229,11 +271,13 @@ pub fn edits(host: &Host, goal: Goal) -> Result<Vec<Edit>> {
             &[&IPV6]
         }
     };
-    let ports = ssh_ports(host).unwrap_or_default();
+    let ports = ssh_ports(host)?.unwrap_or_default();
     for rules in files {
         edits.extend(allow_ssh(host, rules, &ports)?);
     }
-    if host.is_live() && !edits.is_empty() {
+    // Restarted even when no file changes: a firewall switched on in its
+    // files may still not be running.
+    if host.is_live() {
         edits.push(Edit::Restart {
             unit: UNIT.to_string(),
             why: "so the firewall uses its new settings",
@@ -308,6 +352,12 @@ mod tests {
         assert_eq!(verdict(one_address, 22), None);
         let outbound = "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 out\n";
         assert_eq!(verdict(outbound, 22), None);
+        let commented = "### tuple ### deny tcp 22 0.0.0.0/0 any 0.0.0.0/0 in comment=78\n";
+        assert_eq!(verdict(commented, 22), Some(Verdict::Refuses));
+        let one_interface = "### tuple ### deny tcp 22 0.0.0.0/0 any 0.0.0.0/0 in_eth0\n";
+        assert_eq!(verdict(one_interface, 22), Some(Verdict::Refuses));
+        let allowed_on_one = "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in_eth0\n";
+        assert_eq!(verdict(allowed_on_one, 22), None);
     }
 
     #[test]
