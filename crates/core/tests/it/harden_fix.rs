@@ -465,6 +465,40 @@ fn the_firewall_fix_switches_ufw_on_and_keeps_ssh_open_on_its_port() {
 }
 
 #[test]
+fn the_firewall_fix_starts_ufw_with_the_computer_unless_it_is_masked() {
+    let bench = Bench::new();
+    let root = failing("firewall.active");
+    root.file(
+        "usr/lib/systemd/system/ufw.service",
+        "[Unit]\nDescription=ufw\n",
+    );
+    root.dir("etc/systemd/system/multi-user.target.wants", 0o755);
+    let original = snapshot(root.path());
+    let p = fix::preview(&root.host(), "firewall.active").unwrap();
+    let boot = p
+        .steps
+        .iter()
+        .find(|s| s.command == "systemctl enable ufw.service")
+        .expect("a step that starts ufw at boot");
+    assert_eq!(
+        boot.target,
+        "/etc/systemd/system/multi-user.target.wants/ufw.service"
+    );
+    let fixed = bench.fix(&root, "firewall.active").unwrap();
+    let link = root.at("etc/systemd/system/multi-user.target.wants/ufw.service");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("/usr/lib/systemd/system/ufw.service")
+    );
+    bench.undo(fixed.change.id).unwrap();
+    assert_eq!(snapshot(root.path()), original);
+
+    root.link("etc/systemd/system/ufw.service", "/dev/null");
+    let err = bench.fix(&root, "firewall.active").unwrap_err();
+    assert!(err.hint.contains("systemctl unmask ufw"), "{}", err.hint);
+}
+
+#[test]
 fn the_firewall_fix_is_refused_when_it_would_cut_off_an_ssh_session() {
     let bench = Bench::new();
     let mut root = failing("firewall.default_deny");

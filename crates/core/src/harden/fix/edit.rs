@@ -34,6 +34,12 @@ pub enum Edit {
         unit: String,
         target: String,
     },
+    /// A boot-time link of `unit` added, pointing at its unit file.
+    Link {
+        rel: String,
+        unit: String,
+        target: String,
+    },
     /// `unit` stopped now.
     Stop { unit: String },
     /// `unit` restarted after the other edits, to read them.
@@ -182,6 +188,11 @@ impl Edit {
                 before: Some(target),
                 after: None,
             },
+            Edit::Link { rel, target, .. } => Step::Link {
+                path: rel,
+                before: None,
+                after: Some(target),
+            },
             Edit::Stop { unit } => Step::Running {
                 unit,
                 before: true,
@@ -210,6 +221,12 @@ impl Edit {
                 summary: format!("Stop {unit} from starting when the computer starts."),
                 diff: String::new(),
                 command: format!("systemctl disable {unit}"),
+            },
+            Edit::Link { rel, unit, .. } => PreviewStep {
+                target: Host::shown(rel),
+                summary: format!("Start {unit} when the computer starts."),
+                diff: String::new(),
+                command: format!("systemctl enable {unit}"),
             },
             Edit::Stop { unit } => PreviewStep {
                 target: unit.clone(),

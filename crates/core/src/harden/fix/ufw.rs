@@ -275,6 +275,9 @@ pub fn edits(host: &Host, goal: Goal) -> Result<Vec<Edit>> {
     for rules in files {
         edits.extend(allow_ssh(host, rules, &ports)?);
     }
+    if goal == Goal::DenyIncoming {
+        edits.extend(start_at_boot(host)?);
+    }
     // Restarted even when no file changes: a firewall switched on in its
     // files may still not be running.
     if host.is_live() {
@@ -284,6 +287,41 @@ pub fn edits(host: &Host, goal: Goal) -> Result<Vec<Edit>> {
         });
     }
     Ok(edits)
+}
+
+/// Where systemd starts ufw.service from at boot (its WantedBy).
+const BOOT_LINK: &str = "etc/systemd/system/multi-user.target.wants/ufw.service";
+
+/// The link that starts ufw.service with the computer, when it is not
+/// there: ENABLED=yes is read only by a ufw.service that runs. A masked
+/// unit is someone's decision, so the fix says so instead.
+fn start_at_boot(host: &Host) -> Result<Option<Edit>> {
+    if host
+        .link_target(&format!("etc/systemd/system/{UNIT}"))
+        .is_some_and(|t| t == std::path::Path::new("/dev/null"))
+    {
+        return Err(Error::invalid_input(
+            "ufw.service is masked, so the firewall would never start.",
+            "Unmask it first (sudo systemctl unmask ufw), then try the fix again.",
+        ));
+    }
+    let unit_file = [
+        "usr/lib/systemd/system/ufw.service",
+        "lib/systemd/system/ufw.service",
+    ]
+    .into_iter()
+    .find(|f| host.exists(f));
+    let wants = BOOT_LINK.rsplit_once('/').map_or("", |(folder, _)| folder);
+    match unit_file {
+        Some(file) if any_enabled(host, &[UNIT]).is_none() && host.exists(wants) => {
+            Ok(Some(Edit::Link {
+                rel: BOOT_LINK.to_string(),
+                unit: UNIT.to_string(),
+                target: format!("/{file}"),
+            }))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The edit that allows SSH on `ports` in `rules`, leaving out a port a
