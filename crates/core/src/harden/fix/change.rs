@@ -120,9 +120,15 @@ pub enum Step {
         after: bool,
     },
     /// A service restarted on this computer so that it reads the files the
-    /// other steps changed. It runs after them, whichever way the change
-    /// goes, and is its own reverse.
-    Restart { unit: String },
+    /// other steps changed; with `reload`, only told to read them again
+    /// (systemctl reload: the SSH server checks its settings first and keeps
+    /// its connections). It runs after the other steps, whichever way the
+    /// change goes, and is its own reverse.
+    Restart {
+        unit: String,
+        #[serde(default)]
+        reload: bool,
+    },
 }
 
 impl Step {
@@ -165,7 +171,10 @@ impl Step {
                 before: *after,
                 after: *before,
             },
-            Step::Restart { unit } => Step::Restart { unit: unit.clone() },
+            Step::Restart { unit, reload } => Step::Restart {
+                unit: unit.clone(),
+                reload: *reload,
+            },
         }
     }
 
@@ -174,7 +183,7 @@ impl Step {
         match self {
             Step::File { path, .. } | Step::Link { path, .. } => format!("/{path}"),
             Step::Kernel { path, .. } => setting_name(path),
-            Step::Running { unit, .. } | Step::Restart { unit } => unit.clone(),
+            Step::Running { unit, .. } | Step::Restart { unit, .. } => unit.clone(),
         }
     }
 }

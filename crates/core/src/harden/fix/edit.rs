@@ -42,8 +42,13 @@ pub enum Edit {
     },
     /// `unit` stopped now.
     Stop { unit: String },
-    /// `unit` restarted after the other edits, to read them.
-    Restart { unit: String, why: &'static str },
+    /// `unit` restarted (or, with `reload`, told to read its settings
+    /// again) after the other edits, to use them.
+    Restart {
+        unit: String,
+        why: &'static str,
+        reload: bool,
+    },
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Content>> {
@@ -198,7 +203,7 @@ impl Edit {
                 before: true,
                 after: false,
             },
-            Edit::Restart { unit, .. } => Step::Restart { unit },
+            Edit::Restart { unit, reload, .. } => Step::Restart { unit, reload },
         }
     }
 
@@ -234,12 +239,18 @@ impl Edit {
                 diff: String::new(),
                 command: format!("systemctl stop {unit}"),
             },
-            Edit::Restart { unit, why } => PreviewStep {
-                target: unit.clone(),
-                summary: format!("Restart {unit} {why}."),
-                diff: String::new(),
-                command: format!("systemctl restart {unit}"),
-            },
+            Edit::Restart { unit, why, reload } => {
+                let verb = if *reload { "reload" } else { "restart" };
+                PreviewStep {
+                    target: unit.clone(),
+                    summary: format!(
+                        "{} {unit} {why}.",
+                        if *reload { "Reload" } else { "Restart" }
+                    ),
+                    diff: String::new(),
+                    command: format!("systemctl {verb} {unit}"),
+                }
+            }
         }
     }
 }
@@ -449,6 +460,29 @@ pub fn add_sshd_global(text: &str, line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reload_and_a_restart_show_their_own_command_and_step() {
+        let reload = Edit::Restart {
+            unit: "ssh.service".into(),
+            why: "so the SSH server uses the new settings",
+            reload: true,
+        };
+        let shown = reload.preview();
+        assert_eq!(shown.command, "systemctl reload ssh.service");
+        assert_eq!(
+            shown.summary,
+            "Reload ssh.service so the SSH server uses the new settings."
+        );
+        let step = reload.into_step();
+        assert_eq!(step.reversed(), step, "a reload is its own reverse");
+        let restart = Edit::Restart {
+            unit: "ufw.service".into(),
+            why: "so the firewall uses its new settings",
+            reload: false,
+        };
+        assert_eq!(restart.preview().command, "systemctl restart ufw.service");
+    }
 
     #[test]
     fn a_word_setting_changes_every_line_that_sets_it() {

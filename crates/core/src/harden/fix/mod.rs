@@ -331,8 +331,9 @@ fn refused(store: &Store, now: DateTime<Utc>, actor: &Actor, action: &str, id: &
 /// in the state the step expects; on any failure the steps already done
 /// are turned back, so nothing is left half-changed.
 ///
-/// Restarts come last, whichever way the change goes: a service restarted
-/// before its files are written (or put back) would read the wrong ones.
+/// Restarts (and reloads) come last, whichever way the change goes: a
+/// service restarted before its files are written (or put back) would read
+/// the wrong ones.
 /// When a restart fails, the other steps are turned back and the service
 /// restarted again, so it runs with the files it had.
 pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> Result<()> {

@@ -217,10 +217,10 @@ impl Remedy {
     pub fn note(&self) -> Option<&'static str> {
         match self {
             Remedy::Sshd { .. } => Some(
-                "The SSH server uses the new setting once it reloads (systemctl reload ssh); connections already open are not affected.",
+                "On Debian and Ubuntu a running SSH server is reloaded, which checks the settings first; connections already open are not affected. Elsewhere, reload it yourself (systemctl reload sshd).",
             ),
             Remedy::SshdAlgorithms { .. } => Some(
-                "The SSH server uses the new list once it reloads (systemctl reload ssh). SSH programs from before about 2015 that know only the weak methods will no longer connect.",
+                "On Debian and Ubuntu a running SSH server is reloaded, which checks the settings first. SSH programs from before about 2015 that know only the weak methods will no longer connect.",
             ),
             Remedy::Word { .. } | Remedy::Assignment { .. } => Some(
                 "This applies to passwords and accounts from now on; existing ones keep their settings until they change.",
@@ -253,8 +253,12 @@ impl Remedy {
     /// The edits that fix `check_id` on `host`, from what is there now.
     pub fn plan(&self, host: &Host, check_id: &str) -> Result<Vec<Edit>> {
         match self {
-            Remedy::Sshd { keyword, value } => sshd_edits(host, keyword, value),
-            Remedy::SshdAlgorithms { keyword } => sshd_algorithm_edits(host, keyword),
+            Remedy::Sshd { keyword, value } => {
+                with_sshd_reload(host, sshd_edits(host, keyword, value)?)
+            }
+            Remedy::SshdAlgorithms { keyword } => {
+                with_sshd_reload(host, sshd_algorithm_edits(host, keyword)?)
+            }
             Remedy::Word { file, key, value } => {
                 Ok(Edit::text(host, file, |t| edit::set_word(t, key, value))?
                     .into_iter()
@@ -406,6 +410,27 @@ fn core_dump_edits(host: &Host) -> Result<Vec<Edit>> {
                 header: "[Coredump]\n",
             },
         )?);
+    }
+    Ok(edits)
+}
+
+/// The SSH server's unit on Debian and Ubuntu, whose reload runs `sshd -t`
+/// before it signals the server: settings sshd would refuse fail the
+/// reload and leave the server running as it was. Fedora's sshd.service
+/// only signals, and a server given broken settings would stop, so it is
+/// left to the administrator there.
+const SSH_UNIT: &str = "ssh.service";
+
+/// `edits`, then, on this computer with the SSH server running, a reload
+/// so it uses them: connections already open stay, and a reload that
+/// fails turns the change back.
+fn with_sshd_reload(host: &Host, mut edits: Vec<Edit>) -> Result<Vec<Edit>> {
+    if host.is_live() && !edits.is_empty() && super::service::running(SSH_UNIT)? {
+        edits.push(Edit::Restart {
+            unit: SSH_UNIT.to_string(),
+            why: "so the SSH server uses the new settings",
+            reload: true,
+        });
     }
     Ok(edits)
 }

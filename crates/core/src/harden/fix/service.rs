@@ -34,9 +34,10 @@ pub fn set_running(unit: &str, on: bool) -> Result<()> {
     act(if on { "start" } else { "stop" }, unit)
 }
 
-/// Restarts `unit`, so it reads its settings again.
-pub fn restart(unit: &str) -> Result<()> {
-    act("restart", unit)
+/// Restarts `unit` (or, with `reload`, tells it to read its settings
+/// again), so it uses the files a fix changed.
+pub fn restart(unit: &str, reload: bool) -> Result<()> {
+    act(if reload { "reload" } else { "restart" }, unit)
 }
 
 fn act(verb: &str, unit: &str) -> Result<()> {

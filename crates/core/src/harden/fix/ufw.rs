@@ -284,6 +284,7 @@ pub fn edits(host: &Host, goal: Goal) -> Result<Vec<Edit>> {
         edits.push(Edit::Restart {
             unit: UNIT.to_string(),
             why: "so the firewall uses its new settings",
+            reload: false,
         });
     }
     Ok(edits)

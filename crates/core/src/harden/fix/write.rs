@@ -43,7 +43,9 @@ pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
         }
         Step::Running { unit, after, .. } => super::service::set_running(unit, *after),
         // Only this computer's services run; a fixture's files have none.
-        Step::Restart { unit } if root == Path::new("/") => super::service::restart(unit),
+        Step::Restart { unit, reload } if root == Path::new("/") => {
+            super::service::restart(unit, *reload)
+        }
         Step::Restart { .. } => Ok(()),
     }
 }

@@ -42,7 +42,7 @@ describe('fixes', () => {
       check_id: 'firewall.active',
       steps: [
         { kind: 'file', path: 'etc/ufw/ufw.conf', before: null, after: null },
-        { kind: 'restart', unit: 'ufw.service' },
+        { kind: 'restart', unit: 'ufw.service', reload: false },
       ],
     };
     expect(changeTargets(firewall)).toBe('/etc/ufw/ufw.conf, ufw.service');

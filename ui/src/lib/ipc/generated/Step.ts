@@ -4,4 +4,4 @@ import type { FileState } from "./FileState";
 /**
  * One thing a change did.
  */
-export type Step = { "kind": "file", path: string, before: FileState | null, after: FileState | null, } | { "kind": "kernel", path: string, before: string, after: string, } | { "kind": "link", path: string, before: string | null, after: string | null, } | { "kind": "running", unit: string, before: boolean, after: boolean, } | { "kind": "restart", unit: string, };
+export type Step = { "kind": "file", path: string, before: FileState | null, after: FileState | null, } | { "kind": "kernel", path: string, before: string, after: string, } | { "kind": "link", path: string, before: string | null, after: string | null, } | { "kind": "running", unit: string, before: boolean, after: boolean, } | { "kind": "restart", unit: string, reload: boolean, };
