@@ -356,19 +356,27 @@ pub(crate) fn any_enabled(h: &Host, units: &[&str]) -> Option<Evidence> {
     units.iter().find_map(|u| enabled(h, u))
 }
 
+/// The main file, then the `*.conf` files of its drop-in folder in the
+/// order they are read (sorted): a check and the fix of its setting read
+/// the same files.
+pub(crate) fn dropin_files(h: &Host, main: &str, folder: &str) -> Result<Vec<String>, Outcome> {
+    let mut files = vec![main.to_string()];
+    files.extend(
+        h.list(folder)?
+            .into_iter()
+            .filter(|n| n.ends_with(".conf"))
+            .map(|n| format!("{folder}/{n}")),
+    );
+    Ok(files)
+}
+
 /// Lines of the files in a drop-in folder (`*.conf`, sorted), each with
 /// its file, after the main file.
 fn with_dropins(h: &Host, main: &str, folder: &str) -> Result<Vec<(String, String)>, Outcome> {
     let mut out = Vec::new();
-    if let Some(t) = h.read(main)? {
-        out.push((main.to_string(), t));
-    }
-    for name in h.list(folder)? {
-        if name.ends_with(".conf") {
-            let rel = format!("{folder}/{name}");
-            if let Some(t) = h.read(&rel)? {
-                out.push((rel, t));
-            }
+    for rel in dropin_files(h, main, folder)? {
+        if let Some(t) = h.read(&rel)? {
+            out.push((rel, t));
         }
     }
     Ok(out)

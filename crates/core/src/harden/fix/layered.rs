@@ -135,21 +135,6 @@ pub fn edits(
     Ok(edits)
 }
 
-/// The `.conf` files of a drop-in folder, in the order they are read, after
-/// the main file.
-pub fn with_dropins(host: &Host, main: &str, folder: &str) -> Vec<String> {
-    let mut names: Vec<String> = host
-        .list(folder)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| n.ends_with(".conf"))
-        .collect();
-    names.sort();
-    std::iter::once(main.to_string())
-        .chain(names.into_iter().map(|n| format!("{folder}/{n}")))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

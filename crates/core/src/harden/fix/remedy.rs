@@ -5,12 +5,14 @@ use super::auto_updates;
 use super::edit::{self, Edit};
 use super::layered::{self, AddTo, Setting};
 use super::ufw::{self, Goal};
+use crate::harden::check::Status;
 use crate::harden::checks::{
-    PERMISSION_RULES, PermissionRule, SYSCTL_RULES, Want, names_system, umask_ok, weak_algorithm,
+    self, PERMISSION_RULES, PermissionRule, SYSCTL_RULES, Want, names_system, umask_ok,
+    weak_algorithm,
 };
 use crate::harden::host::Host;
 use crate::harden::sshd::{self, SshdConfig};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 use std::collections::BTreeMap;
 
 /// How a check is fixed.
@@ -382,8 +384,25 @@ const STORAGE_NONE: &[Setting] = &[Setting {
     add: true,
 }];
 
+/// The files that set a layered setting, as its check reads them; a folder
+/// only root may list sends the preview to the administrator.
+fn dropin_files(host: &Host, main: &str, folder: &str) -> Result<Vec<String>> {
+    checks::dropin_files(host, main, folder).map_err(|o| {
+        let code = if o.status == Status::NeedsAdmin {
+            ErrorCode::NeedsAdmin
+        } else {
+            ErrorCode::Io
+        };
+        Error::new(
+            code,
+            o.detail,
+            "Run the fix as an administrator, or check the folder, then try again.",
+        )
+    })
+}
+
 fn core_dump_edits(host: &Host) -> Result<Vec<Edit>> {
-    let limits = layered::with_dropins(host, "etc/security/limits.conf", "etc/security/limits.d");
+    let limits = dropin_files(host, "etc/security/limits.conf", "etc/security/limits.d")?;
     let mut edits = layered::edits(
         host,
         &limits,
@@ -396,11 +415,11 @@ fn core_dump_edits(host: &Host) -> Result<Vec<Edit>> {
     let stored = host.exists("usr/lib/systemd/systemd-coredump")
         || host.exists("lib/systemd/systemd-coredump");
     if stored {
-        let files = layered::with_dropins(
+        let files = dropin_files(
             host,
             "etc/systemd/coredump.conf",
             "etc/systemd/coredump.conf.d",
-        );
+        )?;
         edits.extend(layered::edits(
             host,
             &files,
