@@ -4,12 +4,12 @@
 use crate::dialog::SaveAs;
 use crate::jobs::Throttled;
 use crate::state::AppState;
+use shipshape_core::admin;
+use shipshape_core::api::{self, Session};
 use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Verdict};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::harden::accepted::{self, Acceptance};
-use shipshape_core::harden::fix::backup::Backups;
-use shipshape_core::harden::fix::change::{self, Change};
-use shipshape_core::harden::fix::privileged::{self, Request};
+use shipshape_core::harden::fix::change::Change;
 use shipshape_core::harden::fix::{self, Preview};
 use shipshape_core::harden::history::PastScan;
 use shipshape_core::harden::host::Host;
@@ -430,19 +430,6 @@ pub async fn baseline_accept(
     .await
 }
 
-/// Test-only: end-to-end tests scan a fixture folder instead of "/".
-const SCAN_ROOT_ENV: &str = "SHIPSHAPE_SCAN_ROOT";
-
-fn scan_root() -> PathBuf {
-    std::env::var_os(SCAN_ROOT_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/"))
-}
-
-fn today_host(root: &std::path::Path) -> Host {
-    Host::new(root, chrono::Utc::now().timestamp().div_euclid(86_400))
-}
-
 /// Scans this computer (about a second) and keeps the result, with
 /// progress and Cancel like any long task.
 #[tauri::command]
@@ -454,7 +441,7 @@ pub async fn security_scan(
     let guard = state.jobs.start(&job)?;
     let cancel = guard.cancel.clone();
     let actor = state.actor.clone();
-    let root = scan_root();
+    let root = admin::this_computer();
     let store = state.open_second_store()?;
     let result = tauri::async_runtime::spawn_blocking(move || {
         let now = chrono::Utc::now();
@@ -505,80 +492,34 @@ pub fn security_report(
 /// the fix reads is root's alone, the helper previews it (pkexec asks for
 /// the administrator's password).
 #[tauri::command]
-pub async fn security_fix_preview(
-    state: State<'_, AppState>,
-    check_id: String,
-) -> Result<Preview, Error> {
-    let dir = data_dir(&state)?;
+pub async fn security_fix_preview(check_id: String) -> Result<Preview, Error> {
     tauri::async_runtime::spawn_blocking(move || {
-        let root = scan_root();
-        match fix::preview(&today_host(&root), &check_id) {
-            Err(e) if e.code == ErrorCode::NeedsAdmin && privileged::needs_helper(&root) => {
-                privileged::run(&helper_program()?, &dir, Request::Preview(check_id))
-            }
-            other => other,
-        }
+        api::fixes::preview(&admin::this_computer(), &check_id, chrono::Utc::now())
     })
     .await
     .map_err(blocking_failed)?
 }
 
-/// The program that makes fixes with administrator rights (through pkexec):
-/// the `shipshape` command installed beside the app.
-fn helper_program() -> Result<PathBuf, Error> {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("shipshape")))
-        .filter(|p| p.is_file())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::NeedsAdmin,
-                "Administrator rights are needed, and the shipshape command was not found beside the app.",
-                "Reinstall Shipshape, or run the fix in a terminal: sudo shipshape fix …",
-            )
-        })
-}
-
-fn data_dir(state: &AppState) -> Result<PathBuf, Error> {
-    match &state.data_dir {
-        Some(d) => Ok(d.clone()),
-        None => shipshape_core::store::default_data_dir(),
-    }
-}
-
-/// Fixes `check_id` as previewed in `seen`: directly when the app may
-/// change the files, through pkexec and the helper when this computer
-/// needs administrator rights.
+/// Fixes `check_id` as previewed in `seen`: through pkexec and the helper
+/// when this computer needs administrator rights.
 #[tauri::command]
 pub async fn security_fix(
     state: State<'_, AppState>,
     check_id: String,
     seen: Preview,
 ) -> Result<fix::FixOutcome, Error> {
-    let root = scan_root();
-    let dir = data_dir(&state)?;
-    if privileged::needs_helper(&root) {
-        let helper = helper_program()?;
-        let request = Request::Fix {
-            id: check_id,
-            seen: Some(seen.digest()),
-        };
-        return tauri::async_runtime::spawn_blocking(move || {
-            privileged::run(&helper, &dir, request)
-        })
-        .await
-        .map_err(blocking_failed)?;
-    }
     let actor = state.actor.clone();
     with_store(state, move |store| {
-        let backups = Backups::open(&dir)?;
-        fix::fix(
+        let session = Session {
             store,
-            &backups,
-            &today_host(&root),
+            actor: &actor,
+        };
+        let root = admin::this_computer();
+        api::fixes::apply(
+            session,
+            &root,
             &check_id,
-            Some(&seen.digest()),
-            &actor,
+            &seen.digest(),
             chrono::Utc::now(),
         )
     })
@@ -591,20 +532,13 @@ pub async fn security_undo(
     state: State<'_, AppState>,
     change: i64,
 ) -> Result<fix::FixOutcome, Error> {
-    let dir = data_dir(&state)?;
-    let original = change::get(&*state.store()?, change)?;
-    if privileged::needs_helper(std::path::Path::new(&original.root)) {
-        let helper = helper_program()?;
-        return tauri::async_runtime::spawn_blocking(move || {
-            privileged::run(&helper, &dir, Request::Undo(change))
-        })
-        .await
-        .map_err(blocking_failed)?;
-    }
     let actor = state.actor.clone();
     with_store(state, move |store| {
-        let backups = Backups::open(&dir)?;
-        fix::undo(store, &backups, change, &actor, chrono::Utc::now())
+        let session = Session {
+            store,
+            actor: &actor,
+        };
+        api::fixes::undo(session, change, chrono::Utc::now())
     })
     .await
 }
@@ -612,7 +546,7 @@ pub async fn security_undo(
 /// The changes made by fixes and undos, newest first.
 #[tauri::command]
 pub fn security_changes(state: State<'_, AppState>) -> Result<Vec<Change>, Error> {
-    change::list(&*state.store()?, 50)
+    api::fixes::changes(&*state.store()?, 50)
 }
 
 #[tauri::command]

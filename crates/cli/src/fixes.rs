@@ -4,15 +4,13 @@
 
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
+use shipshape_core::admin::door::Request;
+use shipshape_core::api::{self, Session};
 use shipshape_core::harden::accepted;
 use shipshape_core::harden::check::Status;
-use shipshape_core::harden::fix::backup::Backups;
-use shipshape_core::harden::fix::change::{self, Change, ChangeKind};
-use shipshape_core::harden::fix::privileged::{self, Request};
-use shipshape_core::harden::fix::{self, FixOutcome, Preview};
-use shipshape_core::harden::host::Host;
-use shipshape_core::store::Store;
-use shipshape_core::{Error, ErrorCode};
+use shipshape_core::harden::fix::change::{Change, ChangeKind};
+use shipshape_core::harden::fix::{FixOutcome, Preview};
+use shipshape_core::{Error, test_settings};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -71,6 +69,15 @@ pub struct AcceptedArgs {
     json: bool,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct HelperArgs {
+    /// Builds made for tests only: a test setting, NAME=VALUE
+    #[arg(long, value_name = "NAME=VALUE")]
+    test_setting: Vec<String>,
+    #[command(subcommand)]
+    request: Helper,
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum Helper {
     /// Show what fixing one known check on this computer would change
@@ -98,26 +105,10 @@ fn folder(root: &Path) -> Result<PathBuf, Error> {
         })
 }
 
-fn helper_exe() -> Result<PathBuf, Error> {
-    std::env::current_exe()
-        .map_err(|e| Error::internal(format!("Cannot find Shipshape's own program: {e}")))
-}
-
 pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
     let root = folder(&args.root)?;
     let now = Utc::now();
-    let host = Host::new(&root, now.timestamp().div_euclid(86_400));
-    // A file the fix reads may be root's alone: the helper previews then.
-    let preview = match fix::preview(&host, &args.id) {
-        Err(e) if e.code == ErrorCode::NeedsAdmin && privileged::needs_helper(&root) => {
-            privileged::run(
-                &helper_exe()?,
-                &ctx.data_dir()?,
-                Request::Preview(args.id.clone()),
-            )?
-        }
-        other => other?,
-    };
+    let preview = api::fixes::preview(&root, &args.id, now)?;
     if args.dry_run {
         if args.json {
             print_json(&preview)?;
@@ -127,25 +118,13 @@ pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
         }
         return Ok(Verdict::Ok);
     }
-    let outcome = if privileged::needs_helper(&root) {
-        let request = Request::Fix {
-            id: args.id,
-            seen: Some(preview.digest()),
-        };
-        privileged::run(&helper_exe()?, &ctx.data_dir()?, request)?
-    } else {
-        let store = ctx.open_store()?;
-        let backups = Backups::open(&ctx.data_dir()?)?;
-        fix::fix(
-            &store,
-            &backups,
-            &host,
-            &args.id,
-            Some(&preview.digest()),
-            &ctx.actor(),
-            now,
-        )?
+    let store = ctx.open_store()?;
+    let actor = ctx.actor();
+    let session = Session {
+        store: &store,
+        actor: &actor,
     };
+    let outcome = api::fixes::apply(session, &root, &args.id, &preview.digest(), now)?;
     if args.json {
         print_json(&outcome)?;
     } else {
@@ -157,14 +136,12 @@ pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
 
 pub fn undo(args: UndoArgs, ctx: &Context) -> Result<Verdict, Error> {
     let store = ctx.open_store()?;
-    let original = change::get(&store, args.change)?;
-    let outcome = if privileged::needs_helper(Path::new(&original.root)) {
-        drop(store);
-        privileged::run(&helper_exe()?, &ctx.data_dir()?, Request::Undo(args.change))?
-    } else {
-        let backups = Backups::open(&ctx.data_dir()?)?;
-        fix::undo(&store, &backups, args.change, &ctx.actor(), Utc::now())?
+    let actor = ctx.actor();
+    let session = Session {
+        store: &store,
+        actor: &actor,
     };
+    let outcome = api::fixes::undo(session, args.change, Utc::now())?;
     if args.json {
         print_json(&outcome)?;
     } else {
@@ -231,7 +208,7 @@ fn print_outcome(o: &FixOutcome) {
 
 pub fn changes(args: ChangesArgs, ctx: &Context) -> Result<Verdict, Error> {
     let store = ctx.open_store()?;
-    let list = change::list(&store, args.limit)?;
+    let list = api::fixes::changes(&store, args.limit)?;
     if args.json {
         print_json(&list)?;
         return Ok(Verdict::Ok);
@@ -303,62 +280,20 @@ pub fn accepted(args: AcceptedArgs, ctx: &Context) -> Result<Verdict, Error> {
     Ok(Verdict::Ok)
 }
 
-/// The pkexec side: one request, answered in JSON on stdout.
-pub fn helper(cmd: Helper, ctx: &Context) -> Result<Verdict, Error> {
-    let data_dir = ctx.data_dir()?;
-    let now = Utc::now();
-    let this_computer = || Host::new(Path::new("/"), now.timestamp().div_euclid(86_400));
-    // The activity log names the user who asked, not root.
-    let mut actor = ctx.actor();
-    if let Some(user) = privileged::requester() {
-        actor.user = user;
-    }
-    let request = match cmd {
+/// The pkexec side: one request, answered in JSON on stdout. It opens
+/// nothing of the user's: no data folder, no settings.
+pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
+    let request = match args.request {
         Helper::Preview { id } => Request::Preview(id),
         Helper::Fix { id, seen } => Request::Fix { id, seen },
         Helper::Undo { change } => Request::Undo(change),
     };
-    let result = match request.checked() {
-        Err(e) => Err(e),
-        // Read-only: no records are opened, nothing changes hands.
-        Ok(Request::Preview(id)) => return answer(fix::preview(&this_computer(), &id)),
-        Ok(Request::Fix { id, seen }) => in_records(ctx, &data_dir, |store, backups| {
-            let host = this_computer();
-            fix::fix(store, backups, &host, &id, seen.as_deref(), &actor, now)
-        }),
-        // The database is the user's: the undo replays the helper's own
-        // record of the change.
-        Ok(Request::Undo(n)) => in_records(ctx, &data_dir, |store, backups| {
-            let original = privileged::recorded(backups, n)?;
-            fix::undo_change(store, backups, original, &actor, now)
-        }),
-    };
-    answer(result)
-}
-
-/// In the helper: `work` with the user's records and root's backups, in a
-/// data folder that is the user's; the change made is also kept as the
-/// helper's own record, for its undo.
-fn in_records(
-    ctx: &Context,
-    data_dir: &Path,
-    work: impl FnOnce(&Store, &Backups) -> Result<FixOutcome, Error>,
-) -> Result<FixOutcome, Error> {
-    privileged::check_data_dir(data_dir)?;
-    let result = (|| {
-        let store = ctx.open_store()?;
-        let backups = Backups::open(data_dir)?;
-        let outcome = work(&store, &backups)?;
-        privileged::keep_record(&backups, &outcome.change)?;
-        Ok(outcome)
-    })();
-    privileged::hand_back(data_dir);
-    result
-}
-
-/// The helper's answer on stdout, in JSON: the result, or the error.
-fn answer<T: serde::Serialize>(result: Result<T, Error>) -> Result<Verdict, Error> {
-    match result {
+    let answer = args
+        .test_setting
+        .iter()
+        .try_for_each(|pair| test_settings::give(pair))
+        .and_then(|()| api::fixes::serve(request, Utc::now()));
+    match answer {
         Ok(value) => {
             print_json(&value)?;
             Ok(Verdict::Ok)

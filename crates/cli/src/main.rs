@@ -16,7 +16,7 @@ mod vault;
 mod verify;
 
 use clap::{Parser, Subcommand};
-use shipshape_core::audit::{Actor, NewEntry, Source};
+use shipshape_core::audit::{Actor, Source};
 use shipshape_core::store::Store;
 use shipshape_core::{Error, ErrorCode};
 use std::path::PathBuf;
@@ -86,8 +86,8 @@ enum Command {
     /// List the accepted risks
     Accepted(fixes::AcceptedArgs),
     /// Used by pkexec: make one known fix or undo with administrator rights
-    #[command(hide = true, subcommand)]
-    Helper(fixes::Helper),
+    #[command(hide = true)]
+    Helper(fixes::HelperArgs),
 }
 
 /// How a command ended, when it did not fail.
@@ -137,7 +137,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Changes(args) => fixes::changes(args, &ctx),
         Command::Accept(args) => fixes::accept(args, &ctx),
         Command::Accepted(args) => fixes::accepted(args, &ctx),
-        Command::Helper(cmd) => fixes::helper(cmd, &ctx),
+        Command::Helper(args) => fixes::helper(args),
     }
 }
 
@@ -163,19 +163,10 @@ impl Context {
     /// database had to be moved aside.
     pub fn open_store(&self) -> Result<Store, Error> {
         let dir = self.data_dir()?;
-        let (store, recovery) = Store::open(&dir, chrono::Utc::now())?;
+        let (store, recovery) =
+            shipshape_core::api::records::open(&dir, &self.actor(), chrono::Utc::now())?;
         if let Some(r) = recovery {
             eprintln!("shipshape: note: {}", r.message());
-            shipshape_core::audit::append(
-                &store,
-                chrono::Utc::now(),
-                &self.actor(),
-                NewEntry::ok(
-                    "store.recover",
-                    &r.moved_to,
-                    serde_json::json!({ "reason": r.reason }),
-                ),
-            )?;
         }
         Ok(store)
     }

@@ -33,6 +33,8 @@ pub enum Source {
     App,
     Cli,
     Scheduler,
+    /// The administrator helper, run through pkexec for the user named.
+    Helper,
 }
 
 impl Source {
@@ -41,6 +43,7 @@ impl Source {
             Source::App => "app",
             Source::Cli => "cli",
             Source::Scheduler => "scheduler",
+            Source::Helper => "helper",
         }
     }
 
@@ -49,6 +52,7 @@ impl Source {
             "app" => Some(Source::App),
             "cli" => Some(Source::Cli),
             "scheduler" => Some(Source::Scheduler),
+            "helper" => Some(Source::Helper),
             _ => None,
         }
     }
@@ -236,7 +240,7 @@ pub(crate) fn canonical_json(v: &Value) -> String {
     out
 }
 
-fn chain_hash(prev_hash: &str, e: &Entry) -> String {
+pub(crate) fn chain_hash(prev_hash: &str, e: &Entry) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
@@ -307,6 +311,18 @@ fn sql_error(doing: &str, e: rusqlite::Error) -> Error {
 
 /// Appends one entry and returns it as recorded.
 pub fn append(store: &Store, now: DateTime<Utc>, actor: &Actor, new: NewEntry) -> Result<Entry> {
+    append_with(store, now, actor, |_| Ok(((), new))).map(|((), entry)| entry)
+}
+
+/// Makes a state change and records it in one transaction: `change` runs
+/// inside it and answers the entry that says what it did, so the change
+/// and its entry are committed together or not at all.
+pub(crate) fn append_with<T>(
+    store: &Store,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    change: impl FnOnce(&rusqlite::Connection) -> Result<(T, NewEntry)>,
+) -> Result<(T, Entry)> {
     // The lock spans the insert and the head write, so the head file always
     // names the newest committed entry even with several writers.
     let _lock = AppendLock::take(store.data_dir())?;
@@ -314,6 +330,7 @@ pub fn append(store: &Store, now: DateTime<Utc>, actor: &Actor, new: NewEntry) -
     conn.execute_batch("BEGIN IMMEDIATE")
         .map_err(|e| sql_error("write to", e))?;
     let result = (|| {
+        let (made, new) = change(conn)?;
         let last: Option<(u32, String)> = conn
             .query_row(
                 "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
@@ -367,10 +384,10 @@ pub fn append(store: &Store, now: DateTime<Utc>, actor: &Actor, new: NewEntry) -
             ],
         )
         .map_err(|e| sql_error("write to", e))?;
-        Ok((entry, head_is_current))
+        Ok((made, entry, head_is_current))
     })();
     match result {
-        Ok((entry, head_is_current)) => {
+        Ok((made, entry, head_is_current)) => {
             conn.execute_batch("COMMIT")
                 .map_err(|e| sql_error("write to", e))?;
             if head_is_current {
@@ -382,7 +399,7 @@ pub fn append(store: &Store, now: DateTime<Utc>, actor: &Actor, new: NewEntry) -
                     },
                 )?;
             }
-            Ok(entry)
+            Ok((made, entry))
         }
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
@@ -432,6 +449,25 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         prev_hash: r.get("prev_hash")?,
         damaged,
     })
+}
+
+/// The newest `limit` entries, oldest first, with the hash the first of
+/// them links to.
+pub(crate) fn newest_with_link(store: &Store, limit: u32) -> Result<(Vec<Entry>, String)> {
+    let conn = store.conn();
+    let mut stmt = conn
+        .prepare("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?1")
+        .map_err(|e| sql_error("read", e))?;
+    let mut rows = stmt
+        .query_map([limit], read_row)
+        .map_err(|e| sql_error("read", e))?
+        .collect::<rusqlite::Result<Vec<Row>>>()
+        .map_err(|e| sql_error("read", e))?;
+    rows.reverse();
+    let first_prev = rows
+        .first()
+        .map_or_else(|| GENESIS.to_string(), |r| r.prev_hash.clone());
+    Ok((rows.into_iter().map(|r| r.entry).collect(), first_prev))
 }
 
 /// Entries matching `filter`, oldest first.

@@ -4,6 +4,8 @@
 //! command-line tool. Nothing here knows about Tauri or the UI: the outside
 //! world comes in as values (a data folder, the current time, an actor).
 
+pub mod admin;
+pub mod api;
 pub mod atomic_file;
 pub mod audit;
 pub mod computer;
@@ -12,6 +14,7 @@ pub mod harden;
 pub mod health;
 pub mod progress;
 pub mod store;
+pub mod test_settings;
 pub mod vault;
 pub mod verify;
 

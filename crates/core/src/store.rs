@@ -170,6 +170,9 @@ const MIGRATIONS: &[&str] = &[
         actor    TEXT NOT NULL,
         time     TEXT NOT NULL
     );",
+    // 12: a change to this computer made with administrator rights names
+    // its number in root's own records, which its undo replays.
+    "ALTER TABLE security_changes ADD COLUMN admin_change INTEGER;",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

@@ -10,6 +10,7 @@ mod concurrency;
 mod data_dir;
 mod health;
 mod help;
+mod helper;
 mod info;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;

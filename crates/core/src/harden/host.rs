@@ -311,53 +311,7 @@ impl Host {
     }
 
     fn resolve(&self, rel: &str, follow_last: bool) -> io::Result<PathBuf> {
-        let rel = rel.trim_start_matches('/');
-        if self.is_live() {
-            return Ok(Path::new("/").join(rel));
-        }
-        let mut todo: VecDeque<PathBuf> = Path::new(rel)
-            .components()
-            .filter_map(|c| match c {
-                Component::Normal(n) => Some(PathBuf::from(n)),
-                Component::ParentDir => Some(PathBuf::from("..")),
-                _ => None,
-            })
-            .collect();
-        let mut done: Vec<PathBuf> = Vec::new();
-        let mut hops = 0;
-        while let Some(part) = todo.pop_front() {
-            if part == Path::new("..") {
-                done.pop();
-                continue;
-            }
-            let mut here = self.root.clone();
-            here.extend(&done);
-            here.push(&part);
-            let is_last = todo.is_empty();
-            match std::fs::symlink_metadata(&here) {
-                Ok(m) if m.file_type().is_symlink() && (follow_last || !is_last) => {
-                    hops += 1;
-                    if hops > 40 {
-                        return Err(io::Error::from_raw_os_error(40)); // ELOOP
-                    }
-                    let target = std::fs::read_link(&here)?;
-                    if target.is_absolute() {
-                        done.clear();
-                    }
-                    for c in target.components().rev() {
-                        match c {
-                            Component::Normal(n) => todo.push_front(PathBuf::from(n)),
-                            Component::ParentDir => todo.push_front(PathBuf::from("..")),
-                            _ => {}
-                        }
-                    }
-                }
-                _ => done.push(part),
-            }
-        }
-        let mut out = self.root.clone();
-        out.extend(&done);
-        Ok(out)
+        resolve_in(&self.root, rel, follow_last)
     }
 
     fn refusal(&self, rel: &str, err: &io::Error) -> Outcome {
@@ -520,6 +474,60 @@ const DISPLAY_MANAGERS: &[&str] = &[
     "usr/sbin/lxdm",
     "etc/systemd/system/display-manager.service",
 ];
+
+/// The real path of `rel` under `root` with symbolic links resolved inside
+/// `root` (the last one only when `follow_last`), so neither a read nor a
+/// write through a link in a parent folder leaves it. On "/" the path is
+/// taken as it is.
+pub fn resolve_in(root: &Path, rel: &str, follow_last: bool) -> io::Result<PathBuf> {
+    let rel = rel.trim_start_matches('/');
+    if root == Path::new("/") {
+        return Ok(Path::new("/").join(rel));
+    }
+    let mut todo: VecDeque<PathBuf> = Path::new(rel)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(PathBuf::from(n)),
+            Component::ParentDir => Some(PathBuf::from("..")),
+            _ => None,
+        })
+        .collect();
+    let mut done: Vec<PathBuf> = Vec::new();
+    let mut hops = 0;
+    while let Some(part) = todo.pop_front() {
+        if part == Path::new("..") {
+            done.pop();
+            continue;
+        }
+        let mut here = root.to_path_buf();
+        here.extend(&done);
+        here.push(&part);
+        let is_last = todo.is_empty();
+        match std::fs::symlink_metadata(&here) {
+            Ok(m) if m.file_type().is_symlink() && (follow_last || !is_last) => {
+                hops += 1;
+                if hops > 40 {
+                    return Err(io::Error::from_raw_os_error(40)); // ELOOP
+                }
+                let target = std::fs::read_link(&here)?;
+                if target.is_absolute() {
+                    done.clear();
+                }
+                for c in target.components().rev() {
+                    match c {
+                        Component::Normal(n) => todo.push_front(PathBuf::from(n)),
+                        Component::ParentDir => todo.push_front(PathBuf::from("..")),
+                        _ => {}
+                    }
+                }
+            }
+            _ => done.push(part),
+        }
+    }
+    let mut out = root.to_path_buf();
+    out.extend(&done);
+    Ok(out)
+}
 
 #[cfg(test)]
 mod tests {

@@ -361,26 +361,6 @@ fn a_normal_user_who_cannot_see_the_way_in_is_sent_to_the_administrator_not_refu
 }
 
 #[test]
-fn the_helper_undoes_only_its_own_records_kept_where_only_root_may_write() {
-    use shipshape_core::harden::fix::privileged;
-    let bench = Bench::new();
-    let root = failing("ssh.x11_forwarding");
-    let fixed = bench.fix(&root, "ssh.x11_forwarding").unwrap();
-    let id = fixed.change.id;
-    let err = privileged::recorded(&bench.backups, id).unwrap_err();
-    assert!(err.message.contains("no record"), "{}", err.message);
-    privileged::keep_record(&bench.backups, &fixed.change).unwrap();
-    assert_eq!(
-        privileged::recorded(&bench.backups, id).unwrap(),
-        fixed.change
-    );
-    // A record others could have changed is not trusted.
-    let record = bench.backups.dir().join(format!("change-{id}.json"));
-    std::fs::set_permissions(&record, std::fs::Permissions::from_mode(0o666)).unwrap();
-    assert!(privileged::recorded(&bench.backups, id).is_err());
-}
-
-#[test]
 fn backups_go_only_to_a_private_folder_of_this_account() {
     let dir = TestDir::new();
     let backups = dir.data().join("backups");

@@ -4,9 +4,8 @@
 
 use super::change::checksum;
 use crate::{Error, ErrorCode, Result};
-use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::fs::{self, DirBuilder};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 /// Room left over after the backups, so a fix never fills the disk.
@@ -89,39 +88,19 @@ impl Backups {
     }
 
     fn write(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.path(sha256);
-        let tmp = self
-            .dir
-            .join(format!(".{sha256}.tmp-{}", std::process::id()));
-        // A full disk is "no room for the backup", with what to do.
-        let failed = |doing: &str, at: &Path, e: std::io::Error| match e.kind() {
-            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
-                no_space(&self.dir, 0, 0)
-            }
-            _ => Error::io(doing, at, &e),
+        let options = crate::atomic_file::Options {
+            mode: Some(0o600),
+            owner: None,
         };
-        let result = (|| {
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)
-                .map_err(|e| failed("create", &tmp, e))?;
-            file.write_all(bytes)
-                .map_err(|e| failed("write a backup to", &tmp, e))?;
-            file.sync_all()
-                .map_err(|e| failed("write a backup to", &tmp, e))?;
-            fs::rename(&tmp, &path).map_err(|e| failed("keep the backup", &path, e))?;
-            if let Ok(d) = File::open(&self.dir) {
-                let _ = d.sync_all();
+        crate::atomic_file::write_io(&self.path(sha256), bytes, options).map_err(|f| {
+            match f.err.kind() {
+                // A full disk is "no room for the backup", with what to do.
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                    no_space(&self.dir, 0, 0)
+                }
+                _ => f.into_error(),
             }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        })
     }
 
     /// Removes backups written for a fix that did not go ahead.

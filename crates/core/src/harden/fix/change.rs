@@ -231,6 +231,11 @@ pub struct Change {
     /// The undo that turned this change around, if any.
     #[ts(type = "number | null")]
     pub undone_by: Option<i64>,
+    /// For a change to this computer, its number in the administrator's
+    /// own records (/var/lib/shipshape): the record an undo replays.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub admin_change: Option<i64>,
     pub steps: Vec<Step>,
 }
 
@@ -242,17 +247,13 @@ fn sql_error(doing: &str, e: rusqlite::Error) -> Error {
     )
 }
 
-/// Records `change` (an undo also marks the change it undid) in one
-/// transaction, and returns it with its number.
-pub fn insert(store: &Store, mut change: Change) -> Result<Change> {
+/// Records `change` (an undo also marks the change it undid) inside the
+/// caller's transaction, and returns it with its number.
+pub(crate) fn insert_in(tx: &rusqlite::Connection, mut change: Change) -> Result<Change> {
     let steps = serde_json::to_string(&change.steps).map_err(|e| Error::internal(e.to_string()))?;
-    let conn = store.conn();
-    let tx = conn
-        .unchecked_transaction()
-        .map_err(|e| sql_error("save", e))?;
     tx.execute(
-        "INSERT INTO security_changes (time, actor, check_id, title, root, kind, undoes, steps)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO security_changes (time, actor, check_id, title, root, kind, undoes, steps, admin_change)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             change.time,
             change.actor,
@@ -261,7 +262,8 @@ pub fn insert(store: &Store, mut change: Change) -> Result<Change> {
             change.root,
             change.kind.as_str(),
             change.undoes,
-            steps
+            steps,
+            change.admin_change
         ],
     )
     .map_err(|e| sql_error("save", e))?;
@@ -273,7 +275,6 @@ pub fn insert(store: &Store, mut change: Change) -> Result<Change> {
         )
         .map_err(|e| sql_error("save", e))?;
     }
-    tx.commit().map_err(|e| sql_error("save", e))?;
     Ok(change)
 }
 
@@ -294,6 +295,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Change, String)> {
             },
             undoes: row.get(7)?,
             undone_by: row.get(8)?,
+            admin_change: row.get(10)?,
             steps: Vec::new(),
         },
         row.get(9)?,
@@ -306,7 +308,8 @@ fn with_steps((mut change, steps): (Change, String)) -> Result<Change> {
     Ok(change)
 }
 
-const COLUMNS: &str = "id, time, actor, check_id, title, root, kind, undoes, undone_by, steps";
+const COLUMNS: &str =
+    "id, time, actor, check_id, title, root, kind, undoes, undone_by, steps, admin_change";
 
 /// Change `id`, or a clear error when there is none.
 pub fn get(store: &Store, id: i64) -> Result<Change> {
@@ -327,6 +330,20 @@ pub fn get(store: &Store, id: i64) -> Result<Change> {
             "Run shipshape changes to see the changes and their numbers.",
         )),
     }
+}
+
+/// The number of the change that mirrors change `admin_change` of root's
+/// records, if any.
+pub fn mirroring(store: &Store, admin_change: i64) -> Result<Option<i64>> {
+    store
+        .conn()
+        .query_row(
+            "SELECT id FROM security_changes WHERE admin_change = ?1",
+            [admin_change],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| sql_error("read", e))
 }
 
 /// The latest changes, newest first.

@@ -52,8 +52,10 @@ pub enum Edit {
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Content>> {
-    Ok(FileState::read_with_content(&root.join(rel))?
-        .map(|(state, bytes)| Content { state, bytes }))
+    Ok(
+        FileState::read_with_content(&super::write::under(root, rel)?)?
+            .map(|(state, bytes)| Content { state, bytes }),
+    )
 }
 
 impl Edit {
@@ -86,7 +88,7 @@ impl Edit {
         let (mode, uid, gid) = match &before {
             Some(c) => (c.state.mode, c.state.uid, c.state.gid),
             None => {
-                let dir = root.join(rel);
+                let dir = super::write::under(root, rel)?;
                 let dir = dir.parent().unwrap_or(root);
                 let meta = std::fs::metadata(dir).map_err(|e| Error::io("read", dir, &e))?;
                 (0o644, meta.uid(), meta.gid())

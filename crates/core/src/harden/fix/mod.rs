@@ -15,7 +15,6 @@ pub mod change;
 pub mod edit;
 pub mod guard;
 pub mod layered;
-pub mod privileged;
 pub mod remedy;
 pub mod service;
 pub mod ufw;
@@ -165,7 +164,7 @@ fn plan(host: &Host, check_id: &str) -> Result<Planned> {
     })
 }
 
-fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
+pub(crate) fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
     let scan = super::scan(host, Some(check_id), Utc::now())?;
     scan.checks
         .into_iter()
@@ -217,6 +216,7 @@ pub fn fix(
         kind: ChangeKind::Fix,
         undoes: None,
         undone_by: None,
+        admin_change: None,
         steps: planned.steps,
     };
     record(store, backups, host, change, actor, now, "security.fix")
@@ -270,6 +270,7 @@ pub fn undo_change(
         kind: ChangeKind::Undo,
         undoes: Some(id),
         undone_by: None,
+        admin_change: None,
         steps,
     };
     record(store, backups, &host, change, actor, now, "security.undo")
@@ -284,36 +285,84 @@ fn record(
     now: DateTime<Utc>,
     action: &str,
 ) -> Result<FixOutcome> {
-    let recorded = match change::insert(store, change.clone()) {
-        Ok(c) => c,
+    let recheck = run_check(host, &change.check_id);
+    let status = recheck.as_ref().map_or("error", |f| f.status.as_str());
+    // The change and its entry are committed together: a change that is
+    // kept is always in the activity log.
+    let recorded = audit::append_with(store, now, actor, |tx| {
+        let recorded = change::insert_in(tx, change.clone())?;
+        let details = serde_json::json!({
+            "change": recorded.id,
+            "undoes": recorded.undoes,
+            "root": recorded.root,
+            "files": recorded.steps.iter().map(Step::target).collect::<Vec<_>>(),
+            "recheck": status,
+        });
+        let entry = NewEntry::ok(action, &recorded.check_id, details);
+        Ok((recorded, entry))
+    });
+    let recorded = match recorded {
+        Ok((c, _)) => c,
         Err(e) => {
             // Without a record there would be no undo: put the files back.
             let back: Vec<Step> = change.steps.iter().rev().map(Step::reversed).collect();
-            let _ = apply(host.root(), backups, &back);
-            return Err(e);
+            return Err(match apply(host.root(), backups, &back) {
+                Ok(()) => e,
+                Err(put_back) => not_put_back(store, now, actor, action, &change, &e, &put_back),
+            });
         }
     };
-    let recheck = run_check(host, &recorded.check_id)?;
-    let details = serde_json::json!({
-        "change": recorded.id,
-        "undoes": recorded.undoes,
-        "root": recorded.root,
-        "files": recorded.steps.iter().map(Step::target).collect::<Vec<_>>(),
-        "recheck": recheck.status.as_str(),
-    });
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok(action, &recorded.check_id, details),
-    )?;
     Ok(FixOutcome {
         change: recorded,
-        recheck,
+        recheck: recheck?,
     })
 }
 
-fn refused(store: &Store, now: DateTime<Utc>, actor: &Actor, action: &str, id: &str, e: &Error) {
+/// A change that could not be recorded and then not be turned back: the
+/// files are left changed, which the user is told and the log keeps.
+fn not_put_back(
+    store: &Store,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    action: &str,
+    change: &Change,
+    cause: &Error,
+    put_back: &Error,
+) -> Error {
+    let files: Vec<String> = change.steps.iter().map(Step::target).collect();
+    let message = format!(
+        "The change could not be recorded ({}), and turning it back failed too ({}), so these are left changed: {}.",
+        cause.message,
+        put_back.message,
+        files.join(", ")
+    );
+    let _ = audit::append(
+        store,
+        now,
+        actor,
+        NewEntry::failed(
+            action,
+            &change.check_id,
+            &message,
+            serde_json::json!({ "code": put_back.code, "files": files, "left_changed": true }),
+        ),
+    );
+    Error::new(
+        ErrorCode::Io,
+        message,
+        "Compare those files with the preview and put them back by hand; the activity log lists them.",
+    )
+}
+
+/// Records in the activity log that `action` on `id` was refused or failed.
+pub(crate) fn refused(
+    store: &Store,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    action: &str,
+    id: &str,
+    e: &Error,
+) {
     let _ = audit::append(
         store,
         now,
@@ -378,7 +427,7 @@ pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> Result<()> {
 fn conflict(root: &Path, step: &Step) -> Result<()> {
     match step {
         Step::File { path, before, .. } => {
-            let now = FileState::read(&root.join(path))?;
+            let now = FileState::read(&write::under(root, path)?)?;
             if now.as_ref() != before.as_ref() {
                 return Err(Error::new(
                     ErrorCode::Conflict,
@@ -391,7 +440,7 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
             }
         }
         Step::Kernel { path, before, .. } => {
-            let now = write::read_kernel(&root.join(path))?;
+            let now = write::read_kernel(&write::under(root, path)?)?;
             if now.trim() != before.trim() {
                 return Err(Error::new(
                     ErrorCode::Conflict,
@@ -406,7 +455,7 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
             }
         }
         Step::Link { path, before, .. } => {
-            let now = write::read_link(&root.join(path))?;
+            let now = write::read_link(&write::under(root, path)?)?;
             if now != *before {
                 return Err(Error::new(
                     ErrorCode::Conflict,

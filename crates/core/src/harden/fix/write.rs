@@ -6,13 +6,9 @@
 use super::backup::Backups;
 use super::change::{FileState, Step};
 use crate::{Error, ErrorCode, Result};
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs::{self, File};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
 
 pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
     match step {
@@ -21,7 +17,7 @@ pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
             before,
             after,
         } => {
-            let target = root.join(path);
+            let target = under(root, path)?;
             match (before, after) {
                 (_, None) => fs::remove_file(&target).map_err(|e| refused("remove", &target, &e)),
                 (Some(b), Some(a)) if b.same_content(a) => permissions(&target, a),
@@ -29,12 +25,12 @@ pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
             }
         }
         Step::Kernel { path, after, .. } => {
-            let target = root.join(path);
+            let target = under(root, path)?;
             fs::write(&target, format!("{}\n", after.trim()))
                 .map_err(|e| refused("change the kernel setting", &target, &e))
         }
         Step::Link { path, after, .. } => {
-            let link = root.join(path);
+            let link = under(root, path)?;
             match after {
                 None => fs::remove_file(&link).map_err(|e| refused("remove", &link, &e)),
                 Some(target) => std::os::unix::fs::symlink(target, &link)
@@ -48,6 +44,14 @@ pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
         }
         Step::Restart { .. } => Ok(()),
     }
+}
+
+/// Where `rel` is under `root`, links in its folders resolved inside the
+/// root (the last name is never followed): a write goes exactly where the
+/// scan read.
+pub fn under(root: &Path, rel: &str) -> Result<std::path::PathBuf> {
+    crate::harden::host::resolve_in(root, rel, false)
+        .map_err(|e| Error::io("find", &root.join(rel), &e))
 }
 
 /// Where the link at `path` points; `None` when there is nothing there. A
@@ -99,38 +103,13 @@ fn permissions(path: &Path, state: &FileState) -> Result<()> {
     owner(&file, path, state)
 }
 
-/// Writes `bytes` as `path` with the owner and mode of `state`.
+/// Writes `bytes` as `path` with the owner and mode of `state`, through
+/// the one atomic writer.
 fn put(path: &Path, bytes: &[u8], state: &FileState) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("/"));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.shipshape-{}-{}",
-        std::process::id(),
-        NEXT_TMP.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| refused("write", path, &e))?;
-        file.write_all(bytes)
-            .map_err(|e| refused("write", path, &e))?;
-        owner(&file, path, state)?;
-        file.sync_all().map_err(|e| refused("write", path, &e))?;
-        fs::rename(&tmp, path).map_err(|e| refused("replace", path, &e))?;
-        // The rename is durable only once the folder entry is on disk.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let options = crate::atomic_file::Options {
+        mode: Some(state.mode),
+        owner: Some((state.uid, state.gid)),
+    };
+    crate::atomic_file::write_io(path, bytes, options)
+        .map_err(|f| refused(f.doing, &f.path, &f.err))
 }

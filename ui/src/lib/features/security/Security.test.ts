@@ -314,6 +314,7 @@ describe('Security', () => {
       kind: 'fix',
       undoes: null,
       undone_by: null,
+    admin_change: null,
       steps: [{ kind: 'file', path: 'etc/ssh/sshd_config', before: null, after: null }],
     };
     const outcome: FixOutcome = {

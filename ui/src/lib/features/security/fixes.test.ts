@@ -12,6 +12,7 @@ const change: Change = {
   kind: 'fix',
   undoes: null,
   undone_by: null,
+    admin_change: null,
   steps: [
     { kind: 'kernel', path: 'proc/sys/kernel/randomize_va_space', before: '0', after: '2' },
     { kind: 'file', path: 'etc/sysctl.d/60-shipshape.conf', before: null, after: null },

@@ -25,4 +25,9 @@ undoes: number | null,
 /**
  * The undo that turned this change around, if any.
  */
-undone_by: number | null, steps: Array<Step>, };
+undone_by: number | null, 
+/**
+ * For a change to this computer, its number in the administrator's
+ * own records (/var/lib/shipshape): the record an undo replays.
+ */
+admin_change: number | null, steps: Array<Step>, };

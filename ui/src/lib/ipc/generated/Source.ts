@@ -3,4 +3,4 @@
 /**
  * Who started an action.
  */
-export type Source = "app" | "cli" | "scheduler";
+export type Source = "app" | "cli" | "scheduler" | "helper";

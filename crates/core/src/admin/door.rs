@@ -1,18 +1,23 @@
-//! The one privileged entry point. A fix on this computer needs root; a
-//! normal user's app or CLI asks `pkexec` (which asks for the
-//! administrator's password) to run Shipshape's own `helper` with one
-//! request: preview a known fix (when a file it reads is root's alone),
-//! make it as previewed, or undo a change by number. The helper takes
-//! nothing else: no paths, no commands.
+//! The one privileged entry point. Whatever needs root, a normal user's
+//! app or CLI asks `pkexec` (which asks for the administrator's password,
+//! once for a while: `auth_admin_keep`) to run Shipshape's own `helper`
+//! with one request: preview a known fix (when a file it reads is root's
+//! alone), make it as previewed, or undo a change by root's number. The
+//! helper takes nothing else: no paths, no commands, no data folder. It
+//! answers in JSON.
 
-use super::backup::Backups;
-use super::change::Change;
 use crate::{Error, ErrorCode, Result};
 use serde::de::DeserializeOwned;
 use std::ffi::OsString;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// The polkit action that lets pkexec run the helper.
+pub const POLKIT_ACTION: &str = "org.shipshape.console.helper";
+
+/// Where the package installs the helper (the `shipshape` command).
+pub const INSTALLED_PROGRAM: &str = "/usr/bin/shipshape";
 
 /// What the helper may be asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +45,7 @@ impl Request {
     /// preview digest), or a change number.
     pub fn checked(self) -> Result<Request> {
         match &self {
-            Request::Preview(id) | Request::Fix { id, .. } if !super::has_fix(id) => {
+            Request::Preview(id) | Request::Fix { id, .. } if !crate::harden::fix::has_fix(id) => {
                 Err(Error::invalid_input(
                     format!("\"{id}\" is not a fix Shipshape knows."),
                     "Run shipshape scan to see which checks can be fixed.",
@@ -78,31 +83,35 @@ impl Request {
 /// Whether changing `root` needs the helper: it is this computer and we
 /// are not root.
 pub fn needs_helper(root: &Path) -> bool {
-    root == Path::new("/") && !rustix::process::geteuid().is_root()
+    super::is_this_computer(root) && !super::running_as_root()
 }
 
-/// Runs `request` through pkexec and Shipshape's helper (`exe`), which
-/// keeps its records in `data_dir`, and reads its answer: a `Preview` for
-/// a preview, a `FixOutcome` for a fix or an undo.
-pub fn run<T: DeserializeOwned>(exe: &Path, data_dir: &Path, request: Request) -> Result<T> {
-    run_through(Path::new("pkexec"), exe, data_dir, request)
+/// Test settings the helper is handed as arguments in builds made for
+/// tests, since pkexec clears the environment. Release builds pass none
+/// and their helper takes none.
+const FORWARDED: &[&str] = &["SHIPSHAPE_SCAN_ROOT", "SHIPSHAPE_STATE_DIR"];
+
+/// Runs `request` through pkexec and Shipshape's helper, and reads its
+/// answer: a `Preview` for a preview, a `FixOutcome` for a fix or an undo.
+pub fn run<T: DeserializeOwned>(request: Request) -> Result<T> {
+    run_with(Path::new("pkexec"), &program()?, request)
 }
 
-/// `run`, through the given pkexec: tests stand in for the password dialog
-/// there, the one part of this path that needs a person.
-pub fn run_through<T: DeserializeOwned>(
-    pkexec: &Path,
-    exe: &Path,
-    data_dir: &Path,
-    request: Request,
-) -> Result<T> {
+/// `run`, through the given pkexec and helper program: tests stand in for
+/// the password dialog there.
+pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Request) -> Result<T> {
     let request = request.checked()?;
+    let mut args: Vec<OsString> = vec![program.into(), "helper".into()];
+    for name in FORWARDED {
+        if let Some(value) = crate::test_settings::var(name) {
+            let mut pair = OsString::from(format!("{name}="));
+            pair.push(value);
+            args.extend(["--test-setting".into(), pair]);
+        }
+    }
+    args.extend(request.args());
     let output = Command::new(pkexec)
-        .arg(exe)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("helper")
-        .args(request.args())
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .map_err(|e| {
@@ -131,6 +140,61 @@ pub fn run_through<T: DeserializeOwned>(
     }
 }
 
+/// The helper program: the `shipshape` command itself, or the one beside
+/// the app. Refused unless root owns it and only root may change it (and
+/// the folders it is in): administrator rights are never given to a
+/// program another account could have replaced.
+pub fn program() -> Result<PathBuf> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::internal(format!("Cannot find Shipshape's own program: {e}")))?;
+    let program = if exe.file_name().is_some_and(|n| n == "shipshape") {
+        exe
+    } else {
+        exe.parent()
+            .map(|dir| dir.join("shipshape"))
+            .ok_or_else(|| Error::internal("Shipshape's own program has no folder."))?
+    };
+    installed_safely(&program)?;
+    Ok(program)
+}
+
+fn installed_safely(program: &Path) -> Result<()> {
+    let how = "Install Shipshape from its package (sudo apt install ./shipshape_*.deb), which puts the helper at /usr/bin/shipshape, owned by root.";
+    let meta = std::fs::symlink_metadata(program).map_err(|_| {
+        Error::new(
+            ErrorCode::NeedsAdmin,
+            format!(
+                "Administrator rights are needed, and Shipshape's helper {} is missing.",
+                program.display()
+            ),
+            how,
+        )
+    })?;
+    let problem = if !meta.is_file() {
+        Some("it is not a plain file".to_string())
+    } else if meta.uid() != 0 {
+        Some(format!("it belongs to uid {}, not root", meta.uid()))
+    } else if meta.mode() & 0o022 != 0 {
+        Some("accounts other than root may change it".to_string())
+    } else {
+        program
+            .parent()
+            .and_then(|dir| super::safe_path::check(dir).err())
+            .map(|e| e.message)
+    };
+    match problem {
+        None => Ok(()),
+        Some(why) => Err(Error::new(
+            ErrorCode::NeedsAdmin,
+            format!(
+                "Shipshape will not run {} with administrator rights: {why}.",
+                program.display()
+            ),
+            how,
+        )),
+    }
+}
+
 /// In the helper: the user pkexec runs it for, by name from /etc/passwd
 /// (or the number when it has none), so the activity log names who asked
 /// and not root. `None` outside pkexec.
@@ -149,101 +213,8 @@ fn user_named(passwd: &str, uid: &str) -> Option<String> {
 }
 
 /// The user pkexec runs the helper for; `None` outside pkexec.
-fn requester_uid() -> Option<u32> {
+pub fn requester_uid() -> Option<u32> {
     std::env::var("PKEXEC_UID").ok()?.parse().ok()
-}
-
-/// In the helper, before any work: the data folder must be a folder of the
-/// user who asked (not a link, not someone else's), so a request cannot
-/// point root at another place to write to or hand over.
-pub fn check_data_dir(data_dir: &Path) -> Result<()> {
-    let Some(uid) = requester_uid() else {
-        return Ok(());
-    };
-    let owned = std::fs::symlink_metadata(data_dir)
-        .is_ok_and(|m| m.is_dir() && !m.file_type().is_symlink() && m.uid() == uid);
-    if owned {
-        return Ok(());
-    }
-    Err(Error::invalid_input(
-        format!(
-            "{} is not a data folder of the user who asked, so the administrator helper will not use it.",
-            data_dir.display()
-        ),
-        "Run Shipshape as yourself with its usual data folder, then try again.",
-    ))
-}
-
-/// The files of the data folder the helper may write as root and then
-/// hands back: the database and the activity log's lock.
-const HANDED_BACK: &[&str] = &[
-    crate::store::DATABASE_FILE,
-    "shipshape.db-wal",
-    "shipshape.db-shm",
-    "shipshape.db-journal",
-    "audit.lock",
-];
-
-/// In the helper, after its work: gives the database files back to the
-/// user pkexec ran it for, so their app can still write them. Only those
-/// names, only plain files with one link: nothing else in the folder
-/// changes hands. The backups folder stays root's: it holds copies of
-/// files such as /etc/shadow, and the helper's own record of each change.
-pub fn hand_back(data_dir: &Path) {
-    let Some(uid) = requester_uid() else {
-        return;
-    };
-    let Ok(meta) = std::fs::metadata(data_dir) else {
-        return;
-    };
-    let gid = if meta.uid() == uid { meta.gid() } else { uid };
-    for name in HANDED_BACK {
-        let path = data_dir.join(name);
-        let plain = std::fs::symlink_metadata(&path)
-            .is_ok_and(|m| m.file_type().is_file() && m.nlink() == 1);
-        if plain {
-            let _ = std::os::unix::fs::lchown(&path, Some(uid), Some(gid));
-        }
-    }
-}
-
-/// The helper's own record of change `change`, kept where only root may
-/// write (the backups folder): the database is the user's, so an undo
-/// with administrator rights replays this record, never the database's.
-fn record_path(backups: &Backups, change: i64) -> PathBuf {
-    backups.dir().join(format!("change-{change}.json"))
-}
-
-/// In the helper, after a fix or an undo: keeps its record.
-pub fn keep_record(backups: &Backups, change: &Change) -> Result<()> {
-    let json = serde_json::to_vec(change).map_err(|e| Error::internal(e.to_string()))?;
-    let path = record_path(backups, change.id);
-    crate::atomic_file::write(&path, &json)
-}
-
-/// In the helper, before an undo: the change as the helper recorded it.
-/// Refused when there is no such record, or it is not root's alone.
-pub fn recorded(backups: &Backups, change: i64) -> Result<Change> {
-    let path = record_path(backups, change);
-    let refuse = || {
-        Error::invalid_input(
-            format!(
-                "Change {change} has no record of the administrator helper, so it cannot be undone with administrator rights."
-            ),
-            format!(
-                "Undo it as root (sudo shipshape undo {change}) if it was made as root, or look at the files by hand."
-            ),
-        )
-    };
-    let root_only = |p: &Path| {
-        std::fs::symlink_metadata(p)
-            .is_ok_and(|m| !m.file_type().is_symlink() && m.uid() == 0 && m.mode() & 0o022 == 0)
-    };
-    if !root_only(backups.dir()) || !root_only(&path) {
-        return Err(refuse());
-    }
-    let bytes = std::fs::read(&path).map_err(|_| refuse())?;
-    serde_json::from_slice(&bytes).map_err(|_| refuse())
 }
 
 #[cfg(test)]

@@ -1,0 +1,139 @@
+//! Root's activity log, published for the user's app: the newest entries
+//! of root's tamper-evident log (which never hold a secret), written by
+//! root into a folder every account may read, so the Activity screen shows
+//! what was done with administrator rights without asking for a password.
+
+use crate::audit::{self, Entry};
+use crate::store::Store;
+use crate::{Error, ErrorCode, Result};
+use chrono::{SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use ts_rs::TS;
+
+/// The published file's name inside the public folder.
+pub const FILE: &str = "activity.json";
+
+/// How many of root's newest entries are published.
+const KEPT: u32 = 2000;
+
+/// The largest published file the user's side reads.
+const MAX_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The file as root writes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Published {
+    /// Root's newest entries, oldest first.
+    entries: Vec<Entry>,
+    /// The hash the first of them links to.
+    first_prev_hash: String,
+    written: String,
+}
+
+/// Whether the published part of root's chain holds together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[ts(export)]
+pub enum AdminChain {
+    /// Every published entry links to the one before it.
+    Intact { entries: u32 },
+    /// The first entry that does not.
+    Tampered { entry: u32, problem: String },
+}
+
+/// Root's log as the user's app shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AdminActivity {
+    /// Newest first, like the user's own list.
+    pub entries: Vec<Entry>,
+    pub chain: AdminChain,
+    /// When root last published it.
+    pub written: String,
+}
+
+/// Writes root's newest entries into `dir` (root's, world-readable).
+pub fn publish(store: &Store, dir: &Path) -> Result<()> {
+    let (entries, first_prev_hash) = audit::newest_with_link(store, KEPT)?;
+    let published = Published {
+        entries,
+        first_prev_hash,
+        written: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+    };
+    let json = serde_json::to_vec(&published).map_err(|e| Error::internal(e.to_string()))?;
+    let options = crate::atomic_file::Options {
+        mode: Some(0o644),
+        owner: Some((0, 0)),
+    };
+    crate::atomic_file::write_with(&dir.join(FILE), &json, options)
+}
+
+/// Root's published log in `dir`; `None` when nothing was done with
+/// administrator rights yet. A file that is not root's is refused: only
+/// root's own words are shown as root's.
+pub fn read(dir: &Path) -> Result<Option<AdminActivity>> {
+    let path = dir.join(FILE);
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("read", &path, &e)),
+    };
+    let meta = file.metadata().map_err(|e| Error::io("read", &path, &e))?;
+    let root_owned = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.uid() == 0);
+    if !meta.is_file() || meta.uid() != 0 || !root_owned(dir) || meta.len() > MAX_BYTES {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!(
+                "{} is not a record written by the administrator, so it is not shown.",
+                path.display()
+            ),
+            "Ask the administrator to look at it; Shipshape writes a new one with its next change.",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", &path, &e))?;
+    let published: Published = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::new(
+            ErrorCode::Conflict,
+            format!("The administrator's activity record could not be read: {e}."),
+            "Shipshape writes a new one with its next change made with administrator rights.",
+        )
+    })?;
+    let chain = check(&published);
+    let mut entries = published.entries;
+    entries.reverse();
+    Ok(Some(AdminActivity {
+        entries,
+        chain,
+        written: published.written,
+    }))
+}
+
+/// Walks the published entries: each must hash to its recorded hash from
+/// the one before, with no number missing.
+fn check(p: &Published) -> AdminChain {
+    let mut prev = p.first_prev_hash.as_str();
+    let first = p.entries.first().map_or(1, |e| e.seq);
+    for (expected_seq, e) in (first..).zip(&p.entries) {
+        if e.seq != expected_seq {
+            return AdminChain::Tampered {
+                entry: expected_seq,
+                problem: format!("entry {expected_seq} is missing"),
+            };
+        }
+        if audit::chain_hash(prev, e) != e.hash {
+            return AdminChain::Tampered {
+                entry: e.seq,
+                problem: format!("entry {} was changed after it was written", e.seq),
+            };
+        }
+        prev = &e.hash;
+    }
+    AdminChain::Intact {
+        entries: p.entries.len() as u32,
+    }
+}
