@@ -48,6 +48,8 @@ export SHIPSHAPE_SAMPLE_SECONDS="${SHIPSHAPE_SAMPLE_SECONDS:-1}"
 # Test-only: the app's security scan reads this fixture folder, not "/";
 # security.test.mjs fills it before it starts the app.
 export SHIPSHAPE_SCAN_ROOT="$work/scan-root"
+# Root's records for changes to the scan root: a private folder, not /var/lib.
+export SHIPSHAPE_STATE_DIR="$work/root-state"
 
 # A private session bus: single-instance hand-over goes through it, and a
 # running Shipshape on the desktop must not be reached. On it, a private
