@@ -80,7 +80,7 @@ impl RootState {
 /// root's, on a path nobody else can change; its mode is set to `mode`.
 fn private_folder(dir: &Path, mode: u32) -> Result<()> {
     safe_path::check(dir)?;
-    match DirBuilder::new().mode(mode).create(dir) {
+    match DirBuilder::new().recursive(true).mode(mode).create(dir) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(Error::io("create", dir, &e)),
