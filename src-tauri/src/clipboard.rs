@@ -39,9 +39,7 @@ fn unavailable(e: arboard::Error) -> Error {
 }
 
 fn clear_after() -> Duration {
-    std::env::var(CLEAR_AFTER_ENV)
-        .ok()
-        .and_then(|s| s.parse().ok())
+    shipshape_core::test_settings::number(CLEAR_AFTER_ENV)
         .map(Duration::from_secs)
         .unwrap_or(CLEAR_AFTER)
 }

@@ -28,9 +28,7 @@ const BASELINE_EVERY: u32 = 720;
 const BASELINE_FIRST: u32 = 6;
 
 fn interval() -> Duration {
-    std::env::var(INTERVAL_ENV)
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
+    shipshape_core::test_settings::number(INTERVAL_ENV)
         .filter(|s| (1..=600).contains(s))
         .map(Duration::from_secs)
         .unwrap_or(INTERVAL)

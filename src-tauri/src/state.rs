@@ -3,7 +3,8 @@
 
 use crate::clipboard::SecretClipboard;
 use crate::jobs::Jobs;
-use shipshape_core::audit::{self, Actor, NewEntry, Source};
+use shipshape_core::api;
+use shipshape_core::audit::{Actor, Source};
 use shipshape_core::health::Host;
 use shipshape_core::health::baseline::{self, Anomaly, BaselineDiff};
 use shipshape_core::health::watch;
@@ -43,20 +44,8 @@ impl AppState {
         };
         let (data_dir, store, recovery) = match data_dir {
             Err(e) => (None, Err(e), None),
-            Ok(dir) => match Store::open(&dir, chrono::Utc::now()) {
-                Ok((store, recovery)) => {
-                    if let Some(r) = &recovery {
-                        let entry = NewEntry::ok(
-                            "store.recover",
-                            &r.moved_to,
-                            serde_json::json!({ "reason": r.reason }),
-                        );
-                        if let Err(e) = audit::append(&store, chrono::Utc::now(), &actor, entry) {
-                            eprintln!("Shipshape could not record the recovery: {}", e.message);
-                        }
-                    }
-                    (Some(dir), Ok(Mutex::new(store)), recovery)
-                }
+            Ok(dir) => match api::records::open(&dir, &actor, chrono::Utc::now()) {
+                Ok((store, recovery)) => (Some(dir), Ok(Mutex::new(store)), recovery),
                 Err(e) => (Some(dir), Err(e), None),
             },
         };

@@ -13,12 +13,6 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The polkit action that lets pkexec run the helper.
-pub const POLKIT_ACTION: &str = "org.shipshape.console.helper";
-
-/// Where the package installs the helper (the `shipshape` command).
-pub const INSTALLED_PROGRAM: &str = "/usr/bin/shipshape";
-
 /// What the helper may be asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
@@ -118,7 +112,7 @@ pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Req
             Error::new(
                 ErrorCode::NeedsAdmin,
                 format!("Administrator rights are needed, and pkexec could not be started: {e}."),
-                "Install policykit-1 (pkexec), or run the fix as an administrator: sudo shipshape fix …",
+                "Install pkexec (sudo apt install pkexec), or run the fix as an administrator: sudo shipshape fix …",
             )
         })?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -210,11 +204,6 @@ fn user_named(passwd: &str, uid: &str) -> Option<String> {
         let f: Vec<&str> = l.split(':').collect();
         (f.len() > 2 && f[2] == uid).then(|| f[0].to_string())
     })
-}
-
-/// The user pkexec runs the helper for; `None` outside pkexec.
-pub fn requester_uid() -> Option<u32> {
-    std::env::var("PKEXEC_UID").ok()?.parse().ok()
 }
 
 #[cfg(test)]

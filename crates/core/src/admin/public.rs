@@ -6,7 +6,7 @@
 use crate::audit::{self, Entry};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
-use chrono::{SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
@@ -55,12 +55,12 @@ pub struct AdminActivity {
 }
 
 /// Writes root's newest entries into `dir` (root's, world-readable).
-pub fn publish(store: &Store, dir: &Path) -> Result<()> {
+pub fn publish(store: &Store, dir: &Path, now: DateTime<Utc>) -> Result<()> {
     let (entries, first_prev_hash) = audit::newest_with_link(store, KEPT)?;
     let published = Published {
         entries,
         first_prev_hash,
-        written: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        written: now.to_rfc3339_opts(SecondsFormat::Secs, true),
     };
     let json = serde_json::to_vec(&published).map_err(|e| Error::internal(e.to_string()))?;
     let options = crate::atomic_file::Options {

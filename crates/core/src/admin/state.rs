@@ -71,8 +71,8 @@ impl RootState {
     }
 
     /// Publishes root's log where the user's app can read it.
-    pub fn publish(&self) -> Result<()> {
-        super::public::publish(&self.store, &self.paths.public)
+    pub fn publish(&self, now: DateTime<Utc>) -> Result<()> {
+        super::public::publish(&self.store, &self.paths.public, now)
     }
 }
 

@@ -189,7 +189,7 @@ fn as_root(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<FixOut
         },
         Request::Preview(_) => Err(Error::internal("A preview keeps no records.")),
     };
-    if let Err(e) = state.publish() {
+    if let Err(e) = state.publish(now) {
         eprintln!(
             "shipshape: the administrator's activity record was not updated: {}",
             e.message

@@ -164,7 +164,7 @@ fn plan(host: &Host, check_id: &str) -> Result<Planned> {
     })
 }
 
-pub(crate) fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
+fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
     let scan = super::scan(host, Some(check_id), Utc::now())?;
     scan.checks
         .into_iter()
@@ -234,9 +234,8 @@ pub fn undo(
     undo_change(store, backups, change::get(store, id)?, actor, now)
 }
 
-/// Undoes `original`, a change as recorded: from the store, or the
-/// administrator helper's own record of it.
-pub fn undo_change(
+/// Undoes `original`, a change as recorded in `store`.
+fn undo_change(
     store: &Store,
     backups: &Backups,
     original: Change,
@@ -336,22 +335,13 @@ fn not_put_back(
         put_back.message,
         files.join(", ")
     );
-    let _ = audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::failed(
-            action,
-            &change.check_id,
-            &message,
-            serde_json::json!({ "code": put_back.code, "files": files, "left_changed": true }),
-        ),
-    );
-    Error::new(
+    let e = Error::new(
         ErrorCode::Io,
         message,
         "Compare those files with the preview and put them back by hand; the activity log lists them.",
-    )
+    );
+    refused(store, now, actor, action, &change.check_id, &e);
+    e
 }
 
 /// Records in the activity log that `action` on `id` was refused or failed.
