@@ -357,7 +357,10 @@ async fn with_store<T: Send + 'static>(
 #[tauri::command]
 pub async fn health_overview(state: State<'_, AppState>) -> Result<Overview, Error> {
     let anomalies = state.anomalies();
-    with_store(state, move |store| watch::overview(store, &anomalies)).await
+    with_store(state, move |store| {
+        watch::overview(store, &anomalies, chrono::Utc::now())
+    })
+    .await
 }
 
 /// The last `hours` hours of history.

@@ -101,7 +101,7 @@ fn one_turn(
             return Vec::new();
         }
     };
-    if let Ok(overview) = watch::overview(store, &state.anomalies()) {
+    if let Ok(overview) = watch::overview(store, &state.anomalies(), chrono::Utc::now()) {
         let _ = app.emit(HEALTH_EVENT, overview);
     }
     turn.changes.raised

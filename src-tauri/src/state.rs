@@ -108,7 +108,7 @@ impl AppState {
     /// paint needs no round trip; `None` when there is nothing stored.
     /// The figures are this computer's health, no secrets.
     pub fn stored_overview_script(&self) -> Option<String> {
-        let overview = watch::overview(&*self.store().ok()?, &[]).ok()?;
+        let overview = watch::overview(&*self.store().ok()?, &[], chrono::Utc::now()).ok()?;
         overview.sample.as_ref()?;
         let json = serde_json::to_string(&overview).ok()?;
         Some(format!("window.{STORED_OVERVIEW} = {json};"))

@@ -119,6 +119,31 @@ fn hash_output_is_accepted_by_sha256sum_and_b3sum() {
 }
 
 #[test]
+fn empty_files_are_hashed_and_checked_like_sha256sum_does() {
+    let t = TestDir::new();
+    let dir = t.root();
+    write(dir, "empty.txt", b"");
+    write(dir, "notes.txt", b"release notes\n");
+    let sha = t.run(&["hash", "empty.txt", "notes.txt"]);
+    sha.success();
+    assert_eq!(
+        sha.stdout,
+        tool(dir, "sha256sum", &["empty.txt", "notes.txt"])
+    );
+    let b3 = t.run(&["hash", "--algo", "blake3", "empty.txt"]);
+    b3.success();
+    assert_eq!(b3.stdout, tool(dir, "b3sum", &["empty.txt"]));
+    write(dir, "SHA256SUMS", sha.stdout.as_bytes());
+    let check = t.run(&["check", "SHA256SUMS"]);
+    check.success();
+    assert!(
+        check.stdout.ends_with("2 verified, 0 failed, 0 missing\n"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
 fn verify_against_pasted_checksums() {
     let t = TestDir::new();
     let file = write(t.root(), "setup.bin", &installer());

@@ -2,7 +2,9 @@
 //! the report, and every scan written to the audit log.
 
 use super::Scan;
+use super::check::Status;
 use crate::audit::{self, Actor, NewEntry};
+use crate::health::summary::LastCheck;
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
@@ -53,7 +55,7 @@ pub fn record(
     let failing: Vec<&str> = scan
         .checks
         .iter()
-        .filter(|f| f.status == super::check::Status::Fail)
+        .filter(|f| f.status == Status::Fail)
         .map(|f| f.id.as_str())
         .collect();
     let details = serde_json::json!({
@@ -107,6 +109,49 @@ pub fn latest(store: &Store, now: DateTime<Utc>) -> Result<Option<Scan>> {
         )
         .optional()
         .map_err(|e| sql_error("read", e))?;
+    parsed(store, json, now)
+}
+
+/// What the newest full scan of `root` says for the Overview's sentence:
+/// never checked, or how old the check is and how many security updates it
+/// found waiting (unless that risk was accepted).
+pub fn last_check(store: &Store, root: &str, now: DateTime<Utc>) -> Result<LastCheck> {
+    let json: Option<String> = store
+        .conn()
+        .query_row(
+            "SELECT results FROM security_scans WHERE root = ?1 ORDER BY id DESC LIMIT 1",
+            [root],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| sql_error("read", e))?;
+    let Some(scan) = parsed(store, json, now)? else {
+        return Ok(LastCheck::Never);
+    };
+    let age_days = DateTime::parse_from_rfc3339(&scan.time)
+        .map(|t| (now - t.with_timezone(&Utc)).num_days())
+        .unwrap_or(i64::MAX);
+    let updates_waiting = scan
+        .checks
+        .iter()
+        .find(|f| f.id == PENDING_SECURITY && f.status == Status::Fail)
+        .map_or(0, |f| waiting_count(&f.detail));
+    Ok(LastCheck::Done {
+        age_days,
+        updates_waiting,
+    })
+}
+
+const PENDING_SECURITY: &str = "updates.pending_security";
+
+/// The count the waiting-updates finding starts with ("85 security
+/// update(s) are waiting: …"); a failed finding means at least one.
+fn waiting_count(detail: &str) -> u32 {
+    let digits: String = detail.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or(1).max(1)
+}
+
+fn parsed(store: &Store, json: Option<String>, now: DateTime<Utc>) -> Result<Option<Scan>> {
     let Some(text) = json else { return Ok(None) };
     let mut scan: Scan = serde_json::from_str(&text).map_err(|e| {
         Error::new(

@@ -1,6 +1,8 @@
 //! The one plain sentence on top of the Overview: "All good", or "2 things
 //! need attention: the disk / is almost full; 3 failed logins from
-//! 10.0.0.7", from the open alerts and the anomalies.
+//! 10.0.0.7", from the open alerts, the anomalies and the latest security
+//! check. All is never good on a computer whose security was not checked
+//! this week, or that has security updates waiting.
 
 use super::alerts::Alert;
 use super::baseline::{Anomaly, AnomalyKind};
@@ -9,6 +11,45 @@ use ts_rs::TS;
 
 /// At most this many things are named in the sentence; the rest are counted.
 const NAMED: usize = 3;
+
+/// A security check older than this many days no longer says the computer
+/// is fine.
+pub const CHECK_FRESH_DAYS: i64 = 7;
+
+/// What the latest security check of this computer says, as far as the
+/// sentence needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LastCheck {
+    Never,
+    Done {
+        age_days: i64,
+        /// Security updates the check found waiting.
+        updates_waiting: u32,
+    },
+}
+
+impl LastCheck {
+    fn items(self) -> Vec<String> {
+        match self {
+            LastCheck::Never => vec!["the security of this computer was never checked".into()],
+            LastCheck::Done {
+                age_days,
+                updates_waiting,
+            } => {
+                let mut items = Vec::new();
+                match updates_waiting {
+                    0 => {}
+                    1 => items.push("1 security update is waiting".to_string()),
+                    n => items.push(format!("{n} security updates are waiting")),
+                }
+                if age_days > CHECK_FRESH_DAYS {
+                    items.push(format!("the last security check was {age_days} days ago"));
+                }
+                items
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -27,9 +68,10 @@ pub struct HealthSummary {
     pub items: Vec<String>,
 }
 
-/// The sentence for these open alerts and anomalies. Changes to several
-/// system files (an update not yet accepted, often) count as one thing.
-pub fn summarize(open_alerts: &[Alert], anomalies: &[Anomaly]) -> HealthSummary {
+/// The sentence for these open alerts, anomalies and the latest security
+/// check. Changes to several system files (an update not yet accepted,
+/// often) count as one thing.
+pub fn summarize(open_alerts: &[Alert], anomalies: &[Anomaly], check: LastCheck) -> HealthSummary {
     let mut items: Vec<String> = open_alerts.iter().map(|a| a.short.clone()).collect();
     let is_file = |a: &&Anomaly| {
         matches!(
@@ -49,6 +91,7 @@ pub fn summarize(open_alerts: &[Alert], anomalies: &[Anomaly]) -> HealthSummary 
         [one] => items.push(one.short.clone()),
         many => items.push(format!("{} system files changed", many.len())),
     }
+    items.extend(check.items());
     let sentence = match items.len() {
         0 => "All good".to_string(),
         n => {
@@ -107,9 +150,14 @@ mod tests {
         }
     }
 
+    const FRESH: LastCheck = LastCheck::Done {
+        age_days: 0,
+        updates_waiting: 0,
+    };
+
     #[test]
     fn all_good_when_nothing_is_open() {
-        let s = summarize(&[], &[]);
+        let s = summarize(&[], &[], FRESH);
         assert_eq!(s.status, HealthStatus::AllGood);
         assert_eq!(s.sentence, "All good");
         assert!(s.items.is_empty());
@@ -123,6 +171,7 @@ mod tests {
                 alert("3 failed logins from 10.0.0.7"),
             ],
             &[],
+            FRESH,
         );
         assert_eq!(s.status, HealthStatus::NeedsAttention);
         assert_eq!(
@@ -135,6 +184,7 @@ mod tests {
                 AnomalyKind::NewAdministrator,
                 "bob became an administrator",
             )],
+            FRESH,
         );
         assert_eq!(
             one.sentence,
@@ -158,6 +208,7 @@ mod tests {
                     "/tmp/x runs with raised rights",
                 ),
             ],
+            FRESH,
         );
         assert_eq!(
             s.items,
@@ -172,5 +223,51 @@ mod tests {
             s.sentence,
             "4 things need attention: memory is running out; a new program listens on port 8080; /tmp/x runs with raised rights; and 1 more"
         );
+    }
+
+    #[test]
+    fn never_checked_stale_or_updates_waiting_is_not_all_good() {
+        let never = summarize(&[], &[], LastCheck::Never);
+        assert_eq!(never.status, HealthStatus::NeedsAttention);
+        assert_eq!(
+            never.sentence,
+            "1 thing needs attention: the security of this computer was never checked"
+        );
+        let waiting = summarize(
+            &[],
+            &[],
+            LastCheck::Done {
+                age_days: 2,
+                updates_waiting: 85,
+            },
+        );
+        assert_eq!(
+            waiting.sentence,
+            "1 thing needs attention: 85 security updates are waiting"
+        );
+        let stale = summarize(
+            &[],
+            &[],
+            LastCheck::Done {
+                age_days: 8,
+                updates_waiting: 1,
+            },
+        );
+        assert_eq!(
+            stale.items,
+            vec![
+                "1 security update is waiting",
+                "the last security check was 8 days ago"
+            ]
+        );
+        let week_old = summarize(
+            &[],
+            &[],
+            LastCheck::Done {
+                age_days: CHECK_FRESH_DAYS,
+                updates_waiting: 0,
+            },
+        );
+        assert_eq!(week_old.status, HealthStatus::AllGood);
     }
 }

@@ -57,16 +57,19 @@ pub struct Overview {
     pub anomalies: Vec<Anomaly>,
 }
 
-/// Builds the Overview from the store and the anomalies last found.
-pub fn overview(store: &Store, anomalies: &[Anomaly]) -> Result<Overview> {
+/// Builds the Overview from the store, the anomalies last found and the
+/// latest security check of this computer.
+pub fn overview(store: &Store, anomalies: &[Anomaly], now: DateTime<Utc>) -> Result<Overview> {
     let sample = history::latest(store)?;
+    let root = crate::admin::this_computer().display().to_string();
+    let check = crate::harden::history::last_check(store, &root, now)?;
     let alerts = alerts::open(store)?;
     let forecasts = match &sample {
         Some(s) => forecast::disks(store, s)?,
         None => Vec::new(),
     };
     Ok(Overview {
-        summary: summarize(&alerts, anomalies),
+        summary: summarize(&alerts, anomalies, check),
         sample,
         alerts,
         forecasts,

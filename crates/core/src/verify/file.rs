@@ -95,12 +95,6 @@ pub fn open(path: &Path) -> Result<OpenedFile> {
     }
     let file = File::open(path).map_err(|e| not_readable(path, &e))?;
     let opened = file.metadata().map_err(|e| not_readable(path, &e))?;
-    if opened.len() == 0 {
-        return Err(Error::invalid_input(
-            format!("{} is empty (0 bytes).", show(path)),
-            "The download probably failed. Download the installer again.",
-        ));
-    }
     Ok(OpenedFile {
         file,
         path: path.to_path_buf(),
@@ -108,6 +102,20 @@ pub fn open(path: &Path) -> Result<OpenedFile> {
         size: opened.len(),
         stamp: Stamp::of(&opened),
     })
+}
+
+/// Opens a download about to be verified. Unlike hashing (`sha256sum` hashes
+/// an empty file, and release folders list them), an empty installer is
+/// refused: it is almost always a download that failed.
+pub fn open_download(path: &Path) -> Result<OpenedFile> {
+    let opened = open(path)?;
+    if opened.size == 0 {
+        return Err(Error::invalid_input(
+            format!("{} is empty (0 bytes).", show(path)),
+            "The download probably failed. Download the installer again.",
+        ));
+    }
+    Ok(opened)
 }
 
 fn not_readable(path: &Path, e: &std::io::Error) -> Error {

@@ -434,6 +434,8 @@ fn judge(
             "Choose the downloaded installer.",
         ));
     }
+    // Fail fast on a missing, empty or unusable download before any work.
+    drop(file::open_download(file_path)?);
     match &request.method {
         Method::Checksum { algorithm, hex } => {
             let expected = verdict::parse_expected(*algorithm, hex)?;
@@ -446,8 +448,6 @@ fn judge(
             signed,
         } => {
             let list_path = Path::new(list);
-            // Fail fast on a missing or unusable download before any work.
-            drop(file::open(file_path)?);
             let (parsed, signature) = read_list(store, list_path, *algorithm, signed, now)?;
             let what = file_name(list_path);
             if let Some((check, _)) = &signature

@@ -444,3 +444,67 @@ fn fedora_lists_waiting_security_updates_from_dnf() {
     let scan = harden::scan(&host, Some("updates.pending_security"), t0()).unwrap();
     assert_eq!(scan.checks[0].status, Status::NotApplicable);
 }
+
+#[test]
+fn the_overview_learns_the_age_of_the_last_check_and_the_waiting_updates() {
+    use shipshape_core::harden::host::DNF_SECURITY_UPDATES;
+    use shipshape_core::health::summary::LastCheck;
+    let dir = TestDir::new();
+    let store = dir.open();
+    let root = Root::empty();
+    let key = root.path().display().to_string();
+    assert_eq!(
+        history::last_check(&store, &key, t0()).unwrap(),
+        LastCheck::Never
+    );
+    root.file(
+        "etc/os-release",
+        "NAME=\"Fedora Linux\"\nID=fedora\nVERSION_ID=41\nPRETTY_NAME=\"Fedora Linux 41\"\n",
+    );
+    let waiting = "FEDORA-2026-1a2b3c4d5e Important/Sec. openssl-libs-1:3.2.4-1.fc41.x86_64\n\
+                   FEDORA-2026-99aa88bb77 Moderate/Sec.  curl-8.9.1-3.fc41.x86_64\n";
+    let host = Host::with_runner(
+        root.path(),
+        Box::new(FixtureRunner::new().with(&DNF_SECURITY_UPDATES.join(" "), waiting)),
+        TODAY,
+    );
+    let scan = harden::scan(&host, None, t0()).unwrap();
+    history::record(&store, t0(), &actor(), &scan, true).unwrap();
+    assert_eq!(
+        history::last_check(&store, &key, t0()).unwrap(),
+        LastCheck::Done {
+            age_days: 0,
+            updates_waiting: 2
+        }
+    );
+    let later = t0() + chrono::Duration::days(9);
+    assert_eq!(
+        history::last_check(&store, &key, later).unwrap(),
+        LastCheck::Done {
+            age_days: 9,
+            updates_waiting: 2
+        }
+    );
+    // An accepted risk is not named again.
+    shipshape_core::harden::accepted::accept(
+        &store,
+        "updates.pending_security",
+        "patched at the weekend",
+        "2027-01-31",
+        &actor(),
+        t0(),
+    )
+    .unwrap();
+    assert_eq!(
+        history::last_check(&store, &key, t0()).unwrap(),
+        LastCheck::Done {
+            age_days: 0,
+            updates_waiting: 0
+        }
+    );
+    // Another folder's scan says nothing about this one.
+    assert_eq!(
+        history::last_check(&store, "/", t0()).unwrap(),
+        LastCheck::Never
+    );
+}
