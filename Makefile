@@ -34,13 +34,15 @@ test-rust:
 	$(CARGO) test --workspace
 
 # The TypeScript twins of IPC types are written by ts-rs when core's tests
-# run; fail when the committed files differ from what the Rust types say.
+# run, and the UI's list of commands by the app's build step; fail when the
+# committed files differ from what the Rust code says.
 check-types:
 	rm -rf ui/src/lib/ipc/generated
 	$(CARGO) test -p shipshape-core --lib --quiet export_bindings >/dev/null
-	@if [[ -n "$$(git status --porcelain -- ui/src/lib/ipc/generated)" ]]; then \
-	  git status --short -- ui/src/lib/ipc/generated; \
-	  echo "check-types: ui/src/lib/ipc/generated is stale: commit the regenerated files" >&2; exit 1; \
+	$(CARGO) check -p shipshape-app --quiet
+	@if [[ -n "$$(git status --porcelain -- ui/src/lib/ipc/generated ui/src/lib/ipc/commands.ts)" ]]; then \
+	  git status --short -- ui/src/lib/ipc/generated ui/src/lib/ipc/commands.ts; \
+	  echo "check-types: the UI's IPC types are stale: commit the regenerated files" >&2; exit 1; \
 	fi
 
 test-ui:

@@ -4,7 +4,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'src/lib/ipc/generated/'] },
+  { ignores: ['dist/', 'node_modules/', 'src/lib/ipc/generated/', 'src/lib/ipc/commands.ts', 'isolation/commands.js'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

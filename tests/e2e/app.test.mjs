@@ -72,6 +72,18 @@ describe('Overview', () => {
     const focused = await s.execute('return document.activeElement?.dataset.testid ?? null');
     assert.equal(focused, testIds.navSecurity);
   });
+
+  step('the window may call the app\'s own commands and nothing else', async () => {
+    const outcome = (cmd) =>
+      s.executeAsync(
+        `const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke(${JSON.stringify(cmd)}, {})
+           .then(() => done('answered'), (e) => done('refused: ' + JSON.stringify(e)));`,
+      );
+    assert.equal(await outcome('app_status'), 'answered');
+    assert.match(await outcome('not_a_command'), /^refused: .*refused:not_a_command/);
+    assert.match(await outcome('plugin:shell|execute'), /^refused: /);
+  });
 });
 
 describe('Activity', () => {

@@ -3,6 +3,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
+import type { Command } from './commands';
 import type { Alert } from './generated/Alert';
 import type { Algorithm } from './generated/Algorithm';
 import type { BaselineDiff } from './generated/BaselineDiff';
@@ -142,7 +143,7 @@ export function asAppError(err: unknown): AppError {
   });
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (err) {
@@ -272,7 +273,7 @@ export interface Job<T> {
 let jobCounter = 0;
 
 function startJob<T>(
-  command: string,
+  command: Command,
   onProgress: (p: JobProgress) => void,
   args: Record<string, unknown> = {},
 ): Job<T> {
