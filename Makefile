@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 UI_SOURCES := $(shell find ui/src ui/index.html ui/public ui/vite.config.ts ui/svelte.config.js -type f 2>/dev/null)
 
-.PHONY: run test deps build ui check-types fmt-check clippy test-rust test-ui audit-ui e2e bench release
+.PHONY: run test deps build ui check-types fmt-check clippy test-rust test-ui audit-ui e2e pkexec bench release package test-package
 
 run: deps build
 	./target/debug/shipshape-app
@@ -21,7 +21,7 @@ ui/dist/index.html: $(UI_SOURCES) ui/package-lock.json
 build: ui
 	$(CARGO) build -p shipshape-cli -p shipshape-app
 
-test: deps ui fmt-check clippy test-rust check-types test-ui audit-ui build e2e
+test: deps ui fmt-check clippy test-rust check-types test-ui audit-ui build e2e pkexec
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -54,8 +54,21 @@ audit-ui:
 e2e: build
 	bash tests/e2e/run.sh
 
+# The real pkexec and polkit, with throwaway accounts (needs root).
+pkexec: build
+	bash tests/pkexec/run.sh
+
 release: ui
 	$(CARGO) build --release -p shipshape-cli -p shipshape-app
+
+# The .deb a user installs, checked by lintian: target/package/.
+package: deps release
+	bash tools/package.sh
+
+# Installs that package with apt, starts the app from its menu entry and
+# removes it again (needs root).
+test-package: package
+	bash tests/package/install.sh
 
 bench: deps release
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/verify.sh

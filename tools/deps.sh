@@ -9,7 +9,7 @@ packages=(
   build-essential pkg-config curl file libssl-dev
   libwebkit2gtk-4.1-dev        # the app's web view (pulls GTK 3, libsoup 3)
   webkit2gtk-driver            # WebKitWebDriver, for end-to-end tests
-  xvfb xauth                   # a display for the window in tests
+  xvfb xauth x11-utils         # a display for the window in tests (xwininfo)
   dbus                         # dbus-run-session: a private session bus in tests
   gnome-keyring libsecret-tools # a real Secret Service (and secret-tool) in tests
   xclip                        # reads the clipboard in end-to-end tests
@@ -17,6 +17,8 @@ packages=(
   python3                      # small helpers in the end-to-end tests
   b3sum gnupg minisign         # peers the verify tests check against
   lynis                        # the security scan's peer in `make bench`
+  pkexec polkitd               # the real way in to root, tested headless
+  lintian desktop-file-utils   # check the .deb that `make package` builds
   nodejs npm                   # builds the UI
 )
 

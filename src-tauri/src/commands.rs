@@ -5,8 +5,9 @@ use crate::dialog::SaveAs;
 use crate::jobs::Throttled;
 use crate::state::AppState;
 use shipshape_core::admin;
+use shipshape_core::admin::public::AdminPage;
 use shipshape_core::api::{self, Session};
-use shipshape_core::audit::{self, Entry, ExportFormat, ExportSummary, Filter, Verdict};
+use shipshape_core::audit::{self, ExportFormat, ExportSummary, Filter, Page, Verdict};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::harden::accepted::{self, Acceptance};
 use shipshape_core::harden::fix::change::Change;
@@ -49,9 +50,26 @@ pub async fn computer_facts() -> Result<ComputerFacts, Error> {
         .map_err(blocking_failed)?
 }
 
+/// A page of the user's activity, newest first, older than entry `before`.
 #[tauri::command]
-pub fn audit_list(state: State<'_, AppState>, filter: Filter) -> Result<Vec<Entry>, Error> {
-    audit::list(&*state.store()?, &filter)
+pub async fn audit_page(
+    state: State<'_, AppState>,
+    filter: Filter,
+    before: Option<u32>,
+) -> Result<Page, Error> {
+    with_store(state, move |store| audit::page(store, &filter, before)).await
+}
+
+/// A page of what was done with administrator rights, from root's
+/// published log; `None` before the first such change.
+#[tauri::command]
+pub async fn admin_activity(
+    filter: Filter,
+    before: Option<u32>,
+) -> Result<Option<AdminPage>, Error> {
+    tauri::async_runtime::spawn_blocking(move || api::records::admin_page(&filter, before))
+        .await
+        .map_err(blocking_failed)?
 }
 
 /// A typed export path: given, and absolute (the app's working folder means

@@ -156,6 +156,29 @@ describe('Security', () => {
     assert.ok(actions.includes('security.fix') && actions.includes('security.undo'), actions.join(' '));
   });
 
+  step("the Activity screen lists root's records of the fix and its undo, and checks both logs", async () => {
+    await openScreen(s, testIds.navActivity, 'Activity');
+    await (await s.byTestId(testIds.activityLogAdmin)).click();
+    const adminRows = async () => s.findAll(`[data-testid="${testIds.activityRow}"][data-log="admin"]`);
+    await s.waitFor("root's entries", async () => (await adminRows()).length >= 2);
+    const actions = await Promise.all((await adminRows()).map((r) => r.attribute('data-action')));
+    assert.deepEqual(actions.slice(0, 2), ['security.undo', 'security.fix']);
+    const first = await (await adminRows())[0].text();
+    assert.match(first, /Undid a security fix\s*Administrator/);
+    // The app runs as root here: root's record names root, in the app.
+    assert.match(first, /root\s+in the app/);
+    const published = JSON.parse(await cli('audit', 'list', '--admin', '--json'));
+    assert.equal((await adminRows()).length, published.length);
+
+    await (await s.byTestId(testIds.verifyStart)).click();
+    await s.waitFor('both verdicts', async () => /The administrator's log/.test(await (await s.byTestId(testIds.verifyResult)).text()));
+    const verdicts = await (await s.byTestId(testIds.verifyResult)).text();
+    // The user's own log was edited on purpose by the app's tests: only its verdict's presence counts here.
+    assert.match(verdicts, /Your log:/);
+    assert.match(verdicts, new RegExp(`The administrator's log:\\s*all ${published.length} entries are as Shipshape wrote them`));
+    await openScreen(s, testIds.navSecurity, 'Security');
+  });
+
   step('a risk is accepted with a reason and a date, and shows as accepted', async () => {
     await (await s.find(inCard('ssh.password_auth', testIds.securityAcceptOpen))).click();
     await s.waitFor('the accept dialog', () => s.byTestId(testIds.acceptDialog));

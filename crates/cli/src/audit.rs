@@ -1,9 +1,9 @@
 //! `shipshape audit`: list, verify and export the activity log.
 
 use crate::{Context, Verdict, print_json};
-use shipshape_core::Error;
 use shipshape_core::audit::{self, ExportFormat, Filter, Outcome};
 use shipshape_core::progress::{Cancel, NoProgress};
+use shipshape_core::{Error, api};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
@@ -57,6 +57,9 @@ impl FilterArgs {
 pub struct ListArgs {
     #[command(flatten)]
     filter: FilterArgs,
+    /// List what was done with administrator rights (root's own log)
+    #[arg(long)]
+    admin: bool,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -64,6 +67,9 @@ pub struct ListArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
+    /// Check root's own log (the part published for every account to read)
+    #[arg(long)]
+    admin: bool,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -83,8 +89,15 @@ pub struct ExportArgs {
 pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
     match cmd {
         Command::List(args) => {
-            let store = ctx.open_store()?;
-            let entries = audit::list(&store, &args.filter.into_filter())?;
+            let filter = args.filter.into_filter();
+            let entries = if args.admin {
+                match api::records::admin_activity()? {
+                    Some(activity) => activity.list(&filter)?,
+                    None => Vec::new(),
+                }
+            } else {
+                audit::list(&ctx.open_store()?, &filter)?
+            };
             if args.json {
                 println!("{}", audit::to_json(&entries)?);
             } else if entries.is_empty() {
@@ -111,10 +124,18 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             Ok(Verdict::Ok)
         }
         Command::Verify(args) => {
-            let store = ctx.open_store()?;
-            let verdict = audit::verify(&store, &NoProgress, &Cancel::new())?;
+            let verdict = if args.admin {
+                match api::records::admin_activity()? {
+                    Some(activity) => activity.chain,
+                    None => audit::Verdict::Intact { entries: 0 },
+                }
+            } else {
+                audit::verify(&ctx.open_store()?, &NoProgress, &Cancel::new())?
+            };
             if args.json {
                 print_json(&verdict)?;
+            } else if args.admin {
+                println!("Administrator's record: {}", verdict.summary());
             } else {
                 println!("{}", verdict.summary());
             }

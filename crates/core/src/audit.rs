@@ -366,24 +366,7 @@ pub(crate) fn append_with<T>(
             hash: String::new(),
         };
         entry.hash = chain_hash(&prev_hash, &entry);
-        conn.execute(
-            "INSERT INTO audit_log (seq, time, actor, source, action, target, outcome, reason, details, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                entry.seq,
-                entry.time,
-                entry.actor,
-                entry.source.as_str(),
-                entry.action,
-                entry.target,
-                entry.outcome.as_str(),
-                entry.reason,
-                canonical_json(&entry.details),
-                prev_hash,
-                entry.hash,
-            ],
-        )
-        .map_err(|e| sql_error("write to", e))?;
+        insert_row(conn, &entry, &prev_hash).map_err(|e| sql_error("write to", e))?;
         Ok((made, entry, head_is_current))
     })();
     match result {
@@ -472,6 +455,80 @@ pub(crate) fn newest_with_link(store: &Store, limit: u32) -> Result<(Vec<Entry>,
 
 /// Entries matching `filter`, oldest first.
 pub fn list(store: &Store, filter: &Filter) -> Result<Vec<Entry>> {
+    list_of(store.conn(), filter)
+}
+
+pub(crate) fn list_of(conn: &rusqlite::Connection, filter: &Filter) -> Result<Vec<Entry>> {
+    let (mut sql, args) = matching(filter)?;
+    sql.push_str(" ORDER BY seq");
+    query(conn, &sql, &args)
+}
+
+/// Writes `entry`, linked to `prev_hash`, as one row of `audit_log`.
+pub(crate) fn insert_row(
+    conn: &rusqlite::Connection,
+    entry: &Entry,
+    prev_hash: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (seq, time, actor, source, action, target, outcome, reason, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            entry.seq,
+            entry.time,
+            entry.actor,
+            entry.source.as_str(),
+            entry.action,
+            entry.target,
+            entry.outcome.as_str(),
+            entry.reason,
+            canonical_json(&entry.details),
+            prev_hash,
+            entry.hash,
+        ],
+    )?;
+    Ok(())
+}
+
+/// How many entries one page of the Activity screen holds.
+pub const PAGE_SIZE: u32 = 200;
+
+/// One page of entries, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Page {
+    pub entries: Vec<Entry>,
+    /// Older entries match too: ask again with `before` set to the last
+    /// entry's number.
+    pub more: bool,
+}
+
+/// The newest `PAGE_SIZE` entries matching `filter`, older than entry
+/// `before` when given.
+pub fn page(store: &Store, filter: &Filter, before: Option<u32>) -> Result<Page> {
+    page_of(store.conn(), filter, before)
+}
+
+pub(crate) fn page_of(
+    conn: &rusqlite::Connection,
+    filter: &Filter,
+    before: Option<u32>,
+) -> Result<Page> {
+    let (mut sql, mut args) = matching(filter)?;
+    if let Some(before) = before {
+        args.push(before.to_string());
+        sql.push_str(&format!(" AND seq < CAST(?{} AS INTEGER)", args.len()));
+    }
+    // One more than a page tells whether another page follows.
+    sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", PAGE_SIZE + 1));
+    let mut entries = query(conn, &sql, &args)?;
+    let more = entries.len() > PAGE_SIZE as usize;
+    entries.truncate(PAGE_SIZE as usize);
+    Ok(Page { entries, more })
+}
+
+/// The query selecting what `filter` matches, and its arguments.
+fn matching(filter: &Filter) -> Result<(String, Vec<String>)> {
     let mut sql = String::from("SELECT * FROM audit_log WHERE 1=1");
     let mut args: Vec<String> = Vec::new();
     if let Some(since) = nonempty(&filter.since) {
@@ -505,11 +562,11 @@ pub fn list(store: &Store, filter: &Filter) -> Result<Vec<Entry>> {
             ));
         }
     }
-    sql.push_str(" ORDER BY seq");
-    let mut stmt = store
-        .conn()
-        .prepare(&sql)
-        .map_err(|e| sql_error("read", e))?;
+    Ok((sql, args))
+}
+
+fn query(conn: &rusqlite::Connection, sql: &str, args: &[String]) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(sql).map_err(|e| sql_error("read", e))?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args.iter()), read_row)
         .map_err(|e| sql_error("read", e))?;

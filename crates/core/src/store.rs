@@ -13,6 +13,10 @@ use ts_rs::TS;
 
 pub const DATABASE_FILE: &str = "shipshape.db";
 
+/// The activity log's table, for reading a log that is not this store's
+/// (root's published one) with the same queries.
+pub(crate) const AUDIT_LOG_SCHEMA: &str = MIGRATIONS[0];
+
 /// Each entry moves the schema one version forward. Never edit a released
 /// entry: add a new one.
 const MIGRATIONS: &[&str] = &[

@@ -199,6 +199,66 @@ fn the_helper_keeps_its_records_in_roots_folder_and_publishes_its_log() {
         std::fs::read_to_string(&file).unwrap(),
         "X11Forwarding yes\n"
     );
+
+    // Any account reads root's log, searched like its own, and checks it.
+    let admin_log = |args: &[&str]| {
+        let mut cmd = dir.cmd(args);
+        cmd.env("SHIPSHAPE_STATE_DIR", &helper.state);
+        Run::from(cmd.output().unwrap())
+    };
+    let run = admin_log(&[
+        "audit",
+        "list",
+        "--admin",
+        "--json",
+        "--action",
+        "security.",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let listed: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let actions: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The stale attempt is root's record too.
+    assert_eq!(
+        actions,
+        [
+            ("security.fix", "failed"),
+            ("security.fix", "ok"),
+            ("security.undo", "ok")
+        ],
+        "{listed:?}"
+    );
+    let run = admin_log(&["audit", "verify", "--admin"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("Administrator's record: The activity log is intact"),
+        "{run:#?}"
+    );
+
+    // An entry changed after root published it is caught...
+    let text = std::fs::read_to_string(&published).unwrap();
+    std::fs::write(&published, text.replacen("\"nobody\"", "\"mallory\"", 1)).unwrap();
+    let run = admin_log(&["audit", "verify", "--admin", "--json"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    let verdict: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(verdict["status"], "tampered", "{verdict}");
+    // ...and a record any account could have written is not shown as root's.
+    std::os::unix::fs::chown(&published, Some(65534), None).unwrap();
+    let run = admin_log(&["audit", "list", "--admin"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("is not a record written by the administrator"),
+        "{run:#?}"
+    );
 }
 
 #[test]

@@ -88,8 +88,12 @@ const FORWARDED: &[&str] = &["SHIPSHAPE_SCAN_ROOT", "SHIPSHAPE_STATE_DIR"];
 /// Runs `request` through pkexec and Shipshape's helper, and reads its
 /// answer: a `Preview` for a preview, a `FixOutcome` for a fix or an undo.
 pub fn run<T: DeserializeOwned>(request: Request) -> Result<T> {
-    run_with(Path::new("pkexec"), &program()?, request)
+    run_with(Path::new(PKEXEC), &program()?, request)
 }
+
+/// pkexec by its full path: a folder early in the user's `PATH` must not
+/// choose which program asks for the administrator's password.
+const PKEXEC: &str = "/usr/bin/pkexec";
 
 /// `run`, through the given pkexec and helper program: tests stand in for
 /// the password dialog there.

@@ -3,7 +3,7 @@
 //! root into a folder every account may read, so the Activity screen shows
 //! what was done with administrator rights without asking for a password.
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, Entry, Filter, Page, Verdict};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -32,26 +32,57 @@ struct Published {
     written: String,
 }
 
-/// Whether the published part of root's chain holds together.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "state", rename_all = "snake_case")]
-#[ts(export)]
-pub enum AdminChain {
-    /// Every published entry links to the one before it.
-    Intact { entries: u32 },
-    /// The first entry that does not.
-    Tampered { entry: u32, problem: String },
-}
-
 /// Root's log as the user's app shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AdminActivity {
     /// Newest first, like the user's own list.
     pub entries: Vec<Entry>,
-    pub chain: AdminChain,
+    pub chain: Verdict,
     /// When root last published it.
     pub written: String,
+}
+
+/// One page of root's log, as the Activity screen lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AdminPage {
+    pub page: Page,
+    /// The chain of everything published, not only this page.
+    pub chain: Verdict,
+    pub written: String,
+}
+
+impl AdminActivity {
+    /// The entries matching `filter`, newest first, a page at a time.
+    pub fn page(&self, filter: &Filter, before: Option<u32>) -> Result<AdminPage> {
+        Ok(AdminPage {
+            page: audit::page_of(&self.searchable()?, filter, before)?,
+            chain: self.chain.clone(),
+            written: self.written.clone(),
+        })
+    }
+
+    /// Every entry matching `filter`, oldest first.
+    pub fn list(&self, filter: &Filter) -> Result<Vec<Entry>> {
+        audit::list_of(&self.searchable()?, filter)
+    }
+
+    /// A private in-memory copy of the published entries, so root's log is
+    /// searched by the very queries that search the user's own.
+    fn searchable(&self) -> Result<rusqlite::Connection> {
+        let failed = |e: rusqlite::Error| {
+            Error::internal(format!("root's activity could not be searched: {e}"))
+        };
+        let conn = rusqlite::Connection::open_in_memory().map_err(failed)?;
+        conn.execute_batch(crate::store::AUDIT_LOG_SCHEMA)
+            .map_err(failed)?;
+        for e in &self.entries {
+            // Each entry's link was checked when the file was read.
+            audit::insert_row(&conn, e, "").map_err(failed)?;
+        }
+        Ok(conn)
+    }
 }
 
 /// Writes root's newest entries into `dir` (root's, world-readable).
@@ -115,25 +146,25 @@ pub fn read(dir: &Path) -> Result<Option<AdminActivity>> {
 
 /// Walks the published entries: each must hash to its recorded hash from
 /// the one before, with no number missing.
-fn check(p: &Published) -> AdminChain {
+fn check(p: &Published) -> Verdict {
     let mut prev = p.first_prev_hash.as_str();
     let first = p.entries.first().map_or(1, |e| e.seq);
     for (expected_seq, e) in (first..).zip(&p.entries) {
         if e.seq != expected_seq {
-            return AdminChain::Tampered {
+            return Verdict::Tampered {
                 entry: expected_seq,
                 problem: format!("entry {expected_seq} is missing"),
             };
         }
         if audit::chain_hash(prev, e) != e.hash {
-            return AdminChain::Tampered {
+            return Verdict::Tampered {
                 entry: e.seq,
                 problem: format!("entry {} was changed after it was written", e.seq),
             };
         }
         prev = &e.hash;
     }
-    AdminChain::Intact {
+    Verdict::Intact {
         entries: p.entries.len() as u32,
     }
 }

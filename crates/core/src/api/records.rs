@@ -40,3 +40,13 @@ pub fn open(
 pub fn admin_activity() -> Result<Option<admin::public::AdminActivity>> {
     admin::public::read(&admin::state::RootPaths::locate().public)
 }
+
+/// One page of root's published log matching `filter`, newest first.
+pub fn admin_page(
+    filter: &audit::Filter,
+    before: Option<u32>,
+) -> Result<Option<admin::public::AdminPage>> {
+    admin_activity()?
+        .map(|a| a.page(filter, before))
+        .transpose()
+}

@@ -311,3 +311,60 @@ fn parse_time_rejects_junk_as_invalid_input() {
         assert!(!err.hint.is_empty());
     }
 }
+
+#[test]
+fn pages_run_newest_first_and_say_when_older_entries_follow() {
+    let dir = TestDir::new();
+    let store = dir.open();
+    let total = audit::PAGE_SIZE * 2 + 5;
+    for i in 0..total {
+        let outcome = if i % 2 == 0 { "ok" } else { "odd" };
+        audit::append(
+            &store,
+            t0(),
+            &actor(),
+            NewEntry::ok("x.y", outcome, json!({})),
+        )
+        .unwrap();
+    }
+    let first = audit::page(&store, &Filter::default(), None).unwrap();
+    assert_eq!(first.entries.len(), audit::PAGE_SIZE as usize);
+    assert_eq!(first.entries[0].seq, total);
+    assert!(first.more);
+    let last_seen = first.entries.last().unwrap().seq;
+    let second = audit::page(&store, &Filter::default(), Some(last_seen)).unwrap();
+    assert_eq!(second.entries[0].seq, last_seen - 1);
+    assert!(second.more);
+    let third = audit::page(
+        &store,
+        &Filter::default(),
+        Some(second.entries.last().unwrap().seq),
+    )
+    .unwrap();
+    assert_eq!(third.entries.len(), 5);
+    assert_eq!(third.entries.last().unwrap().seq, 1);
+    assert!(!third.more, "nothing older than the first entry");
+
+    // A filter pages over what it matches, not over the whole log.
+    let odd = Filter {
+        text: Some("odd".into()),
+        ..Filter::default()
+    };
+    let page = audit::page(&store, &odd, None).unwrap();
+    assert_eq!(page.entries.len(), audit::PAGE_SIZE as usize);
+    assert!(page.entries.iter().all(|e| e.target == "odd"));
+    let rest = audit::page(&store, &odd, Some(page.entries.last().unwrap().seq)).unwrap();
+    assert_eq!(
+        page.entries.len() + rest.entries.len(),
+        (total / 2) as usize
+    );
+    assert!(!rest.more);
+
+    // A bad time is the same clear error as for the full list.
+    let bad = Filter {
+        since: Some("yesterday".into()),
+        ..Filter::default()
+    };
+    let err = audit::page(&store, &bad, None).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}

@@ -3,7 +3,8 @@
 export type Command =
   | 'app_status'
   | 'computer_facts'
-  | 'audit_list'
+  | 'audit_page'
+  | 'admin_activity'
   | 'audit_export'
   | 'choose_export_file'
   | 'verify_audit_log'

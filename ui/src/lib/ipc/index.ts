@@ -4,6 +4,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type { Command } from './commands';
+import type { AdminPage } from './generated/AdminPage';
 import type { Alert } from './generated/Alert';
 import type { Algorithm } from './generated/Algorithm';
 import type { BaselineDiff } from './generated/BaselineDiff';
@@ -22,6 +23,7 @@ import type { History } from './generated/History';
 import type { JobProgress } from './generated/JobProgress';
 import type { Method } from './generated/Method';
 import type { Overview } from './generated/Overview';
+import type { Page } from './generated/Page';
 import type { PastScan } from './generated/PastScan';
 import type { Preview } from './generated/Preview';
 import type { FixOutcome } from './generated/FixOutcome';
@@ -46,6 +48,7 @@ import type { VerifyRequest } from './generated/VerifyRequest';
 import type { Voucher } from './generated/Voucher';
 
 export type {
+  AdminPage,
   Alert,
   Algorithm,
   BaselineDiff,
@@ -64,6 +67,7 @@ export type {
   JobProgress,
   Method,
   Overview,
+  Page,
   PastScan,
   PastVerification,
   PinPreview,
@@ -168,7 +172,12 @@ export function takeStoredOverview(): Overview | null {
 export const api = {
   status: () => call<StoreStatus>('app_status'),
   computerFacts: () => call<ComputerFacts>('computer_facts'),
-  auditList: (filter: Filter) => call<Entry[]>('audit_list', { filter }),
+  /** A page of the user's activity, newest first, older than entry `before`. */
+  auditPage: (filter: Filter, before: number | null) =>
+    call<Page>('audit_page', { filter, before }),
+  /** A page of what was done with administrator rights; `null` before the first. */
+  adminActivity: (filter: Filter, before: number | null) =>
+    call<AdminPage | null>('admin_activity', { filter, before }),
   auditExport: (filter: Filter, format: ExportFormat, path: string) =>
     call<ExportSummary>('audit_export', { filter, format, path }),
   /** Opens the native save dialog; `null` when the user closed it. */

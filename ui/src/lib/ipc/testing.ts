@@ -1,6 +1,7 @@
 // Test helpers for component tests: answer the app's commands in-process.
 import { emit } from '@tauri-apps/api/event';
 import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import type { Command } from './commands';
 import type { ErrorBody, JobProgress, Overview } from './index';
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -10,11 +11,11 @@ export type Handler = (args: Record<string, unknown>) => unknown;
  * Events (listen, emit) are handled in-process, so `dropFiles` reaches the
  * screens' drop listeners.
  */
-export function mockCommands(handlers: Record<string, Handler>): void {
+export function mockCommands(handlers: Partial<Record<Command, Handler>>): void {
   mockWindows('main');
   mockIPC(
     (cmd, args) => {
-      const handler = handlers[cmd];
+      const handler = handlers[cmd as Command];
       if (!handler) throw new Error(`unexpected command ${cmd}`);
       return handler((args ?? {}) as Record<string, unknown>);
     },

@@ -15,6 +15,12 @@ const labels: Record<string, string> = {
   'vault.rotate': 'Changed a secret',
   'vault.delete': 'Deleted a credential',
   'vault.repair': 'Repaired a credential that disagreed with the keychain',
+  'security.scan': 'Checked the security of this computer',
+  'security.fix': 'Fixed a security finding',
+  'security.undo': 'Undid a security fix',
+  'security.accept': 'Accepted a security risk',
+  'security.withdraw': 'Withdrew an accepted risk',
+  'security.report': 'Saved a security report',
 };
 
 export function actionLabel(action: string): string {
@@ -25,4 +31,5 @@ export const sourceLabels: Record<string, string> = {
   app: 'in the app',
   cli: 'from the command line',
   scheduler: 'on a schedule',
+  helper: 'with administrator rights',
 };

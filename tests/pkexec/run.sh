@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The real way in to root: a normal account asks for a fix, pkexec asks
+# polkit, polkit says yes (a test-only rule stands in for the administrator's
+# password), and Shipshape's helper makes the fix and keeps root's records;
+# then its undo. An account no rule covers is refused with nothing changed.
+#
+# Needs root (it adds two throwaway accounts, a polkit action and a rule).
+# Everything it starts is stopped by its process id, and every file and
+# account it adds is removed on exit, even when a check fails.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cli="${SHIPSHAPE_CLI:-$root/target/debug/shipshape}"
+[[ -x $cli ]] || { echo "pkexec: $cli is missing; run 'make build' first" >&2; exit 2; }
+[[ $(id -u) -eq 0 ]] || { echo "pkexec: run as root (it adds test accounts and polkit rules)" >&2; exit 2; }
+command -v pkexec >/dev/null || { echo "pkexec: pkexec is missing; run 'make deps'" >&2; exit 2; }
+
+tag="shipshape-pkexec-$$"
+action="org.shipshape.console.pkexec-test-$$"
+policy="/usr/share/polkit-1/actions/$action.policy"
+rules="/etc/polkit-1/rules.d/10-$tag.rules"
+# Root's own folder, 0755: pkexec runs only a program root alone may change.
+work="$(mktemp -d -p /opt "$tag.XXXXXX")"
+chmod 0755 "$work"
+alice="sspk$$a"
+bob="sspk$$b"
+pids=()
+users=()
+started_bus=""
+
+cleanup() {
+  local status=$?
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  done
+  if [[ -n $started_bus ]]; then rm -f /run/dbus/system_bus_socket /run/dbus/pid; fi
+  rm -f "$policy" "$rules"
+  for u in "${users[@]}"; do userdel -r "$u" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+  if ((status == 0)); then echo "pkexec: all checks passed"; else echo "pkexec: FAILED" >&2; fi
+}
+trap cleanup EXIT
+
+fail() { echo "pkexec: $*" >&2; exit 1; }
+
+# A system bus and polkitd: the desktop's when they run, else private ones.
+bus_answers() {
+  dbus-send --system --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.ListNames >/dev/null 2>&1
+}
+if ! bus_answers; then
+  mkdir -p /run/dbus
+  rm -f /run/dbus/system_bus_socket /run/dbus/pid
+  pids+=("$(dbus-daemon --system --fork --print-pid)")
+  started_bus=1
+  for _ in $(seq 1 50); do bus_answers && break; sleep 0.1; done
+fi
+if ! dbus-send --system --print-reply --dest=org.freedesktop.DBus / \
+  org.freedesktop.DBus.NameHasOwner string:org.freedesktop.PolicyKit1 2>/dev/null | grep -q "boolean true"; then
+  /usr/lib/polkit-1/polkitd --no-debug >"$work/polkitd.log" 2>&1 &
+  pids+=($!)
+fi
+
+# The program pkexec runs, and a fixture system with X11 forwarding on.
+mkdir -p "$work/bin" "$work/state" "$work/system/etc/ssh/sshd_config.d" "$work/system/usr/sbin"
+install -m 0755 "$cli" "$work/bin/shipshape"
+printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n' >"$work/system/etc/os-release"
+printf 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n' >"$work/system/etc/ssh/sshd_config"
+printf 'X11Forwarding yes\n' >"$work/system/etc/ssh/sshd_config.d/10-local.conf"
+: >"$work/system/usr/sbin/sshd"
+chmod 0755 "$work/system/usr/sbin/sshd"
+conf="$work/system/etc/ssh/sshd_config.d/10-local.conf"
+
+# The action as the package installs it, but for this copy of the program.
+sed -e "s|org.shipshape.console.helper|$action|" \
+  -e "s|/usr/bin/shipshape|$work/bin/shipshape|" \
+  "$root/packaging/org.shipshape.console.policy" >"$policy"
+grep -q "$work/bin/shipshape" "$policy" || fail "the test policy does not name the test program"
+
+for u in "$alice" "$bob"; do
+  useradd -m -d "$work/home-$u" -s /bin/sh "$u"
+  users+=("$u")
+done
+cat >"$rules" <<RULES
+polkit.addRule(function (action, subject) {
+  if (action.id == "$action" && subject.user == "$alice") return polkit.Result.YES;
+});
+RULES
+# polkitd picks up new actions and rules within a second or two.
+sleep 2
+
+# Runs the CLI as account $1 with the test settings naming the fixture.
+as() {
+  local user="$1"
+  shift
+  su -s /bin/sh "$user" -c "cd && env SHIPSHAPE_SCAN_ROOT='$work/system' SHIPSHAPE_STATE_DIR='$work/state' \
+    '$work/bin/shipshape' $*"
+}
+
+echo "pkexec: $alice fixes X11 forwarding through pkexec"
+out="$(as "$alice" fix ssh.x11_forwarding --root "'$work/system'" --json)" || fail "the fix failed: $out"
+[[ "$(cat "$conf")" == "X11Forwarding no" ]] || fail "the file was not fixed: $(cat "$conf")"
+[[ "$(stat -c %U "$conf")" == root ]] || fail "the fixed file is no longer root's"
+change="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["change"]["id"])' <<<"$out")"
+
+echo "pkexec: both logs name $alice and both chains hold"
+mine="$(as "$alice" audit list --json --action security.fix)"
+grep -q '"outcome": *"ok"' <<<"$mine" || fail "the user's own log lacks the fix: $mine"
+admin="$(as "$alice" audit list --admin --json --action security.fix)"
+python3 - "$alice" <<PY || fail "root's log does not name $alice: $admin"
+import json, sys
+entries = json.loads('''$admin''')
+assert any(e["actor"] == sys.argv[1] and e["source"] == "helper" for e in entries), entries
+PY
+as "$alice" audit verify >/dev/null || fail "the user's log does not verify"
+as "$alice" audit verify --admin >/dev/null || fail "root's published log does not verify"
+[[ "$(stat -c '%U %a' "$work/state/private")" == "root 700" ]] || fail "root's state is not root's alone"
+
+echo "pkexec: $alice undoes it"
+as "$alice" undo "$change" --json >/dev/null || fail "the undo failed"
+[[ "$(cat "$conf")" == "X11Forwarding yes" ]] || fail "the undo did not put the file back: $(cat "$conf")"
+
+echo "pkexec: $bob, whom no rule lets in, is refused and nothing changes"
+before="$(sha256sum "$conf")"
+if out="$(as "$bob" fix ssh.x11_forwarding --root "'$work/system'" 2>&1)"; then
+  fail "the fix ran for an account polkit does not allow: $out"
+fi
+grep -q "password was not given" <<<"$out" || fail "the refusal does not say why: $out"
+[[ "$(sha256sum "$conf")" == "$before" ]] || fail "a refused fix changed the file"
