@@ -21,7 +21,7 @@ ui/dist/index.html: $(UI_SOURCES) ui/package-lock.json
 build: ui
 	$(CARGO) build -p shipshape-cli -p shipshape-app
 
-test: deps ui fmt-check clippy test-rust check-types test-ui audit-ui build e2e pkexec
+test: deps ui fmt-check clippy test-rust check-types test-ui audit-ui build e2e pkexec test-package
 	@echo "make test: all checks passed"
 
 fmt-check:

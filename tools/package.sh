@@ -21,8 +21,10 @@ for bin in target/release/shipshape target/release/shipshape-app; do
 done
 
 # Files are root's in the package whoever builds it (--root-owner-group).
-install -D -m 0755 -s target/release/shipshape "$pkg/usr/bin/shipshape"
-install -D -m 0755 -s target/release/shipshape-app "$pkg/usr/bin/shipshape-app"
+for bin in shipshape shipshape-app; do
+  install -D -m 0755 "target/release/$bin" "$pkg/usr/bin/$bin"
+  strip --strip-unneeded --remove-section=.comment --remove-section=.note "$pkg/usr/bin/$bin"
+done
 install -D -m 0644 packaging/$id.policy "$pkg/usr/share/polkit-1/actions/$id.policy"
 install -D -m 0644 packaging/$id.desktop "$pkg/usr/share/applications/$id.desktop"
 install -D -m 0644 packaging/$id.metainfo.xml "$pkg/usr/share/metainfo/$id.metainfo.xml"

@@ -12,7 +12,7 @@ done
 command -v tauri-driver >/dev/null || { echo "e2e: tauri-driver is missing; run 'make deps'" >&2; exit 2; }
 
 work="$(mktemp -d /tmp/shipshape-e2e.XXXXXX)"
-artifacts="$root/tests/e2e/artifacts"
+artifacts="${E2E_ARTIFACTS:-$root/tests/e2e/artifacts}"
 rm -rf "$artifacts"
 mkdir -p "$artifacts" "$work/home"
 
@@ -47,16 +47,16 @@ export SHIPSHAPE_CLIPBOARD_CLEAR_SECONDS=3
 export SHIPSHAPE_SAMPLE_SECONDS="${SHIPSHAPE_SAMPLE_SECONDS:-1}"
 # Test-only: the app's security scan reads this fixture folder, not "/";
 # security.test.mjs fills it before it starts the app.
-export SHIPSHAPE_SCAN_ROOT="$work/scan-root"
+export SHIPSHAPE_SCAN_ROOT="${SHIPSHAPE_SCAN_ROOT:-$work/scan-root}"
 # Root's records for changes to the scan root: a private folder, not /var/lib.
-export SHIPSHAPE_STATE_DIR="$work/root-state"
+export SHIPSHAPE_STATE_DIR="${SHIPSHAPE_STATE_DIR:-$work/root-state}"
 
 # A private session bus: single-instance hand-over goes through it, and a
 # running Shipshape on the desktop must not be reached. On it, a private
 # gnome-keyring (in the throwaway HOME), unlocked: the real Secret Service.
 exec_in_session() {
   printf %s e2e-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  tauri-driver --port "$port" --native-port "$native_port" >"$artifacts/tauri-driver.log" 2>&1 &
+  tauri-driver --port "$port" --native-port "$native_port" >"$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
   trap 'kill $driver 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do

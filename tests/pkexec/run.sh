@@ -10,7 +10,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cli="${SHIPSHAPE_CLI:-$root/target/debug/shipshape}"
-[[ -x $cli ]] || { echo "pkexec: $cli is missing; run 'make build' first" >&2; exit 2; }
+app="${SHIPSHAPE_APP:-$root/target/debug/shipshape-app}"
+for bin in "$cli" "$app"; do
+  [[ -x $bin ]] || { echo "pkexec: $bin is missing; run 'make build' first" >&2; exit 2; }
+done
+command -v tauri-driver >/dev/null || { echo "pkexec: tauri-driver is missing; run 'make deps'" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "pkexec: run as root (it adds test accounts and polkit rules)" >&2; exit 2; }
 command -v pkexec >/dev/null || { echo "pkexec: pkexec is missing; run 'make deps'" >&2; exit 2; }
 
@@ -60,9 +64,12 @@ if ! dbus-send --system --print-reply --dest=org.freedesktop.DBus / \
   pids+=($!)
 fi
 
-# The program pkexec runs, and a fixture system with X11 forwarding on.
+# The programs (the app's helper is the `shipshape` beside it), and a
+# fixture system with X11 forwarding on.
 mkdir -p "$work/bin" "$work/state" "$work/system/etc/ssh/sshd_config.d" "$work/system/usr/sbin"
 install -m 0755 "$cli" "$work/bin/shipshape"
+install -m 0755 "$app" "$work/bin/shipshape-app"
+install -m 0755 "$(command -v tauri-driver)" "$work/bin/tauri-driver"
 printf 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n' >"$work/system/etc/os-release"
 printf 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n' >"$work/system/etc/ssh/sshd_config"
 printf 'X11Forwarding yes\n' >"$work/system/etc/ssh/sshd_config.d/10-local.conf"
@@ -126,3 +133,26 @@ if out="$(as "$bob" fix ssh.x11_forwarding --root "'$work/system'" 2>&1)"; then
 fi
 grep -q "password was not given" <<<"$out" || fail "the refusal does not say why: $out"
 [[ "$(sha256sum "$conf")" == "$before" ]] || fail "a refused fix changed the file"
+
+echo "pkexec: $alice fixes and undoes from the app's window"
+# What the window test needs, in a folder the test account can read.
+src="$work/src"
+mkdir -p "$src/tests" "$src/ui/src/lib" "$src/ui/node_modules/axe-core"
+cp -r "$root/tests/e2e" "$root/tests/pkexec" "$src/tests/"
+rm -rf "$src/tests/e2e/artifacts"
+cp "$root/ui/src/lib/testIds.js" "$src/ui/src/lib/"
+cp "$root/ui/node_modules/axe-core/axe.min.js" "$src/ui/node_modules/axe-core/"
+chmod -R a+rX "$src"
+home="$work/home-$alice"
+artifacts="$root/tests/pkexec/artifacts"
+rm -rf "$artifacts"
+if ! su -s /bin/bash "$alice" -c "cd && env PATH='$work/bin:/usr/local/bin:/usr/bin:/bin' \
+    SHIPSHAPE_APP='$work/bin/shipshape-app' SHIPSHAPE_CLI='$work/bin/shipshape' \
+    SHIPSHAPE_SCAN_ROOT='$work/system' SHIPSHAPE_STATE_DIR='$work/state' \
+    E2E_ARTIFACTS='$home/artifacts' PKEXEC_TEST_USER='$alice' \
+    E2E_SCRIPT='--test --test-concurrency=1 --test-timeout=120000 $src/tests/pkexec/app.test.mjs' \
+    bash '$src/tests/e2e/run.sh'"; then
+  cp -r "$home/artifacts" "$artifacts" 2>/dev/null || true
+  fail "the fix and undo from the app failed (screenshots and logs: $artifacts)"
+fi
+[[ "$(cat "$conf")" == "X11Forwarding yes" ]] || fail "the app's undo did not put the file back"

@@ -18,6 +18,7 @@ pub mod report;
 pub mod score;
 pub mod sockets;
 pub mod sshd;
+pub mod sshd_access;
 pub mod walk;
 
 use crate::progress::{Cancel, NoProgress, Progress};

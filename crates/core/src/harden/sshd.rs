@@ -282,7 +282,7 @@ fn glob(host: &Host, pattern: &str) -> Vec<String> {
 }
 
 /// Shell wildcards: `*`, `?` and `[abc]` / `[a-z]` / `[!x]`.
-fn wildcard(pattern: &str, name: &str) -> bool {
+pub(crate) fn wildcard(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     fn go(p: &[char], n: &[char]) -> bool {

@@ -239,8 +239,46 @@ pub fn snapshot(host: &Host, config: &BaselineConfig) -> Snapshot {
     }
 }
 
+/// Open flags for `hash_file`, as rustix names them.
+mod libc_flags {
+    pub const NONBLOCK: i32 = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+    pub const NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+}
+
+/// Kernel and device file systems: their "files" are endless, change every
+/// second or act when read, so they are never watched or walked.
+const PSEUDO_FOLDERS: &[&str] = &["/proc", "/sys", "/dev", "/run"];
+
+/// Whether `path` (absolute, as seen from the root) is on a kernel or
+/// device file system, by where it is or by what the file system says.
+fn on_pseudo_file_system(host: &Host, path: &Path) -> bool {
+    let named = PSEUDO_FOLDERS
+        .iter()
+        .any(|p| path == Path::new(p) || path.starts_with(p));
+    named || rustix::fs::statfs(host.path(path)).is_ok_and(|fs| PSEUDO_MAGIC.contains(&fs.f_type))
+}
+
+/// statfs(2) magic numbers of proc, sysfs, devpts, cgroup, cgroup2,
+/// debugfs, tracefs, securityfs, bpf, pstore, efivarfs, configfs, fusectl.
+const PSEUDO_MAGIC: &[i64] = &[
+    0x9fa0,
+    0x6265_6572,
+    0x1cd1,
+    0x0027_e0eb,
+    0x6367_7270,
+    0x6462_6720,
+    0x7472_6163,
+    0x7363_6673,
+    0xcafe_4a11,
+    0x6165_676c,
+    0xde5e_81e4,
+    0x6265_6570,
+    0x6573_5543,
+];
+
 /// Calls `visit` with the absolute path (as seen from the root) and the
-/// metadata of `start` and everything below it, never following links.
+/// metadata of `start` and everything below it, never following links
+/// and never entering a kernel or device file system mounted inside.
 /// What cannot be read is skipped.
 fn walk(host: &Host, start: &Path, visit: &mut dyn FnMut(&Path, &std::fs::Metadata)) {
     let mut stack = vec![start.to_path_buf()];
@@ -249,6 +287,9 @@ fn walk(host: &Host, start: &Path, visit: &mut dyn FnMut(&Path, &std::fs::Metada
             continue;
         };
         if meta.is_dir() {
+            if on_pseudo_file_system(host, &path) {
+                continue;
+            }
             if let Ok(entries) = std::fs::read_dir(host.path(&path)) {
                 let mut names: Vec<PathBuf> = entries
                     .flatten()
@@ -295,7 +336,16 @@ fn hash_all(host: &Host, files: &[(String, u32)]) -> Vec<std::result::Result<Str
 }
 
 fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // A file swapped for a FIFO or a device since the walk must not block
+    // the baseline: opened without waiting, and only a plain file is read.
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc_flags::NONBLOCK | libc_flags::NOFOLLOW)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("it is no longer a plain file"));
+    }
     let mut hasher = blake3::Hasher::new();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -571,6 +621,14 @@ pub fn set_watched(
         return Err(Error::invalid_input(
             "Watching the whole disk would make every change an anomaly.",
             "Choose the folders of programs and settings that should change only when you update them.",
+        ));
+    }
+    if watch && on_pseudo_file_system(host, Path::new(path)) {
+        return Err(Error::invalid_input(
+            format!(
+                "{path} is made by the kernel as it is read, not kept on a disk, so its checksums would change all the time."
+            ),
+            "Watch the folders of programs and settings instead, such as /etc or /usr/local/bin.",
         ));
     }
     let mut config = watched(store)?;

@@ -100,6 +100,9 @@ fn has_journal(host: &Host) -> bool {
     })
 }
 
+/// At most this many of sshd's newest journal messages are read per turn.
+const JOURNAL_LINES: &str = "5000";
+
 /// sshd's messages since `since` as (time, message).
 fn from_journal(host: &Host, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, String)>, String> {
     let since = format!("@{}", since.timestamp());
@@ -113,6 +116,10 @@ fn from_journal(host: &Host, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>,
                 "-q",
                 "--since",
                 &since,
+                // The newest messages only: a flood of failed logins must
+                // not make one sample read the whole journal.
+                "--lines",
+                JOURNAL_LINES,
                 "SYSLOG_IDENTIFIER=sshd",
                 "SYSLOG_IDENTIFIER=sshd-session",
             ],

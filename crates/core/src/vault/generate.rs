@@ -133,10 +133,21 @@ pub struct Strength {
     pub suggestions: Vec<String>,
 }
 
+/// How much of a secret zxcvbn looks at (its authors' own limit).
+pub const STRENGTH_TESTED_CHARS: usize = 100;
+
 /// Estimates strength with zxcvbn, penalising secrets built from `context`
 /// (the credential's name, username and address).
 pub fn strength(secret: &Secret, context: &[&str]) -> Strength {
-    let estimate = zxcvbn::zxcvbn(secret.expose(), context);
+    // zxcvbn's matching grows much faster than the input: a long paste
+    // would hold the screen. Past this many characters a secret is judged
+    // by its start, which only makes the estimate more cautious.
+    let tested: String = secret
+        .expose()
+        .chars()
+        .take(STRENGTH_TESTED_CHARS)
+        .collect();
+    let estimate = zxcvbn::zxcvbn(&tested, context);
     let score = u8::from(estimate.score());
     let label = match score {
         0 => "Very weak",
@@ -247,5 +258,15 @@ mod tests {
         assert_eq!(named.score, 0, "{named:?}");
         let text = format!("{weak:?}{named:?}");
         assert!(!text.contains("password1") && !text.contains("acmeoffice"));
+    }
+
+    #[test]
+    fn a_long_secret_is_judged_by_its_start() {
+        // Secrets may be up to 8 KiB; past the tested length the rest is not read.
+        let start = "correct horse battery staple ".repeat(4);
+        let long = format!("{start}{}", "x".repeat(8000));
+        let judged = strength(&Secret::new(long).unwrap(), &[]);
+        let head: String = start.chars().take(STRENGTH_TESTED_CHARS).collect();
+        assert_eq!(judged, strength(&Secret::new(head).unwrap(), &[]));
     }
 }

@@ -834,3 +834,106 @@ fn acceptances_need_a_reason_and_a_date_within_a_year() {
     assert_eq!(err.code, ErrorCode::NotFound);
     assert!(accepted::list(&bench.store).unwrap().is_empty());
 }
+
+/// The fixture's sshd_config with `extra` at its end (where a Match block
+/// runs to the end of the file, as it would).
+fn sshd_with(root: &Root, extra: &str) {
+    let main = std::fs::read_to_string(root.path().join("etc/ssh/sshd_config")).unwrap();
+    root.file_mode("etc/ssh/sshd_config", &format!("{main}{extra}"), 0o600);
+}
+
+#[test]
+fn the_guard_counts_a_key_only_where_the_ssh_server_takes_it() {
+    let lockout = |extra: &str| {
+        let root = failing("ssh.password_auth");
+        sshd_with(&root, extra);
+        fix::preview(&root.host(), "ssh.password_auth")
+    };
+    // alice has a key in ~/.ssh/authorized_keys; each of these keeps it unused.
+    for (extra, named) in [
+        ("AllowUsers bob\n", Some("AllowUsers bob")),
+        ("DenyUsers ali*\n", Some("DenyUsers ali*")),
+        (
+            "DenyUsers alice@10.0.0.0/8\n",
+            Some("DenyUsers alice@10.0.0.0/8"),
+        ),
+        ("AllowGroups staff\n", Some("AllowGroups staff")),
+        ("DenyGroups sudo\n", Some("DenyGroups sudo")),
+        ("PubkeyAuthentication no\n", None),
+        ("AuthorizedKeysFile /etc/ssh/keys/%u\n", None),
+        ("AuthorizedKeysFile none\n", None),
+        ("Match User alice\n  PubkeyAuthentication no\n", None),
+        (
+            "Match Group sudo\n  AuthorizedKeysFile .ssh/other_keys\n",
+            None,
+        ),
+        // From some addresses she would be refused: not a way in from anywhere.
+        (
+            "Match Address 10.0.0.0/8\n  PubkeyAuthentication no\n",
+            None,
+        ),
+    ] {
+        let err = lockout(extra).expect_err(extra);
+        assert_eq!(
+            err.code,
+            ErrorCode::WouldLockOut,
+            "{extra}: {}",
+            err.message
+        );
+        if let Some(named) = named {
+            assert!(err.message.contains(named), "{extra}: {}", err.message);
+        }
+    }
+    // These keep her key in use.
+    for extra in [
+        "AllowUsers alice bob\n",
+        "AllowGroups sudo\n",
+        "DenyUsers bob\n",
+        "Match User bob\n  PubkeyAuthentication no\n",
+        "Match User *,!alice\n  PubkeyAuthentication no\n",
+        "AuthorizedKeysFile %h/.ssh/authorized_keys\n",
+        "Match Address 10.0.0.0/8\n  PasswordAuthentication yes\n",
+    ] {
+        let p = lockout(extra).unwrap_or_else(|e| panic!("{extra}: {}", e.message));
+        assert!(
+            p.notes.iter().any(|n| n.contains("alice")),
+            "{extra}: {:?}",
+            p.notes
+        );
+    }
+    // A key where AuthorizedKeysFile points is a way in.
+    let root = failing("ssh.password_auth");
+    sshd_with(&root, "AuthorizedKeysFile /etc/ssh/keys/%u\n");
+    root.file(
+        "etc/ssh/keys/alice",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBz alice@laptop\n",
+    );
+    fix::preview(&root.host(), "ssh.password_auth").unwrap();
+}
+
+#[test]
+fn the_guard_counts_a_password_only_where_the_ssh_server_takes_it() {
+    // No keys anywhere: root's login is turned off only if alice's password works.
+    let without_key = |extra: &str| {
+        let case = CASES.iter().find(|c| c.id == "ssh.root_login").unwrap();
+        let mut root = Root::hardened();
+        (case.pass)(&mut root);
+        (case.fail)(&mut root);
+        sshd_with(&root, extra);
+        fix::preview(&root.host(), "ssh.root_login")
+    };
+    let p = without_key("Match User alice\n  PasswordAuthentication yes\n").unwrap();
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("alice can log in with a password")),
+        "{:?}",
+        p.notes
+    );
+    let err = without_key(
+        "Match User alice\n  PasswordAuthentication yes\nMatch all\n  DenyUsers alice\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::WouldLockOut);
+    assert!(err.message.contains("keeps alice out"), "{}", err.message);
+}

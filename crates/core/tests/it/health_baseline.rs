@@ -302,6 +302,13 @@ fn the_watched_paths_are_the_users_to_change_and_survive_a_restart() {
         let e = baseline::set_watched(&store, &host, t0(), &actor(), bad, true).unwrap_err();
         assert_eq!(e.code, shipshape_core::ErrorCode::InvalidInput, "{bad}");
     }
+    // Kernel and device file systems are never watched, even when present.
+    for pseudo in ["/proc", "/proc/1", "/sys/kernel", "/dev", "/run/user"] {
+        f.write(&format!("{pseudo}/file"), "changes as it is read");
+        let e = baseline::set_watched(&store, &host, t0(), &actor(), pseudo, true).unwrap_err();
+        assert_eq!(e.code, shipshape_core::ErrorCode::InvalidInput, "{pseudo}");
+        assert!(e.message.contains("made by the kernel"), "{}", e.message);
+    }
     let config =
         baseline::set_watched(&store, &host, t0(), &actor(), "/opt/app/bin", false).unwrap();
     assert!(!config.checksum_paths.contains(&"/opt/app/bin".to_string()));

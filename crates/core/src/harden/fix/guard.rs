@@ -5,6 +5,7 @@ use super::ufw;
 use crate::harden::host::Host;
 use crate::harden::parse;
 use crate::harden::sshd::SshdConfig;
+use crate::harden::sshd_access::{self, Access, Account};
 use crate::{Error, ErrorCode, Result};
 
 /// Notes for the preview when the way in is proven; an error when not.
@@ -17,12 +18,16 @@ pub fn check(host: &Host, check_id: &str) -> Result<Vec<String>> {
     }
 }
 
-/// An account that may become root and can log in.
+/// An account that may become root, and how the SSH server treats it.
 #[derive(Debug)]
 struct Admin {
     name: String,
+    /// It has a key where sshd looks, and sshd takes keys from it.
     has_key: bool,
+    /// It has a password, and sshd takes passwords from it.
     has_password: bool,
+    /// The setting that keeps it out of SSH altogether.
+    refused_by: Option<String>,
 }
 
 const ADMIN_GROUPS: &[&str] = &["sudo", "wheel", "admin"];
@@ -39,49 +44,81 @@ fn read_or_note(host: &Host, rel: &str, unsure: &mut bool) -> String {
     }
 }
 
-/// The accounts that may become root and can log in; `unsure` when some
-/// of what proves it (/etc/shadow, a home folder's keys) could not be read.
-fn admins(host: &Host, unsure: &mut bool) -> Vec<Admin> {
+/// The accounts in /etc/passwd with the groups each is in, by name.
+fn accounts(host: &Host) -> Vec<(Account, String)> {
     let passwd = host.read_quiet("etc/passwd").unwrap_or_default();
     let group = host.read_quiet("etc/group").unwrap_or_default();
+    let groups: Vec<Vec<&str>> = parse::lines(&group)
+        .map(|(_, l)| l.split(':').collect::<Vec<_>>())
+        .filter(|f| f.len() >= 4)
+        .collect();
+    parse::lines(&passwd)
+        .map(|(_, l)| l.split(':').collect::<Vec<_>>())
+        .filter(|f| f.len() >= 7)
+        .map(|f| {
+            let (name, uid, gid, home, shell) = (f[0], f[2], f[3], f[5], f[6]);
+            let member_of = groups
+                .iter()
+                .filter(|g| g[2] == gid || g[3].split(',').any(|m| m == name))
+                .map(|g| g[0].to_string())
+                .collect();
+            let account = Account {
+                name: name.to_string(),
+                uid: uid.to_string(),
+                home: home.to_string(),
+                groups: member_of,
+            };
+            (account, shell.to_string())
+        })
+        .collect()
+}
+
+/// The accounts that may become root and can log in; `unsure` when some
+/// of what proves it (/etc/shadow, a home folder's keys) could not be read.
+fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut bool) -> Vec<Admin> {
     let shadow = read_or_note(host, "etc/shadow", unsure);
-    let mut admin_gids = Vec::new();
-    let mut members: Vec<String> = Vec::new();
-    for (_, l) in parse::lines(&group) {
-        let f: Vec<&str> = l.split(':').collect();
-        if f.len() >= 4 && ADMIN_GROUPS.contains(&f[0]) {
-            admin_gids.push(f[2].to_string());
-            members.extend(
-                f[3].split(',')
-                    .filter(|m| !m.is_empty())
-                    .map(str::to_string),
-            );
-        }
-    }
     let mut found = Vec::new();
-    for (_, l) in parse::lines(&passwd) {
-        let f: Vec<&str> = l.split(':').collect();
-        if f.len() < 7 || f[2] == "0" {
+    for (account, shell) in accounts(host) {
+        let is_admin = account
+            .groups
+            .iter()
+            .any(|g| ADMIN_GROUPS.contains(&g.as_str()));
+        if account.uid == "0" || !is_admin || shell.ends_with("nologin") || shell.ends_with("false")
+        {
             continue;
         }
-        let (name, gid, home, shell) = (f[0], f[3], f[5], f[6]);
-        let is_admin = members.iter().any(|m| m == name) || admin_gids.iter().any(|g| g == gid);
-        if !is_admin || shell.ends_with("nologin") || shell.ends_with("false") {
-            continue;
-        }
+        let access = sshd_access::access(sshd, &account);
         found.push(Admin {
-            name: name.to_string(),
-            has_key: has_key(host, home, unsure),
-            has_password: has_password(&shadow, name),
+            has_key: access.refused_by.is_none() && access.keys && has_key(host, &access, unsure),
+            has_password: access.refused_by.is_none()
+                && access.passwords
+                && has_password(&shadow, &account.name),
+            refused_by: access.refused_by,
+            name: account.name,
         });
     }
     found
 }
 
-fn has_key(host: &Host, home: &str, unsure: &mut bool) -> bool {
-    let rel = format!("{}/.ssh/authorized_keys", home.trim_matches('/'));
-    parse::lines(&read_or_note(host, &rel, unsure))
-        .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
+/// A key in one of the files sshd reads for the account.
+fn has_key(host: &Host, access: &Access, unsure: &mut bool) -> bool {
+    access.key_files.iter().any(|rel| {
+        parse::lines(&read_or_note(host, rel, unsure))
+            .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
+    })
+}
+
+/// Why an administrator with a key or password still cannot log in, for
+/// the refusal's message.
+fn kept_out(admins: &[Admin]) -> String {
+    admins
+        .iter()
+        .find_map(|a| {
+            a.refused_by
+                .as_ref()
+                .map(|at| format!(" (the SSH server keeps {} out: {at})", a.name))
+        })
+        .unwrap_or_default()
 }
 
 /// What the guard says when it could not read everything that proves a
@@ -106,12 +143,8 @@ fn has_password(shadow: &str, name: &str) -> bool {
     })
 }
 
-fn setting(host: &Host, keyword: &str, default: &str) -> String {
-    SshdConfig::load(host)
-        .ok()
-        .flatten()
-        .and_then(|c| c.global(keyword).map(|d| d.value.to_ascii_lowercase()))
-        .unwrap_or_else(|| default.to_string())
+fn sshd_config(host: &Host) -> Option<SshdConfig> {
+    SshdConfig::load(host).ok().flatten()
 }
 
 fn lockout(message: String, hint: &str) -> Error {
@@ -119,9 +152,9 @@ fn lockout(message: String, hint: &str) -> Error {
 }
 
 fn root_login(host: &Host) -> Result<Vec<String>> {
-    let passwords = setting(host, "passwordauthentication", "yes") != "no";
+    let sshd = sshd_config(host);
     let mut unsure = false;
-    let admins = admins(host, &mut unsure);
+    let admins = admins(host, sshd.as_ref(), &mut unsure);
     if unsure {
         return Err(needs_admin());
     }
@@ -135,30 +168,43 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
             )
         })
         .or_else(|| {
-            admins
-                .iter()
-                .find(|a| passwords && a.has_password)
-                .map(|a| {
-                    format!(
-                        "{} can log in with a password and become root with sudo.",
-                        a.name
-                    )
-                })
+            admins.iter().find(|a| a.has_password).map(|a| {
+                format!(
+                    "{} can log in with a password and become root with sudo.",
+                    a.name
+                )
+            })
         });
     match way_in {
         Some(how) => Ok(vec![format!("Another way in stays open: {how}")]),
         None => Err(lockout(
-            "No other administrator account can log in over SSH, so turning off root's login could lock you out of this computer.".into(),
+            format!(
+                "No other administrator account can log in over SSH{}, so turning off root's login could lock you out of this computer.",
+                kept_out(&admins)
+            ),
             "First give an account in the sudo group an SSH key (ssh-copy-id) or a password, check that it can log in, then try again.",
         )),
     }
 }
 
 fn password_auth(host: &Host) -> Result<Vec<String>> {
+    let sshd = sshd_config(host);
     let mut unsure = false;
-    let admins = admins(host, &mut unsure);
-    let root_keys = setting(host, "permitrootlogin", "prohibit-password") != "no"
-        && has_key(host, "root", &mut unsure);
+    let admins = admins(host, sshd.as_ref(), &mut unsure);
+    let root_keys = accounts(host)
+        .into_iter()
+        .find(|(a, _)| a.name == "root")
+        .is_some_and(|(root, _)| {
+            let access = sshd_access::access(sshd.as_ref(), &root);
+            let permitted = sshd
+                .as_ref()
+                .and_then(|c| c.global("permitrootlogin"))
+                .is_none_or(|d| !d.value.eq_ignore_ascii_case("no"));
+            permitted
+                && access.refused_by.is_none()
+                && access.keys
+                && has_key(host, &access, &mut unsure)
+        });
     if unsure {
         return Err(needs_admin());
     }
@@ -174,7 +220,10 @@ fn password_auth(host: &Host) -> Result<Vec<String>> {
         ]);
     }
     Err(lockout(
-        "No administrator has an SSH key, so turning off password logins could lock you out of this computer.".into(),
+        format!(
+            "No administrator has an SSH key the SSH server accepts{}, so turning off password logins could lock you out of this computer.",
+            kept_out(&admins)
+        ),
         "Add your public key to an administrator account (ssh-copy-id), check that you can log in with it, then try again.",
     ))
 }

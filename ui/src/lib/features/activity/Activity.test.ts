@@ -173,6 +173,22 @@ describe('Activity', () => {
     expect(screen.queryByTestId('activity-admin-tampered')).toBeNull();
   });
 
+  it('keeps marking the shown entries by the log they came from until the other answers', async () => {
+    let answer: (p: AdminPage) => void = () => {};
+    mockCommands({
+      audit_page: () => page([entry(1, 'audit.export')]),
+      admin_activity: () => new Promise<AdminPage>((resolve) => (answer = resolve)),
+    });
+    render(Activity, { storeError: null });
+    await screen.findByText('1 entry');
+    await fireEvent.click(screen.getByTestId('activity-log-admin'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(screen.getByTestId('activity-row').dataset.log).toBe('yours');
+    expect(screen.queryByText('Administrator', { selector: '.admin' })).toBeNull();
+    answer(adminPage([rootEntry(4)], { status: 'intact', entries: 4 }));
+    await waitFor(() => expect(screen.getByTestId('activity-row').dataset.log).toBe('admin'));
+  });
+
   it("warns when the administrator's log was changed and explains an empty one", async () => {
     let published: AdminPage | null = adminPage([rootEntry(2)], {
       status: 'tampered',
