@@ -15,20 +15,33 @@ use std::path::{Path, PathBuf};
 /// What the window may use besides its own commands.
 const CORE_PERMISSIONS: &[&str] = &["core:event:allow-listen", "core:event:allow-unlisten"];
 
-/// The names of the `#[tauri::command]` functions in `source`, in order.
+/// Commands that may run on the main thread: they neither read a file nor
+/// wait on the store (Tauri runs a plain `fn` command there).
+const ON_MAIN_THREAD: &[&str] = &["app_status", "cancel_job", "vault_generate"];
+
+/// The names of the `#[tauri::command]` functions in `source`, in order;
+/// fails the build for a command that would block the main thread.
 fn command_names(source: &str) -> Vec<String> {
     let mut names = Vec::new();
-    let mut marked = false;
+    let mut marked = None;
     for line in source.lines().map(str::trim) {
-        if line.starts_with("#[tauri::command") {
-            marked = true;
-        } else if marked && let Some(at) = line.find("fn ") {
+        if let Some(attr) = line.strip_prefix("#[tauri::command") {
+            marked = Some(attr.starts_with("(async)"));
+        } else if let Some(off_main) = marked
+            && let Some(at) = line.find("fn ")
+        {
             let name: String = line[at + 3..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
+            let off_main = off_main || line.contains("async fn ");
+            assert!(
+                off_main || ON_MAIN_THREAD.contains(&name.as_str()),
+                "src/commands.rs: command {name} runs on the main thread, which draws the window: \
+                 make it `async fn` or `#[tauri::command(async)]`"
+            );
             names.push(name);
-            marked = false;
+            marked = None;
         }
     }
     names

@@ -92,7 +92,7 @@ fn export_path(typed: &str, example: &str) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn audit_export(
     state: State<'_, AppState>,
     filter: Filter,
@@ -198,7 +198,7 @@ pub async fn verify_suggestions(file: String) -> Result<Suggestions, Error> {
         .map_err(blocking_failed)?
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn verify_history(state: State<'_, AppState>) -> Result<Vec<PastVerification>, Error> {
     history::recent(&*state.store()?, 50)
 }
@@ -214,7 +214,7 @@ pub async fn choose_file(
     Ok(chosen.map(|p| p.display().to_string()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn publishers_list(state: State<'_, AppState>) -> Result<Vec<Publisher>, Error> {
     publishers::list(&*state.store()?)
 }
@@ -232,7 +232,7 @@ fn read_key_file(path: &str) -> Result<Vec<u8>, Error> {
 }
 
 /// Shows the key's fingerprint before anything is pinned.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn publisher_preview(
     state: State<'_, AppState>,
     name: String,
@@ -241,7 +241,7 @@ pub fn publisher_preview(
     publishers::preview(&*state.store()?, &name, &read_key_file(&key_file)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn publisher_pin(
     state: State<'_, AppState>,
     name: String,
@@ -259,7 +259,7 @@ pub fn publisher_pin(
     )
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn publisher_remove(state: State<'_, AppState>, name: String) -> Result<(), Error> {
     publishers::remove(&*state.store()?, chrono::Utc::now(), &state.actor, &name)
 }
@@ -278,7 +278,7 @@ async fn with_vault<T: Send + 'static>(
         .map_err(blocking_failed)?
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn vault_list(state: State<'_, AppState>) -> Result<Vec<Credential>, Error> {
     vault::list(&*state.store()?, chrono::Utc::now())
 }
@@ -353,7 +353,7 @@ pub fn vault_generate(recipe: Recipe) -> Result<String, Error> {
 
 /// An empty field has no strength to show; any other text is estimated as
 /// typed, before the rules for storing it apply.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn vault_strength(secret: String, context: Vec<String>) -> Result<Strength, Error> {
     let secret = Secret::new(secret)?;
     let context: Vec<&str> = context.iter().map(String::as_str).collect();
@@ -398,22 +398,22 @@ pub async fn health_history(state: State<'_, AppState>, hours: u32) -> Result<Hi
     .await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn alerts_recent(state: State<'_, AppState>) -> Result<Vec<Alert>, Error> {
     alerts::recent(&*state.store()?, 50)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn alert_acknowledge(state: State<'_, AppState>, id: i64) -> Result<Alert, Error> {
     alerts::acknowledge(&*state.store()?, chrono::Utc::now(), &state.actor, id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn alert_rules(state: State<'_, AppState>) -> Result<Vec<Rule>, Error> {
     alerts::rules(&*state.store()?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn alert_rule_set(
     state: State<'_, AppState>,
     kind: RuleKind,
@@ -488,12 +488,12 @@ pub async fn security_latest(state: State<'_, AppState>) -> Result<Option<Scan>,
 }
 
 /// Past scans, newest first, for the score's trend.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn security_history(state: State<'_, AppState>) -> Result<Vec<PastScan>, Error> {
     harden::history::history(&*state.store()?, 60)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn security_report(
     state: State<'_, AppState>,
     format: ReportFormat,
@@ -565,12 +565,12 @@ pub async fn security_undo(
 }
 
 /// The changes made by fixes and undos, newest first.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn security_changes(state: State<'_, AppState>) -> Result<Vec<Change>, Error> {
     api::fixes::changes(&*state.store()?, 50)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn security_accept(
     state: State<'_, AppState>,
     check_id: String,
@@ -587,7 +587,7 @@ pub fn security_accept(
     )
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn security_withdraw(state: State<'_, AppState>, check_id: String) -> Result<(), Error> {
     accepted::withdraw(
         &*state.store()?,
@@ -598,7 +598,7 @@ pub fn security_withdraw(state: State<'_, AppState>, check_id: String) -> Result
 }
 
 /// Every accepted risk, expired ones too.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn security_accepted(state: State<'_, AppState>) -> Result<Vec<Acceptance>, Error> {
     accepted::list(&*state.store()?)
 }
