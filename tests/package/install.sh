@@ -43,6 +43,13 @@ grep -q '<annotate key="org.freedesktop.policykit.exec.path">/usr/bin/shipshape<
   /usr/share/polkit-1/actions/org.shipshape.console.policy || fail "the polkit action does not name /usr/bin/shipshape"
 [[ -f /usr/share/icons/hicolor/scalable/apps/org.shipshape.console.svg ]] || fail "the icon is missing"
 
+# The installed build takes no test settings: nothing can point it elsewhere.
+if out="$(PKEXEC_UID=65534 shipshape helper --test-setting "SHIPSHAPE_STATE_DIR=$work/state" preview ssh.x11_forwarding 2>&1)"; then
+  fail "the installed helper took a test setting: $out"
+fi
+grep -q "not a test setting this build takes" <<<"$out" || fail "the installed helper did not refuse the test setting: $out"
+[[ ! -e $work/state ]] || fail "the installed helper wrote to the test setting's folder"
+
 echo "package test: the app starts from its menu entry"
 exec_line="$(sed -n 's/^Exec=//p' "$desktop")"
 display=":$((500 + RANDOM % 400))"

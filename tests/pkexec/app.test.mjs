@@ -28,9 +28,9 @@ after(async () => {
 describe('A fix from the app, as a normal account, through pkexec', () => {
   step('the scan finds X11 forwarding on', async () => {
     await openScreen(s, testIds.navSecurity, 'Security');
-    await (await s.byTestId(testIds.securityScan)).click();
+    await (await s.waitFor('the check button', () => s.byTestId(testIds.securityScan), 15000)).click();
     await s.waitFor('a score', () => s.byTestId(testIds.securityScore), 30000);
-    await s.byTestId(testIds.securityFinding, '[data-id="ssh.x11_forwarding"]');
+    await s.waitFor('the finding', () => s.byTestId(testIds.securityFinding, '[data-id="ssh.x11_forwarding"]'), 15000);
   });
 
   step('the fix is made by root through pkexec, and the check passes', async () => {
@@ -44,7 +44,8 @@ describe('A fix from the app, as a normal account, through pkexec', () => {
   });
 
   step('its undo puts the file back, through pkexec too', async () => {
-    await (await s.find(`[data-testid="${testIds.changeRow}"][data-kind="fix"] [data-testid="${testIds.changeUndo}"]`)).click();
+    const undo = `[data-testid="${testIds.changeRow}"][data-kind="fix"] [data-testid="${testIds.changeUndo}"]`;
+    await (await s.waitFor('the change listed', () => s.find(undo), 15000)).click();
     await s.waitFor('the undo listed', () => s.byTestId(testIds.changeRow, '[data-kind="undo"]'), 30000);
     assert.equal(await readFile(CONF, 'utf8'), 'X11Forwarding yes\n');
   });

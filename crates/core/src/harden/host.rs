@@ -95,43 +95,10 @@ impl SystemRunner {
     /// Runs a command to its end, or stops it after `limit`
     /// (a package manager waiting on a lock must not hang the scan).
     fn spawn(program: &str, args: &[&str], limit: Duration) -> Option<CommandOutput> {
-        use std::io::Read;
-        let mut child = std::process::Command::new(program)
-            .args(args)
-            .env_clear()
-            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
-            .env("LC_ALL", "C")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        let mut stdout = child.stdout.take()?;
-        // Read while waiting, so a large output never fills the pipe.
-        let reader = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stdout.read_to_end(&mut bytes);
-            bytes
-        });
-        let deadline = std::time::Instant::now() + limit;
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                _ => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    let _ = reader.join();
-                    return None;
-                }
-            }
-        };
-        let bytes = reader.join().ok()?;
+        let out = crate::program::run(program, args, limit).ok()?;
         Some(CommandOutput {
-            status: status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&bytes).into_owned(),
+            status: out.code.unwrap_or(-1),
+            stdout: out.stdout,
         })
     }
 }

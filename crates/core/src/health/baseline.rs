@@ -196,7 +196,7 @@ pub fn snapshot(host: &Host, config: &BaselineConfig) -> Snapshot {
         .collect();
     let mut special = BTreeSet::new();
     for dir in &config.special_file_dirs {
-        walk(host, Path::new(dir), &mut |path, meta| {
+        walk(host, Path::new(dir), WALK_LIMIT, &mut |path, meta| {
             let mode = meta.permissions().mode();
             if meta.is_file() && mode & 0o6000 != 0 {
                 special.insert(SpecialFile {
@@ -211,7 +211,7 @@ pub fn snapshot(host: &Host, config: &BaselineConfig) -> Snapshot {
     let mut files = BTreeMap::new();
     let mut to_hash = Vec::new();
     for path in &config.checksum_paths {
-        walk(host, Path::new(path), &mut |path, meta| {
+        let complete = walk(host, Path::new(path), WALK_LIMIT, &mut |path, meta| {
             let name = path.display().to_string();
             if meta.file_type().is_symlink() {
                 let target = std::fs::read_link(host.path(path))
@@ -222,6 +222,12 @@ pub fn snapshot(host: &Host, config: &BaselineConfig) -> Snapshot {
                 to_hash.push((name, meta.permissions().mode() & 0o7777));
             }
         });
+        if !complete {
+            let reason = format!(
+                "more than {WALK_LIMIT} files and folders are below it; only the first were checked"
+            );
+            files.insert(path.clone(), FileState::Unreadable { reason });
+        }
     }
     let hashes = hash_all(host, &to_hash);
     for ((name, mode), hash) in to_hash.into_iter().zip(hashes) {
@@ -276,13 +282,28 @@ const PSEUDO_MAGIC: &[i64] = &[
     0x6573_5543,
 ];
 
+/// The most entries one walk visits: a watched folder holding a whole
+/// disk's worth of files must not hold the baseline for hours.
+const WALK_LIMIT: usize = 500_000;
+
 /// Calls `visit` with the absolute path (as seen from the root) and the
-/// metadata of `start` and everything below it, never following links
-/// and never entering a kernel or device file system mounted inside.
-/// What cannot be read is skipped.
-fn walk(host: &Host, start: &Path, visit: &mut dyn FnMut(&Path, &std::fs::Metadata)) {
+/// metadata of `start` and everything below it, in name order, never
+/// following links and never entering a kernel or device file system
+/// mounted inside. What cannot be read is skipped. False when it stopped
+/// after `limit` entries.
+fn walk(
+    host: &Host,
+    start: &Path,
+    limit: usize,
+    visit: &mut dyn FnMut(&Path, &std::fs::Metadata),
+) -> bool {
     let mut stack = vec![start.to_path_buf()];
+    let mut seen = 0usize;
     while let Some(path) = stack.pop() {
+        seen += 1;
+        if seen > limit {
+            return false;
+        }
         let Ok(meta) = std::fs::symlink_metadata(host.path(&path)) else {
             continue;
         };
@@ -302,6 +323,7 @@ fn walk(host: &Host, start: &Path, visit: &mut dyn FnMut(&Path, &std::fs::Metada
             visit(&path, &meta);
         }
     }
+    true
 }
 
 /// BLAKE3 of each file, on every core; a failure is kept as its reason.
@@ -708,4 +730,31 @@ pub fn diff(store: &Store, current: &Snapshot) -> Result<Option<BaselineDiff>> {
         accepted: a.time,
         anomalies: compare(&a.snapshot, current),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::health::host::SystemRunner;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_walk_stops_at_its_limit_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("w")).unwrap();
+        for name in ["a", "b", "c", "d"] {
+            std::fs::write(dir.path().join("w").join(name), name).unwrap();
+        }
+        let host = Host::new(dir.path().to_path_buf(), Box::new(SystemRunner));
+        let mut seen: Vec<PathBuf> = Vec::new();
+        // The folder itself is the first of the three entries.
+        let complete = walk(&host, Path::new("/w"), 3, &mut |p, _| seen.push(p.into()));
+        assert!(!complete);
+        assert_eq!(seen, [PathBuf::from("/w/a"), PathBuf::from("/w/b")]);
+        seen.clear();
+        assert!(walk(&host, Path::new("/w"), 10, &mut |p, _| seen.push(p.into())));
+        assert_eq!(seen.len(), 4);
+    }
 }

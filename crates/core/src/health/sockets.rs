@@ -106,6 +106,47 @@ pub fn listening_under(root: &Path) -> Vec<Socket> {
 
 /// Rows of one /proc/net table in the given state: (protocol, address,
 /// port, inode). Lines that do not parse are skipped.
+/// The TCP state of an open connection in /proc/net/tcp.
+const ESTABLISHED: &str = "01";
+
+/// The server ports of the SSH sessions open on the system under `root`
+/// now: established TCP connections held by the SSH server's processes
+/// on a port something listens on (sshd itself, or systemd for a socket-
+/// activated ssh.socket). Learned from /proc, not from this program's
+/// environment (pkexec clears `SSH_CONNECTION`), so it sees every session,
+/// whoever asked.
+pub fn ssh_session_ports_under(root: &Path) -> Vec<u16> {
+    let owners = owners(root);
+    let sshd_holds = |inode: &u64| {
+        owners
+            .get(inode)
+            .is_some_and(|ps| ps.iter().any(is_ssh_server))
+    };
+    let mut listening = Vec::new();
+    let mut open = Vec::new();
+    for (file, protocol, listen) in TABLES.iter().filter(|t| t.1 == Protocol::Tcp) {
+        if let Ok(text) = std::fs::read_to_string(under(root, Path::new(file))) {
+            listening.extend(parse_table(&text, *protocol, listen));
+            open.extend(parse_table(&text, *protocol, ESTABLISHED));
+        }
+    }
+    let ports: Vec<u16> = listening.iter().map(|(_, _, port, _)| *port).collect();
+    // A connection sshd opened for a forwarded port is not a session.
+    let mut sessions: Vec<u16> = open
+        .iter()
+        .filter(|(_, _, port, inode)| ports.contains(port) && sshd_holds(inode))
+        .map(|(_, _, port, _)| *port)
+        .collect();
+    sessions.sort_unstable();
+    sessions.dedup();
+    sessions
+}
+
+/// OpenSSH's server: `sshd`, and since 9.8 `sshd-session` for each login.
+fn is_ssh_server(p: &SocketProcess) -> bool {
+    ["sshd", "sshd-session"].contains(&p.name.as_str())
+}
+
 fn parse_table(text: &str, protocol: Protocol, state: &str) -> Vec<(Protocol, IpAddr, u16, u64)> {
     text.lines()
         .skip(1)
@@ -198,6 +239,8 @@ fn socket_inode(link: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
@@ -217,6 +260,65 @@ mod tests {
             );
         }
         assert_eq!(parse_endpoint("nonsense"), None);
+    }
+
+    #[test]
+    fn ssh_sessions_are_sshds_open_connections_on_its_own_ports() {
+        let root = tempfile::tempdir().unwrap();
+        let put = |rel: &str, text: &str| {
+            let p = root.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        let header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+        let row = |local: &str, remote: &str, state: &str, inode: u32| {
+            format!(
+                "   0: {local} {remote} {state} 00000000:00000000 00:00000000 00000000     0        0 {inode} 1\n"
+            )
+        };
+        put(
+            "proc/net/tcp",
+            &[
+                header.to_string(),
+                // sshd listens on 22, systemd on 2222 for ssh.socket, nginx on 80;
+                // sessions on 2222 and 22, a port sshd forwards, a web visitor.
+                row("00000000:0016", "00000000:0000", "0A", 100),
+                row("00000000:08AE", "00000000:0000", "0A", 101),
+                row("00000000:0050", "00000000:0000", "0A", 102),
+                row("0100007F:08AE", "0200007F:C350", "01", 200),
+                row("0100007F:0016", "0200007F:C352", "01", 201),
+                row("0100007F:9C40", "0100007F:0050", "01", 300),
+                row("0100007F:0050", "0200007F:C351", "01", 400),
+            ]
+            .concat(),
+        );
+        put("proc/1/comm", "systemd\n");
+        put("proc/10/comm", "sshd\n");
+        put("proc/11/comm", "nginx\n");
+        put("proc/12/comm", "sshd-session\n");
+        for pid in [1, 10, 11, 12] {
+            std::fs::create_dir_all(root.path().join(format!("proc/{pid}/fd"))).unwrap();
+        }
+        for (pid, fd, inode) in [
+            (1, 3, 101),
+            (10, 3, 100),
+            (10, 5, 200),
+            (10, 6, 300),
+            (11, 3, 102),
+            (11, 4, 400),
+            (12, 3, 201),
+        ] {
+            std::os::unix::fs::symlink(
+                format!("socket:[{inode}]"),
+                root.path().join(format!("proc/{pid}/fd/{fd}")),
+            )
+            .unwrap();
+        }
+        assert_eq!(ssh_session_ports_under(root.path()), vec![22, 2222]);
+        // No SSH server process, no session.
+        std::fs::write(root.path().join("proc/10/comm"), "bash\n").unwrap();
+        std::fs::write(root.path().join("proc/12/comm"), "bash\n").unwrap();
+        assert!(ssh_session_ports_under(root.path()).is_empty());
     }
 
     #[test]

@@ -229,12 +229,15 @@ fn password_auth(host: &Host) -> Result<Vec<String>> {
 }
 
 /// Whether someone is connected to this computer over the network now:
-/// this program runs in an SSH session, or `who` lists a remote login.
+/// the SSH server holds an open session, or `who` lists a remote login.
+/// Both come from the system: under pkexec this program's environment
+/// says nothing about where the asking user sits.
 fn connected_over_ssh(host: &Host) -> bool {
-    let here = host.is_live() && std::env::var_os("SSH_CONNECTION").is_some_and(|v| !v.is_empty());
-    here || host
-        .run(&["who"])
-        .is_some_and(|out| out.stdout.lines().any(remote_login))
+    let sessions = !crate::health::sockets::ssh_session_ports_under(host.root()).is_empty();
+    sessions
+        || host
+            .run(&["who"])
+            .is_some_and(|out| out.stdout.lines().any(remote_login))
 }
 
 /// A `who` line ends with where the login came from, in brackets: a

@@ -52,15 +52,14 @@ pub enum Goal {
 
 /// The TCP ports the SSH server listens on: its Port lines (22 when
 /// there are none), any port a ListenAddress names ("0.0.0.0:2222",
-/// "[::]:2222"), and on this computer the port of the SSH session this
-/// runs in. `None` when there is no SSH server. Settings only root may
+/// "[::]:2222"), and the ports of the SSH sessions open now. `None` when there is no SSH server. Settings only root may
 /// read are `needs_admin`; settings that cannot be read otherwise are an
 /// error, since the port would only be a guess.
 pub fn ssh_ports(host: &Host) -> Result<Option<Vec<u16>>> {
-    let session = host.is_live().then(session_port).flatten();
+    let sessions = crate::health::sockets::ssh_session_ports_under(host.root());
     let config = match SshdConfig::load(host) {
         Ok(Some(c)) => c,
-        Ok(None) => return Ok(session.map(|p| vec![p])),
+        Ok(None) => return Ok((!sessions.is_empty()).then_some(sessions)),
         Err(o) if o.status == Status::NeedsAdmin => {
             return Err(Error::new(
                 ErrorCode::NeedsAdmin,
@@ -90,21 +89,10 @@ pub fn ssh_ports(host: &Host) -> Result<Option<Vec<u16>>> {
             .globals("listenaddress")
             .filter_map(|d| listen_port(&d.value)),
     );
-    ports.extend(session);
+    ports.extend(sessions);
     ports.sort_unstable();
     ports.dedup();
     Ok(Some(ports))
-}
-
-/// The server's port of the SSH session this program runs in, from
-/// SSH_CONNECTION ("client-address client-port server-address server-port").
-fn session_port() -> Option<u16> {
-    std::env::var("SSH_CONNECTION")
-        .ok()?
-        .split_whitespace()
-        .nth(3)?
-        .parse()
-        .ok()
 }
 
 /// The port in a ListenAddress value, when it names one.
