@@ -17,10 +17,12 @@ fi
 
 work="$(mktemp -d)"
 pids=()
+groups=()
 cleanup() {
   local status=$?
+  for group in "${groups[@]}"; do kill -- "-$group" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+  for pid in "${pids[@]}" "${groups[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
   DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq shipshape >/dev/null 2>&1 || true
   rm -rf "$work"
   if ((status == 0)); then echo "package test: all checks passed"; else echo "package test: FAILED" >&2; fi
@@ -61,10 +63,12 @@ HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" \
   shipshape audit export --format csv "$work/first.csv" >/dev/null || fail "the installed command could not write the user's log"
 data="$work/home/.local/share/shipshape/shipshape.db"
 [[ -f $data ]] || fail "no user data at $data"
+# In a process group of its own, so the session bus and the accessibility
+# bus it starts stop with it.
 DISPLAY="$display" HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" \
-  dbus-run-session -- sh -c "exec $exec_line" >"$work/app.log" 2>&1 &
+  setsid dbus-run-session -- sh -c "exec $exec_line" >"$work/app.log" 2>&1 &
 app=$!
-pids+=("$app")
+groups+=("$app")
 shown=""
 for _ in $(seq 1 300); do
   if DISPLAY="$display" xwininfo -root -tree 2>/dev/null | grep -q '"Shipshape"'; then shown=1; break; fi
@@ -72,7 +76,7 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [[ -n $shown ]] || { cat "$work/app.log" >&2; fail "the app's window did not open"; }
-kill "$app"
+kill -- "-$app"
 
 echo "package test: apt remove keeps the user's data"
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq shipshape >"$work/apt.log" 2>&1 ||
