@@ -147,45 +147,27 @@ fn refusal(config: &SshdConfig, account: &Account, origin_matches: bool) -> Opti
             })
             .collect()
     };
-    // A USER@HOST pattern names a user who may be denied from somewhere.
-    let user_part = |p: &str| p.split_once('@').map_or(p, |(u, _)| u).to_string();
-    for (patterns, at) in lines("denyusers") {
-        if patterns
+    // A Deny line refuses when a pattern matches; Allow lines, when none does.
+    let verdict = |keyword: &str, deny: bool, hit: &dyn Fn(&str) -> bool| {
+        let found = lines(keyword);
+        let matched = found
             .iter()
-            .any(|p| wildcard(&user_part(p), &account.name))
-        {
-            return Some(at);
+            .find(|(patterns, _)| patterns.iter().any(|p| hit(p)));
+        match (deny, matched) {
+            (true, Some((_, at))) => Some(at.clone()),
+            (false, None) => found.first().map(|(_, at)| at.clone()),
+            _ => None,
         }
-    }
-    let allow = lines("allowusers");
-    if !allow.is_empty()
-        && !allow.iter().any(|(patterns, _)| {
-            patterns
-                .iter()
-                .any(|p| !p.contains('@') && wildcard(p, &account.name))
-        })
-    {
-        return allow.first().map(|(_, at)| at.clone());
-    }
-    for (patterns, at) in lines("denygroups") {
-        if patterns
-            .iter()
-            .any(|p| account.groups.iter().any(|g| wildcard(p, g)))
-        {
-            return Some(at);
-        }
-    }
-    let allow = lines("allowgroups");
-    if !allow.is_empty()
-        && !allow.iter().any(|(patterns, _)| {
-            patterns
-                .iter()
-                .any(|p| account.groups.iter().any(|g| wildcard(p, g)))
-        })
-    {
-        return allow.first().map(|(_, at)| at.clone());
-    }
-    None
+    };
+    // A USER@HOST pattern denies its user (from somewhere) but allows no
+    // one for certain.
+    let user_denied = |p: &str| wildcard(p.split_once('@').map_or(p, |(u, _)| u), &account.name);
+    let user_allowed = |p: &str| !p.contains('@') && wildcard(p, &account.name);
+    let in_group = |p: &str| account.groups.iter().any(|g| wildcard(p, g));
+    verdict("denyusers", true, &user_denied)
+        .or_else(|| verdict("allowusers", false, &user_allowed))
+        .or_else(|| verdict("denygroups", true, &in_group))
+        .or_else(|| verdict("allowgroups", false, &in_group))
 }
 
 /// The key files sshd reads for this account, relative to the root:

@@ -8,8 +8,8 @@
 //! Everything is read under the host's root folder and no link is
 //! followed: a link is recorded as a link, with its target.
 
-use super::Host;
 use super::sockets::{self, Protocol};
+use super::{Host, system};
 use crate::audit::{self, Actor, NewEntry};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
@@ -255,32 +255,26 @@ mod libc_flags {
 /// second or act when read, so they are never watched or walked.
 const PSEUDO_FOLDERS: &[&str] = &["/proc", "/sys", "/dev", "/run"];
 
-/// Whether `path` (absolute, as seen from the root) is on a kernel or
-/// device file system, by where it is or by what the file system says.
-fn on_pseudo_file_system(host: &Host, path: &Path) -> bool {
-    let named = PSEUDO_FOLDERS
-        .iter()
-        .any(|p| path == Path::new(p) || path.starts_with(p));
-    named || rustix::fs::statfs(host.path(path)).is_ok_and(|fs| PSEUDO_MAGIC.contains(&fs.f_type))
+/// Where kernel file systems are mounted on the system under the root,
+/// from its mount table.
+fn kernel_mounts(host: &Host) -> Vec<PathBuf> {
+    system::mountinfo(&host.read("/proc/self/mountinfo").unwrap_or_default())
+        .into_iter()
+        .filter(|m| system::is_kernel(&m.file_system))
+        .map(|m| PathBuf::from(m.mount_point))
+        .collect()
 }
 
-/// statfs(2) magic numbers of proc, sysfs, devpts, cgroup, cgroup2,
-/// debugfs, tracefs, securityfs, bpf, pstore, efivarfs, configfs, fusectl.
-const PSEUDO_MAGIC: &[i64] = &[
-    0x9fa0,
-    0x6265_6572,
-    0x1cd1,
-    0x0027_e0eb,
-    0x6367_7270,
-    0x6462_6720,
-    0x7472_6163,
-    0x7363_6673,
-    0xcafe_4a11,
-    0x6165_676c,
-    0xde5e_81e4,
-    0x6265_6570,
-    0x6573_5543,
-];
+/// Whether `path` (absolute, as seen from the root) is on a kernel or
+/// device file system: in one of their usual folders, or below a mount
+/// of one.
+fn on_kernel_file_system(path: &Path, kernel_mounts: &[PathBuf]) -> bool {
+    PSEUDO_FOLDERS
+        .iter()
+        .map(Path::new)
+        .chain(kernel_mounts.iter().map(PathBuf::as_path))
+        .any(|p| path.starts_with(p))
+}
 
 /// The most entries one walk visits: a watched folder holding a whole
 /// disk's worth of files must not hold the baseline for hours.
@@ -297,6 +291,7 @@ fn walk(
     limit: usize,
     visit: &mut dyn FnMut(&Path, &std::fs::Metadata),
 ) -> bool {
+    let kernel_mounts = kernel_mounts(host);
     let mut stack = vec![start.to_path_buf()];
     let mut seen = 0usize;
     while let Some(path) = stack.pop() {
@@ -308,7 +303,7 @@ fn walk(
             continue;
         };
         if meta.is_dir() {
-            if on_pseudo_file_system(host, &path) {
+            if on_kernel_file_system(&path, &kernel_mounts) {
                 continue;
             }
             if let Ok(entries) = std::fs::read_dir(host.path(&path)) {
@@ -645,7 +640,7 @@ pub fn set_watched(
             "Choose the folders of programs and settings that should change only when you update them.",
         ));
     }
-    if watch && on_pseudo_file_system(host, Path::new(path)) {
+    if watch && on_kernel_file_system(Path::new(path), &kernel_mounts(host)) {
         return Err(Error::invalid_input(
             format!(
                 "{path} is made by the kernel as it is read, not kept on a disk, so its checksums would change all the time."

@@ -109,11 +109,10 @@ fn unescape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// File systems that are not disks: kernel interfaces, memory-backed
-/// scratch space, and read-only images (snaps) that are always "full".
-pub fn is_pseudo(file_system: &str) -> bool {
-    const PSEUDO: &[&str] = &[
-        "autofs",
+/// File systems the kernel makes up as they are read: interfaces to the
+/// kernel and devices, not files kept anywhere.
+pub fn is_kernel(file_system: &str) -> bool {
+    const KERNEL: &[&str] = &[
         "binfmt_misc",
         "bpf",
         "cgroup",
@@ -129,20 +128,29 @@ pub fn is_pseudo(file_system: &str) -> bool {
         "nsfs",
         "proc",
         "pstore",
-        "ramfs",
         "rpc_pipefs",
         "securityfs",
         "selinuxfs",
-        "squashfs",
         "sysfs",
-        "tmpfs",
         "tracefs",
+        "fuse.lxcfs",
+    ];
+    KERNEL.contains(&file_system)
+}
+
+/// File systems that are not disks: kernel interfaces, memory-backed
+/// scratch space, and read-only images (snaps) that are always "full".
+pub fn is_pseudo(file_system: &str) -> bool {
+    const NOT_DISKS: &[&str] = &[
+        "autofs",
+        "ramfs",
+        "squashfs",
+        "tmpfs",
         "iso9660",
         "fuse.gvfsd-fuse",
         "fuse.portal",
-        "fuse.lxcfs",
     ];
-    PSEUDO.contains(&file_system)
+    is_kernel(file_system) || NOT_DISKS.contains(&file_system)
 }
 
 /// `who` in the C locale: "alice    pts/0        Nov 24 09:30 (10.0.0.7)".

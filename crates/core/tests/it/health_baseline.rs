@@ -309,6 +309,14 @@ fn the_watched_paths_are_the_users_to_change_and_survive_a_restart() {
         assert_eq!(e.code, shipshape_core::ErrorCode::InvalidInput, "{pseudo}");
         assert!(e.message.contains("made by the kernel"), "{}", e.message);
     }
+    // A kernel file system mounted anywhere else is found in the mount table.
+    f.write("/srv/sysview/file", "changes as it is read");
+    f.write(
+        "/proc/self/mountinfo",
+        "22 1 0:21 / /srv/sysview rw,nosuid - sysfs sysfs rw\n",
+    );
+    let e = baseline::set_watched(&store, &host, t0(), &actor(), "/srv/sysview", true).unwrap_err();
+    assert_eq!(e.code, shipshape_core::ErrorCode::InvalidInput);
     let config =
         baseline::set_watched(&store, &host, t0(), &actor(), "/opt/app/bin", false).unwrap();
     assert!(!config.checksum_paths.contains(&"/opt/app/bin".to_string()));
