@@ -5,8 +5,10 @@
 use crate::keyring::{found_in_folder, keyring_test, lock_keychain, secret_tool};
 use crate::util::{Run, TestDir};
 use serde_json::Value;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 const CANARY: &str = "canary-Xq81-vv03";
 
@@ -27,9 +29,11 @@ fn with_input(dir: &TestDir, args: &[&str], input: &[u8]) -> Run {
     Run::from(child.wait_with_output().unwrap())
 }
 
-/// Runs `shipshape ARGS` on a pseudo-terminal (util-linux `script`), typing
-/// `typed`; returns what the terminal showed.
-fn on_terminal(dir: &TestDir, args: &[&str], typed: &str) -> Run {
+/// Runs `shipshape ARGS` on a pseudo-terminal (util-linux `script`),
+/// answering each prompt in turn once the terminal shows it; returns what the
+/// terminal showed. Typing before a prompt has turned echo off would show the
+/// answer, so each answer waits for its prompt, however slow the machine.
+fn on_terminal(dir: &TestDir, args: &[&str], answers: &[(&str, &str)]) -> Run {
     let mut line = format!(
         "{} --data-dir {}",
         env!("CARGO_BIN_EXE_shipshape"),
@@ -46,15 +50,70 @@ fn on_terminal(dir: &TestDir, args: &[&str], typed: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let shown = Arc::new(Mutex::new(Vec::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let shown = Arc::clone(&shown);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok(n @ 1..) = stdout.read(&mut buf) {
+                shown.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
     let mut stdin = child.stdin.take().unwrap();
-    for l in typed.lines() {
-        // One line at a time, after the prompt had time to turn echo off.
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        stdin.write_all(format!("{l}\n").as_bytes()).unwrap();
+    let mut seen = 0;
+    for (prompt, answer) in answers {
+        seen = wait_for(&shown, seen, prompt);
+        // The prompt is written just before echo is turned off.
+        std::thread::sleep(Duration::from_millis(200));
+        stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Input stays open until the program ends: an early end of input would
+    // reach it as a typed Ctrl-D.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("shipshape {args:?} still runs after a minute");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     drop(stdin);
-    Run::from(child.wait_with_output().unwrap())
+    reader.join().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout,
+        stderr,
+    }
+}
+
+/// Waits until `prompt` shows after byte `from`; returns where it ended.
+fn wait_for(shown: &Mutex<Vec<u8>>, from: usize, prompt: &str) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = shown.lock().unwrap().clone();
+        let after = String::from_utf8_lossy(&text[from.min(text.len())..]).into_owned();
+        if let Some(at) = after.find(prompt) {
+            return from + at + prompt.len();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no prompt {prompt:?} in {after:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn list(dir: &TestDir) -> Vec<Value> {
@@ -101,7 +160,7 @@ keyring_test! {
         got.success();
         assert_eq!(got.stdout, format!("{CANARY}\n"));
         // A terminal gets it without asking.
-        let shown = on_terminal(&dir, &["vault", "get", "Office Wi-Fi"], "");
+        let shown = on_terminal(&dir, &["vault", "get", "Office Wi-Fi"], &[]);
         assert!(shown.stdout.contains(CANARY), "{shown:?}");
 
         with_input(&dir, &["vault", "rotate", "Office Wi-Fi"], b"second-secret\n").success();
@@ -136,14 +195,22 @@ keyring_test! {
 keyring_test! {
     fn the_hidden_prompt_asks_twice_and_never_echoes() {
         let dir = TestDir::new();
-        let run = on_terminal(&dir, &["vault", "add", "Router"], &format!("{CANARY}\n{CANARY}\n"));
+        let run = on_terminal(
+            &dir,
+            &["vault", "add", "Router"],
+            &[("Secret for Router: ", CANARY), ("Type it again: ", CANARY)],
+        );
         assert!(run.stdout.contains("Secret for Router"), "{run:?}");
         assert!(run.stdout.contains("Added Router"), "{run:?}");
         assert!(!run.stdout.contains(CANARY), "the terminal showed the secret: {run:?}");
         let got = dir.run(&["vault", "get", "Router", "--stdout"]);
         assert_eq!(got.stdout, format!("{CANARY}\n"));
 
-        let differ = on_terminal(&dir, &["vault", "add", "Printer"], "one\ntwo\n");
+        let differ = on_terminal(
+            &dir,
+            &["vault", "add", "Printer"],
+            &[("Secret for Printer: ", "one"), ("Type it again: ", "two")],
+        );
         assert!(differ.stdout.contains("The two entries differ"), "{differ:?}");
         assert_eq!(list(&dir).len(), 1);
     }
