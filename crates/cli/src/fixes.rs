@@ -10,6 +10,7 @@ use shipshape_core::harden::accepted;
 use shipshape_core::harden::check::Status;
 use shipshape_core::harden::fix::change::{Change, ChangeKind};
 use shipshape_core::harden::fix::{FixOutcome, Preview};
+use shipshape_core::maintain::updates::Choice;
 use shipshape_core::{Error, test_settings};
 use std::path::{Path, PathBuf};
 
@@ -91,6 +92,20 @@ pub enum Helper {
     },
     /// Undo one change by number
     Undo { change: i64 },
+    /// Download fresh package lists
+    UpdatesRefresh,
+    /// Install waiting updates: --security, --all, or packages named
+    UpdatesApply {
+        #[arg(long, conflicts_with_all = ["all", "packages"])]
+        security: bool,
+        #[arg(long, conflicts_with = "packages")]
+        all: bool,
+        packages: Vec<String>,
+    },
+    /// Put back what an update run (root's number) replaced
+    UpdatesUndo { run: i64 },
+    /// Finish an interrupted installation
+    UpdatesRepair,
 }
 
 fn folder(root: &Path) -> Result<PathBuf, Error> {
@@ -287,6 +302,18 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
         Helper::Preview { id } => Request::Preview(id),
         Helper::Fix { id, seen } => Request::Fix { id, seen },
         Helper::Undo { change } => Request::Undo(change),
+        Helper::UpdatesRefresh => Request::UpdatesRefresh,
+        Helper::UpdatesApply {
+            security,
+            all,
+            packages,
+        } => Request::UpdatesApply(match (security, all) {
+            (true, _) => Choice::Security,
+            (_, true) => Choice::All,
+            _ => Choice::Chosen(packages),
+        }),
+        Helper::UpdatesUndo { run } => Request::UpdatesUndo(run),
+        Helper::UpdatesRepair => Request::UpdatesRepair,
     };
     let answer = args
         .test_setting

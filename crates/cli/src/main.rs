@@ -12,6 +12,7 @@ mod info;
 mod monitor;
 mod security;
 mod show;
+mod updates;
 mod vault;
 mod verify;
 
@@ -85,6 +86,9 @@ enum Command {
     Accept(fixes::AcceptArgs),
     /// List the accepted risks
     Accepted(fixes::AcceptedArgs),
+    /// Waiting updates: check, install (with undo), history, undo, repair
+    #[command(subcommand)]
+    Updates(updates::Command),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -137,6 +141,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Changes(args) => fixes::changes(args, &ctx),
         Command::Accept(args) => fixes::accept(args, &ctx),
         Command::Accepted(args) => fixes::accepted(args, &ctx),
+        Command::Updates(cmd) => updates::run(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

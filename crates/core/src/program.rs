@@ -24,50 +24,122 @@ pub struct Finished {
 /// Runs `program` with `args` to its end, or stops it after `limit`
 /// (then the error's kind is `TimedOut`).
 pub fn run(program: &str, args: &[&str], limit: Duration) -> std::io::Result<Finished> {
-    let mut child = Command::new(program)
-        .args(args)
-        .env_clear()
-        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    // Read while waiting, so a large output never fills a pipe.
-    let readers = [
-        child.stdout.take().map(|s| read_capped(Box::new(s))),
-        child.stderr.take().map(|s| read_capped(Box::new(s))),
-    ];
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        match child.try_wait()? {
-            Some(status) => break status,
-            None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-            None => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    format!("{program} did not finish within {} s", limit.as_secs()),
-                ));
-            }
-        }
-    };
-    let [stdout, stderr] = readers.map(|r| {
-        r.and_then(|handle| handle.join().ok())
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default()
-    });
-    Ok(Finished {
-        code: status.code(),
-        stdout,
-        stderr,
-    })
+    Run::new(program, args, limit).finish()
 }
 
-fn read_capped(mut from: Box<dyn Read + Send>) -> std::thread::JoinHandle<Vec<u8>> {
+/// One run of a program, for callers that need more than `run`: a few
+/// named settings in its environment (apt's, say), a working folder, or
+/// each line of its output as it comes.
+#[derive(Debug)]
+pub struct Run<'a> {
+    program: &'a str,
+    args: &'a [&'a str],
+    limit: Duration,
+    env: Vec<(&'a str, String)>,
+    folder: Option<&'a std::path::Path>,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(program: &'a str, args: &'a [&'a str], limit: Duration) -> Self {
+        Run {
+            program,
+            args,
+            limit,
+            env: Vec::new(),
+            folder: None,
+        }
+    }
+
+    /// Adds `name=value` to the plain environment.
+    pub fn env(mut self, name: &'a str, value: impl Into<String>) -> Self {
+        self.env.push((name, value.into()));
+        self
+    }
+
+    /// Runs the program in `folder`.
+    pub fn in_folder(mut self, folder: &'a std::path::Path) -> Self {
+        self.folder = Some(folder);
+        self
+    }
+
+    /// Runs to the end; see `run`.
+    pub fn finish(self) -> std::io::Result<Finished> {
+        self.finish_with_lines(|_| {})
+    }
+
+    /// Runs to the end, handing each line of standard output to `line` as
+    /// it is printed (for progress), and keeping it as `finish` does.
+    pub fn finish_with_lines(self, mut line: impl FnMut(&str)) -> std::io::Result<Finished> {
+        let mut command = Command::new(self.program);
+        command
+            .args(self.args)
+            .env_clear()
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        if let Some(folder) = self.folder {
+            command.current_dir(folder);
+        }
+        let mut child = command.spawn()?;
+        let (lines_out, lines_in) = std::sync::mpsc::channel::<String>();
+        // Read while waiting, so a large output never fills a pipe.
+        let readers = [
+            child
+                .stdout
+                .take()
+                .map(|s| read_capped(Box::new(s), Some(lines_out))),
+            child.stderr.take().map(|s| read_capped(Box::new(s), None)),
+        ];
+        let deadline = Instant::now() + self.limit;
+        let status = loop {
+            while let Ok(l) = lines_in.try_recv() {
+                line(&l);
+            }
+            match child.try_wait()? {
+                Some(status) => break status,
+                None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+                None => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!(
+                            "{} did not finish within {} s",
+                            self.program,
+                            self.limit.as_secs()
+                        ),
+                    ));
+                }
+            }
+        };
+        let [stdout, stderr] = readers.map(|r| {
+            r.and_then(|handle| handle.join().ok())
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default()
+        });
+        for l in lines_in.try_iter() {
+            line(&l);
+        }
+        Ok(Finished {
+            code: status.code(),
+            stdout,
+            stderr,
+        })
+    }
+}
+
+fn read_capped(
+    mut from: Box<dyn Read + Send>,
+    lines: Option<std::sync::mpsc::Sender<String>>,
+) -> std::thread::JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
         let mut kept = Vec::new();
+        let mut partial = Vec::new();
         let mut buf = [0u8; 64 * 1024];
         loop {
             match from.read(&mut buf) {
@@ -75,8 +147,18 @@ fn read_capped(mut from: Box<dyn Read + Send>) -> std::thread::JoinHandle<Vec<u8
                 Ok(n) => {
                     let room = MAX_OUTPUT.saturating_sub(kept.len());
                     kept.extend_from_slice(&buf[..n.min(room)]);
+                    if let Some(lines) = &lines {
+                        partial.extend_from_slice(&buf[..n]);
+                        while let Some(end) = partial.iter().position(|&b| b == b'\n') {
+                            let l: Vec<u8> = partial.drain(..=end).collect();
+                            let _ = lines.send(String::from_utf8_lossy(&l[..end]).into_owned());
+                        }
+                    }
                 }
             }
+        }
+        if let (Some(lines), false) = (&lines, partial.is_empty()) {
+            let _ = lines.send(String::from_utf8_lossy(&partial).into_owned());
         }
         kept
     })
@@ -102,6 +184,24 @@ mod tests {
         assert_eq!(out.code, Some(3));
         assert_eq!(out.stdout, "/usr/sbin:/usr/bin:/sbin:/bin|C|none\n");
         assert_eq!(out.stderr, "err\n");
+    }
+
+    #[test]
+    fn settings_folder_and_lines_are_given() {
+        let dir = std::env::temp_dir();
+        let mut seen = Vec::new();
+        let out = Run::new(
+            "/bin/sh",
+            &["-c", "echo \"$APT_CONFIG\"; pwd; printf last"],
+            Duration::from_secs(10),
+        )
+        .env("APT_CONFIG", "/x/apt.conf")
+        .in_folder(&dir)
+        .finish_with_lines(|l| seen.push(l.to_string()))
+        .unwrap();
+        let here = dir.canonicalize().unwrap();
+        assert_eq!(seen, ["/x/apt.conf", here.to_str().unwrap(), "last"]);
+        assert_eq!(out.stdout, format!("/x/apt.conf\n{}\nlast", here.display()));
     }
 
     #[test]

@@ -177,6 +177,15 @@ const MIGRATIONS: &[&str] = &[
     // 12: a change to this computer made with administrator rights names
     // its number in root's own records, which its undo replays.
     "ALTER TABLE security_changes ADD COLUMN admin_change INTEGER;",
+    // 13: update runs: what was installed, from which version to which,
+    // and what undoing it needs. `record` is the run as JSON; in the
+    // user's store `admin_run` is its number in root's own records.
+    "CREATE TABLE update_runs (
+        id        INTEGER PRIMARY KEY,
+        started   TEXT NOT NULL,
+        admin_run INTEGER,
+        record    TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

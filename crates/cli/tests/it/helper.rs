@@ -24,6 +24,8 @@ const DATA_FOLDER_NAMES: &[&str] = &[
     "audit.lock",
     ".audit.head.tmp-1-0",
     "backups",
+    "staging",
+    "shipshape.db.corrupt-20261201T000000Z",
 ];
 
 /// A canary's name, content, mode, owner and change time.

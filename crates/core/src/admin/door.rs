@@ -25,6 +25,14 @@ pub enum Request {
         seen: Option<String>,
     },
     Undo(i64),
+    /// Download fresh package lists.
+    UpdatesRefresh,
+    /// Install waiting updates.
+    UpdatesApply(crate::maintain::updates::Choice),
+    /// Put back what an update run (root's number) replaced.
+    UpdatesUndo(i64),
+    /// Finish an interrupted installation.
+    UpdatesRepair,
 }
 
 /// Whether `s` looks like a preview digest: SHA-256 in lower-case hex.
@@ -55,6 +63,11 @@ impl Request {
                 format!("{n} is not a change number."),
                 "Run shipshape changes to see the changes and their numbers.",
             )),
+            Request::UpdatesUndo(n) if *n <= 0 => Err(Error::invalid_input(
+                format!("{n} is not an update run's number."),
+                "Run shipshape updates history to see the runs and their numbers.",
+            )),
+            Request::UpdatesApply(choice) => Ok(Request::UpdatesApply(choice.clone().checked()?)),
             _ => Ok(self),
         }
     }
@@ -70,6 +83,22 @@ impl Request {
                 args
             }
             Request::Undo(n) => vec!["undo".into(), n.to_string().into()],
+            Request::UpdatesRefresh => vec!["updates-refresh".into()],
+            Request::UpdatesApply(choice) => {
+                use crate::maintain::updates::Choice;
+                let mut args: Vec<OsString> = vec!["updates-apply".into()];
+                match choice {
+                    Choice::Security => args.push("--security".into()),
+                    Choice::All => args.push("--all".into()),
+                    Choice::Chosen(names) => {
+                        args.push("--".into());
+                        args.extend(names.iter().map(OsString::from));
+                    }
+                }
+                args
+            }
+            Request::UpdatesUndo(n) => vec!["updates-undo".into(), n.to_string().into()],
+            Request::UpdatesRepair => vec!["updates-repair".into()],
         }
     }
 }
@@ -83,7 +112,11 @@ pub fn needs_helper(root: &Path) -> bool {
 /// Test settings the helper is handed as arguments in builds made for
 /// tests, since pkexec clears the environment. Release builds pass none
 /// and their helper takes none.
-const FORWARDED: &[&str] = &["SHIPSHAPE_SCAN_ROOT", "SHIPSHAPE_STATE_DIR"];
+const FORWARDED: &[&str] = &[
+    "SHIPSHAPE_SCAN_ROOT",
+    "SHIPSHAPE_STATE_DIR",
+    "SHIPSHAPE_APT_CONFIG",
+];
 
 /// Runs `request` through pkexec and Shipshape's helper, and reads its
 /// answer: a `Preview` for a preview, a `FixOutcome` for a fix or an undo.
@@ -203,7 +236,7 @@ pub fn requester() -> Option<String> {
 }
 
 /// The name of the account with number `uid` in a passwd file's text.
-fn user_named(passwd: &str, uid: &str) -> Option<String> {
+pub(super) fn user_named(passwd: &str, uid: &str) -> Option<String> {
     passwd.lines().find_map(|l| {
         let f: Vec<&str> = l.split(':').collect();
         (f.len() > 2 && f[2] == uid).then(|| f[0].to_string())
@@ -212,7 +245,44 @@ fn user_named(passwd: &str, uid: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
+
+    #[test]
+    fn only_a_helper_that_root_alone_may_change_is_run() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("shipshape");
+        std::fs::write(&program, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let root = crate::admin::running_as_root();
+        // Run as root (as make test does), the file is root's and allowed;
+        // run as anyone else, it is theirs and refused.
+        assert_eq!(installed_safely(&program).is_ok(), root);
+        if root {
+            std::os::unix::fs::chown(&program, Some(1000), None).unwrap();
+            let theirs = installed_safely(&program).unwrap_err();
+            assert!(theirs.message.contains("uid 1000, not root"), "{theirs:?}");
+            std::os::unix::fs::chown(&program, Some(0), None).unwrap();
+        }
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o775)).unwrap();
+        let writable = installed_safely(&program).unwrap_err();
+        assert!(writable.message.contains("may change it"), "{writable:?}");
+        assert_eq!(writable.code, ErrorCode::NeedsAdmin);
+        assert!(writable.hint.contains("apt install"), "{writable:?}");
+
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&program, &link).unwrap();
+        assert!(
+            installed_safely(&link)
+                .unwrap_err()
+                .message
+                .contains("not a plain file")
+        );
+        let missing = installed_safely(&dir.path().join("gone")).unwrap_err();
+        assert!(missing.message.contains("is missing"), "{missing:?}");
+    }
 
     #[test]
     fn the_requester_is_named_from_passwd() {
@@ -245,6 +315,24 @@ mod tests {
         assert!(Request::Preview("firewall.active".into()).checked().is_ok());
         assert!(Request::Preview("/etc/shadow".into()).checked().is_err());
         assert!(Request::Undo(0).checked().is_err());
+        use crate::maintain::updates::Choice;
+        let chosen = |names: &[&str]| {
+            Request::UpdatesApply(Choice::Chosen(
+                names.iter().map(|n| n.to_string()).collect(),
+            ))
+        };
+        assert!(chosen(&["openssl", "libc6:amd64"]).checked().is_ok());
+        assert!(
+            chosen(&["-o", "APT::Get::AllowUnauthenticated=1"])
+                .checked()
+                .is_err()
+        );
+        assert!(chosen(&["./evil.deb"]).checked().is_err());
+        assert!(Request::UpdatesUndo(-1).checked().is_err());
+        assert_eq!(
+            chosen(&["openssl"]).args(),
+            ["updates-apply", "--", "openssl"].map(OsString::from)
+        );
         assert!(Request::Undo(3).checked().is_ok());
     }
 }

@@ -28,6 +28,13 @@ pub fn is_this_computer(root: &Path) -> bool {
     root == this_computer()
 }
 
+/// The name of the account this process runs as, from /etc/passwd.
+pub fn this_account() -> Option<String> {
+    let uid = rustix::process::getuid().as_raw().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    door::user_named(&passwd, &uid)
+}
+
 /// Whether this process runs as root.
 pub fn running_as_root() -> bool {
     rustix::process::geteuid().is_root()

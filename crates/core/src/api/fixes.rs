@@ -187,7 +187,9 @@ fn as_root(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<FixOut
             )),
             Err(e) => Err(e),
         },
-        Request::Preview(_) => Err(Error::internal("A preview keeps no records.")),
+        _ => Err(Error::internal(
+            "Only fixes and their undos are kept as changes.",
+        )),
     };
     if let Err(e) = state.publish(now) {
         eprintln!(
@@ -210,6 +212,10 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         v.map_err(|e| Error::internal(format!("The helper's answer could not be written: {e}")))
     };
     match request {
+        Request::UpdatesRefresh
+        | Request::UpdatesApply(_)
+        | Request::UpdatesUndo(_)
+        | Request::UpdatesRepair => super::updates::serve(request, now),
         // Read-only: no records are opened.
         Request::Preview(id) => {
             let preview = fix::preview(&host(&admin::this_computer(), now), &id)?;

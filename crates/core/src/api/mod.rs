@@ -5,6 +5,7 @@
 
 pub mod fixes;
 pub mod records;
+pub mod updates;
 
 use crate::audit::Actor;
 use crate::store::Store;

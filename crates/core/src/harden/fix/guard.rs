@@ -228,16 +228,65 @@ fn password_auth(host: &Host) -> Result<Vec<String>> {
     ))
 }
 
-/// Whether someone is connected to this computer over the network now:
-/// the SSH server holds an open session, or `who` lists a remote login.
-/// Both come from the system: under pkexec this program's environment
-/// says nothing about where the asking user sits.
-fn connected_over_ssh(host: &Host) -> bool {
-    let sessions = !crate::health::sockets::ssh_session_ports_under(host.root()).is_empty();
-    sessions
-        || host
+/// Who is connected to this computer over the network now, from the
+/// system: under pkexec this program's environment says nothing about where
+/// the asking user sits, so the asker (pkexec's `PKEXEC_UID`, else the
+/// account running this) is looked for among `who`'s remote logins. An
+/// open session of the SSH server that `who` does not list is someone too:
+/// a firewall that cuts them off is a lockout whoever they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OverSsh {
+    Nobody,
+    TheAsker,
+    Others(Vec<String>),
+}
+
+impl OverSsh {
+    fn of(host: &Host) -> Self {
+        let remote: Vec<String> = host
             .run(&["who"])
-            .is_some_and(|out| out.stdout.lines().any(remote_login))
+            .map(|out| {
+                out.stdout
+                    .lines()
+                    .filter(|l| remote_login(l))
+                    .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let asker = crate::admin::door::requester().or_else(crate::admin::this_account);
+        let sessions = !crate::health::sockets::ssh_session_ports_under(host.root()).is_empty();
+        Self::judged(&remote, asker.as_deref(), sessions)
+    }
+
+    fn judged(remote: &[String], asker: Option<&str>, sessions: bool) -> Self {
+        if asker.is_some_and(|a| remote.iter().any(|r| r == a)) {
+            return OverSsh::TheAsker;
+        }
+        let mut others: Vec<String> = remote.to_vec();
+        others.sort();
+        others.dedup();
+        if others.is_empty() && sessions {
+            others.push("someone".into());
+        }
+        if others.is_empty() {
+            OverSsh::Nobody
+        } else {
+            OverSsh::Others(others)
+        }
+    }
+
+    /// "you are" or "alice and bob are", for a sentence; `None` for nobody.
+    fn who(&self) -> Option<String> {
+        match self {
+            OverSsh::Nobody => None,
+            OverSsh::TheAsker => Some("you are".into()),
+            OverSsh::Others(names) => Some(format!(
+                "{} {}",
+                names.join(" and "),
+                if names.len() == 1 { "is" } else { "are" }
+            )),
+        }
+    }
 }
 
 /// A `who` line ends with where the login came from, in brackets: a
@@ -258,11 +307,15 @@ fn remote_login(line: &str) -> bool {
 }
 
 fn firewall(host: &Host) -> Result<Vec<String>> {
-    let over_ssh = connected_over_ssh(host);
+    let over_ssh = OverSsh::of(host).who();
     let Some(ports) = ufw::ssh_ports(host)? else {
-        if over_ssh {
+        if let Some(who) = over_ssh {
             return Err(lockout(
-                "You are connected over SSH, but Shipshape found no SSH server settings here to keep its port open, so switching the firewall on could cut you off.".into(),
+                format!(
+                    "{} connected over SSH, but Shipshape found no SSH server settings here to keep its port open, so switching the firewall on could cut {} off.",
+                    capitalised(&who),
+                    if who == "you are" { "you" } else { "them" }
+                ),
                 "Allow the port you connect through first (sudo ufw allow PORT/tcp), or make this fix at the computer itself.",
             ));
         }
@@ -284,10 +337,11 @@ fn firewall(host: &Host) -> Result<Vec<String>> {
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    if over_ssh {
+    if let Some(who) = over_ssh {
+        let whom = if who == "you are" { "you" } else { "them" };
         return Err(lockout(
             format!(
-                "A firewall rule refuses SSH (port {refused}) and you are connected over SSH, so switching the firewall on would cut you off."
+                "A firewall rule refuses SSH (port {refused}) and {who} connected over SSH, so switching the firewall on would cut {whom} off."
             ),
             "Remove that rule first (sudo ufw status numbered, then sudo ufw delete NUMBER), then try again.",
         ));
@@ -297,9 +351,36 @@ fn firewall(host: &Host) -> Result<Vec<String>> {
     )])
 }
 
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::remote_login;
+    use super::{OverSsh, remote_login};
+
+    #[test]
+    fn the_asker_is_told_apart_from_others_connected_over_ssh() {
+        let remote = ["bob".to_string(), "alice".to_string(), "bob".to_string()];
+        assert_eq!(
+            OverSsh::judged(&remote, Some("alice"), true),
+            OverSsh::TheAsker
+        );
+        let others = OverSsh::judged(&remote, Some("carol"), false);
+        assert_eq!(others.who().as_deref(), Some("alice and bob are"));
+        assert_eq!(
+            OverSsh::judged(&remote[..1], None, false).who().as_deref(),
+            Some("bob is")
+        );
+        assert_eq!(
+            OverSsh::judged(&[], Some("alice"), true).who().as_deref(),
+            Some("someone is")
+        );
+        assert_eq!(OverSsh::judged(&[], Some("alice"), false), OverSsh::Nobody);
+    }
 
     #[test]
     fn who_lines_from_the_network_are_remote() {

@@ -1,0 +1,603 @@
+//! apt and dpkg, run for Shipshape: always non-interactive, with the
+//! administrator's changed configuration files kept, a bounded wait for
+//! the package manager's lock, and what they print read as data. Only the
+//! programs and options written here are run; package names come from
+//! apt's own answers or are checked against Debian's rules for names.
+
+use crate::program::{Finished, Run};
+use crate::{Error, ErrorCode, Result};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a read of apt's state may take.
+const READ_LIMIT: Duration = Duration::from_secs(120);
+/// How long installing may take before it is stopped.
+const INSTALL_LIMIT: Duration = Duration::from_secs(3 * 3600);
+/// How long apt waits for another program to let go of its lock.
+pub const LOCK_WAIT_SECONDS: u32 = 60;
+
+/// How apt is reached: this computer's configuration, or (in builds made
+/// for tests) the apt configuration file named by `SHIPSHAPE_APT_CONFIG`,
+/// which points apt at a local signed archive made by the test.
+#[derive(Debug, Clone, Default)]
+pub struct Apt {
+    config: Option<PathBuf>,
+}
+
+impl Apt {
+    pub fn this_computer() -> Apt {
+        Apt {
+            config: crate::test_settings::path("SHIPSHAPE_APT_CONFIG"),
+        }
+    }
+
+    fn run<'a>(&'a self, program: &'a str, args: &'a [&'a str], limit: Duration) -> Run<'a> {
+        let mut run = Run::new(program, args, limit)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .env("APT_LISTCHANGES_FRONTEND", "none")
+            // needrestart only lists; Shipshape says what needs a restart.
+            .env("NEEDRESTART_MODE", "l");
+        if let Some(config) = &self.config {
+            run = run.env("APT_CONFIG", config.display().to_string());
+        }
+        run
+    }
+
+    fn read(&self, program: &str, args: &[&str]) -> Result<Finished> {
+        let out = self
+            .run(program, args, READ_LIMIT)
+            .finish()
+            .map_err(|e| not_run(program, &e))?;
+        if out.code != Some(0) {
+            return Err(failed(program, &out));
+        }
+        Ok(out)
+    }
+
+    /// What `apt-get upgrade` would do, without doing it (no root needed).
+    pub fn simulate_upgrade(&self) -> Result<String> {
+        let out = self.read(
+            "apt-get",
+            &[
+                "-s",
+                "-q",
+                "-o",
+                "Debug::NoLocking=1",
+                "--with-new-pkgs",
+                "upgrade",
+            ],
+        )?;
+        Ok(out.stdout)
+    }
+
+    /// Downloads fresh package lists from the configured sources.
+    pub fn refresh(&self) -> Result<()> {
+        let args = ["update", "-q", "-o", &lock_wait()];
+        let out = self
+            .run("apt-get", &args, READ_LIMIT * 5)
+            .finish()
+            .map_err(|e| not_run("apt-get", &e))?;
+        if out.code != Some(0) || out.stdout.contains("\nErr:") || out.stdout.starts_with("Err:") {
+            return Err(Error::new(
+                ErrorCode::Io,
+                "The package lists could not be refreshed, so nothing was changed.",
+                format!(
+                    "Check the network connection and the package sources, then try again. apt said: {}",
+                    last_lines(&format!("{}\n{}", out.stdout, out.stderr))
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `apt-cache show` for exact versions ("name=version"), as text.
+    pub fn describe(&self, wanted: &[String]) -> Result<String> {
+        if wanted.is_empty() {
+            return Ok(String::new());
+        }
+        let mut args = vec!["show", "--no-all-versions"];
+        args.extend(wanted.iter().map(String::as_str));
+        // A version apt no longer knows is left out, not an error.
+        let out = self
+            .run("apt-cache", &args, READ_LIMIT)
+            .finish()
+            .map_err(|e| not_run("apt-cache", &e))?;
+        Ok(out.stdout)
+    }
+
+    /// Packages the administrator has held at their version.
+    pub fn held(&self) -> Result<BTreeSet<String>> {
+        let out = self.read("apt-mark", &["showhold"])?;
+        Ok(out
+            .stdout
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect())
+    }
+
+    /// What `dpkg --audit` finds half-installed or half-configured; empty
+    /// when the package manager is consistent.
+    pub fn audit(&self) -> Result<String> {
+        let out = self
+            .run("dpkg", &["--audit"], READ_LIMIT)
+            .finish()
+            .map_err(|e| not_run("dpkg", &e))?;
+        Ok(out.stdout.trim().to_string())
+    }
+
+    /// The installed version of each package ("name:arch" → version).
+    pub fn installed(&self, names: &[String]) -> Result<Vec<(String, String)>> {
+        let mut args = vec![
+            "-W",
+            "-f",
+            "${binary:Package} ${Version} ${db:Status-Abbrev}\\n",
+        ];
+        args.extend(names.iter().map(String::as_str));
+        let out = self
+            .run("dpkg-query", &args, READ_LIMIT)
+            .finish()
+            .map_err(|e| not_run("dpkg-query", &e))?;
+        Ok(out
+            .stdout
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split_whitespace();
+                let (name, version, status) = (f.next()?, f.next()?, f.next()?);
+                status
+                    .starts_with("ii")
+                    .then(|| (name.to_string(), version.to_string()))
+            })
+            .collect())
+    }
+
+    /// Where apt keeps the packages it downloaded.
+    pub fn archives(&self) -> Result<PathBuf> {
+        let out = self.read("apt-config", &["shell", "DIR", "Dir::Cache::archives/d"])?;
+        let dir = out
+            .stdout
+            .trim()
+            .strip_prefix("DIR='")
+            .and_then(|d| d.strip_suffix('\''))
+            .unwrap_or("/var/cache/apt/archives/");
+        Ok(PathBuf::from(dir))
+    }
+
+    /// Downloads `name=version` into `folder` (as root: apt's sandbox user
+    /// must be able to write there, so the folder is apt's cache).
+    pub fn download_into(&self, folder: &Path, wanted: &str) -> Result<()> {
+        let args = ["download", "-q", wanted];
+        let out = self
+            .run("apt-get", &args, READ_LIMIT)
+            .in_folder(folder)
+            .finish()
+            .map_err(|e| not_run("apt-get", &e))?;
+        if out.code != Some(0) {
+            return Err(failed("apt-get download", &out));
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the installed package `name` as a .deb in `folder`.
+    pub fn repack_into(&self, folder: &Path, name: &str) -> Result<()> {
+        let out = self
+            .run("dpkg-repack", &[name], READ_LIMIT)
+            .in_folder(folder)
+            .finish()
+            .map_err(|e| not_run("dpkg-repack", &e))?;
+        if out.code != Some(0) {
+            return Err(failed("dpkg-repack", &out));
+        }
+        Ok(())
+    }
+
+    /// Installs: `apt-get install` with `targets` (package names to
+    /// upgrade, or paths of .deb files), handing apt's status lines to
+    /// `status` as they come. Answers what apt printed, whatever its end.
+    pub fn install(
+        &self,
+        targets: &[String],
+        only_upgrade: bool,
+        status: impl FnMut(&str),
+    ) -> Result<Finished> {
+        let lock = lock_wait();
+        let mut args = vec![
+            "install",
+            "-y",
+            "-q",
+            "-o",
+            &lock,
+            "-o",
+            "Dpkg::Options::=--force-confdef",
+            "-o",
+            "Dpkg::Options::=--force-confold",
+            "-o",
+            "APT::Status-Fd=1",
+            "-o",
+            "Dpkg::Use-Pty=0",
+        ];
+        if only_upgrade {
+            args.push("--only-upgrade");
+        } else {
+            args.push("--allow-downgrades");
+        }
+        args.push("--");
+        args.extend(targets.iter().map(String::as_str));
+        self.run("apt-get", &args, INSTALL_LIMIT)
+            .finish_with_lines(status)
+            .map_err(|e| not_run("apt-get", &e))
+    }
+
+    /// Finishes what an interrupted run left half-done.
+    pub fn repair(&self) -> Result<Finished> {
+        self.run(
+            "dpkg",
+            &["--configure", "-a", "--force-confdef", "--force-confold"],
+            INSTALL_LIMIT,
+        )
+        .finish()
+        .map_err(|e| not_run("dpkg", &e))
+    }
+
+    /// Holds (or releases) packages at their version.
+    pub fn hold(&self, names: &[String], hold: bool) -> Result<()> {
+        let mut args = vec![if hold { "hold" } else { "unhold" }, "--"];
+        args.extend(names.iter().map(String::as_str));
+        self.read("apt-mark", &args).map(|_| ())
+    }
+}
+
+fn lock_wait() -> String {
+    format!("DPkg::Lock::Timeout={LOCK_WAIT_SECONDS}")
+}
+
+fn not_run(program: &str, e: &std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return Error::new(
+            ErrorCode::NotFound,
+            format!("{program} is not installed on this computer."),
+            "Shipshape installs updates with apt, on Debian and Ubuntu.",
+        );
+    }
+    Error::new(
+        ErrorCode::Io,
+        format!("{program} could not be run: {e}."),
+        "Try again; if it keeps failing, run it in a terminal to see why.",
+    )
+}
+
+fn failed(program: &str, out: &Finished) -> Error {
+    Error::new(
+        ErrorCode::Io,
+        format!("{program} failed."),
+        format!(
+            "It said: {}",
+            last_lines(&format!("{}\n{}", out.stdout, out.stderr))
+        ),
+    )
+}
+
+/// The last few lines of what a program printed, for an error's hint.
+pub fn last_lines(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines[lines.len().saturating_sub(4)..].join(" / ")
+}
+
+/// Which program holds the package manager's lock, from apt's message
+/// ("… is held by process 1234 (unattended-upgr)").
+pub fn lock_holder(text: &str) -> Option<String> {
+    let at = text.find("held by process ")?;
+    let rest = &text[at + "held by process ".len()..];
+    let (pid, rest) = rest.split_once(' ')?;
+    let name = rest
+        .strip_prefix('(')
+        .and_then(|r| r.split_once(')'))
+        .map(|(n, _)| n.to_string());
+    let program = match name.as_deref() {
+        Some(n) if n.starts_with("unattended-upgr") => {
+            "automatic updates (unattended-upgrades)".to_string()
+        }
+        Some("packagekitd") => "the software centre (packagekitd)".to_string(),
+        Some(n) => n.to_string(),
+        None => "another program".to_string(),
+    };
+    Some(format!("{program}, process {pid}"))
+}
+
+/// Whether `name` may be a Debian package name (with an optional
+/// ":arch"): lower-case letters, digits and `+-.`, starting with a letter
+/// or digit. Nothing else reaches apt's command line.
+pub fn is_package_name(name: &str) -> bool {
+    let (base, arch) = match name.split_once(':') {
+        Some((b, a)) => (b, Some(a)),
+        None => (name, None),
+    };
+    let ok = |s: &str, extra: &[u8]| {
+        s.len() >= 2
+            && s.len() <= 128
+            && s.as_bytes()[0].is_ascii_alphanumeric()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || extra.contains(&b))
+    };
+    ok(base, b"+-.") && arch.is_none_or(|a| ok(a, b"-"))
+}
+
+/// One package apt would install or upgrade, from a simulation's `Inst`
+/// line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub name: String,
+    pub arch: String,
+    /// `None` for a package new to this computer (a new dependency).
+    pub installed: Option<String>,
+    pub candidate: String,
+    /// Where the new version comes from: "Label:Version/Suite" for each
+    /// source that offers it.
+    pub sources: Vec<String>,
+}
+
+impl Planned {
+    /// A security update: offered by the distribution's security suite
+    /// (Debian's "Debian-Security", any "-security" suite: Debian's
+    /// bookworm-security, Ubuntu's noble-security).
+    pub fn is_security(&self) -> bool {
+        self.sources.iter().any(|s| is_security_source(s))
+    }
+}
+
+/// Whether one release string of apt's ("Label:Version/Suite") is a
+/// security suite.
+pub fn is_security_source(release: &str) -> bool {
+    let (label, rest) = release.split_once(':').unwrap_or(("", release));
+    let suite = rest.rsplit('/').next().unwrap_or(rest);
+    label == "Debian-Security" || suite.ends_with("-security")
+}
+
+/// What an apt simulation says: what it would install, and what it
+/// leaves: kept back (it would need removals or is held) and deferred by
+/// Ubuntu's phased updates (never forced).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Simulation {
+    pub planned: Vec<Planned>,
+    pub kept_back: Vec<String>,
+    pub phased: Vec<String>,
+}
+
+/// Reads `apt-get -s upgrade`'s output.
+pub fn parse_simulation(text: &str) -> Simulation {
+    let mut sim = Simulation::default();
+    let mut list: Option<&mut Vec<String>> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("Inst ") {
+            list = None;
+            if let Some(p) = parse_inst(rest) {
+                sim.planned.push(p);
+            }
+            continue;
+        }
+        if line.starts_with("The following packages have been kept back") {
+            list = Some(&mut sim.kept_back);
+            continue;
+        }
+        if line.starts_with("The following upgrades have been deferred due to phasing") {
+            list = Some(&mut sim.phased);
+            continue;
+        }
+        match (&mut list, line.starts_with(' ')) {
+            (Some(names), true) => names.extend(line.split_whitespace().map(str::to_string)),
+            _ => list = None,
+        }
+    }
+    sim
+}
+
+/// "name [old] (new Label:Version/Suite, … [arch])", the old version
+/// absent for a new package; anything else is not an Inst line we know.
+fn parse_inst(rest: &str) -> Option<Planned> {
+    let (name, rest) = rest.split_once(' ')?;
+    let (installed, rest) = match rest.strip_prefix('[') {
+        Some(r) => {
+            let (old, r) = r.split_once("] ")?;
+            (Some(old.to_string()), r)
+        }
+        None => (None, rest),
+    };
+    let inner = rest.strip_prefix('(')?;
+    let inner = &inner[..inner.rfind(')')?];
+    let (candidate, releases) = inner.split_once(' ')?;
+    let open = releases.rfind(" [")?;
+    let arch = releases[open + 2..].strip_suffix(']')?;
+    let sources = releases[..open]
+        .split(", ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    Some(Planned {
+        name: name.to_string(),
+        arch: arch.to_string(),
+        installed,
+        candidate: candidate.to_string(),
+        sources,
+    })
+}
+
+/// From `apt-cache show`: each "name=version"'s download size in bytes,
+/// installed size in KiB and first line of description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Described {
+    pub download_bytes: u64,
+    pub installed_kib: u64,
+    pub summary: String,
+}
+
+pub fn parse_described(text: &str) -> Vec<((String, String), Described)> {
+    text.split("\n\n")
+        .filter_map(|stanza| {
+            let field = |name: &str| {
+                stanza.lines().find_map(|l| {
+                    l.strip_prefix(name)
+                        .and_then(|r| r.strip_prefix(':'))
+                        .map(str::trim)
+                })
+            };
+            let key = (field("Package")?.to_string(), field("Version")?.to_string());
+            Some((
+                key,
+                Described {
+                    download_bytes: field("Size").and_then(|s| s.parse().ok()).unwrap_or(0),
+                    installed_kib: field("Installed-Size")
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0),
+                    summary: field("Description")
+                        .or_else(|| field("Description-en"))
+                        .unwrap_or_default()
+                        .to_string(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// apt's progress line ("pmstatus:pkg:42.8571:Unpacking pkg (1.1)"), as
+/// the percentage done and what it is doing.
+pub fn parse_status(line: &str) -> Option<(f64, String)> {
+    let rest = line
+        .strip_prefix("pmstatus:")
+        .or_else(|| line.strip_prefix("dlstatus:"))?;
+    let mut parts = rest.splitn(3, ':');
+    let _package = parts.next()?;
+    let percent: f64 = parts.next()?.parse().ok()?;
+    Some((percent, parts.next().unwrap_or_default().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As apt 2.6 (Debian 12) prints it, with a security update, an
+    /// ordinary one, a new dependency, a kept-back and a phased package.
+    const SIMULATION: &str = "Reading package lists...
+Building dependency tree...
+Reading state information...
+Calculating upgrade...
+The following packages have been kept back:
+  linux-image-amd64 shim-signed
+The following upgrades have been deferred due to phasing:
+  ubuntu-drivers-common
+The following NEW packages will be installed:
+  libnew1
+The following packages will be upgraded:
+  libssl3 openssl tzdata
+3 upgraded, 1 newly installed, 0 to remove and 2 not upgraded.
+Inst libssl3 [3.0.14-1~deb12u1] (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])
+Inst libnew1 (1.0-1 Debian:12.8/stable [amd64])
+Inst openssl [3.0.14-1~deb12u1] (3.0.15-1~deb12u1 Debian:12.8/stable, Debian-Security:12/stable-security [amd64]) []
+Inst tzdata [2024a-0+deb12u1] (2024b-0+deb12u1 Debian:12-updates/stable-updates [all])
+Inst ubuntu-pkg [1.0] (1.1 Ubuntu:24.04/noble-security [amd64])
+Conf libssl3 (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])
+Conf tzdata (2024b-0+deb12u1 Debian:12-updates/stable-updates [all])
+";
+
+    #[test]
+    fn a_simulation_is_read_with_origins_and_what_is_left() {
+        let sim = parse_simulation(SIMULATION);
+        let names: Vec<&str> = sim.planned.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["libssl3", "libnew1", "openssl", "tzdata", "ubuntu-pkg"]
+        );
+        let ssl = &sim.planned[0];
+        assert_eq!(ssl.installed.as_deref(), Some("3.0.14-1~deb12u1"));
+        assert_eq!(ssl.candidate, "3.0.15-1~deb12u1");
+        assert_eq!(ssl.arch, "amd64");
+        assert!(ssl.is_security());
+        assert_eq!(sim.planned[1].installed, None);
+        assert!(!sim.planned[1].is_security());
+        assert!(sim.planned[2].is_security(), "offered by both suites");
+        assert_eq!(sim.planned[2].sources.len(), 2);
+        assert!(
+            !sim.planned[3].is_security(),
+            "stable-updates is not security"
+        );
+        assert_eq!(sim.planned[3].arch, "all");
+        assert!(sim.planned[4].is_security(), "Ubuntu's -security pocket");
+        assert_eq!(sim.kept_back, ["linux-image-amd64", "shim-signed"]);
+        assert_eq!(sim.phased, ["ubuntu-drivers-common"]);
+    }
+
+    #[test]
+    fn security_is_the_suite_not_a_look_alike() {
+        assert!(is_security_source("Debian-Security:12/stable-security"));
+        assert!(is_security_source("Debian:12/bookworm-security"));
+        assert!(!is_security_source("Debian:12.8/stable"));
+        assert!(!is_security_source("Vendor:1/security-tools"));
+        assert!(!is_security_source("Ubuntu:24.04/noble-updates"));
+    }
+
+    #[test]
+    fn sizes_and_summaries_are_read_per_version() {
+        let text = "Package: openssl\nVersion: 3.0.15-1~deb12u1\nInstalled-Size: 2300\nSize: 1427000\nDescription: Secure Sockets Layer toolkit - cryptographic utility\n\nPackage: tzdata\nVersion: 2024b-0+deb12u1\nSize: 255000\nDescription-en: time zone and daylight-saving time data\n";
+        let d = parse_described(text);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].0, ("openssl".into(), "3.0.15-1~deb12u1".into()));
+        assert_eq!(d[0].1.download_bytes, 1_427_000);
+        assert_eq!(d[0].1.installed_kib, 2300);
+        assert_eq!(d[1].1.summary, "time zone and daylight-saving time data");
+    }
+
+    #[test]
+    fn the_program_holding_the_lock_is_named() {
+        let apt = "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (unattended-upgr)";
+        assert_eq!(
+            lock_holder(apt).as_deref(),
+            Some("automatic updates (unattended-upgrades), process 4242")
+        );
+        assert_eq!(
+            lock_holder("… is held by process 77 (apt-get)").as_deref(),
+            Some("apt-get, process 77")
+        );
+        assert_eq!(lock_holder("E: Unable to locate package x"), None);
+    }
+
+    #[test]
+    fn only_debian_package_names_reach_apt() {
+        for ok in [
+            "openssl",
+            "libssl3",
+            "g++",
+            "libc6:amd64",
+            "linux-image-6.1.0-27-amd64",
+        ] {
+            assert!(is_package_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a",
+            "-o",
+            "--allow-unauthenticated",
+            "Foo",
+            "x;rm",
+            "./x.deb",
+            "a b",
+            "/etc/passwd",
+            "pkg:",
+        ] {
+            assert!(!is_package_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn progress_lines_are_read() {
+        assert_eq!(
+            parse_status("pmstatus:openssl:42.8571:Unpacking openssl (amd64)"),
+            Some((42.8571, "Unpacking openssl (amd64)".into()))
+        );
+        assert_eq!(parse_status("Setting up openssl"), None);
+    }
+}

@@ -1,0 +1,912 @@
+//! Waiting updates, installing them, and going back.
+//!
+//! `check` asks apt what an upgrade would do (read-only, no root, no
+//! refresh unless asked). `apply` runs as root: it refuses while the
+//! package manager is half-way through an earlier run, checks free space,
+//! keeps the installed version of every package it will change (apt's
+//! cache, else downloaded again, else rebuilt with dpkg-repack) in root's
+//! state, then installs, and records each package's old and new version.
+//! `undo` puts the kept versions back and holds them there until the
+//! administrator releases them.
+
+use super::apt::{self, Apt, Planned};
+use crate::admin::state::RootState;
+use crate::audit::{self, Actor, NewEntry};
+use crate::progress::{Cancel, Progress};
+use crate::store::Store;
+use crate::{Error, ErrorCode, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+/// One waiting update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Update {
+    pub name: String,
+    pub arch: String,
+    /// `None` for a package an update brings in new.
+    pub installed: Option<String>,
+    pub candidate: String,
+    /// Offered by the distribution's security suite.
+    pub security: bool,
+    /// apt's "Label:Version/Suite" for each source offering it.
+    pub sources: Vec<String>,
+    #[ts(type = "number")]
+    pub download_bytes: u64,
+    #[ts(type = "number")]
+    pub installed_kib: u64,
+    /// The package's one-line description.
+    pub summary: String,
+    /// The kernel, firmware, the C library, systemd or D-Bus: only a
+    /// restart puts such an update to work.
+    pub needs_restart: bool,
+}
+
+/// What `check` found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Waiting {
+    /// Security updates first, then by name.
+    pub updates: Vec<Update>,
+    /// Held back by apt: they would remove or hold something.
+    pub kept_back: Vec<String>,
+    /// Held at their version by the administrator (`apt-mark hold`).
+    pub held: Vec<String>,
+    /// Deferred by Ubuntu's phased updates; never forced.
+    pub phased: Vec<String>,
+    /// Whether the package lists were refreshed first.
+    pub refreshed: bool,
+}
+
+impl Waiting {
+    pub fn security(&self) -> usize {
+        self.updates.iter().filter(|u| u.security).count()
+    }
+
+    /// The verdict in plain words.
+    pub fn headline(&self) -> String {
+        match (self.updates.len(), self.security()) {
+            (0, _) => "This computer is up to date.".into(),
+            (n, 0) => format!(
+                "{n} {} waiting; none fixes a security problem.",
+                plural(n, "update is", "updates are")
+            ),
+            (n, s) if s == n => format!(
+                "{n} security {} waiting.",
+                plural(n, "update is", "updates are")
+            ),
+            (n, s) => format!(
+                "{s} security {} and {} other {} waiting.",
+                plural(s, "update", "updates"),
+                n - s,
+                plural(n - s, "update are", "updates are")
+            ),
+        }
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Which updates to install.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "packages")]
+#[ts(export)]
+pub enum Choice {
+    Security,
+    All,
+    Chosen(Vec<String>),
+}
+
+impl Choice {
+    /// Refuses a choice naming something that is not a package name.
+    pub fn checked(self) -> Result<Choice> {
+        if let Choice::Chosen(names) = &self {
+            if names.is_empty() {
+                return Err(Error::invalid_input(
+                    "No package was named.",
+                    "Name the packages to update, or choose --security or --all.",
+                ));
+            }
+            if let Some(bad) = names.iter().find(|n| !apt::is_package_name(n)) {
+                return Err(Error::invalid_input(
+                    format!("\"{bad}\" is not a package name."),
+                    "Package names are lower-case letters, digits and + - . (see shipshape updates check).",
+                ));
+            }
+        }
+        Ok(self)
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Choice::Security => "security updates".into(),
+            Choice::All => "all updates".into(),
+            Choice::Chosen(names) => names.join(", "),
+        }
+    }
+}
+
+/// Packages whose update works only after a restart.
+fn needs_restart(name: &str) -> bool {
+    [
+        "linux-image",
+        "linux-firmware",
+        "firmware-",
+        "intel-microcode",
+        "amd64-microcode",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+        || ["libc6", "systemd", "dbus", "dbus-daemon"].contains(&name)
+}
+
+/// The waiting updates. Reads only what apt already knows unless
+/// `refresh`, which downloads the package lists first (root only).
+pub fn check(apt: &Apt, refresh: bool) -> Result<Waiting> {
+    if refresh {
+        apt.refresh()?;
+    }
+    let sim = apt::parse_simulation(&apt.simulate_upgrade()?);
+    let held = apt.held()?;
+    let wanted: Vec<String> = sim
+        .planned
+        .iter()
+        .map(|p| format!("{}={}", p.name, p.candidate))
+        .collect();
+    let described = apt::parse_described(&apt.describe(&wanted)?);
+    let mut updates: Vec<Update> = sim
+        .planned
+        .iter()
+        .map(|p: &Planned| {
+            let d = described
+                .iter()
+                .find(|((n, v), _)| *n == p.name && *v == p.candidate)
+                .map(|(_, d)| d.clone())
+                .unwrap_or_default();
+            Update {
+                name: p.name.clone(),
+                arch: p.arch.clone(),
+                installed: p.installed.clone(),
+                candidate: p.candidate.clone(),
+                security: p.is_security(),
+                sources: p.sources.clone(),
+                download_bytes: d.download_bytes,
+                installed_kib: d.installed_kib,
+                summary: d.summary,
+                needs_restart: needs_restart(&p.name),
+            }
+        })
+        .collect();
+    updates.sort_by(|a, b| b.security.cmp(&a.security).then(a.name.cmp(&b.name)));
+    let (held_back, kept_back): (Vec<String>, Vec<String>) =
+        sim.kept_back.into_iter().partition(|n| held.contains(n));
+    let mut held: Vec<String> = held.into_iter().collect();
+    held.retain(|h| held_back.contains(h) || !updates.iter().any(|u| &u.name == h));
+    Ok(Waiting {
+        updates,
+        kept_back,
+        held,
+        phased: sim.phased,
+        refreshed: refresh,
+    })
+}
+
+/// One package a run changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackageChange {
+    pub name: String,
+    pub arch: String,
+    /// `None` when the run brought the package in new.
+    pub old_version: Option<String>,
+    /// The version installed after the run (`None`: not installed).
+    pub new_version: Option<String>,
+    /// Whether a copy of the old version is kept to go back to.
+    pub undo_copy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RunOutcome {
+    /// Still running, or cut off (a power cut): the next run repairs.
+    Running,
+    Done,
+    Failed,
+    Undone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RunKind {
+    Apply,
+    Undo,
+    Repair,
+}
+
+/// One run of the package manager, as kept in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UpdateRun {
+    pub id: i64,
+    pub kind: RunKind,
+    /// What was asked: "security updates", "all updates", names.
+    pub asked: String,
+    pub started: String,
+    pub finished: Option<String>,
+    pub outcome: RunOutcome,
+    /// The verdict in plain words.
+    pub message: String,
+    pub packages: Vec<PackageChange>,
+    pub restart_needed: bool,
+    /// For an undo: the run it undid; for an apply: the undo that undid it.
+    pub undoes: Option<i64>,
+    pub undone_by: Option<i64>,
+    /// In the user's history: the run's number in root's records.
+    pub admin_run: Option<i64>,
+    /// The end of what the package manager printed.
+    pub log_tail: String,
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn sql(doing: &str, e: rusqlite::Error) -> Error {
+    Error::new(
+        ErrorCode::StoreUnavailable,
+        format!("Could not {doing} the update history: {e}."),
+        "Try again; if it keeps failing, check the disk.",
+    )
+}
+
+/// Every run in `store`, newest first.
+pub fn history(store: &Store) -> Result<Vec<UpdateRun>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id, admin_run, record FROM update_runs ORDER BY id DESC")
+        .map_err(|e| sql("read", e))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(|e| sql("read", e))?;
+    let mut runs = Vec::new();
+    for row in rows {
+        let (id, admin_run, record) = row.map_err(|e| sql("read", e))?;
+        // A row that does not read (edited by hand) is skipped, not fatal.
+        if let Ok(mut run) = serde_json::from_str::<UpdateRun>(&record) {
+            run.id = id;
+            run.admin_run = admin_run;
+            runs.push(run);
+        }
+    }
+    Ok(runs)
+}
+
+/// One run by number.
+pub fn run_numbered(store: &Store, id: i64) -> Result<UpdateRun> {
+    history(store)?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::NotFound,
+                format!("There is no update run {id}."),
+                "Run shipshape updates history to see the runs and their numbers.",
+            )
+        })
+}
+
+fn save(conn: &rusqlite::Connection, run: &UpdateRun) -> Result<i64> {
+    let record = serde_json::to_string(run).map_err(|e| Error::internal(e.to_string()))?;
+    if run.id > 0 {
+        conn.execute(
+            "UPDATE update_runs SET record = ?1, admin_run = ?2 WHERE id = ?3",
+            rusqlite::params![record, run.admin_run, run.id],
+        )
+        .map_err(|e| sql("write", e))?;
+        return Ok(run.id);
+    }
+    conn.execute(
+        "INSERT INTO update_runs (started, admin_run, record) VALUES (?1, ?2, ?3)",
+        rusqlite::params![run.started, run.admin_run, record],
+    )
+    .map_err(|e| sql("write", e))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records a finished run and its audit entry in one transaction.
+fn record(
+    store: &Store,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    run: &mut UpdateRun,
+    action: &str,
+) -> Result<()> {
+    run.finished = Some(stamp(now));
+    let (id, _) = audit::append_with(store, now, actor, |tx| {
+        let id = save(tx, run)?;
+        let details = serde_json::json!({
+            "run": id,
+            "asked": run.asked,
+            "packages": run.packages,
+            "restart_needed": run.restart_needed,
+            "undoes": run.undoes,
+            "admin_run": run.admin_run,
+        });
+        let entry = match run.outcome {
+            RunOutcome::Failed => NewEntry::failed(action, &run.asked, &run.message, details),
+            _ => NewEntry::ok(action, &run.asked, details),
+        };
+        Ok((id, entry))
+    })?;
+    run.id = id;
+    Ok(())
+}
+
+/// Keeps a copy in the user's own history of a run root made, with its
+/// audit entry, in one transaction.
+pub fn mirror(
+    store: &Store,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    answered: &UpdateRun,
+    action: &str,
+) -> Result<UpdateRun> {
+    let mut run = answered.clone();
+    run.admin_run = Some(answered.id);
+    run.id = 0;
+    let mine = |admin: Option<i64>| -> Result<Option<i64>> {
+        let Some(admin) = admin else { return Ok(None) };
+        store
+            .conn()
+            .query_row(
+                "SELECT id FROM update_runs WHERE admin_run = ?1",
+                [admin],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| sql("read", e))
+    };
+    run.undoes = mine(answered.undoes)?;
+    run.undone_by = None;
+    let finished = answered.finished.clone();
+    record(store, now, actor, &mut run, action)?;
+    run.finished = finished;
+    if let Some(undone) = run.undoes {
+        let mut earlier = run_numbered(store, undone)?;
+        earlier.undone_by = Some(run.id);
+        earlier.outcome = RunOutcome::Undone;
+        save(store.conn(), &earlier)?;
+    }
+    Ok(run)
+}
+
+/// Free bytes for an unprivileged writer on the file system holding `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    let st = rustix::fs::statvfs(path).ok()?;
+    Some(st.f_bavail.saturating_mul(st.f_frsize))
+}
+
+/// Refuses when the downloads or the installed files would not fit.
+fn enough_space(apt: &Apt, chosen: &[Update]) -> Result<()> {
+    let download: u64 = chosen.iter().map(|u| u.download_bytes).sum();
+    let installed: u64 = chosen.iter().map(|u| u.installed_kib * 1024).sum();
+    let margin = 64 * 1024 * 1024;
+    let checks = [
+        (apt.archives()?, download + margin, "the downloads"),
+        (
+            PathBuf::from("/usr"),
+            installed + margin,
+            "the updated programs",
+        ),
+    ];
+    for (place, needed, what) in checks {
+        if let Some(free) = free_bytes(&place) {
+            if free < needed {
+                return Err(Error::new(
+                    ErrorCode::Io,
+                    format!(
+                        "There is not enough free disk space for {what}: {} MB needed at {}, {} MB free. Nothing was changed.",
+                        needed / 1_000_000,
+                        place.display(),
+                        free / 1_000_000
+                    ),
+                    "Free some space (for example sudo apt-get clean, or empty the rubbish bin), then try again.",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses while an earlier run is half done.
+fn consistent(apt: &Apt) -> Result<()> {
+    let audit = apt.audit()?;
+    if audit.is_empty() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::Conflict,
+        "An earlier installation was interrupted, so some packages are half installed. Nothing was changed.",
+        format!(
+            "Repair it first: shipshape updates repair (or Repair on the Maintenance screen). dpkg says: {}",
+            apt::last_lines(&audit)
+        ),
+    ))
+}
+
+/// The updates `choice` selects from `waiting`.
+fn chosen(waiting: &Waiting, choice: &Choice) -> Result<Vec<Update>> {
+    Ok(match choice {
+        Choice::Security => waiting
+            .updates
+            .iter()
+            .filter(|u| u.security)
+            .cloned()
+            .collect(),
+        Choice::All => waiting.updates.clone(),
+        Choice::Chosen(names) => {
+            let mut picked = Vec::new();
+            for name in names {
+                if waiting.held.contains(name) {
+                    return Err(Error::new(
+                        ErrorCode::Conflict,
+                        format!("{name} is held at its version, so Shipshape does not update it."),
+                        format!(
+                            "Release the hold first (sudo apt-mark unhold {name}), then try again."
+                        ),
+                    ));
+                }
+                match waiting.updates.iter().find(|u| &u.name == name) {
+                    Some(u) => picked.push(u.clone()),
+                    None => {
+                        return Err(Error::invalid_input(
+                            format!("{name} has no waiting update."),
+                            "Run shipshape updates check to see which updates wait.",
+                        ));
+                    }
+                }
+            }
+            picked
+        }
+    })
+}
+
+/// apt's name for a package file: "name_version_arch.deb", the epoch's
+/// colon written "%3a".
+fn deb_name(name: &str, version: &str, arch: &str) -> String {
+    format!("{name}_{}_{arch}.deb", version.replace(':', "%3a"))
+}
+
+/// Keeps the installed version of `u` in `folder`; answers whether it did.
+fn keep_old(apt: &Apt, archives: &Path, folder: &Path, u: &Update) -> bool {
+    let Some(old) = &u.installed else {
+        return false;
+    };
+    let name = deb_name(&u.name, old, &u.arch);
+    let target = folder.join(&name);
+    if std::fs::copy(archives.join(&name), &target).is_ok() {
+        return true;
+    }
+    let wanted = format!("{}={old}", u.name);
+    if apt.download_into(folder, &wanted).is_ok() && target.is_file() {
+        return true;
+    }
+    apt.repack_into(folder, &u.name).is_ok()
+        && std::fs::read_dir(folder).is_ok_and(|d| {
+            d.flatten().any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{}_", u.name))
+            })
+        })
+}
+
+/// Where root keeps the old versions of run `id`'s packages.
+fn run_folder(state: &RootState, id: i64) -> PathBuf {
+    state.paths.state.join("updates").join(id.to_string())
+}
+
+fn private_folder(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io("create", dir, &e))
+}
+
+fn restart_flag() -> bool {
+    Path::new("/run/reboot-required").exists()
+}
+
+/// Installs `choice`'s updates, as root, recording the run in root's
+/// state. Stops at `cancel` until the package manager starts; from then
+/// on stopping would leave packages half installed, so it runs to its end.
+pub fn apply(
+    apt: &Apt,
+    state: &RootState,
+    choice: Choice,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<UpdateRun> {
+    let choice = choice.checked()?;
+    consistent(apt)?;
+    let waiting = check(apt, false)?;
+    let picked = chosen(&waiting, &choice)?;
+    if picked.is_empty() {
+        return Err(Error::new(
+            ErrorCode::NotFound,
+            format!(
+                "No {} are waiting, so nothing was changed.",
+                choice.describe()
+            ),
+            "Run shipshape updates check --refresh to look for new updates.",
+        ));
+    }
+    enough_space(apt, &picked)?;
+    cancel.check()?;
+    let mut run = UpdateRun {
+        id: 0,
+        kind: RunKind::Apply,
+        asked: choice.describe(),
+        started: stamp(now),
+        finished: None,
+        outcome: RunOutcome::Running,
+        message: "Installing…".into(),
+        packages: picked
+            .iter()
+            .map(|u| PackageChange {
+                name: u.name.clone(),
+                arch: u.arch.clone(),
+                old_version: u.installed.clone(),
+                new_version: Some(u.candidate.clone()),
+                undo_copy: false,
+            })
+            .collect(),
+        restart_needed: false,
+        undoes: None,
+        undone_by: None,
+        admin_run: None,
+        log_tail: String::new(),
+    };
+    // The run is on record before anything changes: a power cut leaves a
+    // "running" run the next one sees.
+    run.id = save(state.store.conn(), &run)?;
+    let folder = run_folder(state, run.id);
+    private_folder(&folder)?;
+    let archives = apt.archives()?;
+    let total = picked.len() as u64 * 2;
+    for (i, u) in picked.iter().enumerate() {
+        if let Err(e) = cancel.check() {
+            run.outcome = RunOutcome::Failed;
+            run.message = "Cancelled before anything was installed; nothing was changed.".into();
+            record(&state.store, now, actor, &mut run, "updates.apply")?;
+            return Err(e);
+        }
+        run.packages[i].undo_copy = keep_old(apt, &archives, &folder, u);
+        progress.report(i as u64 + 1, total);
+    }
+    let names: Vec<String> = picked.iter().map(|u| u.name.clone()).collect();
+    let half = picked.len() as u64;
+    let out = apt.install(&names, true, |line| {
+        if let Some((percent, _)) = apt::parse_status(line) {
+            progress.report(half + (percent / 100.0 * half as f64) as u64, total);
+        }
+    })?;
+    let log = format!("{}\n{}", out.stdout, out.stderr);
+    run.log_tail = apt::last_lines(&log);
+    let installed = apt.installed(&names)?;
+    for p in &mut run.packages {
+        p.new_version = installed
+            .iter()
+            .find(|(n, _)| *n == p.name || n.split(':').next() == Some(p.name.as_str()))
+            .map(|(_, v)| v.clone());
+    }
+    run.restart_needed = restart_flag() || picked.iter().any(|u| u.needs_restart);
+    let all_new = picked
+        .iter()
+        .zip(&run.packages)
+        .all(|(u, p)| p.new_version.as_deref() == Some(u.candidate.as_str()));
+    if out.code == Some(0) && all_new {
+        run.outcome = RunOutcome::Done;
+        run.message = format!(
+            "{} {} installed.{}",
+            picked.len(),
+            plural(picked.len(), "update was", "updates were"),
+            if run.restart_needed {
+                " A restart is needed to finish."
+            } else {
+                ""
+            }
+        );
+    } else {
+        run.outcome = RunOutcome::Failed;
+        run.message = failure_message(apt, &log);
+    }
+    let failed = run.outcome == RunOutcome::Failed;
+    record(&state.store, now, actor, &mut run, "updates.apply")?;
+    if failed {
+        return Err(Error::new(
+            ErrorCode::Io,
+            run.message.clone(),
+            format!(
+                "See the run in the history (shipshape updates history). apt said: {}",
+                run.log_tail
+            ),
+        ));
+    }
+    Ok(run)
+}
+
+/// Why a run failed, in plain words, and what state it left.
+fn failure_message(apt: &Apt, log: &str) -> String {
+    if let Some(holder) = apt::lock_holder(log) {
+        return format!(
+            "The package manager was busy ({holder}) for more than {} seconds, so nothing was installed. It will be tried again.",
+            apt::LOCK_WAIT_SECONDS
+        );
+    }
+    if log.contains("Failed to fetch") || log.contains("Temporary failure resolving") {
+        return "The updates could not be downloaded (no network, or the package source failed), so nothing was installed. It will be tried again.".into();
+    }
+    match apt.audit() {
+        Ok(a) if !a.is_empty() => "Installing stopped part-way: a package's own set-up script failed, and some packages are half installed. Repair them (shipshape updates repair), or undo this run.".into(),
+        _ => "Installing failed; the package manager is consistent. The packages that changed are listed with their versions.".into(),
+    }
+}
+
+/// Puts back the versions run `id` replaced and holds them there, as
+/// root, from root's own record of that run.
+pub fn undo(
+    apt: &Apt,
+    state: &RootState,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<UpdateRun> {
+    let mut original = run_numbered(&state.store, id).map_err(|_| {
+        Error::new(
+            ErrorCode::NotFound,
+            format!("Update run {id} was not made with administrator rights on this computer, so there is nothing of it to undo."),
+            "Run shipshape updates history to see the runs Shipshape made, and undo one of those.",
+        )
+    })?;
+    if original.kind != RunKind::Apply {
+        return Err(Error::invalid_input(
+            format!("Run {id} is not an installation of updates."),
+            "Only a run that installed updates can be undone.",
+        ));
+    }
+    if let Some(by) = original.undone_by {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!("Run {id} was already undone by run {by}."),
+            "Nothing needs doing.",
+        ));
+    }
+    consistent(apt)?;
+    let folder = run_folder(state, id);
+    let mut files = Vec::new();
+    let mut back = Vec::new();
+    for p in original
+        .packages
+        .iter()
+        .filter(|p| p.old_version.is_some() && p.undo_copy)
+    {
+        let prefix = format!("{}_", p.name);
+        let found = std::fs::read_dir(&folder)
+            .map_err(|e| Error::io("read", &folder, &e))?
+            .flatten()
+            .map(|e| e.path())
+            .find(|f| {
+                f.file_name().is_some_and(|n| {
+                    n.to_string_lossy().starts_with(&prefix)
+                        && n.to_string_lossy().ends_with(".deb")
+                })
+            });
+        match found {
+            Some(f) => {
+                files.push(f.display().to_string());
+                back.push(p.clone());
+            }
+            None => {
+                return Err(Error::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "The kept copy of {} {} is gone, so run {id} cannot be undone.",
+                        p.name,
+                        p.old_version.clone().unwrap_or_default()
+                    ),
+                    format!(
+                        "Install that version by hand (sudo apt-get install {}=VERSION).",
+                        p.name
+                    ),
+                ));
+            }
+        }
+    }
+    if back.is_empty() {
+        return Err(Error::new(
+            ErrorCode::NotFound,
+            format!("Run {id} kept no copies of the versions it replaced, so it cannot be undone."),
+            "Install the earlier versions by hand with apt-get install NAME=VERSION.",
+        ));
+    }
+    let out = apt.install(&files, false, |_| {})?;
+    let names: Vec<String> = back.iter().map(|p| p.name.clone()).collect();
+    let installed = apt.installed(&names)?;
+    let mut run = UpdateRun {
+        id: 0,
+        kind: RunKind::Undo,
+        asked: format!("undo run {id}"),
+        started: stamp(now),
+        finished: None,
+        outcome: RunOutcome::Done,
+        message: String::new(),
+        packages: back
+            .iter()
+            .map(|p| PackageChange {
+                name: p.name.clone(),
+                arch: p.arch.clone(),
+                old_version: p.new_version.clone(),
+                new_version: installed
+                    .iter()
+                    .find(|(n, _)| n.split(':').next() == Some(p.name.as_str()))
+                    .map(|(_, v)| v.clone()),
+                undo_copy: false,
+            })
+            .collect(),
+        restart_needed: restart_flag(),
+        undoes: Some(id),
+        undone_by: None,
+        admin_run: None,
+        log_tail: apt::last_lines(&format!("{}\n{}", out.stdout, out.stderr)),
+    };
+    let all_back = back
+        .iter()
+        .zip(&run.packages)
+        .all(|(b, r)| r.new_version == b.old_version);
+    if out.code != Some(0) || !all_back {
+        run.outcome = RunOutcome::Failed;
+        run.message = format!(
+            "The earlier versions could not all be put back. {}",
+            failure_message(apt, &out.stdout)
+        );
+        record(&state.store, now, actor, &mut run, "updates.undo")?;
+        return Err(Error::new(
+            ErrorCode::Io,
+            run.message.clone(),
+            format!("apt said: {}", run.log_tail),
+        ));
+    }
+    apt.hold(&names, true)?;
+    run.message = format!(
+        "{} put back to the earlier {} and held there; release the hold when a fixed update comes (sudo apt-mark unhold {}).",
+        names.join(", "),
+        plural(names.len(), "version", "versions"),
+        names.join(" ")
+    );
+    record(&state.store, now, actor, &mut run, "updates.undo")?;
+    original.undone_by = Some(run.id);
+    original.outcome = RunOutcome::Undone;
+    save(state.store.conn(), &original)?;
+    Ok(run)
+}
+
+/// Finishes what an interrupted run left half done (`dpkg --configure
+/// -a`), as root, and records it.
+pub fn repair(
+    apt: &Apt,
+    state: &RootState,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<UpdateRun> {
+    let before = apt.audit()?;
+    let out = apt.repair()?;
+    let after = apt.audit()?;
+    let mut run = UpdateRun {
+        id: 0,
+        kind: RunKind::Repair,
+        asked: "repair".into(),
+        started: stamp(now),
+        finished: None,
+        outcome: if out.code == Some(0) && after.is_empty() { RunOutcome::Done } else { RunOutcome::Failed },
+        message: match (before.is_empty(), after.is_empty()) {
+            (true, true) => "Nothing needed repairing: the package manager is consistent.".into(),
+            (false, true) => "The interrupted installation was finished; the package manager is consistent again.".into(),
+            _ => format!("Some packages are still half installed: {}", apt::last_lines(&after)),
+        },
+        packages: Vec::new(),
+        restart_needed: restart_flag(),
+        undoes: None,
+        undone_by: None,
+        admin_run: None,
+        log_tail: apt::last_lines(&format!("{}\n{}", out.stdout, out.stderr)),
+    };
+    record(&state.store, now, actor, &mut run, "updates.repair")?;
+    Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn update(name: &str, security: bool) -> Update {
+        Update {
+            name: name.into(),
+            arch: "amd64".into(),
+            installed: Some("1.0".into()),
+            candidate: "1.1".into(),
+            security,
+            sources: Vec::new(),
+            download_bytes: 0,
+            installed_kib: 0,
+            summary: String::new(),
+            needs_restart: false,
+        }
+    }
+
+    #[test]
+    fn the_headline_counts_security_first() {
+        let mut w = Waiting::default();
+        assert_eq!(w.headline(), "This computer is up to date.");
+        w.updates = vec![update("a", true)];
+        assert_eq!(w.headline(), "1 security update is waiting.");
+        w.updates.push(update("b", false));
+        w.updates.push(update("c", false));
+        assert_eq!(
+            w.headline(),
+            "1 security update and 2 other updates are waiting."
+        );
+        w.updates.remove(0);
+        assert_eq!(
+            w.headline(),
+            "2 updates are waiting; none fixes a security problem."
+        );
+    }
+
+    #[test]
+    fn a_choice_takes_only_waiting_unheld_packages() {
+        let w = Waiting {
+            updates: vec![update("openssl", true), update("tzdata", false)],
+            held: vec!["firefox-esr".into()],
+            ..Waiting::default()
+        };
+        assert_eq!(chosen(&w, &Choice::Security).unwrap().len(), 1);
+        assert_eq!(chosen(&w, &Choice::All).unwrap().len(), 2);
+        let held = chosen(&w, &Choice::Chosen(vec!["firefox-esr".into()])).unwrap_err();
+        assert_eq!(held.code, ErrorCode::Conflict);
+        let none = chosen(&w, &Choice::Chosen(vec!["vim".into()])).unwrap_err();
+        assert!(none.message.contains("no waiting update"), "{none:?}");
+        assert!(Choice::Chosen(vec!["-o".into()]).checked().is_err());
+        assert!(Choice::Chosen(vec![]).checked().is_err());
+    }
+
+    #[test]
+    fn kept_files_are_named_as_apt_names_them() {
+        assert_eq!(
+            deb_name("openssl", "1:3.0.15-1", "amd64"),
+            "openssl_1%3a3.0.15-1_amd64.deb"
+        );
+        assert!(needs_restart("linux-image-6.1.0-27-amd64"));
+        assert!(needs_restart("libc6"));
+        assert!(!needs_restart("openssl"));
+    }
+}
