@@ -15,6 +15,7 @@ mod info;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
 mod security;
+mod updates;
 mod util;
 mod vault;
 mod verify;

@@ -533,7 +533,8 @@ fn restart_flag() -> bool {
 }
 
 /// Installs `choice`'s updates, as root, recording the run in root's
-/// state. Stops at `cancel` until the package manager starts; from then
+/// state; a run that fails part-way is answered (and recorded) with
+/// outcome `Failed`, saying why and what state it left. Stops at `cancel` until the package manager starts; from then
 /// on stopping would leave packages half installed, so it runs to its end.
 pub fn apply(
     apt: &Apt,
@@ -638,18 +639,9 @@ pub fn apply(
         run.outcome = RunOutcome::Failed;
         run.message = failure_message(apt, &log);
     }
-    let failed = run.outcome == RunOutcome::Failed;
+    // A failed run is a verdict with its record, not an error: its
+    // history entry is what the administrator undoes or repairs from.
     record(&state.store, now, actor, &mut run, "updates.apply")?;
-    if failed {
-        return Err(Error::new(
-            ErrorCode::Io,
-            run.message.clone(),
-            format!(
-                "See the run in the history (shipshape updates history). apt said: {}",
-                run.log_tail
-            ),
-        ));
-    }
     Ok(run)
 }
 
@@ -699,7 +691,8 @@ pub fn undo(
             "Nothing needs doing.",
         ));
     }
-    consistent(apt)?;
+    // No consistency check here: putting back the kept versions is also
+    // how a run whose set-up script failed is repaired.
     let folder = run_folder(state, id);
     let mut files = Vec::new();
     let mut back = Vec::new();
