@@ -66,9 +66,11 @@ package: deps release
 	bash tools/package.sh
 
 # Installs that package with apt, starts the app from its menu entry and
-# removes it again (needs root).
+# removes it again; then installs it on a clean Debian 12 and Ubuntu 24.04
+# in chroots, with the dependencies apt resolves there (needs root).
 test-package: package
 	bash tests/package/install.sh
+	bash tests/package/clean.sh
 
 bench: deps release
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/verify.sh

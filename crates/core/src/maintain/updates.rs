@@ -413,19 +413,19 @@ fn enough_space(apt: &Apt, chosen: &[Update]) -> Result<()> {
         ),
     ];
     for (place, needed, what) in checks {
-        if let Some(free) = free_bytes(&place) {
-            if free < needed {
-                return Err(Error::new(
-                    ErrorCode::Io,
-                    format!(
-                        "There is not enough free disk space for {what}: {} MB needed at {}, {} MB free. Nothing was changed.",
-                        needed / 1_000_000,
-                        place.display(),
-                        free / 1_000_000
-                    ),
-                    "Free some space (for example sudo apt-get clean, or empty the rubbish bin), then try again.",
-                ));
-            }
+        if let Some(free) = free_bytes(&place)
+            && free < needed
+        {
+            return Err(Error::new(
+                ErrorCode::Io,
+                format!(
+                    "There is not enough free disk space for {what}: {} MB needed at {}, {} MB free. Nothing was changed.",
+                    needed / 1_000_000,
+                    place.display(),
+                    free / 1_000_000
+                ),
+                "Free some space (for example sudo apt-get clean, or empty the rubbish bin), then try again.",
+            ));
         }
     }
     Ok(())
