@@ -20,6 +20,7 @@ use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
 use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
+use shipshape_core::maintain::updates::{Choice, UpdateRun, Waiting};
 use shipshape_core::progress::JobProgress;
 use shipshape_core::store::StoreStatus;
 use shipshape_core::vault::{
@@ -626,4 +627,92 @@ pub async fn choose_report_file(
     );
     let chosen = crate::dialog::choose_save_path(app, window, save_as, name).await?;
     Ok(chosen.map(|p| p.display().to_string()))
+}
+
+/// The waiting updates, security first; `refresh` downloads fresh package
+/// lists first (with the administrator's password).
+#[tauri::command]
+pub async fn updates_check(state: State<'_, AppState>, refresh: bool) -> Result<Waiting, Error> {
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        let session = Session {
+            store,
+            actor: &actor,
+        };
+        api::updates::check(session, refresh, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Installs updates: a job with progress, cancellable until the package
+/// manager starts.
+#[tauri::command]
+pub async fn updates_apply(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    choice: Choice,
+) -> Result<UpdateRun, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let actor = state.actor.clone();
+    let store = state.open_second_store()?;
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let session = Session {
+            store: &store,
+            actor: &actor,
+        };
+        api::updates::apply(
+            session,
+            choice,
+            chrono::Utc::now(),
+            &Throttled::new(progress),
+            &cancel,
+        )
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
+/// Every update run, newest first.
+#[tauri::command]
+pub async fn updates_history(state: State<'_, AppState>) -> Result<Vec<UpdateRun>, Error> {
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        api::updates::history(Session {
+            store,
+            actor: &actor,
+        })
+    })
+    .await
+}
+
+/// Puts back the versions run `run` replaced, and holds them.
+#[tauri::command]
+pub async fn updates_undo(state: State<'_, AppState>, run: i64) -> Result<UpdateRun, Error> {
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        let session = Session {
+            store,
+            actor: &actor,
+        };
+        api::updates::undo(session, run, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Finishes an interrupted installation.
+#[tauri::command]
+pub async fn updates_repair(state: State<'_, AppState>) -> Result<UpdateRun, Error> {
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        let session = Session {
+            store,
+            actor: &actor,
+        };
+        api::updates::repair(session, chrono::Utc::now())
+    })
+    .await
 }

@@ -5,4 +5,5 @@
 //! with a plain environment, a time limit and never a question asked.
 
 pub mod apt;
+pub mod schedule;
 pub mod updates;
