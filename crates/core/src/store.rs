@@ -186,6 +186,20 @@ const MIGRATIONS: &[&str] = &[
         admin_run INTEGER,
         record    TEXT NOT NULL
     );",
+    // 14: scheduled jobs (`job` is the job as JSON) and their runs.
+    "CREATE TABLE schedule_jobs (
+        id      INTEGER PRIMARY KEY,
+        created TEXT NOT NULL,
+        job     TEXT NOT NULL
+    );
+    CREATE TABLE schedule_runs (
+        id       INTEGER PRIMARY KEY,
+        job      INTEGER NOT NULL,
+        started  TEXT NOT NULL,
+        finished TEXT,
+        outcome  TEXT NOT NULL,
+        message  TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

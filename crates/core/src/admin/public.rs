@@ -9,7 +9,7 @@ use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::Read;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use ts_rs::TS;
 
@@ -94,19 +94,45 @@ pub fn publish(store: &Store, dir: &Path, now: DateTime<Utc>) -> Result<()> {
         written: now.to_rfc3339_opts(SecondsFormat::Secs, true),
     };
     let json = serde_json::to_vec(&published).map_err(|e| Error::internal(e.to_string()))?;
-    let options = crate::atomic_file::Options {
-        mode: Some(0o644),
-        owner: Some((0, 0)),
-    };
-    crate::atomic_file::write_with(&dir.join(FILE), &json, options)
+    publish_file(dir, FILE, &json)
 }
 
 /// Root's published log in `dir`; `None` when nothing was done with
 /// administrator rights yet. A file that is not root's is refused: only
 /// root's own words are shown as root's.
 pub fn read(dir: &Path) -> Result<Option<AdminActivity>> {
-    let path = dir.join(FILE);
-    let file = match std::fs::File::open(&path) {
+    let Some(bytes) = read_roots(dir, FILE)? else {
+        return Ok(None);
+    };
+    let published: Published = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::new(
+            ErrorCode::Conflict,
+            format!("The administrator's activity record could not be read: {e}."),
+            "Shipshape writes a new one with its next change made with administrator rights.",
+        )
+    })?;
+    let chain = check(&published);
+    let mut entries = published.entries;
+    entries.reverse();
+    Ok(Some(AdminActivity {
+        entries,
+        chain,
+        written: published.written,
+    }))
+}
+
+/// A file root published in `dir`; `None` when there is none yet. A file
+/// that is not root's (or in a folder not root's), or is too large, is
+/// refused: only root's own words are shown as root's.
+pub fn read_roots(dir: &Path, name: &str) -> Result<Option<Vec<u8>>> {
+    let path = dir.join(name);
+    let file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(
+            rustix::fs::OFlags::NOFOLLOW.bits() as i32 | rustix::fs::OFlags::NONBLOCK.bits() as i32,
+        )
+        .open(&path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io("read", &path, &e)),
@@ -127,21 +153,16 @@ pub fn read(dir: &Path) -> Result<Option<AdminActivity>> {
     file.take(MAX_BYTES)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io("read", &path, &e))?;
-    let published: Published = serde_json::from_slice(&bytes).map_err(|e| {
-        Error::new(
-            ErrorCode::Conflict,
-            format!("The administrator's activity record could not be read: {e}."),
-            "Shipshape writes a new one with its next change made with administrator rights.",
-        )
-    })?;
-    let chain = check(&published);
-    let mut entries = published.entries;
-    entries.reverse();
-    Ok(Some(AdminActivity {
-        entries,
-        chain,
-        written: published.written,
-    }))
+    Ok(Some(bytes))
+}
+
+/// Writes `bytes` as root's published file `name` in `dir`.
+pub fn publish_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let options = crate::atomic_file::Options {
+        mode: Some(0o644),
+        owner: Some((0, 0)),
+    };
+    crate::atomic_file::write_with(&dir.join(name), bytes, options)
 }
 
 /// Walks the published entries: each must hash to its recorded hash from

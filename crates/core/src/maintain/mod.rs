@@ -5,5 +5,6 @@
 //! with a plain environment, a time limit and never a question asked.
 
 pub mod apt;
+pub mod jobs;
 pub mod schedule;
 pub mod updates;

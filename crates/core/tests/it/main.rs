@@ -20,6 +20,7 @@ mod health_history;
 mod health_sample;
 mod health_sockets;
 mod keyring;
+mod maintain_jobs;
 mod signature;
 mod store;
 mod tamper_prop;
