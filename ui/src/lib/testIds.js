@@ -4,6 +4,7 @@ export const testIds = Object.freeze({
   nav: 'nav',
   navOverview: 'nav-overview',
   navSecurity: 'nav-security',
+  navMaintenance: 'nav-maintenance',
   navVerifyFile: 'nav-verify-file',
   navCredentials: 'nav-credentials',
   navActivity: 'nav-activity',
@@ -260,4 +261,38 @@ export const testIds = Object.freeze({
   reportSave: 'report-save',
   reportDone: 'report-done',
   reportError: 'report-error',
+  // The Maintenance screen's updates. updatesVerdict has data-state
+  // (checking, waiting, up_to_date, error), data-waiting and data-security;
+  // updateRow data-name and data-security (yes, no) and holds updateDetails
+  // (a <details>); updatesNotOffered rows data-kind (kept_back, held,
+  // phased). updatesProgress has data-done and data-total; updatesResult
+  // and updatesUndoResult data-outcome and data-kind; updatesError
+  // data-code (the app's). updatesRun rows carry data-id, data-kind,
+  // data-outcome and data-undone (yes, no), and hold updatesRunPackages
+  // (a <details>) and updatesUndo, which opens updatesUndoDialog.
+  maintenanceScreen: 'maintenance-screen',
+  updatesVerdict: 'updates-verdict',
+  updatesCheck: 'updates-check',
+  updatesCheckError: 'updates-check-error',
+  updatesList: 'updates-list',
+  updateRow: 'update-row',
+  updateDetails: 'update-details',
+  updatesNotOffered: 'updates-not-offered',
+  updatesInstallSecurity: 'updates-install-security',
+  updatesInstallAll: 'updates-install-all',
+  updatesProgress: 'updates-progress',
+  updatesCancel: 'updates-cancel',
+  updatesCancelled: 'updates-cancelled',
+  updatesResult: 'updates-result',
+  updatesError: 'updates-error',
+  updatesRepair: 'updates-repair',
+  updatesHistory: 'updates-history',
+  updatesHistoryEmpty: 'updates-history-empty',
+  updatesRun: 'updates-run',
+  updatesRunPackages: 'updates-run-packages',
+  updatesUndo: 'updates-undo',
+  updatesUndoDialog: 'updates-undo-dialog',
+  updatesUndoConfirm: 'updates-undo-confirm',
+  updatesUndoCancel: 'updates-undo-cancel',
+  updatesUndoResult: 'updates-undo-result',
 });

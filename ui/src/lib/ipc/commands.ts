@@ -46,4 +46,9 @@ export type Command =
   | 'security_accept'
   | 'security_withdraw'
   | 'security_accepted'
-  | 'choose_report_file';
+  | 'choose_report_file'
+  | 'updates_check'
+  | 'updates_apply'
+  | 'updates_history'
+  | 'updates_undo'
+  | 'updates_repair';

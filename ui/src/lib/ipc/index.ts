@@ -28,6 +28,7 @@ import type { PastScan } from './generated/PastScan';
 import type { Preview } from './generated/Preview';
 import type { FixOutcome } from './generated/FixOutcome';
 import type { Change } from './generated/Change';
+import type { Choice } from './generated/Choice';
 import type { Acceptance } from './generated/Acceptance';
 import type { PastVerification } from './generated/PastVerification';
 import type { PinPreview } from './generated/PinPreview';
@@ -45,7 +46,9 @@ import type { Strength } from './generated/Strength';
 import type { Suggestions } from './generated/Suggestions';
 import type { Verdict } from './generated/Verdict';
 import type { VerifyRequest } from './generated/VerifyRequest';
+import type { UpdateRun } from './generated/UpdateRun';
 import type { Voucher } from './generated/Voucher';
+import type { Waiting } from './generated/Waiting';
 
 export type {
   AdminPage,
@@ -86,6 +89,9 @@ export type {
   Verdict,
   VerifyRequest,
   Voucher,
+  Choice,
+  UpdateRun,
+  Waiting,
 };
 export type { Anomaly } from './generated/Anomaly';
 export type { Preview, FixOutcome, Change, Acceptance };
@@ -113,6 +119,10 @@ export type { Kind } from './generated/Kind';
 export type { Outcome } from './generated/Outcome';
 export type { Recovery } from './generated/Recovery';
 export type { Rotation } from './generated/Rotation';
+export type { Update } from './generated/Update';
+export type { PackageChange } from './generated/PackageChange';
+export type { RunKind } from './generated/RunKind';
+export type { RunOutcome } from './generated/RunOutcome';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -256,6 +266,17 @@ export const api = {
   /** Opens the native save dialog for a report; `null` when the user closed it. */
   chooseReportFile: (format: ReportFormat) =>
     call<string | null>('choose_report_file', { format }),
+  /**
+   * The waiting updates, security first. `refresh` downloads fresh package
+   * lists first, which asks for the administrator's password.
+   */
+  updatesCheck: (refresh: boolean) => call<Waiting>('updates_check', { refresh }),
+  /** Every update run (installations, undos, repairs), newest first. */
+  updatesHistory: () => call<UpdateRun[]>('updates_history'),
+  /** Puts back the versions run `run` replaced and holds them there. Asks for the password. */
+  updatesUndo: (run: number) => call<UpdateRun>('updates_undo', { run }),
+  /** Finishes an installation that was interrupted part-way. Asks for the password. */
+  updatesRepair: () => call<UpdateRun>('updates_repair'),
 };
 
 /**
@@ -304,6 +325,13 @@ export const jobs = {
   /** Checks a download; the verdict is also kept in the history and the log. */
   verifyFile: (request: VerifyRequest, onProgress: (p: JobProgress) => void) =>
     startJob<FileVerdict>('verify_file', onProgress, { request }),
+  /**
+   * Installs the chosen updates (asks for the password). Cancel works only
+   * until the package manager starts; a failed installation resolves to a
+   * run with outcome `failed`, it does not reject.
+   */
+  updatesApply: (choice: Choice, onProgress: (p: JobProgress) => void) =>
+    startJob<UpdateRun>('updates_apply', onProgress, { choice }),
 };
 
 /**
