@@ -34,6 +34,9 @@ for size in 32x32 64x64 128x128; do
 done
 install -D -m 0644 "icons/128x128@2x.png" "$pkg/usr/share/icons/hicolor/256x256/apps/$id.png"
 install -D -m 0644 icons/icon.png "$pkg/usr/share/icons/hicolor/512x512/apps/$id.png"
+# Scheduled maintenance runs as root from systemd, with the window closed.
+install -D -m 0644 packaging/shipshape-maintain.service "$pkg/usr/lib/systemd/system/shipshape-maintain.service"
+install -D -m 0644 packaging/shipshape-maintain.timer "$pkg/usr/lib/systemd/system/shipshape-maintain.timer"
 install -D -m 0644 packaging/copyright "$pkg/usr/share/doc/shipshape/copyright"
 gzip -9n <packaging/changelog >"$stage/changelog.gz"
 install -D -m 0644 "$stage/changelog.gz" "$pkg/usr/share/doc/shipshape/changelog.gz"
@@ -59,6 +62,7 @@ Architecture: $arch
 Maintainer: Shipshape <maintainers@shipshape.invalid>
 Installed-Size: $size
 Depends: $libs, pkexec | policykit-1
+Recommends: dpkg-repack
 Section: admin
 Priority: optional
 Homepage: https://shipshape.invalid/
@@ -71,6 +75,33 @@ Description: keep a small office's computers safe, patched and recorded
  with administrator rights go through pkexec and are kept in root's own
  log.
 CONTROL
+# The timer starts with the computer once installed, and stops with removal.
+cat >"$pkg/DEBIAN/postinst" <<'SCRIPT'
+#!/bin/sh
+set -e
+if [ "$1" = configure ] && [ -d /run/systemd/system ]; then
+  systemctl daemon-reload >/dev/null || true
+  systemctl enable --now shipshape-maintain.timer >/dev/null || true
+elif [ "$1" = configure ]; then
+  systemctl enable shipshape-maintain.timer >/dev/null 2>&1 || true
+fi
+SCRIPT
+cat >"$pkg/DEBIAN/prerm" <<'SCRIPT'
+#!/bin/sh
+set -e
+if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
+  systemctl disable --now shipshape-maintain.timer >/dev/null || true
+fi
+SCRIPT
+cat >"$pkg/DEBIAN/postrm" <<'SCRIPT'
+#!/bin/sh
+set -e
+if [ "$1" = remove ] || [ "$1" = purge ]; then
+  rm -f /etc/systemd/system/timers.target.wants/shipshape-maintain.timer
+  if [ -d /run/systemd/system ]; then systemctl daemon-reload >/dev/null || true; fi
+fi
+SCRIPT
+chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/DEBIAN/prerm" "$pkg/DEBIAN/postrm"
 (cd "$pkg" && find usr -type f -print0 | sort -z | xargs -0 md5sum >DEBIAN/md5sums)
 chmod 0644 "$pkg/DEBIAN/md5sums"
 

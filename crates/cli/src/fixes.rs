@@ -10,6 +10,7 @@ use shipshape_core::harden::accepted;
 use shipshape_core::harden::check::Status;
 use shipshape_core::harden::fix::change::{Change, ChangeKind};
 use shipshape_core::harden::fix::{FixOutcome, Preview};
+use shipshape_core::maintain::schedule::Job;
 use shipshape_core::maintain::updates::Choice;
 use shipshape_core::{Error, test_settings};
 use std::path::{Path, PathBuf};
@@ -82,7 +83,9 @@ pub struct HelperArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum Helper {
     /// Show what fixing one known check on this computer would change
-    Preview { id: String },
+    Preview {
+        id: String,
+    },
     /// Fix one known check on this computer
     Fix {
         id: String,
@@ -91,7 +94,9 @@ pub enum Helper {
         seen: Option<String>,
     },
     /// Undo one change by number
-    Undo { change: i64 },
+    Undo {
+        change: i64,
+    },
     /// Download fresh package lists
     UpdatesRefresh,
     /// Install waiting updates: --security, --all, or packages named
@@ -103,9 +108,33 @@ pub enum Helper {
         packages: Vec<String>,
     },
     /// Put back what an update run (root's number) replaced
-    UpdatesUndo { run: i64 },
+    UpdatesUndo {
+        run: i64,
+    },
     /// Finish an interrupted installation
     UpdatesRepair,
+    /// Add a scheduled job (its settings as JSON)
+    ScheduleAdd {
+        job: String,
+    },
+    /// Change a scheduled job's settings (as JSON)
+    ScheduleEdit {
+        id: i64,
+        job: String,
+    },
+    ScheduleRemove {
+        id: i64,
+    },
+    SchedulePause {
+        id: i64,
+    },
+    ScheduleResume {
+        id: i64,
+    },
+    /// Run a scheduled job now
+    ScheduleRun {
+        id: i64,
+    },
 }
 
 fn folder(root: &Path) -> Result<PathBuf, Error> {
@@ -297,29 +326,48 @@ pub fn accepted(args: AcceptedArgs, ctx: &Context) -> Result<Verdict, Error> {
 
 /// The pkexec side: one request, answered in JSON on stdout. It opens
 /// nothing of the user's: no data folder, no settings.
+/// A job the helper was handed: JSON that must read as a job.
+fn job_from(text: &str) -> Result<Job, Error> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::invalid_input(
+            format!("The scheduled job could not be read: {e}."),
+            "Add it again from the app or with shipshape schedule add.",
+        )
+    })
+}
+
 pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
-    let request = match args.request {
-        Helper::Preview { id } => Request::Preview(id),
-        Helper::Fix { id, seen } => Request::Fix { id, seen },
-        Helper::Undo { change } => Request::Undo(change),
-        Helper::UpdatesRefresh => Request::UpdatesRefresh,
-        Helper::UpdatesApply {
-            security,
-            all,
-            packages,
-        } => Request::UpdatesApply(match (security, all) {
-            (true, _) => Choice::Security,
-            (_, true) => Choice::All,
-            _ => Choice::Chosen(packages),
-        }),
-        Helper::UpdatesUndo { run } => Request::UpdatesUndo(run),
-        Helper::UpdatesRepair => Request::UpdatesRepair,
-    };
+    let request = (|| {
+        Ok(match args.request {
+            Helper::Preview { id } => Request::Preview(id),
+            Helper::Fix { id, seen } => Request::Fix { id, seen },
+            Helper::Undo { change } => Request::Undo(change),
+            Helper::UpdatesRefresh => Request::UpdatesRefresh,
+            Helper::UpdatesApply {
+                security,
+                all,
+                packages,
+            } => Request::UpdatesApply(match (security, all) {
+                (true, _) => Choice::Security,
+                (_, true) => Choice::All,
+                _ => Choice::Chosen(packages),
+            }),
+            Helper::UpdatesUndo { run } => Request::UpdatesUndo(run),
+            Helper::UpdatesRepair => Request::UpdatesRepair,
+            Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
+            Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),
+            Helper::ScheduleRemove { id } => Request::ScheduleRemove(id),
+            Helper::SchedulePause { id } => Request::SchedulePause(id, true),
+            Helper::ScheduleResume { id } => Request::SchedulePause(id, false),
+            Helper::ScheduleRun { id } => Request::ScheduleRun(id),
+        })
+    })();
     let answer = args
         .test_setting
         .iter()
         .try_for_each(|pair| test_settings::give(pair))
-        .and_then(|()| api::fixes::serve(request, Utc::now()));
+        .and(request)
+        .and_then(|request| api::fixes::serve(request, Utc::now()));
     match answer {
         Ok(value) => {
             print_json(&value)?;

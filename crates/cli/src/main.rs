@@ -10,6 +10,7 @@ mod fixes;
 mod health;
 mod info;
 mod monitor;
+mod schedule;
 mod security;
 mod show;
 mod updates;
@@ -89,6 +90,12 @@ enum Command {
     /// Waiting updates: check, install (with undo), history, undo, repair
     #[command(subcommand)]
     Updates(updates::Command),
+    /// Scheduled maintenance: update checks, patching and scans
+    #[command(subcommand)]
+    Schedule(schedule::Command),
+    /// Run what the schedule says is due (the systemd timer runs this)
+    #[command(subcommand)]
+    Maintain(schedule::MaintainCommand),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -142,6 +149,8 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Accept(args) => fixes::accept(args, &ctx),
         Command::Accepted(args) => fixes::accepted(args, &ctx),
         Command::Updates(cmd) => updates::run(cmd, &ctx),
+        Command::Schedule(cmd) => schedule::run(cmd, &ctx),
+        Command::Maintain(cmd) => schedule::maintain(cmd),
         Command::Helper(args) => fixes::helper(args),
     }
 }

@@ -33,6 +33,12 @@ pub enum Request {
     UpdatesUndo(i64),
     /// Finish an interrupted installation.
     UpdatesRepair,
+    ScheduleAdd(crate::maintain::schedule::Job),
+    ScheduleEdit(i64, crate::maintain::schedule::Job),
+    ScheduleRemove(i64),
+    SchedulePause(i64, bool),
+    /// Run a scheduled job now.
+    ScheduleRun(i64),
 }
 
 /// Whether `s` looks like a preview digest: SHA-256 in lower-case hex.
@@ -68,6 +74,21 @@ impl Request {
                 "Run shipshape updates history to see the runs and their numbers.",
             )),
             Request::UpdatesApply(choice) => Ok(Request::UpdatesApply(choice.clone().checked()?)),
+            Request::ScheduleAdd(job) => Ok(Request::ScheduleAdd(job.clone().checked()?)),
+            Request::ScheduleEdit(id, job) if *id > 0 => {
+                Ok(Request::ScheduleEdit(*id, job.clone().checked()?))
+            }
+            Request::ScheduleEdit(n, _)
+            | Request::ScheduleRemove(n)
+            | Request::SchedulePause(n, _)
+            | Request::ScheduleRun(n)
+                if *n <= 0 =>
+            {
+                Err(Error::invalid_input(
+                    format!("{n} is not a scheduled job's number."),
+                    "Run shipshape schedule list to see the jobs and their numbers.",
+                ))
+            }
             _ => Ok(self),
         }
     }
@@ -99,8 +120,28 @@ impl Request {
             }
             Request::UpdatesUndo(n) => vec!["updates-undo".into(), n.to_string().into()],
             Request::UpdatesRepair => vec!["updates-repair".into()],
+            Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],
+            Request::ScheduleEdit(id, job) => vec![
+                "schedule-edit".into(),
+                id.to_string().into(),
+                job_json(job).into(),
+            ],
+            Request::ScheduleRemove(id) => vec!["schedule-remove".into(), id.to_string().into()],
+            Request::SchedulePause(id, true) => {
+                vec!["schedule-pause".into(), id.to_string().into()]
+            }
+            Request::SchedulePause(id, false) => {
+                vec!["schedule-resume".into(), id.to_string().into()]
+            }
+            Request::ScheduleRun(id) => vec!["schedule-run".into(), id.to_string().into()],
         }
     }
+}
+
+/// A job as the helper takes it: one JSON argument, read back into a
+/// `Job` and checked by the helper before anything is done.
+fn job_json(job: &crate::maintain::schedule::Job) -> String {
+    serde_json::to_string(job).unwrap_or_default()
 }
 
 /// Whether changing `root` needs the helper: it is this computer and we

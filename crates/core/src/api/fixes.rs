@@ -216,6 +216,11 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::UpdatesApply(_)
         | Request::UpdatesUndo(_)
         | Request::UpdatesRepair => super::updates::serve(request, now),
+        Request::ScheduleAdd(_)
+        | Request::ScheduleEdit(..)
+        | Request::ScheduleRemove(_)
+        | Request::SchedulePause(..)
+        | Request::ScheduleRun(_) => super::schedule::serve(request, now),
         // Read-only: no records are opened.
         Request::Preview(id) => {
             let preview = fix::preview(&host(&admin::this_computer(), now), &id)?;

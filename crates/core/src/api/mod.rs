@@ -5,6 +5,7 @@
 
 pub mod fixes;
 pub mod records;
+pub mod schedule;
 pub mod updates;
 
 use crate::audit::Actor;

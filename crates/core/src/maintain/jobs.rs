@@ -21,7 +21,7 @@ pub const PUBLISHED: &str = "schedule.json";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
-pub enum RunOutcome {
+pub enum JobOutcome {
     Running,
     Done,
     Failed,
@@ -31,11 +31,13 @@ pub enum RunOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ScheduledRun {
+    #[ts(type = "number")]
     pub id: i64,
+    #[ts(type = "number")]
     pub job: i64,
     pub started: String,
     pub finished: Option<String>,
-    pub outcome: RunOutcome,
+    pub outcome: JobOutcome,
     pub message: String,
 }
 
@@ -43,6 +45,7 @@ pub struct ScheduledRun {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct JobStatus {
+    #[ts(type = "number")]
     pub id: i64,
     /// `None` when the stored row could not be read (it is skipped, and
     /// `attention` says so).
@@ -63,6 +66,7 @@ pub struct JobStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DueResult {
+    #[ts(type = "number")]
     pub job: i64,
     pub description: String,
     /// The run, when it ran.
@@ -103,8 +107,11 @@ fn not_found(id: i64) -> Error {
     )
 }
 
-/// The stored jobs: (id, created, the job or why it cannot be read).
-fn rows(store: &Store) -> Result<Vec<(i64, String, std::result::Result<Job, String>)>> {
+/// A stored job: its number, when it was made, and the job or why its row
+/// cannot be read.
+type Row = (i64, String, std::result::Result<Job, String>);
+
+fn rows(store: &Store) -> Result<Vec<Row>> {
     let mut stmt = store
         .conn()
         .prepare("SELECT id, created, job FROM schedule_jobs ORDER BY id")
@@ -161,9 +168,9 @@ fn runs(store: &Store, job: i64) -> Result<Vec<ScheduledRun>> {
                 started: r.get(2)?,
                 finished: r.get(3)?,
                 outcome: match r.get::<_, String>(4)?.as_str() {
-                    "done" => RunOutcome::Done,
-                    "running" => RunOutcome::Running,
-                    _ => RunOutcome::Failed,
+                    "done" => JobOutcome::Done,
+                    "running" => JobOutcome::Running,
+                    _ => JobOutcome::Failed,
                 },
                 message: r.get(5)?,
             })
@@ -174,11 +181,11 @@ fn runs(store: &Store, job: i64) -> Result<Vec<ScheduledRun>> {
     Ok(found)
 }
 
-fn outcome_word(o: RunOutcome) -> &'static str {
+fn outcome_word(o: JobOutcome) -> &'static str {
     match o {
-        RunOutcome::Running => "running",
-        RunOutcome::Done => "done",
-        RunOutcome::Failed => "failed",
+        JobOutcome::Running => "running",
+        JobOutcome::Done => "done",
+        JobOutcome::Failed => "failed",
     }
 }
 
@@ -292,7 +299,7 @@ pub fn list<Tz: TimeZone>(store: &Store, now: DateTime<Utc>, tz: &Tz) -> Result<
             Decision::Idle { next } => (next.map(stamp), 0, None),
         };
         let attention = match &last {
-            Some(r) if r.outcome == RunOutcome::Failed => {
+            Some(r) if r.outcome == JobOutcome::Failed => {
                 Some(format!("Its last run failed: {}", r.message))
             }
             _ if missed >= MISSED_ALERT => Some(format!(
@@ -318,7 +325,7 @@ pub fn list<Tz: TimeZone>(store: &Store, now: DateTime<Utc>, tz: &Tz) -> Result<
 fn estimate(history: &[ScheduledRun]) -> Option<Duration> {
     let durations: Vec<Duration> = history
         .iter()
-        .filter(|r| r.outcome == RunOutcome::Done)
+        .filter(|r| r.outcome == JobOutcome::Done)
         .filter_map(|r| Some(parse_time(r.finished.as_deref()?)? - parse_time(&r.started)?))
         .collect();
     schedule::estimate(&durations)
@@ -356,8 +363,8 @@ fn run_one(
     // The work may take long: the end is stamped when it ends.
     let ended = Utc::now().max(now);
     let (outcome, message) = match result {
-        Ok(m) => (RunOutcome::Done, m),
-        Err(e) => (RunOutcome::Failed, format!("{} {}", e.message, e.hint)),
+        Ok(m) => (JobOutcome::Done, m),
+        Err(e) => (JobOutcome::Failed, format!("{} {}", e.message, e.hint)),
     };
     let description = j.describe();
     let (run, _) = audit::append_with(store, ended, actor, |tx| {
@@ -376,7 +383,7 @@ fn run_one(
         };
         let details = serde_json::json!({ "job": id, "run": run_id });
         let entry = match outcome {
-            RunOutcome::Failed => NewEntry::failed("schedule.run", &description, &message, details),
+            JobOutcome::Failed => NewEntry::failed("schedule.run", &description, &message, details),
             _ => NewEntry::ok("schedule.run", &description, details),
         };
         Ok((run, entry))
@@ -405,7 +412,7 @@ pub fn run_due<Tz: TimeZone>(
         let since = history
             .iter()
             .rev()
-            .find(|r| r.outcome != RunOutcome::Running)
+            .find(|r| r.outcome != JobOutcome::Running)
             .and_then(|r| parse_time(&r.started))
             .or_else(|| parse_time(&created))
             .unwrap_or(now);

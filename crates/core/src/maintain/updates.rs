@@ -234,6 +234,7 @@ pub enum RunKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdateRun {
+    #[ts(type = "number")]
     pub id: i64,
     pub kind: RunKind,
     /// What was asked: "security updates", "all updates", names.
@@ -246,9 +247,12 @@ pub struct UpdateRun {
     pub packages: Vec<PackageChange>,
     pub restart_needed: bool,
     /// For an undo: the run it undid; for an apply: the undo that undid it.
+    #[ts(type = "number | null")]
     pub undoes: Option<i64>,
+    #[ts(type = "number | null")]
     pub undone_by: Option<i64>,
     /// In the user's history: the run's number in root's records.
+    #[ts(type = "number | null")]
     pub admin_run: Option<i64>,
     /// The end of what the package manager printed.
     pub log_tail: String,

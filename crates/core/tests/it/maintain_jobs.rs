@@ -5,7 +5,7 @@
 use crate::util::TestDir;
 use chrono::{DateTime, Utc};
 use shipshape_core::audit::{Actor, Source};
-use shipshape_core::maintain::jobs::{self, RunOutcome, Work};
+use shipshape_core::maintain::jobs::{self, JobOutcome, Work};
 use shipshape_core::maintain::schedule::{Job, JobKind, Recurrence, RestartPolicy, Window};
 use shipshape_core::{Error, Result};
 use std::cell::RefCell;
@@ -81,7 +81,7 @@ fn a_due_job_runs_once_and_is_recorded() {
     );
     let ran = jobs::run_due(&store, &work, &actor(), at("2026-12-02T06:00:00Z"), &Utc).unwrap();
     assert_eq!(ran.len(), 1);
-    assert_eq!(ran[0].run.as_ref().unwrap().outcome, RunOutcome::Done);
+    assert_eq!(ran[0].run.as_ref().unwrap().outcome, JobOutcome::Done);
     // The timer fires again a few minutes later: not run twice.
     assert!(
         jobs::run_due(&store, &work, &actor(), at("2026-12-02T06:05:00Z"), &Utc)
@@ -178,7 +178,7 @@ fn a_failed_run_is_recorded_and_needs_attention() {
         ..Default::default()
     };
     let run = jobs::run_now(&store, &work, &actor(), id, at("2026-12-01T10:00:00Z")).unwrap();
-    assert_eq!(run.outcome, RunOutcome::Failed);
+    assert_eq!(run.outcome, JobOutcome::Failed);
     assert!(run.message.contains("package source failed"));
     let listed = jobs::list(&store, at("2026-12-01T10:00:00Z"), &Utc).unwrap();
     assert!(

@@ -6,7 +6,7 @@ import type { RunOutcome } from "./RunOutcome";
 /**
  * One run of the package manager, as kept in the history.
  */
-export type UpdateRun = { id: bigint, kind: RunKind, 
+export type UpdateRun = { id: number, kind: RunKind, 
 /**
  * What was asked: "security updates", "all updates", names.
  */
@@ -18,11 +18,11 @@ message: string, packages: Array<PackageChange>, restart_needed: boolean,
 /**
  * For an undo: the run it undid; for an apply: the undo that undid it.
  */
-undoes: bigint | null, undone_by: bigint | null, 
+undoes: number | null, undone_by: number | null, 
 /**
  * In the user's history: the run's number in root's records.
  */
-admin_run: bigint | null, 
+admin_run: number | null, 
 /**
  * The end of what the package manager printed.
  */
