@@ -315,7 +315,8 @@ fn a_fix_stopped_midway_is_turned_back_and_leaves_no_temporary_file() {
     root.file(path, "7\n");
     let sabotaged = snapshot(root.path());
     let err = fix::apply(root.path(), &bench.backups, &fixed.change.steps).unwrap_err();
-    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(err.cause.code, ErrorCode::Conflict);
+    assert!(err.not_put_back.is_empty(), "{:?}", err.not_put_back);
     assert_eq!(snapshot(root.path()), sabotaged);
     let leftovers: Vec<_> = sabotaged
         .keys()
