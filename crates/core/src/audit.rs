@@ -323,6 +323,24 @@ pub(crate) fn append_with<T>(
     actor: &Actor,
     change: impl FnOnce(&rusqlite::Connection) -> Result<(T, NewEntry)>,
 ) -> Result<(T, Entry)> {
+    let (made, entries) = append_all_with(store, now, actor, |conn| {
+        change(conn).map(|(made, new)| (made, vec![new]))
+    })?;
+    let entry = entries
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("The audit log recorded no entry for a change."))?;
+    Ok((made, entry))
+}
+
+/// `append_with` for a change that says what it did in several entries
+/// (or none): they are chained in order and committed with the change.
+pub(crate) fn append_all_with<T>(
+    store: &Store,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    change: impl FnOnce(&rusqlite::Connection) -> Result<(T, Vec<NewEntry>)>,
+) -> Result<(T, Vec<Entry>)> {
     // The lock spans the insert and the head write, so the head file always
     // names the newest committed entry even with several writers.
     let _lock = AppendLock::take(store.data_dir())?;
@@ -330,7 +348,7 @@ pub(crate) fn append_with<T>(
     conn.execute_batch("BEGIN IMMEDIATE")
         .map_err(|e| sql_error("write to", e))?;
     let result = (|| {
-        let (made, new) = change(conn)?;
+        let (made, news) = change(conn)?;
         let last: Option<(u32, String)> = conn
             .query_row(
                 "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
@@ -349,45 +367,72 @@ pub(crate) fn append_with<T>(
             }
             _ => false,
         };
-        let (seq, prev_hash) = match last {
-            Some((seq, hash)) => (seq + 1, hash),
-            None => (1, GENESIS.to_string()),
+        let (mut seq, mut prev_hash) = match last {
+            Some((seq, hash)) => (seq, hash),
+            None => (0, GENESIS.to_string()),
         };
-        let mut entry = Entry {
-            seq,
-            time: format_time(now),
-            actor: actor.user.clone(),
-            source: actor.source,
-            action: new.action,
-            target: new.target,
-            outcome: new.outcome,
-            reason: new.reason,
-            details: new.details,
-            hash: String::new(),
-        };
-        entry.hash = chain_hash(&prev_hash, &entry);
-        insert_row(conn, &entry, &prev_hash).map_err(|e| sql_error("write to", e))?;
-        Ok((made, entry, head_is_current))
+        let mut entries = Vec::with_capacity(news.len());
+        for new in news {
+            seq += 1;
+            let mut entry = Entry {
+                seq,
+                time: format_time(now),
+                actor: actor.user.clone(),
+                source: actor.source,
+                action: new.action,
+                target: new.target,
+                outcome: new.outcome,
+                reason: new.reason,
+                details: new.details,
+                hash: String::new(),
+            };
+            entry.hash = chain_hash(&prev_hash, &entry);
+            insert_row(conn, &entry, &prev_hash).map_err(|e| sql_error("write to", e))?;
+            prev_hash = entry.hash.clone();
+            entries.push(entry);
+        }
+        Ok((made, entries, head_is_current))
     })();
-    match result {
-        Ok((made, entry, head_is_current)) => {
-            conn.execute_batch("COMMIT")
-                .map_err(|e| sql_error("write to", e))?;
-            if head_is_current {
+    let committed = result.and_then(|done| {
+        conn.execute_batch("COMMIT")
+            .map_err(|e| sql_error("write to", e))?;
+        Ok(done)
+    });
+    match committed {
+        Ok((made, entries, head_is_current)) => {
+            if head_is_current && let Some(newest) = entries.last() {
                 write_head(
                     store.data_dir(),
                     &Head {
-                        seq: entry.seq,
-                        hash: entry.hash.clone(),
+                        seq: newest.seq,
+                        hash: newest.hash.clone(),
                     },
                 )?;
             }
-            Ok((made, entry))
+            Ok((made, entries))
         }
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(e)
-        }
+        Err(e) => Err(rolled_back(conn, e)),
+    }
+}
+
+/// Turns back the transaction `cause` stopped. SQLite may have ended it
+/// already (a failed COMMIT can roll back by itself). A rollback that fails
+/// leaves the transaction open on this connection: nothing is saved, but
+/// nothing more can be until the store is opened again, so the error says so.
+fn rolled_back(conn: &rusqlite::Connection, cause: Error) -> Error {
+    if conn.is_autocommit() {
+        return cause;
+    }
+    match conn.execute_batch("ROLLBACK") {
+        Ok(()) => cause,
+        Err(e) => Error::new(
+            ErrorCode::Io,
+            format!(
+                "{} Ending the unfinished change failed too ({e}): nothing was saved, and nothing more can be until Shipshape is started again.",
+                cause.message
+            ),
+            "Close Shipshape and start it again, then run `shipshape audit verify`.",
+        ),
     }
 }
 

@@ -113,9 +113,8 @@ pub fn accept(
         actor: actor.user.clone(),
         time: now.to_rfc3339_opts(SecondsFormat::Secs, true),
     };
-    store
-        .conn()
-        .execute(
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute(
             "INSERT INTO security_accepted (check_id, reason, until, actor, time)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(check_id) DO UPDATE SET reason = ?2, until = ?3, actor = ?4, time = ?5",
@@ -128,41 +127,31 @@ pub fn accept(
             ],
         )
         .map_err(|e| sql_error("save", e))?;
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok(
-            "security.accept",
-            check_id,
-            serde_json::json!({ "reason": acceptance.reason, "until": acceptance.until }),
-        ),
-    )?;
+        let details = serde_json::json!({ "reason": acceptance.reason, "until": acceptance.until });
+        Ok(((), NewEntry::ok("security.accept", check_id, details)))
+    })?;
     Ok(acceptance)
 }
 
 /// Ends the acceptance of `check_id`: the finding counts again.
 pub fn withdraw(store: &Store, check_id: &str, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
-    let removed = store
-        .conn()
-        .execute(
-            "DELETE FROM security_accepted WHERE check_id = ?1",
-            [check_id],
-        )
-        .map_err(|e| sql_error("change", e))?;
-    if removed == 0 {
-        return Err(Error::new(
-            ErrorCode::NotFound,
-            format!("\"{check_id}\" is not an accepted risk."),
-            "Run shipshape accepted to see the accepted risks.",
-        ));
-    }
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok("security.withdraw", check_id, serde_json::json!({})),
-    )?;
+    audit::append_with(store, now, actor, |tx| {
+        let removed = tx
+            .execute(
+                "DELETE FROM security_accepted WHERE check_id = ?1",
+                [check_id],
+            )
+            .map_err(|e| sql_error("change", e))?;
+        if removed == 0 {
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                format!("\"{check_id}\" is not an accepted risk."),
+                "Run shipshape accepted to see the accepted risks.",
+            ));
+        }
+        let entry = NewEntry::ok("security.withdraw", check_id, serde_json::json!({}));
+        Ok(((), entry))
+    })?;
     Ok(())
 }
 

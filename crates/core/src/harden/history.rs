@@ -42,16 +42,11 @@ pub fn record(
     scan: &Scan,
     full: bool,
 ) -> Result<()> {
-    if full {
-        let results = serde_json::to_string(scan).map_err(|e| Error::internal(e.to_string()))?;
-        store
-            .conn()
-            .execute(
-                "INSERT INTO security_scans (time, root, score, failed, results) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![scan.time, scan.root, scan.score, scan.counts.fail, results],
-            )
-            .map_err(|e| sql_error("save", e))?;
-    }
+    let results = if full {
+        Some(serde_json::to_string(scan).map_err(|e| Error::internal(e.to_string()))?)
+    } else {
+        None
+    };
     let failing: Vec<&str> = scan
         .checks
         .iter()
@@ -65,12 +60,16 @@ pub fn record(
         "failing": failing,
         "kept": full,
     });
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok("security.scan", &scan.root, details),
-    )?;
+    audit::append_with(store, now, actor, |tx| {
+        if let Some(results) = results {
+            tx.execute(
+                "INSERT INTO security_scans (time, root, score, failed, results) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![scan.time, scan.root, scan.score, scan.counts.fail, results],
+            )
+            .map_err(|e| sql_error("save", e))?;
+        }
+        Ok(((), NewEntry::ok("security.scan", &scan.root, details)))
+    })?;
     Ok(())
 }
 

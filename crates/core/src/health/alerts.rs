@@ -14,7 +14,7 @@ use crate::audit::{self, Actor, NewEntry};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -565,22 +565,26 @@ pub fn recent(store: &Store, limit: u32) -> Result<Vec<Alert>> {
 
 /// One alert by id.
 pub fn get(store: &Store, id: i64) -> Result<Alert> {
-    store
-        .conn()
-        .query_row(
-            &format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"),
-            [id],
-            alert_from_row,
+    get_in(store.conn(), id)
+}
+
+/// `get` on `conn`, so a change can read what it just wrote before it
+/// commits.
+fn get_in(conn: &Connection, id: i64) -> Result<Alert> {
+    conn.query_row(
+        &format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"),
+        [id],
+        alert_from_row,
+    )
+    .optional()
+    .map_err(|e| sql_error("read", e))?
+    .ok_or_else(|| {
+        Error::new(
+            ErrorCode::NotFound,
+            format!("There is no alert number {id}."),
+            "List the alerts with `shipshape alerts` to see their numbers.",
         )
-        .optional()
-        .map_err(|e| sql_error("read", e))?
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::NotFound,
-                format!("There is no alert number {id}."),
-                "List the alerts with `shipshape alerts` to see their numbers.",
-            )
-        })
+    })
 }
 
 /// The conditions waiting for their rule's duration.
@@ -652,29 +656,20 @@ pub fn set_rule(
         ));
     }
     let enabled = change.enabled.unwrap_or(current.enabled);
-    store
-        .conn()
-        .execute(
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute(
             "INSERT OR REPLACE INTO alert_rules (rule, threshold, duration_seconds, enabled)
              VALUES (?1, ?2, ?3, ?4)",
             params![kind.as_str(), threshold, duration as i64, enabled],
         )
         .map_err(|e| sql_error("save", e))?;
-    let rule = Rule::new(kind, threshold, duration, enabled);
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok(
-            "alert.rule.set",
-            kind.as_str(),
-            json!({
-                "before": { "threshold": current.threshold, "duration_seconds": current.duration_seconds, "enabled": current.enabled },
-                "after": { "threshold": threshold, "duration_seconds": duration, "enabled": enabled },
-            }),
-        ),
-    )?;
-    Ok(rule)
+        let details = json!({
+            "before": { "threshold": current.threshold, "duration_seconds": current.duration_seconds, "enabled": current.enabled },
+            "after": { "threshold": threshold, "duration_seconds": duration, "enabled": enabled },
+        });
+        Ok(((), NewEntry::ok("alert.rule.set", kind.as_str(), details)))
+    })?;
+    Ok(Rule::new(kind, threshold, duration, enabled))
 }
 
 /// Evaluates a new sample against the rules and keeps the outcome: new
@@ -700,10 +695,7 @@ pub fn check(
         now,
     );
 
-    let conn = store.conn();
-    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-        .map_err(|e| sql_error("save", e))?;
-    let write = || -> rusqlite::Result<(Vec<i64>, Vec<i64>)> {
+    let write = |tx: &Connection| -> rusqlite::Result<(Vec<i64>, Vec<i64>)> {
         let mut raised = Vec::new();
         for a in &decision.raise {
             tx.execute(
@@ -740,30 +732,30 @@ pub fn check(
         }
         Ok((raised, cleared))
     };
-    let (raised_ids, cleared_ids) = write().map_err(|e| sql_error("save", e))?;
-    tx.commit().map_err(|e| sql_error("save", e))?;
-
-    let mut changes = AlertChanges::default();
-    for id in raised_ids {
-        let a = get(store, id)?;
-        audit::append(
-            store,
-            now,
-            actor,
-            NewEntry::ok("alert.raise", &target(&a), details(&a)),
-        )?;
-        changes.raised.push(a);
-    }
-    for id in cleared_ids {
-        let a = get(store, id)?;
-        audit::append(
-            store,
-            now,
-            actor,
-            NewEntry::ok("alert.clear", &target(&a), details(&a)),
-        )?;
-        changes.cleared.push(a);
-    }
+    // Each raise and clear is committed with its entry; a turn that only
+    // moves pending conditions commits with no entry.
+    let (changes, _) = audit::append_all_with(store, now, actor, |tx| {
+        let (raised_ids, cleared_ids) = write(tx).map_err(|e| sql_error("save", e))?;
+        let read = |ids: Vec<i64>| -> Result<Vec<Alert>> {
+            ids.into_iter().map(|id| get_in(tx, id)).collect()
+        };
+        let changes = AlertChanges {
+            raised: read(raised_ids)?,
+            cleared: read(cleared_ids)?,
+        };
+        let entries = changes
+            .raised
+            .iter()
+            .map(|a| NewEntry::ok("alert.raise", &target(a), details(a)))
+            .chain(
+                changes
+                    .cleared
+                    .iter()
+                    .map(|a| NewEntry::ok("alert.clear", &target(a), details(a))),
+            )
+            .collect();
+        Ok((changes, entries))
+    })?;
     Ok(changes)
 }
 
@@ -773,20 +765,16 @@ pub fn acknowledge(store: &Store, now: DateTime<Utc>, actor: &Actor, id: i64) ->
     if alert.acknowledged.is_some() {
         return Ok(alert);
     }
-    store
-        .conn()
-        .execute(
+    let (alert, _) = audit::append_with(store, now, actor, |tx| {
+        tx.execute(
             "UPDATE alerts SET acknowledged = ?2, acknowledged_by = ?3 WHERE id = ?1",
             params![id, stamp(now), actor.user],
         )
         .map_err(|e| sql_error("save", e))?;
-    let alert = get(store, id)?;
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok("alert.acknowledge", &target(&alert), details(&alert)),
-    )?;
+        let alert = get_in(tx, id)?;
+        let entry = NewEntry::ok("alert.acknowledge", &target(&alert), details(&alert));
+        Ok((alert, entry))
+    })?;
     Ok(alert)
 }
 

@@ -572,28 +572,20 @@ fn sql_error(doing: &str, e: rusqlite::Error) -> Error {
 /// Makes `snapshot` the baseline and records that in the audit log.
 pub fn accept(store: &Store, now: DateTime<Utc>, actor: &Actor, snapshot: &Snapshot) -> Result<()> {
     let json = serde_json::to_string(snapshot).map_err(|e| Error::internal(e.to_string()))?;
-    store
-        .conn()
-        .execute(
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute(
             "INSERT OR REPLACE INTO baseline (id, accepted, actor, snapshot) VALUES (1, ?1, ?2, ?3)",
             params![now.to_rfc3339_opts(SecondsFormat::Millis, true), actor.user, json],
         )
         .map_err(|e| sql_error("save", e))?;
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok(
-            "baseline.accept",
-            "baseline",
-            serde_json::json!({
-                "listening": snapshot.listening.len(),
-                "administrators": snapshot.administrators.iter().map(|a| &a.user).collect::<Vec<_>>(),
-                "special_files": snapshot.special_files.len(),
-                "files": snapshot.files.len(),
-            }),
-        ),
-    )?;
+        let details = serde_json::json!({
+            "listening": snapshot.listening.len(),
+            "administrators": snapshot.administrators.iter().map(|a| &a.user).collect::<Vec<_>>(),
+            "special_files": snapshot.special_files.len(),
+            "files": snapshot.files.len(),
+        });
+        Ok(((), NewEntry::ok("baseline.accept", "baseline", details)))
+    })?;
     Ok(())
 }
 
@@ -666,24 +658,19 @@ pub fn set_watched(
         (false, true) => config.checksum_paths.retain(|p| p != path),
     }
     let json = serde_json::to_string(&config).map_err(|e| Error::internal(e.to_string()))?;
-    store
-        .conn()
-        .execute(
-            "INSERT OR REPLACE INTO baseline_config (id, config) VALUES (1, ?1)",
-            [json],
-        )
-        .map_err(|e| sql_error("save", e))?;
     let action = if watch {
         "baseline.watch"
     } else {
         "baseline.unwatch"
     };
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok(action, path, serde_json::json!({})),
-    )?;
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute(
+            "INSERT OR REPLACE INTO baseline_config (id, config) VALUES (1, ?1)",
+            [json],
+        )
+        .map_err(|e| sql_error("save", e))?;
+        Ok(((), NewEntry::ok(action, path, serde_json::json!({}))))
+    })?;
     Ok(config)
 }
 

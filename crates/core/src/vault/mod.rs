@@ -437,6 +437,22 @@ impl<'a> Vault<'a> {
         .map(|_| ())
     }
 
+    /// Changes the records with `write` and records `action` in one
+    /// transaction, so a record never changes without its entry.
+    fn save(
+        &self,
+        now: DateTime<Utc>,
+        doing: &str,
+        write: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<usize>,
+        entry: NewEntry,
+    ) -> Result<()> {
+        audit::append_with(self.store, now, self.actor, |tx| {
+            write(tx).map_err(|e| sql_error(doing, e))?;
+            Ok(((), entry))
+        })
+        .map(|_| ())
+    }
+
     fn name_taken(&self, name: &str, except: Option<&str>) -> Result<bool> {
         let other: Option<String> = self
             .store
@@ -460,11 +476,11 @@ impl<'a> Vault<'a> {
         let account = self.account(&id)?;
         self.keychain
             .create(&account, &details.label(), &details.attributes(), secret)?;
-        let saved = (|| {
-            let created = stamp(now);
-            self.store
-                .conn()
-                .execute(
+        let saved = self.save(
+            now,
+            "save",
+            |tx| {
+                tx.execute(
                     "INSERT INTO credentials (id, name, kind, username, url, notes, created, last_rotated, rotate_days)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
                     params![
@@ -474,30 +490,22 @@ impl<'a> Vault<'a> {
                         details.username,
                         details.url,
                         details.notes,
-                        created,
+                        stamp(now),
                         details.rotate_days
                     ],
                 )
-                .map_err(|e| sql_error("save", e))?;
-            let audited = self.record(
-                now,
+            },
+            NewEntry::ok(
                 "vault.add",
                 &details.name,
                 json!({ "kind": details.kind, "username": details.username, "url": details.url }),
-            );
-            if let Err(e) = audited {
-                let _ = self
-                    .store
-                    .conn()
-                    .execute("DELETE FROM credentials WHERE id = ?1", [&id]);
-                return Err(e);
-            }
-            get(self.store, &id, now)
-        })();
-        if saved.is_err() {
+            ),
+        );
+        if let Err(e) = saved {
             let _ = self.keychain.delete(&account);
+            return Err(e);
         }
-        saved
+        get(self.store, &id, now)
     }
 
     /// Changes what is known about a credential (not its secret).
@@ -510,10 +518,11 @@ impl<'a> Vault<'a> {
         let account = self.account(id)?;
         self.keychain
             .update(&account, &details.label(), &details.attributes())?;
-        let saved = (|| {
-            self.store
-                .conn()
-                .execute(
+        let saved = self.save(
+            now,
+            "save",
+            |tx| {
+                tx.execute(
                     "UPDATE credentials SET name = ?2, kind = ?3, username = ?4, url = ?5, notes = ?6, rotate_days = ?7
                      WHERE id = ?1",
                     params![
@@ -526,14 +535,13 @@ impl<'a> Vault<'a> {
                         details.rotate_days
                     ],
                 )
-                .map_err(|e| sql_error("save", e))?;
-            self.record(
-                now,
+            },
+            NewEntry::ok(
                 "vault.edit",
                 &details.name,
                 json!({ "was": old.name, "kind": details.kind, "username": details.username, "url": details.url, "rotate_days": details.rotate_days }),
-            )
-        })();
+            ),
+        );
         if let Err(e) = saved {
             let previous = Details {
                 name: old.name,
@@ -546,10 +554,6 @@ impl<'a> Vault<'a> {
             let _ = self
                 .keychain
                 .update(&account, &previous.label(), &previous.attributes());
-            let _ = self.store.conn().execute(
-                "UPDATE credentials SET name = ?2, kind = ?3, username = ?4, url = ?5, notes = ?6, rotate_days = ?7 WHERE id = ?1",
-                params![id, previous.name, previous.kind.as_str(), previous.username, previous.url, previous.notes, previous.rotate_days],
-            );
             return Err(e);
         }
         get(self.store, id, now)
@@ -575,27 +579,23 @@ impl<'a> Vault<'a> {
         let account = self.account(id)?;
         let old = self.keychain.read(&account)?;
         self.keychain.replace(&account, secret)?;
-        let saved = (|| {
-            self.store
-                .conn()
-                .execute(
+        let saved = self.save(
+            now,
+            "save",
+            |tx| {
+                tx.execute(
                     "UPDATE credentials SET last_rotated = ?2 WHERE id = ?1",
                     params![id, stamp(now)],
                 )
-                .map_err(|e| sql_error("save", e))?;
-            self.record(
-                now,
+            },
+            NewEntry::ok(
                 "vault.rotate",
                 &credential.name,
                 json!({ "previous_rotation": credential.last_rotated }),
-            )
-        })();
+            ),
+        );
         if let Err(e) = saved {
             let _ = self.keychain.replace(&account, &old);
-            let _ = self.store.conn().execute(
-                "UPDATE credentials SET last_rotated = ?2 WHERE id = ?1",
-                params![id, credential.last_rotated],
-            );
             return Err(e);
         }
         get(self.store, id, now)
@@ -609,18 +609,16 @@ impl<'a> Vault<'a> {
         // Kept in memory until the record is gone, to put back on failure.
         let old = self.keychain.read(&account)?;
         self.keychain.delete(&account)?;
-        let saved = (|| {
-            self.store
-                .conn()
-                .execute("DELETE FROM credentials WHERE id = ?1", [id])
-                .map_err(|e| sql_error("remove", e))?;
-            self.record(
-                now,
+        let saved = self.save(
+            now,
+            "remove",
+            |tx| tx.execute("DELETE FROM credentials WHERE id = ?1", [id]),
+            NewEntry::ok(
                 "vault.delete",
                 &credential.name,
                 json!({ "kind": credential.kind }),
-            )
-        })();
+            ),
+        );
         if let Err(e) = saved {
             let details = Details {
                 name: credential.name,
@@ -633,10 +631,6 @@ impl<'a> Vault<'a> {
             let _ = self
                 .keychain
                 .create(&account, &details.label(), &details.attributes(), &old);
-            let _ = self.store.conn().execute(
-                &format!("INSERT OR IGNORE INTO credentials ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-                params![id, details.name, details.kind.as_str(), details.username, details.url, details.notes, credential.created, credential.last_rotated, details.rotate_days],
-            );
             return Err(e);
         }
         Ok(())
@@ -683,27 +677,24 @@ impl<'a> Vault<'a> {
             if self.name_taken(&name, None)? {
                 name = format!("{name} (recovered)");
             }
-            let created = stamp(now);
-            self.store
-                .conn()
-                .execute(
-                    "INSERT INTO credentials (id, name, kind, username, url, notes, created, last_rotated, rotate_days)
-                     VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?6, NULL)",
-                    params![
-                        id,
-                        name,
-                        Kind::parse(&attr(ATTR_KIND)).unwrap_or(Kind::Other).as_str(),
-                        attr(ATTR_LOGIN),
-                        attr(ATTR_URL),
-                        created
-                    ],
-                )
-                .map_err(|e| sql_error("repair", e))?;
-            self.record(
+            self.save(
                 now,
-                "vault.repair",
-                &name,
-                json!({ "restored_record": true }),
+                "repair",
+                |tx| {
+                    tx.execute(
+                        "INSERT INTO credentials (id, name, kind, username, url, notes, created, last_rotated, rotate_days)
+                         VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?6, NULL)",
+                        params![
+                            id,
+                            name,
+                            Kind::parse(&attr(ATTR_KIND)).unwrap_or(Kind::Other).as_str(),
+                            attr(ATTR_LOGIN),
+                            attr(ATTR_URL),
+                            stamp(now)
+                        ],
+                    )
+                },
+                NewEntry::ok("vault.repair", &name, json!({ "restored_record": true })),
             )?;
             report.restored.push(name);
         }
@@ -712,15 +703,15 @@ impl<'a> Vault<'a> {
             if items.iter().any(|i| i.account == account) {
                 continue;
             }
-            self.store
-                .conn()
-                .execute("DELETE FROM credentials WHERE id = ?1", [&record.id])
-                .map_err(|e| sql_error("repair", e))?;
-            self.record(
+            self.save(
                 now,
-                "vault.repair",
-                &record.name,
-                json!({ "removed_record": true }),
+                "repair",
+                |tx| tx.execute("DELETE FROM credentials WHERE id = ?1", [&record.id]),
+                NewEntry::ok(
+                    "vault.repair",
+                    &record.name,
+                    json!({ "removed_record": true }),
+                ),
             )?;
             report.removed.push(record.name);
         }

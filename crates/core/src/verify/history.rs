@@ -37,18 +37,19 @@ fn safety_name(s: Safety) -> &'static str {
 pub fn record(store: &Store, now: DateTime<Utc>, actor: &Actor, v: &FileVerdict) -> Result<()> {
     let time = now.to_rfc3339_opts(SecondsFormat::Millis, true);
     let details = serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))?;
-    store
-        .conn()
-        .execute(
-            "INSERT INTO verifications (time, file, safety, verdict) VALUES (?1, ?2, ?3, ?4)",
-            params![time, v.file, safety_name(v.safety), details.to_string()],
-        )
-        .map_err(|e| sql_error("save", e))?;
+    let verdict = details.to_string();
     let entry = match v.safety {
         Safety::Unsafe => NewEntry::failed("verify.file", &v.file, &v.headline, details),
         _ => NewEntry::ok("verify.file", &v.file, details),
     };
-    audit::append(store, now, actor, entry)?;
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute(
+            "INSERT INTO verifications (time, file, safety, verdict) VALUES (?1, ?2, ?3, ?4)",
+            params![time, v.file, safety_name(v.safety), verdict],
+        )
+        .map_err(|e| sql_error("save", e))?;
+        Ok(((), entry))
+    })?;
     Ok(())
 }
 

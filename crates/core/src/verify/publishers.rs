@@ -104,25 +104,20 @@ pub fn add(
     let added = now.to_rfc3339_opts(SecondsFormat::Millis, true);
     let user_ids =
         serde_json::to_string(&preview.user_ids).map_err(|e| Error::internal(e.to_string()))?;
-    store
-        .conn()
-        .execute(
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute(
             "INSERT INTO publishers (name, fingerprint, user_ids, key, added) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(name) DO UPDATE SET fingerprint = ?2, user_ids = ?3, key = ?4, added = ?5",
             params![preview.name, preview.fingerprint, user_ids, key_file, added],
         )
         .map_err(|e| sql_error("save", e))?;
-    let details = serde_json::json!({
-        "fingerprint": preview.fingerprint,
-        "user_ids": preview.user_ids,
-        "replaced": preview.replaces,
-    });
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok("publisher.pin", &preview.name, details),
-    )?;
+        let details = serde_json::json!({
+            "fingerprint": preview.fingerprint,
+            "user_ids": preview.user_ids,
+            "replaced": preview.replaces,
+        });
+        Ok(((), NewEntry::ok("publisher.pin", &preview.name, details)))
+    })?;
     Ok(Publisher {
         name: preview.name,
         fingerprint: preview.fingerprint,
@@ -133,17 +128,12 @@ pub fn add(
 
 pub fn remove(store: &Store, now: DateTime<Utc>, actor: &Actor, name: &str) -> Result<()> {
     let existing = get(store, name)?.ok_or_else(|| not_pinned(name))?;
-    store
-        .conn()
-        .execute("DELETE FROM publishers WHERE name = ?1", [&existing.name])
-        .map_err(|e| sql_error("remove from", e))?;
-    let details = serde_json::json!({ "fingerprint": existing.fingerprint });
-    audit::append(
-        store,
-        now,
-        actor,
-        NewEntry::ok("publisher.unpin", &existing.name, details),
-    )?;
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute("DELETE FROM publishers WHERE name = ?1", [&existing.name])
+            .map_err(|e| sql_error("remove from", e))?;
+        let details = serde_json::json!({ "fingerprint": existing.fingerprint });
+        Ok(((), NewEntry::ok("publisher.unpin", &existing.name, details)))
+    })?;
     Ok(())
 }
 

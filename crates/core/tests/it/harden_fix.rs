@@ -88,6 +88,18 @@ impl Bench {
     fn undo(&self, id: i64) -> shipshape_core::Result<FixOutcome> {
         fix::undo(&self.store, &self.backups, id, &actor(), t0())
     }
+
+    /// Accepts the X11 forwarding finding until the end of January 2027.
+    fn accept_x11(&self) -> shipshape_core::Result<accepted::Acceptance> {
+        accepted::accept(
+            &self.store,
+            "ssh.x11_forwarding",
+            "The design team forwards a CAD viewer",
+            "2027-01-31",
+            &actor(),
+            t0(),
+        )
+    }
 }
 
 /// The failing fixture of a check, with a way in for the guard.
@@ -303,7 +315,8 @@ fn a_fix_stopped_midway_is_turned_back_and_leaves_no_temporary_file() {
     root.file(path, "7\n");
     let sabotaged = snapshot(root.path());
     let err = fix::apply(root.path(), &bench.backups, &fixed.change.steps).unwrap_err();
-    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(err.cause.code, ErrorCode::Conflict);
+    assert!(err.not_put_back.is_empty(), "{:?}", err.not_put_back);
     assert_eq!(snapshot(root.path()), sabotaged);
     let leftovers: Vec<_> = sabotaged
         .keys()
@@ -774,15 +787,7 @@ fn an_accepted_risk_shows_as_accepted_until_it_expires() {
     let root = failing("ssh.x11_forwarding");
     let mut scan = harden::scan(&root.host(), None, t0()).unwrap();
     let score = scan.score;
-    accepted::accept(
-        &bench.store,
-        "ssh.x11_forwarding",
-        "The design team forwards a CAD viewer",
-        "2027-01-31",
-        &actor(),
-        t0(),
-    )
-    .unwrap();
+    bench.accept_x11().unwrap();
     accepted::mark_from(&bench.store, &mut scan, t0()).unwrap();
     let f = scan
         .checks
@@ -814,6 +819,27 @@ fn an_accepted_risk_shows_as_accepted_until_it_expires() {
         actions.contains(&"security.accept".into())
             && actions.contains(&"security.withdraw".into())
     );
+}
+
+#[test]
+fn an_acceptance_whose_entry_cannot_be_written_is_neither_made_nor_withdrawn() {
+    let bench = Bench::new();
+    bench.dir.refuse_audit_entries();
+    let e = bench.accept_x11().unwrap_err();
+    assert!(e.message.contains("disk I/O error"), "{}", e.message);
+    assert!(accepted::list(&bench.store).unwrap().is_empty());
+
+    bench.dir.allow_audit_entries();
+    bench.accept_x11().unwrap();
+    bench.dir.refuse_audit_entries();
+    accepted::withdraw(&bench.store, "ssh.x11_forwarding", &actor(), t0()).unwrap_err();
+    assert_eq!(accepted::list(&bench.store).unwrap().len(), 1);
+    let actions: Vec<String> = audit::list(&bench.store, &Filter::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["security.accept"]);
 }
 
 #[test]

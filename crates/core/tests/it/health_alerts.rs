@@ -260,6 +260,36 @@ fn alerts_are_acknowledged_once_and_audited() {
 }
 
 #[test]
+fn an_alert_change_whose_entry_cannot_be_written_is_not_made() {
+    let dir = TestDir::new();
+    let store = dir.open();
+    check(&store, &disk_at(secs(0), 99.0));
+    dir.refuse_audit_entries();
+    // A turn with nothing to record still keeps its pending condition.
+    check(&store, &disk_at(secs(30), 99.0));
+    let raising = disk_at(secs(60), 99.0);
+    let e = alerts::check(&store, raising.time, &actor(), &raising, &[]).unwrap_err();
+    assert!(e.message.contains("disk I/O error"), "{}", e.message);
+    assert!(alerts::recent(&store, 10).unwrap().is_empty());
+    assert_eq!(alerts::pending(&store).unwrap().len(), 1, "pending kept");
+
+    let off = RuleChange {
+        threshold: None,
+        duration_seconds: None,
+        enabled: Some(false),
+    };
+    alerts::set_rule(&store, secs(61), &actor(), RuleKind::DiskFull, &off).unwrap_err();
+    assert!(alerts::rules(&store).unwrap().iter().all(|r| r.is_default));
+
+    dir.allow_audit_entries();
+    let alert = check(&store, &raising).raised.remove(0);
+    dir.refuse_audit_entries();
+    alerts::acknowledge(&store, secs(70), &actor(), alert.id).unwrap_err();
+    assert_eq!(alerts::get(&store, alert.id).unwrap().acknowledged, None);
+    assert_eq!(audited(&store, "alert."), 1);
+}
+
+#[test]
 fn rules_have_defaults_and_can_be_edited() {
     let dir = TestDir::new();
     let store = dir.open();

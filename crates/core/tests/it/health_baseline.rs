@@ -333,3 +333,23 @@ fn the_watched_paths_are_the_users_to_change_and_survive_a_restart() {
         "{actions:?}"
     );
 }
+
+#[test]
+fn a_baseline_change_whose_entry_cannot_be_written_is_not_made() {
+    let f = computer();
+    f.write("/opt/app/bin/server", "server program");
+    let dir = TestDir::new();
+    let store = dir.open();
+    let host = f.host(FakeRunner::default());
+    dir.refuse_audit_entries();
+    let e = baseline::accept(&store, t0(), &actor(), &snap(&f)).unwrap_err();
+    assert!(e.message.contains("disk I/O error"), "{}", e.message);
+    assert!(baseline::accepted(&store).unwrap().is_none());
+    baseline::set_watched(&store, &host, t0(), &actor(), "/opt/app/bin", true).unwrap_err();
+    assert_eq!(
+        baseline::watched(&store).unwrap(),
+        BaselineConfig::default()
+    );
+    dir.allow_audit_entries();
+    assert!(crate::util::all(&store).is_empty());
+}

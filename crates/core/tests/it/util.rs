@@ -63,6 +63,24 @@ impl TestDir {
         self.raw().execute(sql, params).unwrap()
     }
 
+    /// Makes every audit entry fail to write, inside its transaction, as a
+    /// full disk would; `allow_audit_entries` ends that. For proving that a
+    /// change whose entry cannot be written is not made either.
+    pub fn refuse_audit_entries(&self) {
+        self.raw()
+            .execute_batch(
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log
+                 BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END",
+            )
+            .unwrap();
+    }
+
+    pub fn allow_audit_entries(&self) {
+        self.raw()
+            .execute_batch("DROP TRIGGER refuse_audit")
+            .unwrap();
+    }
+
     /// Names of the files in the data folder, sorted.
     pub fn files(&self) -> Vec<String> {
         files_in(&self.data)

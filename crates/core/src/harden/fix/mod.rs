@@ -193,18 +193,33 @@ pub fn fix(
         )),
         other => other,
     };
-    let planned = match planned {
-        Ok(p) => p,
+    match planned {
+        Ok(p) => carry_out(store, backups, host, p, actor, now),
         Err(e) => {
             refused(store, now, actor, "security.fix", check_id, &e);
-            return Err(e);
+            Err(e)
         }
-    };
+    }
+}
+
+/// Backs up, changes and records what `plan` found to do. The new backups
+/// are removed again only when every change was put back: they are what a
+/// file left changed is repaired from.
+fn carry_out(
+    store: &Store,
+    backups: &Backups,
+    host: &Host,
+    planned: Planned,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<FixOutcome> {
+    let log = Log::new(store, backups, actor, now, "security.fix");
     let stored = backups.keep_all(&planned.blobs)?;
-    if let Err(e) = apply(host.root(), backups, &planned.steps) {
-        backups.forget(&stored);
-        refused(store, now, actor, "security.fix", check_id, &e);
-        return Err(e);
+    if let Err(s) = apply(host.root(), backups, &planned.steps) {
+        if s.not_put_back.is_empty() {
+            backups.forget(&stored);
+        }
+        return Err(log.stopped(&planned.preview.check_id, s));
     }
     let change = Change {
         id: 0,
@@ -219,7 +234,7 @@ pub fn fix(
         admin_change: None,
         steps: planned.steps,
     };
-    record(store, backups, host, change, actor, now, "security.fix")
+    log.record(host, change)
 }
 
 /// Undoes change `id` (a fix, or an undo: undoing an undo applies the fix
@@ -254,10 +269,10 @@ fn undo_change(
         Path::new(&original.root),
         now.timestamp().div_euclid(86_400),
     );
+    let log = Log::new(store, backups, actor, now, "security.undo");
     let steps: Vec<Step> = original.steps.iter().rev().map(Step::reversed).collect();
-    if let Err(e) = apply(host.root(), backups, &steps) {
-        refused(store, now, actor, "security.undo", &original.check_id, &e);
-        return Err(e);
+    if let Err(s) = apply(host.root(), backups, &steps) {
+        return Err(log.stopped(&original.check_id, s));
     }
     let change = Change {
         id: 0,
@@ -272,76 +287,129 @@ fn undo_change(
         admin_change: None,
         steps,
     };
-    record(store, backups, &host, change, actor, now, "security.undo")
+    log.record(&host, change)
 }
 
-fn record(
-    store: &Store,
-    backups: &Backups,
-    host: &Host,
-    change: Change,
-    actor: &Actor,
+/// Where a fix or an undo is told: the store and its activity log, the
+/// backups a file left changed is repaired from, who acts and when, and
+/// the action's name in the log.
+struct Log<'a> {
+    store: &'a Store,
+    backups: &'a Backups,
+    actor: &'a Actor,
     now: DateTime<Utc>,
-    action: &str,
-) -> Result<FixOutcome> {
-    let recheck = run_check(host, &change.check_id);
-    let status = recheck.as_ref().map_or("error", |f| f.status.as_str());
-    // The change and its entry are committed together: a change that is
-    // kept is always in the activity log.
-    let recorded = audit::append_with(store, now, actor, |tx| {
-        let recorded = change::insert_in(tx, change.clone())?;
-        let details = serde_json::json!({
-            "change": recorded.id,
-            "undoes": recorded.undoes,
-            "root": recorded.root,
-            "files": recorded.steps.iter().map(Step::target).collect::<Vec<_>>(),
-            "recheck": status,
-        });
-        let entry = NewEntry::ok(action, &recorded.check_id, details);
-        Ok((recorded, entry))
-    });
-    let recorded = match recorded {
-        Ok((c, _)) => c,
-        Err(e) => {
-            // Without a record there would be no undo: put the files back.
-            let back: Vec<Step> = change.steps.iter().rev().map(Step::reversed).collect();
-            return Err(match apply(host.root(), backups, &back) {
-                Ok(()) => e,
-                Err(put_back) => not_put_back(store, now, actor, action, &change, &e, &put_back),
-            });
+    action: &'static str,
+}
+
+impl<'a> Log<'a> {
+    fn new(
+        store: &'a Store,
+        backups: &'a Backups,
+        actor: &'a Actor,
+        now: DateTime<Utc>,
+        action: &'static str,
+    ) -> Self {
+        Log {
+            store,
+            backups,
+            actor,
+            now,
+            action,
         }
-    };
-    Ok(FixOutcome {
-        change: recorded,
-        recheck: recheck?,
-    })
-}
+    }
 
-/// A change that could not be recorded and then not be turned back: the
-/// files are left changed, which the user is told and the log keeps.
-fn not_put_back(
-    store: &Store,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    action: &str,
-    change: &Change,
-    cause: &Error,
-    put_back: &Error,
-) -> Error {
-    let files: Vec<String> = change.steps.iter().map(Step::target).collect();
-    let message = format!(
-        "The change could not be recorded ({}), and turning it back failed too ({}), so these are left changed: {}.",
-        cause.message,
-        put_back.message,
-        files.join(", ")
-    );
-    let e = Error::new(
-        ErrorCode::Io,
-        message,
-        "Compare those files with the preview and put them back by hand; the activity log lists them.",
-    );
-    refused(store, now, actor, action, &change.check_id, &e);
-    e
+    /// Keeps `change`, made on `host`, with its entry, and runs its check
+    /// again.
+    fn record(&self, host: &Host, change: Change) -> Result<FixOutcome> {
+        let recheck = run_check(host, &change.check_id);
+        let status = recheck.as_ref().map_or("error", |f| f.status.as_str());
+        // The change and its entry are committed together: a change that is
+        // kept is always in the activity log.
+        let recorded = audit::append_with(self.store, self.now, self.actor, |tx| {
+            let recorded = change::insert_in(tx, change.clone())?;
+            let details = serde_json::json!({
+                "change": recorded.id,
+                "undoes": recorded.undoes,
+                "root": recorded.root,
+                "files": recorded.steps.iter().map(Step::target).collect::<Vec<_>>(),
+                "recheck": status,
+            });
+            let entry = NewEntry::ok(self.action, &recorded.check_id, details);
+            Ok((recorded, entry))
+        });
+        let recorded = match recorded {
+            Ok((c, _)) => c,
+            Err(e) => {
+                // Without a record there would be no undo: put the files back.
+                let back: Vec<Step> = change.steps.iter().rev().map(Step::reversed).collect();
+                return Err(match apply(host.root(), self.backups, &back) {
+                    Ok(()) => e,
+                    Err(s) => self.not_put_back(
+                        &change.check_id,
+                        format!(
+                            "The change could not be recorded ({}), and turning it back failed too ({})",
+                            e.message, s.cause.message
+                        ),
+                        change.steps.iter().map(Step::target).collect(),
+                    ),
+                });
+            }
+        };
+        Ok(FixOutcome {
+            change: recorded,
+            recheck: recheck?,
+        })
+    }
+
+    /// Reports a change on `id` that `apply` stopped: as refused when
+    /// everything it did was turned back, else naming what is left changed.
+    fn stopped(&self, id: &str, s: Stopped) -> Error {
+        if s.not_put_back.is_empty() {
+            refused(self.store, self.now, self.actor, self.action, id, &s.cause);
+            return s.cause;
+        }
+        let why: Vec<String> = s
+            .not_put_back
+            .iter()
+            .map(|(target, e)| format!("{target}: {}", e.message))
+            .collect();
+        self.not_put_back(
+            id,
+            format!(
+                "The change stopped ({}), and turning back what it had done failed too ({})",
+                s.cause.message,
+                why.join("; ")
+            ),
+            s.not_put_back
+                .into_iter()
+                .map(|(target, _)| target)
+                .collect(),
+        )
+    }
+
+    /// A change on `id` that could not be turned back: `what` says why, and
+    /// `left` is what stays changed. The user is told, and the log keeps
+    /// the list; when the log cannot be written either, the error says so.
+    fn not_put_back(&self, id: &str, what: String, left: Vec<String>) -> Error {
+        let message = format!("{what}, so these are left changed: {}.", left.join(", "));
+        let details = serde_json::json!({ "code": ErrorCode::Io, "left_changed": left });
+        let entry = NewEntry::failed(self.action, id, &message, details);
+        let message = match audit::append(self.store, self.now, self.actor, entry) {
+            Ok(_) => message,
+            Err(e) => format!(
+                "{message} The activity log could not record this: {}",
+                e.message
+            ),
+        };
+        Error::new(
+            ErrorCode::Io,
+            message,
+            format!(
+                "Compare them with the preview and put them back by hand; the backups Shipshape kept, named by SHA-256, are in {}.",
+                self.backups.dir().display()
+            ),
+        )
+    }
 }
 
 /// Records in the activity log that `action` on `id` was refused or failed.
@@ -366,16 +434,27 @@ pub(crate) fn refused(
     );
 }
 
+/// Why `apply` stopped, and what it then could not turn back.
+#[derive(Debug)]
+pub struct Stopped {
+    /// The failure that stopped the change.
+    pub cause: Error,
+    /// Each step that could not be turned back, by target, with why: these
+    /// are left changed.
+    pub not_put_back: Vec<(String, Error)>,
+}
+
 /// Carries out `steps` in order. Each step first checks that its target is
 /// in the state the step expects; on any failure the steps already done
-/// are turned back, so nothing is left half-changed.
+/// are turned back, so nothing is left half-changed, and a step that cannot
+/// be turned back is named in the answer rather than passed over.
 ///
 /// Restarts (and reloads) come last, whichever way the change goes: a
 /// service restarted before its files are written (or put back) would read
 /// the wrong ones.
 /// When a restart fails, the other steps are turned back and the service
 /// restarted again, so it runs with the files it had.
-pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> Result<()> {
+pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> std::result::Result<(), Stopped> {
     let (restarts, steps): (Vec<&Step>, Vec<&Step>) = steps
         .iter()
         .partition(|s| matches!(s, Step::Restart { .. }));
@@ -396,13 +475,19 @@ pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> Result<()> {
     {
         result = Err(e);
     }
+    let mut not_put_back = Vec::new();
     if result.is_err() {
+        let mut put_back = |step: &Step| {
+            if let Err(e) = write::step(root, backups, step) {
+                not_put_back.push((step.target(), e));
+            }
+        };
         for earlier in steps[..done].iter().rev() {
-            let _ = write::step(root, backups, &earlier.reversed());
+            put_back(&earlier.reversed());
         }
         if done == steps.len() {
             for restart in &restarts {
-                let _ = write::step(root, backups, restart);
+                put_back(restart);
             }
         }
     }
@@ -410,7 +495,10 @@ pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> Result<()> {
     if links_changed && root == Path::new("/") {
         service::reload();
     }
-    result
+    result.map_err(|cause| Stopped {
+        cause,
+        not_put_back,
+    })
 }
 
 /// A step may run only when its target is as the step expects.
@@ -471,4 +559,148 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::audit::{Filter, Outcome, Source};
+    use change::checksum;
+
+    const FIRST_BEFORE: &[u8] = b"first, as found\n";
+    const FIRST_AFTER: &[u8] = b"first, fixed\n";
+    const SECOND_BEFORE: &[u8] = b"second, as found\n";
+    const SECOND_AFTER: &[u8] = b"second, fixed\n";
+
+    /// A fixture root with two files, and a fix planned for both. The
+    /// second file is edited after planning, so the fix stops at it and
+    /// turns the first one back.
+    struct Bench {
+        tmp: tempfile::TempDir,
+        store: Store,
+        backups: Backups,
+    }
+
+    impl Bench {
+        fn new() -> Bench {
+            let tmp = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(tmp.path().join("root/etc")).unwrap();
+            let (store, _) = Store::open(&tmp.path().join("data"), Utc::now()).unwrap();
+            let backups = Backups::open(&tmp.path().join("data")).unwrap();
+            Bench {
+                tmp,
+                store,
+                backups,
+            }
+        }
+
+        fn root(&self) -> std::path::PathBuf {
+            self.tmp.path().join("root")
+        }
+
+        /// The planned fix; without `first_backup` the first file's content
+        /// as found has no backup, so it cannot be put back.
+        fn fix(&self, first_backup: bool) -> Result<FixOutcome> {
+            let step = |name: &str, before: &[u8], after: &[u8]| {
+                let path = self.root().join("etc").join(name);
+                std::fs::write(&path, before).unwrap();
+                let found = FileState::read(&path).unwrap().unwrap();
+                let fixed = FileState {
+                    sha256: checksum(after),
+                    size: after.len() as u64,
+                    ..found.clone()
+                };
+                Step::File {
+                    path: format!("etc/{name}"),
+                    before: Some(found),
+                    after: Some(fixed),
+                }
+            };
+            let steps = vec![
+                step("first.conf", FIRST_BEFORE, FIRST_AFTER),
+                step("second.conf", SECOND_BEFORE, SECOND_AFTER),
+            ];
+            std::fs::write(self.root().join("etc/second.conf"), "edited by hand\n").unwrap();
+            let mut blobs = vec![FIRST_AFTER.to_vec(), SECOND_AFTER.to_vec()];
+            blobs.push(SECOND_BEFORE.to_vec());
+            if first_backup {
+                blobs.push(FIRST_BEFORE.to_vec());
+            }
+            let planned = Planned {
+                preview: Preview {
+                    check_id: "files.example".into(),
+                    title: "Example".into(),
+                    steps: Vec::new(),
+                    notes: Vec::new(),
+                },
+                steps,
+                blobs,
+            };
+            let actor = Actor {
+                user: "alice".into(),
+                source: Source::Cli,
+            };
+            let host = Host::new(&self.root(), 0);
+            carry_out(
+                &self.store,
+                &self.backups,
+                &host,
+                planned,
+                &actor,
+                Utc::now(),
+            )
+        }
+
+        fn first(&self) -> Vec<u8> {
+            std::fs::read(self.root().join("etc/first.conf")).unwrap()
+        }
+
+        fn kept(&self, content: &[u8]) -> bool {
+            self.backups.get(&checksum(content)).is_ok()
+        }
+    }
+
+    #[test]
+    fn a_fix_turned_back_whole_is_refused_and_its_new_backups_removed() {
+        let bench = Bench::new();
+        let e = bench.fix(true).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict, "{}", e.message);
+        assert_eq!(bench.first(), FIRST_BEFORE);
+        assert!(!bench.kept(FIRST_AFTER) && !bench.kept(SECOND_AFTER));
+    }
+
+    #[test]
+    fn a_fix_that_cannot_be_turned_back_names_what_is_left_changed_logs_it_and_keeps_its_backups() {
+        let bench = Bench::new();
+        let e = bench.fix(false).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Io);
+        assert!(
+            e.message.contains("left changed: /etc/first.conf.")
+                && e.message.contains("second.conf was changed after")
+                && e.message.contains("backup"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.hint.contains(&bench.backups.dir().display().to_string()),
+            "{}",
+            e.hint
+        );
+        assert_eq!(bench.first(), FIRST_AFTER);
+        let log = audit::list(&bench.store, &Filter::default()).unwrap();
+        let [entry] = log.as_slice() else {
+            panic!("one entry expected: {log:?}");
+        };
+        assert_eq!(
+            (entry.action.as_str(), entry.outcome),
+            ("security.fix", Outcome::Failed)
+        );
+        assert_eq!(entry.reason.as_deref(), Some(e.message.as_str()));
+        assert_eq!(
+            entry.details["left_changed"],
+            serde_json::json!(["/etc/first.conf"])
+        );
+        assert!(bench.kept(FIRST_AFTER) && bench.kept(SECOND_AFTER));
+    }
 }
