@@ -133,6 +133,7 @@ describe('Verify', () => {
     assert.deepEqual(order, [
       testIds.navOverview,
       testIds.navSecurity,
+      testIds.navMaintenance,
       testIds.navVerifyFile,
       testIds.navCredentials,
       testIds.navActivity,

@@ -21,6 +21,16 @@ const labels: Record<string, string> = {
   'security.accept': 'Accepted a security risk',
   'security.withdraw': 'Withdrew an accepted risk',
   'security.report': 'Saved a security report',
+  'updates.check': 'Looked for waiting updates',
+  'updates.apply': 'Installed updates',
+  'updates.undo': 'Put back the versions an update replaced',
+  'updates.repair': 'Repaired an interrupted installation',
+  'schedule.add': 'Scheduled a maintenance job',
+  'schedule.edit': 'Changed a scheduled job',
+  'schedule.remove': 'Removed a scheduled job',
+  'schedule.pause': 'Paused a scheduled job',
+  'schedule.resume': 'Resumed a scheduled job',
+  'schedule.run': 'Ran a scheduled job',
 };
 
 export function actionLabel(action: string): string {
