@@ -24,6 +24,7 @@ display=":$((90 + RANDOM % 400))"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f "$work/apt/apt.conf" ]] && bash "$root/tests/e2e/apt-archive.sh" remove
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -50,6 +51,10 @@ export SHIPSHAPE_SAMPLE_SECONDS="${SHIPSHAPE_SAMPLE_SECONDS:-1}"
 export SHIPSHAPE_SCAN_ROOT="${SHIPSHAPE_SCAN_ROOT:-$work/scan-root}"
 # Root's records for changes to the scan root: a private folder, not /var/lib.
 export SHIPSHAPE_STATE_DIR="${SHIPSHAPE_STATE_DIR:-$work/root-state}"
+
+# Test-only: apt reads only the local signed archive maintenance.test.mjs
+# makes there (its package is purged on exit).
+export SHIPSHAPE_APT_CONFIG="$work/apt/apt.conf"
 
 # A private session bus: single-instance hand-over goes through it, and a
 # running Shipshape on the desktop must not be reached. On it, a private

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A local signed apt archive for the Maintenance screen's end-to-end test:
+#   apt-archive.sh make DIR   builds it in DIR (an ordinary and a security
+#                             suite, shipshape-e2e-tool 1.0 and 1.1),
+#                             installs 1.0 with dpkg and reads the archive
+#                             into apt's lists under DIR/apt.conf only;
+#   apt-archive.sh remove     purges what `make` installed.
+# Needs root: the real dpkg installs the package.
+set -euo pipefail
+name=shipshape-e2e-tool
+
+build() { # version folder
+  local src="$dir/build/$name-$1"
+  mkdir -p "$src/DEBIAN" "$src/usr/share/$name"
+  echo "$1" >"$src/usr/share/$name/VERSION"
+  printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: Shipshape tests <tests@example.invalid>\nDescription: what the end-to-end update test installs\n' \
+    "$name" "$1" >"$src/DEBIAN/control"
+  dpkg-deb --root-owner-group -b "$src" "$dir/$2/${name}_$1_all.deb" >/dev/null
+}
+
+case "${1:-}" in
+  make)
+    dir="$2"
+    mkdir -p "$dir"/{build,main,security,none,lists/partial,cache/archives/partial,gnupg}
+    chmod 0755 "$dir" && chmod 0700 "$dir/gnupg"
+    # apt reads the archive as its own _apt user.
+    p="$dir"; while [[ $p != / ]]; do chmod o+rx "$p"; p="$(dirname "$p")"; done
+    gpg=(gpg --batch --quiet --homedir "$dir/gnupg")
+    "${gpg[@]}" --passphrase '' --quick-gen-key 'Shipshape E2E Archive <e2e@example.invalid>' ed25519 sign never
+    "${gpg[@]}" --export >"$dir/key.gpg"
+    build 1.0 main
+    build 1.1 security
+    for suite in main security; do
+      label="shipshape-e2e"; [[ $suite == security ]] && label="shipshape-e2e-security"
+      (cd "$dir/$suite" && apt-ftparchive packages . >Packages &&
+        apt-ftparchive -o APT::FTPArchive::Release::Origin=Shipshape \
+          -o APT::FTPArchive::Release::Label=Shipshape-E2E \
+          -o "APT::FTPArchive::Release::Suite=$label" release . >Release)
+      "${gpg[@]}" --clearsign -o "$dir/$suite/InRelease" "$dir/$suite/Release"
+    done
+    printf 'deb [signed-by=%s/key.gpg] file:%s/main ./\ndeb [signed-by=%s/key.gpg] file:%s/security ./\n' \
+      "$dir" "$dir" "$dir" "$dir" >"$dir/sources.list"
+    cat >"$dir/apt.conf" <<CONF
+Dir::Etc::SourceList "$dir/sources.list";
+Dir::Etc::SourceParts "$dir/none";
+Dir::Etc::PreferencesParts "$dir/none";
+Dir::Etc::Preferences "$dir/none/preferences";
+Dir::State::Lists "$dir/lists";
+Dir::Cache "$dir/cache";
+Dir::Cache::archives "$dir/cache/archives/";
+APT::Get::List-Cleanup "0";
+CONF
+    dpkg -i "$dir/main/${name}_1.0_all.deb" >/dev/null
+    APT_CONFIG="$dir/apt.conf" apt-get update -qq
+    ;;
+  remove)
+    apt-mark unhold "$name" >/dev/null 2>&1 || true
+    dpkg --purge "$name" >/dev/null 2>&1 || true
+    ;;
+  *)
+    echo "usage: apt-archive.sh make DIR | remove" >&2
+    exit 2
+    ;;
+esac
