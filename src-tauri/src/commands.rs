@@ -6,6 +6,7 @@ use crate::jobs::Throttled;
 use crate::state::AppState;
 use shipshape_core::admin;
 use shipshape_core::admin::public::AdminPage;
+use shipshape_core::api::schedule::Change as ScheduleChange;
 use shipshape_core::api::{self, Session};
 use shipshape_core::audit::{self, ExportFormat, ExportSummary, Filter, Page, Verdict};
 use shipshape_core::computer::{self, ComputerFacts};
@@ -20,6 +21,7 @@ use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
 use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
+use shipshape_core::maintain::jobs::{JobStatus, ScheduledRun};
 use shipshape_core::maintain::updates::{Choice, UpdateRun, Waiting};
 use shipshape_core::progress::JobProgress;
 use shipshape_core::store::StoreStatus;
@@ -713,6 +715,43 @@ pub async fn updates_repair(state: State<'_, AppState>) -> Result<UpdateRun, Err
             actor: &actor,
         };
         api::updates::repair(session, chrono::Utc::now())
+    })
+    .await
+}
+
+/// The scheduled jobs with their next and last runs.
+#[tauri::command(async)]
+pub fn schedule_list() -> Result<Vec<JobStatus>, Error> {
+    api::schedule::list(chrono::Utc::now())
+}
+
+/// Adds, edits, pauses, resumes or removes a job (with the administrator's password).
+#[tauri::command]
+pub async fn schedule_change(
+    state: State<'_, AppState>,
+    change: ScheduleChange,
+) -> Result<(), Error> {
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        let session = Session {
+            store,
+            actor: &actor,
+        };
+        api::schedule::change(session, change, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Runs job `id` now, whatever its schedule.
+#[tauri::command]
+pub async fn schedule_run(state: State<'_, AppState>, id: i64) -> Result<ScheduledRun, Error> {
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        let session = Session {
+            store,
+            actor: &actor,
+        };
+        api::schedule::run_now(session, id, chrono::Utc::now())
     })
     .await
 }

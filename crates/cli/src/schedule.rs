@@ -187,11 +187,16 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                 Verdict::Ok
             });
         }
-        Command::Add(settings) => Change::Add(settings.job()?),
-        Command::Edit { id, settings } => Change::Edit(id, settings.job()?),
-        Command::Remove { id } => Change::Remove(id),
-        Command::Pause { id } => Change::Pause(id, true),
-        Command::Resume { id } => Change::Pause(id, false),
+        Command::Add(settings) => Change::Add {
+            job: settings.job()?,
+        },
+        Command::Edit { id, settings } => Change::Edit {
+            id,
+            job: settings.job()?,
+        },
+        Command::Remove { id } => Change::Remove { id },
+        Command::Pause { id } => Change::Pause { id, paused: true },
+        Command::Resume { id } => Change::Pause { id, paused: false },
     };
     schedule::change(s, change, now)?;
     println!("Done. See the schedule with: shipshape schedule list");

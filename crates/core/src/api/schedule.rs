@@ -18,12 +18,27 @@ use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Local, Utc};
 
 /// A change to the schedule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+#[ts(export, rename = "ScheduleChange")]
 pub enum Change {
-    Add(Job),
-    Edit(i64, Job),
-    Remove(i64),
-    Pause(i64, bool),
+    Add {
+        job: Job,
+    },
+    Edit {
+        #[ts(type = "number")]
+        id: i64,
+        job: Job,
+    },
+    Remove {
+        #[ts(type = "number")]
+        id: i64,
+    },
+    Pause {
+        #[ts(type = "number")]
+        id: i64,
+        paused: bool,
+    },
 }
 
 /// The real work of each job, as root on this computer.
@@ -176,10 +191,10 @@ pub fn run_due(now: DateTime<Utc>) -> Result<Vec<DueResult>> {
 fn as_root(change: &Change, actor: &Actor, now: DateTime<Utc>) -> Result<Option<i64>> {
     let state = RootState::open(now)?;
     let done = match change.clone() {
-        Change::Add(job) => jobs::add(&state.store, now, actor, job).map(Some),
-        Change::Edit(id, job) => jobs::edit(&state.store, now, actor, id, job).map(|()| None),
-        Change::Remove(id) => jobs::remove(&state.store, now, actor, id).map(|()| None),
-        Change::Pause(id, paused) => {
+        Change::Add { job } => jobs::add(&state.store, now, actor, job).map(Some),
+        Change::Edit { id, job } => jobs::edit(&state.store, now, actor, id, job).map(|()| None),
+        Change::Remove { id } => jobs::remove(&state.store, now, actor, id).map(|()| None),
+        Change::Pause { id, paused } => {
             jobs::pause(&state.store, now, actor, id, paused).map(|()| None)
         }
     };
@@ -189,20 +204,20 @@ fn as_root(change: &Change, actor: &Actor, now: DateTime<Utc>) -> Result<Option<
 
 fn request(change: &Change) -> Request {
     match change.clone() {
-        Change::Add(job) => Request::ScheduleAdd(job),
-        Change::Edit(id, job) => Request::ScheduleEdit(id, job),
-        Change::Remove(id) => Request::ScheduleRemove(id),
-        Change::Pause(id, paused) => Request::SchedulePause(id, paused),
+        Change::Add { job } => Request::ScheduleAdd(job),
+        Change::Edit { id, job } => Request::ScheduleEdit(id, job),
+        Change::Remove { id } => Request::ScheduleRemove(id),
+        Change::Pause { id, paused } => Request::SchedulePause(id, paused),
     }
 }
 
 fn describe(change: &Change) -> (&'static str, String) {
     match change {
-        Change::Add(job) => ("schedule.add", job.describe()),
-        Change::Edit(id, job) => ("schedule.edit", format!("job {id}: {}", job.describe())),
-        Change::Remove(id) => ("schedule.remove", format!("job {id}")),
-        Change::Pause(id, true) => ("schedule.pause", format!("job {id}")),
-        Change::Pause(id, false) => ("schedule.resume", format!("job {id}")),
+        Change::Add { job } => ("schedule.add", job.describe()),
+        Change::Edit { id, job } => ("schedule.edit", format!("job {id}: {}", job.describe())),
+        Change::Remove { id } => ("schedule.remove", format!("job {id}")),
+        Change::Pause { id, paused: true } => ("schedule.pause", format!("job {id}")),
+        Change::Pause { id, paused: false } => ("schedule.resume", format!("job {id}")),
     }
 }
 
@@ -216,14 +231,13 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::internal(e.to_string()));
     match request {
         Request::ScheduleAdd(job) => {
-            as_root(&Change::Add(job), &actor, now).and_then(|id| json(serde_json::to_value(id)))
+            as_root(&Change::Add { job }, &actor, now).and_then(|id| json(serde_json::to_value(id)))
         }
-        Request::ScheduleEdit(id, job) => as_root(&Change::Edit(id, job), &actor, now)
+        Request::ScheduleEdit(id, job) => as_root(&Change::Edit { id, job }, &actor, now)
             .and_then(|id| json(serde_json::to_value(id))),
-        Request::ScheduleRemove(id) => {
-            as_root(&Change::Remove(id), &actor, now).and_then(|id| json(serde_json::to_value(id)))
-        }
-        Request::SchedulePause(id, paused) => as_root(&Change::Pause(id, paused), &actor, now)
+        Request::ScheduleRemove(id) => as_root(&Change::Remove { id }, &actor, now)
+            .and_then(|id| json(serde_json::to_value(id))),
+        Request::SchedulePause(id, paused) => as_root(&Change::Pause { id, paused }, &actor, now)
             .and_then(|id| json(serde_json::to_value(id))),
         Request::ScheduleRun(id) => {
             let state = RootState::open(now)?;

@@ -51,4 +51,7 @@ export type Command =
   | 'updates_apply'
   | 'updates_history'
   | 'updates_undo'
-  | 'updates_repair';
+  | 'updates_repair'
+  | 'schedule_list'
+  | 'schedule_change'
+  | 'schedule_run';
