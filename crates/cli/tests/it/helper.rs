@@ -117,7 +117,23 @@ fn no_helper_request_touches_what_the_user_can_write() {
             .env("XDG_DATA_HOME", data);
         Run::from(cmd.output().unwrap())
     };
-    let requests: [&[&str]; 7] = [
+    // apt reads an empty source list here: the update requests change no
+    // package, and dpkg takes turns with the update tests.
+    let _turn = crate::updates::DPKG
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let apt = dir.root().join("apt");
+    std::fs::create_dir_all(apt.join("lists/partial")).unwrap();
+    std::fs::create_dir_all(apt.join("cache/archives/partial")).unwrap();
+    std::fs::write(apt.join("sources.list"), "").unwrap();
+    let a = apt.display();
+    std::fs::write(
+        apt.join("apt.conf"),
+        format!("Dir::Etc::SourceList \"{a}/sources.list\";\nDir::Etc::SourceParts \"{a}/none\";\nDir::State::Lists \"{a}/lists\";\nDir::Cache \"{a}/cache\";\n"),
+    )
+    .unwrap();
+    let job = r#"{"kind":"update_check","recurrence":{"every":"day","at":"06:00"},"window":null,"restart":"never","paused":false}"#;
+    let requests: [&[&str]; 17] = [
         &["preview", "ssh.x11_forwarding"],
         &["fix", "ssh.x11_forwarding", "--seen", &"0".repeat(64)],
         &["fix", "ssh.x11_forwarding"],
@@ -125,10 +141,22 @@ fn no_helper_request_touches_what_the_user_can_write() {
         &["undo", "999"],
         &["fix", "no.such"],
         &["preview", "kernel.kptr_restrict"],
+        &["updates-refresh"],
+        &["updates-apply", "--security"],
+        &["updates-undo", "1"],
+        &["updates-repair"],
+        &["schedule-add", job],
+        &["schedule-edit", "1", job],
+        &["schedule-pause", "1"],
+        &["schedule-resume", "1"],
+        &["schedule-run", "1"],
+        &["schedule-remove", "1"],
     ];
     for data in [&planted, &share.join("shipshape")] {
         for args in requests {
-            let run = env_data(helper.cmd(args), data);
+            let mut cmd = helper.cmd(args);
+            cmd.env("SHIPSHAPE_APT_CONFIG", apt.join("apt.conf"));
+            let run = env_data(cmd, data);
             assert!(
                 serde_json::from_str::<Value>(&run.stdout).is_ok(),
                 "{args:?} answers in JSON: {run:#?}"
