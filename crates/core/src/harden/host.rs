@@ -5,6 +5,7 @@
 use super::check::{Evidence, Outcome};
 use super::sockets::{self, Socket};
 use super::walk::{self, Inventory};
+use crate::host_file;
 use std::collections::{HashMap, VecDeque};
 use std::fs::Metadata;
 use std::io;
@@ -304,16 +305,30 @@ impl Host {
     }
 
     /// A text file's content; `Ok(None)` when it does not exist. An
-    /// unreadable file is an outcome (needs admin rights, or an error)
-    /// with the reason as evidence.
+    /// unreadable file (no rights, not a regular file, too large) is an
+    /// outcome (needs admin rights, or an error) with the reason as
+    /// evidence.
     pub fn read(&self, rel: &str) -> Result<Option<String>, Outcome> {
+        self.read_text(rel, true)
+    }
+
+    /// Like `read`, but a final symbolic link is refused rather than
+    /// followed: for files another account may write, such as a user's
+    /// authorized_keys, which root must not let point it elsewhere.
+    pub fn read_unfollowed(&self, rel: &str) -> Result<Option<String>, Outcome> {
+        self.read_text(rel, false)
+    }
+
+    fn read_text(&self, rel: &str, follow_last: bool) -> Result<Option<String>, Outcome> {
         let read = || -> io::Result<String> {
-            let path = self.path(rel)?;
-            let meta = std::fs::metadata(&path)?;
+            let path = self.resolve(rel, follow_last)?;
+            // Inside a fixture or mounted root the links are already
+            // resolved within it; the kernel must not follow one again.
+            let (file, meta) = host_file::open_regular(&path, follow_last && self.is_live())?;
             if let Some(e) = self.emulated_denial(&meta, 0o004) {
                 return Err(e);
             }
-            let bytes = std::fs::read(&path)?;
+            let bytes = host_file::read_capped(file, &meta)?;
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         };
         match read() {

@@ -73,9 +73,10 @@ impl Host {
         under(&self.root, absolute.as_ref())
     }
 
-    /// A text file under the root folder.
+    /// A text file under the root folder: a regular file only, read
+    /// within core's cap, so a FIFO or a device never hangs a reading.
     pub fn read(&self, absolute: &str) -> std::io::Result<String> {
-        std::fs::read_to_string(self.path(absolute))
+        crate::host_file::read_text(&self.path(absolute), true)
     }
 
     pub fn run(&self, program: &str, args: &[&str]) -> std::io::Result<RunOutput> {
@@ -95,6 +96,8 @@ pub(crate) fn under(root: &Path, absolute: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
@@ -106,5 +109,23 @@ mod tests {
         );
         assert_eq!(under(root, Path::new("/")), root);
         assert_eq!(under(Path::new("/"), Path::new("/etc")), Path::new("/etc"));
+    }
+
+    #[test]
+    fn a_fifo_or_a_device_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("var/log")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            dir.path().join("var/log/auth.log"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let host = Host::new(dir.path().to_path_buf(), Box::new(SystemRunner));
+        let err = host.read("/var/log/auth.log").err();
+        assert!(err.is_some_and(|e| e.to_string().contains("FIFO")));
+        assert!(Host::this_computer().read("/dev/zero").is_err());
     }
 }

@@ -151,12 +151,14 @@ fn journal_line(line: &str) -> Option<(DateTime<Utc>, String)> {
 }
 
 fn tail(host: &Host, log: &str) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(host.path(log))?;
-    let len = file.metadata()?.len();
+    // A regular file only: a FIFO in the log's place must not hang a reading.
+    let (mut file, meta) = crate::host_file::open_regular(&host.path(log), true)?;
+    let len = meta.len();
     let start = len.saturating_sub(TAIL_BYTES);
     file.seek(SeekFrom::Start(start))?;
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
+    // A log still growing is read only as far as the tail's size.
+    file.take(TAIL_BYTES).read_to_end(&mut bytes)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     // A cut first line is dropped.
     Ok(match (start > 0, text.split_once('\n')) {

@@ -2,6 +2,7 @@
 //! proves another way in exists, or is refused with the reason.
 
 use super::ufw;
+use crate::harden::check::{Outcome, Status};
 use crate::harden::host::Host;
 use crate::harden::parse;
 use crate::harden::sshd::SshdConfig;
@@ -32,13 +33,16 @@ struct Admin {
 
 const ADMIN_GROUPS: &[&str] = &["sudo", "wheel", "admin"];
 
-/// Reads a file the guard needs; notes in `unsure` when it may not be
-/// read, so "no way in found" is not claimed from what was not seen.
-fn read_or_note(host: &Host, rel: &str, unsure: &mut bool) -> String {
-    match host.read(rel) {
+/// Why the guard could not read a file it needed (the first such file),
+/// so "no way in found" is not claimed from what was not seen.
+type Unsure = Option<Outcome>;
+
+/// A read's text; a file that could not be read is noted in `unsure`.
+fn or_note(read: std::result::Result<Option<String>, Outcome>, unsure: &mut Unsure) -> String {
+    match read {
         Ok(text) => text.unwrap_or_default(),
-        Err(_) => {
-            *unsure = true;
+        Err(why) => {
+            unsure.get_or_insert(why);
             String::new()
         }
     }
@@ -75,8 +79,8 @@ fn accounts(host: &Host) -> Vec<(Account, String)> {
 
 /// The accounts that may become root and can log in; `unsure` when some
 /// of what proves it (/etc/shadow, a home folder's keys) could not be read.
-fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut bool) -> Vec<Admin> {
-    let shadow = read_or_note(host, "etc/shadow", unsure);
+fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut Unsure) -> Vec<Admin> {
+    let shadow = or_note(host.read("etc/shadow"), unsure);
     let mut found = Vec::new();
     for (account, shell) in accounts(host) {
         let is_admin = account
@@ -100,10 +104,12 @@ fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut bool) -> Vec<Admi
     found
 }
 
-/// A key in one of the files sshd reads for the account.
-fn has_key(host: &Host, access: &Access, unsure: &mut bool) -> bool {
+/// A key in one of the files sshd reads for the account. The account
+/// writes these files, so a link there is not followed and a FIFO or a
+/// device is not read: such a file leaves the answer unsure.
+fn has_key(host: &Host, access: &Access, unsure: &mut Unsure) -> bool {
     access.key_files.iter().any(|rel| {
-        parse::lines(&read_or_note(host, rel, unsure))
+        parse::lines(&or_note(host.read_unfollowed(rel), unsure))
             .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
     })
 }
@@ -122,13 +128,25 @@ fn kept_out(admins: &[Admin]) -> String {
 }
 
 /// What the guard says when it could not read everything that proves a
-/// way in: the administrator looks instead (the helper makes the preview),
-/// so the preview never depends on who asked.
-fn needs_admin() -> Error {
+/// way in. A normal user is sent to the administrator, who looks instead
+/// (the helper makes the preview), so the preview never depends on who
+/// asked. What the administrator cannot read either (a key file that is a
+/// FIFO, a device or a link) is named, and the fix waits until it is sorted.
+fn unsure_error(why: Outcome) -> Error {
+    if why.status == Status::NeedsAdmin {
+        return Error::new(
+            ErrorCode::NeedsAdmin,
+            "Only an administrator can see whether another way in stays open (the password file and other people's SSH keys are theirs to read).",
+            "Run the fix as an administrator: it asks for the administrator's password.",
+        );
+    }
     Error::new(
-        ErrorCode::NeedsAdmin,
-        "Only an administrator can see whether another way in stays open (the password file and other people's SSH keys are theirs to read).",
-        "Run the fix as an administrator: it asks for the administrator's password.",
+        ErrorCode::Io,
+        format!(
+            "{} So Shipshape cannot tell whether another way in stays open.",
+            why.detail
+        ),
+        "Make that file a plain file (or remove it), then try again.",
     )
 }
 
@@ -153,10 +171,10 @@ fn lockout(message: String, hint: &str) -> Error {
 
 fn root_login(host: &Host) -> Result<Vec<String>> {
     let sshd = sshd_config(host);
-    let mut unsure = false;
+    let mut unsure = None;
     let admins = admins(host, sshd.as_ref(), &mut unsure);
-    if unsure {
-        return Err(needs_admin());
+    if let Some(why) = unsure {
+        return Err(unsure_error(why));
     }
     let way_in = admins
         .iter()
@@ -189,7 +207,7 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
 
 fn password_auth(host: &Host) -> Result<Vec<String>> {
     let sshd = sshd_config(host);
-    let mut unsure = false;
+    let mut unsure = None;
     let admins = admins(host, sshd.as_ref(), &mut unsure);
     let root_keys = accounts(host)
         .into_iter()
@@ -205,8 +223,8 @@ fn password_auth(host: &Host) -> Result<Vec<String>> {
                 && access.keys
                 && has_key(host, &access, &mut unsure)
         });
-    if unsure {
-        return Err(needs_admin());
+    if let Some(why) = unsure {
+        return Err(unsure_error(why));
     }
     if let Some(a) = admins.iter().find(|a| a.has_key) {
         return Ok(vec![format!(
