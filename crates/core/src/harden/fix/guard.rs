@@ -3,14 +3,14 @@
 
 use super::ufw;
 use crate::harden::check::{Outcome, Status};
-use crate::harden::host::Host;
 use crate::harden::parse;
 use crate::harden::sshd::SshdConfig;
 use crate::harden::sshd_access::{self, Access, Account};
+use crate::harden::target::Target;
 use crate::{Error, ErrorCode, Result};
 
 /// Notes for the preview when the way in is proven; an error when not.
-pub fn check(host: &Host, check_id: &str) -> Result<Vec<String>> {
+pub fn check(host: &Target, check_id: &str) -> Result<Vec<String>> {
     match check_id {
         "ssh.root_login" => root_login(host),
         "ssh.password_auth" => password_auth(host),
@@ -49,7 +49,7 @@ fn or_note(read: std::result::Result<Option<String>, Outcome>, unsure: &mut Unsu
 }
 
 /// The accounts in /etc/passwd with the groups each is in, by name.
-fn accounts(host: &Host) -> Vec<(Account, String)> {
+fn accounts(host: &Target) -> Vec<(Account, String)> {
     let passwd = host.read_quiet("etc/passwd").unwrap_or_default();
     let group = host.read_quiet("etc/group").unwrap_or_default();
     let groups: Vec<Vec<&str>> = parse::lines(&group)
@@ -79,7 +79,7 @@ fn accounts(host: &Host) -> Vec<(Account, String)> {
 
 /// The accounts that may become root and can log in; `unsure` when some
 /// of what proves it (/etc/shadow, a home folder's keys) could not be read.
-fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut Unsure) -> Vec<Admin> {
+fn admins(host: &Target, sshd: Option<&SshdConfig>, unsure: &mut Unsure) -> Vec<Admin> {
     let shadow = or_note(host.read("etc/shadow"), unsure);
     let mut found = Vec::new();
     for (account, shell) in accounts(host) {
@@ -107,7 +107,7 @@ fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut Unsure) -> Vec<Ad
 /// A key in one of the files sshd reads for the account. The account
 /// writes these files, so a link there is not followed and a FIFO or a
 /// device is not read: such a file leaves the answer unsure.
-fn has_key(host: &Host, access: &Access, unsure: &mut Unsure) -> bool {
+fn has_key(host: &Target, access: &Access, unsure: &mut Unsure) -> bool {
     access.key_files.iter().any(|rel| {
         parse::lines(&or_note(host.read_unfollowed(rel), unsure))
             .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
@@ -161,7 +161,7 @@ fn has_password(shadow: &str, name: &str) -> bool {
     })
 }
 
-fn sshd_config(host: &Host) -> Option<SshdConfig> {
+fn sshd_config(host: &Target) -> Option<SshdConfig> {
     SshdConfig::load(host).ok().flatten()
 }
 
@@ -169,7 +169,7 @@ fn lockout(message: String, hint: &str) -> Error {
     Error::new(ErrorCode::WouldLockOut, message, hint)
 }
 
-fn root_login(host: &Host) -> Result<Vec<String>> {
+fn root_login(host: &Target) -> Result<Vec<String>> {
     let sshd = sshd_config(host);
     let mut unsure = None;
     let admins = admins(host, sshd.as_ref(), &mut unsure);
@@ -205,7 +205,7 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
     }
 }
 
-fn password_auth(host: &Host) -> Result<Vec<String>> {
+fn password_auth(host: &Target) -> Result<Vec<String>> {
     let sshd = sshd_config(host);
     let mut unsure = None;
     let admins = admins(host, sshd.as_ref(), &mut unsure);
@@ -250,7 +250,7 @@ fn password_auth(host: &Host) -> Result<Vec<String>> {
 /// the SSH server holds an open session, or `who` lists a remote login.
 /// Both come from the system: under pkexec this program's environment
 /// says nothing about where the asking user sits.
-fn connected_over_ssh(host: &Host) -> bool {
+fn connected_over_ssh(host: &Target) -> bool {
     let sessions = !crate::health::sockets::ssh_session_ports_under(host.root()).is_empty();
     sessions
         || host
@@ -275,7 +275,7 @@ fn remote_login(line: &str) -> bool {
         && !from.starts_with("screen")
 }
 
-fn firewall(host: &Host) -> Result<Vec<String>> {
+fn firewall(host: &Target) -> Result<Vec<String>> {
     let over_ssh = connected_over_ssh(host);
     let Some(ports) = ufw::ssh_ports(host)? else {
         if over_ssh {

@@ -21,7 +21,7 @@ pub mod ufw;
 pub mod write;
 
 use super::check::{Finding, Status};
-use super::host::Host;
+use super::target::Target;
 use crate::audit::{self, Actor, NewEntry};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
@@ -85,7 +85,7 @@ pub fn has_fix(check_id: &str) -> bool {
 }
 
 /// Plans the fix of `check_id` on `host` and shows it, changing nothing.
-pub fn preview(host: &Host, check_id: &str) -> Result<Preview> {
+pub fn preview(host: &Target, check_id: &str) -> Result<Preview> {
     let planned = plan(host, check_id)?;
     Ok(planned.preview)
 }
@@ -97,7 +97,7 @@ struct Planned {
     blobs: Vec<Vec<u8>>,
 }
 
-fn plan(host: &Host, check_id: &str) -> Result<Planned> {
+fn plan(host: &Target, check_id: &str) -> Result<Planned> {
     let check = super::catalogue()
         .into_iter()
         .find(|c| c.id == check_id)
@@ -164,7 +164,7 @@ fn plan(host: &Host, check_id: &str) -> Result<Planned> {
     })
 }
 
-fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
+fn run_check(host: &Target, check_id: &str) -> Result<Finding> {
     let scan = super::scan(host, Some(check_id), Utc::now())?;
     scan.checks
         .into_iter()
@@ -179,7 +179,7 @@ fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
 pub fn fix(
     store: &Store,
     backups: &Backups,
-    host: &Host,
+    host: &Target,
     check_id: &str,
     seen: Option<&str>,
     actor: &Actor,
@@ -250,7 +250,7 @@ fn undo_change(
             format!("To apply it again, undo change {by}."),
         ));
     }
-    let host = Host::new(
+    let host = Target::new(
         Path::new(&original.root),
         now.timestamp().div_euclid(86_400),
     );
@@ -278,7 +278,7 @@ fn undo_change(
 fn record(
     store: &Store,
     backups: &Backups,
-    host: &Host,
+    host: &Target,
     change: Change,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -423,7 +423,7 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
                     ErrorCode::Conflict,
                     format!(
                         "{} was changed after Shipshape last changed it, so it was left alone.",
-                        Host::shown(path)
+                        Target::shown(path)
                     ),
                     "Compare the file with the preview, make the change by hand, or run the scan again and fix from there.",
                 ));
@@ -451,7 +451,7 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
                     ErrorCode::Conflict,
                     format!(
                         "{} was changed after Shipshape last changed it, so it was left alone.",
-                        Host::shown(path)
+                        Target::shown(path)
                     ),
                     "Run the scan again and decide from there.",
                 ));
