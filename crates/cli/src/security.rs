@@ -4,8 +4,8 @@ use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::harden::check::{Finding, Severity, Status};
-use shipshape_core::harden::host::Host;
 use shipshape_core::harden::report::{self, ReportFormat};
+use shipshape_core::harden::target::Target;
 use shipshape_core::harden::{self, Scan, history};
 use std::path::PathBuf;
 
@@ -57,7 +57,7 @@ pub fn scan(args: ScanArgs, ctx: &Context) -> Result<Verdict, Error> {
         })?;
     let store = ctx.open_store()?;
     let now = Utc::now();
-    let host = Host::new(&root, now.timestamp().div_euclid(86_400));
+    let host = Target::new(&root, now.timestamp().div_euclid(86_400));
     let mut scan = harden::scan(&host, args.check.as_deref(), now)?;
     harden::accepted::mark_from(&store, &mut scan, now)?;
     history::record(&store, now, &ctx.actor(), &scan, args.check.is_none())?;

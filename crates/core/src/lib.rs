@@ -12,6 +12,8 @@ pub mod computer;
 pub mod error;
 pub mod harden;
 pub mod health;
+pub mod host;
+pub mod host_file;
 pub mod maintain;
 pub mod program;
 pub mod progress;

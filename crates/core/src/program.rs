@@ -21,6 +21,13 @@ pub struct Finished {
     pub stderr: String,
 }
 
+impl Finished {
+    /// It ended by itself with exit code 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
 /// Runs `program` with `args` to its end, or stops it after `limit`
 /// (then the error's kind is `TimedOut`).
 pub fn run(program: &str, args: &[&str], limit: Duration) -> std::io::Result<Finished> {

@@ -17,13 +17,13 @@ use crate::audit::{self, Actor, NewEntry, Source};
 use crate::harden::fix::backup::Backups;
 use crate::harden::fix::change::{self, Change, Step};
 use crate::harden::fix::{self, FixOutcome, Preview};
-use crate::harden::host::Host;
+use crate::harden::target::Target;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 
-fn host(root: &Path, now: DateTime<Utc>) -> Host {
-    Host::new(root, now.timestamp().div_euclid(86_400))
+fn host(root: &Path, now: DateTime<Utc>) -> Target {
+    Target::new(root, now.timestamp().div_euclid(86_400))
 }
 
 /// What fixing `check_id` in `root` would change; nothing is changed. When

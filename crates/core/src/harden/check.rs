@@ -1,6 +1,6 @@
 //! What a check is (declared as data) and what it finds.
 
-use super::host::{Host, OsFamily};
+use super::target::{OsFamily, Target};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -107,7 +107,7 @@ impl Evidence {
     /// `rel` is a path under the scan's root.
     pub fn file(rel: &str, line: Option<usize>, text: &str) -> Self {
         Evidence {
-            source: Host::shown(rel),
+            source: Target::shown(rel),
             line: line.map(|l| l as u32),
             text: excerpt(text),
         }
@@ -244,7 +244,7 @@ impl Applies {
     }
 
     /// Why the check does not apply to `host`, or `None` when it does.
-    pub fn excludes(&self, host: &Host) -> Option<String> {
+    pub fn excludes(&self, host: &Target) -> Option<String> {
         let facts = host.facts();
         let os_ok = match self.os {
             Os::Any => true,
@@ -288,7 +288,7 @@ pub struct Check {
     pub lynis: &'static str,
     /// What to do, in plain words.
     pub remediation: &'static str,
-    pub run: fn(&Host) -> Checked,
+    pub run: fn(&Target) -> Checked,
 }
 
 impl Check {

@@ -1,8 +1,8 @@
 //! Hardening checks: what makes this computer unsafe, in plain words.
 //!
 //! Checks are declared as data (`check::Check`) in `checks`, one module per
-//! area, and run over a `Host` (a filesystem root, a read-only command
-//! runner and a few facts), so every check is tested against fixture
+//! area, and run over a `Target` (core's `Host`: a filesystem root and a
+//! read-only program runner; and a few facts), so every check is tested against fixture
 //! folders. A scan runs them on all cores and never drops one: a check
 //! that cannot read what it needs says so (needs admin rights, or an error
 //! with the reason as evidence), and the others carry on.
@@ -12,22 +12,22 @@ pub mod check;
 pub mod checks;
 pub mod fix;
 pub mod history;
-pub mod host;
 pub mod parse;
 pub mod report;
 pub mod score;
 pub mod sockets;
 pub mod sshd;
 pub mod sshd_access;
+pub mod target;
 pub mod walk;
 
 use crate::progress::{Cancel, NoProgress, Progress};
 use crate::{Error, Result};
 use check::{Check, Finding, Outcome, Severity, Status};
 use chrono::{DateTime, SecondsFormat, Utc};
-use host::Host;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use target::Target;
 use ts_rs::TS;
 
 /// How many of the costliest findings "why this score" lists.
@@ -78,14 +78,14 @@ pub fn catalogue() -> Vec<&'static Check> {
 }
 
 /// Runs every check (or only `only`, by id) over `host`.
-pub fn scan(host: &Host, only: Option<&str>, now: DateTime<Utc>) -> Result<Scan> {
+pub fn scan(host: &Target, only: Option<&str>, now: DateTime<Utc>) -> Result<Scan> {
     scan_with(host, only, now, &NoProgress, &Cancel::new())
 }
 
 /// `scan`, reporting the checks done out of all, and stopping (with
 /// `cancelled`) when `cancel` is set: checks not yet started are skipped.
 pub fn scan_with(
-    host: &Host,
+    host: &Target,
     only: Option<&str>,
     now: DateTime<Utc>,
     progress: &dyn Progress,
@@ -125,7 +125,7 @@ pub fn scan_with(
 /// Runs the checks on a few threads, keeping their order. Checks read
 /// files and wait for commands, so several at once finish sooner.
 fn run_all(
-    host: &Host,
+    host: &Target,
     checks: &[&Check],
     progress: &dyn Progress,
     cancel: &Cancel,
@@ -166,7 +166,7 @@ fn run_all(
     results.into_iter().map(|(_, f)| f).collect()
 }
 
-fn run_one(host: &Host, check: &Check) -> Finding {
+fn run_one(host: &Target, check: &Check) -> Finding {
     let outcome = match check.applies.excludes(host) {
         Some(reason) => Outcome::not_applicable(reason),
         None => {

@@ -1,7 +1,7 @@
 //! Listening network sockets from /proc/net under the root, with the
 //! program behind each one when this process may see it.
 
-use super::host::Host;
+use super::target::Target;
 use crate::health::sockets::{Protocol, listening_under};
 use std::net::IpAddr;
 
@@ -33,7 +33,7 @@ impl Socket {
 
 /// The listening sockets under the host's root, as the health pillar reads
 /// them (one parser of /proc/net for the whole app).
-pub fn read(host: &Host) -> Vec<Socket> {
+pub fn read(host: &Target) -> Vec<Socket> {
     let mut sockets: Vec<Socket> = listening_under(host.root())
         .into_iter()
         .map(|s| {

@@ -4,7 +4,7 @@
 //! first value winning. An Include loop is reported, never followed.
 
 use super::check::{Evidence, Outcome};
-use super::host::Host;
+use super::target::Target;
 
 /// sshd refuses deeper nesting than this.
 const MAX_DEPTH: usize = 16;
@@ -55,7 +55,7 @@ pub struct SshdConfig {
 impl SshdConfig {
     /// Reads /etc/ssh/sshd_config and everything it includes; `None` when
     /// there is no server configuration.
-    pub fn load(host: &Host) -> Result<Option<SshdConfig>, Outcome> {
+    pub fn load(host: &Target) -> Result<Option<SshdConfig>, Outcome> {
         if host.read(MAIN)?.is_none() {
             return Ok(None);
         }
@@ -67,7 +67,7 @@ impl SshdConfig {
 
     fn read_file(
         &mut self,
-        host: &Host,
+        host: &Target,
         rel: &str,
         matched: Option<String>,
         stack: &mut Vec<String>,
@@ -109,7 +109,7 @@ impl SshdConfig {
     #[allow(clippy::too_many_arguments)]
     fn include(
         &mut self,
-        host: &Host,
+        host: &Target,
         pattern: &str,
         from: &str,
         line: usize,
@@ -249,7 +249,7 @@ fn words(rest: &str) -> Vec<String> {
 }
 
 /// Files matching a glob under the root, sorted as sshd sorts them.
-fn glob(host: &Host, pattern: &str) -> Vec<String> {
+fn glob(host: &Target, pattern: &str) -> Vec<String> {
     let mut found = vec![String::new()];
     for part in pattern.split('/').filter(|p| !p.is_empty()) {
         let mut next = Vec::new();

@@ -719,7 +719,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::health::host::SystemRunner;
+    use crate::host::SystemRunner;
     use std::path::PathBuf;
 
     #[test]

@@ -3,6 +3,7 @@
 //! is reported, so "no failed logins" never hides "could not look".
 
 use super::Host;
+use crate::host::{SSHD_JOURNAL, filled};
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -100,32 +101,13 @@ fn has_journal(host: &Host) -> bool {
     })
 }
 
-/// At most this many of sshd's newest journal messages are read per turn.
-const JOURNAL_LINES: &str = "5000";
-
 /// sshd's messages since `since` as (time, message).
 fn from_journal(host: &Host, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, String)>, String> {
     let since = format!("@{}", since.timestamp());
     let out = host
-        .run(
-            "journalctl",
-            &[
-                "-o",
-                "json",
-                "--no-pager",
-                "-q",
-                "--since",
-                &since,
-                // The newest messages only: a flood of failed logins must
-                // not make one sample read the whole journal.
-                "--lines",
-                JOURNAL_LINES,
-                "SYSLOG_IDENTIFIER=sshd",
-                "SYSLOG_IDENTIFIER=sshd-session",
-            ],
-        )
+        .run(&filled(SSHD_JOURNAL, &since))
         .map_err(|e| format!("journalctl could not run ({e})"))?;
-    if !out.success {
+    if !out.success() {
         return Err(format!("journalctl failed ({})", out.stderr.trim()));
     }
     Ok(out.stdout.lines().filter_map(journal_line).collect())
@@ -151,12 +133,14 @@ fn journal_line(line: &str) -> Option<(DateTime<Utc>, String)> {
 }
 
 fn tail(host: &Host, log: &str) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(host.path(log))?;
-    let len = file.metadata()?.len();
+    // A regular file only: a FIFO in the log's place must not hang a reading.
+    let (mut file, meta) = host.open(log, true)?;
+    let len = meta.len();
     let start = len.saturating_sub(TAIL_BYTES);
     file.seek(SeekFrom::Start(start))?;
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
+    // A log still growing is read only as far as the tail's size.
+    file.take(TAIL_BYTES).read_to_end(&mut bytes)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     // A cut first line is dropped.
     Ok(match (start > 0, text.split_once('\n')) {

@@ -10,7 +10,6 @@ pub mod alerts;
 pub mod baseline;
 pub mod forecast;
 pub mod history;
-pub mod host;
 pub mod logins;
 pub mod sample;
 pub mod sockets;
@@ -18,5 +17,5 @@ pub mod summary;
 mod system;
 pub mod watch;
 
-pub use host::{Host, Runner, SystemRunner};
+pub use crate::host::{Host, Runner, SystemRunner};
 pub use sample::{Sample, Sampler};

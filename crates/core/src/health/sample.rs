@@ -312,8 +312,8 @@ impl Sampler {
         };
         self.previous = current;
 
-        let users = match host.run("who", &[]) {
-            Ok(out) if out.success => system::who(&out.stdout)
+        let users = match host.run(&["who"]) {
+            Ok(out) if out.success() => system::who(&out.stdout)
                 .into_iter()
                 .map(|(name, terminal, since, from)| LoggedInUser {
                     name,

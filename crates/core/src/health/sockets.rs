@@ -7,7 +7,7 @@
 //! what an administrator wants to see.
 
 use super::Host;
-use super::host::under;
+use crate::host::under;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

@@ -963,3 +963,60 @@ fn the_guard_counts_a_password_only_where_the_ssh_server_takes_it() {
     assert_eq!(err.code, ErrorCode::WouldLockOut);
     assert!(err.message.contains("keeps alice out"), "{}", err.message);
 }
+
+#[test]
+fn a_key_file_that_is_a_fifo_or_a_link_to_a_device_is_unreadable_not_a_hang() {
+    type Plant = fn(&Root);
+    let plants: [(&str, Plant, &str); 3] = [
+        (
+            "a FIFO",
+            |root| {
+                rustix::fs::mknodat(
+                    rustix::fs::CWD,
+                    root.at(KEYS),
+                    rustix::fs::FileType::Fifo,
+                    rustix::fs::Mode::from_raw_mode(0o600),
+                    0,
+                )
+                .unwrap();
+            },
+            "FIFO",
+        ),
+        (
+            "a link to /dev/zero",
+            |root| {
+                root.link(KEYS, "/dev/zero");
+            },
+            "symbolic link",
+        ),
+        (
+            "a relative link to the devices",
+            |root| {
+                root.link(KEYS, "../../../../../../../../dev/zero");
+            },
+            "symbolic link",
+        ),
+    ];
+    const KEYS: &str = "home/alice/.ssh/authorized_keys";
+    for (what, plant, named) in plants {
+        // A thread and a time limit: a read that blocks fails the test
+        // instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let root = failing("ssh.password_auth");
+            root.remove(KEYS);
+            plant(&root);
+            let _ = tx.send(fix::preview(&root.host(), "ssh.password_auth"));
+        });
+        let answer = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{what}: the guard did not finish"));
+        let err = answer.expect_err(what);
+        assert_eq!(err.code, ErrorCode::Io, "{what}: {}", err.message);
+        assert!(
+            err.message.contains("/home/alice/.ssh/authorized_keys") && err.message.contains(named),
+            "{what}: {}",
+            err.message
+        );
+    }
+}

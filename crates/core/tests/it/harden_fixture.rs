@@ -2,7 +2,8 @@
 //! Debian 12 root, built in a temporary folder with exact modes, owners
 //! and links (which a committed tree could not keep).
 
-use shipshape_core::harden::host::{APT_SECURITY_SIMULATION, FixtureRunner, Host};
+use shipshape_core::harden::target::Target;
+use shipshape_core::host::{APT_SECURITY_SIMULATION, FixtureRunner, Host};
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
@@ -156,7 +157,7 @@ impl Root {
     }
 
     /// The host as the scan sees it, run as administrator.
-    pub fn host(&self) -> Host {
+    pub fn host(&self) -> Target {
         let mut runner = FixtureRunner::new();
         if let Some(out) = &self.apt {
             runner = runner.with(&APT_SECURITY_SIMULATION.join(" "), out);
@@ -164,7 +165,10 @@ impl Root {
         if let Some(out) = &self.who {
             runner = runner.with("who", out);
         }
-        Host::with_runner(self.path(), Box::new(runner), TODAY)
+        Target::on(
+            Host::new(self.path().to_path_buf(), Box::new(runner)),
+            TODAY,
+        )
     }
 
     /// A Debian 12 server set up the way Shipshape recommends: every check

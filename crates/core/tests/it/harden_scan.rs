@@ -5,9 +5,10 @@ use super::harden_fixture::{Root, TODAY};
 use super::util::{TestDir, actor, all, t0};
 use shipshape_core::ErrorCode;
 use shipshape_core::harden::check::{Area, Finding, Severity, Status};
-use shipshape_core::harden::host::{FixtureRunner, Host};
 use shipshape_core::harden::report::{self, ReportFormat};
+use shipshape_core::harden::target::Target;
 use shipshape_core::harden::{self, Scan, history, score};
+use shipshape_core::host::{FixtureRunner, Host};
 
 fn find<'a>(scan: &'a Scan, id: &str) -> &'a Finding {
     scan.checks.iter().find(|f| f.id == id).unwrap()
@@ -137,7 +138,7 @@ fn an_empty_folder_gets_a_verdict_for_every_check() {
 fn commands_are_not_run_for_a_folder_that_is_not_this_computer() {
     let mut root = Root::hardened();
     root.apt_output("");
-    let host = Host::new(root.path(), TODAY);
+    let host = Target::new(root.path(), TODAY);
     assert!(!host.is_live());
     let f = harden::scan(&host, Some("updates.pending_security"), t0())
         .unwrap()
@@ -150,7 +151,10 @@ fn commands_are_not_run_for_a_folder_that_is_not_this_computer() {
 fn a_fixture_runner_answers_only_what_it_was_given() {
     let runner = FixtureRunner::new().with("ufw status verbose", "Status: active\n");
     let root = Root::hardened();
-    let host = Host::with_runner(root.path(), Box::new(runner), TODAY);
+    let host = Target::on(
+        Host::new(root.path().to_path_buf(), Box::new(runner)),
+        TODAY,
+    );
     assert!(host.run(&["ufw", "status", "verbose"]).is_some());
     assert!(host.run(&["rm", "-rf", "/"]).is_none());
 }
@@ -408,7 +412,7 @@ fn a_scan_reports_each_check_done_and_stops_when_cancelled() {
 
 #[test]
 fn fedora_lists_waiting_security_updates_from_dnf() {
-    use shipshape_core::harden::host::DNF_SECURITY_UPDATES;
+    use shipshape_core::host::DNF_SECURITY_UPDATES;
     let root = Root::empty();
     root.file(
         "etc/os-release",
@@ -419,9 +423,11 @@ fn fedora_lists_waiting_security_updates_from_dnf() {
                    FEDORA-2026-1a2b3c4d5e Important/Sec. openssl-1:3.2.4-1.fc41.x86_64\n\
                    FEDORA-2026-99aa88bb77 Moderate/Sec.  curl-8.9.1-3.fc41.x86_64\n";
     let run = |out: &str| {
-        let host = Host::with_runner(
-            root.path(),
-            Box::new(FixtureRunner::new().with(&key, out)),
+        let host = Target::on(
+            Host::new(
+                root.path().to_path_buf(),
+                Box::new(FixtureRunner::new().with(&key, out)),
+            ),
             TODAY,
         );
         let scan = harden::scan(&host, Some("updates.pending_security"), t0()).unwrap();
@@ -440,15 +446,15 @@ fn fedora_lists_waiting_security_updates_from_dnf() {
     let f = run("");
     assert_eq!(f.status, Status::Pass, "{}", f.detail);
     // Without dnf's answer (a folder, not the running system) it does not apply.
-    let host = Host::with_runner(root.path(), Box::new(FixtureRunner::new()), TODAY);
+    let host = Target::new(root.path(), TODAY);
     let scan = harden::scan(&host, Some("updates.pending_security"), t0()).unwrap();
     assert_eq!(scan.checks[0].status, Status::NotApplicable);
 }
 
 #[test]
 fn the_overview_learns_the_age_of_the_last_check_and_the_waiting_updates() {
-    use shipshape_core::harden::host::DNF_SECURITY_UPDATES;
     use shipshape_core::health::summary::LastCheck;
+    use shipshape_core::host::DNF_SECURITY_UPDATES;
     let dir = TestDir::new();
     let store = dir.open();
     let root = Root::empty();
@@ -463,9 +469,11 @@ fn the_overview_learns_the_age_of_the_last_check_and_the_waiting_updates() {
     );
     let waiting = "FEDORA-2026-1a2b3c4d5e Important/Sec. openssl-libs-1:3.2.4-1.fc41.x86_64\n\
                    FEDORA-2026-99aa88bb77 Moderate/Sec.  curl-8.9.1-3.fc41.x86_64\n";
-    let host = Host::with_runner(
-        root.path(),
-        Box::new(FixtureRunner::new().with(&DNF_SECURITY_UPDATES.join(" "), waiting)),
+    let host = Target::on(
+        Host::new(
+            root.path().to_path_buf(),
+            Box::new(FixtureRunner::new().with(&DNF_SECURITY_UPDATES.join(" "), waiting)),
+        ),
         TODAY,
     );
     let scan = harden::scan(&host, None, t0()).unwrap();

@@ -1,9 +1,10 @@
 //! Anomalies against an accepted baseline, over fixture folders.
 
-use crate::health_fixture::{FakeRunner, Fixture};
+use crate::health_fixture::Fixture;
 use crate::util::{TestDir, actor, t0};
 use shipshape_core::audit::{self, Filter};
 use shipshape_core::health::baseline::{self, AnomalyKind, BaselineConfig, FileState};
+use shipshape_core::host::FixtureRunner;
 use std::os::unix::fs::PermissionsExt;
 
 const TCP_HEADER: &str = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
@@ -52,7 +53,7 @@ fn computer() -> Fixture {
 }
 
 fn snap(f: &Fixture) -> baseline::Snapshot {
-    baseline::snapshot(&f.host(FakeRunner::default()), &BaselineConfig::default())
+    baseline::snapshot(&f.host(FixtureRunner::new()), &BaselineConfig::default())
 }
 
 #[test]
@@ -269,7 +270,7 @@ fn the_watched_paths_are_the_users_to_change_and_survive_a_restart() {
     f.write("/opt/app/bin/server", "server program");
     let dir = TestDir::new();
     let store = dir.open();
-    let host = f.host(FakeRunner::default());
+    let host = f.host(FixtureRunner::new());
     assert_eq!(
         baseline::watched(&store).unwrap(),
         BaselineConfig::default()
@@ -340,7 +341,7 @@ fn a_baseline_change_whose_entry_cannot_be_written_is_not_made() {
     f.write("/opt/app/bin/server", "server program");
     let dir = TestDir::new();
     let store = dir.open();
-    let host = f.host(FakeRunner::default());
+    let host = f.host(FixtureRunner::new());
     dir.refuse_audit_entries();
     let e = baseline::accept(&store, t0(), &actor(), &snap(&f)).unwrap_err();
     assert!(e.message.contains("disk I/O error"), "{}", e.message);

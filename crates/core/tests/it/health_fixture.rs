@@ -1,39 +1,8 @@
 //! A fixture computer for the health tests: a folder standing in for `/`
 //! and canned answers for the programs health runs.
 
-use shipshape_core::health::host::RunOutput;
-use shipshape_core::health::{Host, Runner};
-use std::collections::HashMap;
+use shipshape_core::host::{FixtureRunner, Host};
 use std::path::{Path, PathBuf};
-
-/// Answers `program` with its canned output; unknown programs are "not found".
-#[derive(Debug, Clone, Default)]
-pub struct FakeRunner {
-    pub answers: HashMap<String, RunOutput>,
-}
-
-impl FakeRunner {
-    pub fn answer(mut self, program: &str, stdout: &str) -> Self {
-        self.answers.insert(
-            program.into(),
-            RunOutput {
-                success: true,
-                stdout: stdout.into(),
-                stderr: String::new(),
-            },
-        );
-        self
-    }
-}
-
-impl Runner for FakeRunner {
-    fn run(&self, program: &str, _args: &[&str]) -> std::io::Result<RunOutput> {
-        self.answers
-            .get(program)
-            .cloned()
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
-    }
-}
 
 /// A folder laid out like `/`.
 #[derive(Debug)]
@@ -72,7 +41,7 @@ impl Fixture {
         self
     }
 
-    pub fn host(&self, runner: FakeRunner) -> Host {
+    pub fn host(&self, runner: FixtureRunner) -> Host {
         Host::new(self.root().to_path_buf(), Box::new(runner))
     }
 }

@@ -1,9 +1,10 @@
 //! A sample of a fixture computer: every figure read from its files.
 
-use crate::health_fixture::{FakeRunner, Fixture};
+use crate::health_fixture::Fixture;
 use crate::util::t0;
 use chrono::Duration;
 use shipshape_core::health::Sampler;
+use shipshape_core::host::FixtureRunner;
 
 const MEMINFO: &str = "MemTotal:       16000000 kB
 MemFree:         1000000 kB
@@ -56,7 +57,7 @@ fn computer() -> Fixture {
 #[test]
 fn a_fixture_computer_reads_as_its_files_say() {
     let f = computer();
-    let runner = FakeRunner::default().answer(
+    let runner = FixtureRunner::new().with(
         "who",
         "alice    pts/0        Nov 24 09:30 (10.0.0.2)\nbob      tty1         Nov 24 08:00\n",
     );
@@ -140,7 +141,7 @@ fn the_journal_is_preferred_when_there_is_one() {
         30,
         "Failed password for admin from 192.0.2.1 port 40001 ssh2",
     );
-    let runner = FakeRunner::default().answer("journalctl", &journal);
+    let runner = FixtureRunner::new().with("journalctl", &journal);
     let mut sampler = Sampler::new(f.host(runner), t0()).unwrap();
     let s = sampler.sample(t0()).unwrap();
     assert_eq!(
@@ -158,7 +159,7 @@ fn the_journal_is_preferred_when_there_is_one() {
 fn no_source_of_failed_logins_is_reported() {
     let f = computer();
     std::fs::remove_file(f.path("/var/log/auth.log")).unwrap();
-    let mut sampler = Sampler::new(f.host(FakeRunner::default()), t0()).unwrap();
+    let mut sampler = Sampler::new(f.host(FixtureRunner::new()), t0()).unwrap();
     let s = sampler.sample(t0()).unwrap();
     assert_eq!(s.failed_logins.source, None);
     assert_eq!(s.failed_logins.unreadable.len(), 2);
@@ -169,7 +170,7 @@ fn no_source_of_failed_logins_is_reported() {
 #[test]
 fn without_memory_figures_a_sample_fails_plainly() {
     let f = Fixture::new();
-    let mut sampler = Sampler::new(f.host(FakeRunner::default()), t0()).unwrap();
+    let mut sampler = Sampler::new(f.host(FixtureRunner::new()), t0()).unwrap();
     let err = sampler.sample(t0()).unwrap_err();
     assert!(err.message.contains("meminfo"), "{err:?}");
 }

@@ -1,9 +1,10 @@
 //! Listening sockets: from fixture /proc folders, and against `ss` on this
 //! computer.
 
-use crate::health_fixture::{FakeRunner, Fixture};
+use crate::health_fixture::Fixture;
 use shipshape_core::health::Host;
 use shipshape_core::health::sockets::{self, Protocol};
+use shipshape_core::host::FixtureRunner;
 use std::collections::BTreeSet;
 
 const TCP: &str = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -43,7 +44,7 @@ fn fixture() -> Fixture {
 #[test]
 fn fixture_sockets_are_listed_with_their_programs() {
     let f = fixture();
-    let list = sockets::listening(&f.host(FakeRunner::default()));
+    let list = sockets::listening(&f.host(FixtureRunner::new()));
     type Row<'a> = (Protocol, String, u16, Option<&'a str>, Vec<u32>);
     let summary: Vec<Row> = list
         .iter()
@@ -87,7 +88,7 @@ fn fixture_sockets_are_listed_with_their_programs() {
 #[test]
 fn missing_tables_mean_no_sockets_not_an_error() {
     let f = Fixture::new();
-    assert!(sockets::listening(&f.host(FakeRunner::default())).is_empty());
+    assert!(sockets::listening(&f.host(FixtureRunner::new())).is_empty());
 }
 
 /// (protocol, port, programs) as `ss -ltnupH` shows them.

@@ -3,8 +3,8 @@
 
 use super::{Account, accounts, shadow};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Os, Outcome, Severity};
-use crate::harden::host::Host;
 use crate::harden::parse;
+use crate::harden::target::Target;
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -265,7 +265,7 @@ pub const CHECKS: &[Check] = &[
     },
 ];
 
-fn empty_password(h: &Host) -> Checked {
+fn empty_password(h: &Target) -> Checked {
     let entries = shadow(h)?;
     let empty: Vec<Evidence> = entries
         .iter()
@@ -278,7 +278,7 @@ fn empty_password(h: &Host) -> Checked {
     Ok(Outcome::fail(format!("{} account(s) have no password.", empty.len())).with_all(empty))
 }
 
-fn extra_uid0(h: &Host) -> Checked {
+fn extra_uid0(h: &Target) -> Checked {
     let extra: Vec<Evidence> = accounts(h)?
         .iter()
         .filter(|a| a.uid == 0 && a.name != "root")
@@ -290,7 +290,7 @@ fn extra_uid0(h: &Host) -> Checked {
     Ok(Outcome::fail("Another account besides root has user number 0.").with_all(extra))
 }
 
-fn shadowed(h: &Host) -> Checked {
+fn shadowed(h: &Target) -> Checked {
     let bad: Vec<Evidence> = accounts(h)?
         .iter()
         .filter(|a| a.password != "x" && a.password != "*" && a.password != "!")
@@ -307,7 +307,7 @@ fn shadowed(h: &Host) -> Checked {
     Ok(Outcome::fail("Some accounts keep their password in /etc/passwd.").with_all(bad))
 }
 
-fn duplicate_uid(h: &Host) -> Checked {
+fn duplicate_uid(h: &Target) -> Checked {
     let list = accounts(h)?;
     let mut dup = Vec::new();
     for (i, a) in list.iter().enumerate() {
@@ -321,7 +321,7 @@ fn duplicate_uid(h: &Host) -> Checked {
     Ok(Outcome::fail("Some accounts share a user number.").with_all(dup))
 }
 
-fn root_password(h: &Host) -> Checked {
+fn root_password(h: &Target) -> Checked {
     let entries = shadow(h)?;
     let Some(root) = entries.iter().find(|s| s.name == "root") else {
         return Ok(Outcome::pass("There is no root password entry."));
@@ -334,11 +334,11 @@ fn root_password(h: &Host) -> Checked {
     }
 }
 
-fn login_defs(h: &Host) -> Result<String, Outcome> {
+fn login_defs(h: &Target) -> Result<String, Outcome> {
     Ok(h.read("etc/login.defs")?.unwrap_or_default())
 }
 
-fn hashing(h: &Host) -> Checked {
+fn hashing(h: &Target) -> Checked {
     let text = login_defs(h)?;
     let Some(s) = parse::word_setting(&text, "ENCRYPT_METHOD") else {
         return Ok(Outcome::warning(
@@ -361,7 +361,7 @@ fn hashing(h: &Host) -> Checked {
     }
 }
 
-fn hashing_rounds(h: &Host) -> Checked {
+fn hashing_rounds(h: &Target) -> Checked {
     let text = login_defs(h)?;
     let method = parse::word_setting(&text, "ENCRYPT_METHOD")
         .map(|s| s.value.to_ascii_uppercase())
@@ -383,7 +383,7 @@ fn hashing_rounds(h: &Host) -> Checked {
 
 /// A number in login.defs judged by `ok`; `missing` is the verdict when
 /// the setting is absent.
-fn defs_number(h: &Host, key: &str, ok: fn(i64) -> bool, good: &str, bad: &str) -> Checked {
+fn defs_number(h: &Target, key: &str, ok: fn(i64) -> bool, good: &str, bad: &str) -> Checked {
     let text = login_defs(h)?;
     let Some(s) = parse::word_setting(&text, key) else {
         return Ok(Outcome::fail(format!(
@@ -397,7 +397,7 @@ fn defs_number(h: &Host, key: &str, ok: fn(i64) -> bool, good: &str, bad: &str) 
     }
 }
 
-fn max_days(h: &Host) -> Checked {
+fn max_days(h: &Target) -> Checked {
     defs_number(
         h,
         "PASS_MAX_DAYS",
@@ -407,7 +407,7 @@ fn max_days(h: &Host) -> Checked {
     )
 }
 
-fn min_days(h: &Host) -> Checked {
+fn min_days(h: &Target) -> Checked {
     defs_number(
         h,
         "PASS_MIN_DAYS",
@@ -417,7 +417,7 @@ fn min_days(h: &Host) -> Checked {
     )
 }
 
-fn warn_age(h: &Host) -> Checked {
+fn warn_age(h: &Target) -> Checked {
     defs_number(
         h,
         "PASS_WARN_AGE",
@@ -435,7 +435,7 @@ pub(crate) fn umask_ok(value: &str) -> Option<bool> {
     Some(n & 0o027 == 0o027)
 }
 
-fn umask(h: &Host) -> Checked {
+fn umask(h: &Target) -> Checked {
     let mut evidence = Vec::new();
     let mut loose = Vec::new();
     if let Some(text) = h.read("etc/login.defs")?
@@ -488,7 +488,7 @@ const PAM_AUTH: &[&str] = &[
 ];
 
 /// Active lines of the PAM files that mention `module`.
-fn pam_lines(h: &Host, files: &[&str], module: &str) -> Result<Vec<Evidence>, Outcome> {
+fn pam_lines(h: &Target, files: &[&str], module: &str) -> Result<Vec<Evidence>, Outcome> {
     let mut out = Vec::new();
     for rel in files {
         let Some(text) = h.read(rel)? else { continue };
@@ -501,7 +501,7 @@ fn pam_lines(h: &Host, files: &[&str], module: &str) -> Result<Vec<Evidence>, Ou
     Ok(out)
 }
 
-fn password_quality(h: &Host) -> Checked {
+fn password_quality(h: &Target) -> Checked {
     let mut found = pam_lines(h, PAM_PASSWORD, "pam_pwquality.so")?;
     found.extend(pam_lines(h, PAM_PASSWORD, "pam_cracklib.so")?);
     found.extend(pam_lines(h, PAM_PASSWORD, "pam_passwdqc.so")?);
@@ -513,7 +513,7 @@ fn password_quality(h: &Host) -> Checked {
     Ok(Outcome::pass("New passwords are checked for quality.").with_all(found))
 }
 
-fn nullok(h: &Host) -> Checked {
+fn nullok(h: &Target) -> Checked {
     let lines: Vec<Evidence> = pam_lines(h, PAM_AUTH, "pam_unix.so")?
         .into_iter()
         .filter(|e| e.text.split_whitespace().any(|w| w == "nullok"))
@@ -524,7 +524,7 @@ fn nullok(h: &Host) -> Checked {
     Ok(Outcome::fail("Accounts with an empty password may log in.").with_all(lines))
 }
 
-fn lockout(h: &Host) -> Checked {
+fn lockout(h: &Target) -> Checked {
     let mut found = pam_lines(h, PAM_AUTH, "pam_faillock.so")?;
     found.extend(pam_lines(h, PAM_AUTH, "pam_tally2.so")?);
     if found.is_empty() {
@@ -538,7 +538,7 @@ fn lockout(h: &Host) -> Checked {
 /// The sudoers files sudo reads: the main file, files it includes
 /// (`@include`, or the older `#include`), and the files of included
 /// folders (names without '.' and not ending in '~', as sudo skips those).
-fn sudoers(h: &Host) -> Result<Vec<(String, String)>, Outcome> {
+fn sudoers(h: &Target) -> Result<Vec<(String, String)>, Outcome> {
     let mut files = Vec::new();
     let Some(main) = h.read("etc/sudoers")? else {
         return Ok(files);
@@ -580,7 +580,7 @@ fn sudoers(h: &Host) -> Result<Vec<(String, String)>, Outcome> {
     Ok(files)
 }
 
-fn sudo_nopasswd(h: &Host) -> Checked {
+fn sudo_nopasswd(h: &Target) -> Checked {
     let mut found = Vec::new();
     for (rel, text) in sudoers(h)? {
         for (n, l) in parse::lines(&text) {
@@ -597,7 +597,7 @@ fn sudo_nopasswd(h: &Host) -> Checked {
     Ok(Outcome::fail("Some accounts can act as administrator without a password.").with_all(found))
 }
 
-fn sudo_pty(h: &Host) -> Checked {
+fn sudo_pty(h: &Target) -> Checked {
     for (rel, text) in sudoers(h)? {
         for (n, l) in parse::lines(&text) {
             if l.starts_with("Defaults") && l.contains("use_pty") && !l.contains("!use_pty") {
@@ -611,7 +611,7 @@ fn sudo_pty(h: &Host) -> Checked {
     ))
 }
 
-fn su_restricted(h: &Host) -> Checked {
+fn su_restricted(h: &Target) -> Checked {
     let text = h.read("etc/pam.d/su")?.unwrap_or_default();
     match parse::find_line(&text, |l| {
         l.contains("pam_wheel.so") && l.starts_with("auth")
@@ -631,7 +631,7 @@ fn account_evidence(a: &Account) -> Evidence {
     Evidence::file("etc/passwd", Some(a.line), &a.text)
 }
 
-fn system_shells(h: &Host) -> Checked {
+fn system_shells(h: &Target) -> Checked {
     let bad: Vec<Evidence> = accounts(h)?
         .iter()
         .filter(|a| a.uid != 0 && !a.is_person() && a.can_log_in())
@@ -647,7 +647,7 @@ fn system_shells(h: &Host) -> Checked {
     .with_all(bad))
 }
 
-fn locked_with_shell(h: &Host) -> Checked {
+fn locked_with_shell(h: &Target) -> Checked {
     let list = accounts(h)?;
     let entries = shadow(h)?;
     let bad: Vec<Evidence> = list
@@ -662,7 +662,7 @@ fn locked_with_shell(h: &Host) -> Checked {
     Ok(Outcome::warning("Some locked accounts still have a login shell.").with_all(bad))
 }
 
-fn stale_password(h: &Host) -> Checked {
+fn stale_password(h: &Target) -> Checked {
     let list = accounts(h)?;
     let entries = shadow(h)?;
     let today = h.today();
@@ -688,7 +688,7 @@ fn stale_password(h: &Host) -> Checked {
     Ok(Outcome::warning("Some passwords are more than a year old.").with_all(bad))
 }
 
-fn inactive_lock(h: &Host) -> Checked {
+fn inactive_lock(h: &Target) -> Checked {
     let text = h.read("etc/default/useradd")?.unwrap_or_default();
     let Some((n, l)) = parse::find_line(&text, |l| l.starts_with("INACTIVE=")) else {
         return Ok(Outcome::fail(

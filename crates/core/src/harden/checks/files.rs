@@ -4,7 +4,7 @@
 
 use super::{accounts, by_rule, modes, parse};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Outcome, Severity};
-use crate::harden::host::Host;
+use crate::harden::target::Target;
 use std::os::unix::fs::MetadataExt;
 
 pub const CHECKS: &[Check] = &[
@@ -167,7 +167,7 @@ pub const CHECKS: &[Check] = &[
 ];
 
 /// The group number of `name` from /etc/group.
-fn gid_of(h: &Host, name: &str) -> Option<u32> {
+fn gid_of(h: &Target, name: &str) -> Option<u32> {
     let text = h.read_quiet("etc/group")?;
     parse::lines(&text).find_map(|(_, l)| {
         let f: Vec<&str> = l.split(':').collect();
@@ -177,30 +177,30 @@ fn gid_of(h: &Host, name: &str) -> Option<u32> {
     })
 }
 
-fn passwd(h: &Host) -> Checked {
+fn passwd(h: &Target) -> Checked {
     by_rule(h, "files.passwd")
 }
 
-fn group(h: &Host) -> Checked {
+fn group(h: &Target) -> Checked {
     by_rule(h, "files.group")
 }
 
 /// Root's group, and "shadow" where it exists (Debian).
-pub(super) fn shadow_groups(h: &Host) -> Vec<u32> {
+pub(super) fn shadow_groups(h: &Target) -> Vec<u32> {
     let mut groups = vec![0];
     groups.extend(gid_of(h, "shadow"));
     groups
 }
 
-fn shadow(h: &Host) -> Checked {
+fn shadow(h: &Target) -> Checked {
     by_rule(h, "files.shadow")
 }
 
-fn gshadow(h: &Host) -> Checked {
+fn gshadow(h: &Target) -> Checked {
     by_rule(h, "files.gshadow")
 }
 
-fn sudoers(h: &Host) -> Checked {
+fn sudoers(h: &Target) -> Checked {
     let mut rels = vec!["etc/sudoers".to_string()];
     rels.extend(
         h.list("etc/sudoers.d")?
@@ -211,11 +211,11 @@ fn sudoers(h: &Host) -> Checked {
     modes(h, &rels, 0o027, &[0])
 }
 
-fn crontab(h: &Host) -> Checked {
+fn crontab(h: &Target) -> Checked {
     by_rule(h, "files.crontab")
 }
 
-fn cron_folders(h: &Host) -> Checked {
+fn cron_folders(h: &Target) -> Checked {
     by_rule(h, "files.cron_folders")
 }
 
@@ -236,7 +236,7 @@ fn listed(paths: &[String], note: &str) -> Vec<Evidence> {
     out
 }
 
-fn unread_note(h: &Host) -> Option<Evidence> {
+fn unread_note(h: &Target) -> Option<Evidence> {
     let inv = h.inventory();
     (!inv.unreadable.is_empty()).then(|| Evidence {
         source: "system folders".into(),
@@ -244,12 +244,12 @@ fn unread_note(h: &Host) -> Option<Evidence> {
         text: format!(
             "{} folder(s) could not be read, e.g. {}",
             inv.unreadable.len(),
-            Host::shown(&inv.unreadable[0])
+            Target::shown(&inv.unreadable[0])
         ),
     })
 }
 
-fn walked(h: &Host, found: &[String], good: &str, bad: &str, note: &str) -> Checked {
+fn walked(h: &Target, found: &[String], good: &str, bad: &str, note: &str) -> Checked {
     let inv = h.inventory();
     if !found.is_empty() {
         return Ok(Outcome::fail(format!("{} {bad}", found.len())).with_all(listed(found, note)));
@@ -266,7 +266,7 @@ fn walked(h: &Host, found: &[String], good: &str, bad: &str, note: &str) -> Chec
     )
 }
 
-fn world_writable_folders(h: &Host) -> Checked {
+fn world_writable_folders(h: &Target) -> Checked {
     let found = h.inventory().open_folders.clone();
     walked(
         h,
@@ -277,7 +277,7 @@ fn world_writable_folders(h: &Host) -> Checked {
     )
 }
 
-fn world_writable_files(h: &Host) -> Checked {
+fn world_writable_files(h: &Target) -> Checked {
     let found = h.inventory().open_files.clone();
     walked(
         h,
@@ -351,7 +351,7 @@ const EXPECTED_SPECIAL: &[&str] = &[
     "kismet_cap_linux_wifi",
 ];
 
-fn suid(h: &Host) -> Checked {
+fn suid(h: &Target) -> Checked {
     let inv = h.inventory();
     let odd: Vec<Evidence> = inv
         .special
@@ -376,7 +376,7 @@ fn suid(h: &Host) -> Checked {
     .with_all(odd))
 }
 
-fn setuid_writable(h: &Host) -> Checked {
+fn setuid_writable(h: &Target) -> Checked {
     let inv = h.inventory();
     let bad: Vec<Evidence> = inv
         .special
@@ -396,7 +396,7 @@ fn setuid_writable(h: &Host) -> Checked {
     Ok(Outcome::fail("Programs with raised rights can be changed by others.").with_all(bad))
 }
 
-fn tmp_sticky(h: &Host) -> Checked {
+fn tmp_sticky(h: &Target) -> Checked {
     let mut bad = Vec::new();
     let mut good = Vec::new();
     for rel in ["tmp", "var/tmp"] {
@@ -415,7 +415,7 @@ fn tmp_sticky(h: &Host) -> Checked {
     Ok(Outcome::fail("A shared temporary folder lacks the sticky bit.").with_all(bad))
 }
 
-fn homes(h: &Host) -> Checked {
+fn homes(h: &Target) -> Checked {
     let list = accounts(h)?;
     let mut writable = Vec::new();
     let mut readable = Vec::new();

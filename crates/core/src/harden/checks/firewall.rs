@@ -4,7 +4,7 @@
 
 use super::{any_enabled, parse};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Outcome, Severity};
-use crate::harden::host::Host;
+use crate::harden::target::Target;
 
 pub const CHECKS: &[Check] = &[
     Check {
@@ -54,7 +54,7 @@ struct State {
     off: Vec<Evidence>,
 }
 
-fn state(h: &Host) -> Result<State, Outcome> {
+fn state(h: &Target) -> Result<State, Outcome> {
     let mut s = State {
         active: Vec::new(),
         deny: Vec::new(),
@@ -175,7 +175,7 @@ fn state(h: &Host) -> Result<State, Outcome> {
     Ok(s)
 }
 
-fn active(h: &Host) -> Checked {
+fn active(h: &Target) -> Checked {
     let s = state(h)?;
     if s.active.is_empty() {
         return Ok(Outcome::fail("No firewall is switched on.").with_all(s.off));
@@ -183,7 +183,7 @@ fn active(h: &Host) -> Checked {
     Ok(Outcome::pass("A firewall is switched on.").with_all(s.active))
 }
 
-fn default_deny(h: &Host) -> Checked {
+fn default_deny(h: &Target) -> Checked {
     let s = state(h)?;
     if s.active.is_empty() {
         return Ok(
@@ -205,7 +205,7 @@ fn default_deny(h: &Host) -> Checked {
     Ok(Outcome::pass("Incoming connections are refused unless allowed.").with_all(s.deny))
 }
 
-fn ufw_ipv6(h: &Host) -> Checked {
+fn ufw_ipv6(h: &Target) -> Checked {
     let text = h.read("etc/default/ufw")?.unwrap_or_default();
     match parse::ini_setting(&text, "", "IPV6") {
         Some(s) if parse::truthy(&s.value) => Ok(Outcome::pass("The firewall covers IPv6.")

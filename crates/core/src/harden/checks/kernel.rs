@@ -3,7 +3,7 @@
 
 use super::{SysctlRule, Want, parse, sysctl_rule, with_dropins};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Outcome, Severity};
-use crate::harden::host::{Host, OsFamily};
+use crate::harden::target::{OsFamily, Target};
 
 /// A check over live kernel settings, declared in one line.
 macro_rules! sysctl_check {
@@ -393,7 +393,7 @@ pub const CHECKS: &[Check] = &[
     },
 ];
 
-fn core_dumps(h: &Host) -> Checked {
+fn core_dumps(h: &Target) -> Checked {
     let files = with_dropins(h, "etc/security/limits.conf", "etc/security/limits.d")?;
     let mut hard_zero = None;
     for (rel, text) in &files {
@@ -457,7 +457,7 @@ fn same_module(a: &str, b: &str) -> bool {
 
 /// A module is kept out when modprobe runs /bin/false (or true) instead
 /// of loading it; "blacklist" alone only stops automatic loading.
-fn module_off(h: &Host, names: &[&str]) -> Checked {
+fn module_off(h: &Target, names: &[&str]) -> Checked {
     if let Some(loaded) = h.read("proc/modules")? {
         for (n, l) in loaded.lines().enumerate() {
             let name = l.split_whitespace().next().unwrap_or("");
@@ -528,31 +528,31 @@ fn module_off(h: &Host, names: &[&str]) -> Checked {
     Ok(Outcome::fail("Nothing stops the module from being loaded."))
 }
 
-fn dccp(h: &Host) -> Checked {
+fn dccp(h: &Target) -> Checked {
     module_off(h, &["dccp"])
 }
 
-fn sctp(h: &Host) -> Checked {
+fn sctp(h: &Target) -> Checked {
     module_off(h, &["sctp"])
 }
 
-fn rds(h: &Host) -> Checked {
+fn rds(h: &Target) -> Checked {
     module_off(h, &["rds"])
 }
 
-fn tipc(h: &Host) -> Checked {
+fn tipc(h: &Target) -> Checked {
     module_off(h, &["tipc"])
 }
 
-fn usb_storage(h: &Host) -> Checked {
+fn usb_storage(h: &Target) -> Checked {
     module_off(h, &["usb-storage"])
 }
 
-fn firewire(h: &Host) -> Checked {
+fn firewire(h: &Target) -> Checked {
     module_off(h, &["firewire-core", "firewire-ohci", "firewire-sbp2"])
 }
 
-fn mac(h: &Host) -> Checked {
+fn mac(h: &Target) -> Checked {
     if let Some(v) = h.read("sys/module/apparmor/parameters/enabled")? {
         let ev = Evidence::file("sys/module/apparmor/parameters/enabled", None, v.trim());
         if v.trim() == "Y" {

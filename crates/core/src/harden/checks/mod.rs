@@ -14,8 +14,8 @@ pub(crate) use system::names_system;
 mod updates;
 
 use super::check::{Check, Checked, Evidence, Outcome};
-use super::host::Host;
 use super::parse;
+use super::target::Target;
 use std::os::unix::fs::MetadataExt;
 
 pub fn all() -> Vec<&'static Check> {
@@ -60,7 +60,7 @@ impl Account {
     }
 }
 
-fn accounts(h: &Host) -> Result<Vec<Account>, Outcome> {
+fn accounts(h: &Target) -> Result<Vec<Account>, Outcome> {
     let Some(text) = h.read("etc/passwd")? else {
         return Err(Outcome::error(
             "There is no /etc/passwd: the list of accounts is missing.",
@@ -111,7 +111,7 @@ impl Shadow {
     }
 }
 
-fn shadow(h: &Host) -> Result<Vec<Shadow>, Outcome> {
+fn shadow(h: &Target) -> Result<Vec<Shadow>, Outcome> {
     let Some(text) = h.read("etc/shadow")? else {
         return Err(Outcome::error(
             "There is no /etc/shadow: passwords are not stored the usual way.",
@@ -148,7 +148,7 @@ pub(crate) struct SysctlRule {
 pub(crate) use kernel::SYSCTL_RULES;
 
 /// The check `id` by its row of `SYSCTL_RULES`.
-fn sysctl_rule(h: &Host, id: &str) -> Checked {
+fn sysctl_rule(h: &Target, id: &str) -> Checked {
     let Some(rule) = SYSCTL_RULES.iter().find(|r| r.check == id) else {
         return Ok(Outcome::error(format!("The rule for {id} is missing.")));
     };
@@ -174,7 +174,7 @@ impl Want {
 /// Judges live kernel settings read from /proc/sys (dots as slashes:
 /// "kernel/randomize_va_space"). A setting the kernel does not have is
 /// passed over; when none exist the check does not apply.
-fn sysctl(h: &Host, wanted: &[(&str, Want, i64)]) -> Checked {
+fn sysctl(h: &Target, wanted: &[(&str, Want, i64)]) -> Checked {
     let mut bad = Vec::new();
     let mut good = Vec::new();
     for (key, want, _) in wanted {
@@ -213,12 +213,12 @@ fn sysctl(h: &Host, wanted: &[(&str, Want, i64)]) -> Checked {
 #[derive(Debug)]
 pub struct PermissionRule {
     pub check: &'static str,
-    pub paths: fn(&Host) -> Vec<String>,
+    pub paths: fn(&Target) -> Vec<String>,
     pub forbidden: u32,
-    pub groups: fn(&Host) -> Vec<u32>,
+    pub groups: fn(&Target) -> Vec<u32>,
 }
 
-fn only_root(_: &Host) -> Vec<u32> {
+fn only_root(_: &Target) -> Vec<u32> {
     vec![0]
 }
 
@@ -286,7 +286,7 @@ pub const PERMISSION_RULES: &[PermissionRule] = &[
 ];
 
 /// Runs the permissions check `id` by its rule.
-fn by_rule(h: &Host, id: &str) -> Checked {
+fn by_rule(h: &Target, id: &str) -> Checked {
     let Some(rule) = PERMISSION_RULES.iter().find(|r| r.check == id) else {
         return Ok(Outcome::error(format!("The rule for {id} is missing.")));
     };
@@ -297,7 +297,7 @@ fn by_rule(h: &Host, id: &str) -> Checked {
 
 /// Files whose mode must not give `forbidden` bits, owned by root. Missing
 /// files are passed over; when none exist the check does not apply.
-fn modes(h: &Host, rels: &[&str], forbidden: u32, groups: &[u32]) -> Checked {
+fn modes(h: &Target, rels: &[&str], forbidden: u32, groups: &[u32]) -> Checked {
     let mut bad = Vec::new();
     let mut seen = 0;
     for rel in rels {
@@ -333,7 +333,7 @@ fn modes(h: &Host, rels: &[&str], forbidden: u32, groups: &[u32]) -> Checked {
 
 /// Whether a systemd unit starts at boot: a link to it in a `.wants` or
 /// `.requires` folder under /etc/systemd/system, and not masked.
-fn enabled(h: &Host, unit: &str) -> Option<Evidence> {
+fn enabled(h: &Target, unit: &str) -> Option<Evidence> {
     let base = "etc/systemd/system";
     if let Some(target) = h.link_target(&format!("{base}/{unit}"))
         && target == std::path::Path::new("/dev/null")
@@ -352,14 +352,14 @@ fn enabled(h: &Host, unit: &str) -> Option<Evidence> {
 }
 
 /// The first of `units` that is enabled.
-pub(crate) fn any_enabled(h: &Host, units: &[&str]) -> Option<Evidence> {
+pub(crate) fn any_enabled(h: &Target, units: &[&str]) -> Option<Evidence> {
     units.iter().find_map(|u| enabled(h, u))
 }
 
 /// The main file, then the `*.conf` files of its drop-in folder in the
 /// order they are read (sorted): a check and the fix of its setting read
 /// the same files.
-pub(crate) fn dropin_files(h: &Host, main: &str, folder: &str) -> Result<Vec<String>, Outcome> {
+pub(crate) fn dropin_files(h: &Target, main: &str, folder: &str) -> Result<Vec<String>, Outcome> {
     let mut files = vec![main.to_string()];
     files.extend(
         h.list(folder)?
@@ -372,7 +372,7 @@ pub(crate) fn dropin_files(h: &Host, main: &str, folder: &str) -> Result<Vec<Str
 
 /// Lines of the files in a drop-in folder (`*.conf`, sorted), each with
 /// its file, after the main file.
-fn with_dropins(h: &Host, main: &str, folder: &str) -> Result<Vec<(String, String)>, Outcome> {
+fn with_dropins(h: &Target, main: &str, folder: &str) -> Result<Vec<(String, String)>, Outcome> {
     let mut out = Vec::new();
     for rel in dropin_files(h, main, folder)? {
         if let Some(t) = h.read(&rel)? {

@@ -3,8 +3,8 @@
 
 use super::{any_enabled, parse};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Os, Outcome, Role, Severity};
-use crate::harden::host::Host;
 use crate::harden::sockets::Socket;
+use crate::harden::target::Target;
 
 const fn server_with(needs: &'static [&'static str]) -> Applies {
     Applies {
@@ -191,7 +191,7 @@ const RISKY_PORTS: &[(u16, &str)] = &[
     (27017, "MongoDB database"),
 ];
 
-fn open_to_network(h: &Host) -> impl Iterator<Item = &Socket> {
+fn open_to_network(h: &Target) -> impl Iterator<Item = &Socket> {
     h.sockets().iter().filter(|s| !s.loopback)
 }
 
@@ -200,7 +200,7 @@ fn socket_evidence(s: &Socket) -> Evidence {
     Evidence::file(&file, None, &s.describe())
 }
 
-fn listening(h: &Host) -> Checked {
+fn listening(h: &Target) -> Checked {
     let all: Vec<&Socket> = open_to_network(h).collect();
     let risky: Vec<Evidence> = all
         .iter()
@@ -232,7 +232,7 @@ fn listening(h: &Host) -> Checked {
 
 /// A service that should be off: fails when a unit is enabled or one of
 /// its ports is open to the network.
-fn off(h: &Host, name: &str, units: &[&str], ports: &[u16]) -> Checked {
+fn off(h: &Target, name: &str, units: &[&str], ports: &[u16]) -> Checked {
     let mut evidence: Vec<Evidence> = units.iter().filter_map(|u| super::enabled(h, u)).collect();
     evidence.extend(
         open_to_network(h)
@@ -248,7 +248,7 @@ fn off(h: &Host, name: &str, units: &[&str], ports: &[u16]) -> Checked {
 }
 
 /// Services started by inetd or xinetd.
-fn inetd(h: &Host, names: &[&str]) -> Result<Vec<Evidence>, Outcome> {
+fn inetd(h: &Target, names: &[&str]) -> Result<Vec<Evidence>, Outcome> {
     let mut out = Vec::new();
     if let Some(text) = h.read("etc/inetd.conf")? {
         for (n, l) in parse::lines(&text) {
@@ -277,7 +277,7 @@ fn inetd(h: &Host, names: &[&str]) -> Result<Vec<Evidence>, Outcome> {
 }
 
 fn with_inetd(
-    h: &Host,
+    h: &Target,
     name: &str,
     units: &[&str],
     ports: &[u16],
@@ -293,7 +293,7 @@ fn with_inetd(
     Ok(Outcome::fail(format!("{name} is switched on.")).with_all(evidence))
 }
 
-fn telnet(h: &Host) -> Checked {
+fn telnet(h: &Target) -> Checked {
     with_inetd(
         h,
         "The telnet server",
@@ -303,7 +303,7 @@ fn telnet(h: &Host) -> Checked {
     )
 }
 
-fn ftp(h: &Host) -> Checked {
+fn ftp(h: &Target) -> Checked {
     with_inetd(
         h,
         "The FTP server",
@@ -313,7 +313,7 @@ fn ftp(h: &Host) -> Checked {
     )
 }
 
-fn rsh(h: &Host) -> Checked {
+fn rsh(h: &Target) -> Checked {
     with_inetd(
         h,
         "rsh/rlogin/rexec",
@@ -323,7 +323,7 @@ fn rsh(h: &Host) -> Checked {
     )
 }
 
-fn tftp(h: &Host) -> Checked {
+fn tftp(h: &Target) -> Checked {
     with_inetd(
         h,
         "The TFTP server",
@@ -333,7 +333,7 @@ fn tftp(h: &Host) -> Checked {
     )
 }
 
-fn avahi(h: &Host) -> Checked {
+fn avahi(h: &Target) -> Checked {
     off(
         h,
         "Avahi",
@@ -342,7 +342,7 @@ fn avahi(h: &Host) -> Checked {
     )
 }
 
-fn cups(h: &Host) -> Checked {
+fn cups(h: &Target) -> Checked {
     off(
         h,
         "The print service",
@@ -351,11 +351,11 @@ fn cups(h: &Host) -> Checked {
     )
 }
 
-fn rpcbind(h: &Host) -> Checked {
+fn rpcbind(h: &Target) -> Checked {
     off(h, "rpcbind", &["rpcbind.service", "rpcbind.socket"], &[111])
 }
 
-fn nfs(h: &Host) -> Checked {
+fn nfs(h: &Target) -> Checked {
     off(
         h,
         "The NFS server",
@@ -364,11 +364,11 @@ fn nfs(h: &Host) -> Checked {
     )
 }
 
-fn nis(h: &Host) -> Checked {
+fn nis(h: &Target) -> Checked {
     off(h, "The NIS server", &["ypserv.service", "nis.service"], &[])
 }
 
-fn snmp_public(h: &Host) -> Checked {
+fn snmp_public(h: &Target) -> Checked {
     let mut bad = Vec::new();
     let mut seen = false;
     for rel in ["etc/snmp/snmpd.conf", "etc/snmp/snmpd.conf.d/local.conf"] {
@@ -405,7 +405,7 @@ fn snmp_public(h: &Host) -> Checked {
     Ok(Outcome::fail("SNMP answers to a well-known community name.").with_all(bad))
 }
 
-fn mail_local(h: &Host) -> Checked {
+fn mail_local(h: &Target) -> Checked {
     let open: Vec<Evidence> = open_to_network(h)
         .filter(|s| matches!(s.port, 25 | 465 | 587))
         .map(socket_evidence)

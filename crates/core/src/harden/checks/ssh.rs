@@ -2,8 +2,8 @@
 
 use super::{by_rule, modes};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Outcome, Severity};
-use crate::harden::host::Host;
 use crate::harden::sshd::{Directive, Problem, SshdConfig};
+use crate::harden::target::Target;
 
 /// The SSH server is installed.
 const SSHD: Applies = Applies::needs(&["usr/sbin/sshd", "etc/ssh/sshd_config"]);
@@ -204,7 +204,7 @@ pub const CHECKS: &[Check] = &[
 ];
 
 /// The loaded configuration, or the outcome that ends the check.
-fn config(h: &Host) -> Result<SshdConfig, Outcome> {
+fn config(h: &Target) -> Result<SshdConfig, Outcome> {
     match SshdConfig::load(h)? {
         Some(c) => Ok(c),
         None => Err(Outcome::not_applicable(
@@ -214,7 +214,7 @@ fn config(h: &Host) -> Result<SshdConfig, Outcome> {
 }
 
 /// The configuration, refusing a verdict when sshd would not start.
-fn sound_config(h: &Host) -> Result<SshdConfig, Outcome> {
+fn sound_config(h: &Target) -> Result<SshdConfig, Outcome> {
     let c = config(h)?;
     let broken: Vec<Evidence> = c
         .problems
@@ -234,7 +234,7 @@ fn sound_config(h: &Host) -> Result<SshdConfig, Outcome> {
     }
 }
 
-fn config_sound(h: &Host) -> Checked {
+fn config_sound(h: &Target) -> Checked {
     let c = config(h)?;
     let mut evidence = Vec::new();
     let mut loops = false;
@@ -277,7 +277,7 @@ fn setting<'a>(c: &'a SshdConfig, keyword: &'a str) -> (Option<&'a Directive>, V
 
 /// A yes/no style setting judged by `bad` values; `default` when unset.
 fn judge(
-    h: &Host,
+    h: &Target,
     keyword: &str,
     default: &str,
     bad: fn(&str) -> bool,
@@ -310,7 +310,7 @@ fn judge(
     Ok(Outcome::pass(good_text.to_string()).with_all(evidence))
 }
 
-fn root_login(h: &Host) -> Checked {
+fn root_login(h: &Target) -> Checked {
     let c = sound_config(h)?;
     let (global, _) = setting(&c, "permitrootlogin");
     let value = global
@@ -334,7 +334,7 @@ fn root_login(h: &Host) -> Checked {
     }
 }
 
-fn password_auth(h: &Host) -> Checked {
+fn password_auth(h: &Target) -> Checked {
     judge(
         h,
         "passwordauthentication",
@@ -345,7 +345,7 @@ fn password_auth(h: &Host) -> Checked {
     )
 }
 
-fn empty_passwords(h: &Host) -> Checked {
+fn empty_passwords(h: &Target) -> Checked {
     judge(
         h,
         "permitemptypasswords",
@@ -356,7 +356,7 @@ fn empty_passwords(h: &Host) -> Checked {
     )
 }
 
-fn x11_forwarding(h: &Host) -> Checked {
+fn x11_forwarding(h: &Target) -> Checked {
     judge(
         h,
         "x11forwarding",
@@ -367,7 +367,7 @@ fn x11_forwarding(h: &Host) -> Checked {
     )
 }
 
-fn max_auth_tries(h: &Host) -> Checked {
+fn max_auth_tries(h: &Target) -> Checked {
     judge(
         h,
         "maxauthtries",
@@ -378,7 +378,7 @@ fn max_auth_tries(h: &Host) -> Checked {
     )
 }
 
-fn hostbased(h: &Host) -> Checked {
+fn hostbased(h: &Target) -> Checked {
     judge(
         h,
         "hostbasedauthentication",
@@ -389,7 +389,7 @@ fn hostbased(h: &Host) -> Checked {
     )
 }
 
-fn ignore_rhosts(h: &Host) -> Checked {
+fn ignore_rhosts(h: &Target) -> Checked {
     judge(
         h,
         "ignorerhosts",
@@ -400,7 +400,7 @@ fn ignore_rhosts(h: &Host) -> Checked {
     )
 }
 
-fn user_environment(h: &Host) -> Checked {
+fn user_environment(h: &Target) -> Checked {
     judge(
         h,
         "permituserenvironment",
@@ -411,7 +411,7 @@ fn user_environment(h: &Host) -> Checked {
     )
 }
 
-fn login_grace(h: &Host) -> Checked {
+fn login_grace(h: &Target) -> Checked {
     judge(
         h,
         "logingracetime",
@@ -448,7 +448,7 @@ fn seconds(v: &str) -> Option<u64> {
     Some(total)
 }
 
-fn log_level(h: &Host) -> Checked {
+fn log_level(h: &Target) -> Checked {
     judge(
         h,
         "loglevel",
@@ -488,7 +488,7 @@ pub(crate) fn weak(keyword: &str, name: &str) -> bool {
 
 /// Ciphers, MACs and key exchange lists: "-x" only removes from the safe
 /// defaults; a plain list or "+x"/"^x" adds what it names.
-fn algorithms(h: &Host, keyword: &str, what: &str) -> Checked {
+fn algorithms(h: &Target, keyword: &str, what: &str) -> Checked {
     let c = sound_config(h)?;
     let (global, matches) = setting(&c, keyword);
     let mut lines: Vec<&Directive> = global.into_iter().collect();
@@ -522,23 +522,23 @@ fn algorithms(h: &Host, keyword: &str, what: &str) -> Checked {
     .with_all(evidence))
 }
 
-fn ciphers(h: &Host) -> Checked {
+fn ciphers(h: &Target) -> Checked {
     algorithms(h, "ciphers", "ciphers")
 }
 
-fn macs(h: &Host) -> Checked {
+fn macs(h: &Target) -> Checked {
     algorithms(h, "macs", "integrity checks (MACs)")
 }
 
-fn kex(h: &Host) -> Checked {
+fn kex(h: &Target) -> Checked {
     algorithms(h, "kexalgorithms", "key exchange methods")
 }
 
-fn config_permissions(h: &Host) -> Checked {
+fn config_permissions(h: &Target) -> Checked {
     by_rule(h, "ssh.config_permissions")
 }
 
-fn host_keys(h: &Host) -> Checked {
+fn host_keys(h: &Target) -> Checked {
     let keys: Vec<String> = h
         .list("etc/ssh")?
         .into_iter()

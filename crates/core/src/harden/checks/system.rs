@@ -4,7 +4,7 @@
 
 use super::{any_enabled, by_rule, modes, parse, with_dropins};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Os, Outcome, Role, Severity};
-use crate::harden::host::Host;
+use crate::harden::target::Target;
 use std::os::unix::fs::MetadataExt;
 
 const GRUB: Applies = Applies::needs(&["boot/grub/grub.cfg", "boot/grub2/grub.cfg"]);
@@ -324,7 +324,7 @@ pub const CHECKS: &[Check] = &[
     },
 ];
 
-fn journal_persistent(h: &Host) -> Checked {
+fn journal_persistent(h: &Target) -> Checked {
     let files = with_dropins(
         h,
         "etc/systemd/journald.conf",
@@ -364,7 +364,7 @@ fn journal_persistent(h: &Host) -> Checked {
     }
 }
 
-fn rsyslog_permissions(h: &Host) -> Checked {
+fn rsyslog_permissions(h: &Target) -> Checked {
     let files = with_dropins(h, "etc/rsyslog.conf", "etc/rsyslog.d")?;
     let mode = files.iter().rev().find_map(|(rel, text)| {
         parse::find_line(text, |l| l.starts_with("$FileCreateMode"))
@@ -384,7 +384,7 @@ fn rsyslog_permissions(h: &Host) -> Checked {
     }
 }
 
-fn auditd(h: &Host) -> Checked {
+fn auditd(h: &Target) -> Checked {
     if h.first_existing(&["usr/sbin/auditd", "sbin/auditd"])
         .is_none()
     {
@@ -400,7 +400,7 @@ fn auditd(h: &Host) -> Checked {
     }
 }
 
-fn audit_rules(h: &Host) -> Checked {
+fn audit_rules(h: &Target) -> Checked {
     let mut rules = Vec::new();
     let mut files = vec!["etc/audit/audit.rules".to_string()];
     files.extend(
@@ -425,7 +425,7 @@ fn audit_rules(h: &Host) -> Checked {
     Ok(Outcome::pass(format!("The audit service has {count} rule(s).")).with_all(rules))
 }
 
-fn logrotate(h: &Host) -> Checked {
+fn logrotate(h: &Target) -> Checked {
     if h.first_existing(&["usr/sbin/logrotate", "sbin/logrotate"])
         .is_none()
     {
@@ -439,7 +439,7 @@ fn logrotate(h: &Host) -> Checked {
     Ok(Outcome::pass("Old logs are rotated."))
 }
 
-fn process_accounting(h: &Host) -> Checked {
+fn process_accounting(h: &Target) -> Checked {
     if h.first_existing(&["usr/sbin/accton", "sbin/accton"])
         .is_none()
     {
@@ -463,14 +463,14 @@ const TIME_UNITS: &[&str] = &[
     "openntpd.service",
 ];
 
-fn time_sync(h: &Host) -> Checked {
+fn time_sync(h: &Target) -> Checked {
     match any_enabled(h, TIME_UNITS) {
         Some(ev) => Ok(Outcome::pass("A time service keeps the clock right.").with(ev)),
         None => Ok(Outcome::fail("No time service is switched on.")),
     }
 }
 
-fn time_single(h: &Host) -> Checked {
+fn time_single(h: &Target) -> Checked {
     let on: Vec<Evidence> = TIME_UNITS
         .iter()
         .filter_map(|u| super::enabled(h, u))
@@ -483,16 +483,16 @@ fn time_single(h: &Host) -> Checked {
     Ok(Outcome::pass("At most one time service is switched on.").with_all(on))
 }
 
-fn grub_cfg(h: &Host) -> &'static str {
+fn grub_cfg(h: &Target) -> &'static str {
     h.first_existing(&["boot/grub/grub.cfg", "boot/grub2/grub.cfg"])
         .unwrap_or("boot/grub/grub.cfg")
 }
 
-fn grub_permissions(h: &Host) -> Checked {
+fn grub_permissions(h: &Target) -> Checked {
     modes(h, &[grub_cfg(h)], 0o077, &[0])
 }
 
-fn grub_password(h: &Host) -> Checked {
+fn grub_password(h: &Target) -> Checked {
     let cfg = grub_cfg(h);
     let mut files = vec![cfg.to_string(), "boot/grub2/user.cfg".to_string()];
     files.extend(
@@ -529,7 +529,7 @@ fn grub_password(h: &Host) -> Checked {
     }
 }
 
-fn disk_encryption(h: &Host) -> Checked {
+fn disk_encryption(h: &Target) -> Checked {
     let mut evidence = Vec::new();
     for dm in h
         .list("sys/block")?
@@ -554,7 +554,7 @@ fn disk_encryption(h: &Host) -> Checked {
     Ok(Outcome::pass("The computer uses disk encryption.").with_all(evidence))
 }
 
-fn autologin(h: &Host) -> Checked {
+fn autologin(h: &Target) -> Checked {
     let mut found = Vec::new();
     for rel in [
         "etc/gdm3/custom.conf",
@@ -597,7 +597,7 @@ fn autologin(h: &Host) -> Checked {
 
 /// System-wide GNOME settings from the dconf "local" database's key files.
 fn dconf_setting(
-    h: &Host,
+    h: &Target,
     section: &str,
     key: &str,
 ) -> Result<Option<(String, Evidence)>, Outcome> {
@@ -615,7 +615,7 @@ fn dconf_setting(
     Ok(found)
 }
 
-fn screen_lock(h: &Host) -> Checked {
+fn screen_lock(h: &Target) -> Checked {
     let lock = dconf_setting(h, "org/gnome/desktop/screensaver", "lock-enabled")?;
     let idle = dconf_setting(h, "org/gnome/desktop/session", "idle-delay")?;
     if let Some((v, ev)) = &lock
@@ -646,7 +646,7 @@ fn screen_lock(h: &Host) -> Checked {
     }
 }
 
-fn xdmcp(h: &Host) -> Checked {
+fn xdmcp(h: &Target) -> Checked {
     for rel in [
         "etc/gdm3/custom.conf",
         "etc/gdm3/daemon.conf",
@@ -663,7 +663,7 @@ fn xdmcp(h: &Host) -> Checked {
     Ok(Outcome::pass("Remote logins over XDMCP are off."))
 }
 
-fn guest(h: &Host) -> Checked {
+fn guest(h: &Target) -> Checked {
     for (rel, text) in with_dropins(h, "etc/lightdm/lightdm.conf", "etc/lightdm/lightdm.conf.d")? {
         if let Some((n, l)) = parse::find_line(&text, |l| {
             l.starts_with("allow-guest") && l.split('=').nth(1).is_some_and(parse::truthy)
@@ -676,7 +676,7 @@ fn guest(h: &Host) -> Checked {
     Ok(Outcome::pass("Guest logins are not allowed."))
 }
 
-fn aide(h: &Host) -> Checked {
+fn aide(h: &Target) -> Checked {
     if h.first_existing(&["usr/bin/aide", "usr/sbin/aide"])
         .is_none()
     {
@@ -696,14 +696,14 @@ fn aide(h: &Host) -> Checked {
     }
 }
 
-fn debsums(h: &Host) -> Checked {
+fn debsums(h: &Target) -> Checked {
     if h.exists("usr/bin/debsums") {
         return Ok(Outcome::pass("debsums is installed."));
     }
     Ok(Outcome::fail("debsums is not installed."))
 }
 
-fn rootkit(h: &Host) -> Checked {
+fn rootkit(h: &Target) -> Checked {
     match h.first_existing(&["usr/bin/rkhunter", "usr/sbin/chkrootkit"]) {
         Some(p) => Ok(
             Outcome::pass("A rootkit scanner is installed.").with(Evidence::file(
@@ -718,7 +718,7 @@ fn rootkit(h: &Host) -> Checked {
     }
 }
 
-fn antivirus(h: &Host) -> Checked {
+fn antivirus(h: &Target) -> Checked {
     if !h.exists("usr/bin/clamscan") && !h.exists("usr/sbin/clamd") {
         return Ok(Outcome::fail("No virus scanner is installed."));
     }
@@ -732,7 +732,7 @@ fn antivirus(h: &Host) -> Checked {
     }
 }
 
-fn compilers(h: &Host) -> Checked {
+fn compilers(h: &Target) -> Checked {
     let mut open = Vec::new();
     let mut closed = Vec::new();
     for rel in [
@@ -767,7 +767,7 @@ fn compilers(h: &Host) -> Checked {
 /// the system's own name.
 /// Whether a login message's line names this system or its version: the
 /// system's name, or an escape that getty replaces with it.
-pub(crate) fn names_system(h: &Host, line: &str) -> bool {
+pub(crate) fn names_system(h: &Target, line: &str) -> bool {
     let facts = h.facts();
     let mut names: Vec<String> = vec![facts.os_id.to_ascii_lowercase()];
     names.extend(
@@ -785,7 +785,7 @@ pub(crate) fn names_system(h: &Host, line: &str) -> bool {
     escape || names.iter().any(|n| lower.contains(n.as_str()))
 }
 
-fn banner(h: &Host, rel: &str) -> Checked {
+fn banner(h: &Target, rel: &str) -> Checked {
     let Some(text) = h.read(rel)? else {
         return Ok(Outcome::pass("There is no such message."));
     };
@@ -800,18 +800,18 @@ fn banner(h: &Host, rel: &str) -> Checked {
     Ok(Outcome::pass("The message does not name the system."))
 }
 
-fn issue(h: &Host) -> Checked {
+fn issue(h: &Target) -> Checked {
     banner(h, "etc/issue")
 }
 
-fn issue_net(h: &Host) -> Checked {
+fn issue_net(h: &Target) -> Checked {
     banner(h, "etc/issue.net")
 }
 
-fn motd(h: &Host) -> Checked {
+fn motd(h: &Target) -> Checked {
     banner(h, "etc/motd")
 }
 
-fn banner_permissions(h: &Host) -> Checked {
+fn banner_permissions(h: &Target) -> Checked {
     by_rule(h, "banners.permissions")
 }

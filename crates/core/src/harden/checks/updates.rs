@@ -3,7 +3,8 @@
 
 use super::{any_enabled, parse};
 use crate::harden::check::{Applies, Area, Check, Checked, Evidence, Os, Outcome, Role, Severity};
-use crate::harden::host::{APT_SECURITY_SIMULATION, DNF_SECURITY_UPDATES, Host, OsFamily};
+use crate::harden::target::{OsFamily, Target};
+use crate::host::{APT_SECURITY_SIMULATION, DNF_SECURITY_UPDATES};
 
 const DEBIAN: Applies = Applies {
     os: Os::Debian,
@@ -62,7 +63,7 @@ pub const CHECKS: &[Check] = &[
     },
 ];
 
-fn automatic(h: &Host) -> Checked {
+fn automatic(h: &Target) -> Checked {
     if h.facts().os_family == OsFamily::Fedora {
         return Ok(
             match any_enabled(
@@ -114,7 +115,7 @@ fn automatic(h: &Host) -> Checked {
 /// entries ("deb [options] URI SUITE COMPONENTS"), with the lines they
 /// came from. deb822 stanzas are converted; a stanza listing several
 /// suites keeps only its security ones.
-fn security_sources(h: &Host) -> Result<(Vec<String>, Vec<Evidence>), Outcome> {
+fn security_sources(h: &Target) -> Result<(Vec<String>, Vec<Evidence>), Outcome> {
     let mut files = vec!["etc/apt/sources.list".to_string()];
     for name in h.list("etc/apt/sources.list.d")? {
         if name.ends_with(".list") || name.ends_with(".sources") {
@@ -238,7 +239,7 @@ fn pending(output: &str) -> Vec<String> {
     names
 }
 
-fn pending_security(h: &Host) -> Checked {
+fn pending_security(h: &Target) -> Checked {
     match h.facts().os_family {
         OsFamily::Debian => pending_apt(h),
         OsFamily::Fedora => pending_dnf(h),
@@ -251,7 +252,7 @@ fn pending_security(h: &Host) -> Checked {
 /// Advisory ids as Fedora and its relatives name them.
 const ADVISORY_PREFIXES: &[&str] = &["FEDORA-", "RHSA-", "ALSA-", "RLSA-", "CESA-"];
 
-fn pending_dnf(h: &Host) -> Checked {
+fn pending_dnf(h: &Target) -> Checked {
     let Some(out) = h.run(DNF_SECURITY_UPDATES) else {
         if !h.is_live() {
             return Ok(Outcome::not_applicable(
@@ -262,7 +263,7 @@ fn pending_dnf(h: &Host) -> Checked {
             "dnf could not be run to list waiting updates.",
         ));
     };
-    if out.status != 0 {
+    if !out.success() {
         return Ok(Outcome::error(
             "dnf has no update information to read yet; run dnf makecache, then check again.",
         )
@@ -306,7 +307,7 @@ fn pending_dnf(h: &Host) -> Checked {
     .with(Evidence::command(DNF_SECURITY_UPDATES, &lines.join("\n"))))
 }
 
-fn pending_apt(h: &Host) -> Checked {
+fn pending_apt(h: &Target) -> Checked {
     let (entries, _) = security_sources(h)?;
     if entries.is_empty() {
         return Ok(Outcome::not_applicable(
@@ -323,7 +324,7 @@ fn pending_apt(h: &Host) -> Checked {
             "apt-get could not be run to list waiting updates.",
         ));
     };
-    if out.status != 0 {
+    if !out.success() {
         return Ok(Outcome::error("apt-get could not list waiting updates.")
             .with(Evidence::command(APT_SECURITY_SIMULATION, &out.stdout)));
     }
@@ -358,7 +359,7 @@ fn pending_apt(h: &Host) -> Checked {
     )))
 }
 
-fn reboot_required(h: &Host) -> Checked {
+fn reboot_required(h: &Target) -> Checked {
     let Some(rel) = h.first_existing(&["run/reboot-required", "var/run/reboot-required"]) else {
         return Ok(Outcome::pass("No update is waiting for a restart."));
     };
@@ -379,7 +380,7 @@ fn reboot_required(h: &Host) -> Checked {
     )
 }
 
-fn security_source(h: &Host) -> Checked {
+fn security_source(h: &Target) -> Checked {
     let (entries, evidence) = security_sources(h)?;
     if entries.is_empty() {
         return Ok(Outcome::fail(

@@ -5,7 +5,7 @@
 
 use super::edit::Edit;
 use super::layered::{self, AddTo, Setting};
-use crate::harden::host::{Host, OsFamily};
+use crate::harden::target::{OsFamily, Target};
 use crate::{Error, Result};
 
 const FOLDER: &str = "etc/apt/apt.conf.d";
@@ -32,7 +32,7 @@ const SETTINGS: &[Setting] = &[
 ];
 
 /// The edits that switch automatic security updates on.
-pub fn edits(host: &Host) -> Result<Vec<Edit>> {
+pub fn edits(host: &Target) -> Result<Vec<Edit>> {
     if host.facts().os_family == OsFamily::Fedora {
         return Err(Error::invalid_input(
             "Shipshape switches on automatic updates only on Debian and Ubuntu so far.",

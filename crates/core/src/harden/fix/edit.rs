@@ -4,7 +4,7 @@
 
 use super::PreviewStep;
 use super::change::{FileState, Step, checksum, setting_name};
-use crate::harden::host::Host;
+use crate::harden::target::Target;
 use crate::{Error, Result};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -63,7 +63,7 @@ impl Edit {
     /// does not exist yet); `None` when nothing would change. A new file
     /// gets mode 0644 and the owner of its folder.
     pub fn text(
-        host: &Host,
+        host: &Target,
         rel: &str,
         change: impl FnOnce(&str) -> String,
     ) -> Result<Option<Edit>> {
@@ -74,7 +74,7 @@ impl Edit {
                 Error::invalid_input(
                     format!(
                         "{} is not a text file, so Shipshape will not edit it.",
-                        Host::shown(rel)
+                        Target::shown(rel)
                     ),
                     "Change it by hand.",
                 )
@@ -115,7 +115,7 @@ impl Edit {
     /// New permissions for `rel`; `None` when it does not exist or already
     /// has them.
     pub fn permissions(
-        host: &Host,
+        host: &Target,
         rel: &str,
         mode: u32,
         uid: u32,
@@ -146,7 +146,7 @@ impl Edit {
 
     /// A live kernel setting under proc/sys; `None` when the kernel has no
     /// such setting or it already has `value`.
-    pub fn kernel(host: &Host, rel: &str, value: i64) -> Result<Option<Edit>> {
+    pub fn kernel(host: &Target, rel: &str, value: i64) -> Result<Option<Edit>> {
         let path = host.root().join(rel);
         let Ok(before) = std::fs::read_to_string(&path) else {
             return Ok(None);
@@ -224,13 +224,13 @@ impl Edit {
                 }
             }
             Edit::Unlink { rel, unit, .. } => PreviewStep {
-                target: Host::shown(rel),
+                target: Target::shown(rel),
                 summary: format!("Stop {unit} from starting when the computer starts."),
                 diff: String::new(),
                 command: format!("systemctl disable {unit}"),
             },
             Edit::Link { rel, unit, .. } => PreviewStep {
-                target: Host::shown(rel),
+                target: Target::shown(rel),
                 summary: format!("Start {unit} when the computer starts."),
                 diff: String::new(),
                 command: format!("systemctl enable {unit}"),
@@ -258,7 +258,7 @@ impl Edit {
 }
 
 fn file_preview(rel: &str, before: Option<&Content>, after: &Content) -> PreviewStep {
-    let shown = Host::shown(rel);
+    let shown = Target::shown(rel);
     let content_changes = before.is_none_or(|b| b.bytes != after.bytes);
     let (summary, diff) = if content_changes {
         let old = before

@@ -2,14 +2,15 @@
 //! proves another way in exists, or is refused with the reason.
 
 use super::ufw;
-use crate::harden::host::Host;
+use crate::harden::check::{Outcome, Status};
 use crate::harden::parse;
 use crate::harden::sshd::SshdConfig;
 use crate::harden::sshd_access::{self, Access, Account};
+use crate::harden::target::Target;
 use crate::{Error, ErrorCode, Result};
 
 /// Notes for the preview when the way in is proven; an error when not.
-pub fn check(host: &Host, check_id: &str) -> Result<Vec<String>> {
+pub fn check(host: &Target, check_id: &str) -> Result<Vec<String>> {
     match check_id {
         "ssh.root_login" => root_login(host),
         "ssh.password_auth" => password_auth(host),
@@ -32,20 +33,23 @@ struct Admin {
 
 const ADMIN_GROUPS: &[&str] = &["sudo", "wheel", "admin"];
 
-/// Reads a file the guard needs; notes in `unsure` when it may not be
-/// read, so "no way in found" is not claimed from what was not seen.
-fn read_or_note(host: &Host, rel: &str, unsure: &mut bool) -> String {
-    match host.read(rel) {
+/// Why the guard could not read a file it needed (the first such file),
+/// so "no way in found" is not claimed from what was not seen.
+type Unsure = Option<Outcome>;
+
+/// A read's text; a file that could not be read is noted in `unsure`.
+fn or_note(read: std::result::Result<Option<String>, Outcome>, unsure: &mut Unsure) -> String {
+    match read {
         Ok(text) => text.unwrap_or_default(),
-        Err(_) => {
-            *unsure = true;
+        Err(why) => {
+            unsure.get_or_insert(why);
             String::new()
         }
     }
 }
 
 /// The accounts in /etc/passwd with the groups each is in, by name.
-fn accounts(host: &Host) -> Vec<(Account, String)> {
+fn accounts(host: &Target) -> Vec<(Account, String)> {
     let passwd = host.read_quiet("etc/passwd").unwrap_or_default();
     let group = host.read_quiet("etc/group").unwrap_or_default();
     let groups: Vec<Vec<&str>> = parse::lines(&group)
@@ -75,8 +79,8 @@ fn accounts(host: &Host) -> Vec<(Account, String)> {
 
 /// The accounts that may become root and can log in; `unsure` when some
 /// of what proves it (/etc/shadow, a home folder's keys) could not be read.
-fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut bool) -> Vec<Admin> {
-    let shadow = read_or_note(host, "etc/shadow", unsure);
+fn admins(host: &Target, sshd: Option<&SshdConfig>, unsure: &mut Unsure) -> Vec<Admin> {
+    let shadow = or_note(host.read("etc/shadow"), unsure);
     let mut found = Vec::new();
     for (account, shell) in accounts(host) {
         let is_admin = account
@@ -100,10 +104,12 @@ fn admins(host: &Host, sshd: Option<&SshdConfig>, unsure: &mut bool) -> Vec<Admi
     found
 }
 
-/// A key in one of the files sshd reads for the account.
-fn has_key(host: &Host, access: &Access, unsure: &mut bool) -> bool {
+/// A key in one of the files sshd reads for the account. The account
+/// writes these files, so a link there is not followed and a FIFO or a
+/// device is not read: such a file leaves the answer unsure.
+fn has_key(host: &Target, access: &Access, unsure: &mut Unsure) -> bool {
     access.key_files.iter().any(|rel| {
-        parse::lines(&read_or_note(host, rel, unsure))
+        parse::lines(&or_note(host.read_unfollowed(rel), unsure))
             .any(|(_, l)| l.contains("ssh-") || l.contains("ecdsa-") || l.contains("sk-"))
     })
 }
@@ -122,13 +128,25 @@ fn kept_out(admins: &[Admin]) -> String {
 }
 
 /// What the guard says when it could not read everything that proves a
-/// way in: the administrator looks instead (the helper makes the preview),
-/// so the preview never depends on who asked.
-fn needs_admin() -> Error {
+/// way in. A normal user is sent to the administrator, who looks instead
+/// (the helper makes the preview), so the preview never depends on who
+/// asked. What the administrator cannot read either (a key file that is a
+/// FIFO, a device or a link) is named, and the fix waits until it is sorted.
+fn unsure_error(why: Outcome) -> Error {
+    if why.status == Status::NeedsAdmin {
+        return Error::new(
+            ErrorCode::NeedsAdmin,
+            "Only an administrator can see whether another way in stays open (the password file and other people's SSH keys are theirs to read).",
+            "Run the fix as an administrator: it asks for the administrator's password.",
+        );
+    }
     Error::new(
-        ErrorCode::NeedsAdmin,
-        "Only an administrator can see whether another way in stays open (the password file and other people's SSH keys are theirs to read).",
-        "Run the fix as an administrator: it asks for the administrator's password.",
+        ErrorCode::Io,
+        format!(
+            "{} So Shipshape cannot tell whether another way in stays open.",
+            why.detail
+        ),
+        "Make that file a plain file (or remove it), then try again.",
     )
 }
 
@@ -143,7 +161,7 @@ fn has_password(shadow: &str, name: &str) -> bool {
     })
 }
 
-fn sshd_config(host: &Host) -> Option<SshdConfig> {
+fn sshd_config(host: &Target) -> Option<SshdConfig> {
     SshdConfig::load(host).ok().flatten()
 }
 
@@ -151,12 +169,12 @@ fn lockout(message: String, hint: &str) -> Error {
     Error::new(ErrorCode::WouldLockOut, message, hint)
 }
 
-fn root_login(host: &Host) -> Result<Vec<String>> {
+fn root_login(host: &Target) -> Result<Vec<String>> {
     let sshd = sshd_config(host);
-    let mut unsure = false;
+    let mut unsure = None;
     let admins = admins(host, sshd.as_ref(), &mut unsure);
-    if unsure {
-        return Err(needs_admin());
+    if let Some(why) = unsure {
+        return Err(unsure_error(why));
     }
     let way_in = admins
         .iter()
@@ -187,9 +205,9 @@ fn root_login(host: &Host) -> Result<Vec<String>> {
     }
 }
 
-fn password_auth(host: &Host) -> Result<Vec<String>> {
+fn password_auth(host: &Target) -> Result<Vec<String>> {
     let sshd = sshd_config(host);
-    let mut unsure = false;
+    let mut unsure = None;
     let admins = admins(host, sshd.as_ref(), &mut unsure);
     let root_keys = accounts(host)
         .into_iter()
@@ -205,8 +223,8 @@ fn password_auth(host: &Host) -> Result<Vec<String>> {
                 && access.keys
                 && has_key(host, &access, &mut unsure)
         });
-    if unsure {
-        return Err(needs_admin());
+    if let Some(why) = unsure {
+        return Err(unsure_error(why));
     }
     if let Some(a) = admins.iter().find(|a| a.has_key) {
         return Ok(vec![format!(
@@ -242,7 +260,7 @@ enum OverSsh {
 }
 
 impl OverSsh {
-    fn of(host: &Host) -> Self {
+    fn of(host: &Target) -> Self {
         let remote: Vec<String> = host
             .run(&["who"])
             .map(|out| {
@@ -306,7 +324,7 @@ fn remote_login(line: &str) -> bool {
         && !from.starts_with("screen")
 }
 
-fn firewall(host: &Host) -> Result<Vec<String>> {
+fn firewall(host: &Target) -> Result<Vec<String>> {
     let over_ssh = OverSsh::of(host).who();
     let Some(ports) = ufw::ssh_ports(host)? else {
         if let Some(who) = over_ssh {

@@ -5,7 +5,7 @@
 //! and a setting that no file sets is added to one file of Shipshape's.
 
 use super::edit::Edit;
-use crate::harden::host::Host;
+use crate::harden::target::Target;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 
@@ -81,7 +81,7 @@ fn made_safe(
 /// The edits that make `settings` safe across `files` (all of them that
 /// exist), adding what no file sets to `add_to`.
 pub fn edits(
-    host: &Host,
+    host: &Target,
     files: &[String],
     settings: &[Setting],
     add_to: AddTo,
@@ -96,7 +96,7 @@ pub fn edits(
             Error::invalid_input(
                 format!(
                     "Line {n} of {} does more than set this, so Shipshape will not rewrite it.",
-                    Host::shown(rel)
+                    Target::shown(rel)
                 ),
                 format!("Change that line by hand to: {line}"),
             )

@@ -21,7 +21,7 @@ pub mod ufw;
 pub mod write;
 
 use super::check::{Finding, Status};
-use super::host::Host;
+use super::target::Target;
 use crate::audit::{self, Actor, NewEntry};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
@@ -85,7 +85,7 @@ pub fn has_fix(check_id: &str) -> bool {
 }
 
 /// Plans the fix of `check_id` on `host` and shows it, changing nothing.
-pub fn preview(host: &Host, check_id: &str) -> Result<Preview> {
+pub fn preview(host: &Target, check_id: &str) -> Result<Preview> {
     let planned = plan(host, check_id)?;
     Ok(planned.preview)
 }
@@ -97,7 +97,7 @@ struct Planned {
     blobs: Vec<Vec<u8>>,
 }
 
-fn plan(host: &Host, check_id: &str) -> Result<Planned> {
+fn plan(host: &Target, check_id: &str) -> Result<Planned> {
     let check = super::catalogue()
         .into_iter()
         .find(|c| c.id == check_id)
@@ -164,7 +164,7 @@ fn plan(host: &Host, check_id: &str) -> Result<Planned> {
     })
 }
 
-fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
+fn run_check(host: &Target, check_id: &str) -> Result<Finding> {
     let scan = super::scan(host, Some(check_id), Utc::now())?;
     scan.checks
         .into_iter()
@@ -179,7 +179,7 @@ fn run_check(host: &Host, check_id: &str) -> Result<Finding> {
 pub fn fix(
     store: &Store,
     backups: &Backups,
-    host: &Host,
+    host: &Target,
     check_id: &str,
     seen: Option<&str>,
     actor: &Actor,
@@ -208,7 +208,7 @@ pub fn fix(
 fn carry_out(
     store: &Store,
     backups: &Backups,
-    host: &Host,
+    host: &Target,
     planned: Planned,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -265,7 +265,7 @@ fn undo_change(
             format!("To apply it again, undo change {by}."),
         ));
     }
-    let host = Host::new(
+    let host = Target::new(
         Path::new(&original.root),
         now.timestamp().div_euclid(86_400),
     );
@@ -320,7 +320,7 @@ impl<'a> Log<'a> {
 
     /// Keeps `change`, made on `host`, with its entry, and runs its check
     /// again.
-    fn record(&self, host: &Host, change: Change) -> Result<FixOutcome> {
+    fn record(&self, host: &Target, change: Change) -> Result<FixOutcome> {
         let recheck = run_check(host, &change.check_id);
         let status = recheck.as_ref().map_or("error", |f| f.status.as_str());
         // The change and its entry are committed together: a change that is
@@ -511,7 +511,7 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
                     ErrorCode::Conflict,
                     format!(
                         "{} was changed after Shipshape last changed it, so it was left alone.",
-                        Host::shown(path)
+                        Target::shown(path)
                     ),
                     "Compare the file with the preview, make the change by hand, or run the scan again and fix from there.",
                 ));
@@ -539,7 +539,7 @@ fn conflict(root: &Path, step: &Step) -> Result<()> {
                     ErrorCode::Conflict,
                     format!(
                         "{} was changed after Shipshape last changed it, so it was left alone.",
-                        Host::shown(path)
+                        Target::shown(path)
                     ),
                     "Run the scan again and decide from there.",
                 ));
@@ -641,7 +641,7 @@ mod tests {
                 user: "alice".into(),
                 source: Source::Cli,
             };
-            let host = Host::new(&self.root(), 0);
+            let host = Target::new(&self.root(), 0);
             carry_out(
                 &self.store,
                 &self.backups,

@@ -10,8 +10,8 @@ use crate::harden::checks::{
     self, PERMISSION_RULES, PermissionRule, SYSCTL_RULES, Want, names_system, umask_ok,
     weak_algorithm,
 };
-use crate::harden::host::Host;
 use crate::harden::sshd::{self, SshdConfig};
+use crate::harden::target::Target;
 use crate::{Error, ErrorCode, Result};
 use std::collections::BTreeMap;
 
@@ -253,7 +253,7 @@ impl Remedy {
     }
 
     /// The edits that fix `check_id` on `host`, from what is there now.
-    pub fn plan(&self, host: &Host, check_id: &str) -> Result<Vec<Edit>> {
+    pub fn plan(&self, host: &Target, check_id: &str) -> Result<Vec<Edit>> {
         match self {
             Remedy::Sshd { keyword, value } => {
                 with_sshd_reload(host, sshd_edits(host, keyword, value)?)
@@ -386,7 +386,7 @@ const STORAGE_NONE: &[Setting] = &[Setting {
 
 /// The files that set a layered setting, as its check reads them; a folder
 /// only root may list sends the preview to the administrator.
-fn dropin_files(host: &Host, main: &str, folder: &str) -> Result<Vec<String>> {
+fn dropin_files(host: &Target, main: &str, folder: &str) -> Result<Vec<String>> {
     checks::dropin_files(host, main, folder).map_err(|o| {
         let code = if o.status == Status::NeedsAdmin {
             ErrorCode::NeedsAdmin
@@ -401,7 +401,7 @@ fn dropin_files(host: &Host, main: &str, folder: &str) -> Result<Vec<String>> {
     })
 }
 
-fn core_dump_edits(host: &Host) -> Result<Vec<Edit>> {
+fn core_dump_edits(host: &Target) -> Result<Vec<Edit>> {
     let limits = dropin_files(host, "etc/security/limits.conf", "etc/security/limits.d")?;
     let mut edits = layered::edits(
         host,
@@ -443,7 +443,7 @@ const SSH_UNIT: &str = "ssh.service";
 /// `edits`, then, on this computer with the SSH server running, a reload
 /// so it uses them: connections already open stay, and a reload that
 /// fails turns the change back.
-fn with_sshd_reload(host: &Host, mut edits: Vec<Edit>) -> Result<Vec<Edit>> {
+fn with_sshd_reload(host: &Target, mut edits: Vec<Edit>) -> Result<Vec<Edit>> {
     if host.is_live() && !edits.is_empty() && super::service::running(SSH_UNIT)? {
         edits.push(Edit::Restart {
             unit: SSH_UNIT.to_string(),
@@ -454,7 +454,7 @@ fn with_sshd_reload(host: &Host, mut edits: Vec<Edit>) -> Result<Vec<Edit>> {
     Ok(edits)
 }
 
-fn sshd_config(host: &Host) -> Result<SshdConfig> {
+fn sshd_config(host: &Target) -> Result<SshdConfig> {
     SshdConfig::load(host)
         .map_err(|o| {
             Error::invalid_input(o.detail, "Fix the SSH server's settings by hand first.")
@@ -499,7 +499,7 @@ fn without_weak(written: &str, lower: &str, value: &str) -> Option<String> {
     })
 }
 
-fn sshd_algorithm_edits(host: &Host, keyword: &str) -> Result<Vec<Edit>> {
+fn sshd_algorithm_edits(host: &Target, keyword: &str) -> Result<Vec<Edit>> {
     let config = sshd_config(host)?;
     let lower = keyword.to_ascii_lowercase();
     let mut lines: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
@@ -525,7 +525,7 @@ fn sshd_algorithm_edits(host: &Host, keyword: &str) -> Result<Vec<Edit>> {
     Ok(edits)
 }
 
-fn sshd_edits(host: &Host, keyword: &str, value: &str) -> Result<Vec<Edit>> {
+fn sshd_edits(host: &Target, keyword: &str, value: &str) -> Result<Vec<Edit>> {
     let config = sshd_config(host)?;
     let lower = keyword.to_ascii_lowercase();
     let line = format!("{keyword} {value}");
@@ -562,7 +562,7 @@ fn sshd_edits(host: &Host, keyword: &str, value: &str) -> Result<Vec<Edit>> {
 /// Where systemd keeps the links that start services at boot.
 const UNIT_LINKS: &str = "etc/systemd/system";
 
-fn service_edits(host: &Host, units: &[&str]) -> Result<Vec<Edit>> {
+fn service_edits(host: &Target, units: &[&str]) -> Result<Vec<Edit>> {
     let mut edits = Vec::new();
     if host.is_live() {
         for unit in units {
@@ -592,7 +592,7 @@ fn service_edits(host: &Host, units: &[&str]) -> Result<Vec<Edit>> {
     Ok(edits)
 }
 
-fn sysctl_edits(host: &Host, settings: &[(&str, Want, i64)]) -> Result<Vec<Edit>> {
+fn sysctl_edits(host: &Target, settings: &[(&str, Want, i64)]) -> Result<Vec<Edit>> {
     let mut edits = Vec::new();
     let mut kept = Vec::new();
     for (key, _, value) in settings {

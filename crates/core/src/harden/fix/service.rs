@@ -2,31 +2,40 @@
 //! stopping, starting or restarting it. Used only when the root is "/"; on a fixture
 //! or a mounted disk only the links that start a service at boot change.
 
+use crate::program::{self, Finished};
 use crate::{Error, ErrorCode, Result};
-use std::process::{Command, Stdio};
+use std::time::Duration;
 
-fn systemctl(args: &[&str]) -> Result<std::process::Output> {
-    Command::new("systemctl")
-        .args(args)
-        .env_clear()
-        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| {
+/// How long one systemctl call may take: stopping or restarting a service
+/// waits for it (systemd's own default stop time-out is 90 s), but a hung
+/// systemd must not hang the fix.
+const TIME_LIMIT: Duration = Duration::from_secs(90);
+
+fn systemctl(args: &[&str]) -> Result<Finished> {
+    program::run("systemctl", args, TIME_LIMIT).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::TimedOut {
+            Error::new(
+                ErrorCode::Io,
+                format!(
+                    "systemctl {} did not finish within {} s, so Shipshape stopped waiting for it.",
+                    args.join(" "),
+                    TIME_LIMIT.as_secs()
+                ),
+                "Look at the service with systemctl status: systemd may still be carrying out the request.",
+            )
+        } else {
             Error::new(
                 ErrorCode::Io,
                 format!("systemctl could not be started: {e}."),
                 "Services can be changed only on a computer that uses systemd.",
             )
-        })
+        }
+    })
 }
 
 /// Whether `unit` runs now.
 pub fn running(unit: &str) -> Result<bool> {
-    Ok(systemctl(&["is-active", "--quiet", "--", unit])?
-        .status
-        .success())
+    Ok(systemctl(&["is-active", "--quiet", "--", unit])?.code == Some(0))
 }
 
 /// Starts or stops `unit`.
@@ -43,10 +52,10 @@ pub fn restart(unit: &str, reload: bool) -> Result<()> {
 fn act(verb: &str, unit: &str) -> Result<()> {
     // "--": a unit name is never read as an option.
     let out = systemctl(&[verb, "--", unit])?;
-    if out.status.success() {
+    if out.code == Some(0) {
         return Ok(());
     }
-    let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    let why = out.stderr.trim();
     let code = if why.contains("Access denied") || why.contains("authentication") {
         ErrorCode::NeedsAdmin
     } else {
@@ -63,4 +72,17 @@ fn act(verb: &str, unit: &str) -> Result<()> {
 /// until the next restart, so it is not an error.
 pub fn reload() {
     let _ = systemctl(&["daemon-reload"]);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_unit_that_does_not_exist_does_not_run() {
+        // Through the one program runner: whether or not systemd is up,
+        // systemctl answers and the answer is "not running".
+        assert_eq!(
+            super::running("shipshape-no-such-unit.service").ok(),
+            Some(false)
+        );
+    }
 }

@@ -12,9 +12,9 @@
 use super::edit::{self, Edit};
 use crate::harden::check::Status;
 use crate::harden::checks::any_enabled;
-use crate::harden::host::Host;
 use crate::harden::parse;
 use crate::harden::sshd::SshdConfig;
+use crate::harden::target::Target;
 use crate::{Error, ErrorCode, Result};
 
 const CONF: &str = "etc/ufw/ufw.conf";
@@ -55,7 +55,7 @@ pub enum Goal {
 /// "[::]:2222"), and the ports of the SSH sessions open now. `None` when there is no SSH server. Settings only root may
 /// read are `needs_admin`; settings that cannot be read otherwise are an
 /// error, since the port would only be a guess.
-pub fn ssh_ports(host: &Host) -> Result<Option<Vec<u16>>> {
+pub fn ssh_ports(host: &Target) -> Result<Option<Vec<u16>>> {
     let sessions = crate::health::sockets::ssh_session_ports_under(host.root());
     let config = match SshdConfig::load(host) {
         Ok(Some(c)) => c,
@@ -163,7 +163,7 @@ fn covers(field: &str, port: u16) -> bool {
 }
 
 /// The SSH ports a user rule refuses, in either rules file.
-pub fn refused_ports(host: &Host, ports: &[u16]) -> Vec<u16> {
+pub fn refused_ports(host: &Target, ports: &[u16]) -> Vec<u16> {
     let texts: Vec<String> = [IPV4.file, IPV6.file]
         .iter()
         .filter_map(|f| host.read_quiet(f))
@@ -210,7 +210,7 @@ fn allow(text: &str, rules: &Rules, ports: &[u16]) -> Option<String> {
     Some(out)
 }
 
-fn refuse_other_firewall(host: &Host) -> Result<()> {
+fn refuse_other_firewall(host: &Target) -> Result<()> {
     let others = [
         "nftables.service",
         "firewalld.service",
@@ -229,7 +229,7 @@ fn refuse_other_firewall(host: &Host) -> Result<()> {
 }
 
 /// The edits that reach `goal`, keeping every SSH port allowed.
-pub fn edits(host: &Host, goal: Goal) -> Result<Vec<Edit>> {
+pub fn edits(host: &Target, goal: Goal) -> Result<Vec<Edit>> {
     if !host.exists("usr/sbin/ufw") {
         return Err(Error::invalid_input(
             "The ufw firewall is not installed, so Shipshape cannot switch it on.",
@@ -284,7 +284,7 @@ const BOOT_LINK: &str = "etc/systemd/system/multi-user.target.wants/ufw.service"
 /// The link that starts ufw.service with the computer, when it is not
 /// there: ENABLED=yes is read only by a ufw.service that runs. A masked
 /// unit is someone's decision, so the fix says so instead.
-fn start_at_boot(host: &Host) -> Result<Option<Edit>> {
+fn start_at_boot(host: &Target) -> Result<Option<Edit>> {
     if host
         .link_target(&format!("etc/systemd/system/{UNIT}"))
         .is_some_and(|t| t == std::path::Path::new("/dev/null"))
@@ -315,7 +315,7 @@ fn start_at_boot(host: &Host) -> Result<Option<Edit>> {
 
 /// The edit that allows SSH on `ports` in `rules`, leaving out a port a
 /// rule already decides about.
-fn allow_ssh(host: &Host, rules: &Rules, ports: &[u16]) -> Result<Option<Edit>> {
+fn allow_ssh(host: &Target, rules: &Rules, ports: &[u16]) -> Result<Option<Edit>> {
     // Only root may read ufw's rules: a normal user is told so, not that
     // the file is missing.
     let text = host
@@ -341,7 +341,7 @@ fn allow_ssh(host: &Host, rules: &Rules, ports: &[u16]) -> Result<Option<Edit>> 
         return Err(Error::invalid_input(
             format!(
                 "{} is missing or not as ufw writes it, so Shipshape cannot keep SSH (port {port}) open.",
-                Host::shown(rules.file)
+                Target::shown(rules.file)
             ),
             format!("Allow SSH first (sudo ufw allow {port}/tcp), then try the fix again."),
         ));

@@ -50,8 +50,7 @@ pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
 /// root (the last name is never followed): a write goes exactly where the
 /// scan read.
 pub fn under(root: &Path, rel: &str) -> Result<std::path::PathBuf> {
-    crate::harden::host::resolve_in(root, rel, false)
-        .map_err(|e| Error::io("find", &root.join(rel), &e))
+    crate::host::resolve_in(root, rel, false).map_err(|e| Error::io("find", &root.join(rel), &e))
 }
 
 /// Where the link at `path` points; `None` when there is nothing there. A
