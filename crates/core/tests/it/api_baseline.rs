@@ -2,17 +2,23 @@
 //! with the user's watched paths, and compare with it later.
 
 use super::health_baseline::computer;
-use super::health_fixture::FakeRunner;
+use super::health_fixture::{FakeRunner, Fixture};
 use super::util::{TestDir, actor, all, t0};
 use shipshape_core::api::{self, Session};
 use shipshape_core::health::baseline::{self, AnomalyKind, BaselineConfig};
+use shipshape_core::store::Store;
+
+/// The fixture computer and an empty data folder with its store open.
+fn bench() -> (Fixture, TestDir, Store) {
+    let dir = TestDir::new();
+    let store = dir.open();
+    (computer(), dir, store)
+}
 
 #[test]
 fn accepting_records_one_entry_and_a_later_check_compares_with_it() {
-    let f = computer();
+    let (f, _dir, store) = bench();
     let host = f.host(FakeRunner::default());
-    let dir = TestDir::new();
-    let store = dir.open();
     let who = actor();
     let session = Session {
         store: &store,
@@ -46,11 +52,9 @@ fn accepting_records_one_entry_and_a_later_check_compares_with_it() {
 
 #[test]
 fn accept_and_check_read_the_users_watched_paths() {
-    let f = computer();
+    let (f, _dir, store) = bench();
     f.write("/opt/app/bin/run", "app");
     let host = f.host(FakeRunner::default());
-    let dir = TestDir::new();
-    let store = dir.open();
     let who = actor();
     let session = Session {
         store: &store,
