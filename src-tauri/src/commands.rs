@@ -15,7 +15,6 @@ use shipshape_core::harden::fix::change::Change;
 use shipshape_core::harden::fix::{self, Preview};
 use shipshape_core::harden::history::PastScan;
 use shipshape_core::harden::report::{ReportFormat, ReportSummary};
-use shipshape_core::harden::target::Target;
 use shipshape_core::harden::{self, Scan};
 use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
 use shipshape_core::health::baseline::BaselineDiff;
@@ -468,12 +467,18 @@ pub async fn security_scan(
     let root = admin::this_computer();
     let store = state.open_second_store()?;
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let now = chrono::Utc::now();
-        let host = Target::new(&root, now.timestamp().div_euclid(86_400));
-        let mut scan = harden::scan_with(&host, None, now, &Throttled::new(progress), &cancel)?;
-        harden::accepted::mark_from(&store, &mut scan, now)?;
-        harden::history::record(&store, now, &actor, &scan, true)?;
-        Ok(scan)
+        let session = Session {
+            store: &store,
+            actor: &actor,
+        };
+        api::security::scan(
+            session,
+            &root,
+            None,
+            chrono::Utc::now(),
+            &Throttled::new(progress),
+            &cancel,
+        )
     })
     .await
     .map_err(blocking_failed)?;

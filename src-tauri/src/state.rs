@@ -3,10 +3,10 @@
 
 use crate::clipboard::SecretClipboard;
 use crate::jobs::Jobs;
-use shipshape_core::api;
+use shipshape_core::api::{self, Session};
 use shipshape_core::audit::{Actor, Source};
 use shipshape_core::health::Host;
-use shipshape_core::health::baseline::{self, Anomaly, BaselineDiff};
+use shipshape_core::health::baseline::{Anomaly, BaselineDiff};
 use shipshape_core::health::watch;
 use shipshape_core::store::{self, Recovery, Store, StoreStatus};
 use shipshape_core::vault::{self, CheckReport, Keychain, Vault};
@@ -124,8 +124,7 @@ impl AppState {
     /// Compares this computer with the accepted baseline and keeps the
     /// anomalies for the Overview; `None` when no baseline was accepted.
     pub fn compare_baseline(&self, store: &Store) -> Result<Option<BaselineDiff>, Error> {
-        let snapshot = baseline::snapshot(&Host::this_computer(), &baseline::watched(store)?);
-        let diff = baseline::diff(store, &snapshot)?;
+        let diff = api::baseline::check(store, &Host::this_computer())?;
         *self.anomalies.lock().unwrap_or_else(|p| p.into_inner()) = diff
             .as_ref()
             .map(|d| d.anomalies.clone())
@@ -146,15 +145,17 @@ impl AppState {
 
     /// Accepts this computer as it is now; nothing is left to report.
     pub fn accept_baseline(&self, store: &Store) -> Result<BaselineDiff, Error> {
-        let snapshot = baseline::snapshot(&Host::this_computer(), &baseline::watched(store)?);
-        let now = chrono::Utc::now();
-        baseline::accept(store, now, &self.actor, &snapshot)?;
+        let session = Session {
+            store,
+            actor: &self.actor,
+        };
+        let accepted = api::baseline::accept(session, &Host::this_computer(), chrono::Utc::now())?;
         self.anomalies
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         Ok(BaselineDiff {
-            accepted: now,
+            accepted: accepted.time,
             anomalies: Vec::new(),
         })
     }

@@ -3,10 +3,11 @@
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
+use shipshape_core::api::{self, Session};
 use shipshape_core::harden::check::{Finding, Severity, Status};
 use shipshape_core::harden::report::{self, ReportFormat};
-use shipshape_core::harden::target::Target;
-use shipshape_core::harden::{self, Scan, history};
+use shipshape_core::harden::{Scan, history};
+use shipshape_core::progress::{Cancel, NoProgress};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -56,11 +57,19 @@ pub fn scan(args: ScanArgs, ctx: &Context) -> Result<Verdict, Error> {
             )
         })?;
     let store = ctx.open_store()?;
-    let now = Utc::now();
-    let host = Target::new(&root, now.timestamp().div_euclid(86_400));
-    let mut scan = harden::scan(&host, args.check.as_deref(), now)?;
-    harden::accepted::mark_from(&store, &mut scan, now)?;
-    history::record(&store, now, &ctx.actor(), &scan, args.check.is_none())?;
+    let actor = ctx.actor();
+    let session = Session {
+        store: &store,
+        actor: &actor,
+    };
+    let scan = api::security::scan(
+        session,
+        &root,
+        args.check.as_deref(),
+        Utc::now(),
+        &NoProgress,
+        &Cancel::new(),
+    )?;
     if args.json {
         print_json(&scan)?;
     } else {

@@ -9,7 +9,7 @@
 //! answered. A change to another folder (a fixture, a mounted disk) is
 //! made and kept by whoever asks, in their data folder.
 
-use super::Session;
+use super::{Session, host};
 use crate::admin::door::{self, Request};
 use crate::admin::state::RootState;
 use crate::admin::{self, safe_path};
@@ -17,14 +17,9 @@ use crate::audit::{self, Actor, NewEntry, Source};
 use crate::harden::fix::backup::Backups;
 use crate::harden::fix::change::{self, Change, Step};
 use crate::harden::fix::{self, FixOutcome, Preview};
-use crate::harden::target::Target;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use std::path::Path;
-
-fn host(root: &Path, now: DateTime<Utc>) -> Target {
-    Target::new(root, now.timestamp().div_euclid(86_400))
-}
 
 /// What fixing `check_id` in `root` would change; nothing is changed. When
 /// a file the fix reads is root's alone, the helper previews it.

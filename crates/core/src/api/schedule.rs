@@ -8,7 +8,6 @@ use crate::admin::door::{self, Request};
 use crate::admin::state::RootState;
 use crate::admin::{self, public};
 use crate::audit::{self, Actor, NewEntry, Source};
-use crate::harden::target::Target;
 use crate::maintain::apt::Apt;
 use crate::maintain::jobs::{self, DueResult, JobStatus, ScheduledRun, Work};
 use crate::maintain::schedule::{Job, JobKind};
@@ -74,7 +73,7 @@ impl Work for OnThisComputer<'_> {
             JobKind::SecurityPatching => patch(Choice::Security),
             JobKind::AllUpdates => patch(Choice::All),
             JobKind::SecurityScan => {
-                let host = Target::new(&admin::this_computer(), now.timestamp().div_euclid(86_400));
+                let host = super::host(&admin::this_computer(), now);
                 let scan = crate::harden::scan(&host, None, now)?;
                 crate::harden::history::record(&self.state.store, now, self.actor, &scan, true)?;
                 Ok(format!("Security score {} of 100.", scan.score))

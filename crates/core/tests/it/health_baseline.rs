@@ -24,7 +24,7 @@ fn chmod(f: &Fixture, path: &str, mode: u32) {
 
 /// A small, healthy computer: sshd on 22, a browser on a temporary UDP
 /// port, alice in sudo, passwd set-user-ID.
-fn computer() -> Fixture {
+pub fn computer() -> Fixture {
     let f = Fixture::new();
     f.write("/proc/net/tcp", &format!("{TCP_HEADER}{SSHD}"))
         .write("/proc/net/udp", &udp_on(40000))

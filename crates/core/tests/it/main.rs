@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod api_baseline;
+mod api_security;
 mod atomic_file;
 mod audit_export;
 mod audit_list;
