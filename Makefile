@@ -72,10 +72,11 @@ test-package: package
 	bash tests/package/install.sh
 	bash tests/package/clean.sh
 
-bench: deps release
+bench: deps release build
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/verify.sh
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/health.sh
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/security.sh
+	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/updates.sh
 	cargo bench -p shipshape-core --bench history
 	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app SHIPSHAPE_SAMPLE_SECONDS=5 \
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \

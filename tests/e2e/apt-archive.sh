@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # A local signed apt archive for the Maintenance screen's end-to-end test:
-#   apt-archive.sh make DIR   builds it in DIR (an ordinary and a security
-#                             suite, shipshape-e2e-tool 1.0 and 1.1),
-#                             installs 1.0 with dpkg and reads the archive
-#                             into apt's lists under DIR/apt.conf only;
+#   apt-archive.sh make DIR [N]  builds it in DIR (an ordinary and a
+#                             security suite, shipshape-e2e-tool 1.0 and 1.1,
+#                             and N-1 more packages like it for benchmarks,
+#                             each with KIB KiB of data), installs the 1.0s
+#                             with dpkg and reads the archive into apt's
+#                             lists under DIR/apt.conf only;
 #   apt-archive.sh remove     purges what `make` installed.
 # Needs root: the real dpkg installs the package.
 set -euo pipefail
 name=shipshape-e2e-tool
 
-build() { # version folder
-  local src="$dir/build/$name-$1"
-  mkdir -p "$src/DEBIAN" "$src/usr/share/$name"
-  echo "$1" >"$src/usr/share/$name/VERSION"
+build() { # package version folder
+  local src="$dir/build/$1-$2"
+  mkdir -p "$src/DEBIAN" "$src/usr/share/$1"
+  echo "$2" >"$src/usr/share/$1/VERSION"
+  head -c "$((${KIB:-1} * 1024))" /dev/urandom >"$src/usr/share/$1/data"
   printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: Shipshape tests <tests@example.invalid>\nDescription: what the end-to-end update test installs\n' \
-    "$name" "$1" >"$src/DEBIAN/control"
-  dpkg-deb --root-owner-group -b "$src" "$dir/$2/${name}_$1_all.deb" >/dev/null
+    "$1" "$2" >"$src/DEBIAN/control"
+  dpkg-deb --root-owner-group -b "$src" "$dir/$3/$1_$2_all.deb" >/dev/null
 }
 
 case "${1:-}" in
@@ -28,8 +31,12 @@ case "${1:-}" in
     gpg=(gpg --batch --quiet --homedir "$dir/gnupg")
     "${gpg[@]}" --passphrase '' --quick-gen-key 'Shipshape E2E Archive <e2e@example.invalid>' ed25519 sign never
     "${gpg[@]}" --export >"$dir/key.gpg"
-    build 1.0 main
-    build 1.1 security
+    packages=("$name")
+    for i in $(seq 2 "${3:-1}"); do packages+=("$name-$i"); done
+    for p in "${packages[@]}"; do
+      build "$p" 1.0 main
+      build "$p" 1.1 security
+    done
     for suite in main security; do
       label="shipshape-e2e"; [[ $suite == security ]] && label="shipshape-e2e-security"
       (cd "$dir/$suite" && apt-ftparchive packages . >Packages &&
@@ -50,12 +57,15 @@ Dir::Cache "$dir/cache";
 Dir::Cache::archives "$dir/cache/archives/";
 APT::Get::List-Cleanup "0";
 CONF
-    dpkg -i "$dir/main/${name}_1.0_all.deb" >/dev/null
+    dpkg -i "$dir"/main/*_1.0_all.deb >/dev/null
     APT_CONFIG="$dir/apt.conf" apt-get update -qq
     ;;
   remove)
-    apt-mark unhold "$name" >/dev/null 2>&1 || true
-    dpkg --purge "$name" >/dev/null 2>&1 || true
+    mapfile -t installed < <(dpkg-query -W -f '${Package}\n' "$name*" 2>/dev/null || true)
+    if ((${#installed[@]})); then
+      apt-mark unhold "${installed[@]}" >/dev/null 2>&1 || true
+      dpkg --purge "${installed[@]}" >/dev/null 2>&1 || true
+    fi
     ;;
   *)
     echo "usage: apt-archive.sh make DIR | remove" >&2

@@ -6,7 +6,6 @@
 
 use crate::program::{Finished, Run};
 use crate::{Error, ErrorCode, Result};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -91,30 +90,35 @@ impl Apt {
         Ok(())
     }
 
-    /// `apt-cache show` for exact versions ("name=version"), as text.
-    pub fn describe(&self, wanted: &[String]) -> Result<String> {
-        if wanted.is_empty() {
-            return Ok(String::new());
-        }
-        let mut args = vec!["show", "--no-all-versions"];
-        args.extend(wanted.iter().map(String::as_str));
-        // A version apt no longer knows is left out, not an error.
-        let out = self
-            .run("apt-cache", &args, READ_LIMIT)
-            .finish()
-            .map_err(|e| not_run("apt-cache", &e))?;
+    /// What `apt-get upgrade` would download: one line per package file,
+    /// "'URI' name_version_arch.deb SIZE HASH" (no root needed).
+    pub fn download_list(&self) -> Result<String> {
+        let out = self.read(
+            "apt-get",
+            &[
+                "--print-uris",
+                "-qq",
+                "-o",
+                "Debug::NoLocking=1",
+                "--with-new-pkgs",
+                "upgrade",
+            ],
+        )?;
         Ok(out.stdout)
     }
 
-    /// Packages the administrator has held at their version.
-    pub fn held(&self) -> Result<BTreeSet<String>> {
-        let out = self.read("apt-mark", &["showhold"])?;
-        Ok(out
-            .stdout
-            .lines()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect())
+    /// What dpkg knows of every installed package: name, hold, one-line
+    /// description and installed size, as `parse_installed_facts` reads.
+    pub fn installed_facts(&self) -> Result<String> {
+        let out = self.read(
+            "dpkg-query",
+            &[
+                "-W",
+                "-f",
+                "${binary:Package}\\t${Status}\\t${Installed-Size}\\t${binary:Summary}\\n",
+            ],
+        )?;
+        Ok(out.stdout)
     }
 
     /// What `dpkg --audit` finds half-installed or half-configured; empty
@@ -164,10 +168,11 @@ impl Apt {
         Ok(PathBuf::from(dir))
     }
 
-    /// Downloads `name=version` into `folder` (as root: apt's sandbox user
-    /// must be able to write there, so the folder is apt's cache).
-    pub fn download_into(&self, folder: &Path, wanted: &str) -> Result<()> {
-        let args = ["download", "-q", wanted];
+    /// Downloads each "name=version" into `folder`; fails as a whole
+    /// when one of them is offered by no source.
+    pub fn download_into(&self, folder: &Path, wanted: &[String]) -> Result<()> {
+        let mut args = vec!["download", "-q", "--"];
+        args.extend(wanted.iter().map(String::as_str));
         let out = self
             .run("apt-get", &args, READ_LIMIT)
             .in_folder(folder)
@@ -427,39 +432,47 @@ fn parse_inst(rest: &str) -> Option<Planned> {
     })
 }
 
-/// From `apt-cache show`: each "name=version"'s download size in bytes,
-/// installed size in KiB and first line of description.
+/// One installed package as dpkg knows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Described {
-    pub download_bytes: u64,
+pub struct InstalledFacts {
+    /// Held at its version (`apt-mark hold`).
+    pub held: bool,
     pub installed_kib: u64,
     pub summary: String,
 }
 
-pub fn parse_described(text: &str) -> Vec<((String, String), Described)> {
-    text.split("\n\n")
-        .filter_map(|stanza| {
-            let field = |name: &str| {
-                stanza.lines().find_map(|l| {
-                    l.strip_prefix(name)
-                        .and_then(|r| r.strip_prefix(':'))
-                        .map(str::trim)
-                })
-            };
-            let key = (field("Package")?.to_string(), field("Version")?.to_string());
+/// Reads `installed_facts`' lines ("name\tstatus\tsize\tsummary"); the
+/// name has its ":arch" only where dpkg writes one.
+pub fn parse_installed_facts(text: &str) -> Vec<(String, InstalledFacts)> {
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.splitn(4, '\t');
+            let name = f.next()?.to_string();
+            let status = f.next()?;
+            let size = f.next()?.trim().parse().unwrap_or(0);
+            let summary = f.next().unwrap_or_default().trim().to_string();
             Some((
-                key,
-                Described {
-                    download_bytes: field("Size").and_then(|s| s.parse().ok()).unwrap_or(0),
-                    installed_kib: field("Installed-Size")
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(0),
-                    summary: field("Description")
-                        .or_else(|| field("Description-en"))
-                        .unwrap_or_default()
-                        .to_string(),
+                name,
+                InstalledFacts {
+                    held: status.split_whitespace().next() == Some("hold"),
+                    installed_kib: size,
+                    summary,
                 },
             ))
+        })
+        .collect()
+}
+
+/// Reads `download_list`: each package's name and download size in bytes.
+pub fn parse_download_sizes(text: &str) -> Vec<(String, u64)> {
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.rsplitn(4, ' ');
+            let _hash = f.next()?;
+            let size = f.next()?.parse().ok()?;
+            let file = f.next()?;
+            let name = file.split('_').next()?;
+            Some((name.to_string(), size))
         })
         .collect()
 }
@@ -541,14 +554,23 @@ Conf tzdata (2024b-0+deb12u1 Debian:12-updates/stable-updates [all])
     }
 
     #[test]
-    fn sizes_and_summaries_are_read_per_version() {
-        let text = "Package: openssl\nVersion: 3.0.15-1~deb12u1\nInstalled-Size: 2300\nSize: 1427000\nDescription: Secure Sockets Layer toolkit - cryptographic utility\n\nPackage: tzdata\nVersion: 2024b-0+deb12u1\nSize: 255000\nDescription-en: time zone and daylight-saving time data\n";
-        let d = parse_described(text);
-        assert_eq!(d.len(), 2);
-        assert_eq!(d[0].0, ("openssl".into(), "3.0.15-1~deb12u1".into()));
-        assert_eq!(d[0].1.download_bytes, 1_427_000);
-        assert_eq!(d[0].1.installed_kib, 2300);
-        assert_eq!(d[1].1.summary, "time zone and daylight-saving time data");
+    fn sizes_holds_and_summaries_are_read() {
+        let uris = "'http://deb.debian.org/debian/pool/main/b/bash/bash_5.2.15-2%2bb13_amd64.deb' bash_5.2.15-2+b13_amd64.deb 1490652 MD5Sum:f973a067908f9c7579d30deddd8301ed\n'file:/x/a.deb' libfoo_1%3a2.0_amd64.deb 70936 SHA256:00\n";
+        assert_eq!(
+            parse_download_sizes(uris),
+            [
+                ("bash".to_string(), 1_490_652),
+                ("libfoo".to_string(), 70_936)
+            ]
+        );
+        let dpkg = "openssl\tinstall ok installed\t2300\tSecure Sockets Layer toolkit - cryptographic utility\nfirefox-esr\thold ok installed\t251904\tMozilla Firefox web browser\nlibc6:amd64\tinstall ok installed\t12000\tGNU C Library: Shared libraries\n";
+        let facts = parse_installed_facts(dpkg);
+        assert_eq!(facts.len(), 3);
+        assert!(!facts[0].1.held);
+        assert!(facts[1].1.held);
+        assert_eq!(facts[0].1.installed_kib, 2300);
+        assert_eq!(facts[2].0, "libc6:amd64");
+        assert_eq!(facts[2].1.summary, "GNU C Library: Shared libraries");
     }
 
     #[test]

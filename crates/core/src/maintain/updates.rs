@@ -151,23 +151,32 @@ pub fn check(apt: &Apt, refresh: bool) -> Result<Waiting> {
     if refresh {
         apt.refresh()?;
     }
-    let sim = apt::parse_simulation(&apt.simulate_upgrade()?);
-    let held = apt.held()?;
-    let wanted: Vec<String> = sim
-        .planned
-        .iter()
-        .map(|p| format!("{}={}", p.name, p.candidate))
-        .collect();
-    let described = apt::parse_described(&apt.describe(&wanted)?);
+    // The two runs of apt's resolver are independent: side by side they
+    // take the time of the slower one.
+    let (simulated, sizes) = std::thread::scope(|scope| {
+        let sizes = scope.spawn(|| apt.download_list());
+        let simulated = apt.simulate_upgrade();
+        let sizes = sizes
+            .join()
+            .unwrap_or_else(|_| Err(Error::internal("Reading the download sizes failed.")));
+        (simulated, sizes)
+    });
+    let sim = apt::parse_simulation(&simulated?);
+    let sizes = apt::parse_download_sizes(&sizes?);
+    let facts = apt::parse_installed_facts(&apt.installed_facts()?);
+    let fact = |p: &Planned| {
+        let with_arch = format!("{}:{}", p.name, p.arch);
+        facts
+            .iter()
+            .find(|(n, _)| *n == p.name || *n == with_arch)
+            .map(|(_, f)| f.clone())
+            .unwrap_or_default()
+    };
     let mut updates: Vec<Update> = sim
         .planned
         .iter()
         .map(|p: &Planned| {
-            let d = described
-                .iter()
-                .find(|((n, v), _)| *n == p.name && *v == p.candidate)
-                .map(|(_, d)| d.clone())
-                .unwrap_or_default();
+            let f = fact(p);
             Update {
                 name: p.name.clone(),
                 arch: p.arch.clone(),
@@ -175,18 +184,27 @@ pub fn check(apt: &Apt, refresh: bool) -> Result<Waiting> {
                 candidate: p.candidate.clone(),
                 security: p.is_security(),
                 sources: p.sources.clone(),
-                download_bytes: d.download_bytes,
-                installed_kib: d.installed_kib,
-                summary: d.summary,
+                download_bytes: sizes
+                    .iter()
+                    .find(|(n, _)| *n == p.name)
+                    .map_or(0, |(_, s)| *s),
+                installed_kib: f.installed_kib,
+                summary: f.summary,
                 needs_restart: needs_restart(&p.name),
             }
         })
         .collect();
     updates.sort_by(|a, b| b.security.cmp(&a.security).then(a.name.cmp(&b.name)));
-    let (held_back, kept_back): (Vec<String>, Vec<String>) =
-        sim.kept_back.into_iter().partition(|n| held.contains(n));
-    let mut held: Vec<String> = held.into_iter().collect();
-    held.retain(|h| held_back.contains(h) || !updates.iter().any(|u| &u.name == h));
+    let held: Vec<String> = facts
+        .iter()
+        .filter(|(_, f)| f.held)
+        .map(|(n, _)| n.split(':').next().unwrap_or(n).to_string())
+        .collect();
+    let kept_back = sim
+        .kept_back
+        .into_iter()
+        .filter(|n| !held.contains(n))
+        .collect();
     Ok(Waiting {
         updates,
         kept_back,
@@ -494,18 +512,30 @@ fn deb_name(name: &str, version: &str, arch: &str) -> String {
     format!("{name}_{}_{arch}.deb", version.replace(':', "%3a"))
 }
 
-/// Keeps the installed version of `u` in `folder`; answers whether it did.
+/// The file name of `u`'s installed version, as apt names it.
+fn old_deb(u: &Update) -> Option<String> {
+    u.installed
+        .as_ref()
+        .map(|old| deb_name(&u.name, old, &u.arch))
+}
+
+/// Keeps the installed version of `u` in `folder` (already there from the
+/// batch download, or from apt's cache, a download, or rebuilt); answers
+/// whether it did.
 fn keep_old(apt: &Apt, archives: &Path, folder: &Path, u: &Update) -> bool {
-    let Some(old) = &u.installed else {
+    let (Some(old), Some(name)) = (&u.installed, old_deb(u)) else {
         return false;
     };
-    let name = deb_name(&u.name, old, &u.arch);
     let target = folder.join(&name);
-    if std::fs::copy(archives.join(&name), &target).is_ok() {
+    if target.is_file() || std::fs::copy(archives.join(&name), &target).is_ok() {
         return true;
     }
     let wanted = format!("{}={old}", u.name);
-    if apt.download_into(folder, &wanted).is_ok() && target.is_file() {
+    if apt
+        .download_into(folder, std::slice::from_ref(&wanted))
+        .is_ok()
+        && target.is_file()
+    {
         return true;
     }
     apt.repack_into(folder, &u.name).is_ok()
@@ -596,6 +626,16 @@ pub fn apply(
     private_folder(&folder)?;
     let archives = apt.archives()?;
     let total = picked.len() as u64 * 2;
+    // Most old versions are still offered by a source: one download for
+    // them all; whatever it misses is kept one by one below.
+    let wanted: Vec<String> = picked
+        .iter()
+        .filter(|u| !archives.join(old_deb(u).unwrap_or_default()).is_file())
+        .filter_map(|u| u.installed.as_ref().map(|old| format!("{}={old}", u.name)))
+        .collect();
+    if !wanted.is_empty() {
+        let _ = apt.download_into(&folder, &wanted);
+    }
     for (i, u) in picked.iter().enumerate() {
         if let Err(e) = cancel.check() {
             run.outcome = RunOutcome::Failed;
