@@ -19,6 +19,7 @@ packages=(
   lynis                        # the security scan's peer in `make bench`
   pkexec polkitd               # the real way in to root, tested headless
   lintian desktop-file-utils   # check the .deb that `make package` builds
+  debootstrap zstd             # clean Debian and Ubuntu roots for the package test
   apt-utils dpkg-repack        # a local signed archive for the update tests; undo copies
   nodejs npm                   # builds the UI
 )
