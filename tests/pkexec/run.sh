@@ -39,6 +39,7 @@ cleanup() {
   done
   if [[ -n $started_bus ]]; then rm -f /run/dbus/system_bus_socket /run/dbus/pid; fi
   rm -f "$policy" "$rules"
+  [[ -f "$work/apt/apt.conf" ]] && bash "$root/tests/e2e/apt-archive.sh" remove
   for u in "${users[@]}"; do userdel -r "$u" >/dev/null 2>&1 || true; done
   rm -rf "$work"
   if ((status == 0)); then echo "pkexec: all checks passed"; else echo "pkexec: FAILED" >&2; fi
@@ -100,6 +101,7 @@ as() {
   local user="$1"
   shift
   su -s /bin/sh "$user" -c "cd && env SHIPSHAPE_SCAN_ROOT='$work/system' SHIPSHAPE_STATE_DIR='$work/state' \
+    SHIPSHAPE_APT_CONFIG='$work/apt/apt.conf' \
     '$work/bin/shipshape' $*"
 }
 
@@ -133,6 +135,27 @@ if out="$(as "$bob" fix ssh.x11_forwarding --root "'$work/system'" 2>&1)"; then
 fi
 grep -q "password was not given" <<<"$out" || fail "the refusal does not say why: $out"
 [[ "$(sha256sum "$conf")" == "$before" ]] || fail "a refused fix changed the file"
+
+echo "pkexec: $alice installs a security update and undoes it through pkexec"
+bash "$root/tests/e2e/apt-archive.sh" make "$work/apt"
+tool=shipshape-e2e-tool
+version() { dpkg-query -W -f '${Version} ${db:Status-Abbrev}' "$tool"; }
+as "$alice" updates check --json >/dev/null && fail "updates check did not say a security update waits"
+out="$(as "$alice" updates apply --security --yes --json)" || fail "the update failed: $out"
+[[ "$(version)" == "1.1 ii " ]] || fail "the update was not installed: $(version)"
+grep -q '"admin_run"' <<<"$out" || fail "the user's history lacks root's run number: $out"
+as "$alice" updates undo 1 --json >/dev/null || fail "the update's undo failed"
+[[ "$(version)" == "1.0 hi " ]] || fail "the undo did not put 1.0 back held: $(version)"
+if out="$(as "$bob" updates apply --all --yes 2>&1)"; then
+  fail "updates were installed for an account polkit does not allow: $out"
+fi
+[[ "$(version)" == "1.0 hi " ]] || fail "a refused update changed the package"
+
+echo "pkexec: $alice schedules a job through pkexec, and reads the schedule without"
+as "$alice" schedule add --job update-check --at 06:00 >/dev/null || fail "adding a job failed"
+listed="$(as "$alice" schedule list --json)" || fail "listing the schedule failed: $listed"
+grep -q '"Check for updates: every day at 06:00"' <<<"$listed" || fail "the schedule lacks the job: $listed"
+[[ "$(stat -c '%U %a' "$work/state/public/schedule.json")" == "root 644" ]] || fail "the published schedule is not root's, 0644"
 
 echo "pkexec: $alice fixes and undoes from the app's window"
 # What the window test needs, in a folder the test account can read.

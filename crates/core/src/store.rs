@@ -200,6 +200,14 @@ const MIGRATIONS: &[&str] = &[
         outcome  TEXT NOT NULL,
         message  TEXT NOT NULL
     );",
+    // 15: the newest update check, kept with the fingerprint of apt's
+    // state it was made from; it is answered again while apt's state is
+    // unchanged.
+    "CREATE TABLE update_check (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        waiting     TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

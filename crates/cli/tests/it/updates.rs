@@ -308,6 +308,15 @@ fn updates_are_checked_installed_undone_and_repaired_with_the_real_apt() {
     assert_eq!(version_of(TOOL).as_deref(), Some("1.1"));
     assert_eq!(version_of(DATA).as_deref(), Some("1.0"));
     let first = run["id"].as_i64().unwrap();
+    // The kept check is not answered again once dpkg's state changed.
+    let after = json(&updates(&dir, &archive, &state, &["check", "--json"]));
+    let names: Vec<&str> = after["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [BROKEN, DATA], "{after}");
 
     // A package whose old version is in no archive is rebuilt to keep it.
     let data = json(&updates(

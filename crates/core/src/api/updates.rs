@@ -24,7 +24,7 @@ pub fn check(s: Session<'_>, refresh: bool, now: DateTime<Utc>) -> Result<Waitin
             door::run::<serde_json::Value>(Request::UpdatesRefresh)?;
         }
     }
-    let mut waiting = updates::check(&Apt::this_computer(), false)?;
+    let mut waiting = updates::check_kept(s.store, &Apt::this_computer())?;
     waiting.refreshed = refresh;
     crate::audit::append(
         s.store,

@@ -156,6 +156,68 @@ impl Apt {
             .collect())
     }
 
+    /// A fingerprint of everything a check's answer depends on: the
+    /// installed packages (dpkg's status), the package lists, the sources,
+    /// preferences and apt's settings (each file's name, size and time of
+    /// change). Equal fingerprints mean apt would answer the same.
+    pub fn state_fingerprint(&self) -> Result<String> {
+        let out = self.read(
+            "apt-config",
+            &[
+                "shell",
+                "A",
+                "Dir::State::Lists/d",
+                "B",
+                "Dir::State::status/f",
+                "C",
+                "Dir::Etc::sourcelist/f",
+                "D",
+                "Dir::Etc::sourceparts/d",
+                "E",
+                "Dir::Etc::preferencesparts/d",
+                "F",
+                "Dir::Etc::parts/d",
+                "G",
+                "Dir::State::extended_states/f",
+                "H",
+                "Dir::Etc::preferences/f",
+            ],
+        )?;
+        use sha2::{Digest, Sha256};
+        use std::os::unix::fs::MetadataExt;
+        let mut hash = Sha256::new();
+        let mut stamp = |path: &Path| {
+            if let Ok(m) = std::fs::symlink_metadata(path) {
+                hash.update(format!(
+                    "{}|{}|{}|{}\n",
+                    path.display(),
+                    m.len(),
+                    m.mtime(),
+                    m.mtime_nsec()
+                ));
+            }
+        };
+        if let Some(config) = &self.config {
+            stamp(config);
+        }
+        for line in out.stdout.lines() {
+            let Some(path) = line
+                .split_once("='")
+                .and_then(|(_, p)| p.strip_suffix('\''))
+            else {
+                continue;
+            };
+            let path = Path::new(path);
+            stamp(path);
+            if let Ok(entries) = std::fs::read_dir(path) {
+                let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                names.sort();
+                names.iter().for_each(|p| stamp(p));
+            }
+        }
+        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     /// Where apt keeps the packages it downloaded.
     pub fn archives(&self) -> Result<PathBuf> {
         let out = self.read("apt-config", &["shell", "DIR", "Dir::Cache::archives/d"])?;

@@ -214,6 +214,38 @@ pub fn check(apt: &Apt, refresh: bool) -> Result<Waiting> {
     })
 }
 
+/// `check`, answered from the store while apt's state (the installed
+/// packages, the lists, the sources and settings) has not changed since
+/// the check kept there; any change, or a fingerprint that cannot be made,
+/// checks afresh.
+pub fn check_kept(store: &Store, apt: &Apt) -> Result<Waiting> {
+    let Ok(fingerprint) = apt.state_fingerprint() else {
+        return check(apt, false);
+    };
+    let kept: Option<String> = store
+        .conn()
+        .query_row(
+            "SELECT waiting FROM update_check WHERE fingerprint = ?1",
+            [&fingerprint],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| sql("read", e))?;
+    if let Some(waiting) = kept.and_then(|k| serde_json::from_str(&k).ok()) {
+        return Ok(waiting);
+    }
+    let waiting = check(apt, false)?;
+    let text = serde_json::to_string(&waiting).map_err(|e| Error::internal(e.to_string()))?;
+    store
+        .conn()
+        .execute(
+            "INSERT OR REPLACE INTO update_check (id, fingerprint, waiting) VALUES (1, ?1, ?2)",
+            rusqlite::params![fingerprint, text],
+        )
+        .map_err(|e| sql("write", e))?;
+    Ok(waiting)
+}
+
 /// One package a run changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
