@@ -38,6 +38,16 @@ export const testIds = Object.freeze({
   // and, once scored, data-score; its link opens the Security screen.
   tileSecurity: 'tile-security',
   tileSecurityLink: 'tile-security-link',
+  // Updates: data-state (loading, ready, error) and, once ready,
+  // data-waiting, data-security and data-last-patched (when the newest
+  // installation that worked started; "" when there is none).
+  // Next maintenance: data-state (loading, scheduled, paused, none, error),
+  // data-next (the soonest next run of a job not paused) and data-attention
+  // (how many jobs need attention). Both links open the Maintenance screen.
+  tileUpdates: 'tile-updates',
+  tileUpdatesLink: 'tile-updates-link',
+  tileMaintenance: 'tile-maintenance',
+  tileMaintenanceLink: 'tile-maintenance-link',
   // data-mount, data-days-left.
   forecastLine: 'forecast-line',
   // data-mount, data-total-bytes, data-used-bytes, data-free-bytes, data-used-percent.
@@ -295,4 +305,66 @@ export const testIds = Object.freeze({
   updatesUndoConfirm: 'updates-undo-confirm',
   updatesUndoCancel: 'updates-undo-cancel',
   updatesUndoResult: 'updates-undo-result',
+  // The Maintenance screen's schedules. scheduleRow (in schedulesList)
+  // carries data-id, data-kind (empty when the row cannot be read),
+  // data-paused (yes, no) and data-attention (yes, no), and holds
+  // scheduleNextRun, scheduleLastRun (data-outcome), scheduleWaiting,
+  // scheduleAttention (data-level: warning, danger), the buttons
+  // scheduleRunNow, schedulePause (data-paused: what it would set),
+  // scheduleEdit and scheduleRemove, the run's scheduleRunResult
+  // (data-outcome) and scheduleRowError (data-code). scheduleRemove opens
+  // scheduleRemoveDialog; scheduleEdit opens scheduleEditDialog, whose
+  // refusal is scheduleEditError (data-code). scheduleSetup opens
+  // scheduleWizard (data-step 1 to 4); its steps 1 to 3 hold
+  // scheduleWizardInclude and the job's fields, step 4
+  // scheduleWizardSummary with a scheduleWizardSummaryRow per job
+  // (data-kind, data-included and data-saved: yes, no) and, once saved,
+  // scheduleWizardResult (data-state: saved, failed; data-code on a
+  // refusal). The fields are shared with the edit dialog:
+  // scheduleWeekday has data-day (mon … sun); scheduleRestart is one radio
+  // per policy with data-value; scheduleFieldError has data-field (at,
+  // days, monthDay, from, to).
+  schedules: 'schedules',
+  schedulesList: 'schedules-list',
+  schedulesEmpty: 'schedules-empty',
+  schedulesError: 'schedules-error',
+  scheduleRow: 'schedule-row',
+  scheduleNextRun: 'schedule-next-run',
+  scheduleLastRun: 'schedule-last-run',
+  scheduleWaiting: 'schedule-waiting',
+  scheduleAttention: 'schedule-attention',
+  scheduleRunNow: 'schedule-run-now',
+  scheduleRunResult: 'schedule-run-result',
+  schedulePause: 'schedule-pause',
+  scheduleEdit: 'schedule-edit',
+  scheduleRemove: 'schedule-remove',
+  scheduleRowError: 'schedule-row-error',
+  scheduleRemoveDialog: 'schedule-remove-dialog',
+  scheduleRemoveConfirm: 'schedule-remove-confirm',
+  scheduleRemoveCancel: 'schedule-remove-cancel',
+  scheduleEditDialog: 'schedule-edit-dialog',
+  scheduleEditSave: 'schedule-edit-save',
+  scheduleEditCancel: 'schedule-edit-cancel',
+  scheduleEditError: 'schedule-edit-error',
+  scheduleSetup: 'schedule-setup',
+  scheduleWizard: 'schedule-wizard',
+  scheduleWizardStepLabel: 'schedule-wizard-step-label',
+  scheduleWizardInclude: 'schedule-wizard-include',
+  scheduleWizardBack: 'schedule-wizard-back',
+  scheduleWizardCancel: 'schedule-wizard-cancel',
+  scheduleWizardNext: 'schedule-wizard-next',
+  scheduleWizardSave: 'schedule-wizard-save',
+  scheduleWizardSummary: 'schedule-wizard-summary',
+  scheduleWizardSummaryRow: 'schedule-wizard-summary-row',
+  scheduleWizardResult: 'schedule-wizard-result',
+  scheduleWizardClose: 'schedule-wizard-close',
+  scheduleEvery: 'schedule-every',
+  scheduleWeekday: 'schedule-weekday',
+  scheduleMonthDay: 'schedule-month-day',
+  scheduleAt: 'schedule-at',
+  scheduleWindowOn: 'schedule-window-on',
+  scheduleWindowFrom: 'schedule-window-from',
+  scheduleWindowTo: 'schedule-window-to',
+  scheduleRestart: 'schedule-restart',
+  scheduleFieldError: 'schedule-field-error',
 });

@@ -49,6 +49,9 @@ import type { VerifyRequest } from './generated/VerifyRequest';
 import type { UpdateRun } from './generated/UpdateRun';
 import type { Voucher } from './generated/Voucher';
 import type { Waiting } from './generated/Waiting';
+import type { JobStatus } from './generated/JobStatus';
+import type { ScheduleChange } from './generated/ScheduleChange';
+import type { ScheduledRun } from './generated/ScheduledRun';
 
 export type {
   AdminPage,
@@ -123,6 +126,14 @@ export type { Update } from './generated/Update';
 export type { PackageChange } from './generated/PackageChange';
 export type { RunKind } from './generated/RunKind';
 export type { RunOutcome } from './generated/RunOutcome';
+export type { JobStatus, ScheduleChange, ScheduledRun };
+export type { JobKind } from './generated/JobKind';
+export type { JobOutcome } from './generated/JobOutcome';
+export type { Recurrence } from './generated/Recurrence';
+export type { RestartPolicy } from './generated/RestartPolicy';
+// Renamed: `Job` here is a long-running task, and `Window` the browser's.
+export type { Job as ScheduledJob } from './generated/Job';
+export type { Window as MaintenanceWindow } from './generated/Window';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -277,6 +288,12 @@ export const api = {
   updatesUndo: (run: number) => call<UpdateRun>('updates_undo', { run }),
   /** Finishes an installation that was interrupted part-way. Asks for the password. */
   updatesRepair: () => call<UpdateRun>('updates_repair'),
+  /** The scheduled jobs with their next and last runs, as root last published them. */
+  scheduleList: () => call<JobStatus[]>('schedule_list'),
+  /** Adds, edits, pauses, resumes or removes a job. Asks for the password. */
+  scheduleChange: (change: ScheduleChange) => call<null>('schedule_change', { change }),
+  /** Runs job `id` now, whatever its schedule; resolves when the run ended. Asks for the password. */
+  scheduleRun: (id: number) => call<ScheduledRun>('schedule_run', { id }),
 };
 
 /**

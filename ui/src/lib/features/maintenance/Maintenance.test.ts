@@ -1,21 +1,23 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import type { UpdateRun, Waiting } from '../../ipc';
+import type { JobStatus, UpdateRun, Waiting } from '../../ipc';
 import { failWith, mockCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
-import { run, tzdata, upToDate, waiting } from './fixtures';
+import { dailyCheck, run, scheduledRun, tzdata, upToDate, waiting } from './fixtures';
 import Maintenance from './Maintenance.svelte';
 
 interface State {
   waiting: Waiting;
   runs: UpdateRun[];
+  jobs: JobStatus[];
 }
 
 function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = {}) {
   const calls: Record<string, Record<string, unknown>[]> = {};
-  const state: State = { waiting, runs: [], ...start };
+  const state: State = { waiting, runs: [], jobs: [], ...start };
   const handlers: Record<string, Handler> = {
     updates_check: () => state.waiting,
     updates_history: () => state.runs,
+    schedule_list: () => state.jobs,
     ...overrides,
   };
   mockCommands(
@@ -261,6 +263,19 @@ describe('Maintenance', () => {
     expect(screen.queryByTestId(testIds.updatesError)).toBeNull();
     expect(screen.queryByTestId(testIds.updatesRepair)).toBeNull();
     await waitFor(() => expect(all(testIds.updatesRun).map((r) => r.dataset.kind)).toEqual(['repair']));
+  });
+
+  it('shows the schedules below the updates, and reads the updates again after a job ran', async () => {
+    const { calls } = setup({ schedule_run: () => scheduledRun({ id: 13, job: 2 }) }, { jobs: [dailyCheck] });
+    await verdict();
+    const schedules = byId(testIds.schedules);
+    expect(within(schedules).getByRole('heading', { level: 2 }).textContent).toBe('Schedules');
+    await waitFor(() => expect(all(testIds.scheduleRow)).toHaveLength(1));
+    const before = calls.updates_check.length;
+    await fireEvent.click(byId(testIds.scheduleRunNow));
+    await screen.findByTestId(testIds.scheduleRunResult);
+    await waitFor(() => expect(calls.updates_check.length).toBeGreaterThan(before));
+    expect(calls.updates_check.at(-1)).toEqual({ refresh: false });
   });
 
   describe('history', () => {

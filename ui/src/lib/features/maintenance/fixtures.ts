@@ -1,6 +1,6 @@
-// Waiting updates and past runs for the Maintenance screen's tests. Only
+// Waiting updates, past runs and scheduled jobs for the Maintenance screen's tests. Only
 // tests import this file.
-import type { Update, UpdateRun, Waiting } from '../../ipc';
+import type { JobStatus, ScheduledJob, ScheduledRun, Update, UpdateRun, Waiting } from '../../ipc';
 
 export const openssl: Update = {
   name: 'openssl',
@@ -101,3 +101,98 @@ export function run(
     ...fields,
   } as unknown as UpdateRun;
 }
+
+// ---- Schedules ----------------------------------------------------------
+
+export const patchingJob: ScheduledJob = {
+  kind: 'security_patching',
+  recurrence: { every: 'week', days: ['tue', 'thu'], at: '02:00' },
+  window: { from: '02:00', to: '04:00' },
+  restart: 'when_nobody_is_at_the_screen',
+  paused: false,
+};
+
+export const checkJob: ScheduledJob = {
+  kind: 'update_check',
+  recurrence: { every: 'day', at: '06:00' },
+  window: null,
+  restart: 'never',
+  paused: false,
+};
+
+export const scanJob: ScheduledJob = {
+  kind: 'security_scan',
+  recurrence: { every: 'week', days: ['mon'], at: '05:00' },
+  window: null,
+  restart: 'never',
+  paused: true,
+};
+
+/** An ISO time `days` days and `hours` hours from now (negative: before). */
+export function fromNow(days: number, hours = 0): string {
+  return new Date(Date.now() + (days * 24 + hours) * 3_600_000).toISOString();
+}
+
+export function scheduledRun(fields: Partial<ScheduledRun> & { id: number; job: number }): ScheduledRun {
+  return {
+    started: fromNow(-1),
+    finished: fromNow(-1),
+    outcome: 'done',
+    message: 'Everything is up to date.',
+    ...fields,
+  };
+}
+
+/** A job as the app lists it: working, with a next run. */
+export function jobStatus(fields: Partial<JobStatus> & { id: number }): JobStatus {
+  return {
+    job: checkJob,
+    description: 'Check for updates: every day at 06:00',
+    next_run: fromNow(0, 5),
+    last_run: null,
+    missed: 0,
+    waiting: null,
+    attention: null,
+    ...fields,
+  };
+}
+
+/** Patching whose last run failed, carried to its window. */
+export const failingPatching: JobStatus = jobStatus({
+  id: 1,
+  job: patchingJob,
+  description: 'Install security updates: every Tuesday and Thursday at 02:00, only between 02:00 and 04:00',
+  next_run: fromNow(2),
+  last_run: scheduledRun({
+    id: 11,
+    job: 1,
+    outcome: 'failed',
+    message: 'The updates could not be downloaded.',
+  }),
+  waiting: 'It runs only between 02:00 and 04:00: it waits for the window.',
+  attention: 'Its last run failed: The updates could not be downloaded.',
+});
+
+export const dailyCheck: JobStatus = jobStatus({
+  id: 2,
+  last_run: scheduledRun({ id: 12, job: 2, message: '2 security updates are waiting.' }),
+});
+
+export const pausedScan: JobStatus = jobStatus({
+  id: 3,
+  job: scanJob,
+  description: 'Check security settings: every Monday at 05:00 (paused)',
+  next_run: null,
+});
+
+export const unreadable: JobStatus = {
+  id: 4,
+  job: null,
+  description: 'Scheduled job 4 (cannot be read)',
+  next_run: null,
+  last_run: null,
+  missed: 0,
+  waiting: null,
+  attention:
+    "This job's stored settings could not be read (unknown variant `monthly`), so it does not run. Remove it and add it again.",
+};

@@ -1,5 +1,16 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import type { Alert, BaselineDiff, History, Overview as OverviewData, Rule, RuleChange, Scan } from '../../ipc';
+import type {
+  Alert,
+  BaselineDiff,
+  History,
+  JobStatus,
+  Overview as OverviewData,
+  Rule,
+  RuleChange,
+  Scan,
+  UpdateRun,
+  Waiting,
+} from '../../ipc';
 import { emitHealth, failWith, mockCommands, recordEvents, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { FakePlot } from '../../components/uplot.testing';
@@ -20,6 +31,15 @@ import {
 } from './fixtures';
 import Overview from './Overview.svelte';
 import { scan as securityScan } from '../security/fixtures';
+import {
+  dailyCheck,
+  failingPatching,
+  fromNow,
+  pausedScan,
+  run as updateRun,
+  upToDate,
+  waiting as waitingUpdates,
+} from '../maintenance/fixtures';
 
 vi.mock('uplot', () => import('../../components/uplot.testing'));
 
@@ -30,13 +50,16 @@ interface State {
   baseline: BaselineDiff | null;
   history: History;
   security: Scan | null;
+  waiting: Waiting;
+  updateRuns: UpdateRun[];
+  jobs: JobStatus[];
 }
 
 /** The screen over data the test can change; every call is recorded. */
 function setup(
   overrides: Record<string, Handler> = {},
   start: Partial<State> = {},
-  props: { onopensecurity?: () => void } = {},
+  props: { onopensecurity?: () => void; onopenmaintenance?: () => void } = {},
 ) {
   const calls: Record<string, Record<string, unknown>[]> = {};
   const state: State = {
@@ -46,6 +69,9 @@ function setup(
     baseline: clean,
     history,
     security: securityScan,
+    waiting: upToDate,
+    updateRuns: [],
+    jobs: [],
     ...start,
   };
   const seen =
@@ -86,6 +112,9 @@ function setup(
       return after;
     },
     security_latest: () => state.security,
+    updates_check: () => state.waiting,
+    updates_history: () => state.updateRuns,
+    schedule_list: () => state.jobs,
     baseline_check: () => state.baseline,
     baseline_accept: () => {
       state.baseline = { accepted: new Date().toISOString(), anomalies: [] };
@@ -340,6 +369,108 @@ describe('Overview', () => {
     setup({ security_latest: () => failWith({ code: 'store_unavailable', message: 'The database is busy.', hint: '' }) });
     await waitFor(() => expect(tile(testIds.tileSecurity).dataset.state).toBe('error'));
     expect(tile(testIds.tileSecurity).textContent).toContain('The database is busy.');
+  });
+
+  it('says how many security updates wait and when the computer was last patched, and links to Maintenance', async () => {
+    const onopenmaintenance = vi.fn();
+    const patched = updateRun({ id: 8, started: fromNow(-2) });
+    const { calls } = setup(
+      {},
+      {
+        waiting: waitingUpdates,
+        updateRuns: [
+          updateRun({ id: 9, outcome: 'failed', started: fromNow(0, -1) }),
+          patched,
+          updateRun({ id: 7, started: fromNow(-5) }),
+        ],
+      },
+      { onopenmaintenance },
+    );
+    await waitFor(() => expect(tile(testIds.tileUpdates).dataset.state).toBe('ready'));
+    // Reading what waits asks for no password.
+    expect(calls.updates_check).toEqual([{ refresh: false }]);
+    const updates = tile(testIds.tileUpdates);
+    expect(updates.dataset).toMatchObject({ waiting: '4', security: '2' });
+    expect(updates.dataset.lastPatched).toBe(patched.started);
+    expect(updates.classList.contains('warning')).toBe(true);
+    expect(updates.textContent).toContain('2 security updates waiting');
+    expect(updates.textContent).toContain('Security fixes waiting');
+    expect(updates.textContent).toContain('Updates last installed 2 days ago.');
+    const link = within(updates).getByTestId(testIds.tileUpdatesLink);
+    expect(link.textContent?.trim()).toBe('Install them');
+    await fireEvent.click(link);
+    expect(onopenmaintenance).toHaveBeenCalledTimes(1);
+  });
+
+  it('says when this computer is up to date and was never patched with Shipshape', async () => {
+    setup();
+    await waitFor(() => expect(tile(testIds.tileUpdates).dataset.state).toBe('ready'));
+    const updates = tile(testIds.tileUpdates);
+    expect(updates.dataset).toMatchObject({ waiting: '0', security: '0', lastPatched: '' });
+    expect(updates.textContent).toContain('Up to date');
+    expect(updates.textContent).toContain('No updates installed with Shipshape yet.');
+  });
+
+  it('names the next maintenance, and turns red in words when a job needs attention', async () => {
+    const onopenmaintenance = vi.fn();
+    setup({}, { jobs: [failingPatching, dailyCheck, pausedScan] }, { onopenmaintenance });
+    await waitFor(() => expect(tile(testIds.tileMaintenance).dataset.state).toBe('scheduled'));
+    const next = tile(testIds.tileMaintenance);
+    // The soonest of the jobs not paused: the daily check.
+    expect(next.dataset).toMatchObject({ next: dailyCheck.next_run!, attention: '1' });
+    expect(next.classList.contains('danger')).toBe(true);
+    expect(next.textContent).toMatch(/(Today|Tomorrow) at \d\d:\d\d/);
+    expect(next.textContent).toContain('Needs attention');
+    expect(next.textContent).toContain('Its last run failed: The updates could not be downloaded.');
+    const link = within(next).getByTestId(testIds.tileMaintenanceLink);
+    expect(link.textContent?.trim()).toBe('See the schedule');
+    await fireEvent.click(link);
+    expect(onopenmaintenance).toHaveBeenCalledTimes(1);
+  });
+
+  it('is calm when the schedule is in order', async () => {
+    setup({}, { jobs: [dailyCheck] });
+    await waitFor(() => expect(tile(testIds.tileMaintenance).dataset.state).toBe('scheduled'));
+    expect(tile(testIds.tileMaintenance).classList.contains('good')).toBe(true);
+    expect(tile(testIds.tileMaintenance).textContent).toContain('Scheduled');
+    expect(tile(testIds.tileMaintenance).textContent).toContain('Check for updates.');
+    expect(tile(testIds.tileMaintenance).dataset.attention).toBe('0');
+  });
+
+  it('offers the set-up when nothing is scheduled', async () => {
+    const onopenmaintenance = vi.fn();
+    setup({}, {}, { onopenmaintenance });
+    await waitFor(() => expect(tile(testIds.tileMaintenance).dataset.state).toBe('none'));
+    expect(tile(testIds.tileMaintenance).textContent).toContain('Nothing scheduled');
+    expect(tile(testIds.tileMaintenance).dataset.next).toBeUndefined();
+    const link = within(tile(testIds.tileMaintenance)).getByTestId(testIds.tileMaintenanceLink);
+    expect(link.textContent?.trim()).toBe('Set up maintenance');
+    await fireEvent.click(link);
+    expect(onopenmaintenance).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows each maintenance tile’s own error in words, and the rest of the Overview', async () => {
+    setup({
+      updates_check: () =>
+        failWith({ code: 'io', message: 'The package manager could not be asked.', hint: 'Try again in a moment.' }),
+      schedule_list: () =>
+        failWith({ code: 'io', message: 'The published schedule could not be read.', hint: 'Try again in a moment.' }),
+    });
+    await waitFor(() => expect(tile(testIds.tileUpdates).dataset.state).toBe('error'));
+    await waitFor(() => expect(tile(testIds.tileMaintenance).dataset.state).toBe('error'));
+    expect(tile(testIds.tileUpdates).textContent).toContain('Could not read');
+    expect(tile(testIds.tileUpdates).textContent).toContain('The package manager could not be asked.');
+    expect(tile(testIds.tileMaintenance).textContent).toContain('The published schedule could not be read.');
+    expect(tile(testIds.tileDisk).dataset.mount).toBe('/');
+    expect(tile(testIds.tileSecurity).dataset.state).toBe('scored');
+    expect(summaryText()).toContain('Needs attention');
+  });
+
+  it('still counts what waits when the update history cannot be read', async () => {
+    setup({ updates_history: () => failWith({ code: 'store_unavailable', message: 'Busy.', hint: '' }) }, { waiting: waitingUpdates });
+    await waitFor(() => expect(tile(testIds.tileUpdates).dataset.state).toBe('ready'));
+    expect(tile(testIds.tileUpdates).textContent).toContain('2 security updates waiting');
+    expect(tile(testIds.tileUpdates).textContent).toContain('When updates were last installed could not be read.');
   });
 
   it('saves a rule change and shows the new description', async () => {
