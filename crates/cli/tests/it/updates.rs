@@ -318,6 +318,41 @@ fn updates_are_checked_installed_undone_and_repaired_with_the_real_apt() {
         .collect();
     assert_eq!(names, [BROKEN, DATA], "{after}");
 
+    // The package manager busy: the run waits a while, then says who holds
+    // the lock, and changes nothing.
+    let mut holder = Command::new("python3")
+        .args([
+            "-c",
+            "import fcntl, sys, time\nf = open('/var/lib/dpkg/lock-frontend', 'w')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(120)\n",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()),
+        &mut said,
+    )
+    .unwrap();
+    assert_eq!(said, "locked\n");
+    let mut busy = dir.cmd(&["updates", "apply", DATA, "--yes", "--json"]);
+    busy.env("SHIPSHAPE_APT_CONFIG", &archive.config)
+        .env("SHIPSHAPE_STATE_DIR", &state)
+        .env("SHIPSHAPE_APT_LOCK_SECONDS", "2");
+    let busy = Run::from(busy.output().unwrap());
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(busy.code, 1, "{busy:?}");
+    let said = json(&busy);
+    assert!(
+        said["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("python3, process {}", holder.id())),
+        "{said}"
+    );
+    assert_eq!(version_of(DATA).as_deref(), Some("1.0"));
+
     // A package whose old version is in no archive is rebuilt to keep it.
     let data = json(&updates(
         &dir,
@@ -373,6 +408,7 @@ fn updates_are_checked_installed_undone_and_repaired_with_the_real_apt() {
             ("repair", "failed"),
             ("apply", "failed"),
             ("apply", "done"),
+            ("apply", "failed"),
             ("apply", "done")
         ]
     );

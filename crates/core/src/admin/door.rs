@@ -157,6 +157,7 @@ const FORWARDED: &[&str] = &[
     "SHIPSHAPE_SCAN_ROOT",
     "SHIPSHAPE_STATE_DIR",
     "SHIPSHAPE_APT_CONFIG",
+    "SHIPSHAPE_APT_LOCK_SECONDS",
 ];
 
 /// Runs `request` through pkexec and Shipshape's helper, and reads its

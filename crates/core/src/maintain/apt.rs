@@ -14,7 +14,7 @@ const READ_LIMIT: Duration = Duration::from_secs(120);
 /// How long installing may take before it is stopped.
 const INSTALL_LIMIT: Duration = Duration::from_secs(3 * 3600);
 /// How long apt waits for another program to let go of its lock.
-pub const LOCK_WAIT_SECONDS: u32 = 60;
+pub const LOCK_WAIT_SECONDS: u64 = 60;
 
 /// How apt is reached: this computer's configuration, or (in builds made
 /// for tests) the apt configuration file named by `SHIPSHAPE_APT_CONFIG`,
@@ -315,8 +315,14 @@ impl Apt {
     }
 }
 
+/// How long apt waits for the lock: `LOCK_WAIT_SECONDS`, or (in builds
+/// made for tests) `SHIPSHAPE_APT_LOCK_SECONDS`.
+pub fn lock_wait_seconds() -> u64 {
+    crate::test_settings::number("SHIPSHAPE_APT_LOCK_SECONDS").unwrap_or(LOCK_WAIT_SECONDS)
+}
+
 fn lock_wait() -> String {
-    format!("DPkg::Lock::Timeout={LOCK_WAIT_SECONDS}")
+    format!("DPkg::Lock::Timeout={}", lock_wait_seconds())
 }
 
 fn not_run(program: &str, e: &std::io::Error) -> Error {

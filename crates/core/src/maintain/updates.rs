@@ -726,7 +726,7 @@ fn failure_message(apt: &Apt, log: &str) -> String {
     if let Some(holder) = apt::lock_holder(log) {
         return format!(
             "The package manager was busy ({holder}) for more than {} seconds, so nothing was installed. It will be tried again.",
-            apt::LOCK_WAIT_SECONDS
+            apt::lock_wait_seconds()
         );
     }
     if log.contains("Failed to fetch") || log.contains("Temporary failure resolving") {
