@@ -50,6 +50,8 @@ export async function text(s, id) {
 }
 
 export async function openScreen(s, navId, title) {
+  // The window may still be loading its first page.
+  await s.waitFor('the sidebar', () => s.byTestId(navId));
   await (await s.byTestId(navId)).click();
   await s.waitFor(`the ${title} screen`, async () => (await text(s, testIds.screenTitle)) === title);
 }

@@ -180,6 +180,7 @@ describe('Security', () => {
   });
 
   step('a risk is accepted with a reason and a date, and shows as accepted', async () => {
+    await s.waitFor('the finding', () => s.find(inCard('ssh.password_auth', testIds.securityAcceptOpen)));
     await (await s.find(inCard('ssh.password_auth', testIds.securityAcceptOpen))).click();
     await s.waitFor('the accept dialog', () => s.byTestId(testIds.acceptDialog));
     await (await s.byTestId(testIds.acceptReason)).type('Staff log in with passwords until keys are rolled out');

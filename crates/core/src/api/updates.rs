@@ -15,7 +15,9 @@ use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 
 /// The waiting updates; with `refresh`, the package lists are downloaded
-/// first (with administrator rights). Each check is in the activity log.
+/// first (with administrator rights) and the check is in the activity log.
+/// Without, it reads what apt already knows, as often as a screen asks,
+/// and records nothing.
 pub fn check(s: Session<'_>, refresh: bool, now: DateTime<Utc>) -> Result<Waiting> {
     if refresh {
         if admin::running_as_root() {
@@ -26,20 +28,21 @@ pub fn check(s: Session<'_>, refresh: bool, now: DateTime<Utc>) -> Result<Waitin
     }
     let mut waiting = updates::check_kept(s.store, &Apt::this_computer())?;
     waiting.refreshed = refresh;
-    crate::audit::append(
-        s.store,
-        now,
-        s.actor,
-        NewEntry::ok(
-            "updates.check",
-            "this computer",
-            serde_json::json!({
-                "waiting": waiting.updates.len(),
-                "security": waiting.security(),
-                "refreshed": refresh,
-            }),
-        ),
-    )?;
+    if refresh {
+        crate::audit::append(
+            s.store,
+            now,
+            s.actor,
+            NewEntry::ok(
+                "updates.check",
+                "this computer",
+                serde_json::json!({
+                    "waiting": waiting.updates.len(),
+                    "security": waiting.security(),
+                }),
+            ),
+        )?;
+    }
     Ok(waiting)
 }
 
