@@ -23,6 +23,23 @@ export function mockCommands(handlers: Partial<Record<Command, Handler>>): void 
   );
 }
 
+/** The arguments each command was called with, in order, by command name. */
+export type Calls = Record<string, Record<string, unknown>[]>;
+
+/** Like mockCommands, and records every call's arguments. */
+export function recordCommands(handlers: Partial<Record<Command, Handler>>): Calls {
+  const calls: Calls = {};
+  const recorded: Partial<Record<Command, Handler>> = {};
+  for (const [cmd, handler] of Object.entries(handlers) as [Command, Handler][]) {
+    recorded[cmd] = (args) => {
+      (calls[cmd] ??= []).push(args);
+      return handler(args);
+    };
+  }
+  mockCommands(recorded);
+  return calls;
+}
+
 /** What a failing command rejects with. */
 export function failWith(body: ErrorBody): never {
   throw body;

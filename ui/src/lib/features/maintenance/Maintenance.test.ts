@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { JobStatus, UpdateRun, Waiting } from '../../ipc';
-import { failWith, mockCommands, report, type Handler } from '../../ipc/testing';
+import { failWith, mockCommands, recordCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { dailyCheck, run, scheduledRun, tzdata, upToDate, waiting } from './fixtures';
 import Maintenance from './Maintenance.svelte';
@@ -12,7 +12,6 @@ interface State {
 }
 
 function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = {}) {
-  const calls: Record<string, Record<string, unknown>[]> = {};
   const state: State = { waiting, runs: [], jobs: [], ...start };
   const handlers: Record<string, Handler> = {
     updates_check: () => state.waiting,
@@ -20,17 +19,7 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
     schedule_list: () => state.jobs,
     ...overrides,
   };
-  mockCommands(
-    Object.fromEntries(
-      Object.entries(handlers).map(([k, h]) => [
-        k,
-        (args: Record<string, unknown>) => {
-          (calls[k] ??= []).push(args);
-          return h(args);
-        },
-      ]),
-    ),
-  );
+  const calls = recordCommands(handlers);
   render(Maintenance);
   return { calls, state };
 }

@@ -1,30 +1,19 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { JobStatus, ScheduleChange } from '../../ipc';
-import { failWith, mockCommands, type Handler } from '../../ipc/testing';
+import { failWith, recordCommands, type Calls, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
-import { checkJob, dailyCheck, failingPatching, pausedScan, scheduledRun, unreadable } from './fixtures';
+import { checkJob, dailyCheck, failingPatching, pausedScan, recommendedJobs, scheduledRun, unreadable } from './fixtures';
 import Schedules from './Schedules.svelte';
 
 /** The section over a schedule the test can change; every call is recorded. */
 function setup(overrides: Record<string, Handler> = {}, jobs: JobStatus[] = []) {
-  const calls: Record<string, Record<string, unknown>[]> = {};
   const state = { jobs };
   const handlers: Record<string, Handler> = {
     schedule_list: () => state.jobs,
     schedule_change: () => null,
     ...overrides,
   };
-  mockCommands(
-    Object.fromEntries(
-      Object.entries(handlers).map(([k, h]) => [
-        k,
-        (args: Record<string, unknown>) => {
-          (calls[k] ??= []).push(args);
-          return h(args);
-        },
-      ]),
-    ),
-  );
+  const calls = recordCommands(handlers);
   const onran = vi.fn();
   render(Schedules, { onran });
   return { calls, state, onran };
@@ -32,7 +21,7 @@ function setup(overrides: Record<string, Handler> = {}, jobs: JobStatus[] = []) 
 
 const byId = (id: string) => screen.getByTestId(id);
 const all = (id: string) => screen.queryAllByTestId(id);
-const changes = (calls: Record<string, Record<string, unknown>[]>) =>
+const changes = (calls: Calls) =>
   (calls.schedule_change ?? []).map((c) => c.change as ScheduleChange);
 const rowOf = (id: number) => {
   const row = all(testIds.scheduleRow).find((r) => r.dataset.id === String(id));
@@ -172,26 +161,7 @@ describe('Schedules', () => {
     const result = await screen.findByTestId(testIds.scheduleWizardResult);
     expect(result.dataset.state).toBe('saved');
     expect(result.textContent).toContain('They run by themselves from now on');
-    expect(changes(calls)).toEqual([
-      {
-        kind: 'add',
-        job: { kind: 'update_check', recurrence: { every: 'day', at: '06:00' }, window: null, restart: 'never', paused: false },
-      },
-      {
-        kind: 'add',
-        job: {
-          kind: 'security_patching',
-          recurrence: { every: 'day', at: '02:00' },
-          window: { from: '02:00', to: '04:00' },
-          restart: 'when_nobody_is_at_the_screen',
-          paused: false,
-        },
-      },
-      {
-        kind: 'add',
-        job: { kind: 'security_scan', recurrence: { every: 'week', days: ['mon'], at: '05:00' }, window: null, restart: 'never', paused: false },
-      },
-    ]);
+    expect(changes(calls)).toEqual(recommendedJobs.map((job) => ({ kind: 'add', job })));
     expect(all(testIds.scheduleWizardSummaryRow).map((r) => r.dataset.saved)).toEqual(['yes', 'yes', 'yes']);
     // The list is read again, and the wizard closes when asked.
     await waitFor(() => expect(all(testIds.scheduleRow)).toHaveLength(1));

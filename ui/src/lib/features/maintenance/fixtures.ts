@@ -128,6 +128,13 @@ export const scanJob: ScheduledJob = {
   paused: true,
 };
 
+/** The set-up wizard's recommended jobs, as Save sends them when nothing is changed. */
+export const recommendedJobs: ScheduledJob[] = [
+  checkJob,
+  { ...patchingJob, recurrence: { every: 'day', at: '02:00' } },
+  { ...scanJob, paused: false },
+];
+
 /** An ISO time `days` days and `hours` hours from now (negative: before). */
 export function fromNow(days: number, hours = 0): string {
   return new Date(Date.now() + (days * 24 + hours) * 3_600_000).toISOString();

@@ -1,5 +1,5 @@
 import { AppError, type ScheduledJob } from '../../ipc';
-import { dailyCheck, failingPatching, patchingJob, pausedScan, scanJob, unreadable } from './fixtures';
+import { dailyCheck, failingPatching, patchingJob, pausedScan, recommendedJobs, scanJob, unreadable } from './fixtures';
 import {
   attentionLevel,
   canSave,
@@ -160,41 +160,7 @@ describe('the set-up wizard', () => {
     const s = atSummary();
     expect(s.step).toBe(4);
     expect(canSave(s)).toBe(true);
-    expect(pending(s)).toEqual([
-      {
-        kind: 'update_check',
-        change: {
-          kind: 'add',
-          job: { kind: 'update_check', recurrence: { every: 'day', at: '06:00' }, window: null, restart: 'never', paused: false },
-        },
-      },
-      {
-        kind: 'security_patching',
-        change: {
-          kind: 'add',
-          job: {
-            kind: 'security_patching',
-            recurrence: { every: 'day', at: '02:00' },
-            window: { from: '02:00', to: '04:00' },
-            restart: 'when_nobody_is_at_the_screen',
-            paused: false,
-          },
-        },
-      },
-      {
-        kind: 'security_scan',
-        change: {
-          kind: 'add',
-          job: {
-            kind: 'security_scan',
-            recurrence: { every: 'week', days: ['mon'], at: '05:00' },
-            window: null,
-            restart: 'never',
-            paused: false,
-          },
-        },
-      },
-    ]);
+    expect(pending(s)).toEqual(recommendedJobs.map((job) => ({ kind: job.kind, change: { kind: 'add', job } })));
     // Each recommendation explains itself.
     for (const r of Object.values(RECOMMENDED)) expect(r.why.length).toBeGreaterThan(0);
     expect(RECOMMENDED.security_patching.why).toHaveLength(3);

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { Acceptance, Change, FixOutcome, PastScan, Preview, Scan } from '../../ipc';
-import { failWith, mockCommands, report, type Handler } from '../../ipc/testing';
+import { failWith, recordCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { FakePlot } from '../../components/uplot.testing';
 import { cleanScan, history, scan } from './fixtures';
@@ -15,7 +15,6 @@ interface State {
 }
 
 function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = {}) {
-  const calls: Record<string, Record<string, unknown>[]> = {};
   const state: State = { latest: scan, history, ...start };
   const handlers: Record<string, Handler> = {
     security_latest: () => state.latest,
@@ -31,17 +30,7 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
     choose_report_file: () => null,
     ...overrides,
   };
-  mockCommands(
-    Object.fromEntries(
-      Object.entries(handlers).map(([k, h]) => [
-        k,
-        (args: Record<string, unknown>) => {
-          (calls[k] ??= []).push(args);
-          return h(args);
-        },
-      ]),
-    ),
-  );
+  const calls = recordCommands(handlers);
   render(Security);
   return { calls, state };
 }
