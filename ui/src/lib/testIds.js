@@ -246,7 +246,10 @@ export const testIds = Object.freeze({
   // in securityChanges holds changeUndo. securityAcceptOpen opens
   // acceptDialog (acceptReason, acceptUntil, acceptSave); acceptedRow
   // (data-id) in securityAccepted holds acceptedWithdraw.
+  // securityInstallUpdates, on the failing finding of waiting security
+  // updates, opens the Maintenance screen.
   securityFixOpen: 'security-fix-open',
+  securityInstallUpdates: 'security-install-updates',
   fixDialog: 'fix-dialog',
   fixStep: 'fix-step',
   fixDiff: 'fix-diff',

@@ -3,7 +3,7 @@ import type { Acceptance, Change, FixOutcome, PastScan, Preview, Scan } from '..
 import { failWith, recordCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { FakePlot } from '../../components/uplot.testing';
-import { cleanScan, history, scan } from './fixtures';
+import { cleanScan, history, pendingUpdates, scan } from './fixtures';
 import { defaultUntil } from './fixes';
 import Security from './Security.svelte';
 
@@ -31,8 +31,9 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
     ...overrides,
   };
   const calls = recordCommands(handlers);
-  render(Security);
-  return { calls, state };
+  const onopenmaintenance = vi.fn();
+  render(Security, { onopenmaintenance });
+  return { calls, state, onopenmaintenance };
 }
 
 const byId = (id: string) => screen.getByTestId(id);
@@ -264,6 +265,28 @@ describe('Security', () => {
     expect(error.textContent).toContain('report.html is not a full path.');
     expect(error.textContent).toContain('Type a path that starts with /.');
     expect(screen.queryByTestId(testIds.reportDone)).toBeNull();
+  });
+
+  it('offers to install waiting security updates on their finding only, on the Maintenance screen', async () => {
+    const { onopenmaintenance } = setup({}, { latest: { ...scan, checks: [pendingUpdates, ...scan.checks] } });
+    await screen.findByTestId(testIds.securityScore);
+    const buttons = all(testIds.securityInstallUpdates);
+    expect(buttons).toHaveLength(1);
+    expect(buttons[0].closest(`[data-testid="${testIds.securityFinding}"]`)?.getAttribute('data-id')).toBe(
+      'updates.pending_security',
+    );
+    expect(buttons[0].textContent?.trim()).toBe('Install them…');
+    await fireEvent.click(buttons[0]);
+    expect(onopenmaintenance).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers no installation once no security updates wait', async () => {
+    const passed = { ...pendingUpdates, status: 'pass' as const, detail: 'No security updates are waiting.' };
+    setup({}, { latest: { ...scan, checks: [passed, ...scan.checks] } });
+    await screen.findByTestId(testIds.securityScore);
+    await fireEvent.change(byId(testIds.securityFilterStatus), { target: { value: 'all' } });
+    expect(cards()).toContain('updates.pending_security');
+    expect(all(testIds.securityInstallUpdates)).toEqual([]);
   });
 
   it('has no serious accessibility problems, with everything shown and unfolded', async () => {

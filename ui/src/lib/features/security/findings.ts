@@ -14,6 +14,9 @@ export type StatusChoice =
   | 'error'
   | 'not_applicable';
 
+/** The check that fails while security updates wait; the Maintenance screen installs them. */
+export const PENDING_SECURITY_UPDATES = 'updates.pending_security';
+
 export const STATUS_CHOICES: { value: StatusChoice; label: string }[] = [
   { value: 'attention', label: 'Needs fixing or worth a look' },
   { value: 'fail', label: 'Needs fixing' },

@@ -106,6 +106,28 @@ export const telnet: Finding = {
   accepted: null,
 };
 
+/** Security updates wait; the Maintenance screen installs them. Not in `scan`. */
+export const pendingUpdates: Finding = {
+  id: 'updates.pending_security',
+  area: 'updates',
+  title: 'Security updates are waiting to be installed',
+  severity: 'high',
+  status: 'fail',
+  why: 'Each waiting security update is a known hole that attackers already have instructions for.',
+  detail: '2 security update(s) are waiting: openssl, libssl3.',
+  evidence: [
+    {
+      source: 'apt-get -s upgrade',
+      line: null,
+      text: 'Inst openssl [3.0.14-1~deb12u2] (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])',
+    },
+  ],
+  remediation: 'Install them now: apt update && apt upgrade (Fedora: dnf upgrade --security).',
+  fixable: false,
+  references: ['CIS Debian 12 1.2.2.1', 'Lynis PKGS-7392'],
+  accepted: null,
+};
+
 export const findings = [rootLogin, firewallOff, passAgeing, banner, aslr, shadow, telnet];
 
 function countsOf(list: Finding[]): Counts {
