@@ -10,7 +10,7 @@ use crate::admin::{self, public};
 use crate::audit::{self, Actor, NewEntry, Source};
 use crate::maintain::apt::Apt;
 use crate::maintain::jobs::{self, DueResult, JobStatus, ScheduledRun, Work};
-use crate::maintain::schedule::{Job, JobKind};
+use crate::maintain::schedule::{self, Job, JobKind, Restart};
 use crate::maintain::updates::{self, Choice, RunOutcome};
 use crate::progress::{Cancel, NoProgress};
 use crate::{Error, ErrorCode, Result};
@@ -47,7 +47,7 @@ struct OnThisComputer<'a> {
 }
 
 impl Work for OnThisComputer<'_> {
-    fn run(&self, kind: JobKind, now: DateTime<Utc>) -> Result<String> {
+    fn run(&self, job: &Job, now: DateTime<Utc>) -> Result<String> {
         let apt = Apt::this_computer();
         let patch = |choice: Choice| match updates::apply(
             &apt,
@@ -61,11 +61,17 @@ impl Work for OnThisComputer<'_> {
             Ok(run) if run.outcome == RunOutcome::Failed => {
                 Err(Error::new(ErrorCode::Io, run.message, run.log_tail))
             }
-            Ok(run) => Ok(run.message),
+            Ok(run) => Ok(format!(
+                "{} {}",
+                run.message,
+                self.restart_if_due(job, run.restart_needed, now)
+            )
+            .trim()
+            .to_string()),
             Err(e) if e.code == ErrorCode::NotFound => Ok(e.message),
             Err(e) => Err(e),
         };
-        match kind {
+        match job.kind {
             JobKind::UpdateCheck => {
                 apt.refresh()?;
                 Ok(updates::check(&apt, false)?.headline())
@@ -78,6 +84,31 @@ impl Work for OnThisComputer<'_> {
                 crate::harden::history::record(&self.state.store, now, self.actor, &scan, true)?;
                 Ok(format!("Security score {} of 100.", scan.score))
             }
+        }
+    }
+}
+
+impl OnThisComputer<'_> {
+    /// Restarts the computer when the job's policy says so now, or says
+    /// what is left for the administrator. Builds made for tests never
+    /// restart the computer they run on: they say they would.
+    fn restart_if_due(&self, job: &Job, needed: bool, now: DateTime<Utc>) -> String {
+        let host = super::host(&admin::this_computer(), now);
+        let at_the_screen = host.run(&["who"]).is_some_and(|out| {
+            out.stdout
+                .lines()
+                .any(crate::harden::fix::guard::at_the_screen)
+        });
+        match schedule::restart(job, needed, at_the_screen, now, &Local) {
+            Restart::No => String::new(),
+            Restart::Ask(words) => words,
+            Restart::Now if cfg!(debug_assertions) => {
+                "A restart is needed and nobody is at the screen: a build made for tests does not restart.".into()
+            }
+            Restart::Now => match crate::program::run("systemctl", &["reboot"], std::time::Duration::from_secs(60)) {
+                Ok(out) if out.code == Some(0) => "A restart was needed and nobody was at the screen: restarting now.".into(),
+                _ => "A restart is needed, and restarting failed: restart at a quiet moment.".into(),
+            },
         }
     }
 }

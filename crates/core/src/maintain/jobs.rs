@@ -4,7 +4,7 @@
 //! run is in the history and the activity log. A job that failed, or
 //! missed several runs in a row, is flagged for the Overview.
 
-use super::schedule::{self, Decision, Job, JobKind};
+use super::schedule::{self, Decision, Job};
 use crate::audit::{self, Actor, NewEntry};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
@@ -77,8 +77,8 @@ pub struct DueResult {
 
 /// Does the work of a job; the real one installs and scans, tests count.
 pub trait Work {
-    /// Runs `kind` and says what it did in plain words.
-    fn run(&self, kind: JobKind, now: DateTime<Utc>) -> Result<String>;
+    /// Runs `job` and says what it did in plain words.
+    fn run(&self, job: &Job, now: DateTime<Utc>) -> Result<String>;
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -359,7 +359,7 @@ fn run_one(
         )
         .map_err(|e| sql("write", e))?;
     let run_id = store.conn().last_insert_rowid();
-    let result = work.run(j.kind, now);
+    let result = work.run(j, now);
     // The work may take long: the end is stamped when it ends.
     let ended = Utc::now().max(now);
     let (outcome, message) = match result {

@@ -459,6 +459,47 @@ pub fn decide<Tz: TimeZone>(
     }
 }
 
+/// What a patching run does about a restart its updates need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restart {
+    /// Nothing needs a restart, or the policy is never to.
+    No,
+    /// Restart the computer now.
+    Now,
+    /// Tell the administrator, in these words.
+    Ask(String),
+}
+
+/// Decides about a restart after patching: `needed` (the updates need
+/// one), `at_the_screen` (someone is logged in at the computer itself).
+pub fn restart<Tz: TimeZone>(
+    job: &Job,
+    needed: bool,
+    at_the_screen: bool,
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Restart {
+    if !needed || !job.kind.changes_the_computer() {
+        return Restart::No;
+    }
+    match job.restart {
+        RestartPolicy::Never => Restart::No,
+        RestartPolicy::AskMe => {
+            Restart::Ask("A restart is needed to finish the updates: restart at a quiet moment.".into())
+        }
+        RestartPolicy::WhenNobodyIsAtTheScreen if at_the_screen => Restart::Ask(
+            "A restart is needed to finish the updates, but someone is logged in at the screen, so it was left for you: restart at a quiet moment.".into(),
+        ),
+        RestartPolicy::WhenNobodyIsAtTheScreen => match &job.window {
+            Some(w) if w.around(now, tz).is_none() => Restart::Ask(format!(
+                "A restart is needed to finish the updates; the maintenance window ({}) had closed, so it was left for you.",
+                w.describe()
+            )),
+            _ => Restart::Now,
+        },
+    }
+}
+
 /// How long a job's runs take: the average of the last few, in whole
 /// minutes rounded up.
 pub fn estimate(durations: &[Duration]) -> Option<Duration> {
@@ -647,6 +688,34 @@ mod tests {
             Decision::Carry { why, .. } => assert!(why.contains("180 minutes"), "{why}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_restart_follows_the_policy_the_window_and_who_is_at_the_screen() {
+        let tz = Utc;
+        let mut j = job(
+            Recurrence::Day { at: "02:00".into() },
+            Some(("02:00", "04:00")),
+        );
+        let in_window = utc("2026-12-04T02:30:00Z");
+        assert_eq!(restart(&j, false, false, in_window, &tz), Restart::No);
+        assert_eq!(restart(&j, true, false, in_window, &tz), Restart::Now);
+        assert!(
+            matches!(restart(&j, true, true, in_window, &tz), Restart::Ask(w) if w.contains("someone is logged in"))
+        );
+        assert!(
+            matches!(restart(&j, true, false, utc("2026-12-04T05:00:00Z"), &tz), Restart::Ask(w) if w.contains("window"))
+        );
+        j.restart = RestartPolicy::AskMe;
+        assert!(matches!(
+            restart(&j, true, false, in_window, &tz),
+            Restart::Ask(_)
+        ));
+        j.restart = RestartPolicy::Never;
+        assert_eq!(restart(&j, true, false, in_window, &tz), Restart::No);
+        j.restart = RestartPolicy::WhenNobodyIsAtTheScreen;
+        j.kind = JobKind::SecurityScan;
+        assert_eq!(restart(&j, true, false, in_window, &tz), Restart::No);
     }
 
     #[test]

@@ -22,7 +22,8 @@ struct Counting {
 }
 
 impl Work for Counting {
-    fn run(&self, kind: JobKind, _now: DateTime<Utc>) -> Result<String> {
+    fn run(&self, job: &Job, _now: DateTime<Utc>) -> Result<String> {
+        let kind = job.kind;
         self.done.borrow_mut().push(kind);
         if self.fail {
             return Err(Error::invalid_input(

@@ -307,6 +307,24 @@ impl OverSsh {
     }
 }
 
+/// Whether a `who` line is a login at the computer itself: a seat, a
+/// virtual console or a local display, not a network login or a
+/// terminal inside another session.
+pub fn at_the_screen(line: &str) -> bool {
+    let mut fields = line.split_whitespace();
+    let (Some(_), Some(terminal)) = (fields.next(), fields.next()) else {
+        return false;
+    };
+    let from = line
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|l| l.rsplit_once('('))
+        .map(|(_, f)| f);
+    terminal.starts_with("seat")
+        || terminal.starts_with("tty")
+        || from.is_some_and(|f| f.starts_with(':'))
+}
+
 /// A `who` line ends with where the login came from, in brackets: a
 /// display (":0") or a terminal multiplexer is local, anything else remote.
 fn remote_login(line: &str) -> bool {
@@ -398,6 +416,21 @@ mod tests {
             Some("someone is")
         );
         assert_eq!(OverSsh::judged(&[], Some("alice"), false), OverSsh::Nobody);
+    }
+
+    #[test]
+    fn who_lines_at_the_computer_itself_are_at_the_screen() {
+        use super::at_the_screen;
+        assert!(at_the_screen("alice    tty7         2026-11-25 06:00 (:0)"));
+        assert!(at_the_screen("alice    seat0        2026-11-25 06:00"));
+        assert!(at_the_screen("bob      tty1         2026-11-25 06:00"));
+        assert!(!at_the_screen(
+            "alice    pts/0        2026-11-25 06:00 (10.0.0.7)"
+        ));
+        assert!(!at_the_screen(
+            "alice    pts/2        2026-11-25 06:02 (tmux(1234).%0)"
+        ));
+        assert!(!at_the_screen(""));
     }
 
     #[test]
