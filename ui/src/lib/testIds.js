@@ -297,6 +297,8 @@ export const testIds = Object.freeze({
   updatesCancel: 'updates-cancel',
   updatesCancelled: 'updates-cancelled',
   updatesResult: 'updates-result',
+  updatesOldLibraries: 'updates-old-libraries',
+  updatesRecheck: 'updates-recheck',
   updatesError: 'updates-error',
   updatesRepair: 'updates-repair',
   updatesHistory: 'updates-history',

@@ -296,6 +296,18 @@ impl Apt {
             .map_err(|e| not_run("apt-get", &e))
     }
 
+    /// The services still running libraries an update replaced, from
+    /// `needrestart -b` where needrestart is installed (nothing otherwise).
+    pub fn services_on_old_libraries(&self) -> Vec<String> {
+        let Ok(out) = self
+            .run("needrestart", &["-b", "-r", "l"], READ_LIMIT)
+            .finish()
+        else {
+            return Vec::new();
+        };
+        parse_needrestart(&out.stdout)
+    }
+
     /// Finishes what an interrupted run left half-done.
     pub fn repair(&self) -> Result<Finished> {
         self.run(
@@ -545,6 +557,15 @@ pub fn parse_download_sizes(text: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Reads `needrestart -b`'s batch lines: "NEEDRESTART-SVC: name".
+pub fn parse_needrestart(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("NEEDRESTART-SVC:"))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// apt's progress line ("pmstatus:pkg:42.8571:Unpacking pkg (1.1)"), as
 /// the percentage done and what it is doing.
 pub fn parse_status(line: &str) -> Option<(f64, String)> {
@@ -680,6 +701,13 @@ Conf tzdata (2024b-0+deb12u1 Debian:12-updates/stable-updates [all])
         ] {
             assert!(!is_package_name(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn needrestart_names_the_services_on_old_libraries() {
+        let batch = "NEEDRESTART-VER: 3.6\nNEEDRESTART-KCUR: 6.1.0-27-amd64\nNEEDRESTART-KSTA: 1\nNEEDRESTART-SVC: ssh.service\nNEEDRESTART-SVC: cron.service\n";
+        assert_eq!(parse_needrestart(batch), ["ssh.service", "cron.service"]);
+        assert!(parse_needrestart("").is_empty());
     }
 
     #[test]

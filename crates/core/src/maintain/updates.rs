@@ -296,6 +296,15 @@ pub struct UpdateRun {
     pub message: String,
     pub packages: Vec<PackageChange>,
     pub restart_needed: bool,
+    /// Services still running the libraries an update replaced (as
+    /// needrestart names them, where it is installed): restart them, or
+    /// the computer.
+    #[serde(default)]
+    pub old_libraries: Vec<String>,
+    /// After an installation: the security check of waiting security
+    /// updates, run again, in plain words.
+    #[serde(default)]
+    pub recheck: Option<String>,
     /// For an undo: the run it undid; for an apply: the undo that undid it.
     #[ts(type = "number | null")]
     pub undoes: Option<i64>,
@@ -646,6 +655,8 @@ pub fn apply(
             })
             .collect(),
         restart_needed: false,
+        old_libraries: Vec::new(),
+        recheck: None,
         undoes: None,
         undone_by: None,
         admin_run: None,
@@ -694,7 +705,9 @@ pub fn apply(
             .find(|(n, _)| *n == p.name || n.split(':').next() == Some(p.name.as_str()))
             .map(|(_, v)| v.clone());
     }
+    run.old_libraries = apt.services_on_old_libraries();
     run.restart_needed = restart_flag() || picked.iter().any(|u| u.needs_restart);
+    run.recheck = recheck_waiting(now);
     let all_new = picked
         .iter()
         .zip(&run.packages)
@@ -719,6 +732,28 @@ pub fn apply(
     // history entry is what the administrator undoes or repairs from.
     record(&state.store, now, actor, &mut run, "updates.apply")?;
     Ok(run)
+}
+
+/// The security check of waiting security updates, run again on this
+/// computer after an installation, as "passed: …" or "still failing: …".
+fn recheck_waiting(now: DateTime<Utc>) -> Option<String> {
+    let target = crate::harden::target::Target::new(
+        &crate::admin::this_computer(),
+        now.timestamp().div_euclid(86_400),
+    );
+    let scan = crate::harden::scan(&target, Some("updates.pending_security"), now).ok()?;
+    let finding = scan.checks.first()?;
+    let words = match finding.status {
+        crate::harden::check::Status::Pass => "passed",
+        crate::harden::check::Status::Fail | crate::harden::check::Status::Warning => {
+            "still failing"
+        }
+        _ => "not decided",
+    };
+    Some(format!(
+        "The security check \"{}\" {words}: {}",
+        finding.title, finding.detail
+    ))
 }
 
 /// Why a run failed, in plain words, and what state it left.
@@ -841,6 +876,8 @@ pub fn undo(
             })
             .collect(),
         restart_needed: restart_flag(),
+        old_libraries: Vec::new(),
+        recheck: None,
         undoes: Some(id),
         undone_by: None,
         admin_run: None,
@@ -902,6 +939,8 @@ pub fn repair(
         },
         packages: Vec::new(),
         restart_needed: restart_flag(),
+        old_libraries: Vec::new(),
+        recheck: None,
         undoes: None,
         undone_by: None,
         admin_run: None,

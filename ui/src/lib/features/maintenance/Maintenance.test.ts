@@ -35,6 +35,8 @@ const installed = run({
   id: 7,
   message: '2 updates were installed. A restart is needed to finish.',
   restart_needed: true,
+  old_libraries: ['ssh.service'],
+  recheck: 'The security check "Security updates are waiting to be installed" passed: No security updates are waiting.',
 });
 
 describe('Maintenance', () => {
@@ -145,6 +147,8 @@ describe('Maintenance', () => {
     expect(result.textContent).toContain('2 updates were installed.');
     expect(result.textContent).toContain('Restart this computer to finish');
     expect(result.textContent).toContain('openssl 3.0.14-1~deb12u2 → 3.0.15-1~deb12u1');
+    expect(within(result).getByTestId(testIds.updatesOldLibraries).textContent).toContain('ssh.service');
+    expect(within(result).getByTestId(testIds.updatesRecheck).textContent).toContain('passed');
     expect(screen.queryByTestId(testIds.updatesProgress)).toBeNull();
     expect(screen.queryByTestId(testIds.updatesRepair)).toBeNull();
     // What waits and the history are read again.

@@ -94,6 +94,8 @@ export function run(
       },
     ],
     restart_needed: false,
+    old_libraries: [],
+    recheck: null,
     undoes: null,
     undone_by: null,
     admin_run: fields.id + 100,

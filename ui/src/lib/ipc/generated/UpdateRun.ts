@@ -16,6 +16,17 @@ asked: string, started: string, finished: string | null, outcome: RunOutcome,
  */
 message: string, packages: Array<PackageChange>, restart_needed: boolean, 
 /**
+ * Services still running the libraries an update replaced (as
+ * needrestart names them, where it is installed): restart them, or
+ * the computer.
+ */
+old_libraries: Array<string>, 
+/**
+ * After an installation: the security check of waiting security
+ * updates, run again, in plain words.
+ */
+recheck: string | null, 
+/**
  * For an undo: the run it undid; for an apply: the undo that undid it.
  */
 undoes: number | null, undone_by: number | null, 
