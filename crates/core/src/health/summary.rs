@@ -68,10 +68,16 @@ pub struct HealthSummary {
     pub items: Vec<String>,
 }
 
-/// The sentence for these open alerts, anomalies and the latest security
-/// check. Changes to several system files (an update not yet accepted,
-/// often) count as one thing.
-pub fn summarize(open_alerts: &[Alert], anomalies: &[Anomaly], check: LastCheck) -> HealthSummary {
+/// The sentence for these open alerts, anomalies, the latest security
+/// check and what scheduled maintenance needs (missed or failed runs, in
+/// short words). Changes to several system files (an update not yet
+/// accepted, often) count as one thing.
+pub fn summarize(
+    maintenance: &[String],
+    open_alerts: &[Alert],
+    anomalies: &[Anomaly],
+    check: LastCheck,
+) -> HealthSummary {
     let mut items: Vec<String> = open_alerts.iter().map(|a| a.short.clone()).collect();
     let is_file = |a: &&Anomaly| {
         matches!(
@@ -92,6 +98,7 @@ pub fn summarize(open_alerts: &[Alert], anomalies: &[Anomaly], check: LastCheck)
         many => items.push(format!("{} system files changed", many.len())),
     }
     items.extend(check.items());
+    items.extend(maintenance.iter().cloned());
     let sentence = match items.len() {
         0 => "All good".to_string(),
         n => {
@@ -157,7 +164,7 @@ mod tests {
 
     #[test]
     fn all_good_when_nothing_is_open() {
-        let s = summarize(&[], &[], FRESH);
+        let s = summarize(&[], &[], &[], FRESH);
         assert_eq!(s.status, HealthStatus::AllGood);
         assert_eq!(s.sentence, "All good");
         assert!(s.items.is_empty());
@@ -166,6 +173,7 @@ mod tests {
     #[test]
     fn things_are_counted_and_named() {
         let s = summarize(
+            &[],
             &[
                 alert("the disk / is almost full"),
                 alert("3 failed logins from 10.0.0.7"),
@@ -179,6 +187,7 @@ mod tests {
             "2 things need attention: the disk / is almost full; 3 failed logins from 10.0.0.7"
         );
         let one = summarize(
+            &[],
             &[],
             &[anomaly(
                 AnomalyKind::NewAdministrator,
@@ -195,6 +204,7 @@ mod tests {
     #[test]
     fn many_changed_files_are_one_thing_and_long_lists_are_cut() {
         let s = summarize(
+            &[],
             &[alert("memory is running out")],
             &[
                 anomaly(AnomalyKind::ChangedFile, "/usr/bin/ls changed"),
@@ -226,14 +236,31 @@ mod tests {
     }
 
     #[test]
+    fn missed_or_failed_maintenance_is_not_all_good() {
+        let s = summarize(
+            &["the last run of \u{201c}Install security updates\u{201d} failed".into()],
+            &[],
+            &[],
+            FRESH,
+        );
+        assert_eq!(s.status, HealthStatus::NeedsAttention);
+        assert!(
+            s.sentence.contains("Install security updates"),
+            "{}",
+            s.sentence
+        );
+    }
+
+    #[test]
     fn never_checked_stale_or_updates_waiting_is_not_all_good() {
-        let never = summarize(&[], &[], LastCheck::Never);
+        let never = summarize(&[], &[], &[], LastCheck::Never);
         assert_eq!(never.status, HealthStatus::NeedsAttention);
         assert_eq!(
             never.sentence,
             "1 thing needs attention: the security of this computer was never checked"
         );
         let waiting = summarize(
+            &[],
             &[],
             &[],
             LastCheck::Done {
@@ -246,6 +273,7 @@ mod tests {
             "1 thing needs attention: 85 security updates are waiting"
         );
         let stale = summarize(
+            &[],
             &[],
             &[],
             LastCheck::Done {
@@ -261,6 +289,7 @@ mod tests {
             ]
         );
         let week_old = summarize(
+            &[],
             &[],
             &[],
             LastCheck::Done {

@@ -59,6 +59,18 @@ pub struct Overview {
 
 /// Builds the Overview from the store, the anomalies last found and the
 /// latest security check of this computer.
+/// What the schedule root last published says needs attention; nothing
+/// when there is no schedule yet or it cannot be read.
+fn maintenance_items() -> Vec<String> {
+    let public = crate::admin::state::RootPaths::locate().public;
+    crate::admin::public::read_roots(&public, crate::maintain::jobs::PUBLISHED)
+        .ok()
+        .flatten()
+        .and_then(|bytes| crate::maintain::jobs::published(&bytes).ok())
+        .map(|jobs| crate::maintain::jobs::attention_items(&jobs))
+        .unwrap_or_default()
+}
+
 pub fn overview(store: &Store, anomalies: &[Anomaly], now: DateTime<Utc>) -> Result<Overview> {
     let sample = history::latest(store)?;
     let root = crate::admin::this_computer().display().to_string();
@@ -69,7 +81,7 @@ pub fn overview(store: &Store, anomalies: &[Anomaly], now: DateTime<Utc>) -> Res
         None => Vec::new(),
     };
     Ok(Overview {
-        summary: summarize(&alerts, anomalies, check),
+        summary: summarize(&maintenance_items(), &alerts, anomalies, check),
         sample,
         alerts,
         forecasts,

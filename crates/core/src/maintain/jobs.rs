@@ -438,6 +438,28 @@ pub fn run_due<Tz: TimeZone>(
     Ok(results)
 }
 
+/// What needs attention among `jobs`, in short words for the Overview's
+/// sentence.
+pub fn attention_items(jobs: &[JobStatus]) -> Vec<String> {
+    jobs.iter()
+        .filter(|j| j.attention.is_some())
+        .map(|j| match (&j.job, &j.last_run) {
+            (None, _) => "a scheduled job cannot be read".to_string(),
+            (Some(job), Some(run)) if run.outcome == JobOutcome::Failed => {
+                format!(
+                    "the last run of \u{201c}{}\u{201d} failed",
+                    job.kind.describe()
+                )
+            }
+            (Some(job), _) => format!(
+                "\u{201c}{}\u{201d} missed {} runs",
+                job.kind.describe(),
+                j.missed
+            ),
+        })
+        .collect()
+}
+
 /// The jobs as root publishes them for the user's app.
 pub fn published(bytes: &[u8]) -> Result<Vec<JobStatus>> {
     serde_json::from_slice(bytes).map_err(|e| {

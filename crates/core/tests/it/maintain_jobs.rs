@@ -123,6 +123,10 @@ fn missed_runs_are_caught_up_once_and_flagged() {
             .contains("missed 4 runs"),
         "{listed:?}"
     );
+    assert_eq!(
+        jobs::attention_items(&listed),
+        ["\u{201c}Check security settings\u{201d} missed 4 runs"]
+    );
     let work = Counting::default();
     let ran = jobs::run_due(&store, &work, &actor(), now, &Utc).unwrap();
     assert_eq!(ran.len(), 1, "one catch-up for all the missed runs");
@@ -188,6 +192,10 @@ fn a_failed_run_is_recorded_and_needs_attention() {
             .as_deref()
             .unwrap()
             .starts_with("Its last run failed")
+    );
+    assert_eq!(
+        jobs::attention_items(&listed),
+        ["the last run of \u{201c}Check for updates\u{201d} failed"]
     );
     let entries = shipshape_core::audit::list(&store, &Default::default()).unwrap();
     assert_eq!(
