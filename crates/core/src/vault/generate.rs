@@ -138,6 +138,9 @@ pub const STRENGTH_TESTED_CHARS: usize = 100;
 
 /// Estimates strength with zxcvbn, penalising secrets built from `context`
 /// (the credential's name, username and address).
+/// At most this many context words are given to the strength estimate.
+const STRENGTH_CONTEXT_WORDS: usize = 8;
+
 pub fn strength(secret: &Secret, context: &[&str]) -> Strength {
     // zxcvbn's matching grows much faster than the input: a long paste
     // would hold the screen. Past this many characters a secret is judged
@@ -147,7 +150,15 @@ pub fn strength(secret: &Secret, context: &[&str]) -> Strength {
         .chars()
         .take(STRENGTH_TESTED_CHARS)
         .collect();
-    let estimate = zxcvbn::zxcvbn(&tested, context);
+    // The context (name, username, address) becomes zxcvbn's dictionary:
+    // a few words of bounded length, for the same reason.
+    let context: Vec<String> = context
+        .iter()
+        .take(STRENGTH_CONTEXT_WORDS)
+        .map(|w| w.chars().take(STRENGTH_TESTED_CHARS).collect())
+        .collect();
+    let context: Vec<&str> = context.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(&tested, &context);
     let score = u8::from(estimate.score());
     let label = match score {
         0 => "Very weak",
@@ -268,5 +279,24 @@ mod tests {
         let judged = strength(&Secret::new(long).unwrap(), &[]);
         let head: String = start.chars().take(STRENGTH_TESTED_CHARS).collect();
         assert_eq!(judged, strength(&Secret::new(head).unwrap(), &[]));
+    }
+
+    #[test]
+    fn a_long_context_is_judged_by_its_first_words_and_their_start() {
+        let secret = Secret::new("acmeoffice".into()).unwrap();
+        let long_word = format!("acmeoffice{}", "y".repeat(10_000));
+        let many: Vec<String> = (0..1_000).map(|i| format!("word{i}")).collect();
+        let mut context: Vec<&str> = vec![&long_word];
+        context.extend(many.iter().map(String::as_str));
+        let judged = strength(&secret, &context);
+        let head: String = long_word.chars().take(STRENGTH_TESTED_CHARS).collect();
+        let kept: Vec<&str> = std::iter::once(head.as_str())
+            .chain(
+                many.iter()
+                    .map(String::as_str)
+                    .take(STRENGTH_CONTEXT_WORDS - 1),
+            )
+            .collect();
+        assert_eq!(judged, strength(&secret, &kept));
     }
 }
