@@ -36,9 +36,10 @@ export function stepper(session) {
         await fn();
       } catch (err) {
         const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-        await session()
-          ?.screenshot(file)
-          .catch(() => {});
+        // A window that has sat still may never answer a screenshot: wait
+        // a few seconds at most, so the step's own error is what is shown.
+        const shot = session()?.screenshot(file).catch(() => {});
+        await Promise.race([shot, new Promise((r) => setTimeout(r, 5000))]);
         err.message += `\n(screenshot: ${file})`;
         throw err;
       }
