@@ -331,8 +331,20 @@ fn fake_pkexec(dir: &TestDir, uid: u32, answer: Option<i32>) -> PathBuf {
         Some(code) => format!("#!/bin/sh\nexit {code}\n"),
         None => format!("#!/bin/sh\nPKEXEC_UID={uid} exec \"$@\"\n"),
     };
-    std::fs::write(&path, body).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Written by another process: a file this process had open for
+    // writing may still be open in a child another test thread forked,
+    // and running it then fails with "Text file busy".
+    let written = Command::new("sh")
+        .args([
+            "-c",
+            "printf '%s' \"$1\" > \"$2\" && chmod 0755 \"$2\"",
+            "sh",
+        ])
+        .arg(&body)
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(written.success());
     path
 }
 
