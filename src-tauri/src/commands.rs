@@ -373,6 +373,21 @@ async fn with_store<T: Send + 'static>(
         .map_err(blocking_failed)?
 }
 
+/// `with_store`, for work that records as the app's user.
+async fn with_session<T: Send + 'static>(
+    state: State<'_, AppState>,
+    work: impl FnOnce(Session<'_>) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let actor = state.actor.clone();
+    with_store(state, move |store| {
+        work(Session {
+            store,
+            actor: &actor,
+        })
+    })
+    .await
+}
+
 /// Off the main thread, which is busy drawing the window at start.
 #[tauri::command]
 pub async fn health_overview(state: State<'_, AppState>) -> Result<Overview, Error> {
@@ -640,12 +655,7 @@ pub async fn choose_report_file(
 /// lists first (with the administrator's password).
 #[tauri::command]
 pub async fn updates_check(state: State<'_, AppState>, refresh: bool) -> Result<Waiting, Error> {
-    let actor = state.actor.clone();
-    with_store(state, move |store| {
-        let session = Session {
-            store,
-            actor: &actor,
-        };
+    with_session(state, move |session| {
         api::updates::check(session, refresh, chrono::Utc::now())
     })
     .await
@@ -686,25 +696,13 @@ pub async fn updates_apply(
 /// Every update run, newest first.
 #[tauri::command]
 pub async fn updates_history(state: State<'_, AppState>) -> Result<Vec<UpdateRun>, Error> {
-    let actor = state.actor.clone();
-    with_store(state, move |store| {
-        api::updates::history(Session {
-            store,
-            actor: &actor,
-        })
-    })
-    .await
+    with_session(state, api::updates::history).await
 }
 
 /// Puts back the versions run `run` replaced, and holds them.
 #[tauri::command]
 pub async fn updates_undo(state: State<'_, AppState>, run: i64) -> Result<UpdateRun, Error> {
-    let actor = state.actor.clone();
-    with_store(state, move |store| {
-        let session = Session {
-            store,
-            actor: &actor,
-        };
+    with_session(state, move |session| {
         api::updates::undo(session, run, chrono::Utc::now())
     })
     .await
@@ -713,12 +711,7 @@ pub async fn updates_undo(state: State<'_, AppState>, run: i64) -> Result<Update
 /// Finishes an interrupted installation.
 #[tauri::command]
 pub async fn updates_repair(state: State<'_, AppState>) -> Result<UpdateRun, Error> {
-    let actor = state.actor.clone();
-    with_store(state, move |store| {
-        let session = Session {
-            store,
-            actor: &actor,
-        };
+    with_session(state, move |session| {
         api::updates::repair(session, chrono::Utc::now())
     })
     .await
@@ -736,12 +729,7 @@ pub async fn schedule_change(
     state: State<'_, AppState>,
     change: ScheduleChange,
 ) -> Result<(), Error> {
-    let actor = state.actor.clone();
-    with_store(state, move |store| {
-        let session = Session {
-            store,
-            actor: &actor,
-        };
+    with_session(state, move |session| {
         api::schedule::change(session, change, chrono::Utc::now())
     })
     .await
@@ -750,12 +738,7 @@ pub async fn schedule_change(
 /// Runs job `id` now, whatever its schedule.
 #[tauri::command]
 pub async fn schedule_run(state: State<'_, AppState>, id: i64) -> Result<ScheduledRun, Error> {
-    let actor = state.actor.clone();
-    with_store(state, move |store| {
-        let session = Session {
-            store,
-            actor: &actor,
-        };
+    with_session(state, move |session| {
         api::schedule::run_now(session, id, chrono::Utc::now())
     })
     .await
