@@ -6,13 +6,7 @@ cli="${SHIPSHAPE_CLI:?set SHIPSHAPE_CLI to the release shipshape binary}"
 work="$(mktemp -d /tmp/shipshape-bench-scan.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-seconds() { # runs "$@", prints its wall time in seconds
-  local t0 t1
-  t0="$(date +%s.%N)"
-  "$@" >/dev/null 2>&1 || true
-  t1="$(date +%s.%N)"
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
-}
+source "$(dirname "$0")/timing.sh"
 
 runs=()
 for _ in 1 2 3; do runs+=("$(seconds "$cli" --data-dir "$work/data" scan)"); done

@@ -15,13 +15,7 @@ n="${BENCH_UPDATES:-20}"
 work="$(mktemp -d /tmp/shipshape-bench-updates.XXXXXX)"
 trap 'bash "$root/tests/e2e/apt-archive.sh" remove; rm -rf "$work"' EXIT
 
-seconds() { # runs "$@", prints its wall time in seconds
-  local t0 t1
-  t0="$(date +%s.%N)"
-  "$@" >/dev/null 2>&1 || true
-  t1="$(date +%s.%N)"
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
-}
+source "$(dirname "$0")/timing.sh"
 best() { printf '%s\n' "$@" | sort -n | head -1; }
 
 apt_with_origins() {
