@@ -55,6 +55,11 @@ fn unavailable(what: &str, e: sysinfo::Error) -> Error {
 }
 
 /// Reads the facts from the running system.
+/// This computer's name, as notices and reports name it.
+pub fn hostname() -> String {
+    System::host_name().unwrap_or_else(|_| "this computer".into())
+}
+
 pub fn read() -> Result<ComputerFacts> {
     let refresh = RefreshKind::nothing()
         .with_memory(MemoryRefreshKind::nothing().with_ram())
@@ -82,7 +87,7 @@ pub fn read() -> Result<ComputerFacts> {
         })
         .collect();
     Ok(ComputerFacts {
-        hostname: System::host_name().unwrap_or_else(|_| "this computer".into()),
+        hostname: hostname(),
         os_name: System::name().unwrap_or_else(|_| std::env::consts::OS.into()),
         os_version: System::os_version().unwrap_or_default(),
         kernel: System::kernel_version().unwrap_or_default(),

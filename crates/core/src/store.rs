@@ -208,6 +208,17 @@ const MIGRATIONS: &[&str] = &[
         fingerprint TEXT NOT NULL,
         waiting     TEXT NOT NULL
     );",
+    // 16: how the administrator wants to be told about maintenance, the
+    // time notices start from, and each notice sent (sent once).
+    "CREATE TABLE notice_settings (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        settings TEXT NOT NULL,
+        since    TEXT NOT NULL
+    );
+    CREATE TABLE notices_sent (
+        key  TEXT PRIMARY KEY,
+        sent TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod fixes;
+pub mod notify;
 pub mod records;
 pub mod schedule;
 pub mod security;

@@ -3,8 +3,13 @@
 //! (`updates::apply`), and going back (`updates::undo`). The package
 //! manager itself is reached only through `apt`, which runs apt and dpkg
 //! with a plain environment, a time limit and never a question asked.
+//! Scheduled jobs (`jobs`, `schedule`) run them unattended; `notify` tells
+//! the administrator what came of it, by `desktop` and `email`.
 
 pub mod apt;
+pub mod desktop;
+pub mod email;
 pub mod jobs;
+pub mod notify;
 pub mod schedule;
 pub mod updates;
