@@ -21,6 +21,8 @@ packages=(
   lintian desktop-file-utils   # check the .deb that `make package` builds
   debootstrap zstd             # clean Debian and Ubuntu roots for the package test
   apt-utils dpkg-repack        # a local signed archive for the update tests; undo copies
+  python3-aiosmtpd openssl     # a real SMTP server with its own certificate, for email notices
+  dunst                        # a real notification daemon, for desktop notices
   nodejs npm                   # builds the UI
 )
 

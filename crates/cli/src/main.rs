@@ -10,6 +10,7 @@ mod fixes;
 mod health;
 mod info;
 mod monitor;
+mod notify;
 mod schedule;
 mod security;
 mod show;
@@ -96,6 +97,9 @@ enum Command {
     /// Run what the schedule says is due (the systemd timer runs this)
     #[command(subcommand)]
     Maintain(schedule::MaintainCommand),
+    /// How you are told about maintenance: desktop notices and email
+    #[command(subcommand)]
+    Notify(notify::Command),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -151,6 +155,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Updates(cmd) => updates::run(cmd, &ctx),
         Command::Schedule(cmd) => schedule::run(cmd, &ctx),
         Command::Maintain(cmd) => schedule::maintain(cmd),
+        Command::Notify(cmd) => notify::run(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

@@ -329,6 +329,12 @@ fn obtain(generate: bool, recipe: &RecipeArgs, prompt: &str) -> Result<Secret, E
     if generate {
         return vault::generate(&recipe.recipe());
     }
+    ask_secret(prompt)
+}
+
+/// A secret typed at a hidden prompt (twice), or one line of standard
+/// input when there is no terminal.
+pub fn ask_secret(prompt: &str) -> Result<Secret, Error> {
     if std::io::stdin().is_terminal() {
         let first = hidden(&format!("{prompt}: "))?;
         let again = hidden("Type it again: ")?;

@@ -14,6 +14,7 @@ mod helper;
 mod info;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
+mod notify;
 mod schedule;
 mod security;
 mod updates;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 const CANARY: &str = "canary-Xq81-vv03";
 
 /// Runs `shipshape ARGS` with `input` on standard input.
-fn with_input(dir: &TestDir, args: &[&str], input: &[u8]) -> Run {
+pub fn with_input(dir: &TestDir, args: &[&str], input: &[u8]) -> Run {
     let mut child = dir
         .cmd(args)
         .stdin(Stdio::piped())

@@ -50,10 +50,11 @@ fn describe(settings: &Settings) -> String {
 
 /// Saves `settings`. With `password`, the mail account's password is
 /// kept in the vault (added, or rotated when it is there) under
-/// [`PASSWORD_NAME`]; without, the vault entry the settings name must exist.
+/// [`PASSWORD_NAME`]; without, the vault entry the settings name must
+/// exist. `keychain` is opened only to keep a password.
 pub fn save(
     s: Session<'_>,
-    keychain: &Keychain,
+    keychain: impl FnOnce() -> Result<Keychain>,
     mut settings: Settings,
     password: Option<Secret>,
     now: DateTime<Utc>,
@@ -65,7 +66,7 @@ pub fn save(
         let e = e.checked()?;
         match &password {
             Some(secret) => {
-                Vault::new(s.store, keychain, s.actor).put(
+                Vault::new(s.store, &keychain()?, s.actor).put(
                     now,
                     Details {
                         name: PASSWORD_NAME.into(),
@@ -99,7 +100,10 @@ pub fn save(
     let target = describe(&settings);
     audit::append_with(s.store, now, s.actor, |conn| {
         notify::save(conn, &settings, now)?;
-        Ok(((), NewEntry::ok("notify.settings", &target, serde_json::json!({}))))
+        Ok((
+            (),
+            NewEntry::ok("notify.settings", &target, serde_json::json!({})),
+        ))
     })?;
     Ok(settings)
 }
@@ -114,7 +118,8 @@ fn send(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let password = Vault::new(s.store, keychain, s.actor).use_secret(now, &e.password_name, USED_BY)?;
+    let password =
+        Vault::new(s.store, keychain, s.actor).use_secret(now, &e.password_name, USED_BY)?;
     let sent = email::send(e, &password, subject, body);
     let details = serde_json::json!({ "to": e.to, "server": e.server });
     let entry = match &sent {
@@ -199,7 +204,9 @@ pub fn deliver(
                 Ok(()) => told = true,
                 Err(err) => {
                     notify::release(s.store, &format!("email:{}", n.key))?;
-                    delivery.failed.push(format!("{} {}", err.message, err.hint));
+                    delivery
+                        .failed
+                        .push(format!("{} {}", err.message, err.hint));
                 }
             }
         }

@@ -14,14 +14,35 @@ use std::time::Duration;
 /// How long a silent server is waited for.
 const TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The I/O error under `e`, when a network read or write failed.
+fn io_kind(e: &lettre::transport::smtp::Error) -> Option<std::io::ErrorKind> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = s.source();
+    }
+    None
+}
+
 fn failed(settings: &Email, e: &lettre::transport::smtp::Error) -> Error {
+    use std::io::ErrorKind;
     let server = format!("{}:{}", settings.server, settings.port);
-    let (message, hint) = if e.is_tls() {
+    let said = e.to_string();
+    let (message, hint) = if e.is_tls() || said.contains("certificate") || said.contains("SSL") {
         (
-            format!("The mail server {server} could not be reached securely: its certificate was not accepted or it does not speak the chosen security ({e})."),
-            "Check the server name and that the security matches the port: STARTTLS on 587, TLS on 465.",
+            format!(
+                "The mail server {server} could not be reached securely: its certificate was not accepted, or it does not use the chosen security ({said})."
+            ),
+            "Check the server name (it must match the server's certificate) and that the security matches the port: STARTTLS on 587, TLS on 465.",
         )
-    } else if e.is_timeout() {
+    } else if e.is_timeout()
+        || matches!(
+            io_kind(e),
+            Some(ErrorKind::WouldBlock | ErrorKind::TimedOut)
+        )
+    {
         (
             format!("The mail server {server} did not answer in time."),
             "Check the server name and port, and that this computer is connected to the network.",
@@ -33,17 +54,17 @@ fn failed(settings: &Email, e: &lettre::transport::smtp::Error) -> Error {
         )
     } else if e.is_permanent() {
         (
-            format!("The mail server {server} refused the message: {e}."),
+            format!("The mail server {server} refused the message: {said}."),
             "Check the addresses; some providers only send from the account's own address.",
         )
     } else if e.is_transient() {
         (
-            format!("The mail server {server} could not take the message now: {e}."),
+            format!("The mail server {server} could not take the message now: {said}."),
             "Shipshape tries again at the next notice; nothing needs doing unless it keeps failing.",
         )
     } else {
         (
-            format!("The mail server {server} could not be reached: {e}."),
+            format!("The mail server {server} could not be reached: {said}."),
             "Check the server name and port, and that this computer is connected to the network.",
         )
     };

@@ -121,9 +121,7 @@ impl Email {
         }
         if self.to.is_empty() || self.to.len() > MAX_RECIPIENTS {
             return Err(refuse(
-                format!(
-                    "Email notices need between 1 and {MAX_RECIPIENTS} addresses to go to."
-                ),
+                format!("Email notices need between 1 and {MAX_RECIPIENTS} addresses to go to."),
                 "Give the address or addresses that should receive them, separated by commas.",
             ));
         }
@@ -186,7 +184,7 @@ where
                 .map(|t| t.with_timezone(&Utc));
             let when = run.finished.as_deref().and_then(|f| at_local(f, tz));
             if let (Some(ended), Some(when)) = (ended, when)
-                && ended > since
+                && ended >= since
             {
                 match run.outcome {
                     JobOutcome::Failed => found.push(Notice {
@@ -333,6 +331,7 @@ pub fn release(store: &Store, key: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::maintain::jobs::ScheduledRun;
     use crate::maintain::schedule::{Job, JobKind, Recurrence, RestartPolicy};
@@ -385,12 +384,16 @@ mod tests {
         let ok = email().checked().unwrap();
         assert_eq!(ok.server, "smtp.example.com");
         assert_eq!(ok.to, vec!["boss@example.com".to_string()]);
-        let bad: [(fn(&mut Email), &str); 6] = [
+        type Spoil = fn(&mut Email);
+        let bad: [(Spoil, &str); 6] = [
             (|e| e.server = "smtp example.com".into(), "mail server"),
             (|e| e.server = "-x".into(), "mail server"),
             (|e| e.port = 0, "port"),
             (|e| e.from = "office".into(), "send from"),
-            (|e| e.to = vec!["boss@example.com".into(), "nobody".into()], "\"nobody\""),
+            (
+                |e| e.to = vec!["boss@example.com".into(), "nobody".into()],
+                "\"nobody\"",
+            ),
             (|e| e.to = vec![], "between 1 and 20"),
         ];
         for (spoil, words) in bad {
