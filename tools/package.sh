@@ -37,6 +37,9 @@ install -D -m 0644 icons/icon.png "$pkg/usr/share/icons/hicolor/512x512/apps/$id
 # Scheduled maintenance runs as root from systemd, with the window closed.
 install -D -m 0644 packaging/shipshape-maintain.service "$pkg/usr/lib/systemd/system/shipshape-maintain.service"
 install -D -m 0644 packaging/shipshape-maintain.timer "$pkg/usr/lib/systemd/system/shipshape-maintain.timer"
+# Notices come from each administrator's session (their desktop, their keychain).
+install -D -m 0644 packaging/shipshape-notify.path "$pkg/usr/lib/systemd/user/shipshape-notify.path"
+install -D -m 0644 packaging/shipshape-notify.service "$pkg/usr/lib/systemd/user/shipshape-notify.service"
 install -D -m 0644 packaging/copyright "$pkg/usr/share/doc/shipshape/copyright"
 gzip -9n <packaging/changelog >"$stage/changelog.gz"
 install -D -m 0644 "$stage/changelog.gz" "$pkg/usr/share/doc/shipshape/changelog.gz"
@@ -85,6 +88,9 @@ if [ "$1" = configure ] && [ -d /run/systemd/system ]; then
 elif [ "$1" = configure ]; then
   systemctl enable shipshape-maintain.timer >/dev/null 2>&1 || true
 fi
+if [ "$1" = configure ]; then
+  systemctl --global enable shipshape-notify.path shipshape-notify.service >/dev/null 2>&1 || true
+fi
 SCRIPT
 cat >"$pkg/DEBIAN/prerm" <<'SCRIPT'
 #!/bin/sh
@@ -92,12 +98,16 @@ set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
   systemctl disable --now shipshape-maintain.timer >/dev/null || true
 fi
+if [ "$1" = remove ]; then
+  systemctl --global disable shipshape-notify.path shipshape-notify.service >/dev/null 2>&1 || true
+fi
 SCRIPT
 cat >"$pkg/DEBIAN/postrm" <<'SCRIPT'
 #!/bin/sh
 set -e
 if [ "$1" = remove ] || [ "$1" = purge ]; then
   rm -f /etc/systemd/system/timers.target.wants/shipshape-maintain.timer
+  rm -f /etc/systemd/user/default.target.wants/shipshape-notify.path /etc/systemd/user/default.target.wants/shipshape-notify.service
   if [ -d /run/systemd/system ]; then systemctl daemon-reload >/dev/null || true; fi
 fi
 SCRIPT

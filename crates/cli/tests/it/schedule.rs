@@ -229,23 +229,31 @@ fn an_update_check_job_runs_now_against_the_real_apt() {
 fn the_systemd_units_are_valid() {
     let dir = TestDir::new();
     let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging");
-    for name in ["shipshape-maintain.service", "shipshape-maintain.timer"] {
+    let copy = |name: &str| {
         let text = std::fs::read_to_string(units.join(name)).unwrap();
         let text = text.replace("/usr/bin/shipshape", env!("CARGO_BIN_EXE_shipshape"));
         std::fs::write(dir.root().join(name), text).unwrap();
-    }
-    let out = Command::new("systemd-analyze")
-        .args(["verify", "--man=no"])
-        .arg(dir.root().join("shipshape-maintain.service"))
-        .arg(dir.root().join("shipshape-maintain.timer"))
-        .output()
+        dir.root().join(name)
+    };
+    // The user manager needs a runtime folder of its own to check units.
+    let runtime = dir.root().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))
         .unwrap();
-    let said = String::from_utf8_lossy(&out.stderr);
-    let problems: Vec<&str> = said
-        .lines()
-        .filter(|l| l.contains("shipshape-maintain"))
-        .collect();
-    assert!(out.status.success() && problems.is_empty(), "{said}");
+    for (manager, names) in [
+        ("--system", ["shipshape-maintain.service", "shipshape-maintain.timer"]),
+        ("--user", ["shipshape-notify.service", "shipshape-notify.path"]),
+    ] {
+        let out = Command::new("systemd-analyze")
+            .args([manager, "verify", "--man=no"])
+            .args(names.map(copy))
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        let problems: Vec<&str> = said.lines().filter(|l| l.contains("shipshape-")).collect();
+        assert!(out.status.success() && problems.is_empty(), "{manager}: {said}");
+    }
 }
 
 /// Each recurrence's next moments, as systemd computes them for the same
