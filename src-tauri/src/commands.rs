@@ -21,6 +21,7 @@ use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
 use shipshape_core::maintain::jobs::{JobStatus, ScheduledRun};
+use shipshape_core::maintain::notify::Settings as NoticeSettings;
 use shipshape_core::maintain::updates::{Choice, UpdateRun, Waiting};
 use shipshape_core::progress::JobProgress;
 use shipshape_core::store::StoreStatus;
@@ -740,6 +741,46 @@ pub async fn schedule_change(
 pub async fn schedule_run(state: State<'_, AppState>, id: i64) -> Result<ScheduledRun, Error> {
     with_session(state, move |session| {
         api::schedule::run_now(session, id, chrono::Utc::now())
+    })
+    .await
+}
+
+/// How the administrator is told about maintenance.
+#[tauri::command]
+pub async fn notify_settings(state: State<'_, AppState>) -> Result<NoticeSettings, Error> {
+    with_session(state, move |session| {
+        api::notify::settings(session, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Saves the notice settings; a `password` typed goes to the keychain.
+#[tauri::command]
+pub async fn notify_save(
+    state: State<'_, AppState>,
+    settings: NoticeSettings,
+    password: Option<String>,
+) -> Result<NoticeSettings, Error> {
+    let password = password
+        .filter(|p| !p.is_empty())
+        .map(Secret::new)
+        .transpose()?;
+    // Connected only to keep a password: saving the rest needs no keychain.
+    let keychain = password.as_ref().map(|_| state.keychain()).transpose()?;
+    with_session(state, move |session| {
+        let keychain =
+            move || keychain.ok_or_else(|| Error::internal("The keychain was not connected."));
+        api::notify::save(session, keychain, settings, password, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Sends a test message with the saved email settings.
+#[tauri::command]
+pub async fn notify_test_email(state: State<'_, AppState>) -> Result<String, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::notify::test_email(session, &keychain, chrono::Utc::now())
     })
     .await
 }

@@ -56,6 +56,10 @@ export SHIPSHAPE_STATE_DIR="${SHIPSHAPE_STATE_DIR:-$work/root-state}"
 # makes there (its package is purged on exit).
 export SHIPSHAPE_APT_CONFIG="$work/apt/apt.conf"
 
+# Test-only: email notices also trust the certificate of the mail server
+# notices.test.mjs starts on loopback (made there, with the server).
+export SHIPSHAPE_SMTP_CA="$work/smtp/cert.pem"
+
 # A private session bus: single-instance hand-over goes through it, and a
 # running Shipshape on the desktop must not be reached. On it, a private
 # gnome-keyring (in the throwaway HOME), unlocked: the real Secret Service.

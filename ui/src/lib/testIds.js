@@ -372,4 +372,27 @@ export const testIds = Object.freeze({
   scheduleWindowTo: 'schedule-window-to',
   scheduleRestart: 'schedule-restart',
   scheduleFieldError: 'schedule-field-error',
+
+  // The Maintenance screen's notices: noticesDesktop and noticesEmail
+  // (checkboxes), the email fields noticeServer, noticePort, noticeSecurity,
+  // noticeUsername, noticePassword, noticeFrom, noticeTo, noticeEveryRun;
+  // noticeFieldError (data-field); noticesSave, noticesTest; noticesResult
+  // (data-state: saved, sent, failed; data-code when failed); noticesError
+  // when the settings could not be read.
+  notices: 'notices',
+  noticesDesktop: 'notices-desktop',
+  noticesEmail: 'notices-email',
+  noticeServer: 'notice-server',
+  noticePort: 'notice-port',
+  noticeSecurity: 'notice-security',
+  noticeUsername: 'notice-username',
+  noticePassword: 'notice-password',
+  noticeFrom: 'notice-from',
+  noticeTo: 'notice-to',
+  noticeEveryRun: 'notice-every-run',
+  noticeFieldError: 'notice-field-error',
+  noticesSave: 'notices-save',
+  noticesTest: 'notices-test',
+  noticesResult: 'notices-result',
+  noticesError: 'notices-error',
 });

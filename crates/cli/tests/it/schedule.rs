@@ -238,11 +238,20 @@ fn the_systemd_units_are_valid() {
     // The user manager needs a runtime folder of its own to check units.
     let runtime = dir.root().join("run");
     std::fs::create_dir(&runtime).unwrap();
-    std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-        .unwrap();
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
     for (manager, names) in [
-        ("--system", ["shipshape-maintain.service", "shipshape-maintain.timer"]),
-        ("--user", ["shipshape-notify.service", "shipshape-notify.path"]),
+        (
+            "--system",
+            ["shipshape-maintain.service", "shipshape-maintain.timer"],
+        ),
+        (
+            "--user",
+            ["shipshape-notify.service", "shipshape-notify.path"],
+        ),
     ] {
         let out = Command::new("systemd-analyze")
             .args([manager, "verify", "--man=no"])
@@ -252,7 +261,10 @@ fn the_systemd_units_are_valid() {
             .unwrap();
         let said = String::from_utf8_lossy(&out.stderr);
         let problems: Vec<&str> = said.lines().filter(|l| l.contains("shipshape-")).collect();
-        assert!(out.status.success() && problems.is_empty(), "{manager}: {said}");
+        assert!(
+            out.status.success() && problems.is_empty(),
+            "{manager}: {said}"
+        );
     }
 }
 

@@ -54,4 +54,7 @@ export type Command =
   | 'updates_repair'
   | 'schedule_list'
   | 'schedule_change'
-  | 'schedule_run';
+  | 'schedule_run'
+  | 'notify_settings'
+  | 'notify_save'
+  | 'notify_test_email';

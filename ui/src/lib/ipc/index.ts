@@ -52,6 +52,7 @@ import type { Waiting } from './generated/Waiting';
 import type { JobStatus } from './generated/JobStatus';
 import type { ScheduleChange } from './generated/ScheduleChange';
 import type { ScheduledRun } from './generated/ScheduledRun';
+import type { NoticeSettings } from './generated/NoticeSettings';
 
 export type {
   AdminPage,
@@ -127,6 +128,9 @@ export type { PackageChange } from './generated/PackageChange';
 export type { RunKind } from './generated/RunKind';
 export type { RunOutcome } from './generated/RunOutcome';
 export type { JobStatus, ScheduleChange, ScheduledRun };
+export type { NoticeSettings };
+export type { EmailSettings } from './generated/EmailSettings';
+export type { MailSecurity } from './generated/MailSecurity';
 export type { JobKind } from './generated/JobKind';
 export type { JobOutcome } from './generated/JobOutcome';
 export type { Recurrence } from './generated/Recurrence';
@@ -294,6 +298,13 @@ export const api = {
   scheduleChange: (change: ScheduleChange) => call<null>('schedule_change', { change }),
   /** Runs job `id` now, whatever its schedule; resolves when the run ended. Asks for the password. */
   scheduleRun: (id: number) => call<ScheduledRun>('schedule_run', { id }),
+  /** How the administrator is told about maintenance (the defaults when never saved). */
+  notifySettings: () => call<NoticeSettings>('notify_settings'),
+  /** Saves the notice settings; a password typed goes to the keychain, never to a file. */
+  notifySave: (settings: NoticeSettings, password: string | null) =>
+    call<NoticeSettings>('notify_save', { settings, password }),
+  /** Sends a test message with the saved email settings; says to whom. */
+  notifyTestEmail: () => call<string>('notify_test_email'),
 };
 
 /**

@@ -17,6 +17,7 @@ function setup(overrides: Record<string, Handler> = {}, start: Partial<State> = 
     updates_check: () => state.waiting,
     updates_history: () => state.runs,
     schedule_list: () => state.jobs,
+    notify_settings: () => ({ desktop: true, email: null }),
     ...overrides,
   };
   const calls = recordCommands(handlers);
