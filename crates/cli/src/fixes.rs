@@ -26,7 +26,7 @@ pub struct FixArgs {
     #[arg(long)]
     dry_run: bool,
     /// When the fix needs a program that is not installed (ufw for the firewall), install it from the signed package sources first
-    #[arg(long)]
+    #[arg(long, conflicts_with = "dry_run")]
     install_missing: bool,
     /// Print JSON
     #[arg(long)]
@@ -160,7 +160,7 @@ pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
     let root = folder(&args.root)?;
     let now = Utc::now();
     let preview = match api::fixes::preview(&root, &args.id, now) {
-        Err(e) if e.package.is_some() && args.install_missing && !args.dry_run => {
+        Err(e) if e.package.is_some() && args.install_missing => {
             let store = ctx.open_store()?;
             let actor = ctx.actor();
             let session = Session {
