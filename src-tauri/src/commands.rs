@@ -545,6 +545,25 @@ pub async fn security_fix_preview(check_id: String) -> Result<Preview, Error> {
     .map_err(blocking_failed)?
 }
 
+/// Installs the package the fix for `check_id` needs (ufw for the
+/// firewall) and previews the fix again: through pkexec and the helper
+/// when not root.
+#[tauri::command]
+pub async fn security_fix_install(
+    state: State<'_, AppState>,
+    check_id: String,
+) -> Result<api::fixes::Installed, Error> {
+    with_session(state, move |session| {
+        api::fixes::install_and_preview(
+            session,
+            &admin::this_computer(),
+            &check_id,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+}
+
 /// Fixes `check_id` as previewed in `seen`: through pkexec and the helper
 /// when this computer needs administrator rights.
 #[tauri::command]

@@ -6,20 +6,41 @@
 #                             each with KIB KiB of data), installs the 1.0s
 #                             with dpkg and reads the archive into apt's
 #                             lists under DIR/apt.conf only;
-#   apt-archive.sh remove     purges what `make` installed.
+#   apt-archive.sh needed DIR PROGRAM  adds to it (made first when
+#                             missing) a stand-in `ufw` whose one file is
+#                             PROGRAM, for the Security screen's "Install
+#                             ufw and continue"; refused when the real ufw
+#                             is installed here;
+#   apt-archive.sh remove     purges what `make` installed, and the
+#                             stand-in ufw when it is installed.
 # Needs root: the real dpkg installs the package.
 set -euo pipefail
 name=shipshape-e2e-tool
+maintainer='Shipshape tests <tests@example.invalid>'
 
 build() { # package version folder
   local src="$dir/build/$1-$2"
   mkdir -p "$src/DEBIAN" "$src/usr/share/$1"
   echo "$2" >"$src/usr/share/$1/VERSION"
   head -c "$((${KIB:-1} * 1024))" /dev/urandom >"$src/usr/share/$1/data"
-  printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: Shipshape tests <tests@example.invalid>\nDescription: what the end-to-end update test installs\n' \
-    "$1" "$2" >"$src/DEBIAN/control"
+  printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: %s\nDescription: what the end-to-end update test installs\n' \
+    "$1" "$2" "$maintainer" >"$src/DEBIAN/control"
   dpkg-deb --root-owner-group -b "$src" "$dir/$3/$1_$2_all.deb" >/dev/null
 }
+
+index() { # suite: its package list and release file, signed
+  local label="shipshape-e2e"
+  [[ $1 == security ]] && label="shipshape-e2e-security"
+  (cd "$dir/$1" && apt-ftparchive packages . >Packages &&
+    apt-ftparchive -o APT::FTPArchive::Release::Origin=Shipshape \
+      -o APT::FTPArchive::Release::Label=Shipshape-E2E \
+      -o "APT::FTPArchive::Release::Suite=$label" release . >Release)
+  rm -f "$dir/$1/InRelease"
+  gpg --batch --quiet --homedir "$dir/gnupg" --clearsign -o "$dir/$1/InRelease" "$dir/$1/Release"
+}
+
+# The stand-in ufw is ours when our tests' maintainer built it.
+ours() { [[ "$(dpkg-query -W -f '${Maintainer}' ufw 2>/dev/null || true)" == "$maintainer" ]]; }
 
 case "${1:-}" in
   make)
@@ -37,14 +58,8 @@ case "${1:-}" in
       build "$p" 1.0 main
       build "$p" 1.1 security
     done
-    for suite in main security; do
-      label="shipshape-e2e"; [[ $suite == security ]] && label="shipshape-e2e-security"
-      (cd "$dir/$suite" && apt-ftparchive packages . >Packages &&
-        apt-ftparchive -o APT::FTPArchive::Release::Origin=Shipshape \
-          -o APT::FTPArchive::Release::Label=Shipshape-E2E \
-          -o "APT::FTPArchive::Release::Suite=$label" release . >Release)
-      "${gpg[@]}" --clearsign -o "$dir/$suite/InRelease" "$dir/$suite/Release"
-    done
+    index main
+    index security
     printf 'deb [signed-by=%s/key.gpg] file:%s/main ./\ndeb [signed-by=%s/key.gpg] file:%s/security ./\n' \
       "$dir" "$dir" "$dir" "$dir" >"$dir/sources.list"
     cat >"$dir/apt.conf" <<CONF
@@ -60,7 +75,24 @@ CONF
     dpkg -i "$dir"/main/*_1.0_all.deb >/dev/null
     APT_CONFIG="$dir/apt.conf" apt-get update -qq
     ;;
+  needed)
+    dir="$2"
+    if dpkg-query -W -f '${Status}' ufw 2>/dev/null | grep -q ' installed$'; then
+      echo "apt-archive.sh: the real ufw is installed here; no stand-in is offered" >&2
+      exit 3
+    fi
+    [[ -f "$dir/apt.conf" ]] || bash "$0" make "$dir"
+    src="$dir/build/ufw-0.1"
+    mkdir -p "$src/DEBIAN" "$src/$(dirname "$3")"
+    printf '#!/bin/sh\necho "a stand-in for ufw"\n' >"$src/$3"
+    chmod 0755 "$src/$3"
+    printf 'Package: ufw\nVersion: 0.1\nArchitecture: all\nMaintainer: %s\nDescription: a stand-in for ufw, for the end-to-end tests\n' \
+      "$maintainer" >"$src/DEBIAN/control"
+    dpkg-deb --root-owner-group -b "$src" "$dir/main/ufw_0.1_all.deb" >/dev/null
+    index main
+    ;;
   remove)
+    if ours; then dpkg --purge ufw >/dev/null 2>&1 || true; fi
     mapfile -t installed < <(dpkg-query -W -f '${Package}\n' "$name*" 2>/dev/null || true)
     if ((${#installed[@]})); then
       apt-mark unhold "${installed[@]}" >/dev/null 2>&1 || true

@@ -5,18 +5,31 @@
 // evidence, a report is exported and recorded, a fix that could lock the
 // administrator out is refused, a fix is previewed, applied and undone
 // byte for byte, a risk is accepted, and the firewall is switched on with
-// SSH kept open.
+// SSH kept open, after "Install ufw and continue" installed ufw with the
+// real apt from a local signed archive (a stand-in whose one file is the
+// fixture's usr/sbin/ufw, offered only when the real ufw is not here).
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 import { testIds } from '../../ui/src/lib/testIds.js';
-import { APP, WEBDRIVER, axeViolations, cli, env, openScreen, stepper } from './harness.mjs';
+import { APP, WEBDRIVER, axeViolations, cli, env, openScreen, run, stepper } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 
 let s;
 const step = stepper(() => s);
 const ROOT = env('SHIPSHAPE_SCAN_ROOT');
+const ARCHIVE = join(dirname(fileURLToPath(import.meta.url)), 'apt-archive.sh');
+
+/** The version of ufw dpkg has installed, or null. */
+async function ufwInstalled() {
+  const { stdout } = await run('dpkg-query', ['-W', '-f', '${Version} ${db:Status-Abbrev}', 'ufw']).catch((e) => e);
+  const [version, status] = (stdout ?? '').trim().split(' ');
+  return status?.startsWith('ii') ? version : null;
+}
+/** Whether this computer has the real ufw: then no stand-in is offered. */
+let realUfw = false;
 
 async function put(rel, text, mode = 0o644) {
   const path = join(ROOT, rel);
@@ -37,8 +50,9 @@ async function fixture() {
   await put('etc/group', 'root:x:0:\nsudo:x:27:ann\n');
   await put('etc/ssh/sshd_config', SSHD);
   await put('etc/login.defs', 'PASS_MAX_DAYS 99999\nUMASK 022\n');
-  // ufw as the package installs it: switched off, no rules yet.
-  await put('usr/sbin/ufw', '', 0o755);
+  // ufw's settings as the package leaves them: switched off, no rules yet;
+  // its program comes with the stand-in package, unless ufw is really here.
+  if (realUfw) await put('usr/sbin/ufw', '', 0o755);
   await put('etc/ufw/ufw.conf', 'ENABLED=no\nLOGLEVEL=low\n');
   await put('etc/default/ufw', 'IPV6=yes\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_OUTPUT_POLICY="ACCEPT"\n');
   await put('etc/ufw/user.rules', UFW_RULES, 0o640);
@@ -66,12 +80,15 @@ async function attr(id, name, extra = '') {
 }
 
 before(async () => {
+  realUfw = (await ufwInstalled()) !== null;
   await fixture();
+  if (!realUfw) await run('bash', [ARCHIVE, 'needed', dirname(env('SHIPSHAPE_APT_CONFIG')), join(ROOT, 'usr/sbin/ufw')]);
   s = await Session.start(WEBDRIVER, APP);
 });
 
 after(async () => {
   await s?.end();
+  await run('bash', [ARCHIVE, 'remove']);
 });
 
 describe('Security', () => {
@@ -200,6 +217,20 @@ describe('Security', () => {
   step('switching the firewall on keeps the SSH server reachable', async () => {
     await filterStatus('attention');
     await (await s.find(inCard('firewall.active', testIds.securityFixOpen))).click();
+    if (!realUfw) {
+      const missing = await s.waitFor('the offer to install ufw', () => s.byTestId(testIds.fixMissing));
+      assert.equal(await missing.attribute('data-package'), 'ufw');
+      assert.match(await missing.text(), /ufw is not installed/);
+      assert.deepEqual(await axeViolations(s), []);
+      const install = await s.byTestId(testIds.fixInstall);
+      assert.equal(await install.text(), 'Install ufw and continue');
+      await install.click();
+      const installed = await s.waitFor('ufw installed', () => s.byTestId(testIds.fixInstalled), 40000);
+      assert.match(await installed.text(), /ufw 0\.1 was installed/);
+      assert.equal(await ufwInstalled(), '0.1');
+      const history = JSON.parse(await cli('updates', 'history', '--json'));
+      assert.deepEqual([history[0].kind, history[0].outcome, history[0].packages[0].new_version], ['install', 'done', '0.1']);
+    }
     const dialog = await s.waitFor('the preview', () => s.byTestId(testIds.fixDialog, '[data-mode="ready"]'));
     const rules = await s.find(
       `[data-testid="${testIds.fixStep}"][data-target="/etc/ufw/user.rules"] [data-testid="${testIds.fixDiff}"]`,

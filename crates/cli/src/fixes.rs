@@ -25,6 +25,9 @@ pub struct FixArgs {
     /// Only show what would change
     #[arg(long)]
     dry_run: bool,
+    /// When the fix needs a program that is not installed (ufw for the firewall), install it from the signed package sources first
+    #[arg(long, conflicts_with = "dry_run")]
+    install_missing: bool,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -113,6 +116,10 @@ pub enum Helper {
     },
     /// Finish an interrupted installation
     UpdatesRepair,
+    /// Install a package a fix needs (only those Shipshape lists)
+    InstallNeeded {
+        package: String,
+    },
     /// Add a scheduled job (its settings as JSON)
     ScheduleAdd {
         job: String,
@@ -152,7 +159,22 @@ fn folder(root: &Path) -> Result<PathBuf, Error> {
 pub fn fix(args: FixArgs, ctx: &Context) -> Result<Verdict, Error> {
     let root = folder(&args.root)?;
     let now = Utc::now();
-    let preview = api::fixes::preview(&root, &args.id, now)?;
+    let preview = match api::fixes::preview(&root, &args.id, now) {
+        Err(e) if e.package.is_some() && args.install_missing => {
+            let store = ctx.open_store()?;
+            let actor = ctx.actor();
+            let session = Session {
+                store: &store,
+                actor: &actor,
+            };
+            let installed = api::fixes::install_and_preview(session, &root, &args.id, now)?;
+            if !args.json {
+                println!("{}", installed.run.message);
+            }
+            installed.preview
+        }
+        other => other?,
+    };
     if args.dry_run {
         if args.json {
             print_json(&preview)?;
@@ -354,6 +376,7 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             }),
             Helper::UpdatesUndo { run } => Request::UpdatesUndo(run),
             Helper::UpdatesRepair => Request::UpdatesRepair,
+            Helper::InstallNeeded { package } => Request::InstallNeeded(package),
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
             Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),
             Helper::ScheduleRemove { id } => Request::ScheduleRemove(id),

@@ -1,11 +1,12 @@
-//! `shipshape updates check|apply|history|undo|repair`: the waiting
-//! updates, installing them with undo copies kept, and going back.
+//! `shipshape updates check|apply|history|undo|repair|install`: the
+//! waiting updates, installing them with undo copies kept, going back, and
+//! installing a package a fix needs.
 
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::api::{self, Session};
-use shipshape_core::maintain::updates::{Choice, RunOutcome, UpdateRun, Waiting};
+use shipshape_core::maintain::updates::{Choice, RunKind, RunOutcome, UpdateRun, Waiting};
 use shipshape_core::progress::{Cancel, NoProgress};
 
 #[derive(Debug, clap::Subcommand)]
@@ -46,6 +47,17 @@ pub enum Command {
     Undo {
         /// The run's number (see shipshape updates history)
         run: i64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Install a package a fix needs (only those, e.g. ufw for the firewall fix), from the signed package sources
+    Install {
+        /// The package (see the fix's message)
+        package: String,
+        /// Install without asking
+        #[arg(long)]
+        yes: bool,
         /// Print JSON
         #[arg(long)]
         json: bool,
@@ -123,6 +135,17 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
         }
         Command::Undo { run, json } => show(&api::updates::undo(s, run, now)?, json),
         Command::Repair { json } => show(&api::updates::repair(s, now)?, json),
+        Command::Install { package, yes, json } => {
+            if !yes {
+                return Err(Error::invalid_input(
+                    format!(
+                        "Installing {package} changes this computer, so it is done only when asked with --yes."
+                    ),
+                    "Add --yes to install it.",
+                ));
+            }
+            show(&api::updates::install_needed(s, &package, now)?, json)
+        }
     }
 }
 
@@ -139,10 +162,14 @@ fn show(run: &UpdateRun, json: bool) -> Result<Verdict, Error> {
                 p.new_version.as_deref().unwrap_or("(not installed)")
             );
         }
-        println!(
-            "Run {}. Undo it with: shipshape updates undo {}",
-            run.id, run.id
-        );
+        if run.kind == RunKind::Apply {
+            println!(
+                "Run {}. Undo it with: shipshape updates undo {}",
+                run.id, run.id
+            );
+        } else {
+            println!("Run {}.", run.id);
+        }
     }
     Ok(if run.outcome == RunOutcome::Failed {
         Verdict::Negative

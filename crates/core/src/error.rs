@@ -44,6 +44,9 @@ pub enum ErrorCode {
     WouldLockOut,
     /// Only an administrator may make this change.
     NeedsAdmin,
+    /// A program the action needs is not installed; `Error::package`
+    /// names the package Shipshape can install for it.
+    NeedsPackage,
     /// A bug or an unexpected state; the message carries the detail.
     Internal,
 }
@@ -55,6 +58,11 @@ pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     pub hint: String,
+    /// With `NeedsPackage`: the package to install, one of
+    /// `maintain::needed::PACKAGES`, so a shell can offer to install it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub package: Option<String>,
 }
 
 impl Error {
@@ -63,6 +71,19 @@ impl Error {
             code,
             message: message.into(),
             hint: hint.into(),
+            package: None,
+        }
+    }
+
+    /// The action needs `package`, which is not installed.
+    pub fn needs_package(
+        package: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self {
+            package: Some(package.to_string()),
+            ..Self::new(ErrorCode::NeedsPackage, message, hint)
         }
     }
 

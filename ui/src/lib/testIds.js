@@ -240,12 +240,15 @@ export const testIds = Object.freeze({
   securityFinding: 'security-finding',
   securityEvidence: 'security-evidence',
   // Fixes: securityFixOpen on a fixable finding opens fixDialog (data-state:
-  // loading, ready, applying, done, error) with fixStep rows (data-target)
+  // loading, missing, installing, ready, applying, done, error) with fixStep rows (data-target)
   // and fixDiff; fixApply applies; fixResult has data-status (the check
   // afterwards) and data-change. changeRow (data-id, data-kind, data-undone)
   // in securityChanges holds changeUndo. securityAcceptOpen opens
   // acceptDialog (acceptReason, acceptUntil, acceptSave); acceptedRow
   // (data-id) in securityAccepted holds acceptedWithdraw.
+  // A fix that needs a missing program shows fixMissing (data-package) with
+  // fixInstall, which installs it and previews again; fixInstalled then
+  // says what was installed.
   // securityInstallUpdates, on the failing finding of waiting security
   // updates, opens the Maintenance screen.
   securityFixOpen: 'security-fix-open',
@@ -256,6 +259,9 @@ export const testIds = Object.freeze({
   fixApply: 'fix-apply',
   fixResult: 'fix-result',
   fixClose: 'fix-close',
+  fixMissing: 'fix-missing',
+  fixInstall: 'fix-install',
+  fixInstalled: 'fix-installed',
   securityChanges: 'security-changes',
   changeRow: 'change-row',
   changeUndo: 'change-undo',

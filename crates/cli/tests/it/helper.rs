@@ -133,7 +133,7 @@ fn no_helper_request_touches_what_the_user_can_write() {
     )
     .unwrap();
     let job = r#"{"kind":"update_check","recurrence":{"every":"day","at":"06:00"},"window":null,"restart":"never","paused":false}"#;
-    let requests: [&[&str]; 17] = [
+    let requests: [&[&str]; 18] = [
         &["preview", "ssh.x11_forwarding"],
         &["fix", "ssh.x11_forwarding", "--seen", &"0".repeat(64)],
         &["fix", "ssh.x11_forwarding"],
@@ -145,6 +145,7 @@ fn no_helper_request_touches_what_the_user_can_write() {
         &["updates-apply", "--security"],
         &["updates-undo", "1"],
         &["updates-repair"],
+        &["install-needed", "ufw"],
         &["schedule-add", job],
         &["schedule-edit", "1", job],
         &["schedule-pause", "1"],
@@ -305,6 +306,11 @@ fn the_helper_takes_only_known_requests() {
         vec!["undo", "0"],
         vec!["preview", "/etc/shadow"],
         vec!["fix", "ssh.x11_forwarding", "--seen", "abc"],
+        // Root installs only what a fix needs, by its plain name.
+        vec!["install-needed", "vim"],
+        vec!["install-needed", "ufw=0.1"],
+        vec!["install-needed", "--", "--allow-unauthenticated"],
+        vec!["install-needed", "./ufw.deb"],
         vec![
             "--test-setting",
             "PATH=/tmp",

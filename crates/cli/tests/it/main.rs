@@ -12,6 +12,7 @@ mod health;
 mod help;
 mod helper;
 mod info;
+mod install;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
 mod notify;

@@ -44,7 +44,27 @@ pub struct Archive {
 }
 
 impl Archive {
+    /// The archive the update tests use: a tool at 1.0 and, in the
+    /// security suite, 1.1; data and a package whose set-up fails at 1.1.
     pub fn new(dir: &Path) -> Archive {
+        let archive = Archive::empty(dir);
+        archive.package(TOOL, "1.0", "main", None, &[]);
+        archive.package(TOOL, "1.1", "security", None, &[]);
+        archive.package(DATA, "1.1", "main", None, &[]);
+        archive.package(
+            BROKEN,
+            "1.1",
+            "main",
+            Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n"),
+            &[],
+        );
+        archive.index(true);
+        archive
+    }
+
+    /// An archive with no packages yet, its key, and apt's configuration:
+    /// add packages, then `index` it.
+    pub fn empty(dir: &Path) -> Archive {
         let dir = dir.join("apt");
         for sub in [
             "build",
@@ -66,13 +86,12 @@ impl Archive {
         }
         std::fs::set_permissions(dir.join("gnupg"), std::fs::Permissions::from_mode(0o700))
             .unwrap();
-        let home = dir.clone();
-        let gpg = move |args: &[&str]| {
-            let mut all = vec!["--batch", "--quiet", "--homedir", "gnupg"];
-            all.extend(args);
-            sh("gpg", &all, &home)
+        let archive = Archive {
+            config: dir.join("apt.conf"),
+            dir,
+            installed: Vec::new(),
         };
-        gpg(&[
+        archive.gpg(&[
             "--passphrase",
             "",
             "--quick-gen-key",
@@ -83,31 +102,45 @@ impl Archive {
         ]);
         let key = Command::new("gpg")
             .args(["--batch", "--homedir", "gnupg", "--export"])
-            .current_dir(&dir)
+            .current_dir(&archive.dir)
             .output()
             .unwrap()
             .stdout;
-        std::fs::write(dir.join("key.gpg"), key).unwrap();
-        let archive = Archive {
-            config: dir.join("apt.conf"),
-            dir,
-            installed: Vec::new(),
-        };
+        std::fs::write(archive.dir.join("key.gpg"), key).unwrap();
+        let d = archive.dir.display();
+        std::fs::write(
+            archive.dir.join("sources.list"),
+            format!(
+                "deb [signed-by={d}/key.gpg] file:{d}/main ./\ndeb [signed-by={d}/key.gpg] file:{d}/security ./\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            &archive.config,
+            format!(
+                "Dir::Etc::SourceList \"{d}/sources.list\";\nDir::Etc::SourceParts \"{d}/none\";\nDir::Etc::PreferencesParts \"{d}/none\";\nDir::Etc::Preferences \"{d}/none/preferences\";\nDir::State::Lists \"{d}/lists\";\nDir::Cache \"{d}/cache\";\nDir::Cache::archives \"{d}/cache/archives/\";\nAPT::Get::List-Cleanup \"0\";\n"
+            ),
+        )
+        .unwrap();
+        archive
+    }
+
+    fn gpg(&self, args: &[&str]) -> String {
+        let mut all = vec!["--batch", "--quiet", "--homedir", "gnupg"];
+        all.extend(args);
+        sh("gpg", &all, &self.dir)
+    }
+
+    /// Writes both suites' package lists and release files, signed with
+    /// the archive's key, or (`signed` false) not signed at all, which apt
+    /// must refuse.
+    pub fn index(&self, signed: bool) {
         let suites = [
             ("main", "shipshape-test"),
             ("security", "shipshape-test-security"),
         ];
-        archive.package(TOOL, "1.0", "main", None);
-        archive.package(TOOL, "1.1", "security", None);
-        archive.package(DATA, "1.1", "main", None);
-        archive.package(
-            BROKEN,
-            "1.1",
-            "main",
-            Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n"),
-        );
         for (folder, suite) in suites {
-            let d = archive.dir.join(folder);
+            let d = self.dir.join(folder);
             let packages = sh("apt-ftparchive", &["packages", "."], &d);
             std::fs::write(d.join("Packages"), packages).unwrap();
             let release = sh(
@@ -127,34 +160,33 @@ impl Archive {
                 &d,
             );
             std::fs::write(d.join("Release"), release).unwrap();
-            gpg(&[
-                "--clearsign",
-                "-o",
-                &format!("{folder}/InRelease"),
-                &format!("{folder}/Release"),
-            ]);
+            if signed {
+                self.gpg(&[
+                    "--clearsign",
+                    "-o",
+                    &format!("{folder}/InRelease"),
+                    &format!("{folder}/Release"),
+                ]);
+            }
         }
-        let d = archive.dir.display();
-        std::fs::write(
-            archive.dir.join("sources.list"),
-            format!(
-                "deb [signed-by={d}/key.gpg] file:{d}/main ./\ndeb [signed-by={d}/key.gpg] file:{d}/security ./\n"
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            &archive.config,
-            format!(
-                "Dir::Etc::SourceList \"{d}/sources.list\";\nDir::Etc::SourceParts \"{d}/none\";\nDir::Etc::PreferencesParts \"{d}/none\";\nDir::Etc::Preferences \"{d}/none/preferences\";\nDir::State::Lists \"{d}/lists\";\nDir::Cache \"{d}/cache\";\nDir::Cache::archives \"{d}/cache/archives/\";\nAPT::Get::List-Cleanup \"0\";\n"
-            ),
-        )
-        .unwrap();
-        archive
     }
 
-    /// Builds NAME at VERSION into the suite folder, or (with `None` for
-    /// the folder) only into `build/`, to install by hand.
-    fn package(&self, name: &str, version: &str, folder: &str, postinst: Option<&str>) -> PathBuf {
+    /// NAME is purged when the archive is dropped, even after a failure.
+    pub fn purge_after(&mut self, name: &'static str) {
+        self.installed.push(name);
+    }
+
+    /// Builds NAME at VERSION into the suite folder, or (with "build"
+    /// for the folder) only into `build/`, to install by hand; `programs`
+    /// are extra files (absolute path, content) installed executable.
+    pub fn package(
+        &self,
+        name: &str,
+        version: &str,
+        folder: &str,
+        postinst: Option<&str>,
+        programs: &[(&Path, &str)],
+    ) -> PathBuf {
         let src = self.dir.join("build").join(format!("{name}-{version}"));
         std::fs::create_dir_all(src.join("DEBIAN")).unwrap();
         std::fs::create_dir_all(src.join("usr/share").join(name)).unwrap();
@@ -170,9 +202,13 @@ impl Archive {
             ),
         )
         .unwrap();
-        if let Some(script) = postinst {
-            let p = src.join("DEBIAN/postinst");
-            std::fs::write(&p, script).unwrap();
+        let scripts = postinst.map(|p| (src.join("DEBIAN/postinst"), p));
+        let programs = programs
+            .iter()
+            .map(|(path, text)| (src.join(path.strip_prefix("/").unwrap_or(path)), *text));
+        for (p, text) in scripts.into_iter().chain(programs) {
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let deb = self
@@ -195,7 +231,7 @@ impl Archive {
     /// Installs NAME 1.0 from a file of its own (not in the archive).
     fn install_old(&mut self, name: &'static str) {
         self.installed.push(name);
-        let deb = self.package(name, "1.0", "build", None);
+        let deb = self.package(name, "1.0", "build", None, &[]);
         sh("dpkg", &["-i", deb.to_str().unwrap()], &self.dir);
     }
 }
@@ -216,7 +252,7 @@ impl Drop for Archive {
     }
 }
 
-fn version_of(name: &str) -> Option<String> {
+pub fn version_of(name: &str) -> Option<String> {
     let out = Command::new("dpkg-query")
         .args(["-W", "-f", "${Version} ${db:Status-Abbrev}", name])
         .output()
@@ -227,7 +263,7 @@ fn version_of(name: &str) -> Option<String> {
     (status.as_bytes().get(1) == Some(&b'i')).then(|| version.to_string())
 }
 
-fn updates(dir: &TestDir, archive: &Archive, state: &Path, args: &[&str]) -> Run {
+pub fn updates(dir: &TestDir, archive: &Archive, state: &Path, args: &[&str]) -> Run {
     let mut cmd = dir.cmd(&["updates"]);
     cmd.args(args)
         .env("SHIPSHAPE_APT_CONFIG", &archive.config)
@@ -235,7 +271,7 @@ fn updates(dir: &TestDir, archive: &Archive, state: &Path, args: &[&str]) -> Run
     Run::from(cmd.output().unwrap())
 }
 
-fn json(run: &Run) -> Value {
+pub fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:#?}"))
 }
 

@@ -33,6 +33,8 @@ pub enum Request {
     UpdatesUndo(i64),
     /// Finish an interrupted installation.
     UpdatesRepair,
+    /// Install a package a fix needs: one `maintain::needed` lists.
+    InstallNeeded(String),
     ScheduleAdd(crate::maintain::schedule::Job),
     ScheduleEdit(i64, crate::maintain::schedule::Job),
     ScheduleRemove(i64),
@@ -74,6 +76,9 @@ impl Request {
                 "Run shipshape updates history to see the runs and their numbers.",
             )),
             Request::UpdatesApply(choice) => Ok(Request::UpdatesApply(choice.clone().checked()?)),
+            Request::InstallNeeded(name) => {
+                crate::maintain::needed::find(name).map(|_| self.clone())
+            }
             Request::ScheduleAdd(job) => Ok(Request::ScheduleAdd(job.clone().checked()?)),
             Request::ScheduleEdit(id, job) if *id > 0 => {
                 Ok(Request::ScheduleEdit(*id, job.clone().checked()?))
@@ -120,6 +125,7 @@ impl Request {
             }
             Request::UpdatesUndo(n) => vec!["updates-undo".into(), n.to_string().into()],
             Request::UpdatesRepair => vec!["updates-repair".into()],
+            Request::InstallNeeded(name) => vec!["install-needed".into(), name.into()],
             Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],
             Request::ScheduleEdit(id, job) => vec![
                 "schedule-edit".into(),
@@ -376,5 +382,13 @@ mod tests {
             ["updates-apply", "--", "openssl"].map(OsString::from)
         );
         assert!(Request::Undo(3).checked().is_ok());
+        let install = |name: &str| Request::InstallNeeded(name.into());
+        assert_eq!(
+            install("ufw").checked().unwrap().args(),
+            ["install-needed", "ufw"].map(OsString::from)
+        );
+        for refused in ["vim", "ufw/stable", "--allow-unauthenticated", "./ufw.deb"] {
+            assert!(install(refused).checked().is_err(), "{refused}");
+        }
     }
 }

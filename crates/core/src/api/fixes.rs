@@ -32,6 +32,53 @@ pub fn preview(root: &Path, check_id: &str, now: DateTime<Utc>) -> Result<Previe
     }
 }
 
+/// A package a fix needed, installed, and the fix's preview made again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Installed {
+    pub run: crate::maintain::updates::UpdateRun,
+    pub preview: Preview,
+}
+
+/// For a fix on this computer whose preview says a package it needs is
+/// missing: installs that package (the name comes from the fix, not the
+/// caller), records the run, and previews the fix again. A failed
+/// installation is an error carrying the run's plain reason; the run
+/// stays in the update history.
+pub fn install_and_preview(
+    s: Session<'_>,
+    root: &Path,
+    check_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Installed> {
+    let package = match preview(root, check_id, now) {
+        Err(Error {
+            package: Some(package),
+            ..
+        }) if admin::is_this_computer(root) => package,
+        Err(e) => return Err(e),
+        Ok(_) => {
+            return Err(Error::invalid_input(
+                format!("The fix for {check_id} needs nothing installed."),
+                "Apply the fix as it is.",
+            ));
+        }
+    };
+    let run = super::updates::install_needed(s, &package, now)?;
+    if run.outcome != crate::maintain::updates::RunOutcome::Done {
+        return Err(Error::new(
+            ErrorCode::Io,
+            run.message.clone(),
+            format!(
+                "Nothing else was changed; the attempt is update run {} in the Maintenance history. apt said: {}",
+                run.id, run.log_tail
+            ),
+        ));
+    }
+    let preview = preview(root, check_id, now)?;
+    Ok(Installed { run, preview })
+}
+
 /// Fixes `check_id` in `root` as previewed (`seen`: the preview's digest).
 pub fn apply(
     s: Session<'_>,
@@ -210,7 +257,8 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         Request::UpdatesRefresh
         | Request::UpdatesApply(_)
         | Request::UpdatesUndo(_)
-        | Request::UpdatesRepair => super::updates::serve(request, now),
+        | Request::UpdatesRepair
+        | Request::InstallNeeded(_) => super::updates::serve(request, now),
         Request::ScheduleAdd(_)
         | Request::ScheduleEdit(..)
         | Request::ScheduleRemove(_)

@@ -1,5 +1,5 @@
 //! Updates for both shells: which wait, installing them, undoing a run
-//! and repairing an interrupted one. Changing packages needs root: as
+//! and repairing an interrupted one, and installing a package a fix needs. Changing packages needs root: as
 //! root it is done here, otherwise through the helper; either way root's
 //! records hold the run and the user's history keeps a copy.
 
@@ -114,6 +114,19 @@ pub fn repair(s: Session<'_>, now: DateTime<Utc>) -> Result<UpdateRun> {
     mirrored(s, now, "updates.repair", answered)
 }
 
+/// Installs `name`, a package a fix needs (see `maintain::needed`).
+pub fn install_needed(s: Session<'_>, name: &str, now: DateTime<Utc>) -> Result<UpdateRun> {
+    let answered = if admin::running_as_root() {
+        RootState::open(now).and_then(|state| {
+            let run = updates::install_needed(&Apt::this_computer(), &state, name, s.actor, now);
+            published(&state, now, run)
+        })
+    } else {
+        door::run(Request::InstallNeeded(name.to_string()))
+    };
+    mirrored(s, now, "updates.install", answered)
+}
+
 /// The user's update history, newest first.
 pub fn history(s: Session<'_>) -> Result<Vec<UpdateRun>> {
     updates::history(s.store)
@@ -179,6 +192,9 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         .and_then(to_json),
         Request::UpdatesUndo(n) => updates::undo(&apt, &state, n, &actor, now).and_then(to_json),
         Request::UpdatesRepair => updates::repair(&apt, &state, &actor, now).and_then(to_json),
+        Request::InstallNeeded(name) => {
+            updates::install_needed(&apt, &state, &name, &actor, now).and_then(to_json)
+        }
         _ => Err(Error::internal("Not an update request.")),
     };
     if let Err(e) = state.publish(now) {

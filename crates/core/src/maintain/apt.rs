@@ -156,6 +156,14 @@ impl Apt {
             .collect())
     }
 
+    /// The architecture dpkg installed `name` for ("all", "amd64").
+    pub fn architecture(&self, name: &str) -> Option<String> {
+        let out = self
+            .read("dpkg-query", &["-W", "-f", "${Architecture}", "--", name])
+            .ok()?;
+        Some(out.stdout.trim().to_string()).filter(|a| !a.is_empty())
+    }
+
     /// A fingerprint of everything a check's answer depends on: the
     /// installed packages (dpkg's status), the package lists, the sources,
     /// preferences and apt's settings (each file's name, size and time of
@@ -259,13 +267,15 @@ impl Apt {
         Ok(())
     }
 
-    /// Installs: `apt-get install` with `targets` (package names to
-    /// upgrade, or paths of .deb files), handing apt's status lines to
-    /// `status` as they come. Answers what apt printed, whatever its end.
+    /// Installs: `apt-get install` with `targets` (package names, or
+    /// paths of .deb files) as `mode` allows, handing apt's status lines
+    /// to `status` as they come. Answers what apt printed, whatever its
+    /// end. apt checks the sources' signatures as it always does: no
+    /// option here weakens that.
     pub fn install(
         &self,
         targets: &[String],
-        only_upgrade: bool,
+        mode: InstallMode,
         status: impl FnMut(&str),
     ) -> Result<Finished> {
         let lock = lock_wait();
@@ -284,10 +294,10 @@ impl Apt {
             "-o",
             "Dpkg::Use-Pty=0",
         ];
-        if only_upgrade {
-            args.push("--only-upgrade");
-        } else {
-            args.push("--allow-downgrades");
+        match mode {
+            InstallMode::OnlyUpgrade => args.push("--only-upgrade"),
+            InstallMode::AllowDowngrades => args.push("--allow-downgrades"),
+            InstallMode::New => {}
         }
         args.push("--");
         args.extend(targets.iter().map(String::as_str));
@@ -325,6 +335,17 @@ impl Apt {
         args.extend(names.iter().map(String::as_str));
         self.read("apt-mark", &args).map(|_| ())
     }
+}
+
+/// What an installation may do to the packages it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallMode {
+    /// Upgrade installed packages only, never bring one in.
+    OnlyUpgrade,
+    /// Put back earlier versions (an undo).
+    AllowDowngrades,
+    /// Bring in a package that is not installed.
+    New,
 }
 
 /// How long apt waits for the lock: `LOCK_WAIT_SECONDS`, or (in builds

@@ -278,6 +278,8 @@ pub enum RunKind {
     Apply,
     Undo,
     Repair,
+    /// A package a fix needs, brought in new (`install_needed`).
+    Install,
 }
 
 /// One run of the package manager, as kept in the history.
@@ -637,12 +639,6 @@ pub fn apply(
     enough_space(apt, &picked)?;
     cancel.check()?;
     let mut run = UpdateRun {
-        id: 0,
-        kind: RunKind::Apply,
-        asked: choice.describe(),
-        started: stamp(now),
-        finished: None,
-        outcome: RunOutcome::Running,
         message: "Installing…".into(),
         packages: picked
             .iter()
@@ -654,13 +650,7 @@ pub fn apply(
                 undo_copy: false,
             })
             .collect(),
-        restart_needed: false,
-        old_libraries: Vec::new(),
-        recheck: None,
-        undoes: None,
-        undone_by: None,
-        admin_run: None,
-        log_tail: String::new(),
+        ..new_run(RunKind::Apply, choice.describe(), now)
     };
     // The run is on record before anything changes: a power cut leaves a
     // "running" run the next one sees.
@@ -691,7 +681,7 @@ pub fn apply(
     }
     let names: Vec<String> = picked.iter().map(|u| u.name.clone()).collect();
     let half = picked.len() as u64;
-    let out = apt.install(&names, true, |line| {
+    let out = apt.install(&names, apt::InstallMode::OnlyUpgrade, |line| {
         if let Some((percent, _)) = apt::parse_status(line) {
             progress.report(half + (percent / 100.0 * half as f64) as u64, total);
         }
@@ -851,17 +841,11 @@ pub fn undo(
             "Install the earlier versions by hand with apt-get install NAME=VERSION.",
         ));
     }
-    let out = apt.install(&files, false, |_| {})?;
+    let out = apt.install(&files, apt::InstallMode::AllowDowngrades, |_| {})?;
     let names: Vec<String> = back.iter().map(|p| p.name.clone()).collect();
     let installed = apt.installed(&names)?;
     let mut run = UpdateRun {
-        id: 0,
-        kind: RunKind::Undo,
-        asked: format!("undo run {id}"),
-        started: stamp(now),
-        finished: None,
         outcome: RunOutcome::Done,
-        message: String::new(),
         packages: back
             .iter()
             .map(|p| PackageChange {
@@ -876,12 +860,9 @@ pub fn undo(
             })
             .collect(),
         restart_needed: restart_flag(),
-        old_libraries: Vec::new(),
-        recheck: None,
         undoes: Some(id),
-        undone_by: None,
-        admin_run: None,
         log_tail: apt::last_lines(&format!("{}\n{}", out.stdout, out.stderr)),
+        ..new_run(RunKind::Undo, format!("undo run {id}"), now)
     };
     let all_back = back
         .iter()
@@ -914,6 +895,95 @@ pub fn undo(
     Ok(run)
 }
 
+/// A run of `kind` asked as `asked`, not yet on record and nothing in it.
+fn new_run(kind: RunKind, asked: String, now: DateTime<Utc>) -> UpdateRun {
+    UpdateRun {
+        id: 0,
+        kind,
+        asked,
+        started: stamp(now),
+        finished: None,
+        outcome: RunOutcome::Running,
+        message: String::new(),
+        packages: Vec::new(),
+        restart_needed: false,
+        old_libraries: Vec::new(),
+        recheck: None,
+        undoes: None,
+        undone_by: None,
+        admin_run: None,
+        log_tail: String::new(),
+    }
+}
+
+/// Installs `name`, a package a fix needs (one of `needed::PACKAGES`), as
+/// root, from this computer's package sources. apt checks their
+/// signatures as always, so a package from a source it cannot verify is
+/// not installed. The run is recorded like an update run, its one package
+/// with no old version; a failure is a recorded verdict too.
+pub fn install_needed(
+    apt: &Apt,
+    state: &RootState,
+    name: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<UpdateRun> {
+    let needed = super::needed::find(name)?;
+    let names = vec![needed.name.to_string()];
+    if let Some((_, version)) = apt.installed(&names)?.into_iter().next() {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!("{name} {version} is already installed, so nothing was changed."),
+            "Run the fix again.",
+        ));
+    }
+    consistent(apt)?;
+    let mut run = new_run(RunKind::Install, needed.name.to_string(), now);
+    run.message = format!("Installing {name}…");
+    run.id = save(state.store.conn(), &run)?;
+    // Fresh lists first, as `apt update && apt install` would; a source
+    // that cannot be reached matters only when the install then fails.
+    let refreshed = apt.refresh();
+    let out = apt.install(&names, apt::InstallMode::New, |_| {})?;
+    let log = format!("{}\n{}", out.stdout, out.stderr);
+    run.log_tail = apt::last_lines(&log);
+    let version = apt.installed(&names)?.into_iter().next().map(|(_, v)| v);
+    run.packages = vec![PackageChange {
+        name: needed.name.to_string(),
+        arch: apt.architecture(name).unwrap_or_default(),
+        old_version: None,
+        new_version: version.clone(),
+        undo_copy: false,
+    }];
+    match version {
+        Some(v) if out.code == Some(0) => {
+            run.outcome = RunOutcome::Done;
+            run.message = format!(
+                "{name} {v} was installed from this computer's package sources, its signature checked. It is needed because {}.",
+                needed.reason
+            );
+        }
+        _ => {
+            run.outcome = RunOutcome::Failed;
+            run.message = if log.contains("Unable to locate package")
+                || log.contains("has no installation candidate")
+            {
+                let lists = refreshed
+                    .err()
+                    .map(|e| format!(" The package lists were not refreshed: {}", e.hint))
+                    .unwrap_or_default();
+                format!(
+                    "{name} is offered by none of this computer's package sources whose signature apt could check, so nothing was installed.{lists}"
+                )
+            } else {
+                failure_message(apt, &log)
+            };
+        }
+    }
+    record(&state.store, now, actor, &mut run, "updates.install")?;
+    Ok(run)
+}
+
 /// Finishes what an interrupted run left half done (`dpkg --configure
 /// -a`), as root, and records it.
 pub fn repair(
@@ -926,25 +996,15 @@ pub fn repair(
     let out = apt.repair()?;
     let after = apt.audit()?;
     let mut run = UpdateRun {
-        id: 0,
-        kind: RunKind::Repair,
-        asked: "repair".into(),
-        started: stamp(now),
-        finished: None,
         outcome: if out.code == Some(0) && after.is_empty() { RunOutcome::Done } else { RunOutcome::Failed },
         message: match (before.is_empty(), after.is_empty()) {
             (true, true) => "Nothing needed repairing: the package manager is consistent.".into(),
             (false, true) => "The interrupted installation was finished; the package manager is consistent again.".into(),
             _ => format!("Some packages are still half installed: {}", apt::last_lines(&after)),
         },
-        packages: Vec::new(),
         restart_needed: restart_flag(),
-        old_libraries: Vec::new(),
-        recheck: None,
-        undoes: None,
-        undone_by: None,
-        admin_run: None,
         log_tail: apt::last_lines(&format!("{}\n{}", out.stdout, out.stderr)),
+        ..new_run(RunKind::Repair, "repair".into(), now)
     };
     record(&state.store, now, actor, &mut run, "updates.repair")?;
     Ok(run)

@@ -549,7 +549,9 @@ fn the_firewall_fix_needs_ufw_and_no_other_firewall() {
     let root = failing("firewall.active");
     root.remove("usr/sbin/ufw");
     let err = bench.fix(&root, "firewall.active").unwrap_err();
-    assert!(err.hint.contains("apt install ufw"), "{}", err.hint);
+    assert_eq!(err.code, ErrorCode::NeedsPackage, "{}", err.message);
+    assert_eq!(err.package.as_deref(), Some("ufw"));
+    assert!(err.hint.contains("--install-missing"), "{}", err.hint);
     // ufw's rules are root's alone: a normal user is told so.
     let root = failing("firewall.active");
     root.chmod("etc/ufw/user.rules", 0o640);

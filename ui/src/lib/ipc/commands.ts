@@ -40,6 +40,7 @@ export type Command =
   | 'security_history'
   | 'security_report'
   | 'security_fix_preview'
+  | 'security_fix_install'
   | 'security_fix'
   | 'security_undo'
   | 'security_changes'

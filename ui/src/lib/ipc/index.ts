@@ -26,6 +26,7 @@ import type { Overview } from './generated/Overview';
 import type { Page } from './generated/Page';
 import type { PastScan } from './generated/PastScan';
 import type { Preview } from './generated/Preview';
+import type { Installed } from './generated/Installed';
 import type { FixOutcome } from './generated/FixOutcome';
 import type { Change } from './generated/Change';
 import type { Choice } from './generated/Choice';
@@ -98,7 +99,7 @@ export type {
   Waiting,
 };
 export type { Anomaly } from './generated/Anomaly';
-export type { Preview, FixOutcome, Change, Acceptance };
+export type { Preview, FixOutcome, Change, Acceptance, Installed };
 export type { PreviewStep } from './generated/PreviewStep';
 export type { Step } from './generated/Step';
 export type { Accepted } from './generated/Accepted';
@@ -142,12 +143,15 @@ export type { Window as MaintenanceWindow } from './generated/Window';
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly hint: string;
+  /** With `needs_package`: the package Shipshape can install for the action. */
+  readonly package: string | null;
 
   constructor(body: ErrorBody) {
     super(body.message);
     this.name = 'AppError';
     this.code = body.code;
     this.hint = body.hint;
+    this.package = body.package ?? null;
   }
 }
 
@@ -267,6 +271,8 @@ export const api = {
   securityFixPreview: (checkId: string) => call<Preview>('security_fix_preview', { checkId }),
   /** Fixes a check as previewed (refused when the computer changed since); backs up, applies, checks again. */
   securityFix: (checkId: string, seen: Preview) => call<FixOutcome>('security_fix', { checkId, seen }),
+  /** Installs the package a fix needs (ufw for the firewall) from the signed package sources, then previews the fix again. Asks for the password. */
+  securityFixInstall: (checkId: string) => call<Installed>('security_fix_install', { checkId }),
   /** Turns back a fix or an undo by its change number. */
   securityUndo: (change: number) => call<FixOutcome>('security_undo', { change }),
   /** Changes made by fixes and undos, newest first. */

@@ -231,9 +231,10 @@ fn refuse_other_firewall(host: &Target) -> Result<()> {
 /// The edits that reach `goal`, keeping every SSH port allowed.
 pub fn edits(host: &Target, goal: Goal) -> Result<Vec<Edit>> {
     if !host.exists("usr/sbin/ufw") {
-        return Err(Error::invalid_input(
-            "The ufw firewall is not installed, so Shipshape cannot switch it on.",
-            "Install it (sudo apt install ufw), then try the fix again.",
+        return Err(Error::needs_package(
+            "ufw",
+            "The firewall program ufw is not installed, so Shipshape cannot switch it on yet.",
+            "Shipshape can install it from your distribution's signed package sources, then continue with the fix: run the same shipshape fix command with --install-missing, or choose Install ufw and continue in the app.",
         ));
     }
     refuse_other_firewall(host)?;

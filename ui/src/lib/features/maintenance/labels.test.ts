@@ -89,6 +89,7 @@ describe('runs', () => {
     expect(runTitle(run({ id: 4, kind: 'repair', asked: 'repair', packages: [] }))).toBe(
       'Repair an interrupted installation',
     );
+    expect(runTitle(run({ id: 5, kind: 'install', asked: 'ufw' }))).toBe('Install ufw, which a fix needs');
   });
 
   it('sums a run up in one line', () => {
@@ -119,6 +120,7 @@ describe('runs', () => {
     expect(canUndo(run({ id: 1, outcome: 'undone', undone_by: 2 }))).toBe(false);
     expect(canUndo(run({ id: 1, kind: 'undo' }))).toBe(false);
     expect(canUndo(run({ id: 1, kind: 'repair' }))).toBe(false);
+    expect(canUndo(run({ id: 1, kind: 'install' }))).toBe(false);
     expect(canUndo(run({ id: 1, admin_run: null }))).toBe(false);
   });
 

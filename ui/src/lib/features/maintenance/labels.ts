@@ -116,6 +116,8 @@ export function runTitle(run: UpdateRun): string {
       return run.undoes === null ? 'Undo an installation' : `Undo run ${run.undoes}`;
     case 'repair':
       return 'Repair an interrupted installation';
+    case 'install':
+      return `Install ${run.asked}, which a fix needs`;
   }
 }
 

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import type { Acceptance, Change, FixOutcome, PastScan, Preview, Scan } from '../../ipc';
+import type { Acceptance, Change, FixOutcome, PastScan, Preview, Scan, UpdateRun } from '../../ipc';
 import { failWith, recordCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { FakePlot } from '../../components/uplot.testing';
@@ -374,6 +374,100 @@ describe('Security', () => {
       expect(calls.security_fix).toBeUndefined();
     });
 
+    const ufwMissing = {
+      code: 'needs_package' as const,
+      message: 'The firewall program ufw is not installed, so Shipshape cannot switch it on yet.',
+      hint: 'Shipshape can install it from your distribution\'s signed package sources, then continue with the fix.',
+      package: 'ufw',
+    };
+    const installRun: UpdateRun = {
+      id: 7,
+      kind: 'install',
+      asked: 'ufw',
+      started: '2025-03-04T10:00:00Z',
+      finished: '2025-03-04T10:00:20Z',
+      outcome: 'done',
+      message: 'ufw 0.36.2-1 was installed from this computer\'s package sources, its signature checked.',
+      packages: [{ name: 'ufw', arch: 'all', old_version: null, new_version: '0.36.2-1', undo_copy: false }],
+      restart_needed: false,
+      old_libraries: [],
+      recheck: null,
+      undoes: null,
+      undone_by: null,
+      admin_run: 3,
+      log_tail: '',
+    };
+
+    it('offers to install a missing program, then previews again and goes on with the fix', async () => {
+      let installed = false;
+      const { calls } = setup({
+        security_fix_preview: () => failWith(ufwMissing),
+        security_fix_install: async () => {
+          await new Promise((r) => setTimeout(r, 20));
+          installed = true;
+          return { run: installRun, preview };
+        },
+        security_fix: () => outcome,
+      });
+      await screen.findByTestId(testIds.securityScore);
+      await fireEvent.click(all(testIds.securityFixOpen)[0]);
+      const dialog = await screen.findByTestId(testIds.fixDialog);
+      const missing = await within(dialog).findByTestId(testIds.fixMissing);
+      expect(dialog.dataset.mode).toBe('missing');
+      expect(missing.dataset.package).toBe('ufw');
+      expect(missing.textContent).toContain('ufw is not installed');
+      expect(missing.textContent).toContain('signed package repository, then continue with this fix');
+      expect(within(dialog).queryByText('Shipshape cannot fix this')).toBeNull();
+      expect(within(dialog).queryByTestId(testIds.fixApply)).toBeNull();
+      const button = within(dialog).getByTestId(testIds.fixInstall);
+      expect(button.textContent?.trim()).toBe('Install ufw and continue');
+      await fireEvent.click(button);
+      expect(dialog.dataset.mode).toBe('installing');
+      expect((button as HTMLButtonElement).disabled).toBe(true);
+      expect(button.textContent?.trim()).toBe('Installing ufw…');
+      await waitFor(() => expect(dialog.dataset.mode).toBe('ready'));
+      expect(installed).toBe(true);
+      expect(calls.security_fix_install[0]).toEqual(calls.security_fix_preview[0]);
+      expect(within(dialog).getByTestId(testIds.fixInstalled).textContent).toContain('ufw 0.36.2-1 was installed');
+      expect(within(dialog).queryByTestId(testIds.fixInstall)).toBeNull();
+      await fireEvent.click(within(dialog).getByTestId(testIds.fixApply));
+      await screen.findByTestId(testIds.fixResult);
+      expect(calls.security_fix[0]).toMatchObject({ seen: preview });
+    });
+
+    it('says when the missing program could not be installed, and lets the user try again', async () => {
+      let attempts = 0;
+      const { calls } = setup({
+        security_fix_preview: () => failWith(ufwMissing),
+        security_fix_install: () => {
+          attempts += 1;
+          if (attempts === 1) {
+            failWith({
+              code: 'io',
+              message: 'ufw is offered by none of this computer\'s package sources whose signature apt could check, so nothing was installed.',
+              hint: 'Nothing else was changed; the attempt is update run 8 in the Maintenance history.',
+            });
+          }
+          return { run: installRun, preview };
+        },
+      });
+      await screen.findByTestId(testIds.securityScore);
+      await fireEvent.click(all(testIds.securityFixOpen)[0]);
+      const dialog = await screen.findByTestId(testIds.fixDialog);
+      await fireEvent.click(await within(dialog).findByTestId(testIds.fixInstall));
+      const err = await within(dialog).findByTestId(testIds.errorState);
+      expect(err.dataset.code).toBe('io');
+      expect(err.textContent).toContain('ufw was not installed');
+      expect(err.textContent).toContain('Maintenance history');
+      expect(dialog.dataset.mode).toBe('missing');
+      expect(within(dialog).queryByTestId(testIds.fixApply)).toBeNull();
+      await fireEvent.click(within(dialog).getByTestId(testIds.fixInstall));
+      await waitFor(() => expect(dialog.dataset.mode).toBe('ready'));
+      expect(within(dialog).queryByTestId(testIds.errorState)).toBeNull();
+      expect(calls.security_fix_install).toHaveLength(2);
+      expect(calls.security_fix).toBeUndefined();
+    });
+
     it('lists changes with Undo, and shows a conflict without changing anything', async () => {
       const { calls } = setup({
         security_changes: () => [change],
@@ -492,12 +586,15 @@ describe('Security', () => {
       expect(within(card).queryByTestId(testIds.securityAcceptOpen)).toBeNull();
     });
 
-    it('has no serious accessibility problems in the fix preview', async () => {
-      setup({ security_fix_preview: () => preview });
+    it.each([
+      ['ready', () => preview],
+      ['missing', () => failWith(ufwMissing)],
+    ])('has no serious accessibility problems in the fix dialog, %s', async (mode, answer) => {
+      setup({ security_fix_preview: answer });
       await screen.findByTestId(testIds.securityScore);
       await fireEvent.click(all(testIds.securityFixOpen)[0]);
       const dialog = await screen.findByTestId(testIds.fixDialog);
-      await waitFor(() => expect(dialog.dataset.mode).toBe('ready'));
+      await waitFor(() => expect(dialog.dataset.mode).toBe(mode));
       const axe = (await import('axe-core')).default;
       const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false } } });
       const serious = result.violations

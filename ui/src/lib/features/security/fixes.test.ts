@@ -1,5 +1,5 @@
-import type { Change, FixOutcome } from '../../ipc';
-import { changeTargets, changeTitle, defaultUntil, diffLines, fixVerdict, latestUntil } from './fixes';
+import { AppError, type Change, type FixOutcome, type Preview } from '../../ipc';
+import { changeTargets, changeTitle, defaultUntil, diffLines, fixPhase, fixVerdict, latestUntil, missingPackage } from './fixes';
 import { rootLogin } from './fixtures';
 
 const change: Change = {
@@ -53,5 +53,28 @@ describe('fixes', () => {
     const today = new Date('2026-11-24T12:00:00Z');
     expect(defaultUntil(today)).toBe('2027-02-22');
     expect(latestUntil(today)).toBe('2027-11-25');
+  });
+});
+
+describe('a fix that needs a missing program', () => {
+  const missing = new AppError({ code: 'needs_package', message: 'ufw is not installed.', hint: '', package: 'ufw' });
+  const refused = new AppError({ code: 'would_lock_out', message: 'No way in would remain.', hint: '' });
+  const preview: Preview = { check_id: 'firewall.active', title: 'No firewall', steps: [], notes: [] };
+  const base = { preview: null, error: null, installing: false, applying: false, outcome: null };
+
+  it('names the package only for needs_package', () => {
+    expect(missingPackage(missing)).toBe('ufw');
+    expect(missingPackage(refused)).toBeNull();
+    expect(missingPackage(null)).toBeNull();
+    expect(new AppError({ code: 'io', message: 'x', hint: '' }).package).toBeNull();
+  });
+
+  it('offers the installation before the preview, then goes on', () => {
+    expect(fixPhase(base)).toBe('loading');
+    expect(fixPhase({ ...base, error: refused })).toBe('error');
+    expect(fixPhase({ ...base, error: missing })).toBe('missing');
+    expect(fixPhase({ ...base, error: missing, installing: true })).toBe('installing');
+    expect(fixPhase({ ...base, preview })).toBe('ready');
+    expect(fixPhase({ ...base, preview, applying: true })).toBe('applying');
   });
 });

@@ -1,6 +1,6 @@
 // Words and shapes for fixes: a diff split into lines to colour, the
 // verdict after a fix or undo, and a change in one sentence.
-import type { Change, FixOutcome } from '../../ipc';
+import type { AppError, Change, FixOutcome, Preview } from '../../ipc';
 import type { Level } from '../../status';
 
 export interface DiffLine {
@@ -19,6 +19,30 @@ export function diffLines(diff: string): DiffLine[] {
       if (text.startsWith('-')) return { kind: 'removed', text };
       return { kind: 'same', text };
     });
+}
+
+export type FixPhase = 'loading' | 'missing' | 'installing' | 'ready' | 'applying' | 'done' | 'error';
+
+/** The package a refusal says is missing and Shipshape can install, if any. */
+export function missingPackage(error: AppError | null): string | null {
+  return error?.code === 'needs_package' ? error.package : null;
+}
+
+/** Where the fix dialog is: a missing package is offered for installation
+ * before the preview; installing and applying show as busy. */
+export function fixPhase(s: {
+  preview: Preview | null;
+  error: AppError | null;
+  installing: boolean;
+  applying: boolean;
+  outcome: FixOutcome | null;
+}): FixPhase {
+  if (s.outcome) return 'done';
+  if (s.applying) return 'applying';
+  if (s.installing) return 'installing';
+  if (s.preview) return 'ready';
+  if (missingPackage(s.error)) return 'missing';
+  return s.error ? 'error' : 'loading';
 }
 
 /** After a fix or undo: what the check says now, in plain words first. */
