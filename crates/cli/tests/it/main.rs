@@ -16,6 +16,7 @@ mod install;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
 mod notify;
+mod power_cut;
 mod schedule;
 mod security;
 mod updates;

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 /// dpkg has one lock: the tests that install take turns.
 pub static DPKG: Mutex<()> = Mutex::new(());
 
-const TOOL: &str = "shipshape-test-tool";
+pub const TOOL: &str = "shipshape-test-tool";
 const DATA: &str = "shipshape-test-data";
 const BROKEN: &str = "shipshape-test-broken";
 
@@ -229,7 +229,7 @@ impl Archive {
     }
 
     /// Installs NAME 1.0 from a file of its own (not in the archive).
-    fn install_old(&mut self, name: &'static str) {
+    pub fn install_old(&mut self, name: &'static str) {
         self.installed.push(name);
         let deb = self.package(name, "1.0", "build", None, &[]);
         sh("dpkg", &["-i", deb.to_str().unwrap()], &self.dir);

@@ -49,15 +49,33 @@ struct OnThisComputer<'a> {
 impl Work for OnThisComputer<'_> {
     fn run(&self, job: &Job, now: DateTime<Utc>) -> Result<String> {
         let apt = Apt::this_computer();
-        let patch = |choice: Choice| match updates::apply(
-            &apt,
-            self.state,
-            choice,
-            self.actor,
-            now,
-            &NoProgress,
-            &Cancel::new(),
-        ) {
+        let install = |choice: Choice| {
+            updates::apply(
+                &apt,
+                self.state,
+                choice,
+                self.actor,
+                now,
+                &NoProgress,
+                &Cancel::new(),
+            )
+        };
+        // A run cut off earlier (a power cut) left packages half
+        // installed: this run finishes them first, then goes on.
+        let repaired_then = |choice: Choice| match install(choice.clone()) {
+            Err(e) if e.code == ErrorCode::Conflict && apt.audit().is_ok_and(|a| !a.is_empty()) => {
+                let repair = updates::repair(&apt, self.state, self.actor, now)?;
+                if repair.outcome == RunOutcome::Failed {
+                    return Err(Error::new(ErrorCode::Io, repair.message, repair.log_tail));
+                }
+                install(choice).map(|mut run| {
+                    run.message = format!("{} {}", repair.message, run.message);
+                    run
+                })
+            }
+            other => other,
+        };
+        let patch = |choice: Choice| match repaired_then(choice) {
             Ok(run) if run.outcome == RunOutcome::Failed => {
                 Err(Error::new(ErrorCode::Io, run.message, run.log_tail))
             }

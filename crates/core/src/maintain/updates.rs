@@ -605,6 +605,111 @@ fn private_folder(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io("create", dir, &e))
 }
 
+/// Held while one run changes packages, so a run still "running" in the
+/// records while nobody holds it was cut off (a power cut, a kill). The
+/// lock goes with the file when the turn is dropped.
+struct Turn {
+    _held: std::fs::File,
+}
+
+/// Takes the one turn to change packages; refused while another run holds it.
+fn take_turn(state: &RootState) -> Result<Turn> {
+    use rustix::fs::{FlockOperation, flock};
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = state.paths.state.join("updates.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(&path)
+        .map_err(|e| Error::io("open", &path, &e))?;
+    flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|_| {
+        Error::new(
+            ErrorCode::Conflict,
+            "Another installation is running on this computer right now, so nothing was changed.",
+            "Wait for it to finish (the Maintenance screen shows it), then try again.",
+        )
+    })?;
+    Ok(Turn { _held: file })
+}
+
+/// Builds made for tests stop dead at `step` when SHIPSHAPE_CUT_AT names
+/// it, killed as a power cut would stop them.
+fn cut_here(step: &str) {
+    if crate::test_settings::var("SHIPSHAPE_CUT_AT").is_some_and(|v| v == step) {
+        let _ =
+            rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+    }
+}
+
+/// Closes each run a power cut or a kill left "running" in root's records
+/// (only called while holding the turn, so none of them is still going):
+/// it is recorded as failed, saying what it left, and the sentences are
+/// answered for the next run's verdict.
+fn settle_cut_off(
+    apt: &Apt,
+    state: &RootState,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let cut: Vec<UpdateRun> = history(&state.store)?
+        .into_iter()
+        .filter(|r| r.outcome == RunOutcome::Running)
+        .collect();
+    if cut.is_empty() {
+        return Ok(String::new());
+    }
+    let half_done = !apt.audit()?.is_empty();
+    let mut said = Vec::new();
+    for mut run in cut {
+        let names: Vec<String> = run.packages.iter().map(|p| p.name.clone()).collect();
+        let installed = apt.installed(&names)?;
+        let mut moved = 0;
+        for p in &mut run.packages {
+            let now_there = installed
+                .iter()
+                .find(|(n, _)| *n == p.name || n.split(':').next() == Some(p.name.as_str()))
+                .map(|(_, v)| v.clone());
+            if now_there.is_some() && now_there != p.old_version {
+                moved += 1;
+            }
+            p.new_version = now_there;
+        }
+        let left = if half_done {
+            "Some packages were left half installed; a repair finishes them.".to_string()
+        } else if run.packages.is_empty() {
+            "Nothing was left half done.".to_string()
+        } else {
+            format!(
+                "Nothing was left half done: {moved} of {} {} changed before it stopped.",
+                run.packages.len(),
+                plural(run.packages.len(), "package", "packages")
+            )
+        };
+        run.outcome = RunOutcome::Failed;
+        run.message = format!(
+            "This run was cut off before it finished, most likely by a power cut or a forced stop. {left}"
+        );
+        record(&state.store, now, actor, &mut run, "updates.cut_off")?;
+        said.push(format!(
+            "Run {} ({}) had been cut off before it finished; it is closed as failed.",
+            run.id, run.asked
+        ));
+    }
+    Ok(said.join(" "))
+}
+
+/// `message`, after what the settling of cut-off runs said.
+fn after_settled(settled: &str, message: String) -> String {
+    if settled.is_empty() {
+        message
+    } else {
+        format!("{message} {settled}")
+    }
+}
+
 fn restart_flag() -> bool {
     Path::new("/run/reboot-required").exists()
 }
@@ -623,6 +728,8 @@ pub fn apply(
     cancel: &Cancel,
 ) -> Result<UpdateRun> {
     let choice = choice.checked()?;
+    let _turn = take_turn(state)?;
+    let settled = settle_cut_off(apt, state, actor, now)?;
     consistent(apt)?;
     let waiting = check(apt, false)?;
     let picked = chosen(&waiting, &choice)?;
@@ -655,6 +762,7 @@ pub fn apply(
     // The run is on record before anything changes: a power cut leaves a
     // "running" run the next one sees.
     run.id = save(state.store.conn(), &run)?;
+    cut_here("recorded");
     let folder = run_folder(state, run.id);
     private_folder(&folder)?;
     let archives = apt.archives()?;
@@ -679,6 +787,7 @@ pub fn apply(
         run.packages[i].undo_copy = keep_old(apt, &archives, &folder, u);
         progress.report(i as u64 + 1, total);
     }
+    cut_here("kept");
     let names: Vec<String> = picked.iter().map(|u| u.name.clone()).collect();
     let half = picked.len() as u64;
     let out = apt.install(&names, apt::InstallMode::OnlyUpgrade, |line| {
@@ -686,6 +795,7 @@ pub fn apply(
             progress.report(half + (percent / 100.0 * half as f64) as u64, total);
         }
     })?;
+    cut_here("installed");
     let log = format!("{}\n{}", out.stdout, out.stderr);
     run.log_tail = apt::last_lines(&log);
     let installed = apt.installed(&names)?;
@@ -718,6 +828,7 @@ pub fn apply(
         run.outcome = RunOutcome::Failed;
         run.message = failure_message(apt, &log);
     }
+    run.message = after_settled(&settled, std::mem::take(&mut run.message));
     // A failed run is a verdict with its record, not an error: its
     // history entry is what the administrator undoes or repairs from.
     record(&state.store, now, actor, &mut run, "updates.apply")?;
@@ -772,6 +883,8 @@ pub fn undo(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
+    let _turn = take_turn(state)?;
+    let settled = settle_cut_off(apt, state, actor, now)?;
     let mut original = run_numbered(&state.store, id).map_err(|_| {
         Error::new(
             ErrorCode::NotFound,
@@ -888,6 +1001,7 @@ pub fn undo(
         plural(names.len(), "version", "versions"),
         names.join(" ")
     );
+    run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "updates.undo")?;
     original.undone_by = Some(run.id);
     original.outcome = RunOutcome::Undone;
@@ -929,6 +1043,8 @@ pub fn install_needed(
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
     let needed = super::needed::find(name)?;
+    let _turn = take_turn(state)?;
+    let settled = settle_cut_off(apt, state, actor, now)?;
     let names = vec![needed.name.to_string()];
     if let Some((_, version)) = apt.installed(&names)?.into_iter().next() {
         return Err(Error::new(
@@ -980,6 +1096,7 @@ pub fn install_needed(
             };
         }
     }
+    run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "updates.install")?;
     Ok(run)
 }
@@ -992,6 +1109,8 @@ pub fn repair(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
+    let _turn = take_turn(state)?;
+    let settled = settle_cut_off(apt, state, actor, now)?;
     let before = apt.audit()?;
     let out = apt.repair()?;
     let after = apt.audit()?;
@@ -1006,6 +1125,7 @@ pub fn repair(
         log_tail: apt::last_lines(&format!("{}\n{}", out.stdout, out.stderr)),
         ..new_run(RunKind::Repair, "repair".into(), now)
     };
+    run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "updates.repair")?;
     Ok(run)
 }

@@ -1,0 +1,187 @@
+//! `shipshape updates apply` cut off at each step, as a power cut would stop
+//! it: killed after the run is on record, after the old versions are kept,
+//! after apt finished but before the verdict is written (the test setting
+//! SHIPSHAPE_CUT_AT makes the program kill itself there), and with dpkg in
+//! the middle of a package's set-up script (the whole process group killed
+//! from outside). The next run closes the cut-off one in the records,
+//! saying what it left; what dpkg left half installed is refused until a
+//! repair finishes it, which the next scheduled patching does by itself
+//! before it installs; then everything is installed and consistent.
+
+use crate::updates::{Archive, DPKG, TOOL, json, updates, version_of};
+use crate::util::{Run, TestDir};
+use rustix::process::{Pid, Signal, kill_process_group};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SLOW: &str = "shipshape-test-slow";
+
+/// A run in a process group of its own, killed whole (the run, apt, dpkg
+/// and the set-up script) when asked or when the test ends.
+struct Group(Child);
+
+impl Group {
+    fn kill(&mut self) {
+        // Only while the leader is unreaped: its id cannot be reused yet.
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = kill_process_group(Pid::from_child(&self.0), Signal::KILL);
+        }
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn audit_is_clean() -> bool {
+    let out = Command::new("dpkg").arg("--audit").output().unwrap();
+    out.stdout.is_empty()
+}
+
+/// Root's activity entries closing cut-off runs, newest first, with the
+/// words each says.
+fn cut_off(dir: &TestDir, state: &std::path::Path) -> Vec<String> {
+    let mut cmd = dir.cmd(&["audit", "list", "--admin", "--json"]);
+    cmd.env("SHIPSHAPE_STATE_DIR", state);
+    let entries = json(&Run::from(cmd.output().unwrap()));
+    let mut said: Vec<String> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "updates.cut_off")
+        .map(|e| {
+            assert_eq!(e["outcome"], "failed", "{e}");
+            e["reason"].as_str().unwrap().to_string()
+        })
+        .collect();
+    said.reverse();
+    said
+}
+
+#[test]
+fn a_run_cut_off_at_each_step_is_explained_and_the_next_run_finishes() {
+    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let marks = dir.root().join("marks");
+    std::fs::create_dir(&marks).unwrap();
+    let mut archive = Archive::empty(dir.root());
+    // The first time, the set-up script says it started and waits to be
+    // killed; once the test allows it, it finishes at once.
+    let postinst = format!(
+        "#!/bin/sh\nif [ ! -e {m}/again ]; then touch {m}/started; sleep 120; fi\nexit 0\n",
+        m = marks.display()
+    );
+    archive.package(TOOL, "1.1", "security", None, &[]);
+    archive.package(SLOW, "1.1", "security", Some(&postinst), &[]);
+    archive.index(true);
+    archive.install_old(TOOL);
+    archive.install_old(SLOW);
+    updates(&dir, &archive, &state, &["check", "--refresh"]).code(1);
+
+    for (n, step) in ["recorded", "kept", "installed"].into_iter().enumerate() {
+        let mut cmd = dir.cmd(&["updates", "apply", TOOL, "--yes", "--json"]);
+        cmd.env("SHIPSHAPE_APT_CONFIG", &archive.config)
+            .env("SHIPSHAPE_STATE_DIR", &state)
+            .env("SHIPSHAPE_CUT_AT", step);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), None, "killed at {step}: {out:?}");
+        assert!(
+            audit_is_clean(),
+            "nothing is half installed after a cut at {step}"
+        );
+        let moved = step == "installed";
+        assert_eq!(
+            version_of(TOOL).as_deref(),
+            Some(if moved { "1.1" } else { "1.0" })
+        );
+
+        // The next run closes the cut-off one, then does its own work.
+        let next = updates(&dir, &archive, &state, &["apply", TOOL, "--yes", "--json"]);
+        if moved {
+            next.code(2).fails_with("has no waiting update");
+        } else {
+            next.success();
+            let run = json(&next);
+            assert_eq!(run["outcome"], "done", "{run}");
+            assert!(
+                run["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("had been cut off before it finished"),
+                "{run}"
+            );
+        }
+        assert_eq!(version_of(TOOL).as_deref(), Some("1.1"));
+        let cut = cut_off(&dir, &state);
+        assert_eq!(cut.len(), n + 1, "{cut:?}");
+        let words = &cut[0];
+        assert!(words.contains("cut off before it finished"), "{words}");
+        let changed = if moved {
+            "1 of 1 package changed"
+        } else {
+            "0 of 1 package changed"
+        };
+        assert!(words.contains(changed), "{words}");
+        // Back to the old version for the next step.
+        archive.install_old(TOOL);
+    }
+
+    // Inside dpkg: the set-up script runs when the whole group is killed.
+    let mut cmd = dir.cmd(&["updates", "apply", SLOW, "--yes"]);
+    cmd.env("SHIPSHAPE_APT_CONFIG", &archive.config)
+        .env("SHIPSHAPE_STATE_DIR", &state)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+    let mut run = Group(cmd.spawn().unwrap());
+    let started = Instant::now();
+    while !marks.join("started").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the set-up script never started"
+        );
+        assert!(
+            run.0.try_wait().unwrap().is_none(),
+            "the run ended before its set-up script"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    run.kill();
+    assert!(!audit_is_clean(), "dpkg was stopped half way");
+    assert_eq!(version_of(SLOW), None, "not fully installed");
+
+    // Refused with what to do, the cut-off run explained.
+    let refused = updates(&dir, &archive, &state, &["apply", "--all", "--yes"]);
+    refused.code(2).fails_with("half installed");
+    let cut = cut_off(&dir, &state);
+    assert_eq!(cut.len(), 4, "{cut:?}");
+    assert!(
+        cut[0].contains("left half installed; a repair finishes them"),
+        "{cut:?}"
+    );
+
+    // The next scheduled patching repairs first, then installs.
+    std::fs::write(marks.join("again"), "").unwrap();
+    let schedule = |args: &[&str]| {
+        let mut cmd = dir.cmd(args);
+        cmd.env("SHIPSHAPE_APT_CONFIG", &archive.config)
+            .env("SHIPSHAPE_STATE_DIR", &state);
+        Run::from(cmd.output().unwrap())
+    };
+    schedule(&["schedule", "add", "--job", "security-patching", "--at", "02:00"]).success();
+    let ran = schedule(&["schedule", "run", "1", "--json"]);
+    ran.success();
+    let ran = json(&ran);
+    assert_eq!(ran["outcome"], "done", "{ran}");
+    let words = ran["message"].as_str().unwrap();
+    assert!(words.starts_with("The interrupted installation was finished"), "{words}");
+    assert!(words.contains("1 update was installed."), "{words}");
+    assert!(audit_is_clean());
+    assert_eq!(version_of(SLOW).as_deref(), Some("1.1"));
+    assert_eq!(version_of(TOOL).as_deref(), Some("1.1"));
+}
