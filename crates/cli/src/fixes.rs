@@ -359,6 +359,15 @@ fn job_from(text: &str) -> Result<Job, Error> {
 }
 
 pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
+    // A Ctrl-C at the user's terminal reaches this root process too; the
+    // user's side passes it on as a "cancel" line, so root's run stops
+    // only where stopping is safe, never half-way through dpkg.
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGQUIT] {
+        let _ = signal_hook::flag::register(
+            signal,
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        );
+    }
     let request = (|| {
         Ok(match args.request {
             Helper::Preview { id } => Request::Preview(id),

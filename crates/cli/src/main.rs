@@ -191,6 +191,22 @@ impl Context {
     }
 }
 
+/// A Cancel that Ctrl-C (or SIGTERM) sets, so long work stops where
+/// stopping is safe and says so, instead of dying half-way.
+pub fn stop_on_ctrl_c() -> Result<shipshape_core::progress::Cancel, Error> {
+    let cancel = shipshape_core::progress::Cancel::new();
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, cancel.flag()).map_err(|e| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("Could not listen for Ctrl-C: {e}."),
+                "Try again; if it persists, report it.",
+            )
+        })?;
+    }
+    Ok(cancel)
+}
+
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::internal(e.to_string()))?;
     println!("{text}");

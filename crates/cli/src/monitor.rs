@@ -4,9 +4,8 @@
 
 use crate::{Context, Verdict, health};
 use chrono::Utc;
+use shipshape_core::Error;
 use shipshape_core::health::{Host, Sampler, watch};
-use shipshape_core::{Error, ErrorCode};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -33,16 +32,7 @@ fn wait(stop: &AtomicBool, how_long: Duration) -> bool {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("Could not listen for Ctrl-C: {e}."),
-                "Try again; if it persists, report it.",
-            )
-        })?;
-    }
+    let stop = crate::stop_on_ctrl_c()?.flag();
     let store = ctx.open_store()?;
     let actor = ctx.actor();
     let mut sampler = Sampler::new(Host::this_computer(), Utc::now())?;

@@ -7,7 +7,8 @@ use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::api::{self, Session};
 use shipshape_core::maintain::updates::{Choice, RunKind, RunOutcome, UpdateRun, Waiting};
-use shipshape_core::progress::{Cancel, NoProgress};
+use shipshape_core::progress::{NoProgress, Progress};
+use std::io::{IsTerminal, Write};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -117,8 +118,24 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                     "See what would be installed with shipshape updates check, then add --yes.",
                 ));
             }
-            let run = api::updates::apply(s, choice, now, &NoProgress, &Cancel::new())?;
-            show(&run, json)
+            let cancel = crate::stop_on_ctrl_c()?;
+            let on_terminal = !json && std::io::stderr().is_terminal();
+            let steps = |done: u64, total: u64| {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\rInstalling: step {done} of {total}. ");
+                let _ = err.flush();
+            };
+            let progress: &dyn Progress = if on_terminal { &steps } else { &NoProgress };
+            let run = api::updates::apply(s, choice, now, progress, &cancel);
+            if on_terminal {
+                eprintln!();
+            }
+            if cancel.is_cancelled() && run.is_ok() {
+                eprintln!(
+                    "shipshape: the package manager had started, so the run was finished rather than stopped half-way."
+                );
+            }
+            show(&run?, json)
         }
         Command::History { json } => {
             let runs = api::updates::history(s)?;

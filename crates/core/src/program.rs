@@ -5,6 +5,7 @@
 //! command from a user or a file.
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -85,7 +86,10 @@ impl<'a> Run<'a> {
             .env("LC_ALL", "C")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stderr(Stdio::piped())
+            // A group of its own: a Ctrl-C at the terminal is Shipshape's
+            // to handle, never sent straight to apt or dpkg half-way.
+            .process_group(0);
         for (name, value) in &self.env {
             command.env(name, value);
         }

@@ -23,6 +23,11 @@ impl Cancel {
         self.0.load(Ordering::Relaxed)
     }
 
+    /// The flag itself, for a signal handler to set (Ctrl-C at the CLI).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
+
     /// `Err(Cancelled)` once cancelled, for use with `?` inside loops.
     pub fn check(&self) -> crate::Result<()> {
         if self.is_cancelled() {

@@ -329,13 +329,19 @@ fn the_helper_takes_only_known_requests() {
 /// A stand-in for pkexec: the administrator said yes (it runs the helper
 /// as the test's own root, for the user `uid`, as pkexec would) or, with
 /// `answer` 126, dismissed the password dialog.
-fn fake_pkexec(dir: &TestDir, uid: u32, answer: Option<i32>) -> PathBuf {
+pub fn fake_pkexec(dir: &TestDir, uid: u32, answer: Option<i32>) -> PathBuf {
+    fake_pkexec_with(dir, uid, answer, "")
+}
+
+/// `fake_pkexec`, running the helper with `settings` ("NAME=VALUE ...")
+/// in its environment: the test settings the real door would forward.
+pub fn fake_pkexec_with(dir: &TestDir, uid: u32, answer: Option<i32>, settings: &str) -> PathBuf {
     let path = dir
         .root()
         .join(format!("pkexec-{uid}-{}", answer.unwrap_or(0)));
     let body = match answer {
         Some(code) => format!("#!/bin/sh\nexit {code}\n"),
-        None => format!("#!/bin/sh\nPKEXEC_UID={uid} exec \"$@\"\n"),
+        None => format!("#!/bin/sh\nPKEXEC_UID={uid} {settings} exec \"$@\"\n"),
     };
     // Written by another process: a file this process had open for
     // writing may still be open in a child another test thread forked,

@@ -10,7 +10,7 @@
 
 use crate::updates::{Archive, DPKG, TOOL, json, updates, version_of};
 use crate::util::{Run, TestDir};
-use rustix::process::{Pid, Signal, kill_process_group};
+use rustix::process::{Pid, Signal, kill_process, kill_process_group};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,15 +19,52 @@ const SLOW: &str = "shipshape-test-slow";
 
 /// A run in a process group of its own, killed whole (the run, apt, dpkg
 /// and the set-up script) when asked or when the test ends.
-struct Group(Child);
+struct Group(Option<Child>);
 
 impl Group {
-    fn kill(&mut self) {
-        // Only while the leader is unreaped: its id cannot be reused yet.
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = kill_process_group(Pid::from_child(&self.0), Signal::KILL);
+    fn start(cmd: &mut Command) -> Group {
+        Group(Some(cmd.process_group(0).spawn().unwrap()))
+    }
+
+    fn pid(&self) -> Pid {
+        Pid::from_child(self.0.as_ref().unwrap())
+    }
+
+    fn running(&mut self) -> bool {
+        matches!(self.0.as_mut().map(Child::try_wait), Some(Ok(None)))
+    }
+
+    /// Sends `signal` to the whole group, while its leader is unreaped
+    /// (so its id cannot have been reused).
+    fn signal(&mut self, signal: Signal) {
+        if self.running() {
+            let _ = kill_process_group(self.pid(), signal);
         }
-        let _ = self.0.wait();
+    }
+
+    /// Kills the run and everything it started (apt and dpkg run in a
+    /// group of their own), as a power cut would stop them all.
+    fn kill(&mut self) {
+        if self.running() {
+            let leader = self.pid().as_raw_nonzero().get();
+            // Stopped first, so nothing forks while the tree is read.
+            let tree = descendants(leader);
+            for pid in &tree {
+                let _ = kill_process(*pid, Signal::STOP);
+            }
+            for pid in descendants(leader).iter().chain(&tree) {
+                let _ = kill_process(*pid, Signal::KILL);
+            }
+            self.signal(Signal::KILL);
+        }
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.wait();
+        }
+    }
+
+    /// Waits for the run to end, with what it printed.
+    fn output(mut self) -> std::process::Output {
+        self.0.take().unwrap().wait_with_output().unwrap()
     }
 }
 
@@ -35,6 +72,38 @@ impl Drop for Group {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Every process below `leader`, read from /proc by parent.
+fn descendants(leader: i32) -> Vec<Pid> {
+    let parents: Vec<(i32, i32)> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // After the command's name in parentheses: state, then parent.
+            let after = &stat[stat.rfind(')')? + 2..];
+            let parent = after.split(' ').nth(1)?.parse().ok()?;
+            Some((pid, parent))
+        })
+        .collect();
+    let mut found = vec![leader];
+    let mut i = 0;
+    while i < found.len() {
+        let of = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == of)
+                .map(|(pid, _)| *pid),
+        );
+        i += 1;
+    }
+    found
+        .into_iter()
+        .skip(1)
+        .filter_map(Pid::from_raw)
+        .collect()
 }
 
 fn audit_is_clean() -> bool {
@@ -136,19 +205,15 @@ fn a_run_cut_off_at_each_step_is_explained_and_the_next_run_finishes() {
     cmd.env("SHIPSHAPE_APT_CONFIG", &archive.config)
         .env("SHIPSHAPE_STATE_DIR", &state)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0);
-    let mut run = Group(cmd.spawn().unwrap());
+        .stderr(Stdio::null());
+    let mut run = Group::start(&mut cmd);
     let started = Instant::now();
     while !marks.join("started").exists() {
         assert!(
             started.elapsed() < Duration::from_secs(90),
             "the set-up script never started"
         );
-        assert!(
-            run.0.try_wait().unwrap().is_none(),
-            "the run ended before its set-up script"
-        );
+        assert!(run.running(), "the run ended before its set-up script");
         std::thread::sleep(Duration::from_millis(100));
     }
     run.kill();
@@ -173,15 +238,77 @@ fn a_run_cut_off_at_each_step_is_explained_and_the_next_run_finishes() {
             .env("SHIPSHAPE_STATE_DIR", &state);
         Run::from(cmd.output().unwrap())
     };
-    schedule(&["schedule", "add", "--job", "security-patching", "--at", "02:00"]).success();
+    schedule(&[
+        "schedule",
+        "add",
+        "--job",
+        "security-patching",
+        "--at",
+        "02:00",
+    ])
+    .success();
     let ran = schedule(&["schedule", "run", "1", "--json"]);
     ran.success();
     let ran = json(&ran);
     assert_eq!(ran["outcome"], "done", "{ran}");
     let words = ran["message"].as_str().unwrap();
-    assert!(words.starts_with("The interrupted installation was finished"), "{words}");
+    assert!(
+        words.starts_with("The interrupted installation was finished"),
+        "{words}"
+    );
     assert!(words.contains("1 update was installed."), "{words}");
     assert!(audit_is_clean());
     assert_eq!(version_of(SLOW).as_deref(), Some("1.1"));
     assert_eq!(version_of(TOOL).as_deref(), Some("1.1"));
+}
+
+/// Ctrl-C at the terminal while dpkg sets a package up (the signal goes to
+/// the whole foreground group): apt and dpkg are in a group of their own,
+/// so the run finishes, and says why it did not stop.
+#[test]
+fn ctrl_c_while_dpkg_works_lets_the_run_finish() {
+    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let marks = dir.root().join("marks");
+    std::fs::create_dir(&marks).unwrap();
+    let mut archive = Archive::empty(dir.root());
+    let postinst = format!(
+        "#!/bin/sh\ntouch {m}/started\nsleep 3\ntouch {m}/finished\nexit 0\n",
+        m = marks.display()
+    );
+    archive.package(SLOW, "1.1", "security", Some(&postinst), &[]);
+    archive.index(true);
+    archive.install_old(SLOW);
+    updates(&dir, &archive, &state, &["check", "--refresh"]).code(1);
+
+    let mut cmd = dir.cmd(&["updates", "apply", SLOW, "--yes", "--json"]);
+    cmd.env("SHIPSHAPE_APT_CONFIG", &archive.config)
+        .env("SHIPSHAPE_STATE_DIR", &state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut run = Group::start(&mut cmd);
+    let started = Instant::now();
+    while !marks.join("started").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the set-up script never started"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    run.signal(Signal::INT);
+    let said = Run::from(run.output());
+    said.success();
+    assert!(
+        said.stderr
+            .contains("the run was finished rather than stopped half-way"),
+        "{said:?}"
+    );
+    assert_eq!(json(&said)["outcome"], "done");
+    assert!(
+        marks.join("finished").exists(),
+        "the set-up script ran to its end"
+    );
+    assert!(audit_is_clean());
+    assert_eq!(version_of(SLOW).as_deref(), Some("1.1"));
 }

@@ -492,3 +492,52 @@ fn updates_are_checked_installed_undone_and_repaired_with_the_real_apt() {
         );
     }
 }
+
+/// Through the door (pkexec and the helper, as a normal account's app
+/// goes): the helper's progress arrives while it works, and a cancel
+/// reaches it and stops the run before anything is installed.
+#[test]
+fn through_the_helper_progress_arrives_and_cancel_stops_the_run() {
+    use shipshape_core::admin::door::{Request, run_with_progress};
+    use shipshape_core::maintain::updates::{Choice, UpdateRun};
+    use shipshape_core::progress::Cancel;
+    use shipshape_core::{Error, ErrorCode};
+
+    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let mut archive = Archive::new(dir.root());
+    archive.install_old(TOOL);
+    archive.install_old(DATA);
+    updates(&dir, &archive, &state, &["check", "--refresh"]).code(1);
+    // The settings the real door forwards to the helper through pkexec.
+    let settings = format!(
+        "SHIPSHAPE_APT_CONFIG='{}' SHIPSHAPE_STATE_DIR='{}'",
+        archive.config.display(),
+        state.display()
+    );
+    let pkexec = crate::helper::fake_pkexec_with(&dir, 65534, None, &settings);
+    let exe = Path::new(env!("CARGO_BIN_EXE_shipshape"));
+    let both = || Request::UpdatesApply(Choice::Chosen(vec![TOOL.into(), DATA.into()]));
+
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let stopped: Result<UpdateRun, Error> =
+        run_with_progress(&pkexec, exe, both(), &|_: u64, _: u64| {}, &cancel);
+    assert_eq!(stopped.unwrap_err().code, ErrorCode::Cancelled);
+    assert_eq!(version_of(TOOL).as_deref(), Some("1.0"));
+
+    let seen = std::sync::Mutex::new(Vec::new());
+    let record = |done: u64, total: u64| seen.lock().unwrap().push((done, total));
+    let run: UpdateRun = run_with_progress(&pkexec, exe, both(), &record, &Cancel::new()).unwrap();
+    assert_eq!(run.message, "2 updates were installed.");
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(seen.iter().all(|&(_, total)| total == 4), "{seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0].0 <= w[1].0),
+        "in order: {seen:?}"
+    );
+    assert_eq!(seen.last(), Some(&(4, 4)), "{seen:?}");
+    assert_eq!(version_of(TOOL).as_deref(), Some("1.1"));
+}

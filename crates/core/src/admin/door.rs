@@ -4,11 +4,15 @@
 //! with one request: preview a known fix (when a file it reads is root's
 //! alone), make it as previewed, or undo a change by root's number. The
 //! helper takes nothing else: no paths, no commands, no data folder. It
-//! answers in JSON.
+//! answers in JSON; while it works it reports progress on its standard
+//! error, and a "cancel" line on its standard input stops it where
+//! stopping is safe.
 
+use crate::progress::{Cancel, NoProgress, Progress};
 use crate::{Error, ErrorCode, Result};
 use serde::de::DeserializeOwned;
 use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -172,6 +176,55 @@ pub fn run<T: DeserializeOwned>(request: Request) -> Result<T> {
     run_with(Path::new(PKEXEC), &program()?, request)
 }
 
+/// `run`, showing the helper's progress and passing on a cancel.
+pub fn run_showing<T: DeserializeOwned>(
+    request: Request,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<T> {
+    run_with_progress(Path::new(PKEXEC), &program()?, request, progress, cancel)
+}
+
+/// How the helper's progress lines begin on its standard error.
+const PROGRESS: &str = "shipshape-progress ";
+
+/// The helper's side of progress: each report is a line on standard
+/// error, which the door reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportToDoor;
+
+impl Progress for ReportToDoor {
+    fn report(&self, done: u64, total: u64) {
+        eprintln!("{PROGRESS}{done} {total}");
+    }
+}
+
+/// The helper's side of Cancel: set when the door writes "cancel" on the
+/// helper's standard input. Anything else there is ignored.
+pub fn cancel_from_door() -> Cancel {
+    let cancel = Cancel::new();
+    let set = cancel.clone();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            match line {
+                Ok(l) if l.trim() == "cancel" => {
+                    set.cancel();
+                    return;
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+    });
+    cancel
+}
+
+/// A progress line from the helper, as (done, total).
+fn progress_line(line: &str) -> Option<(u64, u64)> {
+    let (done, total) = line.strip_prefix(PROGRESS)?.split_once(' ')?;
+    Some((done.trim().parse().ok()?, total.trim().parse().ok()?))
+}
+
 /// pkexec by its full path: a folder early in the user's `PATH` must not
 /// choose which program asks for the administrator's password.
 const PKEXEC: &str = "/usr/bin/pkexec";
@@ -179,6 +232,18 @@ const PKEXEC: &str = "/usr/bin/pkexec";
 /// `run`, through the given pkexec and helper program: tests stand in for
 /// the password dialog there.
 pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Request) -> Result<T> {
+    run_with_progress(pkexec, program, request, &NoProgress, &Cancel::new())
+}
+
+/// `run_with`, reading the helper's progress as it comes and writing
+/// "cancel" to it once `cancel` is set.
+pub fn run_with_progress<T: DeserializeOwned>(
+    pkexec: &Path,
+    program: &Path,
+    request: Request,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<T> {
     let request = request.checked()?;
     let mut args: Vec<OsString> = vec![program.into(), "helper".into()];
     for name in FORWARDED {
@@ -189,10 +254,12 @@ pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Req
         }
     }
     args.extend(request.args());
-    let output = Command::new(pkexec)
+    let mut child = Command::new(pkexec)
         .args(args)
-        .stdin(Stdio::null())
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| {
             Error::new(
                 ErrorCode::NeedsAdmin,
@@ -200,9 +267,58 @@ pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Req
                 "Install pkexec (sudo apt install pkexec), or run the fix as an administrator: sudo shipshape fix …",
             )
         })?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut to_helper = child.stdin.take();
+    let (answer, said, status) = std::thread::scope(|scope| {
+        let mut out = child.stdout.take();
+        let answer = scope.spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(out) = out.as_mut() {
+                let _ = out.read_to_end(&mut bytes);
+            }
+            bytes
+        });
+        let err = child.stderr.take();
+        let said = scope.spawn(move || {
+            let mut said = String::new();
+            if let Some(err) = err {
+                for line in BufReader::new(err)
+                    .lines()
+                    .map_while(std::result::Result::ok)
+                {
+                    match progress_line(&line) {
+                        Some((done, total)) => progress.report(done, total),
+                        None => {
+                            said.push_str(&line);
+                            said.push('\n');
+                        }
+                    }
+                }
+            }
+            said
+        });
+        let status = loop {
+            if cancel.is_cancelled()
+                && let Some(mut stdin) = to_helper.take()
+            {
+                let _ = stdin.write_all(b"cancel\n");
+            }
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(50)),
+                Err(e) => break Err(e),
+            }
+        };
+        (
+            answer.join().unwrap_or_default(),
+            said.join().unwrap_or_default(),
+            status,
+        )
+    });
+    let status =
+        status.map_err(|e| Error::internal(format!("The helper could not be waited for: {e}")))?;
+    let stdout = String::from_utf8_lossy(&answer);
     // pkexec: 126 when the password dialog was dismissed, 127 when not authorised.
-    match output.status.code() {
+    match status.code() {
         Some(0) => serde_json::from_str(&stdout)
             .map_err(|e| Error::internal(format!("The helper's answer could not be read: {e}"))),
         Some(126) | Some(127) => Err(Error::new(
@@ -210,12 +326,8 @@ pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Req
             "The administrator's password was not given, so nothing was changed.",
             "Try again and enter the administrator's password when asked.",
         )),
-        _ => Err(serde_json::from_str::<Error>(&stdout).unwrap_or_else(|_| {
-            Error::internal(format!(
-                "The helper failed: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ))
-        })),
+        _ => Err(serde_json::from_str::<Error>(&stdout)
+            .unwrap_or_else(|_| Error::internal(format!("The helper failed: {}", said.trim())))),
     }
 }
 

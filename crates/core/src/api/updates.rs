@@ -10,7 +10,7 @@ use crate::admin::{self};
 use crate::audit::{Actor, NewEntry, Source};
 use crate::maintain::apt::Apt;
 use crate::maintain::updates::{self, Choice, UpdateRun, Waiting};
-use crate::progress::{Cancel, NoProgress, Progress};
+use crate::progress::{Cancel, Progress};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 
@@ -46,8 +46,8 @@ pub fn check(s: Session<'_>, refresh: bool, now: DateTime<Utc>) -> Result<Waitin
     Ok(waiting)
 }
 
-/// Installs `choice`'s updates. `progress` and `cancel` work when this
-/// process is root; through the helper the run is one step.
+/// Installs `choice`'s updates, with `progress` and `cancel` as root and
+/// through the helper alike.
 pub fn apply(
     s: Session<'_>,
     choice: Choice,
@@ -70,7 +70,7 @@ pub fn apply(
             published(&state, now, run)
         })
     } else {
-        door::run(Request::UpdatesApply(choice.clone()))
+        door::run_showing(Request::UpdatesApply(choice.clone()), progress, cancel)
     };
     mirrored(s, now, "updates.apply", answered)
 }
@@ -186,8 +186,8 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
             choice,
             &actor,
             now,
-            &NoProgress,
-            &Cancel::new(),
+            &door::ReportToDoor,
+            &door::cancel_from_door(),
         )
         .and_then(to_json),
         Request::UpdatesUndo(n) => updates::undo(&apt, &state, n, &actor, now).and_then(to_json),

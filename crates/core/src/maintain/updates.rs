@@ -790,11 +790,21 @@ pub fn apply(
     cut_here("kept");
     let names: Vec<String> = picked.iter().map(|u| u.name.clone()).collect();
     let half = picked.len() as u64;
+    // dpkg's own progress fills the second half; apt's download progress
+    // starts from 0 again, so it is not shown as going back.
+    let reached = std::sync::atomic::AtomicU64::new(half);
     let out = apt.install(&names, apt::InstallMode::OnlyUpgrade, |line| {
-        if let Some((percent, _)) = apt::parse_status(line) {
-            progress.report(half + (percent / 100.0 * half as f64) as u64, total);
+        if line.starts_with("pmstatus:")
+            && let Some((percent, _)) = apt::parse_status(line)
+        {
+            let step = half + (percent / 100.0 * half as f64) as u64;
+            let before = reached.fetch_max(step, std::sync::atomic::Ordering::Relaxed);
+            if step > before {
+                progress.report(step, total);
+            }
         }
     })?;
+    progress.report(total, total);
     cut_here("installed");
     let log = format!("{}\n{}", out.stdout, out.stderr);
     run.log_tail = apt::last_lines(&log);
