@@ -187,7 +187,7 @@ describe('Schedules', () => {
     assert.ok(job.last_run, 'the CLI lists the run');
     assert.equal(outcome, job.last_run.outcome);
     assert.equal(outcome, 'done');
-    const words = { done: 'Done', failed: 'Failed', running: 'Running or cut off' }[outcome];
+    const words = { done: 'Done', failed: 'Failed', running: 'Running now', cut_off: 'Cut off' }[outcome];
     const said = await result.text();
     assert.ok(said.includes(words), `"${said}" says ${words}`);
     assert.ok(said.includes(job.last_run.message), `"${said}" gives the run's message`);

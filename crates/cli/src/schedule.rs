@@ -256,7 +256,8 @@ fn print_job(j: &JobStatus) {
 
 fn outcome(o: JobOutcome) -> &'static str {
     match o {
-        JobOutcome::Running => "running or cut off",
+        JobOutcome::Running => "running",
+        JobOutcome::CutOff => "cut off",
         JobOutcome::Done => "done",
         JobOutcome::Failed => "failed",
     }

@@ -47,7 +47,40 @@ pub struct RootState {
     pub paths: RootPaths,
 }
 
+/// Held while one run of a kind (installing packages, scheduled jobs)
+/// works, so a run still "running" in the records while nobody holds it
+/// was cut off (a power cut, a kill). The lock goes with the file when the
+/// turn is dropped.
+#[derive(Debug)]
+pub struct Turn {
+    _held: std::fs::File,
+}
+
 impl RootState {
+    /// Takes the one turn for `kind`; refused, saying `busy`, while another
+    /// run holds it.
+    pub fn take_turn(&self, kind: &str, busy: &str) -> Result<Turn> {
+        use rustix::fs::{FlockOperation, flock};
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.paths.state.join(format!("{kind}.lock"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&path)
+            .map_err(|e| Error::io("open", &path, &e))?;
+        flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|_| {
+            Error::new(
+                ErrorCode::Conflict,
+                busy,
+                "Wait for it to finish (the Maintenance screen shows it), then try again.",
+            )
+        })?;
+        Ok(Turn { _held: file })
+    }
+
     /// Opens root's state, making its folders on first use. Refused unless
     /// this process is root and every folder on the way is root's alone.
     pub fn open(now: DateTime<Utc>) -> Result<RootState> {

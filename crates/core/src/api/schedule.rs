@@ -48,6 +48,9 @@ struct OnThisComputer<'a> {
 
 impl Work for OnThisComputer<'_> {
     fn run(&self, job: &Job, now: DateTime<Utc>) -> Result<String> {
+        // The run is on record as running: published now, an open app
+        // shows it live.
+        publish(self.state, now);
         let apt = Apt::this_computer();
         let install = |choice: Choice| {
             updates::apply(
@@ -131,6 +134,10 @@ impl OnThisComputer<'_> {
     }
 }
 
+/// Said when a scheduled run is already going.
+const BUSY: &str =
+    "Scheduled maintenance is running on this computer right now, so this run was not started.";
+
 /// Publishes root's schedule for the user's side; a failure is said, not fatal.
 fn publish(state: &RootState, now: DateTime<Utc>) {
     let written = jobs::list(&state.store, now, &Local)
@@ -185,19 +192,7 @@ pub fn change(s: Session<'_>, change: Change, now: DateTime<Utc>) -> Result<()> 
 /// Runs job `id` now.
 pub fn run_now(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<ScheduledRun> {
     let answered = if admin::running_as_root() {
-        let state = RootState::open(now)?;
-        let run = jobs::run_now(
-            &state.store,
-            &OnThisComputer {
-                state: &state,
-                actor: s.actor,
-            },
-            s.actor,
-            id,
-            now,
-        );
-        publish(&state, now);
-        run
+        run_now_as_root(id, s.actor, now)
     } else {
         door::run(Request::ScheduleRun(id))
     };
@@ -218,10 +213,31 @@ pub fn run_now(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<ScheduledR
     answered
 }
 
+/// Runs job `id` now, as root, once no other scheduled run is going.
+fn run_now_as_root(id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<ScheduledRun> {
+    let state = RootState::open(now)?;
+    let _turn = state.take_turn("schedule", BUSY)?;
+    jobs::settle_cut_off(&state.store, now, actor)?;
+    let run = jobs::run_now(
+        &state.store,
+        &OnThisComputer {
+            state: &state,
+            actor,
+        },
+        actor,
+        id,
+        now,
+    );
+    publish(&state, now);
+    run
+}
+
 /// What the systemd timer runs, as root: every due job, once.
 pub fn run_due(now: DateTime<Utc>) -> Result<Vec<DueResult>> {
     let state = RootState::open(now)?;
     let actor = Actor::current(Source::Scheduler);
+    let _turn = state.take_turn("schedule", BUSY)?;
+    jobs::settle_cut_off(&state.store, now, &actor)?;
     let done = jobs::run_due(
         &state.store,
         &OnThisComputer {
@@ -288,19 +304,7 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         Request::SchedulePause(id, paused) => as_root(&Change::Pause { id, paused }, &actor, now)
             .and_then(|id| json(serde_json::to_value(id))),
         Request::ScheduleRun(id) => {
-            let state = RootState::open(now)?;
-            let run = jobs::run_now(
-                &state.store,
-                &OnThisComputer {
-                    state: &state,
-                    actor: &actor,
-                },
-                &actor,
-                id,
-                now,
-            );
-            publish(&state, now);
-            run.and_then(|r| json(serde_json::to_value(r)))
+            run_now_as_root(id, &actor, now).and_then(|r| json(serde_json::to_value(r)))
         }
         _ => Err(Error::internal("Not a schedule request.")),
     }

@@ -25,6 +25,9 @@ pub enum JobOutcome {
     Running,
     Done,
     Failed,
+    /// Stopped by a power cut or a kill before it finished; the job is due
+    /// again as if it had not run.
+    CutOff,
 }
 
 /// One run of a scheduled job.
@@ -170,6 +173,7 @@ fn runs(store: &Store, job: i64) -> Result<Vec<ScheduledRun>> {
                 outcome: match r.get::<_, String>(4)?.as_str() {
                     "done" => JobOutcome::Done,
                     "running" => JobOutcome::Running,
+                    "cut_off" => JobOutcome::CutOff,
                     _ => JobOutcome::Failed,
                 },
                 message: r.get(5)?,
@@ -186,6 +190,7 @@ fn outcome_word(o: JobOutcome) -> &'static str {
         JobOutcome::Running => "running",
         JobOutcome::Done => "done",
         JobOutcome::Failed => "failed",
+        JobOutcome::CutOff => "cut_off",
     }
 }
 
@@ -391,6 +396,40 @@ fn run_one(
     Ok(run)
 }
 
+/// Closes each run a power cut or a kill left "running" (only called while
+/// holding the schedule's turn, so none of them is still going): cut off,
+/// saying so, each with its activity entry. The job is due again at its
+/// next chance as if it had not run.
+pub fn settle_cut_off(store: &Store, now: DateTime<Utc>, actor: &Actor) -> Result<usize> {
+    let cut: Vec<(i64, i64)> = {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT id, job FROM schedule_runs WHERE outcome = 'running' ORDER BY id")
+            .map_err(|e| sql("read", e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| sql("read", e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| sql("read", e))?
+    };
+    let message = "This run was cut off before it finished, most likely by a power cut or a forced stop. The job runs again at its next chance.";
+    for (run, job) in &cut {
+        audit::append_with(store, now, actor, |tx| {
+            tx.execute(
+                "UPDATE schedule_runs SET finished = ?1, outcome = 'cut_off', message = ?2 WHERE id = ?3",
+                rusqlite::params![stamp(now), message, run],
+            )
+            .map_err(|e| sql("write", e))?;
+            let details = serde_json::json!({ "job": job, "run": run });
+            Ok((
+                (),
+                NewEntry::failed("schedule.cut_off", &format!("job {job}"), message, details),
+            ))
+        })?;
+    }
+    Ok(cut.len())
+}
+
 /// Runs every job that is due at `now`, once each; says what it did with
 /// each job that was due. A run cut off (power cut) stays "running" in the
 /// history and the job is due again at its next chance.
@@ -412,7 +451,7 @@ pub fn run_due<Tz: TimeZone>(
         let since = history
             .iter()
             .rev()
-            .find(|r| r.outcome != JobOutcome::Running)
+            .find(|r| matches!(r.outcome, JobOutcome::Done | JobOutcome::Failed))
             .and_then(|r| parse_time(&r.started))
             .or_else(|| parse_time(&created))
             .unwrap_or(now);

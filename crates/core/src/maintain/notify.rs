@@ -202,6 +202,14 @@ where
                         body: format!("On {computer} at {when}: {}", run.message),
                         problem: false,
                     }),
+                    JobOutcome::CutOff => found.push(Notice {
+                        key: format!("run:{}", run.id),
+                        title: format!("\u{201c}{what}\u{201d} was cut off on {computer}"),
+                        body: format!(
+                            "The run that started before {when} was cut off before it finished, most likely because {computer} lost power or was turned off. It runs again at its next chance."
+                        ),
+                        problem: true,
+                    }),
                     JobOutcome::Running => {}
                 }
             }

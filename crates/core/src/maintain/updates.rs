@@ -605,35 +605,9 @@ fn private_folder(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io("create", dir, &e))
 }
 
-/// Held while one run changes packages, so a run still "running" in the
-/// records while nobody holds it was cut off (a power cut, a kill). The
-/// lock goes with the file when the turn is dropped.
-struct Turn {
-    _held: std::fs::File,
-}
-
-/// Takes the one turn to change packages; refused while another run holds it.
-fn take_turn(state: &RootState) -> Result<Turn> {
-    use rustix::fs::{FlockOperation, flock};
-    use std::os::unix::fs::OpenOptionsExt;
-    let path = state.paths.state.join("updates.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(&path)
-        .map_err(|e| Error::io("open", &path, &e))?;
-    flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|_| {
-        Error::new(
-            ErrorCode::Conflict,
-            "Another installation is running on this computer right now, so nothing was changed.",
-            "Wait for it to finish (the Maintenance screen shows it), then try again.",
-        )
-    })?;
-    Ok(Turn { _held: file })
-}
+/// Said when another run holds the turn to change packages.
+const BUSY: &str =
+    "Another installation is running on this computer right now, so nothing was changed.";
 
 /// Builds made for tests stop dead at `step` when SHIPSHAPE_CUT_AT names
 /// it, killed as a power cut would stop them.
@@ -728,7 +702,7 @@ pub fn apply(
     cancel: &Cancel,
 ) -> Result<UpdateRun> {
     let choice = choice.checked()?;
-    let _turn = take_turn(state)?;
+    let _turn = state.take_turn("updates", BUSY)?;
     let settled = settle_cut_off(apt, state, actor, now)?;
     consistent(apt)?;
     let waiting = check(apt, false)?;
@@ -893,7 +867,7 @@ pub fn undo(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
-    let _turn = take_turn(state)?;
+    let _turn = state.take_turn("updates", BUSY)?;
     let settled = settle_cut_off(apt, state, actor, now)?;
     let mut original = run_numbered(&state.store, id).map_err(|_| {
         Error::new(
@@ -1053,7 +1027,7 @@ pub fn install_needed(
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
     let needed = super::needed::find(name)?;
-    let _turn = take_turn(state)?;
+    let _turn = state.take_turn("updates", BUSY)?;
     let settled = settle_cut_off(apt, state, actor, now)?;
     let names = vec![needed.name.to_string()];
     if let Some((_, version)) = apt.installed(&names)?.into_iter().next() {
@@ -1119,7 +1093,7 @@ pub fn repair(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
-    let _turn = take_turn(state)?;
+    let _turn = state.take_turn("updates", BUSY)?;
     let settled = settle_cut_off(apt, state, actor, now)?;
     let before = apt.audit()?;
     let out = apt.repair()?;

@@ -225,8 +225,30 @@ fn a_run_cut_off_by_a_power_cut_is_due_again() {
         "INSERT INTO schedule_runs (job, started, outcome, message) VALUES (?1, '2026-12-01T06:00:00Z', 'running', '')",
         [id],
     );
+    // Closed first, saying what happened, with its activity entry.
+    let now = at("2026-12-01T08:00:00Z");
+    assert_eq!(jobs::settle_cut_off(&store, now, &actor()).unwrap(), 1);
+    let listed = jobs::list(&store, now, &Utc).unwrap();
+    let last = listed[0].last_run.as_ref().unwrap();
+    assert_eq!(last.outcome, JobOutcome::CutOff);
+    assert!(
+        last.message.contains("cut off before it finished"),
+        "{last:?}"
+    );
+    assert_eq!(last.finished.as_deref(), Some("2026-12-01T08:00:00Z"));
+    let log = shipshape_core::audit::list(&store, &Default::default()).unwrap();
+    assert!(
+        log.iter().any(|e| e.action == "schedule.cut_off"),
+        "{log:?}"
+    );
+    assert_eq!(
+        jobs::settle_cut_off(&store, now, &actor()).unwrap(),
+        0,
+        "once"
+    );
+
     let work = Counting::default();
-    let ran = jobs::run_due(&store, &work, &actor(), at("2026-12-01T08:00:00Z"), &Utc).unwrap();
+    let ran = jobs::run_due(&store, &work, &actor(), now, &Utc).unwrap();
     assert_eq!(ran.len(), 1, "{ran:?}");
     assert_eq!(work.done.borrow().len(), 1);
 }

@@ -459,7 +459,7 @@ describe('Schedules', () => {
     expect(result.dataset.outcome).toBe('done');
     expect(result.textContent).toContain('Done');
     expect(result.textContent).toContain('This computer is up to date.');
-    expect(onran).toHaveBeenCalled();
+    await waitFor(() => expect(onran).toHaveBeenCalledTimes(1));
     expect(calls.schedule_list.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -482,5 +482,21 @@ describe('Schedules', () => {
     await fireEvent.click(byId(testIds.scheduleWizardCancel));
     await fireEvent.click(within(rowOf(1)).getByTestId(testIds.scheduleEdit));
     expect(await problems()).toEqual([]);
+  });
+  it('reads the schedule again while shown, and tells when a run started or ended by itself', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { state, onran, calls } = setup({}, [dailyCheck]);
+      await waitFor(() => expect(all(testIds.scheduleRow)).toHaveLength(1));
+      await vi.advanceTimersByTimeAsync(15_000);
+      await waitFor(() => expect(calls.schedule_list.length).toBe(2));
+      expect(onran).not.toHaveBeenCalled();
+      state.jobs = [{ ...dailyCheck, last_run: scheduledRun({ id: 21, job: dailyCheck.id, outcome: 'running', finished: null, message: '' }) }];
+      await vi.advanceTimersByTimeAsync(15_000);
+      await waitFor(() => expect(rowOf(dailyCheck.id).textContent).toContain('Running now'));
+      expect(onran).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

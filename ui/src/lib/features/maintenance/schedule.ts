@@ -69,7 +69,8 @@ export const RESTART_WORDS: Record<RestartPolicy, string> = {
 export const JOB_OUTCOME: Record<JobOutcome, { words: string; level: Level }> = {
   done: { words: 'Done', level: 'good' },
   failed: { words: 'Failed', level: 'danger' },
-  running: { words: 'Running or cut off', level: 'warning' },
+  running: { words: 'Running now', level: 'neutral' },
+  cut_off: { words: 'Cut off', level: 'warning' },
 };
 
 function plural(n: number, one: string, many: string): string {
