@@ -466,6 +466,10 @@ describe('Security', () => {
       expect(within(dialog).queryByTestId(testIds.errorState)).toBeNull();
       expect(calls.security_fix_install).toHaveLength(2);
       expect(calls.security_fix).toBeUndefined();
+      // Closed without fixing: ufw is installed now, so the screen checks again.
+      expect(calls.security_scan).toBeUndefined();
+      await fireEvent.click(within(dialog).getByTestId(testIds.fixClose));
+      await waitFor(() => expect(calls.security_scan).toHaveLength(1));
     });
 
     it('lists changes with Undo, and shows a conflict without changing anything', async () => {
