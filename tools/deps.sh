@@ -23,6 +23,7 @@ packages=(
   apt-utils dpkg-repack        # a local signed archive for the update tests; undo copies
   python3-aiosmtpd openssl     # a real SMTP server with its own certificate, for email notices
   dunst                        # a real notification daemon, for desktop notices
+  restic                       # keeps the backups (and checks them in the tests)
   nodejs npm                   # builds the UI
 )
 

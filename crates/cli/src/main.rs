@@ -5,6 +5,7 @@
 
 mod alerts;
 mod audit;
+mod backup;
 mod baseline;
 mod fixes;
 mod health;
@@ -100,6 +101,9 @@ enum Command {
     /// How you are told about maintenance: desktop notices and email
     #[command(subcommand)]
     Notify(notify::Command),
+    /// Backups in restic's format, the password kept in the keychain
+    #[command(subcommand)]
+    Backup(backup::Command),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -156,6 +160,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Schedule(cmd) => schedule::run(cmd, &ctx),
         Command::Maintain(cmd) => schedule::maintain(cmd),
         Command::Notify(cmd) => notify::run(cmd, &ctx),
+        Command::Backup(cmd) => backup::run(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

@@ -1,20 +1,6 @@
 //! Human-readable figures for terminal output.
 
-/// Bytes in binary units with one decimal: "3.2 GiB".
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub use shipshape_core::figures::bytes;
 
 /// "3 days, 4 hours", "5 minutes".
 pub fn duration(seconds: u64) -> String {

@@ -1,6 +1,9 @@
 //! The one way core starts another program: a plain environment (system
-//! folders on `PATH`, the C locale, nothing inherited), no input, a time
-//! limit after which it is stopped, and a cap on what is read back. Callers
+//! folders on `PATH`, the C locale, nothing inherited), no input unless
+//! given (a secret on standard input, never in the arguments or the
+//! environment), a time limit after which it is stopped, a Cancel that
+//! asks it to stop (SIGINT, then after a grace period SIGKILL), and a cap
+//! on what is read back. Callers
 //! keep their own allow-lists of what may run; nothing here takes a
 //! command from a user or a file.
 
@@ -45,6 +48,8 @@ pub struct Run<'a> {
     limit: Duration,
     env: Vec<(&'a str, String)>,
     folder: Option<&'a std::path::Path>,
+    input: Option<zeroize::Zeroizing<Vec<u8>>>,
+    cancel: Option<(&'a crate::progress::Cancel, Duration)>,
 }
 
 impl<'a> Run<'a> {
@@ -55,7 +60,25 @@ impl<'a> Run<'a> {
             limit,
             env: Vec::new(),
             folder: None,
+            input: None,
+            cancel: None,
         }
+    }
+
+    /// Writes `bytes` to the program's standard input, then closes it: how
+    /// a password reaches a program without a file, an argument or the
+    /// environment (all readable by others). The copy is wiped after.
+    pub fn input(mut self, bytes: Vec<u8>) -> Self {
+        self.input = Some(zeroize::Zeroizing::new(bytes));
+        self
+    }
+
+    /// Once `cancel` is set, asks the program to stop (SIGINT to its
+    /// group, so it can clean up), and kills it if it has not ended after
+    /// `grace`. The run then ends as the program does (restic: 130).
+    pub fn cancel(mut self, cancel: &'a crate::progress::Cancel, grace: Duration) -> Self {
+        self.cancel = Some((cancel, grace));
+        self
     }
 
     /// Adds `name=value` to the plain environment.
@@ -77,14 +100,18 @@ impl<'a> Run<'a> {
 
     /// Runs to the end, handing each line of standard output to `line` as
     /// it is printed (for progress), and keeping it as `finish` does.
-    pub fn finish_with_lines(self, mut line: impl FnMut(&str)) -> std::io::Result<Finished> {
+    pub fn finish_with_lines(mut self, mut line: impl FnMut(&str)) -> std::io::Result<Finished> {
         let mut command = Command::new(self.program);
         command
             .args(self.args)
             .env_clear()
             .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
             .env("LC_ALL", "C")
-            .stdin(Stdio::null())
+            .stdin(if self.input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // A group of its own: a Ctrl-C at the terminal is Shipshape's
@@ -97,6 +124,14 @@ impl<'a> Run<'a> {
             command.current_dir(folder);
         }
         let mut child = command.spawn()?;
+        if let (Some(input), Some(mut stdin)) = (self.input.take(), child.stdin.take()) {
+            // A thread, so a program that reads late never blocks this one.
+            std::thread::spawn(move || {
+                let _ = std::io::Write::write_all(&mut stdin, &input);
+            });
+        }
+        let group = rustix::process::Pid::from_child(&child);
+        let mut asked_to_stop: Option<Instant> = None;
         let (lines_out, lines_in) = std::sync::mpsc::channel::<String>();
         // Read while waiting, so a large output never fills a pipe.
         let readers = [
@@ -110,6 +145,26 @@ impl<'a> Run<'a> {
         let status = loop {
             while let Ok(l) = lines_in.try_recv() {
                 line(&l);
+            }
+            if let Some((cancel, grace)) = self.cancel
+                && cancel.is_cancelled()
+            {
+                match asked_to_stop {
+                    None => {
+                        let _ = rustix::process::kill_process_group(
+                            group,
+                            rustix::process::Signal::INT,
+                        );
+                        asked_to_stop = Some(Instant::now());
+                    }
+                    Some(at) if at.elapsed() > grace => {
+                        let _ = rustix::process::kill_process_group(
+                            group,
+                            rustix::process::Signal::KILL,
+                        );
+                    }
+                    Some(_) => {}
+                }
             }
             match child.try_wait()? {
                 Some(status) => break status,

@@ -219,6 +219,30 @@ const MIGRATIONS: &[&str] = &[
         key  TEXT PRIMARY KEY,
         sent TEXT NOT NULL
     );",
+    // 17: backup repositories (the password is in the keychain, under
+    // `password_name`), their runs (`record` as JSON), and the files each
+    // backup's restore test brings back, with their digest at backup time.
+    "CREATE TABLE backup_repos (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        folder        TEXT NOT NULL,
+        password_name TEXT NOT NULL,
+        created       TEXT NOT NULL
+    );
+    CREATE TABLE backup_runs (
+        id      INTEGER PRIMARY KEY,
+        repo    TEXT NOT NULL,
+        started TEXT NOT NULL,
+        record  TEXT NOT NULL
+    );
+    CREATE TABLE backup_samples (
+        repo     TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        path     TEXT NOT NULL,
+        size     INTEGER NOT NULL,
+        digest   TEXT NOT NULL,
+        PRIMARY KEY (repo, snapshot, path)
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

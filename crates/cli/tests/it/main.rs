@@ -5,6 +5,7 @@
 
 mod alerts;
 mod audit;
+mod backup;
 mod baseline;
 mod concurrency;
 mod data_dir;

@@ -1,0 +1,238 @@
+//! `shipshape backup` against the real restic, both ways: what Shipshape
+//! backs up, restic lists, checks and restores byte for byte with modes,
+//! links and odd names kept; what restic backs up, Shipshape restores.
+//! The password goes through a private gnome-keyring. Faults: a wrong
+//! password, a missing repository, a damaged pack, a folder that is not
+//! empty.
+
+use crate::keyring::{found_in_folder, keyring_test};
+use crate::util::{Run, TestDir};
+use crate::vault::with_input;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const NAME: &str = "Office disk";
+
+/// What a folder holds: each path with its kind, mode and content (or
+/// link target).
+fn tree(root: &Path) -> BTreeMap<PathBuf, (String, u32, Vec<u8>)> {
+    let mut found = BTreeMap::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            let rel = path.strip_prefix(root).unwrap().to_path_buf();
+            let mode = meta.mode() & 0o7777;
+            let item = if meta.file_type().is_symlink() {
+                (
+                    "link".into(),
+                    0,
+                    std::fs::read_link(&path)
+                        .unwrap()
+                        .as_os_str()
+                        .as_bytes()
+                        .to_vec(),
+                )
+            } else if meta.is_dir() {
+                todo.push(path.clone());
+                ("dir".into(), mode, Vec::new())
+            } else {
+                ("file".into(), mode, std::fs::read(&path).unwrap())
+            };
+            found.insert(rel, item);
+        }
+    }
+    found
+}
+
+/// Files with odd names, modes, an empty file, a link, a hard link, a
+/// sparse file and some bytes that do not compress.
+fn fixture(root: &Path) {
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::write(root.join("plain.txt"), "hello\n").unwrap();
+    std::fs::write(root.join("with space"), "x").unwrap();
+    std::fs::write(root.join("new\nline"), "y").unwrap();
+    std::fs::write(root.join(OsStr::from_bytes(b"bad\xffname")), "z").unwrap();
+    std::fs::write(root.join("empty"), "").unwrap();
+    std::os::unix::fs::symlink("plain.txt", root.join("link")).unwrap();
+    std::fs::hard_link(root.join("plain.txt"), root.join("sub/hard")).unwrap();
+    let secret = root.join("sub/private");
+    std::fs::write(&secret, "only mine").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let script = root.join("sub/run.sh");
+    std::fs::write(&script, "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let sparse = std::fs::File::create(root.join("sparse")).unwrap();
+    sparse.set_len(1 << 20).unwrap();
+    let mut noise = std::fs::File::create(root.join("sub/noise")).unwrap();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let bytes: Vec<u8> = (0..512 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    noise.write_all(&bytes).unwrap();
+}
+
+/// The real restic, run by the test itself, the password on its input.
+fn peer(repo: &Path, password: &str, args: &[&str]) -> std::process::Output {
+    let mut child = Command::new("restic")
+        .arg("--repo")
+        .arg(repo)
+        .arg("--cache-dir")
+        .arg(repo.parent().unwrap().join("peer-cache"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("restic is installed (make deps)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "restic {args:?}: {out:?}");
+    out
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:#?}"))
+}
+
+/// The JSON list restic printed (after its password line).
+fn listed(out: &std::process::Output) -> Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with('[')).unwrap();
+    serde_json::from_str(line).unwrap()
+}
+
+keyring_test! {
+    fn backups_are_restic_repositories_both_ways_and_faults_are_said() {
+        let dir = TestDir::new();
+        let src = dir.root().join("src");
+        let repo = dir.root().join("disk/backup");
+        fixture(&src);
+
+        // A folder with something in it is refused, and no password is left behind.
+        let full = dir.root().join("full");
+        std::fs::create_dir(&full).unwrap();
+        std::fs::write(full.join("x"), "x").unwrap();
+        dir.run(&["backup", "init", "--to", full.to_str().unwrap(), "--name", NAME])
+            .code(2)
+            .fails_with("is not empty");
+        let vault: Value = json(&dir.run(&["vault", "list", "--json"]));
+        assert_eq!(vault.as_array().unwrap().len(), 0, "{vault}");
+
+        let init = dir.run(&["backup", "init", "--to", repo.to_str().unwrap(), "--name", NAME]);
+        init.success();
+        assert!(init.stdout.contains("Without it the backup cannot be read"), "{init:?}");
+        let password = dir.run(&["vault", "get", &format!("Backup: {NAME}"), "--stdout"]);
+        password.success();
+        let password = password.stdout.trim_end().to_string();
+        assert_eq!(password.split('-').count(), 7, "seven words");
+        assert!(found_in_folder(dir.data(), password.as_bytes()).is_empty());
+
+        // Shipshape backs up; restic lists, checks and restores it.
+        let ran = dir.run(&["backup", "run", src.to_str().unwrap(), "--exclude", "*.tmp", "--json"]);
+        ran.success();
+        let ran = json(&ran);
+        assert_eq!(ran["outcome"], "done", "{ran}");
+        let snapshot = ran["snapshot"].as_str().unwrap().to_string();
+        let snaps = listed(&peer(&repo, &password, &["snapshots", "--json"]));
+        assert_eq!(snaps[0]["short_id"], snapshot.as_str(), "{snaps}");
+        peer(&repo, &password, &["check", "--read-data"]);
+        let by_restic = dir.root().join("by-restic");
+        peer(&repo, &password, &["restore", &snapshot, "--target", by_restic.to_str().unwrap()]);
+        let inside = |root: &Path| root.join(src.strip_prefix("/").unwrap());
+        assert_eq!(tree(&inside(&by_restic)), tree(&src), "restic restores what Shipshape backed up");
+
+        // restic backs up; Shipshape lists and restores it.
+        let other = dir.root().join("other");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("made-by-restic"), "from restic").unwrap();
+        peer(&repo, &password, &["backup", other.to_str().unwrap()]);
+        let list = json(&dir.run(&["backup", "list", "--json"]));
+        let theirs = list[0]["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["paths"][0] == other.to_str().unwrap())
+            .unwrap()["short_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let back = dir.root().join("back");
+        dir.run(&["backup", "restore", &theirs, "--to", back.to_str().unwrap()]).success();
+        assert_eq!(tree(&inside(&back).parent().unwrap().join("other")), tree(&other));
+        // Never over files that are there.
+        dir.run(&["backup", "restore", &snapshot, "--to", back.to_str().unwrap()])
+            .code(2)
+            .fails_with("never overwrites");
+        // Only one path.
+        let one = dir.root().join("one");
+        let only = src.join("sub/private");
+        dir.run(&["backup", "restore", &snapshot, "--to", one.to_str().unwrap(), "--only", only.to_str().unwrap()])
+            .success();
+        let got = tree(&one);
+        assert!(got.keys().any(|p| p.ends_with("sub/private")), "{got:?}");
+        assert!(!got.keys().any(|p| p.ends_with("plain.txt")), "{got:?}");
+
+        // The restore test and a full read pass.
+        let tested = dir.run(&["backup", "test-restore"]);
+        tested.success();
+        assert!(tested.stdout.starts_with("The restore test passed"), "{tested:?}");
+        dir.run(&["backup", "check", "--read-data", "1/1"]).success();
+
+        // Forget keeps what restic itself would keep.
+        let would = listed(&peer(&repo, &password, &["forget", "--dry-run", "--json", "--keep-daily=1", "--keep-weekly=0", "--keep-monthly=0"]));
+        let would_keep: Vec<&str> = would
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["keep"].as_array().unwrap().iter().map(|s| s["short_id"].as_str().unwrap()))
+            .collect();
+        dir.run(&["backup", "forget", "--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0"]).success();
+        let left = listed(&peer(&repo, &password, &["snapshots", "--json"]));
+        let mut left: Vec<&str> = left.as_array().unwrap().iter().map(|s| s["short_id"].as_str().unwrap()).collect();
+        let mut would_keep = would_keep;
+        left.sort_unstable();
+        would_keep.sort_unstable();
+        assert_eq!(left, would_keep);
+
+        // A damaged pack: the check and the restore test fail loudly.
+        let pack = std::fs::read_dir(repo.join("data"))
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+            .map(|f| f.unwrap().path())
+            .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+            .unwrap();
+        let mut bytes = std::fs::read(&pack).unwrap();
+        bytes[100] ^= 0xff;
+        std::fs::set_permissions(&pack, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::write(&pack, bytes).unwrap();
+        let checked = dir.run(&["backup", "check", "--read-data", "1/1"]);
+        checked.code(1);
+        assert!(checked.stdout.contains("is damaged"), "{checked:?}");
+        let log = dir.run(&["audit", "list", "--json"]);
+        assert!(log.stdout.contains("backup.check"), "{log:?}");
+
+        // A wrong password, then a missing repository.
+        with_input(&dir, &["vault", "rotate", &format!("Backup: {NAME}")], b"not-the-password\n").success();
+        dir.run(&["backup", "list"]).code(2).fails_with("password for the backup");
+        std::fs::rename(&repo, dir.root().join("unplugged")).unwrap();
+        dir.run(&["backup", "run", src.to_str().unwrap()]).code(2).fails_with("There is no backup at");
+    }
+}

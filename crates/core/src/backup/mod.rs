@@ -1,0 +1,823 @@
+//! Backups in restic's format: a repository in a folder (a USB disk, a
+//! mounted share) with its password kept only in the keychain (the vault
+//! makes it), backups with progress and Cancel, the snapshots, restoring a
+//! snapshot or a file into an empty folder (never over what is there),
+//! checking the repository, forgetting old snapshots by a retention rule,
+//! and a restore test that proves files come back as they were backed up.
+//! Every run is recorded with its activity entry; `restic` does the work.
+
+pub mod restic;
+
+use crate::audit::{self, Actor, NewEntry};
+use crate::progress::{Cancel, Progress};
+use crate::store::Store;
+use crate::vault::Secret;
+use crate::{Error, ErrorCode, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use restic::{Line, Restic, Snapshot};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+/// A backup repository Shipshape knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "BackupRepository")]
+pub struct Repository {
+    pub name: String,
+    /// The folder holding it.
+    pub folder: String,
+    /// The Credentials entry holding its password.
+    pub password_name: String,
+    pub created: String,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BackupKind {
+    Init,
+    Backup,
+    Restore,
+    Check,
+    Forget,
+    RestoreTest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BackupOutcome {
+    Done,
+    /// Done, but some files could not be read (listed).
+    Partial,
+    Failed,
+    Cancelled,
+}
+
+/// One run, as kept in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupRun {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub repository: String,
+    pub kind: BackupKind,
+    pub started: String,
+    pub finished: String,
+    pub outcome: BackupOutcome,
+    /// The verdict in plain words.
+    pub message: String,
+    pub snapshot: Option<String>,
+    #[ts(type = "number")]
+    pub files: u64,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    #[ts(type = "number")]
+    pub bytes_added: u64,
+    /// Files that could not be read, with why.
+    pub unreadable: Vec<String>,
+}
+
+/// How many snapshots to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Retention {
+    pub daily: u32,
+    pub weekly: u32,
+    pub monthly: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention {
+            daily: 7,
+            weekly: 4,
+            monthly: 12,
+        }
+    }
+}
+
+/// How many files a restore test brings back.
+const SAMPLE: usize = 10;
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn sql(doing: &str, e: rusqlite::Error) -> Error {
+    Error::new(
+        ErrorCode::StoreUnavailable,
+        format!("Could not {doing} the backup records: {e}."),
+        "Try again; if it keeps failing, check the disk.",
+    )
+}
+
+/// The Credentials entry a repository's password is kept under.
+pub fn password_name(name: &str) -> String {
+    format!("Backup: {name}")
+}
+
+/// A repository's name: short, plain words.
+fn checked_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > 60
+        || name.chars().any(|c| c.is_control() || c == '/')
+    {
+        return Err(Error::invalid_input(
+            format!("\"{name}\" cannot name a backup."),
+            "Use a short name in plain words, like \"Office USB disk\".",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// An absolute folder, as given.
+fn absolute(path: &Path, what: &str) -> Result<PathBuf> {
+    if !path.is_absolute() || path.to_str().is_none() {
+        return Err(Error::invalid_input(
+            format!("{} is not a full path to {what}.", path.display()),
+            "Give the full path, starting with /, in plain text.",
+        ));
+    }
+    Ok(path.to_path_buf())
+}
+
+/// The repositories, by name.
+pub fn repositories(store: &Store) -> Result<Vec<Repository>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT name, folder, password_name, created FROM backup_repos ORDER BY name")
+        .map_err(|e| sql("read", e))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Repository {
+                name: r.get(0)?,
+                folder: r.get(1)?,
+                password_name: r.get(2)?,
+                created: r.get(3)?,
+            })
+        })
+        .map_err(|e| sql("read", e))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(|e| sql("read", e))
+}
+
+/// One repository by name; the only one when no name is given.
+pub fn repository(store: &Store, name: Option<&str>) -> Result<Repository> {
+    let all = repositories(store)?;
+    let found = match name {
+        Some(n) => all
+            .into_iter()
+            .find(|r| r.name.eq_ignore_ascii_case(n.trim())),
+        None if all.len() == 1 => all.into_iter().next(),
+        None if all.is_empty() => {
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                "No backup is set up yet.",
+                "Set one up: shipshape backup init --to FOLDER",
+            ));
+        }
+        None => {
+            return Err(Error::invalid_input(
+                "There is more than one backup; say which.",
+                "Add --repo NAME (see shipshape backup list).",
+            ));
+        }
+    };
+    found.ok_or_else(|| {
+        Error::new(
+            ErrorCode::NotFound,
+            format!(
+                "There is no backup called \u{201c}{}\u{201d}.",
+                name.unwrap_or_default()
+            ),
+            "See the backups with shipshape backup list.",
+        )
+    })
+}
+
+/// The history of runs, newest first.
+pub fn history(store: &Store) -> Result<Vec<BackupRun>> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT id, record FROM backup_runs ORDER BY id DESC")
+        .map_err(|e| sql("read", e))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .map_err(|e| sql("read", e))?;
+    let mut runs = Vec::new();
+    for row in rows {
+        let (id, record) = row.map_err(|e| sql("read", e))?;
+        if let Ok(mut run) = serde_json::from_str::<BackupRun>(&record) {
+            run.id = id;
+            runs.push(run);
+        }
+    }
+    Ok(runs)
+}
+
+fn new_run(repo: &Repository, kind: BackupKind, now: DateTime<Utc>) -> BackupRun {
+    BackupRun {
+        id: 0,
+        repository: repo.name.clone(),
+        kind,
+        started: stamp(now),
+        finished: stamp(now),
+        outcome: BackupOutcome::Failed,
+        message: String::new(),
+        snapshot: None,
+        files: 0,
+        bytes: 0,
+        bytes_added: 0,
+        unreadable: Vec::new(),
+    }
+}
+
+/// Records a run and its activity entry in one transaction.
+fn record(store: &Store, actor: &Actor, run: &mut BackupRun) -> Result<()> {
+    run.finished = stamp(Utc::now());
+    let now = Utc::now();
+    let action = format!(
+        "backup.{}",
+        serde_json::to_value(run.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    );
+    let (id, _) = audit::append_with(store, now, actor, |tx| {
+        let record = serde_json::to_string(&*run).map_err(|e| Error::internal(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO backup_runs (repo, started, record) VALUES (?1, ?2, ?3)",
+            rusqlite::params![run.repository, run.started, record],
+        )
+        .map_err(|e| sql("write", e))?;
+        let id = tx.last_insert_rowid();
+        let details = serde_json::json!({
+            "run": id,
+            "snapshot": run.snapshot,
+            "files": run.files,
+            "bytes_added": run.bytes_added,
+            "unreadable": run.unreadable.len(),
+        });
+        let entry = match run.outcome {
+            BackupOutcome::Failed | BackupOutcome::Cancelled => {
+                NewEntry::failed(&action, &run.repository, &run.message, details)
+            }
+            _ => NewEntry::ok(&action, &run.repository, details),
+        };
+        Ok((id, entry))
+    })?;
+    run.id = id;
+    Ok(())
+}
+
+/// A failed run on record, then its error answered.
+fn failed(store: &Store, actor: &Actor, mut run: BackupRun, e: Error) -> Result<BackupRun> {
+    run.outcome = if e.code == ErrorCode::Cancelled {
+        BackupOutcome::Cancelled
+    } else {
+        BackupOutcome::Failed
+    };
+    run.message = format!("{} {}", e.message, e.hint);
+    record(store, actor, &mut run)?;
+    Err(e)
+}
+
+/// A run whose verdict is negative (damage found), on record and answered
+/// as a verdict, not an error.
+fn found_wrong(
+    store: &Store,
+    actor: &Actor,
+    mut run: BackupRun,
+    message: String,
+) -> Result<BackupRun> {
+    run.outcome = BackupOutcome::Failed;
+    run.message = message;
+    record(store, actor, &mut run)?;
+    Ok(run)
+}
+
+/// Where restic keeps its cache and temporary files for this data folder.
+fn work_folder(store: &Store) -> PathBuf {
+    store.data_dir().join("backup-work")
+}
+
+fn restic<'a>(store: &Store, repo: &'a Path, password: &'a Secret) -> Restic<'a> {
+    Restic {
+        repo,
+        password,
+        work: work_folder(store),
+    }
+}
+
+/// Makes a new repository in `folder` (made if missing, refused when it
+/// holds anything), with `password`, and records it.
+pub fn init(
+    store: &Store,
+    actor: &Actor,
+    name: &str,
+    folder: &Path,
+    password: &Secret,
+    password_name: &str,
+    now: DateTime<Utc>,
+) -> Result<Repository> {
+    let name = checked_name(name)?;
+    let folder = absolute(folder, "a folder")?;
+    if repositories(store)?
+        .iter()
+        .any(|r| r.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!("There is already a backup called \u{201c}{name}\u{201d}."),
+            "Choose another name.",
+        ));
+    }
+    if folder.is_dir()
+        && std::fs::read_dir(&folder)
+            .map_err(|e| Error::io("read", &folder, &e))?
+            .next()
+            .is_some()
+    {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!(
+                "{} is not empty, so no backup was made there.",
+                folder.display()
+            ),
+            "Choose an empty folder, or a new one: Shipshape makes it.",
+        ));
+    }
+    let repo = Repository {
+        name,
+        folder: folder.to_string_lossy().into_owned(),
+        password_name: password_name.to_string(),
+        created: stamp(now),
+    };
+    let r = restic(store, &folder, password);
+    let mut run = new_run(&repo, BackupKind::Init, now);
+    if let Err(e) = r.ok(&["init"], None) {
+        return failed(store, actor, run, e).map(|_| repo);
+    }
+    store
+        .conn()
+        .execute(
+            "INSERT INTO backup_repos (name, folder, password_name, created) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![repo.name, repo.folder, repo.password_name, repo.created],
+        )
+        .map_err(|e| sql("write", e))?;
+    run.outcome = BackupOutcome::Done;
+    run.message = format!(
+        "A new backup was made at {}. Without its password it cannot be read: keep the recovery sheet safe.",
+        repo.folder
+    );
+    record(store, actor, &mut run)?;
+    Ok(repo)
+}
+
+/// Backs up `paths` (full paths), leaving out what `excludes` match.
+#[allow(clippy::too_many_arguments)]
+pub fn backup(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    paths: &[PathBuf],
+    excludes: &[String],
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let mut run = new_run(repo, BackupKind::Backup, now);
+    if paths.is_empty() {
+        return Err(Error::invalid_input(
+            "Say what to back up.",
+            "Give one or more full paths of folders or files.",
+        ));
+    }
+    let mut sources = Vec::new();
+    for p in paths {
+        let p = absolute(p, "back up")?;
+        if std::fs::symlink_metadata(&p).is_err() {
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                format!("{} does not exist, so nothing was backed up.", p.display()),
+                "Check the path and try again.",
+            ));
+        }
+        sources.push(p.to_string_lossy().into_owned());
+    }
+    let mut args: Vec<String> = vec!["backup".into(), "--json".into()];
+    for x in excludes {
+        if x.trim().is_empty() || x.contains('\n') {
+            return Err(Error::invalid_input(
+                format!("\"{x}\" is not a pattern to leave out."),
+                "Give patterns like *.tmp, .cache or /home/*/Downloads.",
+            ));
+        }
+        args.push(format!("--exclude={x}"));
+    }
+    args.push("--".into());
+    args.extend(sources);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let folder = PathBuf::from(&repo.folder);
+    let r = restic(store, &folder, password);
+    let mut summary = None;
+    let mut unreadable = Vec::new();
+    let out = r.run(&args, Some(cancel), |line| match restic::parse_line(line) {
+        Some(Line::Status(s)) => progress.report(s.bytes_done, s.total_bytes.max(s.bytes_done)),
+        Some(Line::Summary(s)) => summary = Some(s),
+        Some(Line::Unreadable(path, why)) => unreadable.push(format!("{path}: {why}")),
+        None => {}
+    });
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => return failed(store, actor, run, e),
+    };
+    // 3: the snapshot was made, some files could not be read.
+    let (Some(s), Some(0 | 3)) = (summary, out.code) else {
+        let e = r.failure(&out, Some(cancel));
+        return failed(store, actor, run, e);
+    };
+    run.snapshot = Some(s.snapshot_id.clone());
+    run.files = s.total_files_processed;
+    run.bytes = s.total_bytes_processed;
+    run.bytes_added = s.data_added;
+    run.unreadable = unreadable;
+    run.outcome = if run.unreadable.is_empty() {
+        BackupOutcome::Done
+    } else {
+        BackupOutcome::Partial
+    };
+    run.message = format!(
+        "{} files ({}) backed up, {} new or changed; {} added to the backup.{}",
+        run.files,
+        crate::figures::bytes(run.bytes),
+        s.files_new + s.files_changed,
+        crate::figures::bytes(run.bytes_added),
+        if run.unreadable.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {} could not be read and are not in it: {}",
+                run.unreadable.len(),
+                run.unreadable.join("; ")
+            )
+        }
+    );
+    record(store, actor, &mut run)?;
+    // The files a later restore test brings back, with what they held now.
+    if let Err(e) = keep_sample(store, &r, repo, &s.snapshot_id, run.id) {
+        eprintln!("shipshape: {} {}", e.message, e.hint);
+    }
+    Ok(run)
+}
+
+/// Picks up to `SAMPLE` files of `snapshot`, a different set each run,
+/// whose source is unchanged since restic read it (same size and time),
+/// and keeps their digest for the restore test.
+fn keep_sample(
+    store: &Store,
+    r: &Restic<'_>,
+    repo: &Repository,
+    snapshot: &str,
+    turn: i64,
+) -> Result<()> {
+    let out = r.ok(&["ls", "--json", snapshot], None)?;
+    let files: Vec<restic::Node> = restic::parse_ls(&out.stdout)
+        .into_iter()
+        .filter(|n| n.kind == "file")
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    let step = (files.len() / SAMPLE).max(1);
+    let start = (turn as usize).wrapping_mul(7) % step.max(1);
+    let conn = store.conn();
+    for node in files.iter().skip(start).step_by(step).take(SAMPLE) {
+        let path = Path::new(&node.path);
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            continue;
+        };
+        let same_time = DateTime::parse_from_rfc3339(&node.mtime)
+            .ok()
+            .zip(meta.modified().ok())
+            .is_some_and(|(a, b)| {
+                let b: DateTime<Utc> = b.into();
+                (a.with_timezone(&Utc) - b).num_milliseconds().abs() < 1000
+            });
+        if !meta.is_file() || meta.len() != node.size || !same_time {
+            continue;
+        }
+        let Ok(digest) = digest_of(path) else {
+            continue;
+        };
+        conn.execute(
+            "INSERT OR REPLACE INTO backup_samples (repo, snapshot, path, size, digest) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![repo.name, snapshot, node.path, node.size as i64, digest],
+        )
+        .map_err(|e| sql("write", e))?;
+    }
+    Ok(())
+}
+
+fn digest_of(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    let mut file = std::fs::File::open(path)?;
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// The snapshots in `repo`, newest first.
+pub fn snapshots(store: &Store, repo: &Repository, password: &Secret) -> Result<Vec<Snapshot>> {
+    let folder = PathBuf::from(&repo.folder);
+    let out = restic(store, &folder, password).ok(&["snapshots", "--json"], None)?;
+    let mut list: Vec<Snapshot> =
+        serde_json::from_str(restic::json_list(&out.stdout)).map_err(|e| {
+            Error::internal(format!("restic's list of snapshots could not be read: {e}"))
+        })?;
+    list.sort_by(|a, b| b.time.cmp(&a.time));
+    Ok(list)
+}
+
+/// A folder to restore into: missing (it is made) or empty, never one
+/// with files in it, so nothing is overwritten.
+fn empty_target(target: &Path) -> Result<PathBuf> {
+    let target = absolute(target, "restore into")?;
+    if target.exists() {
+        let empty = std::fs::read_dir(&target)
+            .map_err(|e| Error::io("read", &target, &e))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(Error::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{} is not empty, so nothing was restored: restoring never overwrites files.",
+                    target.display()
+                ),
+                "Restore into a new or empty folder, then move what you need into place.",
+            ));
+        }
+    }
+    Ok(target)
+}
+
+/// Restores `snapshot` (or only `only`, a path in it) into `target`.
+#[allow(clippy::too_many_arguments)]
+pub fn restore(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    snapshot: &str,
+    only: Option<&str>,
+    target: &Path,
+    cancel: &Cancel,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let mut run = new_run(repo, BackupKind::Restore, now);
+    if snapshot.is_empty()
+        || !snapshot.chars().all(|c| c.is_ascii_hexdigit()) && snapshot != "latest"
+    {
+        return Err(Error::invalid_input(
+            format!("\"{snapshot}\" is not a snapshot."),
+            "Give a snapshot's id from shipshape backup list, or latest.",
+        ));
+    }
+    let target = empty_target(target)?;
+    let target_arg = target.to_string_lossy().into_owned();
+    let mut args = vec!["restore", snapshot, "--target", &target_arg];
+    let include;
+    if let Some(p) = only {
+        include = format!("--include={p}");
+        args.push(&include);
+    }
+    let folder = PathBuf::from(&repo.folder);
+    match restic(store, &folder, password).ok(&args, Some(cancel)) {
+        Ok(_) => {
+            run.snapshot = Some(snapshot.to_string());
+            run.outcome = BackupOutcome::Done;
+            run.message = format!(
+                "Snapshot {snapshot} was restored into {}.",
+                target.display()
+            );
+            record(store, actor, &mut run)?;
+            Ok(run)
+        }
+        Err(e) => failed(store, actor, run, e),
+    }
+}
+
+/// Checks the repository's structure, and with `read` (n, of) reads that
+/// part of the stored data too.
+pub fn check(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    read: Option<(u32, u32)>,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let mut run = new_run(repo, BackupKind::Check, now);
+    let subset;
+    let mut args = vec!["check"];
+    if let Some((n, of)) = read {
+        if n == 0 || of == 0 || n > of {
+            return Err(Error::invalid_input(
+                format!("{n} of {of} is not a part of the data."),
+                "Give a part like 1/5: the first fifth of the stored data.",
+            ));
+        }
+        subset = format!("--read-data-subset={n}/{of}");
+        args.push(&subset);
+    }
+    let folder = PathBuf::from(&repo.folder);
+    let r = restic(store, &folder, password);
+    let out = match r.run(&args, None, |_| {}) {
+        Ok(out) => out,
+        Err(e) => return failed(store, actor, run, e),
+    };
+    if out.success() {
+        run.outcome = BackupOutcome::Done;
+        run.message = match read {
+            Some((n, of)) => format!(
+                "The backup is sound: its structure, and part {n} of {of} of its stored data read back, are as they should be."
+            ),
+            None => "The backup's structure is sound.".into(),
+        };
+        record(store, actor, &mut run)?;
+        return Ok(run);
+    }
+    let e = r.failure(&out, None);
+    if e.code != ErrorCode::Io {
+        return failed(store, actor, run, e);
+    }
+    let damage: Vec<&str> = out
+        .stdout
+        .lines()
+        .chain(out.stderr.lines())
+        .filter(|l| l.contains("does not match") || l.contains("error") || l.contains("damaged"))
+        .collect();
+    found_wrong(
+        store,
+        actor,
+        run,
+        format!(
+            "The backup at {} is damaged: {}. Make a new backup to another disk soon; the damaged parts cannot be restored.",
+            repo.folder,
+            damage.join(" / ")
+        ),
+    )
+}
+
+/// Forgets the snapshots `keep` does not keep, and frees their space.
+pub fn forget(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    keep: Retention,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let mut run = new_run(repo, BackupKind::Forget, now);
+    if keep.daily + keep.weekly + keep.monthly == 0 {
+        return Err(Error::invalid_input(
+            "Keeping no snapshot at all would forget every backup.",
+            "Keep at least one: for example 7 daily, 4 weekly and 12 monthly.",
+        ));
+    }
+    let (d, w, m) = (
+        format!("--keep-daily={}", keep.daily),
+        format!("--keep-weekly={}", keep.weekly),
+        format!("--keep-monthly={}", keep.monthly),
+    );
+    let folder = PathBuf::from(&repo.folder);
+    match restic(store, &folder, password).ok(&["forget", "--json", "--prune", &d, &w, &m], None) {
+        Ok(out) => {
+            let (kept, removed) = restic::parse_forget(&out.stdout);
+            run.outcome = BackupOutcome::Done;
+            run.message = format!(
+                "{} snapshots kept ({} daily, {} weekly, {} monthly); {} forgotten and their space freed.",
+                kept.len(),
+                keep.daily,
+                keep.weekly,
+                keep.monthly,
+                removed.len()
+            );
+            record(store, actor, &mut run)?;
+            Ok(run)
+        }
+        Err(e) => failed(store, actor, run, e),
+    }
+}
+
+/// Proves the latest sampled backup can be restored: its sampled files are
+/// restored into a private folder and compared byte for byte (by digest)
+/// with what they held at backup time, and part `turn` of 5 of the stored
+/// data is read back and checked.
+pub fn restore_test(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let mut run = new_run(repo, BackupKind::RestoreTest, now);
+    let latest: Option<String> = store
+        .conn()
+        .query_row(
+            "SELECT snapshot FROM backup_samples WHERE repo = ?1 ORDER BY rowid DESC LIMIT 1",
+            [&repo.name],
+            |r| r.get(0),
+        )
+        .ok();
+    let Some(snapshot) = latest else {
+        return Err(Error::new(
+            ErrorCode::NotFound,
+            "There is no backup to test yet.",
+            "Run a backup first: shipshape backup run PATH…",
+        ));
+    };
+    let samples: Vec<(String, String)> = {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT path, digest FROM backup_samples WHERE repo = ?1 AND snapshot = ?2 ORDER BY path")
+            .map_err(|e| sql("read", e))?;
+        let rows = stmt
+            .query_map([&repo.name, &snapshot], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| sql("read", e))?;
+        rows.collect::<std::result::Result<_, _>>()
+            .map_err(|e| sql("read", e))?
+    };
+    let work = work_folder(store).join(format!("restore-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let target = work.to_string_lossy().into_owned();
+    let includes: Vec<String> = samples
+        .iter()
+        .map(|(p, _)| format!("--include={p}"))
+        .collect();
+    let mut args = vec!["restore", snapshot.as_str(), "--target", &target];
+    args.extend(includes.iter().map(String::as_str));
+    let folder = PathBuf::from(&repo.folder);
+    let r = restic(store, &folder, password);
+    let restored = r.ok(&args, None);
+    let mut problems = Vec::new();
+    if let Err(e) = &restored {
+        problems.push(format!("restoring failed: {}", e.message));
+    }
+    for (path, digest) in &samples {
+        let back = work.join(path.trim_start_matches('/'));
+        match digest_of(&back) {
+            Ok(d) if &d == digest => {}
+            Ok(_) => problems.push(format!("{path} came back different")),
+            Err(_) => problems.push(format!("{path} did not come back")),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    let turn = history(store)?
+        .iter()
+        .filter(|h| h.kind == BackupKind::RestoreTest && h.repository == repo.name)
+        .count() as u32
+        % 5
+        + 1;
+    let subset = format!("--read-data-subset={turn}/5");
+    let checked = r.run(&["check", &subset], None, |_| {});
+    match checked {
+        Ok(out) if out.success() => {}
+        Ok(out) => problems.push(format!(
+            "part {turn} of 5 of the stored data is damaged: {}",
+            out.stdout
+                .lines()
+                .chain(out.stderr.lines())
+                .filter(|l| l.contains("does not match") || l.contains("error"))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        )),
+        Err(e) => problems.push(e.message),
+    }
+    run.snapshot = Some(snapshot.clone());
+    run.files = samples.len() as u64;
+    if problems.is_empty() {
+        run.outcome = BackupOutcome::Done;
+        run.message = format!(
+            "The restore test passed: {} files of snapshot {} came back exactly as they were backed up, and part {turn} of 5 of the stored data read back sound.",
+            samples.len(),
+            &snapshot[..snapshot.len().min(8)]
+        );
+        record(store, actor, &mut run)?;
+        Ok(run)
+    } else {
+        found_wrong(
+            store,
+            actor,
+            run,
+            format!(
+                "The restore test failed: {}. The backup cannot be trusted: make a new one to another disk, and run shipshape backup check --read-data 1/1.",
+                problems.join("; ")
+            ),
+        )
+    }
+}

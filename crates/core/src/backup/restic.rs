@@ -1,0 +1,350 @@
+//! The one adapter to the `restic` program, which keeps the backups in its
+//! own format (so any restic can read them). Arguments are built from
+//! checked values only, after `--` where a path could look like an option;
+//! the password goes in on standard input, never in the arguments or the
+//! environment; the cache and temporary files live in private folders;
+//! what restic prints with `--json` is read as data, and the rest of its
+//! errors by their words (restic 0.14 exits 1 for every fatal error).
+
+use crate::program::{Finished, Run};
+use crate::progress::Cancel;
+use crate::vault::Secret;
+use crate::{Error, ErrorCode, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use ts_rs::TS;
+
+/// restic by its full path: a folder early in `PATH` must not choose it.
+const RESTIC: &str = "/usr/bin/restic";
+
+/// A backup of a large folder may take hours; a check with all data read too.
+const LONG: Duration = Duration::from_secs(24 * 3600);
+
+/// How long restic may take to clean up after being asked to stop
+/// (it finishes the uploads in flight and removes its lock).
+const GRACE: Duration = Duration::from_secs(120);
+
+/// One repository, opened with its password.
+#[derive(Debug)]
+pub struct Restic<'a> {
+    pub repo: &'a Path,
+    pub password: &'a Secret,
+    /// Private folder for restic's cache and temporary files.
+    pub work: PathBuf,
+}
+
+/// One progress line of `backup --json`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Status {
+    #[serde(default)]
+    pub percent_done: f64,
+    #[serde(default)]
+    pub total_files: u64,
+    #[serde(default)]
+    pub files_done: u64,
+    #[serde(default)]
+    pub total_bytes: u64,
+    #[serde(default)]
+    pub bytes_done: u64,
+    #[serde(default)]
+    pub seconds_remaining: Option<u64>,
+}
+
+/// The summary line of `backup --json`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Summary {
+    #[serde(default)]
+    pub files_new: u64,
+    #[serde(default)]
+    pub files_changed: u64,
+    #[serde(default)]
+    pub files_unmodified: u64,
+    #[serde(default)]
+    pub data_added: u64,
+    #[serde(default)]
+    pub total_files_processed: u64,
+    #[serde(default)]
+    pub total_bytes_processed: u64,
+    #[serde(default)]
+    pub snapshot_id: String,
+}
+
+/// What a line of `backup --json` says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Line {
+    Status(Status),
+    Summary(Summary),
+    /// A file that could not be read, and why.
+    Unreadable(String, String),
+}
+
+/// Reads one line of `backup --json`; `None` for anything else.
+pub fn parse_line(line: &str) -> Option<Line> {
+    let v: serde_json::Value = serde_json::from_str(line).ok()?;
+    match v.get("message_type")?.as_str()? {
+        "status" => serde_json::from_value(v).ok().map(Line::Status),
+        "summary" => serde_json::from_value(v).ok().map(Line::Summary),
+        "error" => {
+            let item = v.get("item").and_then(|i| i.as_str()).unwrap_or_default();
+            let why = v
+                .pointer("/error/Err")
+                .map(|e| match e.as_u64() {
+                    Some(13) => "permission denied".to_string(),
+                    Some(2) => "it disappeared while being read".to_string(),
+                    _ => e.to_string(),
+                })
+                .unwrap_or_else(|| "it could not be read".into());
+            Some(Line::Unreadable(item.to_string(), why))
+        }
+        _ => None,
+    }
+}
+
+/// A snapshot, as `snapshots --json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "BackupSnapshot")]
+pub struct Snapshot {
+    pub id: String,
+    pub short_id: String,
+    pub time: String,
+    pub paths: Vec<String>,
+    pub hostname: String,
+}
+
+/// A file in a snapshot, as `ls --json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Node {
+    pub path: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default)]
+    pub mtime: String,
+}
+
+/// Reads `ls --json`: the snapshot's line first, then one per file.
+pub fn parse_ls(out: &str) -> Vec<Node> {
+    out.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.get("struct_type").and_then(|t| t.as_str()) == Some("node"))
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect()
+}
+
+/// How many snapshots `forget --json` keeps and removes.
+pub fn parse_forget(out: &str) -> (Vec<String>, Vec<String>) {
+    let groups: Vec<serde_json::Value> = serde_json::from_str(json_list(out)).unwrap_or_default();
+    let ids = |g: &serde_json::Value, key: &str| -> Vec<String> {
+        g.get(key)
+            .and_then(|k| k.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.get("id").and_then(|i| i.as_str()).map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let keep = groups.iter().flat_map(|g| ids(g, "keep")).collect();
+    let remove = groups.iter().flat_map(|g| ids(g, "remove")).collect();
+    (keep, remove)
+}
+
+/// The JSON list restic printed: it says "reading repository password
+/// from stdin" on standard output first.
+pub fn json_list(out: &str) -> &str {
+    out.lines()
+        .find(|l| l.trim_start().starts_with('['))
+        .unwrap_or("[]")
+}
+
+/// restic's last words, for an error's details.
+fn last_words(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(4)..].join(" / ")
+}
+
+impl Restic<'_> {
+    fn private_folder(&self, name: &str) -> Result<PathBuf> {
+        use std::os::unix::fs::DirBuilderExt;
+        let dir = self.work.join(name);
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|e| Error::io("create", &dir, &e))?;
+        Ok(dir)
+    }
+
+    fn repo_arg(&self) -> Result<&str> {
+        self.repo.to_str().ok_or_else(|| {
+            Error::invalid_input(
+                format!(
+                    "The backup folder {} has a name restic cannot take.",
+                    self.repo.display()
+                ),
+                "Choose a folder whose name is plain text.",
+            )
+        })
+    }
+
+    /// Runs restic with `args`, handing each output line to `line`.
+    pub fn run(
+        &self,
+        args: &[&str],
+        cancel: Option<&Cancel>,
+        line: impl FnMut(&str),
+    ) -> Result<Finished> {
+        let cache = self.private_folder("cache")?;
+        let tmp = self.private_folder("tmp")?;
+        let cache = cache.to_string_lossy().into_owned();
+        let mut all: Vec<&str> = vec!["--repo", self.repo_arg()?, "--cache-dir", &cache];
+        all.extend_from_slice(args);
+        let mut password = self.password.expose().as_bytes().to_vec();
+        password.push(b'\n');
+        let mut run = Run::new(RESTIC, &all, LONG)
+            .env("TMPDIR", tmp.to_string_lossy())
+            .env("RESTIC_PROGRESS_FPS", "2")
+            .input(password);
+        if let Some(c) = cancel {
+            run = run.cancel(c, GRACE);
+        }
+        run.finish_with_lines(line).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::new(
+                    ErrorCode::NotFound,
+                    "The restic program, which keeps the backups, is not installed.",
+                    "Install it: sudo apt install restic",
+                )
+            } else {
+                Error::new(
+                    ErrorCode::Io,
+                    format!("restic could not be run: {e}."),
+                    "Try again; if it keeps failing, check that restic is installed.",
+                )
+            }
+        })
+    }
+
+    /// `run`, with a failure turned into plain words.
+    pub fn ok(&self, args: &[&str], cancel: Option<&Cancel>) -> Result<Finished> {
+        let out = self.run(args, cancel, |_| {})?;
+        if out.success() {
+            return Ok(out);
+        }
+        Err(self.failure(&out, cancel))
+    }
+
+    /// What went wrong, in plain words, from restic's exit and its words.
+    pub fn failure(&self, out: &Finished, cancel: Option<&Cancel>) -> Error {
+        let said = &out.stderr;
+        let folder = self.repo.display();
+        if cancel.is_some_and(Cancel::is_cancelled) {
+            return Error::cancelled();
+        }
+        if said.contains("wrong password") {
+            return Error::new(
+                ErrorCode::InvalidInput,
+                format!("The password for the backup at {folder} is wrong."),
+                "Shipshape keeps it in Credentials; if it was changed there, put the one from the recovery sheet back.",
+            );
+        }
+        if said.contains("Is there a repository at the following location")
+            || said.contains("repository does not exist")
+            || said.contains("unable to open config file")
+        {
+            return Error::new(
+                ErrorCode::NotFound,
+                format!("There is no backup at {folder}."),
+                "If it is on a disk, plug the disk in (and check it is mounted at the same place), then try again.",
+            );
+        }
+        if said.contains("config file already exists") {
+            return Error::new(
+                ErrorCode::Conflict,
+                format!("{folder} already holds a backup, so nothing was changed."),
+                "Choose an empty folder, or add that backup to Shipshape with its password.",
+            );
+        }
+        if said.contains("no space left on device") {
+            return Error::new(
+                ErrorCode::Io,
+                format!("The disk holding {folder} is full."),
+                "Free some space there or use a larger disk; the backup stays consistent and the next run goes on from here.",
+            );
+        }
+        if said.contains("repository is already locked") || said.contains("unable to create lock") {
+            return Error::new(
+                ErrorCode::Conflict,
+                format!("Another program is using the backup at {folder} right now."),
+                "Wait for it to finish, then try again.",
+            );
+        }
+        Error::new(
+            ErrorCode::Io,
+            format!("restic failed: {}", last_words(said)),
+            "Try again; if it keeps failing, run shipshape backup check.",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn backup_lines_are_read_as_data() {
+        let status = r#"{"message_type":"status","seconds_elapsed":1,"seconds_remaining":3,"percent_done":0.25,"total_files":8,"files_done":2,"total_bytes":4096,"bytes_done":1024}"#;
+        assert_eq!(
+            parse_line(status),
+            Some(Line::Status(Status {
+                percent_done: 0.25,
+                total_files: 8,
+                files_done: 2,
+                total_bytes: 4096,
+                bytes_done: 1024,
+                seconds_remaining: Some(3),
+            }))
+        );
+        let error = r#"{"message_type":"error","error":{"Op":"open","Path":"/x/secret","Err":13},"during":"archival","item":"/x/secret"}"#;
+        assert_eq!(
+            parse_line(error),
+            Some(Line::Unreadable(
+                "/x/secret".into(),
+                "permission denied".into()
+            ))
+        );
+        let summary = r#"{"message_type":"summary","files_new":3,"files_changed":0,"files_unmodified":0,"data_added":120,"total_files_processed":3,"total_bytes_processed":99,"snapshot_id":"abcd1234"}"#;
+        let Some(Line::Summary(s)) = parse_line(summary) else {
+            panic!("not a summary")
+        };
+        assert_eq!((s.files_new, s.snapshot_id.as_str()), (3, "abcd1234"));
+        assert_eq!(parse_line("not json"), None);
+    }
+
+    #[test]
+    fn ls_and_forget_are_read_as_data() {
+        let ls = concat!(
+            r#"{"time":"2026-12-04T10:00:00Z","paths":["/d"],"id":"s1","short_id":"s1","struct_type":"snapshot"}"#,
+            "\n",
+            r#"{"name":"a","type":"file","path":"/d/a","size":5,"mtime":"2026-12-04T09:00:00Z","struct_type":"node"}"#,
+            "\n",
+            r#"{"name":"d","type":"dir","path":"/d","mtime":"2026-12-04T09:00:00Z","struct_type":"node"}"#,
+        );
+        let nodes = parse_ls(ls);
+        assert_eq!(nodes.len(), 2);
+        assert_eq!((nodes[0].path.as_str(), nodes[0].size), ("/d/a", 5));
+        let forget = r#"reading repository password from stdin
+[{"tags":null,"host":"h","paths":["/d"],"keep":[{"id":"k1"}],"remove":[{"id":"r1"},{"id":"r2"}],"reasons":[]}]"#;
+        assert_eq!(
+            parse_forget(forget),
+            (
+                vec!["k1".to_string()],
+                vec!["r1".to_string(), "r2".to_string()]
+            )
+        );
+    }
+}
