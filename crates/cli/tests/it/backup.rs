@@ -236,3 +236,99 @@ keyring_test! {
         dir.run(&["backup", "run", src.to_str().unwrap()]).code(2).fails_with("There is no backup at");
     }
 }
+
+/// Whether restic left a lock in the repository.
+fn locks(repo: &Path) -> usize {
+    std::fs::read_dir(repo.join("locks")).map_or(0, |d| d.count())
+}
+
+/// Waits until the run holds its lock and has worked a moment, so it is
+/// surely under way (restic 0.14 stopped in the very first moment after
+/// taking its lock can leave it behind).
+fn under_way(repo: &Path, child: &mut std::process::Child) {
+    let started = std::time::Instant::now();
+    while locks(repo) == 0 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the backup ended before it took its lock"
+        );
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the backup never took its lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the backup ended too soon to be stopped"
+    );
+}
+
+keyring_test! {
+    fn a_cancelled_or_killed_backup_leaves_the_repository_sound() {
+        use std::os::unix::process::CommandExt;
+        let dir = TestDir::new();
+        let repo = dir.root().join("backup");
+        let src = dir.root().join("src");
+        std::fs::create_dir(&src).unwrap();
+        // Big enough to take a while: bytes that do not compress.
+        let status = Command::new("dd")
+            .args(["if=/dev/urandom", "bs=1M", "count=512", "status=none"])
+            .arg(format!("of={}", src.join("big").display()))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        dir.run(&["backup", "init", "--to", repo.to_str().unwrap()]).success();
+        let password = dir.run(&["vault", "get", "Backup: Backup", "--stdout"]);
+        let password = password.stdout.trim_end().to_string();
+        let start = || {
+            let mut cmd = dir.cmd(&["backup", "run", src.to_str().unwrap()]);
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+            cmd.spawn().unwrap()
+        };
+
+        // Ctrl-C (SIGINT to the group, as a terminal sends it): restic
+        // cleans up, the run is on record as cancelled.
+        let mut child = start();
+        under_way(&repo, &mut child);
+        let group = format!("-{}", child.id());
+        assert!(Command::new("kill").args(["-s", "INT", "--", &group]).status().unwrap().success());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{out:?}");
+        assert_eq!(locks(&repo), 0, "restic removed its lock");
+        peer(&repo, &password, &["check"]);
+        let log = dir.run(&["audit", "list", "--json"]);
+        assert!(log.stdout.contains("Cancelled") || log.stdout.contains("cancelled"), "{log:?}");
+
+        // Killed outright with restic (a power cut): a stale lock stays,
+        // the next check clears it, and the next backup completes.
+        let mut child = start();
+        under_way(&repo, &mut child);
+        assert!(Command::new("kill").args(["-s", "KILL", "--", &group_of(&child)]).status().unwrap().success());
+        let _ = child.wait();
+        let theirs = format!("restic --repo {}", repo.display());
+        let found = Command::new("pgrep").args(["-f", &theirs]).output().unwrap();
+        let pids: Vec<String> = String::from_utf8_lossy(&found.stdout)
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        assert!(!pids.is_empty(), "restic runs on");
+        let _ = Command::new("kill").arg("-KILL").args(&pids).status();
+        // Gone for good (reaped, not a zombie), as after a power cut.
+        let started = std::time::Instant::now();
+        while pids.iter().any(|p| Path::new("/proc").join(p).exists()) {
+            assert!(started.elapsed().as_secs() < 30, "restic did not go away");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(locks(&repo), 1, "the killed run left its lock");
+        dir.run(&["backup", "check"]).success();
+        assert_eq!(locks(&repo), 0, "the stale lock was cleared");
+        dir.run(&["backup", "run", src.to_str().unwrap()]).success();
+        peer(&repo, &password, &["check"]);
+    }
+}
+
+fn group_of(child: &std::process::Child) -> String {
+    format!("-{}", child.id())
+}

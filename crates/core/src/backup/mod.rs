@@ -299,6 +299,13 @@ fn found_wrong(
     Ok(run)
 }
 
+/// A backup killed (a power cut) leaves its lock behind, which would stop
+/// a check or a prune; restic removes only the locks of processes that
+/// are gone, so a run still going keeps its own.
+fn clear_stale_locks(r: &Restic<'_>) {
+    let _ = r.ok(&["unlock"], None);
+}
+
 /// Where restic keeps its cache and temporary files for this data folder.
 fn work_folder(store: &Store) -> PathBuf {
     store.data_dir().join("backup-work")
@@ -636,6 +643,7 @@ pub fn check(
     }
     let folder = PathBuf::from(&repo.folder);
     let r = restic(store, &folder, password);
+    clear_stale_locks(&r);
     let out = match r.run(&args, None, |_| {}) {
         Ok(out) => out,
         Err(e) => return failed(store, actor, run, e),
@@ -695,7 +703,9 @@ pub fn forget(
         format!("--keep-monthly={}", keep.monthly),
     );
     let folder = PathBuf::from(&repo.folder);
-    match restic(store, &folder, password).ok(&["forget", "--json", "--prune", &d, &w, &m], None) {
+    let r = restic(store, &folder, password);
+    clear_stale_locks(&r);
+    match r.ok(&["forget", "--json", "--prune", &d, &w, &m], None) {
         Ok(out) => {
             let (kept, removed) = restic::parse_forget(&out.stdout);
             run.outcome = BackupOutcome::Done;
