@@ -273,16 +273,28 @@ fn record(store: &Store, actor: &Actor, run: &mut BackupRun) -> Result<()> {
     Ok(())
 }
 
-/// A failed run on record, then its error answered.
-fn failed(store: &Store, actor: &Actor, mut run: BackupRun, e: Error) -> Result<BackupRun> {
+/// A failed run put on record; answers its error (or, should the record
+/// fail, that failure).
+fn failed(store: &Store, actor: &Actor, mut run: BackupRun, e: Error) -> Error {
     run.outcome = if e.code == ErrorCode::Cancelled {
         BackupOutcome::Cancelled
     } else {
         BackupOutcome::Failed
     };
     run.message = format!("{} {}", e.message, e.hint);
-    record(store, actor, &mut run)?;
-    Err(e)
+    match record(store, actor, &mut run) {
+        Ok(()) => e,
+        Err(not_recorded) => not_recorded,
+    }
+}
+
+/// What restic's check said was wrong with the stored data.
+fn damage_lines(out: &crate::program::Finished) -> Vec<&str> {
+    out.stdout
+        .lines()
+        .chain(out.stderr.lines())
+        .filter(|l| l.contains("does not match") || l.contains("error") || l.contains("damaged"))
+        .collect()
 }
 
 /// A run whose verdict is negative (damage found), on record and answered
@@ -366,7 +378,7 @@ pub fn init(
     let r = restic(store, &folder, password);
     let mut run = new_run(&repo, BackupKind::Init, now);
     if let Err(e) = r.ok(&["init"], None) {
-        return failed(store, actor, run, e).map(|_| repo);
+        return Err(failed(store, actor, run, e));
     }
     store
         .conn()
@@ -441,12 +453,12 @@ pub fn backup(
     });
     let out = match out {
         Ok(out) => out,
-        Err(e) => return failed(store, actor, run, e),
+        Err(e) => return Err(failed(store, actor, run, e)),
     };
     // 3: the snapshot was made, some files could not be read.
     let (Some(s), Some(0 | 3)) = (summary, out.code) else {
         let e = r.failure(&out, Some(cancel));
-        return failed(store, actor, run, e);
+        return Err(failed(store, actor, run, e));
     };
     run.snapshot = Some(s.snapshot_id.clone());
     run.files = s.total_files_processed;
@@ -614,7 +626,7 @@ pub fn restore(
             record(store, actor, &mut run)?;
             Ok(run)
         }
-        Err(e) => failed(store, actor, run, e),
+        Err(e) => Err(failed(store, actor, run, e)),
     }
 }
 
@@ -646,7 +658,7 @@ pub fn check(
     clear_stale_locks(&r);
     let out = match r.run(&args, None, |_| {}) {
         Ok(out) => out,
-        Err(e) => return failed(store, actor, run, e),
+        Err(e) => return Err(failed(store, actor, run, e)),
     };
     if out.success() {
         run.outcome = BackupOutcome::Done;
@@ -661,14 +673,12 @@ pub fn check(
     }
     let e = r.failure(&out, None);
     if e.code != ErrorCode::Io {
-        return failed(store, actor, run, e);
+        return Err(failed(store, actor, run, e));
     }
-    let damage: Vec<&str> = out
-        .stdout
-        .lines()
-        .chain(out.stderr.lines())
-        .filter(|l| l.contains("does not match") || l.contains("error") || l.contains("damaged"))
-        .collect();
+    let damage = damage_lines(&out);
+    if damage.is_empty() {
+        return Err(failed(store, actor, run, e));
+    }
     found_wrong(
         store,
         actor,
@@ -720,7 +730,7 @@ pub fn forget(
             record(store, actor, &mut run)?;
             Ok(run)
         }
-        Err(e) => failed(store, actor, run, e),
+        Err(e) => Err(failed(store, actor, run, e)),
     }
 }
 
@@ -799,12 +809,7 @@ pub fn restore_test(
         Ok(out) if out.success() => {}
         Ok(out) => problems.push(format!(
             "part {turn} of 5 of the stored data is damaged: {}",
-            out.stdout
-                .lines()
-                .chain(out.stderr.lines())
-                .filter(|l| l.contains("does not match") || l.contains("error"))
-                .collect::<Vec<_>>()
-                .join(" / ")
+            damage_lines(&out).join(" / ")
         )),
         Err(e) => problems.push(e.message),
     }
