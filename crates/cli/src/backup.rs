@@ -1,11 +1,12 @@
-//! `shipshape backup init|run|list|restore|check|forget|test-restore`:
-//! backups in restic's format, the password kept in the keychain.
+//! `shipshape backup init|run|list|restore|check|forget|test-restore|sheet`:
+//! backups in restic's format, run by root, the office's password kept in
+//! the keychain.
 
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::api::{self, Session};
-use shipshape_core::backup::{BackupOutcome, BackupRun, Retention};
+use shipshape_core::backup::{BackupOutcome, BackupRun, Plan, Retention};
 use shipshape_core::progress::{NoProgress, Progress};
 use shipshape_core::vault::Keychain;
 use std::io::{IsTerminal, Write};
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Set up a backup in an empty or new folder (a USB disk, a mounted share)
+    /// Set up a backup in an empty or new folder only the administrator can change
     Init {
         /// Where the backup goes
         #[arg(long, value_name = "FOLDER")]
@@ -21,17 +22,19 @@ pub enum Command {
         /// Its name, in plain words
         #[arg(long, default_value = "Backup")]
         name: String,
+        /// What to back up (full paths; the home folders and /etc unless given)
+        #[arg(long = "path", value_name = "PATH")]
+        paths: Vec<String>,
+        /// Also leave out what matches, e.g. --exclude '*.tmp' (caches and trash always are)
+        #[arg(long)]
+        exclude: Vec<String>,
+        #[command(flatten)]
+        keep: Keep,
         #[arg(long)]
         json: bool,
     },
-    /// Back up folders or files now (exit 1 when some could not be read)
+    /// Back up now, by the backup's plan (exit 1 when some files could not be read)
     Run {
-        /// Full paths of what to back up
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Leave out what matches, e.g. --exclude '.cache' --exclude '*.tmp'
-        #[arg(long)]
-        exclude: Vec<String>,
         #[command(flatten)]
         which: Which,
         #[arg(long)]
@@ -71,12 +74,8 @@ pub enum Command {
     },
     /// Forget old snapshots by a retention rule and free their space
     Forget {
-        #[arg(long, default_value_t = 7)]
-        keep_daily: u32,
-        #[arg(long, default_value_t = 4)]
-        keep_weekly: u32,
-        #[arg(long, default_value_t = 12)]
-        keep_monthly: u32,
+        #[command(flatten)]
+        keep: Keep,
         #[command(flatten)]
         which: Which,
         #[arg(long)]
@@ -89,6 +88,35 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Save the recovery sheet (the password and how to restore with restic) as a web page
+    Sheet {
+        /// The file to write (made readable by you alone)
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[command(flatten)]
+        which: Which,
+    },
+}
+
+/// How many snapshots to keep.
+#[derive(Debug, clap::Args)]
+pub struct Keep {
+    #[arg(long, default_value_t = 7)]
+    keep_daily: u32,
+    #[arg(long, default_value_t = 4)]
+    keep_weekly: u32,
+    #[arg(long, default_value_t = 12)]
+    keep_monthly: u32,
+}
+
+impl Keep {
+    fn retention(&self) -> Retention {
+        Retention {
+            daily: self.keep_daily,
+            weekly: self.keep_weekly,
+            monthly: self.keep_monthly,
+        }
+    }
 }
 
 /// Which backup, when there is more than one.
@@ -99,7 +127,7 @@ pub struct Which {
     name: Option<String>,
 }
 
-fn part(text: &str) -> Result<(u32, u32), Error> {
+pub fn part(text: &str) -> Result<(u32, u32), Error> {
     text.split_once('/')
         .and_then(|(n, t)| Some((n.trim().parse().ok()?, t.trim().parse().ok()?)))
         .ok_or_else(|| {
@@ -111,41 +139,49 @@ fn part(text: &str) -> Result<(u32, u32), Error> {
 }
 
 pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
-    let store = ctx.open_store()?;
     let actor = ctx.actor();
-    let s = Session {
-        store: &store,
-        actor: &actor,
-    };
     let now = Utc::now();
-    let keychain = Keychain::system()?;
     match cmd {
-        Command::Init { to, name, json } => {
-            let repo = api::backup::init(s, &keychain, &name, &to, now)?;
+        Command::Init {
+            to,
+            name,
+            paths,
+            exclude,
+            keep,
+            json,
+        } => {
+            let store = ctx.open_store()?;
+            let s = Session {
+                store: &store,
+                actor: &actor,
+            };
+            let mut plan = Plan::usual();
+            if !paths.is_empty() {
+                plan.paths = paths;
+            }
+            plan.excludes.extend(exclude);
+            plan.retention = keep.retention();
+            let repo = api::backup::init(s, &Keychain::system()?, &name, &to, plan, now)?;
             if json {
                 print_json(&repo)?;
             } else {
                 println!(
-                    "A backup called \u{201c}{}\u{201d} was set up at {}.",
-                    repo.name, repo.folder
+                    "A backup called \u{201c}{}\u{201d} was set up at {}, backing up {}.",
+                    repo.name,
+                    repo.folder,
+                    repo.plan.paths.join(", ")
                 );
                 println!(
                     "Its password is in Credentials as \u{201c}{}\u{201d}. Without it the backup cannot be read:",
                     repo.password_name
                 );
                 println!(
-                    "write it on a recovery sheet and keep that away from the computer (shipshape vault get \"{}\").",
-                    repo.password_name
+                    "save the recovery sheet and keep it away from the computer: shipshape backup sheet --to FILE"
                 );
             }
             Ok(Verdict::Ok)
         }
-        Command::Run {
-            paths,
-            exclude,
-            which,
-            json,
-        } => {
+        Command::Run { which, json } => {
             let cancel = crate::stop_on_ctrl_c()?;
             let on_terminal = !json && std::io::stderr().is_terminal();
             let shown = |done: u64, total: u64| {
@@ -159,35 +195,34 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                 let _ = err.flush();
             };
             let progress: &dyn Progress = if on_terminal { &shown } else { &NoProgress };
-            let run = api::backup::run(
-                s,
-                &keychain,
-                which.name.as_deref(),
-                &paths,
-                &exclude,
-                progress,
-                &cancel,
-                now,
-            );
+            let run = api::backup::run(which.name.as_deref(), progress, &cancel, &actor, now);
             if on_terminal {
                 eprintln!();
             }
             show(&run?, json)
         }
         Command::List { which, json } => {
-            let all = api::backup::list(s, &keychain, which.name.as_deref(), now)?;
+            let mut board = api::backup::board(now)?;
+            if let Some(name) = &which.name {
+                board
+                    .backups
+                    .retain(|b| b.repository.name.eq_ignore_ascii_case(name.trim()));
+            }
             if json {
-                let value: Vec<serde_json::Value> = all
-                    .iter()
-                    .map(|(r, snaps)| serde_json::json!({ "repository": r, "snapshots": snaps }))
-                    .collect();
-                print_json(&value)?;
-            } else if all.is_empty() {
+                print_json(&board.backups)?;
+            } else if board.backups.is_empty() {
                 println!("No backup is set up yet. Set one up: shipshape backup init --to FOLDER");
             } else {
-                for (r, snaps) in &all {
-                    println!("{} at {}: {} snapshots", r.name, r.folder, snaps.len());
-                    for snap in snaps {
+                for b in &board.backups {
+                    let r = &b.repository;
+                    println!(
+                        "{} at {}: {} snapshots, backing up {}",
+                        r.name,
+                        r.folder,
+                        b.snapshots.len(),
+                        r.plan.paths.join(", ")
+                    );
+                    for snap in &b.snapshots {
                         println!(
                             "  {}  {}  {}",
                             snap.short_id,
@@ -208,13 +243,12 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
         } => {
             let cancel = crate::stop_on_ctrl_c()?;
             let run = api::backup::restore(
-                s,
-                &keychain,
                 which.name.as_deref(),
                 &snapshot,
                 only.as_deref(),
                 &to,
                 &cancel,
+                &actor,
                 now,
             )?;
             show(&run, json)
@@ -225,28 +259,61 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             json,
         } => {
             let read = read_data.as_deref().map(part).transpose()?;
-            let run = api::backup::check(s, &keychain, which.name.as_deref(), read, now)?;
+            let run = api::backup::check(which.name.as_deref(), read, &actor, now)?;
             show(&run, json)
         }
-        Command::Forget {
-            keep_daily,
-            keep_weekly,
-            keep_monthly,
-            which,
-            json,
-        } => {
-            let keep = Retention {
-                daily: keep_daily,
-                weekly: keep_weekly,
-                monthly: keep_monthly,
-            };
-            let run = api::backup::forget(s, &keychain, which.name.as_deref(), keep, now)?;
+        Command::Forget { keep, which, json } => {
+            let run = api::backup::forget(which.name.as_deref(), keep.retention(), &actor, now)?;
             show(&run, json)
         }
         Command::TestRestore { which, json } => {
-            let run = api::backup::restore_test(s, &keychain, which.name.as_deref(), now)?;
+            let cancel = crate::stop_on_ctrl_c()?;
+            let run =
+                api::backup::restore_test(which.name.as_deref(), &NoProgress, &cancel, &actor, now)?;
             show(&run, json)
         }
+        Command::Sheet { to, which } => {
+            let store = ctx.open_store()?;
+            let s = Session {
+                store: &store,
+                actor: &actor,
+            };
+            let name = match which.name {
+                Some(n) => n,
+                None => only_backup(now)?,
+            };
+            let sheet = api::backup::recovery_sheet(s, &Keychain::system()?, &name, now)?;
+            shipshape_core::atomic_file::write_with(
+                &to,
+                sheet.html.as_bytes(),
+                shipshape_core::atomic_file::Options {
+                    mode: Some(0o600),
+                    owner: None,
+                },
+            )?;
+            println!(
+                "The recovery sheet was saved as {}. Print it, keep it away from the computer, then delete the file.",
+                to.display()
+            );
+            Ok(Verdict::Ok)
+        }
+    }
+}
+
+/// The name of the only backup; refused when there is none or several.
+fn only_backup(now: chrono::DateTime<Utc>) -> Result<String, Error> {
+    let board = api::backup::board(now)?;
+    match board.backups.as_slice() {
+        [one] => Ok(one.repository.name.clone()),
+        [] => Err(Error::new(
+            shipshape_core::ErrorCode::NotFound,
+            "No backup is set up yet.",
+            "Set one up: shipshape backup init --to FOLDER",
+        )),
+        _ => Err(Error::invalid_input(
+            "There is more than one backup; say which.",
+            "Add --repo NAME (see shipshape backup list).",
+        )),
     }
 }
 

@@ -142,6 +142,43 @@ pub enum Helper {
     ScheduleRun {
         id: i64,
     },
+    /// Set up a backup (its plan as JSON; the office's password on standard input)
+    BackupInit {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        folder: PathBuf,
+        #[arg(long)]
+        plan: String,
+    },
+    /// Back up now
+    BackupRun {
+        #[arg(long)]
+        repo: Option<String>,
+    },
+    /// Test restoring the newest backup
+    BackupTest {
+        #[arg(long)]
+        repo: Option<String>,
+    },
+    /// Check a backup, reading part N/T of its data when given
+    BackupCheck {
+        #[arg(long)]
+        repo: Option<String>,
+        #[arg(long)]
+        read_data: Option<String>,
+    },
+    /// Forget old snapshots of a backup
+    BackupForget {
+        #[arg(long)]
+        repo: Option<String>,
+        #[arg(long)]
+        keep_daily: u32,
+        #[arg(long)]
+        keep_weekly: u32,
+        #[arg(long)]
+        keep_monthly: u32,
+    },
 }
 
 fn folder(root: &Path) -> Result<PathBuf, Error> {
@@ -392,6 +429,38 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             Helper::SchedulePause { id } => Request::SchedulePause(id, true),
             Helper::ScheduleResume { id } => Request::SchedulePause(id, false),
             Helper::ScheduleRun { id } => Request::ScheduleRun(id),
+            Helper::BackupInit { name, folder, plan } => Request::BackupInit {
+                name,
+                folder,
+                plan: serde_json::from_str(&plan).map_err(|e| {
+                    Error::invalid_input(
+                        format!("The backup's plan could not be read: {e}."),
+                        "Set the backup up again from the app or with shipshape backup init.",
+                    )
+                })?,
+            },
+            Helper::BackupRun { repo } => Request::BackupRun(repo),
+            Helper::BackupTest { repo } => Request::BackupTest(repo),
+            Helper::BackupCheck { repo, read_data } => Request::BackupCheck {
+                name: repo,
+                read: read_data
+                    .as_deref()
+                    .map(crate::backup::part)
+                    .transpose()?,
+            },
+            Helper::BackupForget {
+                repo,
+                keep_daily,
+                keep_weekly,
+                keep_monthly,
+            } => Request::BackupForget {
+                name: repo,
+                keep: shipshape_core::backup::Retention {
+                    daily: keep_daily,
+                    weekly: keep_weekly,
+                    monthly: keep_monthly,
+                },
+            },
         })
     })();
     let answer = args

@@ -15,6 +15,8 @@ enum Kind {
     SecurityPatching,
     AllUpdates,
     SecurityScan,
+    Backup,
+    RestoreTest,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -91,6 +93,8 @@ impl JobArgs {
                 Kind::SecurityPatching => JobKind::SecurityPatching,
                 Kind::AllUpdates => JobKind::AllUpdates,
                 Kind::SecurityScan => JobKind::SecurityScan,
+                Kind::Backup => JobKind::Backup,
+                Kind::RestoreTest => JobKind::RestoreTest,
             },
             recurrence,
             window,

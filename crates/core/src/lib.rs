@@ -16,6 +16,7 @@ pub mod harden;
 pub mod health;
 pub mod host;
 pub mod host_file;
+pub mod html;
 pub mod maintain;
 pub mod program;
 pub mod progress;

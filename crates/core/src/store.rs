@@ -243,6 +243,10 @@ const MIGRATIONS: &[&str] = &[
         digest   TEXT NOT NULL,
         PRIMARY KEY (repo, snapshot, path)
     );",
+    // 18: what each backup backs up and keeps (`plan`, JSON), and the
+    // token naming root's sealed key to it (`backup::sealed`).
+    "ALTER TABLE backup_repos ADD COLUMN plan TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE backup_repos ADD COLUMN key TEXT NOT NULL DEFAULT '';",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

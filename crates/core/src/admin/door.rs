@@ -45,6 +45,24 @@ pub enum Request {
     SchedulePause(i64, bool),
     /// Run a scheduled job now.
     ScheduleRun(i64),
+    /// Set up a backup; the office's password comes on standard input.
+    BackupInit {
+        name: String,
+        folder: PathBuf,
+        plan: crate::backup::Plan,
+    },
+    /// Back up now (the only backup when no name is given).
+    BackupRun(Option<String>),
+    /// Test restoring the newest backup.
+    BackupTest(Option<String>),
+    BackupCheck {
+        name: Option<String>,
+        read: Option<(u32, u32)>,
+    },
+    BackupForget {
+        name: Option<String>,
+        keep: crate::backup::Retention,
+    },
 }
 
 /// Whether `s` looks like a preview digest: SHA-256 in lower-case hex.
@@ -98,6 +116,19 @@ impl Request {
                     "Run shipshape schedule list to see the jobs and their numbers.",
                 ))
             }
+            Request::BackupInit { name, folder, plan } => Ok(Request::BackupInit {
+                name: crate::backup::checked_name(name)?,
+                folder: crate::backup::absolute(folder, "a folder")?,
+                plan: plan.clone().checked()?,
+            }),
+            Request::BackupRun(Some(name))
+            | Request::BackupTest(Some(name))
+            | Request::BackupCheck {
+                name: Some(name), ..
+            }
+            | Request::BackupForget {
+                name: Some(name), ..
+            } => crate::backup::checked_name(name).map(|_| self),
             _ => Ok(self),
         }
     }
@@ -144,8 +175,46 @@ impl Request {
                 vec!["schedule-resume".into(), id.to_string().into()]
             }
             Request::ScheduleRun(id) => vec!["schedule-run".into(), id.to_string().into()],
+            Request::BackupInit { name, folder, plan } => vec![
+                "backup-init".into(),
+                "--name".into(),
+                name.into(),
+                "--folder".into(),
+                folder.into(),
+                "--plan".into(),
+                serde_json::to_string(plan).unwrap_or_default().into(),
+            ],
+            Request::BackupRun(name) => with_repo("backup-run", name),
+            Request::BackupTest(name) => with_repo("backup-test", name),
+            Request::BackupCheck { name, read } => {
+                let mut args = with_repo("backup-check", name);
+                if let Some((n, of)) = read {
+                    args.extend(["--read-data".into(), format!("{n}/{of}").into()]);
+                }
+                args
+            }
+            Request::BackupForget { name, keep } => {
+                let mut args = with_repo("backup-forget", name);
+                for (flag, n) in [
+                    ("--keep-daily", keep.daily),
+                    ("--keep-weekly", keep.weekly),
+                    ("--keep-monthly", keep.monthly),
+                ] {
+                    args.extend([flag.into(), n.to_string().into()]);
+                }
+                args
+            }
         }
     }
+}
+
+/// A backup verb, naming its backup when one is named.
+fn with_repo(verb: &str, name: &Option<String>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec![verb.into()];
+    if let Some(name) = name {
+        args.extend(["--repo".into(), name.into()]);
+    }
+    args
 }
 
 /// A job as the helper takes it: one JSON argument, read back into a
@@ -199,6 +268,16 @@ impl Progress for ReportToDoor {
     }
 }
 
+/// The helper's side of a secret the door hands over: the first line of
+/// its standard input, read before anything else is.
+pub fn secret_from_door() -> Result<crate::vault::Secret> {
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        Error::internal(format!("The password could not be read from the app: {e}"))
+    })?;
+    crate::vault::Secret::new(line.trim_end_matches('\n').to_string())
+}
+
 /// The helper's side of Cancel: set when the door writes "cancel" on the
 /// helper's standard input. Anything else there is ignored.
 pub fn cancel_from_door() -> Cancel {
@@ -235,6 +314,19 @@ pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Req
     run_with_progress(pkexec, program, request, &NoProgress, &Cancel::new())
 }
 
+/// `run`, handing the helper `secret` as the first line of its standard
+/// input: never in its arguments, which every account can read.
+pub fn run_giving<T: DeserializeOwned>(request: Request, secret: &crate::vault::Secret) -> Result<T> {
+    exchange(
+        Path::new(PKEXEC),
+        &program()?,
+        request,
+        &NoProgress,
+        &Cancel::new(),
+        Some(secret),
+    )
+}
+
 /// `run_with`, reading the helper's progress as it comes and writing
 /// "cancel" to it once `cancel` is set.
 pub fn run_with_progress<T: DeserializeOwned>(
@@ -243,6 +335,17 @@ pub fn run_with_progress<T: DeserializeOwned>(
     request: Request,
     progress: &dyn Progress,
     cancel: &Cancel,
+) -> Result<T> {
+    exchange(pkexec, program, request, progress, cancel, None)
+}
+
+fn exchange<T: DeserializeOwned>(
+    pkexec: &Path,
+    program: &Path,
+    request: Request,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    secret: Option<&crate::vault::Secret>,
 ) -> Result<T> {
     let request = request.checked()?;
     let mut args: Vec<OsString> = vec![program.into(), "helper".into()];
@@ -268,6 +371,11 @@ pub fn run_with_progress<T: DeserializeOwned>(
             )
         })?;
     let mut to_helper = child.stdin.take();
+    if let (Some(secret), Some(stdin)) = (secret, to_helper.as_mut()) {
+        let mut line = zeroize::Zeroizing::new(secret.expose().as_bytes().to_vec());
+        line.push(b'\n');
+        let _ = stdin.write_all(&line);
+    }
     let (answer, said, status) = std::thread::scope(|scope| {
         let mut out = child.stdout.take();
         let answer = scope.spawn(move || {

@@ -1,16 +1,27 @@
-//! Backups for both shells: setting one up (its password made by the
-//! Credentials generator and kept only in the keychain), running it,
-//! listing, restoring, checking, forgetting and the restore test. The
-//! password is read from the vault for each run, recorded as used by
-//! "backups".
+//! Backups for both shells and for the systemd timer. Backups are root's:
+//! root reads every file, runs them when nobody is logged in, and keeps
+//! them in its records. Setting one up makes the office's password with
+//! the Credentials generator and keeps it only in the keychain; root gets
+//! it once (through the helper's standard input) to add it as the
+//! recovery key, and opens the repository with its own sealed key
+//! (`backup::sealed`). A user's app or CLI asks the helper for every run,
+//! and reads the board root publishes after each.
 
 use super::Session;
-use crate::Result;
-use crate::backup::{self, BackupRun, Repository, Retention, restic::Snapshot};
-use crate::progress::{Cancel, Progress};
+use crate::admin::door::{self, Request};
+use crate::admin::state::{RootPaths, RootState};
+use crate::admin::{self};
+use crate::audit::Actor;
+use crate::backup::board::{self, BackupBoard};
+use crate::backup::sealed::SealedKeys;
+use crate::backup::{self, BackupOutcome, BackupRun, NewRepository, Plan, Repository, Retention};
+use crate::progress::{Cancel, NoProgress, Progress};
 use crate::vault::{self, Details, Keychain, Kind, Recipe, Secret, Vault};
+use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
-use std::path::{Path, PathBuf};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use ts_rs::TS;
 
 /// What the vault records as the password's user.
 const USED_BY: &str = "backups";
@@ -19,16 +30,27 @@ const USED_BY: &str = "backups";
 /// (over 90 bits).
 const PASSWORD: Recipe = Recipe::Words { count: 7 };
 
-/// Sets up a backup called `name` in `folder`: a new password, kept in the
-/// vault as "Backup: NAME", then the repository. When the repository
-/// cannot be made, the password is taken out of the vault again.
+/// Said when a backup is already running.
+const BUSY: &str = "A backup is running on this computer right now, so this one was not started.";
+
+/// What is usually backed up: home folders and /etc, without caches.
+pub fn defaults() -> Plan {
+    Plan::usual()
+}
+
+/// Sets up a backup called `name` in `folder` backing up `plan`: a new
+/// password, kept in the vault as "Backup: NAME", then the repository,
+/// made by root. When the repository cannot be made, the password is
+/// taken out of the vault again.
 pub fn init(
     s: Session<'_>,
     keychain: &Keychain,
     name: &str,
     folder: &Path,
+    plan: Plan,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
+    let plan = plan.checked()?;
     let vault = Vault::new(s.store, keychain, s.actor);
     let password = vault::generate(&PASSWORD)?;
     let password_name = backup::password_name(name.trim());
@@ -44,123 +66,378 @@ pub fn init(
         },
         &password,
     )?;
-    let made = backup::init(
-        s.store,
-        s.actor,
-        name,
-        folder,
-        &password,
-        &password_name,
-        now,
-    );
+    let new = NewRepository {
+        name: name.trim().to_string(),
+        folder: folder.to_path_buf(),
+        plan,
+        password_name,
+    };
+    let made = if admin::running_as_root() {
+        init_as_root(s.actor, new, &password, now)
+    } else {
+        door::run_giving(
+            Request::BackupInit {
+                name: new.name,
+                folder: new.folder,
+                plan: new.plan,
+            },
+            &password,
+        )
+    };
     if made.is_err() {
         let _ = vault.remove(now, &credential.id);
     }
     made
 }
 
-fn password(
-    s: Session<'_>,
-    keychain: &Keychain,
-    repo: &Repository,
+fn init_as_root(
+    actor: &Actor,
+    new: NewRepository,
+    office: &Secret,
     now: DateTime<Utc>,
-) -> Result<Secret> {
-    Vault::new(s.store, keychain, s.actor).use_secret(now, &repo.password_name, USED_BY)
+) -> Result<Repository> {
+    let state = RootState::open(now)?;
+    let keys = SealedKeys::in_state(&state.paths.state)?;
+    let (token, own) = keys.make()?;
+    let made = backup::init(&state.store, actor, new, (&token, &own), office, now);
+    if made.is_err() {
+        keys.remove(&token);
+    }
+    publish(&state, now);
+    made
 }
 
-/// The backups set up, each with its snapshots.
-pub fn list(
-    s: Session<'_>,
-    keychain: &Keychain,
-    name: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Vec<(Repository, Vec<Snapshot>)>> {
-    let repos = match name {
-        Some(_) => vec![backup::repository(s.store, name)?],
-        None => backup::repositories(s.store)?,
+/// Every backup with its snapshots and last runs. Root lists the
+/// snapshots afresh (and publishes them); anyone else reads what root
+/// published last.
+pub fn board(now: DateTime<Utc>) -> Result<BackupBoard> {
+    if admin::running_as_root() {
+        let state = RootState::open(now)?;
+        return Ok(publish(&state, now));
+    }
+    board::read(&RootPaths::locate().public)
+}
+
+/// One backup by name (the only one when no name is given), with root's
+/// key to it.
+fn opened(state: &RootState, name: Option<&str>) -> Result<(Repository, Secret)> {
+    let repo = backup::repository(&state.store, name)?;
+    let key = SealedKeys::in_state(&state.paths.state)?.open(&repo.key)?;
+    Ok((repo, key))
+}
+
+/// Writes the board from root's records, listing each backup's snapshots
+/// with root's key; a failure to write is said, not fatal.
+fn publish(state: &RootState, now: DateTime<Utc>) -> BackupBoard {
+    let last = board::read(&state.paths.public).unwrap_or_default();
+    let keys = SealedKeys::in_state(&state.paths.state).ok();
+    let composed = backup::repositories(&state.store)
+        .and_then(|repos| Ok((repos, backup::history(&state.store)?)))
+        .map(|(repos, history)| {
+            board::compose(
+                repos,
+                history,
+                &last,
+                |repo| {
+                    let key = keys.as_ref()?.open(&repo.key).ok()?;
+                    backup::snapshots(&state.store, repo, &key).ok()
+                },
+                now,
+            )
+        });
+    let board = match composed {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("shipshape: {} {}", e.message, e.hint);
+            return last;
+        }
     };
-    repos
-        .into_iter()
-        .map(|r| {
-            let pw = password(s, keychain, &r, now)?;
-            let snaps = backup::snapshots(s.store, &r, &pw)?;
-            Ok((r, snaps))
-        })
-        .collect()
+    if let Err(e) = board::write(&state.paths.public, &board).and_then(|()| state.publish(now)) {
+        eprintln!("shipshape: {} {}", e.message, e.hint);
+    }
+    board
 }
 
-/// Backs up `paths` into the backup `name`.
-#[allow(clippy::too_many_arguments)]
+/// Backs up `name` by its plan, then forgets what its retention does not
+/// keep. With progress and Cancel, as root and through the helper alike.
 pub fn run(
-    s: Session<'_>,
-    keychain: &Keychain,
     name: Option<&str>,
-    paths: &[PathBuf],
-    excludes: &[String],
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    if !admin::running_as_root() {
+        return door::run_showing(Request::BackupRun(name.map(String::from)), progress, cancel);
+    }
+    let state = RootState::open(now)?;
+    let run = backed_up(&state, name, actor, progress, cancel, now);
+    publish(&state, now);
+    run
+}
+
+fn backed_up(
+    state: &RootState,
+    name: Option<&str>,
+    actor: &Actor,
     progress: &dyn Progress,
     cancel: &Cancel,
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
-    let repo = backup::repository(s.store, name)?;
-    let pw = password(s, keychain, &repo, now)?;
-    backup::backup(
-        s.store, s.actor, &repo, &pw, paths, excludes, progress, cancel, now,
-    )
+    let _turn = state.take_turn("backup", BUSY)?;
+    let (repo, key) = opened(state, name)?;
+    let mut run = backup::backup(
+        &state.store,
+        actor,
+        &repo,
+        &key,
+        progress,
+        cancel,
+        now,
+    )?;
+    // Old snapshots go only after a backup that worked, so a failing disk
+    // never costs the last good ones.
+    if matches!(run.outcome, BackupOutcome::Done | BackupOutcome::Partial) {
+        match backup::forget(
+            &state.store,
+            actor,
+            &repo,
+            &key,
+            repo.plan.retention,
+            now,
+        ) {
+            Ok(forgot) => run.message = format!("{} {}", run.message, forgot.message),
+            Err(e) => {
+                run.message = format!(
+                    "{} Old snapshots could not be forgotten: {}",
+                    run.message, e.message
+                )
+            }
+        }
+    }
+    Ok(run)
 }
 
-/// Restores `snapshot` (or only the path `only` in it) into `target`.
-#[allow(clippy::too_many_arguments)]
+/// Restores `snapshot` (or only the path `only` in it) into `target`, a
+/// new or empty folder only the administrator can change: root writes
+/// there, so it never writes where another account could plant a link.
 pub fn restore(
-    s: Session<'_>,
-    keychain: &Keychain,
     name: Option<&str>,
     snapshot: &str,
     only: Option<&str>,
     target: &Path,
     cancel: &Cancel,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
-    let repo = backup::repository(s.store, name)?;
-    let pw = password(s, keychain, &repo, now)?;
-    backup::restore(
-        s.store, s.actor, &repo, &pw, snapshot, only, target, cancel, now,
-    )
+    if !admin::running_as_root() {
+        return Err(Error::new(
+            ErrorCode::NeedsAdmin,
+            "Restoring from a backup writes files as the administrator, so it runs only as root.",
+            "Run it with sudo: sudo shipshape backup restore SNAPSHOT --to FOLDER",
+        ));
+    }
+    let target = backup::checked_folder(target)?;
+    let state = RootState::open(now)?;
+    let (repo, key) = opened(&state, name)?;
+    let run = backup::restore(
+        &state.store,
+        actor,
+        &repo,
+        &key,
+        snapshot,
+        only,
+        &target,
+        cancel,
+        now,
+    );
+    publish(&state, now);
+    run
 }
 
 /// Checks the backup, reading part `read` (n of t) of its data when given.
 pub fn check(
-    s: Session<'_>,
-    keychain: &Keychain,
     name: Option<&str>,
     read: Option<(u32, u32)>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
-    let repo = backup::repository(s.store, name)?;
-    let pw = password(s, keychain, &repo, now)?;
-    backup::check(s.store, s.actor, &repo, &pw, read, now)
+    if !admin::running_as_root() {
+        return door::run(Request::BackupCheck {
+            name: name.map(String::from),
+            read,
+        });
+    }
+    let state = RootState::open(now)?;
+    let run = opened(&state, name)
+        .and_then(|(repo, key)| backup::check(&state.store, actor, &repo, &key, read, now));
+    publish(&state, now);
+    run
 }
 
-/// Forgets the snapshots `keep` does not keep.
+/// Forgets the snapshots `keep` does not keep, and frees their space.
 pub fn forget(
-    s: Session<'_>,
-    keychain: &Keychain,
     name: Option<&str>,
     keep: Retention,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
-    let repo = backup::repository(s.store, name)?;
-    let pw = password(s, keychain, &repo, now)?;
-    backup::forget(s.store, s.actor, &repo, &pw, keep, now)
+    if !admin::running_as_root() {
+        return door::run(Request::BackupForget {
+            name: name.map(String::from),
+            keep,
+        });
+    }
+    let state = RootState::open(now)?;
+    let run = opened(&state, name)
+        .and_then(|(repo, key)| backup::forget(&state.store, actor, &repo, &key, keep, now));
+    publish(&state, now);
+    run
 }
 
 /// The restore test of the newest backup.
 pub fn restore_test(
-    s: Session<'_>,
-    keychain: &Keychain,
     name: Option<&str>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
-    let repo = backup::repository(s.store, name)?;
-    let pw = password(s, keychain, &repo, now)?;
-    backup::restore_test(s.store, s.actor, &repo, &pw, now)
+    if !admin::running_as_root() {
+        return door::run_showing(Request::BackupTest(name.map(String::from)), progress, cancel);
+    }
+    let state = RootState::open(now)?;
+    let run = tested(&state, name, actor, now);
+    publish(&state, now);
+    run
+}
+
+fn tested(
+    state: &RootState,
+    name: Option<&str>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let _turn = state.take_turn("backup", BUSY)?;
+    let (repo, key) = opened(state, name)?;
+    backup::restore_test(&state.store, actor, &repo, &key, now)
+}
+
+/// The scheduled jobs' work, as root: every backup, or every restore
+/// test, one after another; one failing does not stop the others. The
+/// answer is the verdict of all, an error when any failed.
+pub fn scheduled(state: &RootState, actor: &Actor, test: bool, now: DateTime<Utc>) -> Result<String> {
+    let repos = backup::repositories(&state.store)?;
+    if repos.is_empty() {
+        return Err(Error::new(
+            ErrorCode::NotFound,
+            "No backup is set up, so there was nothing to back up.",
+            "Set one up on the Backups screen, or remove this job.",
+        ));
+    }
+    let mut said = Vec::new();
+    let mut failed = Vec::new();
+    for repo in &repos {
+        let name = Some(repo.name.as_str());
+        let done = if test {
+            tested(state, name, actor, now)
+        } else {
+            backed_up(state, name, actor, &NoProgress, &Cancel::new(), now)
+        };
+        match done {
+            Ok(run) if run.outcome == BackupOutcome::Failed => {
+                failed.push(format!("{}: {}", repo.name, run.message))
+            }
+            Ok(run) => said.push(format!("{}: {}", repo.name, run.message)),
+            Err(e) => failed.push(format!("{}: {}", repo.name, e.message)),
+        }
+    }
+    publish(state, now);
+    if failed.is_empty() {
+        Ok(said.join(" "))
+    } else {
+        Err(Error::new(
+            ErrorCode::Io,
+            failed.join(" "),
+            "Open the Backups screen for what went wrong and what to do.",
+        ))
+    }
+}
+
+/// The helper's side: one backup request, as root.
+pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serde_json::Value> {
+    let json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::internal(e.to_string()));
+    let progress = door::ReportToDoor;
+    match request {
+        Request::BackupInit { name, folder, plan } => {
+            let office = door::secret_from_door()?;
+            let new = NewRepository {
+                password_name: backup::password_name(&name),
+                name,
+                folder,
+                plan,
+            };
+            json(serde_json::to_value(init_as_root(actor, new, &office, now)?))
+        }
+        Request::BackupRun(name) => json(serde_json::to_value(run(
+            name.as_deref(),
+            &progress,
+            &door::cancel_from_door(),
+            actor,
+            now,
+        )?)),
+        Request::BackupTest(name) => json(serde_json::to_value(restore_test(
+            name.as_deref(),
+            &progress,
+            &Cancel::new(),
+            actor,
+            now,
+        )?)),
+        Request::BackupCheck { name, read } => {
+            json(serde_json::to_value(check(name.as_deref(), read, actor, now)?))
+        }
+        Request::BackupForget { name, keep } => {
+            json(serde_json::to_value(forget(name.as_deref(), keep, actor, now)?))
+        }
+        _ => Err(Error::internal("Not a backup request.")),
+    }
+}
+
+/// The sheet to print or save when a backup is set up: where the backup
+/// is, its password, and how to restore it with plain restic on any
+/// computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecoverySheet {
+    pub html: String,
+    pub password: String,
+}
+
+/// The recovery sheet of the backup `name`; reading the password is
+/// recorded in the vault like any other use.
+pub fn recovery_sheet(
+    s: Session<'_>,
+    keychain: &Keychain,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<RecoverySheet> {
+    let b = board(now)?;
+    let repo = b
+        .backups
+        .into_iter()
+        .map(|b| b.repository)
+        .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::NotFound,
+                format!("There is no backup called \u{201c}{name}\u{201d}."),
+                "See the backups on the Backups screen or with shipshape backup list.",
+            )
+        })?;
+    let password = Vault::new(s.store, keychain, s.actor).use_secret(now, &repo.password_name, USED_BY)?;
+    let computer = crate::computer::hostname();
+    Ok(RecoverySheet {
+        html: backup::sheet::html(&repo, &computer, password.expose(), now),
+        password: password.expose().to_string(),
+    })
 }

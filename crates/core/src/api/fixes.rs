@@ -264,6 +264,11 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::ScheduleRemove(_)
         | Request::SchedulePause(..)
         | Request::ScheduleRun(_) => super::schedule::serve(request, now),
+        Request::BackupInit { .. }
+        | Request::BackupRun(_)
+        | Request::BackupTest(_)
+        | Request::BackupCheck { .. }
+        | Request::BackupForget { .. } => super::backup::serve(request, &actor, now),
         // Read-only: no records are opened.
         Request::Preview(id) => {
             let preview = fix::preview(&host(&admin::this_computer(), now), &id)?;

@@ -105,6 +105,8 @@ impl Work for OnThisComputer<'_> {
                 crate::harden::history::record(&self.state.store, now, self.actor, &scan, true)?;
                 Ok(format!("Security score {} of 100.", scan.score))
             }
+            JobKind::Backup => super::backup::scheduled(self.state, self.actor, false, now),
+            JobKind::RestoreTest => super::backup::scheduled(self.state, self.actor, true, now),
         }
     }
 }

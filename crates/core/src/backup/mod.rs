@@ -1,12 +1,19 @@
 //! Backups in restic's format: a repository in a folder (a USB disk, a
-//! mounted share) with its password kept only in the keychain (the vault
-//! makes it), backups with progress and Cancel, the snapshots, restoring a
-//! snapshot or a file into an empty folder (never over what is there),
-//! checking the repository, forgetting old snapshots by a retention rule,
-//! and a restore test that proves files come back as they were backed up.
-//! Every run is recorded with its activity entry; `restic` does the work.
+//! mounted share) with two keys, the office's password kept only in the
+//! keychain (the vault makes it; it is on the recovery sheet) and root's
+//! own sealed key (`sealed`) for runs nobody is logged in for. Backups of
+//! a plan (what, what not, how many to keep) with progress and Cancel,
+//! the snapshots, restoring a snapshot or a file into an empty folder
+//! (never over what is there), checking the repository, forgetting old
+//! snapshots by the plan's retention, and a restore test that proves
+//! files come back as they were backed up. Every run is recorded with its
+//! activity entry; `restic` does the work; root publishes the outcome
+//! (`board`) for the screens.
 
+pub mod board;
 pub mod restic;
+pub mod sealed;
+pub mod sheet;
 
 use crate::audit::{self, Actor, NewEntry};
 use crate::progress::{Cancel, Progress};
@@ -29,6 +36,80 @@ pub struct Repository {
     /// The Credentials entry holding its password.
     pub password_name: String,
     pub created: String,
+    pub plan: Plan,
+    /// Names root's sealed key to it (`sealed`); not shown.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub key: String,
+}
+
+/// What a backup backs up, leaves out and keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export, rename = "BackupPlan")]
+pub struct Plan {
+    /// Full paths of folders and files.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// restic's patterns: a name anywhere (`.cache`), or a path (`/home/*/Downloads`).
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    #[serde(default)]
+    pub retention: Retention,
+}
+
+/// What is left out unless the administrator says otherwise: caches,
+/// trash and what a project rebuilds.
+pub const LEFT_OUT: [&str; 3] = [".cache", "Trash", "node_modules"];
+
+impl Plan {
+    /// The home folders and the system's settings (/etc), without caches
+    /// and trash, keeping 7 daily, 4 weekly and 12 monthly snapshots.
+    pub fn usual() -> Plan {
+        let mut paths = vec!["/home".to_string(), "/etc".to_string()];
+        if Path::new("/root").is_dir() {
+            paths.push("/root".into());
+        }
+        Plan {
+            paths,
+            excludes: LEFT_OUT.iter().map(|s| s.to_string()).collect(),
+            retention: Retention::default(),
+        }
+    }
+
+    /// Refuses a plan restic could misread: no path, a path that is not
+    /// full, a line break, an empty pattern, keeping nothing.
+    pub fn checked(self) -> Result<Plan> {
+        if self.paths.is_empty() {
+            return Err(Error::invalid_input(
+                "Nothing is chosen to back up.",
+                "Choose one or more folders, for example /home and /etc.",
+            ));
+        }
+        for p in &self.paths {
+            if !p.starts_with('/') || p.contains('\n') || p.split('/').any(|c| c == "..") {
+                return Err(Error::invalid_input(
+                    format!("\"{p}\" is not a full path to back up."),
+                    "Give full paths, starting with /, like /home or /srv/shared.",
+                ));
+            }
+        }
+        for x in &self.excludes {
+            if x.trim().is_empty() || x.contains('\n') {
+                return Err(Error::invalid_input(
+                    format!("\"{x}\" is not a pattern to leave out."),
+                    "Give patterns like *.tmp, .cache or /home/*/Downloads.",
+                ));
+            }
+        }
+        let keep = self.retention;
+        if keep.daily + keep.weekly + keep.monthly == 0 {
+            return Err(Error::invalid_input(
+                "Keeping no snapshot at all would forget every backup.",
+                "Keep at least one: for example 7 daily, 4 weekly and 12 monthly.",
+            ));
+        }
+        Ok(self)
+    }
 }
 
 /// What a run did.
@@ -81,6 +162,7 @@ pub struct BackupRun {
 
 /// How many snapshots to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
 #[ts(export)]
 pub struct Retention {
     pub daily: u32,
@@ -119,7 +201,7 @@ pub fn password_name(name: &str) -> String {
 }
 
 /// A repository's name: short, plain words.
-fn checked_name(name: &str) -> Result<String> {
+pub(crate) fn checked_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty()
         || name.chars().count() > 60
@@ -134,7 +216,7 @@ fn checked_name(name: &str) -> Result<String> {
 }
 
 /// An absolute folder, as given.
-fn absolute(path: &Path, what: &str) -> Result<PathBuf> {
+pub(crate) fn absolute(path: &Path, what: &str) -> Result<PathBuf> {
     if !path.is_absolute() || path.to_str().is_none() {
         return Err(Error::invalid_input(
             format!("{} is not a full path to {what}.", path.display()),
@@ -148,7 +230,9 @@ fn absolute(path: &Path, what: &str) -> Result<PathBuf> {
 pub fn repositories(store: &Store) -> Result<Vec<Repository>> {
     let mut stmt = store
         .conn()
-        .prepare("SELECT name, folder, password_name, created FROM backup_repos ORDER BY name")
+        .prepare(
+            "SELECT name, folder, password_name, created, plan, key FROM backup_repos ORDER BY name",
+        )
         .map_err(|e| sql("read", e))?;
     let rows = stmt
         .query_map([], |r| {
@@ -157,6 +241,8 @@ pub fn repositories(store: &Store) -> Result<Vec<Repository>> {
                 folder: r.get(1)?,
                 password_name: r.get(2)?,
                 created: r.get(3)?,
+                plan: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+                key: r.get(5)?,
             })
         })
         .map_err(|e| sql("read", e))?;
@@ -331,19 +417,49 @@ fn restic<'a>(store: &Store, repo: &'a Path, password: &'a Secret) -> Restic<'a>
     }
 }
 
-/// Makes a new repository in `folder` (made if missing, refused when it
-/// holds anything), with `password`, and records it.
+/// A repository to make: where, called what, backing up what.
+#[derive(Debug, Clone)]
+pub struct NewRepository {
+    pub name: String,
+    pub folder: PathBuf,
+    pub plan: Plan,
+    /// The Credentials entry the office's password is kept under.
+    pub password_name: String,
+}
+
+/// Refuses a folder root should not write a backup into: one another
+/// account could swap for a link, or one with files in it.
+pub fn checked_folder(folder: &Path) -> Result<PathBuf> {
+    let folder = absolute(folder, "a folder")?;
+    crate::admin::safe_path::check(&folder).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} cannot hold a backup made with administrator rights: {}",
+                folder.display(),
+                e.message
+            ),
+            "Choose a folder only the administrator can change, such as /var/backups/shipshape, or a disk formatted for Linux whose top folder is root's.",
+        )
+    })?;
+    Ok(folder)
+}
+
+/// Makes a new repository opened by two keys: `own` (root's sealed key,
+/// named by `token`) and `office` (the password on the recovery sheet),
+/// and records it. The folder is made if missing and refused when it
+/// holds anything.
 pub fn init(
     store: &Store,
     actor: &Actor,
-    name: &str,
-    folder: &Path,
-    password: &Secret,
-    password_name: &str,
+    new: NewRepository,
+    (token, own): (&str, &Secret),
+    office: &Secret,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
-    let name = checked_name(name)?;
-    let folder = absolute(folder, "a folder")?;
+    let name = checked_name(&new.name)?;
+    let plan = new.plan.checked()?;
+    let folder = checked_folder(&new.folder)?;
     if repositories(store)?
         .iter()
         .any(|r| r.name.eq_ignore_ascii_case(&name))
@@ -372,19 +488,30 @@ pub fn init(
     let repo = Repository {
         name,
         folder: folder.to_string_lossy().into_owned(),
-        password_name: password_name.to_string(),
+        password_name: new.password_name,
         created: stamp(now),
+        plan,
+        key: token.to_string(),
     };
-    let r = restic(store, &folder, password);
+    let r = restic(store, &folder, own);
     let mut run = new_run(&repo, BackupKind::Init, now);
-    if let Err(e) = r.ok(&["init"], None) {
+    let made = r
+        .ok(&["init"], None)
+        .and_then(|_| r.add_key(office));
+    if let Err(e) = made {
+        // A half-made repository (no office key) must not be left for
+        // someone to trust: nothing but its own files are in the folder.
+        if folder.join("config").is_file() {
+            let _ = std::fs::remove_dir_all(&folder);
+        }
         return Err(failed(store, actor, run, e));
     }
+    let plan_json = serde_json::to_string(&repo.plan).map_err(|e| Error::internal(e.to_string()))?;
     store
         .conn()
         .execute(
-            "INSERT INTO backup_repos (name, folder, password_name, created) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![repo.name, repo.folder, repo.password_name, repo.created],
+            "INSERT INTO backup_repos (name, folder, password_name, created, plan, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![repo.name, repo.folder, repo.password_name, repo.created, plan_json, repo.key],
         )
         .map_err(|e| sql("write", e))?;
     run.outcome = BackupOutcome::Done;
@@ -396,51 +523,49 @@ pub fn init(
     Ok(repo)
 }
 
-/// Backs up `paths` (full paths), leaving out what `excludes` match.
+/// Backs up what `repo`'s plan says, leaving out what it excludes and the
+/// repository itself.
 #[allow(clippy::too_many_arguments)]
 pub fn backup(
     store: &Store,
     actor: &Actor,
     repo: &Repository,
     password: &Secret,
-    paths: &[PathBuf],
-    excludes: &[String],
     progress: &dyn Progress,
     cancel: &Cancel,
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
-    let mut run = new_run(repo, BackupKind::Backup, now);
-    if paths.is_empty() {
-        return Err(Error::invalid_input(
-            "Say what to back up.",
-            "Give one or more full paths of folders or files.",
+    let run = new_run(repo, BackupKind::Backup, now);
+    let plan = repo.plan.clone().checked()?;
+    let mut sources = Vec::new();
+    for p in &plan.paths {
+        if std::fs::symlink_metadata(p).is_ok() {
+            sources.push(p.clone());
+        }
+    }
+    if sources.is_empty() {
+        return Err(failed(
+            store,
+            actor,
+            run,
+            Error::new(
+                ErrorCode::NotFound,
+                format!(
+                    "None of what this backup backs up exists ({}), so nothing was backed up.",
+                    plan.paths.join(", ")
+                ),
+                "Check the folders chosen for the backup.",
+            ),
         ));
     }
-    let mut sources = Vec::new();
-    for p in paths {
-        let p = absolute(p, "back up")?;
-        if std::fs::symlink_metadata(&p).is_err() {
-            return Err(Error::new(
-                ErrorCode::NotFound,
-                format!("{} does not exist, so nothing was backed up.", p.display()),
-                "Check the path and try again.",
-            ));
-        }
-        sources.push(p.to_string_lossy().into_owned());
-    }
     let mut args: Vec<String> = vec!["backup".into(), "--json".into()];
-    for x in excludes {
-        if x.trim().is_empty() || x.contains('\n') {
-            return Err(Error::invalid_input(
-                format!("\"{x}\" is not a pattern to leave out."),
-                "Give patterns like *.tmp, .cache or /home/*/Downloads.",
-            ));
-        }
+    for x in plan.excludes.iter().chain(std::iter::once(&repo.folder)) {
         args.push(format!("--exclude={x}"));
     }
     args.push("--".into());
     args.extend(sources);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut run = run;
     let folder = PathBuf::from(&repo.folder);
     let r = restic(store, &folder, password);
     let mut summary = None;

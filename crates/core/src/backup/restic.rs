@@ -196,17 +196,51 @@ impl Restic<'_> {
         cancel: Option<&Cancel>,
         line: impl FnMut(&str),
     ) -> Result<Finished> {
+        self.run_giving(args, cancel, line, None)
+    }
+
+    /// Adds `new` as another key to the repository.
+    pub fn add_key(&self, new: &Secret) -> Result<Finished> {
+        let out = self.run_giving(
+            &["key", "add", "--new-password-file=/dev/stdin"],
+            None,
+            |_| {},
+            Some(new),
+        )?;
+        if out.success() {
+            return Ok(out);
+        }
+        Err(self.failure(&out, None))
+    }
+
+    /// `run`; with `new_key`, that goes on standard input and the
+    /// repository's password in restic's environment instead, since
+    /// restic reads both from one stream otherwise. Only the account
+    /// running restic (root, for backups) may read its environment.
+    fn run_giving(
+        &self,
+        args: &[&str],
+        cancel: Option<&Cancel>,
+        line: impl FnMut(&str),
+        new_key: Option<&Secret>,
+    ) -> Result<Finished> {
         let cache = self.private_folder("cache")?;
         let tmp = self.private_folder("tmp")?;
         let cache = cache.to_string_lossy().into_owned();
         let mut all: Vec<&str> = vec!["--repo", self.repo_arg()?, "--cache-dir", &cache];
         all.extend_from_slice(args);
-        let mut password = self.password.expose().as_bytes().to_vec();
-        password.push(b'\n');
         let mut run = Run::new(RESTIC, &all, LONG)
             .env("TMPDIR", tmp.to_string_lossy())
-            .env("RESTIC_PROGRESS_FPS", "2")
-            .input(password);
+            .env("RESTIC_PROGRESS_FPS", "2");
+        let mut input = match new_key {
+            Some(new) => {
+                run = run.env("RESTIC_PASSWORD", self.password.expose());
+                new.expose().as_bytes().to_vec()
+            }
+            None => self.password.expose().as_bytes().to_vec(),
+        };
+        input.push(b'\n');
+        run = run.input(input);
         if let Some(c) = cancel {
             run = run.cancel(c, GRACE);
         }

@@ -177,21 +177,6 @@ fn csv(scan: &Scan) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| Error::internal(e.to_string()))
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn severity_heading(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "Critical: fix these today",
@@ -231,23 +216,23 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
     let _ = write!(
         h,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Security report for {c}</title><style>{STYLE}</style></head><body>",
-        c = esc(computer)
+        c = crate::html::escape(computer)
     );
     let _ = write!(
         h,
         "<h1>Security report for {c}</h1><p class=\"meta\">{sys}{folder}. Scanned {scanned}; report made {made}.{admin}</p>",
-        c = esc(computer),
-        sys = esc(if scan.system.is_empty() {
+        c = crate::html::escape(computer),
+        sys = crate::html::escape(if scan.system.is_empty() {
             "Unknown system"
         } else {
             &scan.system
         }),
-        scanned = esc(&scan.time),
-        made = esc(&now.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        scanned = crate::html::escape(&scan.time),
+        made = crate::html::escape(&now.to_rfc3339_opts(SecondsFormat::Secs, true)),
         folder = if scan.root == "/" {
             String::new()
         } else {
-            format!(", found in the folder {}", esc(&scan.root))
+            format!(", found in the folder {}", crate::html::escape(&scan.root))
         },
         admin = if scan.as_admin {
             ""
@@ -270,7 +255,7 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
     if !scan.costs.is_empty() {
         h.push_str("<h2>Why this score</h2><p>These findings cost the most points:</p><ul class=\"plain\">");
         for cost in &scan.costs {
-            let _ = write!(h, "<li>{} ({} points)</li>", esc(&cost.title), cost.points);
+            let _ = write!(h, "<li>{} ({} points)</li>", crate::html::escape(&cost.title), cost.points);
         }
         h.push_str("</ul>");
     }
@@ -310,7 +295,7 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
     }
     h.push_str("<h2>What is fine</h2><ul class=\"plain\">");
     for f in scan.checks.iter().filter(|f| f.status == Status::Pass) {
-        let _ = write!(h, "<li>{}</li>", esc(&f.detail));
+        let _ = write!(h, "<li>{}</li>", crate::html::escape(&f.detail));
     }
     h.push_str("</ul></body></html>\n");
     h
@@ -325,33 +310,33 @@ fn finding_html(h: &mut String, f: &Finding) {
     let _ = write!(
         h,
         "<div class=\"{class}\"><p><strong>{title}</strong><br><span class=\"badge\">{status}</span> · {detail}</p><p>{why}</p><p><strong>What to do:</strong> {fix}</p>",
-        title = esc(&f.title),
+        title = crate::html::escape(&f.title),
         status = status_words(f.status),
-        detail = esc(&f.detail),
-        why = esc(&f.why),
-        fix = esc(&f.remediation),
+        detail = crate::html::escape(&f.detail),
+        why = crate::html::escape(&f.why),
+        fix = crate::html::escape(&f.remediation),
     );
     if let Some(a) = &f.accepted {
         let _ = write!(
             h,
             "<p><strong>Accepted</strong> by {} until {}: {}</p>",
-            esc(&a.actor),
-            esc(&a.until),
-            esc(&a.reason)
+            crate::html::escape(&a.actor),
+            crate::html::escape(&a.until),
+            crate::html::escape(&a.reason)
         );
     }
     if !f.evidence.is_empty() || !f.references.is_empty() {
         let _ = write!(
             h,
             "<details><summary>Technical details</summary><p>Check {}",
-            esc(&f.id)
+            crate::html::escape(&f.id)
         );
         if !f.references.is_empty() {
-            let _ = write!(h, " · {}", esc(&f.references.join(", ")));
+            let _ = write!(h, " · {}", crate::html::escape(&f.references.join(", ")));
         }
         h.push_str("</p>");
         if !f.evidence.is_empty() {
-            let _ = write!(h, "<pre>{}</pre>", esc(&evidence_text(f)));
+            let _ = write!(h, "<pre>{}</pre>", crate::html::escape(&evidence_text(f)));
         }
         h.push_str("</details>");
     }

@@ -25,6 +25,10 @@ pub enum JobKind {
     AllUpdates,
     /// Run the security check.
     SecurityScan,
+    /// Back up every backup set up, by its plan.
+    Backup,
+    /// Prove the newest backups can be restored.
+    RestoreTest,
 }
 
 impl JobKind {
@@ -34,6 +38,8 @@ impl JobKind {
             JobKind::SecurityPatching => "Install security updates",
             JobKind::AllUpdates => "Install all updates",
             JobKind::SecurityScan => "Check security settings",
+            JobKind::Backup => "Back up files",
+            JobKind::RestoreTest => "Test restoring backups",
         }
     }
 
@@ -47,7 +53,10 @@ impl JobKind {
     fn first_estimate(self) -> Duration {
         match self {
             JobKind::UpdateCheck | JobKind::SecurityScan => Duration::minutes(5),
-            JobKind::SecurityPatching | JobKind::AllUpdates => Duration::minutes(30),
+            JobKind::SecurityPatching | JobKind::AllUpdates | JobKind::RestoreTest => {
+                Duration::minutes(30)
+            }
+            JobKind::Backup => Duration::minutes(60),
         }
     }
 }
