@@ -33,6 +33,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Connect a backup made elsewhere (by restic, or on another computer); its password on standard input
+    Connect {
+        /// The folder holding it
+        #[arg(long, value_name = "FOLDER")]
+        to: PathBuf,
+        /// Its name, in plain words
+        #[arg(long, default_value = "Backup")]
+        name: String,
+        /// What to back up into it (full paths; the home folders and /etc unless given)
+        #[arg(long = "path", value_name = "PATH")]
+        paths: Vec<String>,
+        /// Also leave out what matches (caches and trash always are)
+        #[arg(long)]
+        exclude: Vec<String>,
+        #[command(flatten)]
+        keep: Keep,
+        #[arg(long)]
+        json: bool,
+    },
     /// Back up now, by the backup's plan (exit 1 when some files could not be read)
     Run {
         #[command(flatten)]
@@ -150,36 +169,28 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             keep,
             json,
         } => {
-            let store = ctx.open_store()?;
-            let s = Session {
-                store: &store,
-                actor: &actor,
-            };
-            let mut plan = Plan::usual();
-            if !paths.is_empty() {
-                plan.paths = paths;
-            }
-            plan.excludes.extend(exclude);
-            plan.retention = keep.retention();
-            let repo = api::backup::init(s, &Keychain::system()?, &name, &to, plan, now)?;
-            if json {
-                print_json(&repo)?;
-            } else {
-                println!(
-                    "A backup called \u{201c}{}\u{201d} was set up at {}, backing up {}.",
-                    repo.name,
-                    repo.folder,
-                    repo.plan.paths.join(", ")
-                );
-                println!(
-                    "Its password is in Credentials as \u{201c}{}\u{201d}. Without it the backup cannot be read:",
-                    repo.password_name
-                );
-                println!(
-                    "save the recovery sheet and keep it away from the computer: shipshape backup sheet --to FILE"
-                );
-            }
-            Ok(Verdict::Ok)
+            let plan = plan_of(paths, exclude, &keep);
+            let keychain = Keychain::system()?;
+            let repo = with_session(ctx, &actor, |s| {
+                api::backup::init(s, &keychain, &name, &to, plan, now)
+            })?;
+            said_set_up(&repo, json)
+        }
+        Command::Connect {
+            to,
+            name,
+            paths,
+            exclude,
+            keep,
+            json,
+        } => {
+            let plan = plan_of(paths, exclude, &keep);
+            let keychain = Keychain::system()?;
+            let password = crate::vault::ask_secret("The backup's password")?;
+            let repo = with_session(ctx, &actor, |s| {
+                api::backup::connect(s, &keychain, &name, &to, plan, &password, now)
+            })?;
+            said_set_up(&repo, json)
         }
         Command::Run { which, json } => {
             let cancel = crate::stop_on_ctrl_c()?;
@@ -209,7 +220,7 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                     .retain(|b| b.repository.name.eq_ignore_ascii_case(name.trim()));
             }
             if json {
-                print_json(&board.backups)?;
+                print_json(&board)?;
             } else if board.backups.is_empty() {
                 println!("No backup is set up yet. Set one up: shipshape backup init --to FOLDER");
             } else {
@@ -268,21 +279,24 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
         }
         Command::TestRestore { which, json } => {
             let cancel = crate::stop_on_ctrl_c()?;
-            let run =
-                api::backup::restore_test(which.name.as_deref(), &NoProgress, &cancel, &actor, now)?;
+            let run = api::backup::restore_test(
+                which.name.as_deref(),
+                &NoProgress,
+                &cancel,
+                &actor,
+                now,
+            )?;
             show(&run, json)
         }
         Command::Sheet { to, which } => {
-            let store = ctx.open_store()?;
-            let s = Session {
-                store: &store,
-                actor: &actor,
-            };
             let name = match which.name {
                 Some(n) => n,
                 None => only_backup(now)?,
             };
-            let sheet = api::backup::recovery_sheet(s, &Keychain::system()?, &name, now)?;
+            let keychain = Keychain::system()?;
+            let sheet = with_session(ctx, &actor, |s| {
+                api::backup::recovery_sheet(s, &keychain, &name, now)
+            })?;
             shipshape_core::atomic_file::write_with(
                 &to,
                 sheet.html.as_bytes(),
@@ -298,6 +312,51 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             Ok(Verdict::Ok)
         }
     }
+}
+
+/// The plan given on the command line: the usual one, with what was said.
+fn plan_of(paths: Vec<String>, exclude: Vec<String>, keep: &Keep) -> Plan {
+    let mut plan = Plan::usual();
+    if !paths.is_empty() {
+        plan.paths = paths;
+    }
+    plan.excludes.extend(exclude);
+    plan.retention = keep.retention();
+    plan
+}
+
+/// Runs `f` with the user's store open.
+fn with_session<T>(
+    ctx: &Context,
+    actor: &shipshape_core::audit::Actor,
+    f: impl FnOnce(Session<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let store = ctx.open_store()?;
+    f(Session {
+        store: &store,
+        actor,
+    })
+}
+
+fn said_set_up(repo: &shipshape_core::backup::Repository, json: bool) -> Result<Verdict, Error> {
+    if json {
+        print_json(repo)?;
+    } else {
+        println!(
+            "A backup called \u{201c}{}\u{201d} was set up at {}, backing up {}.",
+            repo.name,
+            repo.folder,
+            repo.plan.paths.join(", ")
+        );
+        println!(
+            "Its password is in Credentials as \u{201c}{}\u{201d}. Without it the backup cannot be read:",
+            repo.password_name
+        );
+        println!(
+            "save the recovery sheet and keep it away from the computer: shipshape backup sheet --to FILE"
+        );
+    }
+    Ok(Verdict::Ok)
 }
 
 /// The name of the only backup; refused when there is none or several.

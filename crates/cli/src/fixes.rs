@@ -151,6 +151,15 @@ pub enum Helper {
         #[arg(long)]
         plan: String,
     },
+    /// Connect a backup made elsewhere (its plan as JSON; its password on standard input)
+    BackupConnect {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        folder: PathBuf,
+        #[arg(long)]
+        plan: String,
+    },
     /// Back up now
     BackupRun {
         #[arg(long)]
@@ -395,6 +404,16 @@ fn job_from(text: &str) -> Result<Job, Error> {
     })
 }
 
+/// A backup's plan the helper was handed: JSON that must read as a plan.
+fn plan_from(text: &str) -> Result<shipshape_core::backup::Plan, Error> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::invalid_input(
+            format!("The backup's plan could not be read: {e}."),
+            "Set the backup up again from the app or with shipshape backup init.",
+        )
+    })
+}
+
 pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
     // A Ctrl-C at the user's terminal reaches this root process too; the
     // user's side passes it on as a "cancel" line, so root's run stops
@@ -432,21 +451,18 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             Helper::BackupInit { name, folder, plan } => Request::BackupInit {
                 name,
                 folder,
-                plan: serde_json::from_str(&plan).map_err(|e| {
-                    Error::invalid_input(
-                        format!("The backup's plan could not be read: {e}."),
-                        "Set the backup up again from the app or with shipshape backup init.",
-                    )
-                })?,
+                plan: plan_from(&plan)?,
+            },
+            Helper::BackupConnect { name, folder, plan } => Request::BackupConnect {
+                name,
+                folder,
+                plan: plan_from(&plan)?,
             },
             Helper::BackupRun { repo } => Request::BackupRun(repo),
             Helper::BackupTest { repo } => Request::BackupTest(repo),
             Helper::BackupCheck { repo, read_data } => Request::BackupCheck {
                 name: repo,
-                read: read_data
-                    .as_deref()
-                    .map(crate::backup::part)
-                    .transpose()?,
+                read: read_data.as_deref().map(crate::backup::part).transpose()?,
             },
             Helper::BackupForget {
                 repo,

@@ -1,13 +1,14 @@
 //! `shipshape backup` against the real restic, both ways: what Shipshape
 //! backs up, restic lists, checks and restores byte for byte with modes,
 //! links and odd names kept; what restic backs up, Shipshape restores.
-//! The password goes through a private gnome-keyring. Faults: a wrong
-//! password, a missing repository, a damaged pack, a folder that is not
-//! empty.
+//! Root runs them with its own sealed key; the office's password goes
+//! through a private gnome-keyring. Faults: root's key taken away (and the
+//! backup connected again with its password), a wrong password, a
+//! missing repository, a damaged pack, a folder that is not empty or that
+//! another account owns.
 
 use crate::keyring::{found_in_folder, keyring_test};
 use crate::util::{Run, TestDir};
-use crate::vault::with_input;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -108,6 +109,34 @@ fn peer(repo: &Path, password: &str, args: &[&str]) -> std::process::Output {
     out
 }
 
+/// `shipshape` as root, with root's state and the key that seals root's
+/// backup keys in the test's folder.
+fn as_root(dir: &TestDir, args: &[&str]) -> Command {
+    let mut cmd = dir.cmd(args);
+    cmd.env("SHIPSHAPE_STATE_DIR", dir.root().join("state"))
+        .env(
+            "SHIPSHAPE_CREDENTIAL_SECRET",
+            dir.root().join("host.secret"),
+        );
+    cmd
+}
+
+fn root_run(dir: &TestDir, args: &[&str]) -> Run {
+    Run::from(as_root(dir, args).output().unwrap())
+}
+
+/// `root_run` with `input` on standard input.
+fn root_run_with(dir: &TestDir, args: &[&str], input: &[u8]) -> Run {
+    let mut child = as_root(dir, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    Run::from(child.wait_with_output().unwrap())
+}
+
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:#?}"))
 }
@@ -130,13 +159,20 @@ keyring_test! {
         let full = dir.root().join("full");
         std::fs::create_dir(&full).unwrap();
         std::fs::write(full.join("x"), "x").unwrap();
-        dir.run(&["backup", "init", "--to", full.to_str().unwrap(), "--name", NAME])
+        root_run(&dir, &["backup", "init", "--to", full.to_str().unwrap(), "--name", NAME])
             .code(2)
             .fails_with("is not empty");
+        // A folder another account could swap for a link is refused.
+        let theirs = dir.root().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
+        root_run(&dir, &["backup", "init", "--to", theirs.join("backup").to_str().unwrap(), "--name", NAME])
+            .code(2)
+            .fails_with("cannot hold a backup made with administrator rights");
         let vault: Value = json(&dir.run(&["vault", "list", "--json"]));
         assert_eq!(vault.as_array().unwrap().len(), 0, "{vault}");
 
-        let init = dir.run(&["backup", "init", "--to", repo.to_str().unwrap(), "--name", NAME]);
+        let init = root_run(&dir, &["backup", "init", "--to", repo.to_str().unwrap(), "--name", NAME, "--path", src.to_str().unwrap(), "--exclude", "*.tmp"]);
         init.success();
         assert!(init.stdout.contains("Without it the backup cannot be read"), "{init:?}");
         let password = dir.run(&["vault", "get", &format!("Backup: {NAME}"), "--stdout"]);
@@ -144,9 +180,13 @@ keyring_test! {
         let password = password.stdout.trim_end().to_string();
         assert_eq!(password.split('-').count(), 7, "seven words");
         assert!(found_in_folder(dir.data(), password.as_bytes()).is_empty());
+        assert!(found_in_folder(&dir.root().join("state"), password.as_bytes()).is_empty());
+        // Two keys: the office's password and root's own.
+        let keys = listed(&peer(&repo, &password, &["key", "list", "--json"]));
+        assert_eq!(keys.as_array().unwrap().len(), 2, "{keys}");
 
         // Shipshape backs up; restic lists, checks and restores it.
-        let ran = dir.run(&["backup", "run", src.to_str().unwrap(), "--exclude", "*.tmp", "--json"]);
+        let ran = root_run(&dir, &["backup", "run", "--json"]);
         ran.success();
         let ran = json(&ran);
         assert_eq!(ran["outcome"], "done", "{ran}");
@@ -164,8 +204,8 @@ keyring_test! {
         std::fs::create_dir(&other).unwrap();
         std::fs::write(other.join("made-by-restic"), "from restic").unwrap();
         peer(&repo, &password, &["backup", other.to_str().unwrap()]);
-        let list = json(&dir.run(&["backup", "list", "--json"]));
-        let theirs = list[0]["snapshots"]
+        let list = json(&root_run(&dir, &["backup", "list", "--json"]));
+        let theirs = list["backups"][0]["snapshots"]
             .as_array()
             .unwrap()
             .iter()
@@ -175,26 +215,36 @@ keyring_test! {
             .unwrap()
             .to_string();
         let back = dir.root().join("back");
-        dir.run(&["backup", "restore", &theirs, "--to", back.to_str().unwrap()]).success();
+        root_run(&dir, &["backup", "restore", &theirs, "--to", back.to_str().unwrap()]).success();
         assert_eq!(tree(&inside(&back).parent().unwrap().join("other")), tree(&other));
         // Never over files that are there.
-        dir.run(&["backup", "restore", &snapshot, "--to", back.to_str().unwrap()])
+        root_run(&dir, &["backup", "restore", &snapshot, "--to", back.to_str().unwrap()])
             .code(2)
             .fails_with("never overwrites");
         // Only one path.
         let one = dir.root().join("one");
         let only = src.join("sub/private");
-        dir.run(&["backup", "restore", &snapshot, "--to", one.to_str().unwrap(), "--only", only.to_str().unwrap()])
+        root_run(&dir, &["backup", "restore", &snapshot, "--to", one.to_str().unwrap(), "--only", only.to_str().unwrap()])
             .success();
         let got = tree(&one);
         assert!(got.keys().any(|p| p.ends_with("sub/private")), "{got:?}");
         assert!(!got.keys().any(|p| p.ends_with("plain.txt")), "{got:?}");
 
+        // Scheduled: a daily backup and a weekly restore test, run now as
+        // the timer would.
+        root_run(&dir, &["schedule", "add", "--job", "backup", "--at", "01:30"]).success();
+        root_run(&dir, &["schedule", "add", "--job", "restore-test", "--every", "week", "--days", "sun", "--at", "03:00"]).success();
+        let scheduled = root_run(&dir, &["schedule", "run", "1", "--json"]);
+        scheduled.success();
+        assert!(scheduled.stdout.contains("backed up"), "{scheduled:?}");
+        let tested = root_run(&dir, &["schedule", "run", "2", "--json"]);
+        assert!(tested.stdout.contains("The restore test passed"), "{tested:?}");
+
         // The restore test and a full read pass.
-        let tested = dir.run(&["backup", "test-restore"]);
+        let tested = root_run(&dir, &["backup", "test-restore"]);
         tested.success();
         assert!(tested.stdout.starts_with("The restore test passed"), "{tested:?}");
-        dir.run(&["backup", "check", "--read-data", "1/1"]).success();
+        root_run(&dir, &["backup", "check", "--read-data", "1/1"]).success();
 
         // Forget keeps what restic itself would keep.
         let would = listed(&peer(&repo, &password, &["forget", "--dry-run", "--json", "--keep-daily=1", "--keep-weekly=0", "--keep-monthly=0"]));
@@ -204,7 +254,7 @@ keyring_test! {
             .iter()
             .flat_map(|g| g["keep"].as_array().unwrap().iter().map(|s| s["short_id"].as_str().unwrap()))
             .collect();
-        dir.run(&["backup", "forget", "--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0"]).success();
+        root_run(&dir, &["backup", "forget", "--keep-daily", "1", "--keep-weekly", "0", "--keep-monthly", "0"]).success();
         let left = listed(&peer(&repo, &password, &["snapshots", "--json"]));
         let mut left: Vec<&str> = left.as_array().unwrap().iter().map(|s| s["short_id"].as_str().unwrap()).collect();
         let mut would_keep = would_keep;
@@ -223,17 +273,39 @@ keyring_test! {
         bytes[100] ^= 0xff;
         std::fs::set_permissions(&pack, std::fs::Permissions::from_mode(0o644)).unwrap();
         std::fs::write(&pack, bytes).unwrap();
-        let checked = dir.run(&["backup", "check", "--read-data", "1/1"]);
+        let checked = root_run(&dir, &["backup", "check", "--read-data", "1/1"]);
         checked.code(1);
         assert!(checked.stdout.contains("is damaged"), "{checked:?}");
-        let log = dir.run(&["audit", "list", "--json"]);
-        assert!(log.stdout.contains("backup.check"), "{log:?}");
+        // The outcome is on root's board.
+        let board = json(&root_run(&dir, &["backup", "list", "--json"]));
+        assert_eq!(board["runs"][0]["kind"], "check", "{board}");
+        assert_eq!(board["runs"][0]["outcome"], "failed", "{board}");
+        assert_eq!(board["backups"][0]["last_test"]["outcome"], "done", "{board}");
+        std::fs::remove_dir_all(&repo).unwrap();
 
-        // A wrong password, then a missing repository.
-        with_input(&dir, &["vault", "rotate", &format!("Backup: {NAME}")], b"not-the-password\n").success();
-        dir.run(&["backup", "list"]).code(2).fails_with("password for the backup");
+        // A backup restic made: a wrong password is refused, the right one connects it.
+        std::fs::create_dir(&repo).unwrap();
+        peer(&repo, &password, &["init"]);
+        peer(&repo, &password, &["backup", other.to_str().unwrap()]);
+        let connect = ["backup", "connect", "--to", repo.to_str().unwrap(), "--name", "Made by restic", "--path", src.to_str().unwrap()];
+        root_run_with(&dir, &connect, b"not-the-password\n")
+            .code(2)
+            .fails_with("does not open the backup");
+        root_run_with(&dir, &connect, format!("{password}\n").as_bytes()).success();
+        root_run(&dir, &["backup", "run", "--repo", "Made by restic"]).success();
+
+        // Root's key taken away with restic: said plainly, and connecting
+        // again with the recovery password mends it.
+        let keys = listed(&peer(&repo, &password, &["key", "list", "--json"]));
+        let roots = keys.as_array().unwrap().iter().find(|k| k["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
+        peer(&repo, &password, &["key", "remove", &roots]);
+        root_run(&dir, &["backup", "run", "--repo", "Made by restic"])
+            .code(2)
+            .fails_with("does not open it");
+
+        // A missing repository.
         std::fs::rename(&repo, dir.root().join("unplugged")).unwrap();
-        dir.run(&["backup", "run", src.to_str().unwrap()]).code(2).fails_with("There is no backup at");
+        root_run(&dir, &["backup", "run", "--repo", "Made by restic"]).code(2).fails_with("There is no backup at");
     }
 }
 
@@ -279,11 +351,11 @@ keyring_test! {
             .status()
             .unwrap();
         assert!(status.success());
-        dir.run(&["backup", "init", "--to", repo.to_str().unwrap()]).success();
+        root_run(&dir, &["backup", "init", "--to", repo.to_str().unwrap(), "--path", src.to_str().unwrap()]).success();
         let password = dir.run(&["vault", "get", "Backup: Backup", "--stdout"]);
         let password = password.stdout.trim_end().to_string();
         let start = || {
-            let mut cmd = dir.cmd(&["backup", "run", src.to_str().unwrap()]);
+            let mut cmd = as_root(&dir, &["backup", "run"]);
             cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
             cmd.spawn().unwrap()
         };
@@ -298,8 +370,8 @@ keyring_test! {
         assert_eq!(out.status.code(), Some(130), "{out:?}");
         assert_eq!(locks(&repo), 0, "restic removed its lock");
         peer(&repo, &password, &["check"]);
-        let log = dir.run(&["audit", "list", "--json"]);
-        assert!(log.stdout.contains("Cancelled") || log.stdout.contains("cancelled"), "{log:?}");
+        let board = json(&root_run(&dir, &["backup", "list", "--json"]));
+        assert_eq!(board["runs"][0]["outcome"], "cancelled", "{board}");
 
         // Killed outright with restic (a power cut): a stale lock stays,
         // the next check clears it, and the next backup completes.
@@ -322,9 +394,9 @@ keyring_test! {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         assert_eq!(locks(&repo), 1, "the killed run left its lock");
-        dir.run(&["backup", "check"]).success();
+        root_run(&dir, &["backup", "check"]).success();
         assert_eq!(locks(&repo), 0, "the stale lock was cleared");
-        dir.run(&["backup", "run", src.to_str().unwrap()]).success();
+        root_run(&dir, &["backup", "run"]).success();
         peer(&repo, &password, &["check"]);
     }
 }

@@ -51,6 +51,12 @@ pub enum Request {
         folder: PathBuf,
         plan: crate::backup::Plan,
     },
+    /// Connect a backup made elsewhere; its password comes on standard input.
+    BackupConnect {
+        name: String,
+        folder: PathBuf,
+        plan: crate::backup::Plan,
+    },
     /// Back up now (the only backup when no name is given).
     BackupRun(Option<String>),
     /// Test restoring the newest backup.
@@ -121,6 +127,11 @@ impl Request {
                 folder: crate::backup::absolute(folder, "a folder")?,
                 plan: plan.clone().checked()?,
             }),
+            Request::BackupConnect { name, folder, plan } => Ok(Request::BackupConnect {
+                name: crate::backup::checked_name(name)?,
+                folder: crate::backup::absolute(folder, "a folder")?,
+                plan: plan.clone().checked()?,
+            }),
             Request::BackupRun(Some(name))
             | Request::BackupTest(Some(name))
             | Request::BackupCheck {
@@ -175,15 +186,12 @@ impl Request {
                 vec!["schedule-resume".into(), id.to_string().into()]
             }
             Request::ScheduleRun(id) => vec!["schedule-run".into(), id.to_string().into()],
-            Request::BackupInit { name, folder, plan } => vec![
-                "backup-init".into(),
-                "--name".into(),
-                name.into(),
-                "--folder".into(),
-                folder.into(),
-                "--plan".into(),
-                serde_json::to_string(plan).unwrap_or_default().into(),
-            ],
+            Request::BackupInit { name, folder, plan } => {
+                setup_args("backup-init", name, folder, plan)
+            }
+            Request::BackupConnect { name, folder, plan } => {
+                setup_args("backup-connect", name, folder, plan)
+            }
             Request::BackupRun(name) => with_repo("backup-run", name),
             Request::BackupTest(name) => with_repo("backup-test", name),
             Request::BackupCheck { name, read } => {
@@ -206,6 +214,19 @@ impl Request {
             }
         }
     }
+}
+
+/// Setting a backup up: its name, folder and plan (as JSON).
+fn setup_args(verb: &str, name: &str, folder: &Path, plan: &crate::backup::Plan) -> Vec<OsString> {
+    vec![
+        verb.into(),
+        "--name".into(),
+        name.into(),
+        "--folder".into(),
+        folder.into(),
+        "--plan".into(),
+        serde_json::to_string(plan).unwrap_or_default().into(),
+    ]
 }
 
 /// A backup verb, naming its backup when one is named.
@@ -237,6 +258,7 @@ const FORWARDED: &[&str] = &[
     "SHIPSHAPE_STATE_DIR",
     "SHIPSHAPE_APT_CONFIG",
     "SHIPSHAPE_APT_LOCK_SECONDS",
+    "SHIPSHAPE_CREDENTIAL_SECRET",
 ];
 
 /// Runs `request` through pkexec and Shipshape's helper, and reads its
@@ -316,7 +338,10 @@ pub fn run_with<T: DeserializeOwned>(pkexec: &Path, program: &Path, request: Req
 
 /// `run`, handing the helper `secret` as the first line of its standard
 /// input: never in its arguments, which every account can read.
-pub fn run_giving<T: DeserializeOwned>(request: Request, secret: &crate::vault::Secret) -> Result<T> {
+pub fn run_giving<T: DeserializeOwned>(
+    request: Request,
+    secret: &crate::vault::Secret,
+) -> Result<T> {
     exchange(
         Path::new(PKEXEC),
         &program()?,

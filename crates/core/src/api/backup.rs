@@ -38,6 +38,15 @@ pub fn defaults() -> Plan {
     Plan::usual()
 }
 
+/// How a backup comes to Shipshape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setup {
+    /// A new repository, with a new password.
+    Made,
+    /// One made elsewhere, opened with its password.
+    Connected,
+}
+
 /// Sets up a backup called `name` in `folder` backing up `plan`: a new
 /// password, kept in the vault as "Backup: NAME", then the repository,
 /// made by root. When the repository cannot be made, the password is
@@ -50,9 +59,47 @@ pub fn init(
     plan: Plan,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
+    let password = vault::generate(&PASSWORD)?;
+    set_up(s, keychain, Setup::Made, name, folder, plan, &password, now)
+}
+
+/// Connects a backup made elsewhere (by restic, or by Shipshape on another
+/// computer) in `folder`, opened with `password`, which is kept in the
+/// vault as "Backup: NAME".
+pub fn connect(
+    s: Session<'_>,
+    keychain: &Keychain,
+    name: &str,
+    folder: &Path,
+    plan: Plan,
+    password: &Secret,
+    now: DateTime<Utc>,
+) -> Result<Repository> {
+    set_up(
+        s,
+        keychain,
+        Setup::Connected,
+        name,
+        folder,
+        plan,
+        password,
+        now,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn set_up(
+    s: Session<'_>,
+    keychain: &Keychain,
+    how: Setup,
+    name: &str,
+    folder: &Path,
+    plan: Plan,
+    password: &Secret,
+    now: DateTime<Utc>,
+) -> Result<Repository> {
     let plan = plan.checked()?;
     let vault = Vault::new(s.store, keychain, s.actor);
-    let password = vault::generate(&PASSWORD)?;
     let password_name = backup::password_name(name.trim());
     let credential = vault.add(
         now,
@@ -64,7 +111,7 @@ pub fn init(
             notes: "Without this password the backup cannot be read. Keep it on the recovery sheet, away from the computer.".into(),
             rotate_days: None,
         },
-        &password,
+        password,
     )?;
     let new = NewRepository {
         name: name.trim().to_string(),
@@ -73,16 +120,14 @@ pub fn init(
         password_name,
     };
     let made = if admin::running_as_root() {
-        init_as_root(s.actor, new, &password, now)
+        set_up_as_root(s.actor, how, new, password, now)
     } else {
-        door::run_giving(
-            Request::BackupInit {
-                name: new.name,
-                folder: new.folder,
-                plan: new.plan,
-            },
-            &password,
-        )
+        let (name, folder, plan) = (new.name, new.folder, new.plan);
+        let request = match how {
+            Setup::Made => Request::BackupInit { name, folder, plan },
+            Setup::Connected => Request::BackupConnect { name, folder, plan },
+        };
+        door::run_giving(request, password)
     };
     if made.is_err() {
         let _ = vault.remove(now, &credential.id);
@@ -90,8 +135,9 @@ pub fn init(
     made
 }
 
-fn init_as_root(
+fn set_up_as_root(
     actor: &Actor,
+    how: Setup,
     new: NewRepository,
     office: &Secret,
     now: DateTime<Utc>,
@@ -99,7 +145,10 @@ fn init_as_root(
     let state = RootState::open(now)?;
     let keys = SealedKeys::in_state(&state.paths.state)?;
     let (token, own) = keys.make()?;
-    let made = backup::init(&state.store, actor, new, (&token, &own), office, now);
+    let made = match how {
+        Setup::Made => backup::init(&state.store, actor, new, (&token, &own), office, now),
+        Setup::Connected => backup::connect(&state.store, actor, new, (&token, &own), office, now),
+    };
     if made.is_err() {
         keys.remove(&token);
     }
@@ -186,26 +235,11 @@ fn backed_up(
 ) -> Result<BackupRun> {
     let _turn = state.take_turn("backup", BUSY)?;
     let (repo, key) = opened(state, name)?;
-    let mut run = backup::backup(
-        &state.store,
-        actor,
-        &repo,
-        &key,
-        progress,
-        cancel,
-        now,
-    )?;
+    let mut run = backup::backup(&state.store, actor, &repo, &key, progress, cancel, now)?;
     // Old snapshots go only after a backup that worked, so a failing disk
     // never costs the last good ones.
     if matches!(run.outcome, BackupOutcome::Done | BackupOutcome::Partial) {
-        match backup::forget(
-            &state.store,
-            actor,
-            &repo,
-            &key,
-            repo.plan.retention,
-            now,
-        ) {
+        match backup::forget(&state.store, actor, &repo, &key, repo.plan.retention, now) {
             Ok(forgot) => run.message = format!("{} {}", run.message, forgot.message),
             Err(e) => {
                 run.message = format!(
@@ -304,7 +338,11 @@ pub fn restore_test(
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
     if !admin::running_as_root() {
-        return door::run_showing(Request::BackupTest(name.map(String::from)), progress, cancel);
+        return door::run_showing(
+            Request::BackupTest(name.map(String::from)),
+            progress,
+            cancel,
+        );
     }
     let state = RootState::open(now)?;
     let run = tested(&state, name, actor, now);
@@ -326,7 +364,12 @@ fn tested(
 /// The scheduled jobs' work, as root: every backup, or every restore
 /// test, one after another; one failing does not stop the others. The
 /// answer is the verdict of all, an error when any failed.
-pub fn scheduled(state: &RootState, actor: &Actor, test: bool, now: DateTime<Utc>) -> Result<String> {
+pub fn scheduled(
+    state: &RootState,
+    actor: &Actor,
+    test: bool,
+    now: DateTime<Utc>,
+) -> Result<String> {
     let repos = backup::repositories(&state.store)?;
     if repos.is_empty() {
         return Err(Error::new(
@@ -366,10 +409,17 @@ pub fn scheduled(state: &RootState, actor: &Actor, test: bool, now: DateTime<Utc
 
 /// The helper's side: one backup request, as root.
 pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serde_json::Value> {
-    let json = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::internal(e.to_string()));
+    let json =
+        |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::internal(e.to_string()));
     let progress = door::ReportToDoor;
+    let how = if matches!(request, Request::BackupInit { .. }) {
+        Setup::Made
+    } else {
+        Setup::Connected
+    };
     match request {
-        Request::BackupInit { name, folder, plan } => {
+        Request::BackupInit { name, folder, plan }
+        | Request::BackupConnect { name, folder, plan } => {
             let office = door::secret_from_door()?;
             let new = NewRepository {
                 password_name: backup::password_name(&name),
@@ -377,7 +427,9 @@ pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serd
                 folder,
                 plan,
             };
-            json(serde_json::to_value(init_as_root(actor, new, &office, now)?))
+            json(serde_json::to_value(set_up_as_root(
+                actor, how, new, &office, now,
+            )?))
         }
         Request::BackupRun(name) => json(serde_json::to_value(run(
             name.as_deref(),
@@ -393,12 +445,18 @@ pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serd
             actor,
             now,
         )?)),
-        Request::BackupCheck { name, read } => {
-            json(serde_json::to_value(check(name.as_deref(), read, actor, now)?))
-        }
-        Request::BackupForget { name, keep } => {
-            json(serde_json::to_value(forget(name.as_deref(), keep, actor, now)?))
-        }
+        Request::BackupCheck { name, read } => json(serde_json::to_value(check(
+            name.as_deref(),
+            read,
+            actor,
+            now,
+        )?)),
+        Request::BackupForget { name, keep } => json(serde_json::to_value(forget(
+            name.as_deref(),
+            keep,
+            actor,
+            now,
+        )?)),
         _ => Err(Error::internal("Not a backup request.")),
     }
 }
@@ -434,7 +492,8 @@ pub fn recovery_sheet(
                 "See the backups on the Backups screen or with shipshape backup list.",
             )
         })?;
-    let password = Vault::new(s.store, keychain, s.actor).use_secret(now, &repo.password_name, USED_BY)?;
+    let password =
+        Vault::new(s.store, keychain, s.actor).use_secret(now, &repo.password_name, USED_BY)?;
     let computer = crate::computer::hostname();
     Ok(RecoverySheet {
         html: backup::sheet::html(&repo, &computer, password.expose(), now),

@@ -265,6 +265,7 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::SchedulePause(..)
         | Request::ScheduleRun(_) => super::schedule::serve(request, now),
         Request::BackupInit { .. }
+        | Request::BackupConnect { .. }
         | Request::BackupRun(_)
         | Request::BackupTest(_)
         | Request::BackupCheck { .. }

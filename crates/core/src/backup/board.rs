@@ -44,8 +44,9 @@ fn public(mut run: BackupRun) -> BackupRun {
     let n = run.unreadable.len();
     run.unreadable.clear();
     if n > 0 {
-        run.unreadable
-            .push(format!("{n} files could not be read (names in the administrator's records)"));
+        run.unreadable.push(format!(
+            "{n} files could not be read (names in the administrator's records)"
+        ));
     }
     run
 }
@@ -173,12 +174,19 @@ mod tests {
             Utc::now(),
         );
         let b = &first.backups[0];
-        assert_eq!(b.last_backup.as_ref().unwrap().id, 2, "a cancelled run is not the last backup");
+        assert_eq!(
+            b.last_backup.as_ref().unwrap().id,
+            2,
+            "a cancelled run is not the last backup"
+        );
         assert_eq!(b.last_test.as_ref().unwrap().id, 3);
         assert_eq!(b.snapshots.len(), 1);
         let json = serde_json::to_string(&first).unwrap();
         assert!(!json.contains("/home/ann/secret"), "{json}");
-        assert!(!json.contains("0123456789abcdef"), "the key's token stays in root's records");
+        assert!(
+            !json.contains("0123456789abcdef"),
+            "the key's token stays in root's records"
+        );
 
         // The disk is unplugged: the last known snapshots stay on the board.
         let second = compose(vec![repo("Office")], history, &first, |_| None, Utc::now());

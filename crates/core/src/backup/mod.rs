@@ -495,9 +495,7 @@ pub fn init(
     };
     let r = restic(store, &folder, own);
     let mut run = new_run(&repo, BackupKind::Init, now);
-    let made = r
-        .ok(&["init"], None)
-        .and_then(|_| r.add_key(office));
+    let made = r.ok(&["init"], None).and_then(|_| r.add_key(office));
     if let Err(e) = made {
         // A half-made repository (no office key) must not be left for
         // someone to trust: nothing but its own files are in the folder.
@@ -506,7 +504,8 @@ pub fn init(
         }
         return Err(failed(store, actor, run, e));
     }
-    let plan_json = serde_json::to_string(&repo.plan).map_err(|e| Error::internal(e.to_string()))?;
+    let plan_json =
+        serde_json::to_string(&repo.plan).map_err(|e| Error::internal(e.to_string()))?;
     store
         .conn()
         .execute(
@@ -517,6 +516,71 @@ pub fn init(
     run.outcome = BackupOutcome::Done;
     run.message = format!(
         "A new backup was made at {}. Without its password it cannot be read: keep the recovery sheet safe.",
+        repo.folder
+    );
+    record(store, actor, &mut run)?;
+    Ok(repo)
+}
+
+/// Adds a backup made elsewhere (by restic, or by Shipshape on another
+/// computer): opened with the office's password `office`, then given
+/// root's key (`own`, named by `token`), and recorded.
+pub fn connect(
+    store: &Store,
+    actor: &Actor,
+    new: NewRepository,
+    (token, own): (&str, &Secret),
+    office: &Secret,
+    now: DateTime<Utc>,
+) -> Result<Repository> {
+    let name = checked_name(&new.name)?;
+    let plan = new.plan.checked()?;
+    let folder = checked_folder(&new.folder)?;
+    if repositories(store)?
+        .iter()
+        .any(|r| r.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!("There is already a backup called \u{201c}{name}\u{201d}."),
+            "Choose another name.",
+        ));
+    }
+    let repo = Repository {
+        name,
+        folder: folder.to_string_lossy().into_owned(),
+        password_name: new.password_name,
+        created: stamp(now),
+        plan,
+        key: token.to_string(),
+    };
+    let mut run = new_run(&repo, BackupKind::Init, now);
+    let r = restic(store, &folder, office);
+    let opened = r.ok(&["snapshots", "--json"], None).map_err(|e| {
+        if e.code == ErrorCode::InvalidInput {
+            Error::invalid_input(
+                format!("The password does not open the backup at {}.", repo.folder),
+                "Give the password from its recovery sheet, exactly as written.",
+            )
+        } else {
+            e
+        }
+    });
+    if let Err(e) = opened.and_then(|_| r.add_key(own)) {
+        return Err(failed(store, actor, run, e));
+    }
+    let plan_json =
+        serde_json::to_string(&repo.plan).map_err(|e| Error::internal(e.to_string()))?;
+    store
+        .conn()
+        .execute(
+            "INSERT INTO backup_repos (name, folder, password_name, created, plan, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![repo.name, repo.folder, repo.password_name, repo.created, plan_json, repo.key],
+        )
+        .map_err(|e| sql("write", e))?;
+    run.outcome = BackupOutcome::Done;
+    run.message = format!(
+        "The backup at {} was connected; Shipshape now backs up into it and tests it.",
         repo.folder
     );
     record(store, actor, &mut run)?;

@@ -280,8 +280,8 @@ impl Restic<'_> {
         if said.contains("wrong password") {
             return Error::new(
                 ErrorCode::InvalidInput,
-                format!("The password for the backup at {folder} is wrong."),
-                "Shipshape keeps it in Credentials; if it was changed there, put the one from the recovery sheet back.",
+                format!("The key to the backup at {folder} does not open it."),
+                "Its keys were changed with restic, or another backup was put in its place. Connect it again with the password on its recovery sheet: shipshape backup connect.",
             );
         }
         if said.contains("Is there a repository at the following location")

@@ -156,11 +156,8 @@ mod tests {
     fn a_key_is_sealed_and_opened_only_under_its_own_name() {
         let dir = tempfile::tempdir().unwrap();
         let secret = dir.path().join("host.secret");
-        crate::test_settings::give(&format!(
-            "SHIPSHAPE_CREDENTIAL_SECRET={}",
-            secret.display()
-        ))
-        .unwrap();
+        crate::test_settings::give(&format!("SHIPSHAPE_CREDENTIAL_SECRET={}", secret.display()))
+            .unwrap();
         let keys = SealedKeys::in_state(dir.path()).unwrap();
         let (token, key) = keys.make().unwrap();
         assert_eq!(key.expose().len(), 64);

@@ -37,8 +37,7 @@ Keep this sheet somewhere safe and away from the computer: a locked drawer, or w
 
 /// `s` as one word for a shell: quoted unless it is plain.
 fn shell_word(s: &str) -> String {
-    if s
-        .chars()
+    if s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
     {
         s.to_string()
@@ -73,6 +72,9 @@ mod tests {
         assert!(page.contains("Office &lt;disk&gt;"));
         assert!(!page.contains("<disk>"));
         assert!(page.contains("/home, /etc"));
-        assert_eq!(shell_word("/media/USB disk/it's"), "'/media/USB disk/it'\\''s'");
+        assert_eq!(
+            shell_word("/media/USB disk/it's"),
+            "'/media/USB disk/it'\\''s'"
+        );
     }
 }

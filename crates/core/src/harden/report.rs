@@ -255,7 +255,12 @@ fn html(scan: &Scan, now: DateTime<Utc>) -> String {
     if !scan.costs.is_empty() {
         h.push_str("<h2>Why this score</h2><p>These findings cost the most points:</p><ul class=\"plain\">");
         for cost in &scan.costs {
-            let _ = write!(h, "<li>{} ({} points)</li>", crate::html::escape(&cost.title), cost.points);
+            let _ = write!(
+                h,
+                "<li>{} ({} points)</li>",
+                crate::html::escape(&cost.title),
+                cost.points
+            );
         }
         h.push_str("</ul>");
     }
