@@ -6,9 +6,13 @@ use crate::jobs::Throttled;
 use crate::state::AppState;
 use shipshape_core::admin;
 use shipshape_core::admin::public::AdminPage;
+use shipshape_core::api::backup::RecoverySheet;
 use shipshape_core::api::schedule::Change as ScheduleChange;
 use shipshape_core::api::{self, Session};
 use shipshape_core::audit::{self, ExportFormat, ExportSummary, Filter, Page, Verdict};
+use shipshape_core::backup::board::BackupBoard;
+use shipshape_core::backup::estimate::Estimate;
+use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::harden::accepted::{self, Acceptance};
 use shipshape_core::harden::fix::change::Change;
@@ -802,4 +806,124 @@ pub async fn notify_test_email(state: State<'_, AppState>) -> Result<String, Err
         api::notify::test_email(session, &keychain, chrono::Utc::now())
     })
     .await
+}
+
+/// Every backup with its snapshots and last runs, as root last published
+/// them: no password is asked.
+#[tauri::command(async)]
+pub fn backup_board() -> Result<BackupBoard, Error> {
+    api::backup::board(chrono::Utc::now())
+}
+
+/// What a new backup backs up unless the administrator chooses otherwise.
+#[tauri::command(async)]
+pub fn backup_defaults() -> Result<Plan, Error> {
+    Ok(api::backup::defaults())
+}
+
+/// How much `plan` would back up: a job with progress and Cancel.
+#[tauri::command]
+pub async fn backup_estimate(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    plan: Plan,
+) -> Result<Estimate, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        api::backup::estimate(&plan, &Throttled::new(progress), &cancel)
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
+/// Sets up a backup (with the administrator's password); its own password
+/// is made and kept in the keychain.
+#[tauri::command]
+pub async fn backup_init(
+    state: State<'_, AppState>,
+    name: String,
+    folder: String,
+    plan: Plan,
+) -> Result<Repository, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::backup::init(
+            session,
+            &keychain,
+            &name,
+            std::path::Path::new(&folder),
+            plan,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+}
+
+/// The recovery sheet of backup `name`, with its password.
+#[tauri::command]
+pub async fn backup_recovery_sheet(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<RecoverySheet, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::backup::recovery_sheet(session, &keychain, &name, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Backs up `name` now: a job with progress and Cancel.
+#[tauri::command]
+pub async fn backup_run(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    name: String,
+) -> Result<BackupRun, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let actor = state.actor.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        api::backup::run(
+            Some(&name),
+            &Throttled::new(progress),
+            &cancel,
+            &actor,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
+/// Tests restoring the newest backup of `name`: a job with progress.
+#[tauri::command]
+pub async fn backup_test(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    name: String,
+) -> Result<BackupRun, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let actor = state.actor.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        api::backup::restore_test(
+            Some(&name),
+            &Throttled::new(progress),
+            &cancel,
+            &actor,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
 }

@@ -157,6 +157,48 @@ listed="$(as "$alice" schedule list --json)" || fail "listing the schedule faile
 grep -q '"Check for updates: every day at 06:00"' <<<"$listed" || fail "the schedule lacks the job: $listed"
 [[ "$(stat -c '%U %a' "$work/state/public/schedule.json")" == "root 644" ]] || fail "the published schedule is not root's, 0644"
 
+echo "pkexec: $alice sets up a backup through pkexec (its password in her keychain), runs and tests it"
+mkdir -p "$work/backups" "$work/home-$alice/docs"
+chmod 0755 "$work/backups"
+printf 'minutes of the meeting\n' >"$work/home-$alice/docs/minutes.txt"
+chown -R "$alice:" "$work/home-$alice/docs"
+# Alice's session: a private bus with her own gnome-keyring, unlocked.
+in_keyring() {
+  su -s /bin/bash "$alice" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' \
+    SHIPSHAPE_CREDENTIAL_SECRET='$work/host.secret' dbus-run-session -- bash -c \
+    'printf %s pk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; $*'"
+}
+as_backup() {
+  su -s /bin/sh "$alice" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' \
+    SHIPSHAPE_CREDENTIAL_SECRET='$work/host.secret' '$work/bin/shipshape' $*"
+}
+out="$(in_keyring "'$work/bin/shipshape' backup init --to '$work/backups/office' --name Office --path '$work/home-$alice/docs' --json")" \
+  || fail "setting up the backup failed: $out"
+[[ "$(stat -c '%U %a' "$work/backups/office")" == "root 700" ]] || fail "the backup is not root's alone"
+out="$(as_backup backup run --json)" || fail "the backup failed: $out"
+grep -q '"outcome": *"done"' <<<"$out" || fail "the backup did not finish: $out"
+out="$(as_backup backup test-restore --json)" || fail "the restore test failed: $out"
+board="$(as_backup backup list --json)" || fail "listing the backups failed: $board"
+python3 -c '
+import json, sys
+b = json.load(sys.stdin)["backups"][0]
+assert b["repository"]["name"] == "Office" and len(b["snapshots"]) == 1, b
+assert b["last_test"]["outcome"] == "done", b
+' <<<"$board" || fail "the board lacks the backup: $board"
+[[ "$(stat -c '%U %a' "$work/state/public/backups.json")" == "root 644" ]] || fail "the board is not root's, 0644"
+password="$(in_keyring "'$work/bin/shipshape' vault get 'Backup: Office' --stdout")" || fail "the password is not in her keychain"
+if grep -rqF "$password" "$work/state"; then fail "the office's password was written in root's state"; fi
+restored="$(mktemp -d)"
+printf '%s\n' "$password" | restic -r "$work/backups/office" --cache-dir "$restored/cache" \
+  restore latest --target "$restored/out" >/dev/null 2>&1 || fail "restic could not restore with the recovery password"
+cmp "$restored/out$work/home-$alice/docs/minutes.txt" "$work/home-$alice/docs/minutes.txt" \
+  || fail "restic restored something else"
+rm -rf "$restored"
+if out="$(su -s /bin/sh "$bob" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' '$work/bin/shipshape' backup run" 2>&1)"; then
+  fail "a backup ran for an account polkit does not allow: $out"
+fi
+grep -q "password was not given" <<<"$out" || fail "the refusal does not say why: $out"
+
 echo "pkexec: $alice fixes and undoes from the app's window"
 # What the window test needs, in a folder the test account can read.
 src="$work/src"

@@ -13,6 +13,7 @@ use crate::admin::state::{RootPaths, RootState};
 use crate::admin::{self};
 use crate::audit::Actor;
 use crate::backup::board::{self, BackupBoard};
+use crate::backup::estimate::Estimate;
 use crate::backup::sealed::SealedKeys;
 use crate::backup::{self, BackupOutcome, BackupRun, NewRepository, Plan, Repository, Retention};
 use crate::progress::{Cancel, NoProgress, Progress};
@@ -45,6 +46,11 @@ enum Setup {
     Made,
     /// One made elsewhere, opened with its password.
     Connected,
+}
+
+/// How much `plan` would back up, counted with this account's rights.
+pub fn estimate(plan: &Plan, progress: &dyn Progress, cancel: &Cancel) -> Result<Estimate> {
+    backup::estimate::estimate(&plan.clone().checked()?, progress, cancel)
 }
 
 /// Sets up a backup called `name` in `folder` backing up `plan`: a new

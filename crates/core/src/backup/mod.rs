@@ -11,6 +11,7 @@
 //! (`board`) for the screens.
 
 pub mod board;
+pub mod estimate;
 pub mod restic;
 pub mod sealed;
 pub mod sheet;

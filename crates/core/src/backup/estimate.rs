@@ -1,0 +1,148 @@
+//! How much a plan would back up, before the first run: the files and
+//! bytes under its paths, leaving out what its patterns match, counted
+//! without following links. Folders this account cannot read are counted
+//! as unreadable (root's backup will read them), so the figure is a floor.
+
+use super::Plan;
+use crate::progress::{Cancel, Progress};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export, rename = "BackupEstimate")]
+pub struct Estimate {
+    #[ts(type = "number")]
+    pub files: u64,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Folders and files this account could not look into.
+    #[ts(type = "number")]
+    pub unreadable: u64,
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of
+/// characters but `/`, and `?` for one character but `/`.
+fn matches(pattern: &[u8], text: &[u8]) -> bool {
+    match (pattern.first(), text.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            matches(&pattern[1..], text)
+                || (text.first().is_some_and(|&c| c != b'/') && matches(pattern, &text[1..]))
+        }
+        (Some(b'?'), Some(&c)) if c != b'/' => matches(&pattern[1..], &text[1..]),
+        (Some(p), Some(t)) if p == t => matches(&pattern[1..], &text[1..]),
+        _ => false,
+    }
+}
+
+/// Whether restic would leave `path` out by `pattern`: a pattern with a
+/// `/` is matched against the path from its start, one without against
+/// the name.
+pub fn left_out(pattern: &str, path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let p = pattern.trim_end_matches('/').as_bytes();
+    if p.contains(&b'/') {
+        let full = path.as_os_str().as_bytes();
+        // A pattern matching a folder leaves out what is inside it.
+        (0..=full.len())
+            .filter(|&i| i == full.len() || full[i] == b'/')
+            .any(|i| matches(p, &full[..i]))
+    } else {
+        path.file_name()
+            .is_some_and(|name| matches(p, name.as_bytes()))
+    }
+}
+
+/// Counts what `plan` would back up; progress counts files, its total
+/// unknown until the end.
+pub fn estimate(plan: &Plan, progress: &dyn Progress, cancel: &Cancel) -> Result<Estimate> {
+    let mut found = Estimate::default();
+    let mut todo: Vec<PathBuf> = plan.paths.iter().map(PathBuf::from).collect();
+    while let Some(path) = todo.pop() {
+        if cancel.is_cancelled() {
+            return Err(Error::cancelled());
+        }
+        if plan.excludes.iter().any(|x| left_out(x, &path)) {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            match std::fs::read_dir(&path) {
+                Ok(entries) => todo.extend(entries.flatten().map(|e| e.path())),
+                Err(_) => found.unreadable += 1,
+            }
+        } else {
+            found.files += 1;
+            // Allocated blocks, so a sparse file counts what it holds.
+            found.bytes += meta.len().min(meta.blocks() * 512);
+            if found.files % 1000 == 0 {
+                progress.report(found.files, 0);
+            }
+        }
+    }
+    progress.report(found.files, found.files);
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::backup::Retention;
+    use crate::progress::NoProgress;
+
+    #[test]
+    fn patterns_match_as_restic_reads_them() {
+        assert!(left_out(".cache", Path::new("/home/ann/.cache")));
+        assert!(!left_out(".cache", Path::new("/home/ann/.cache-not")));
+        assert!(left_out("*.tmp", Path::new("/srv/a.tmp")));
+        assert!(left_out(
+            "/home/*/Downloads",
+            Path::new("/home/ann/Downloads")
+        ));
+        assert!(left_out(
+            "/home/*/Downloads",
+            Path::new("/home/ann/Downloads/x.iso")
+        ));
+        assert!(!left_out(
+            "/home/*/Downloads",
+            Path::new("/home/ann/Documents")
+        ));
+        assert!(!left_out(
+            "/home/*/Downloads",
+            Path::new("/home/ann/x/Downloads")
+        ));
+    }
+
+    #[test]
+    fn the_estimate_counts_what_is_kept_and_skips_what_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::create_dir_all(root.join(".cache")).unwrap();
+        std::fs::write(root.join("docs/a"), vec![1u8; 10_000]).unwrap();
+        std::fs::write(root.join("docs/b.tmp"), vec![1u8; 10_000]).unwrap();
+        std::fs::write(root.join(".cache/big"), vec![1u8; 100_000]).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("link")).unwrap();
+        let plan = Plan {
+            paths: vec![root.to_string_lossy().into_owned()],
+            excludes: vec![".cache".into(), "*.tmp".into()],
+            retention: Retention::default(),
+        };
+        let got = estimate(&plan, &NoProgress, &Cancel::new()).unwrap();
+        assert_eq!(
+            got.files, 2,
+            "a and the link; not b.tmp, not .cache, not /etc"
+        );
+        assert!((10_000..20_000).contains(&got.bytes), "{got:?}");
+
+        let cancel = Cancel::new();
+        cancel.cancel();
+        assert!(estimate(&plan, &NoProgress, &cancel).is_err());
+    }
+}
