@@ -58,4 +58,13 @@ export type Command =
   | 'schedule_run'
   | 'notify_settings'
   | 'notify_save'
-  | 'notify_test_email';
+  | 'notify_test_email'
+  | 'backup_board'
+  | 'backup_defaults'
+  | 'backup_estimate'
+  | 'backup_init'
+  | 'backup_run'
+  | 'backup_test'
+  | 'backup_recovery_sheet'
+  | 'choose_recovery_sheet_file'
+  | 'backup_recovery_sheet_save';

@@ -3,4 +3,4 @@
 /**
  * What a job does.
  */
-export type JobKind = "update_check" | "security_patching" | "all_updates" | "security_scan";
+export type JobKind = "update_check" | "security_patching" | "all_updates" | "security_scan" | "backup" | "restore_test";
