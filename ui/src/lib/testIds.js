@@ -416,8 +416,8 @@ export const testIds = Object.freeze({
   // backupsError: the backups could not be read (data-code).
   // backupWizard has data-step (1 to 4); its fields: backupWizardName,
   // backupWizardFolder (backupWizardSuggestFolder fills in the suggested
-  // folder); step 2 lists backupWizardPath rows (data-path) and
-  // backupWizardExclude rows (data-pattern), each with its
+  // folder); step 2 lists backupWizardPath rows and backupWizardExclude
+  // rows (each with data-value: the folder or pattern) with their
   // backupWizardRemove, and the fields backupWizardNewPath,
   // backupWizardNewExclude with backupWizardAddPath, backupWizardAddExclude;
   // backupWizardEstimate starts the estimate, backupWizardEstimateProgress

@@ -10,7 +10,6 @@ import {
   retentionWords,
   runFigures,
   verdict,
-  worse,
   worst,
 } from './labels';
 
@@ -136,8 +135,6 @@ describe('late backups, for the Overview', () => {
 
 describe('the backup needing attention most', () => {
   it('ranks red over amber over the rest, keeping the first of equals', () => {
-    expect(worse('good', 'warning')).toBe('warning');
-    expect(worse('danger', 'warning')).toBe('danger');
     expect(worst([], daily, NOW)).toBeNull();
     expect(worst([healthy, stale, failing], daily, NOW)?.status).toBe(failing);
     expect(worst([healthy, { ...healthy, repository: repository({ name: 'Second' }) }], daily, NOW)?.status).toBe(healthy);

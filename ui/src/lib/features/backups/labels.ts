@@ -130,11 +130,6 @@ export function allowedAgeMs(jobs: readonly JobStatus[] | null): number {
 
 const RANK: Record<Level, number> = { good: 0, neutral: 1, warning: 2, danger: 3 };
 
-/** The level that needs more attention. */
-export function worse(a: Level, b: Level): Level {
-  return RANK[b] > RANK[a] ? b : a;
-}
-
 /** When the newest copy was made: the newest snapshot, or the newest backup that made one. */
 export function newestCopy(s: BackupStatus): string | null {
   let newest: string | null = null;

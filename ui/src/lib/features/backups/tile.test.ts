@@ -25,6 +25,7 @@ describe('the Last backup tile', () => {
       words: 'Not set up',
       headline: 'No backup set up',
       link: 'Set up a backup',
+      shown: null,
     });
   });
 
@@ -37,6 +38,7 @@ describe('the Last backup tile', () => {
       headline: 'Backed up 3 hours ago, 2.1 GB',
       detail: 'Restore test passed yesterday.',
       link: 'See the backups',
+      shown: { status: healthy, newest: healthy.snapshots[1].time },
     });
   });
 
@@ -67,6 +69,7 @@ describe('the Last backup tile', () => {
   it('shows the backup needing attention most, and how many there are', () => {
     const tile = backupTile({ state: 'ready', board: board([healthy, failing]) }, null, NOW);
     expect(tile.level).toBe('danger');
+    expect(tile.shown?.status).toBe(failing);
     expect(tile.detail).toBe('Laptop backup: restore test passed yesterday. 2 backups in all.');
   });
 });

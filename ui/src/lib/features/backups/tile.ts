@@ -2,7 +2,7 @@
 // it is and how the restore test went, for the backup that needs attention
 // most. Red when a backup or a restore test failed, amber when the newest
 // copy is older than the schedule allows or no backup is set up.
-import type { AppError, BackupBoard, JobStatus } from '../../ipc';
+import type { AppError, BackupBoard, BackupStatus, JobStatus } from '../../ipc';
 import type { Level } from '../../status';
 import { allowedAgeMs, capital, lateSentence, worst } from './labels';
 
@@ -13,6 +13,8 @@ export interface BackupTile {
   detail: string;
   /** The link's words, to the Backups screen. */
   link: string;
+  /** The backup shown, and when its newest copy was made; null with none. */
+  shown: { status: BackupStatus; newest: string | null } | null;
 }
 
 /** What the Overview knows of the backups. */
@@ -26,7 +28,14 @@ export function backupsWord(s: BackupsState): string {
 /** The tile; `jobs` is the schedule (null when not known), which says how old a copy may be. */
 export function backupTile(s: BackupsState, jobs: readonly JobStatus[] | null, now: Date): BackupTile {
   if (s.state === 'loading') {
-    return { level: 'neutral', words: 'Reading', headline: 'Reading the backups…', detail: '', link: 'Go to Backups' };
+    return {
+      level: 'neutral',
+      words: 'Reading',
+      headline: 'Reading the backups…',
+      detail: '',
+      link: 'Go to Backups',
+      shown: null,
+    };
   }
   if (s.state === 'error') {
     return {
@@ -35,6 +44,7 @@ export function backupTile(s: BackupsState, jobs: readonly JobStatus[] | null, n
       headline: 'Backups not known',
       detail: s.error.message,
       link: 'Go to Backups',
+      shown: null,
     };
   }
   const backups = s.board.backups;
@@ -46,6 +56,7 @@ export function backupTile(s: BackupsState, jobs: readonly JobStatus[] | null, n
       headline: 'No backup set up',
       detail: 'Shipshape can copy your files every night to a disk you choose, and test that they can be restored.',
       link: 'Set up a backup',
+      shown: null,
     };
   }
   const { status, verdict } = found;
@@ -53,7 +64,14 @@ export function backupTile(s: BackupsState, jobs: readonly JobStatus[] | null, n
     backups.length > 1
       ? `${status.repository.name}: ${verdict.test}. ${backups.length} backups in all.`
       : `${capital(verdict.test)}.`;
-  return { level: verdict.level, words: verdict.words, headline: verdict.copy, detail, link: 'See the backups' };
+  return {
+    level: verdict.level,
+    words: verdict.words,
+    headline: verdict.copy,
+    detail,
+    link: 'See the backups',
+    shown: { status, newest: verdict.newest },
+  };
 }
 
 /** The Overview sentence's words about backups older than their schedule allows; null when none is. */
