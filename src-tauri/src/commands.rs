@@ -927,3 +927,46 @@ pub async fn backup_test(
     drop(guard);
     result
 }
+
+/// Opens the native save dialog for a recovery sheet; `None` when the user
+/// closed it.
+#[tauri::command]
+pub async fn choose_recovery_sheet_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    name: String,
+) -> Result<Option<String>, Error> {
+    let save_as = SaveAs {
+        title: "Save the recovery sheet",
+        label: "Web page (HTML)",
+        extension: "html",
+    };
+    let plain: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let file = format!("recovery-sheet-{plain}.html");
+    let chosen = crate::dialog::choose_save_path(app, window, save_as, file).await?;
+    Ok(chosen.map(|p| p.display().to_string()))
+}
+
+/// Saves backup `name`'s recovery sheet as `path`; answers the path written.
+#[tauri::command]
+pub async fn backup_recovery_sheet_save(
+    state: State<'_, AppState>,
+    name: String,
+    path: String,
+) -> Result<String, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::backup::save_recovery_sheet(
+            session,
+            &keychain,
+            &name,
+            std::path::Path::new(&path),
+            chrono::Utc::now(),
+        )
+        .map(|()| path)
+    })
+    .await
+}

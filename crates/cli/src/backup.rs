@@ -294,17 +294,10 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                 None => only_backup(now)?,
             };
             let keychain = Keychain::system()?;
-            let sheet = with_session(ctx, &actor, |s| {
-                api::backup::recovery_sheet(s, &keychain, &name, now)
+            let to = std::path::absolute(&to).map_err(|e| Error::io("find", &to, &e))?;
+            with_session(ctx, &actor, |s| {
+                api::backup::save_recovery_sheet(s, &keychain, &name, &to, now)
             })?;
-            shipshape_core::atomic_file::write_with(
-                &to,
-                sheet.html.as_bytes(),
-                shipshape_core::atomic_file::Options {
-                    mode: Some(0o600),
-                    owner: None,
-                },
-            )?;
             println!(
                 "The recovery sheet was saved as {}. Print it, keep it away from the computer, then delete the file.",
                 to.display()

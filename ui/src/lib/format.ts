@@ -48,6 +48,23 @@ export function rate(bytesPerSecond: number): string {
   return bytesPerSecond < 1024 ? `${Math.round(bytesPerSecond)} B/s` : `${bytes(bytesPerSecond)}/s`;
 }
 
+/** "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago", then the date. */
+export function relativeTime(iso: string, now: Date, locale?: string): string {
+  const then = new Date(iso);
+  if (Number.isNaN(then.getTime())) return iso;
+  // A time ahead of this computer's clock is as recent as it gets.
+  const seconds = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 60) return `${plural(minutes, 'minute')} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${plural(hours, 'hour')} ago`;
+  const days = Math.floor(hours / 24);
+  if (days === 1) return 'yesterday';
+  if (days < 30) return `${plural(days, 'day')} ago`;
+  return `on ${new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(then)}`;
+}
+
 /** A day and time in the user's locale: "12 Mar 2027, 09:14". */
 export function dayAndTime(iso: string, locale?: string): string {
   const t = new Date(iso);

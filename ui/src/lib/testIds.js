@@ -5,6 +5,7 @@ export const testIds = Object.freeze({
   navOverview: 'nav-overview',
   navSecurity: 'nav-security',
   navMaintenance: 'nav-maintenance',
+  navBackups: 'nav-backups',
   navVerifyFile: 'nav-verify-file',
   navCredentials: 'nav-credentials',
   navActivity: 'nav-activity',
@@ -48,6 +49,14 @@ export const testIds = Object.freeze({
   tileUpdatesLink: 'tile-updates-link',
   tileMaintenance: 'tile-maintenance',
   tileMaintenanceLink: 'tile-maintenance-link',
+  // Last backup: data-state (loading, none, ready, error), data-level
+  // (good, neutral, warning, danger) and, once ready with a backup,
+  // data-name (the backup shown: the one needing attention most),
+  // data-newest (when its newest copy was made; "" when none),
+  // data-outcome and data-test-outcome (its last backup's and restore
+  // test's; "" when none). The link opens the Backups screen.
+  tileBackup: 'tile-backup',
+  tileBackupLink: 'tile-backup-link',
   // data-mount, data-days-left.
   forecastLine: 'forecast-line',
   // data-mount, data-total-bytes, data-used-bytes, data-free-bytes, data-used-percent.
@@ -401,4 +410,103 @@ export const testIds = Object.freeze({
   noticesTest: 'notices-test',
   noticesResult: 'notices-result',
   noticesError: 'notices-error',
+
+  // The Backups screen. backupsEmpty (no backup yet) holds backupsSetup,
+  // which opens backupWizard; with backups, backupsSetup sets up another.
+  // backupsError: the backups could not be read (data-code).
+  // backupWizard has data-step (1 to 4); its fields: backupWizardName,
+  // backupWizardFolder (backupWizardSuggestFolder fills in the suggested
+  // folder); step 2 lists backupWizardPath rows and backupWizardExclude
+  // rows (each with data-value: the folder or pattern) with their
+  // backupWizardRemove, and the fields backupWizardNewPath,
+  // backupWizardNewExclude with backupWizardAddPath, backupWizardAddExclude;
+  // backupWizardEstimate starts the estimate, backupWizardEstimateProgress
+  // (data-done, data-total) has backupWizardEstimateCancel, and
+  // backupWizardEstimateResult has data-state (done, cancelled, failed,
+  // stale) and, when done, data-files, data-bytes, data-unreadable.
+  // Step 3: backupWizardBackupAt, backupWizardTestDay (a select of mon …
+  // sun), backupWizardTestAt; backupWizardCreate makes the backup and
+  // schedules it; backupWizardError (data-code) says why it was not made,
+  // backupWizardScheduleError (data-code, with backupWizardRetry) why it
+  // was not scheduled. Step 4: recoverySheet and backupWizardSheetKept
+  // (the checkbox), then backupWizardFinish. backupWizardFieldError has
+  // data-field (name, folder, paths, path, exclude, backupAt, testAt).
+  backupsScreen: 'backups-screen',
+  backupsEmpty: 'backups-empty',
+  backupsError: 'backups-error',
+  backupsSetup: 'backups-setup',
+  backupWizard: 'backup-wizard',
+  backupWizardStepLabel: 'backup-wizard-step-label',
+  backupWizardName: 'backup-wizard-name',
+  backupWizardFolder: 'backup-wizard-folder',
+  backupWizardSuggestFolder: 'backup-wizard-suggest-folder',
+  backupWizardPath: 'backup-wizard-path',
+  backupWizardExclude: 'backup-wizard-exclude',
+  backupWizardRemove: 'backup-wizard-remove',
+  backupWizardNewPath: 'backup-wizard-new-path',
+  backupWizardAddPath: 'backup-wizard-add-path',
+  backupWizardNewExclude: 'backup-wizard-new-exclude',
+  backupWizardAddExclude: 'backup-wizard-add-exclude',
+  backupWizardEstimate: 'backup-wizard-estimate',
+  backupWizardEstimateProgress: 'backup-wizard-estimate-progress',
+  backupWizardEstimateCancel: 'backup-wizard-estimate-cancel',
+  backupWizardEstimateResult: 'backup-wizard-estimate-result',
+  backupWizardBackupAt: 'backup-wizard-backup-at',
+  backupWizardTestDay: 'backup-wizard-test-day',
+  backupWizardTestAt: 'backup-wizard-test-at',
+  backupWizardFieldError: 'backup-wizard-field-error',
+  backupWizardBack: 'backup-wizard-back',
+  backupWizardCancel: 'backup-wizard-cancel',
+  backupWizardNext: 'backup-wizard-next',
+  backupWizardCreate: 'backup-wizard-create',
+  backupWizardError: 'backup-wizard-error',
+  backupWizardScheduleError: 'backup-wizard-schedule-error',
+  backupWizardRetry: 'backup-wizard-retry',
+  backupWizardSheetKept: 'backup-wizard-sheet-kept',
+  backupWizardFinish: 'backup-wizard-finish',
+  // The recovery sheet (in the wizard and in recoverySheetDialog): data-state
+  // (loading, ready, error); recoveryPassword shows the password,
+  // recoveryPrint prints the sheet (recoveryPrintFrame is the hidden frame
+  // it prints), and the recoverySave* ids are its SaveToFile (recoverySaveDone
+  // has data-path).
+  recoverySheet: 'recovery-sheet',
+  recoveryPassword: 'recovery-password',
+  recoveryPrint: 'recovery-print',
+  recoveryPrintFrame: 'recovery-print-frame',
+  recoverySaveFormat: 'recovery-save-format',
+  recoverySaveChoose: 'recovery-save-choose',
+  recoverySavePath: 'recovery-save-path',
+  recoverySaveSubmit: 'recovery-save-submit',
+  recoverySaveDone: 'recovery-save-done',
+  recoverySaveError: 'recovery-save-error',
+  recoverySheetDialog: 'recovery-sheet-dialog',
+  recoverySheetClose: 'recovery-sheet-close',
+  // Each backupCard has data-name and data-level, and holds backupVerdict
+  // (data-level, data-late: yes, no; data-newest: "" when none),
+  // backupSchedule, backupDetails (a <details>) with a snapshotRow per copy
+  // (data-id), and the buttons backupRunNow, backupTestNow and
+  // backupSheetOpen (opens recoverySheetDialog). While a run works,
+  // backupProgress (data-kind: backup, restore_test; data-done, data-total)
+  // holds backupProgressText and backupCancel; afterwards backupCancelled,
+  // backupResult (data-kind, data-outcome) or backupError (data-code).
+  backupCard: 'backup-card',
+  backupVerdict: 'backup-verdict',
+  backupSchedule: 'backup-schedule',
+  backupDetails: 'backup-details',
+  snapshotRow: 'snapshot-row',
+  backupRunNow: 'backup-run-now',
+  backupTestNow: 'backup-test-now',
+  backupSheetOpen: 'backup-sheet-open',
+  backupProgress: 'backup-progress',
+  backupProgressText: 'backup-progress-text',
+  backupCancel: 'backup-cancel',
+  backupCancelled: 'backup-cancelled',
+  backupResult: 'backup-result',
+  backupError: 'backup-error',
+  // Past runs: backupRunRow (data-id, data-kind, data-outcome, data-name)
+  // holds backupRunUnreadable (a <details>) when files could not be read.
+  backupRuns: 'backup-runs',
+  backupRunsEmpty: 'backup-runs-empty',
+  backupRunRow: 'backup-run-row',
+  backupRunUnreadable: 'backup-run-unreadable',
 });

@@ -506,3 +506,32 @@ pub fn recovery_sheet(
         password: password.expose().to_string(),
     })
 }
+
+/// Writes the recovery sheet of the backup `name` to `path`, readable by
+/// this account alone.
+pub fn save_recovery_sheet(
+    s: Session<'_>,
+    keychain: &Keychain,
+    name: &str,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !path.is_absolute() {
+        return Err(Error::invalid_input(
+            format!(
+                "{} is not a full path to save the sheet as.",
+                path.display()
+            ),
+            "Choose where to save it with the Save dialog, or give a full path.",
+        ));
+    }
+    let sheet = recovery_sheet(s, keychain, name, now)?;
+    crate::atomic_file::write_with(
+        path,
+        sheet.html.as_bytes(),
+        crate::atomic_file::Options {
+            mode: Some(0o600),
+            owner: None,
+        },
+    )
+}

@@ -51,7 +51,7 @@ pub struct Plan {
     /// Full paths of folders and files.
     #[serde(default)]
     pub paths: Vec<String>,
-    /// restic's patterns: a name anywhere (`.cache`), or a path (`/home/*/Downloads`).
+    /// restic's patterns: a name anywhere (`.cache`, `*.tmp`), or a full path.
     #[serde(default)]
     pub excludes: Vec<String>,
     #[serde(default)]

@@ -65,4 +65,6 @@ export type Command =
   | 'backup_init'
   | 'backup_recovery_sheet'
   | 'backup_run'
-  | 'backup_test';
+  | 'backup_test'
+  | 'choose_recovery_sheet_file'
+  | 'backup_recovery_sheet_save';

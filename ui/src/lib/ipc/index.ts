@@ -7,6 +7,11 @@ import type { Command } from './commands';
 import type { AdminPage } from './generated/AdminPage';
 import type { Alert } from './generated/Alert';
 import type { Algorithm } from './generated/Algorithm';
+import type { BackupBoard } from './generated/BackupBoard';
+import type { BackupEstimate } from './generated/BackupEstimate';
+import type { BackupPlan } from './generated/BackupPlan';
+import type { BackupRepository } from './generated/BackupRepository';
+import type { BackupRun } from './generated/BackupRun';
 import type { BaselineDiff } from './generated/BaselineDiff';
 import type { CheckReport } from './generated/CheckReport';
 import type { Credential } from './generated/Credential';
@@ -35,6 +40,7 @@ import type { PastVerification } from './generated/PastVerification';
 import type { PinPreview } from './generated/PinPreview';
 import type { Publisher } from './generated/Publisher';
 import type { Recipe } from './generated/Recipe';
+import type { RecoverySheet } from './generated/RecoverySheet';
 import type { ReportFormat } from './generated/ReportFormat';
 import type { ReportSummary } from './generated/ReportSummary';
 import type { Rule } from './generated/Rule';
@@ -59,6 +65,11 @@ export type {
   AdminPage,
   Alert,
   Algorithm,
+  BackupBoard,
+  BackupEstimate,
+  BackupPlan,
+  BackupRepository,
+  BackupRun,
   BaselineDiff,
   CheckReport,
   Credential,
@@ -81,6 +92,7 @@ export type {
   PinPreview,
   Publisher,
   Recipe,
+  RecoverySheet,
   ReportFormat,
   ReportSummary,
   Rule,
@@ -136,6 +148,11 @@ export type { JobKind } from './generated/JobKind';
 export type { JobOutcome } from './generated/JobOutcome';
 export type { Recurrence } from './generated/Recurrence';
 export type { RestartPolicy } from './generated/RestartPolicy';
+export type { BackupKind } from './generated/BackupKind';
+export type { BackupOutcome } from './generated/BackupOutcome';
+export type { BackupSnapshot } from './generated/BackupSnapshot';
+export type { BackupStatus } from './generated/BackupStatus';
+export type { Retention } from './generated/Retention';
 // Renamed: `Job` here is a long-running task, and `Window` the browser's.
 export type { Job as ScheduledJob } from './generated/Job';
 export type { Window as MaintenanceWindow } from './generated/Window';
@@ -311,6 +328,23 @@ export const api = {
     call<NoticeSettings>('notify_save', { settings, password }),
   /** Sends a test message with the saved email settings; says to whom. */
   notifyTestEmail: () => call<string>('notify_test_email'),
+  /** The backups, their copies and runs, as root last published them; asks for no password. */
+  backupBoard: () => call<BackupBoard>('backup_board'),
+  /** What a new backup copies unless told otherwise: the home folders and /etc, caches left out. */
+  backupDefaults: () => call<BackupPlan>('backup_defaults'),
+  /**
+   * Makes a backup in `folder` (asks for the administrator's password); its
+   * password is made and kept in the keychain as "Backup: NAME".
+   */
+  backupInit: (name: string, folder: string, plan: BackupPlan) =>
+    call<BackupRepository>('backup_init', { name, folder, plan }),
+  /** The printable recovery sheet of backup `name`, with its password from the keychain. */
+  backupRecoverySheet: (name: string) => call<RecoverySheet>('backup_recovery_sheet', { name }),
+  /** Opens the native save dialog for the recovery sheet; `null` when the user closed it. */
+  chooseRecoverySheetFile: (name: string) => call<string | null>('choose_recovery_sheet_file', { name }),
+  /** Writes the recovery sheet of backup `name` to an absolute `path`; answers the path written. */
+  backupRecoverySheetSave: (name: string, path: string) =>
+    call<string>('backup_recovery_sheet_save', { name, path }),
 };
 
 /**
@@ -366,6 +400,18 @@ export const jobs = {
    */
   updatesApply: (choice: Choice, onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('updates_apply', onProgress, { choice }),
+  /** Counts the files and bytes `plan` would back up; changes nothing. */
+  backupEstimate: (plan: BackupPlan, onProgress: (p: JobProgress) => void) =>
+    startJob<BackupEstimate>('backup_estimate', onProgress, { plan }),
+  /**
+   * Backs up `name` now, as root (asks for the password); progress in bytes.
+   * A backup that fails resolves to a run with its outcome and reason.
+   */
+  backupRun: (name: string, onProgress: (p: JobProgress) => void) =>
+    startJob<BackupRun>('backup_run', onProgress, { name }),
+  /** Restores a sample of `name` and compares it byte for byte, as root (asks for the password). */
+  backupTest: (name: string, onProgress: (p: JobProgress) => void) =>
+    startJob<BackupRun>('backup_test', onProgress, { name }),
 };
 
 /**

@@ -52,6 +52,8 @@ export const KIND_WORDS: Record<JobKind, string> = {
   security_patching: 'Install security updates',
   all_updates: 'Install all updates',
   security_scan: 'Check security settings',
+  backup: 'Back up files',
+  restore_test: 'Test restoring backups',
 };
 
 /** Jobs that install updates, so a restart may follow. */

@@ -1,9 +1,9 @@
 // The Overview's maintenance tiles: the updates waiting with when this
 // computer was last patched, and the next scheduled maintenance with any
 // job that needs attention. Each has a level (colour and icon) and words.
+import { relativeTime } from '../../format';
 import type { AppError, JobStatus, UpdateRun, Waiting } from '../../ipc';
 import type { Level } from '../../status';
-import { relativeTime } from '../overview/time';
 import { securityCount } from './labels';
 import { attentionLevel, KIND_WORDS, nextWords, soonest } from './schedule';
 

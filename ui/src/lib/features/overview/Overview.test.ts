@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type {
   Alert,
+  BackupBoard,
   BaselineDiff,
   History,
   JobStatus,
@@ -40,6 +41,7 @@ import {
   upToDate,
   waiting as waitingUpdates,
 } from '../maintenance/fixtures';
+import { backupJobs, board as backupBoard, emptyBoard, failing, healthy, stale } from '../backups/fixtures';
 
 vi.mock('uplot', () => import('../../components/uplot.testing'));
 
@@ -53,13 +55,14 @@ interface State {
   waiting: Waiting;
   updateRuns: UpdateRun[];
   jobs: JobStatus[];
+  backups: BackupBoard;
 }
 
 /** The screen over data the test can change; every call is recorded. */
 function setup(
   overrides: Record<string, Handler> = {},
   start: Partial<State> = {},
-  props: { onopensecurity?: () => void; onopenmaintenance?: () => void } = {},
+  props: { onopensecurity?: () => void; onopenmaintenance?: () => void; onopenbackups?: () => void } = {},
 ) {
   const calls: Record<string, Record<string, unknown>[]> = {};
   const state: State = {
@@ -72,6 +75,7 @@ function setup(
     waiting: upToDate,
     updateRuns: [],
     jobs: [],
+    backups: emptyBoard,
     ...start,
   };
   const seen =
@@ -115,6 +119,7 @@ function setup(
     updates_check: () => state.waiting,
     updates_history: () => state.updateRuns,
     schedule_list: () => state.jobs,
+    backup_board: () => state.backups,
     baseline_check: () => state.baseline,
     baseline_accept: () => {
       state.baseline = { accepted: new Date().toISOString(), anomalies: [] };
@@ -471,6 +476,82 @@ describe('Overview', () => {
     await waitFor(() => expect(tile(testIds.tileUpdates).dataset.state).toBe('ready'));
     expect(tile(testIds.tileUpdates).textContent).toContain('2 security updates waiting');
     expect(tile(testIds.tileUpdates).textContent).toContain('When updates were last installed could not be read.');
+  });
+
+  it('says when the last backup was made, how big, and how the restore test went, and links to Backups', async () => {
+    const onopenbackups = vi.fn();
+    const { calls } = setup({}, { overview: allGood, alerts: [], backups: backupBoard([healthy]), jobs: backupJobs() }, { onopenbackups });
+    await waitFor(() => expect(tile(testIds.tileBackup).dataset.state).toBe('ready'));
+    const backup = tile(testIds.tileBackup);
+    expect(backup.dataset).toMatchObject({
+      level: 'good',
+      name: 'Office backup',
+      newest: healthy.snapshots[1].time,
+      outcome: 'done',
+      testOutcome: 'done',
+    });
+    expect(backup.textContent).toContain('Backed up 3 hours ago, 2.1 GB');
+    expect(backup.textContent).toContain('Restore test passed yesterday.');
+    // Reading the backups asks for no password: only what root published.
+    expect(calls.backup_board).toEqual([{}]);
+    expect(summaryText()).toBe('All good Nothing needs your attention.');
+    const link = within(backup).getByTestId(testIds.tileBackupLink);
+    expect(link.textContent?.trim()).toBe('See the backups');
+    await fireEvent.click(link);
+    expect(onopenbackups).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers to set up a backup when there is none', async () => {
+    const onopenbackups = vi.fn();
+    setup({}, { overview: allGood, alerts: [] }, { onopenbackups });
+    await waitFor(() => expect(tile(testIds.tileBackup).dataset.state).toBe('none'));
+    const backup = tile(testIds.tileBackup);
+    expect(backup.classList.contains('warning')).toBe(true);
+    expect(backup.textContent).toContain('No backup set up');
+    expect(backup.dataset.newest).toBeUndefined();
+    const link = within(backup).getByTestId(testIds.tileBackupLink);
+    expect(link.textContent?.trim()).toBe('Set up a backup');
+    await fireEvent.click(link);
+    expect(onopenbackups).toHaveBeenCalledTimes(1);
+    // Not having a backup is the tile's to say, not the summary's.
+    expect(summaryText()).toBe('All good Nothing needs your attention.');
+  });
+
+  it('turns red in words when the last backup failed', async () => {
+    setup({}, { backups: backupBoard([healthy, failing]) });
+    await waitFor(() => expect(tile(testIds.tileBackup).dataset.state).toBe('ready'));
+    const backup = tile(testIds.tileBackup);
+    expect(backup.dataset).toMatchObject({ level: 'danger', name: 'Laptop backup', outcome: 'failed' });
+    expect(backup.textContent).toContain('Backup failed');
+    expect(backup.textContent).toContain('The last backup failed 2 hours ago');
+  });
+
+  it('says in the summary when a backup is older than its schedule allows', async () => {
+    setup({}, { overview: allGood, alerts: [], backups: backupBoard([stale]), jobs: backupJobs() });
+    await waitFor(() =>
+      expect(summaryText()).toBe(
+        'Needs attention Office backup was last backed up 3 days ago, longer ago than its schedule allows.',
+      ),
+    );
+    expect(screen.getByTestId(testIds.overviewSummary).dataset.status).toBe('needs_attention');
+    expect(tile(testIds.tileBackup).dataset.level).toBe('warning');
+    expect(tile(testIds.tileBackup).textContent).toContain('Out of date');
+  });
+
+  it('adds a late backup to what else needs attention', async () => {
+    setup({}, { backups: backupBoard([stale]), jobs: backupJobs() });
+    await waitFor(() =>
+      expect(summaryText()).toBe(
+        'Needs attention 1 thing needs attention: the disk / is almost full. Office backup was last backed up 3 days ago, longer ago than its schedule allows.',
+      ),
+    );
+  });
+
+  it('shows the backups’ error in the tile, and the rest of the Overview', async () => {
+    setup({ backup_board: () => failWith({ code: 'io', message: 'The published backups could not be read.', hint: '' }) });
+    await waitFor(() => expect(tile(testIds.tileBackup).dataset.state).toBe('error'));
+    expect(tile(testIds.tileBackup).textContent).toContain('The published backups could not be read.');
+    expect(tile(testIds.tileDisk).dataset.mount).toBe('/');
   });
 
   it('saves a rule change and shows the new description', async () => {

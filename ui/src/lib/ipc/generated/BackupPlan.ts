@@ -10,6 +10,6 @@ export type BackupPlan = {
  */
 paths: Array<string>, 
 /**
- * restic's patterns: a name anywhere (`.cache`), or a path (`/home/*/Downloads`).
+ * restic's patterns: a name anywhere (`.cache`, `*.tmp`), or a full path.
  */
 excludes: Array<string>, retention: Retention, };

@@ -1,10 +1,11 @@
-// How far a check is, how fast it goes and how long it will take, from the
-// job's done/total over time. Pure, so it can be tested without a clock.
+// How far long work is, how fast it goes and how long it will take, from a
+// job's done/total over time (checking a file, backing up). Pure, so it can
+// be tested without a clock.
 
 export interface Sample {
   /** Milliseconds, from any steady clock. */
   at: number;
-  /** Bytes read so far. */
+  /** Bytes done so far. */
   done: number;
 }
 
