@@ -60,6 +60,10 @@ export SHIPSHAPE_APT_CONFIG="$work/apt/apt.conf"
 # notices.test.mjs starts on loopback (made there, with the server).
 export SHIPSHAPE_SMTP_CA="$work/smtp/cert.pem"
 
+# Test-only: root's backup keys are sealed under a host key here, never the
+# machine's own (/var/lib/systemd/credential.secret).
+export SHIPSHAPE_CREDENTIAL_SECRET="$work/host.secret"
+
 # A private session bus: single-instance hand-over goes through it, and a
 # running Shipshape on the desktop must not be reached. On it, a private
 # gnome-keyring (in the throwaway HOME), unlocked: the real Secret Service.
