@@ -6,11 +6,12 @@ use crate::jobs::Throttled;
 use crate::state::AppState;
 use shipshape_core::admin;
 use shipshape_core::admin::public::AdminPage;
-use shipshape_core::api::backup::RecoverySheet;
+use shipshape_core::api::backup::{RecoverySheet, RestoreWhere, Restored};
 use shipshape_core::api::schedule::Change as ScheduleChange;
 use shipshape_core::api::{self, Session};
 use shipshape_core::audit::{self, ExportFormat, ExportSummary, Filter, Page, Verdict};
 use shipshape_core::backup::board::BackupBoard;
+use shipshape_core::backup::browse::Entry;
 use shipshape_core::backup::estimate::Estimate;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
@@ -969,4 +970,47 @@ pub async fn backup_recovery_sheet_save(
         .map(|()| path)
     })
     .await
+}
+
+/// The entries directly inside `folder` in `snapshot` of backup `name`.
+#[tauri::command(async)]
+pub fn backup_browse(name: String, snapshot: String, folder: String) -> Result<Vec<Entry>, Error> {
+    api::backup::browse(&name, &snapshot, &folder, chrono::Utc::now())
+}
+
+/// What in `snapshot` of backup `name` has a name holding `pattern`.
+#[tauri::command(async)]
+pub fn backup_find(name: String, snapshot: String, pattern: String) -> Result<Vec<Entry>, Error> {
+    api::backup::find(&name, &snapshot, &pattern, chrono::Utc::now())
+}
+
+/// Restores `path` of `snapshot` to its place or into a folder: a job
+/// that can be cancelled; nothing is overwritten.
+#[tauri::command]
+pub async fn backup_restore(
+    state: State<'_, AppState>,
+    job: String,
+    name: String,
+    snapshot: String,
+    path: String,
+    to: RestoreWhere,
+) -> Result<Restored, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let actor = state.actor.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        api::backup::restore_to(
+            &name,
+            &snapshot,
+            &path,
+            to,
+            &cancel,
+            &actor,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
 }

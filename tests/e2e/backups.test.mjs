@@ -7,8 +7,9 @@
 // folder, makes the backup and schedules it, and shows the recovery sheet
 // whose password (from the keychain) opens the backup with plain restic;
 // "Back up now" makes a snapshot restic lists and "Test restore now"
-// passes; the Overview's tile says so. The scheduled jobs are removed at
-// the end, so the schedule tests start from nothing.
+// passes; the Overview's tile says so. The scheduled jobs, the backup and
+// its password are removed at the end, so the next screens' tests start
+// from nothing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -58,6 +59,9 @@ after(async () => {
       await run(CLI, ['--data-dir', DATA, 'schedule', 'remove', String(job.id)]).catch(() => {});
     }
   }
+  // And the backup and its password: the next screens start without them.
+  await run(CLI, ['--data-dir', DATA, 'backup', 'remove', '--repo', 'Office backup']).catch(() => {});
+  await run(CLI, ['--data-dir', DATA, 'vault', 'delete', 'Backup: Office backup', '--yes']).catch(() => {});
   if (work) await rm(work, { recursive: true, force: true });
 });
 

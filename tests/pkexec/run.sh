@@ -186,6 +186,19 @@ assert b["repository"]["name"] == "Office" and len(b["snapshots"]) == 1, b
 assert b["last_test"]["outcome"] == "done", b
 ' <<<"$board" || fail "the board lacks the backup: $board"
 [[ "$(stat -c '%U %a' "$work/state/public/backups.json")" == "root 644" ]] || fail "the board is not root's, 0644"
+echo "pkexec: $alice restores her file to its place; what was there is kept, both hers"
+minutes="$work/home-$alice/docs/minutes.txt"
+su -s /bin/sh "$alice" -c "printf 'edited\n' >'$minutes'"
+snapshot="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["backups"][0]["snapshots"][0]["id"])' <<<"$board")"
+out="$(as_backup backup restore "$snapshot" "'$minutes'" --json)" || fail "restoring failed: $out"
+[[ "$(cat "$minutes")" == "minutes of the meeting" ]] || fail "the file was not restored: $(cat "$minutes")"
+kept="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["kept"])' <<<"$out")"
+[[ "$(cat "$kept")" == "edited" ]] || fail "the edited file was not kept: $out"
+[[ "$(stat -c %U "$minutes") $(stat -c %U "$kept")" == "$alice $alice" ]] || fail "the restored files are not hers"
+rm -f "$kept"
+if ls -a "$work/home-$alice/docs" | grep -q shipshape-restore; then fail "a hidden restore folder was left behind"; fi
+out="$(as_backup backup restore "$snapshot" "'$minutes'" --to /etc 2>&1)" && fail "a restore into /etc was written as $alice: $out"
+grep -q "may not write in /etc" <<<"$out" || fail "the refusal does not say why: $out"
 password="$(in_keyring "'$work/bin/shipshape' vault get 'Backup: Office' --stdout")" || fail "the password is not in her keychain"
 if grep -rqF "$password" "$work/state"; then fail "the office's password was written in root's state"; fi
 restored="$(mktemp -d)"

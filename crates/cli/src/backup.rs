@@ -5,7 +5,9 @@
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
+use shipshape_core::api::backup::RestoreWhere;
 use shipshape_core::api::{self, Session};
+use shipshape_core::backup::browse::Entry;
 use shipshape_core::backup::{BackupOutcome, BackupRun, Plan, Retention};
 use shipshape_core::progress::{NoProgress, Progress};
 use shipshape_core::vault::Keychain;
@@ -66,20 +68,47 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Restore a snapshot (or one path in it) into a new or empty folder
+    /// Restore a file or folder to its place (what is there is kept beside it), or into a folder
     Restore {
-        /// The snapshot's id (see shipshape backup list), or latest
+        /// The snapshot's id (see shipshape backup list)
         snapshot: String,
-        /// The folder to restore into (never one with files in it)
+        /// The file or folder in the snapshot, by its full path (see shipshape backup browse)
+        path: String,
+        /// Into this folder instead of its place
         #[arg(long, value_name = "FOLDER")]
-        to: PathBuf,
-        /// Only this file or folder of the snapshot (its full path)
-        #[arg(long, value_name = "PATH")]
-        only: Option<String>,
+        to: Option<PathBuf>,
         #[command(flatten)]
         which: Which,
         #[arg(long)]
         json: bool,
+    },
+    /// List a folder of a snapshot
+    Browse {
+        /// The snapshot's id (see shipshape backup list)
+        snapshot: String,
+        /// The folder, by its full path
+        #[arg(default_value = "/")]
+        folder: String,
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find files in a snapshot by part of their name
+    Find {
+        /// The snapshot's id (see shipshape backup list)
+        snapshot: String,
+        /// Part of the name, any case (* and ? as wildcards)
+        words: String,
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop using a backup: Shipshape forgets it and its key; the backup itself stays
+    Remove {
+        #[command(flatten)]
+        which: Which,
     },
     /// Check the backup is sound (exit 1 when it is damaged)
     Check {
@@ -247,22 +276,59 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
         }
         Command::Restore {
             snapshot,
+            path,
             to,
-            only,
             which,
             json,
         } => {
+            let name = named(which, now)?;
             let cancel = crate::stop_on_ctrl_c()?;
-            let run = api::backup::restore(
-                which.name.as_deref(),
-                &snapshot,
-                only.as_deref(),
-                &to,
-                &cancel,
-                &actor,
-                now,
-            )?;
-            show(&run, json)
+            let to = match to {
+                Some(folder) => RestoreWhere::Folder {
+                    folder: std::path::absolute(&folder)
+                        .map_err(|e| Error::io("find", &folder, &e))?
+                        .to_string_lossy()
+                        .into_owned(),
+                },
+                None => RestoreWhere::Place,
+            };
+            let restored =
+                api::backup::restore_to(&name, &snapshot, &path, to, &cancel, &actor, now)?;
+            if json {
+                print_json(&restored)?;
+            } else {
+                println!("Restored {}.", restored.restored);
+                if let Some(kept) = &restored.kept {
+                    println!("What was there is kept as {kept}.");
+                }
+            }
+            Ok(Verdict::Ok)
+        }
+        Command::Browse {
+            snapshot,
+            folder,
+            which,
+            json,
+        } => {
+            let entries = api::backup::browse(&named(which, now)?, &snapshot, &folder, now)?;
+            listed_entries(&entries, json)
+        }
+        Command::Find {
+            snapshot,
+            words,
+            which,
+            json,
+        } => {
+            let entries = api::backup::find(&named(which, now)?, &snapshot, &words, now)?;
+            listed_entries(&entries, json)
+        }
+        Command::Remove { which } => {
+            let repo = api::backup::remove(&named(which, now)?, &actor, now)?;
+            println!(
+                "Shipshape no longer uses the backup \u{201c}{}\u{201d}. The backup itself is still at {}; restic reads it with the password on its recovery sheet.",
+                repo.name, repo.folder
+            );
+            Ok(Verdict::Ok)
         }
         Command::Check {
             read_data,
@@ -289,10 +355,7 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             show(&run, json)
         }
         Command::Sheet { to, which } => {
-            let name = match which.name {
-                Some(n) => n,
-                None => only_backup(now)?,
-            };
+            let name = named(which, now)?;
             let keychain = Keychain::system()?;
             let to = std::path::absolute(&to).map_err(|e| Error::io("find", &to, &e))?;
             with_session(ctx, &actor, |s| {
@@ -348,6 +411,32 @@ fn said_set_up(repo: &shipshape_core::backup::Repository, json: bool) -> Result<
         println!(
             "save the recovery sheet and keep it away from the computer: shipshape backup sheet --to FILE"
         );
+    }
+    Ok(Verdict::Ok)
+}
+
+/// The backup named, or the only one.
+fn named(which: Which, now: chrono::DateTime<Utc>) -> Result<String, Error> {
+    match which.name {
+        Some(n) => Ok(n),
+        None => only_backup(now),
+    }
+}
+
+fn listed_entries(entries: &[Entry], json: bool) -> Result<Verdict, Error> {
+    if json {
+        print_json(&entries)?;
+    } else if entries.is_empty() {
+        println!("Nothing there.");
+    } else {
+        for e in entries {
+            let size = if e.kind == "dir" {
+                "folder".to_string()
+            } else {
+                crate::show::bytes(e.size)
+            };
+            println!("{size:>10}  {}", e.path);
+        }
     }
     Ok(Verdict::Ok)
 }

@@ -165,6 +165,40 @@ pub enum Helper {
         #[arg(long)]
         repo: Option<String>,
     },
+    /// Stop using a backup
+    BackupRemove {
+        #[arg(long)]
+        repo: String,
+    },
+    /// A folder's entries in a snapshot
+    BackupBrowse {
+        #[arg(long)]
+        repo: String,
+        #[arg(long)]
+        snapshot: String,
+        #[arg(long)]
+        folder: String,
+    },
+    /// Find by name in a snapshot
+    BackupFind {
+        #[arg(long)]
+        repo: String,
+        #[arg(long)]
+        snapshot: String,
+        #[arg(long)]
+        words: String,
+    },
+    /// Restore a path of a snapshot into a new hidden folder in PARENT, written as the account that asked
+    BackupRestore {
+        #[arg(long)]
+        repo: String,
+        #[arg(long)]
+        snapshot: String,
+        #[arg(long)]
+        path: String,
+        #[arg(long)]
+        parent: PathBuf,
+    },
     /// Test restoring the newest backup
     BackupTest {
         #[arg(long)]
@@ -460,6 +494,36 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             },
             Helper::BackupRun { repo } => Request::BackupRun(repo),
             Helper::BackupTest { repo } => Request::BackupTest(repo),
+            Helper::BackupRemove { repo } => Request::BackupRemove(repo),
+            Helper::BackupBrowse {
+                repo,
+                snapshot,
+                folder,
+            } => Request::BackupBrowse {
+                name: repo,
+                snapshot,
+                folder,
+            },
+            Helper::BackupFind {
+                repo,
+                snapshot,
+                words,
+            } => Request::BackupFind {
+                name: repo,
+                snapshot,
+                words,
+            },
+            Helper::BackupRestore {
+                repo,
+                snapshot,
+                path,
+                parent,
+            } => Request::BackupRestore {
+                name: repo,
+                snapshot,
+                path,
+                parent,
+            },
             Helper::BackupCheck { repo, read_data } => Request::BackupCheck {
                 name: repo,
                 read: read_data.as_deref().map(crate::backup::part).transpose()?,

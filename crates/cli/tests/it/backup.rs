@@ -163,10 +163,10 @@ keyring_test! {
             .code(2)
             .fails_with("is not empty");
         // A folder another account could swap for a link is refused.
-        let theirs = dir.root().join("theirs");
-        std::fs::create_dir(&theirs).unwrap();
-        std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).unwrap();
-        root_run(&dir, &["backup", "init", "--to", theirs.join("backup").to_str().unwrap(), "--name", NAME])
+        let theirs_folder = dir.root().join("theirs");
+        std::fs::create_dir(&theirs_folder).unwrap();
+        std::os::unix::fs::chown(&theirs_folder, Some(65534), Some(65534)).unwrap();
+        root_run(&dir, &["backup", "init", "--to", theirs_folder.join("backup").to_str().unwrap(), "--name", NAME])
             .code(2)
             .fails_with("cannot hold a backup made with administrator rights");
         let vault: Value = json(&dir.run(&["vault", "list", "--json"]));
@@ -215,21 +215,37 @@ keyring_test! {
             .unwrap()
             .to_string();
         let back = dir.root().join("back");
-        root_run(&dir, &["backup", "restore", &theirs, "--to", back.to_str().unwrap()]).success();
-        assert_eq!(tree(&inside(&back).parent().unwrap().join("other")), tree(&other));
-        // Never over files that are there.
-        root_run(&dir, &["backup", "restore", &snapshot, "--to", back.to_str().unwrap()])
+        std::fs::create_dir(&back).unwrap();
+        let other_path = other.to_str().unwrap();
+        root_run(&dir, &["backup", "restore", &theirs, other_path, "--to", back.to_str().unwrap()]).success();
+        assert_eq!(tree(&back.join("other")), tree(&other));
+        // Browsing and finding by name.
+        let listed_there = json(&root_run(&dir, &["backup", "browse", &snapshot, src.join("sub").to_str().unwrap(), "--json"]));
+        let names: Vec<&str> = listed_there.as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["hard", "noise", "private", "run.sh"], "{listed_there}");
+        let found = json(&root_run(&dir, &["backup", "find", &snapshot, "PRIV", "--json"]));
+        assert_eq!(found[0]["path"], src.join("sub/private").to_str().unwrap(), "{found}");
+        root_run(&dir, &["backup", "find", &snapshot, "../etc"]).code(2).fails_with("cannot be searched for");
+        root_run(&dir, &["backup", "browse", "latest", "/"]).code(2).fails_with("is not a snapshot");
+        // To its place: never over what is there, which is kept beside it.
+        let plain = src.join("plain.txt");
+        std::fs::remove_file(&plain).unwrap();
+        std::fs::write(&plain, "edited since\n").unwrap();
+        let restored = json(&root_run(&dir, &["backup", "restore", &snapshot, plain.to_str().unwrap(), "--json"]));
+        assert_eq!(std::fs::read_to_string(&plain).unwrap(), "hello\n");
+        let kept = restored["kept"].as_str().unwrap();
+        assert!(kept.contains("plain (before restore "), "{restored}");
+        assert_eq!(std::fs::read_to_string(kept).unwrap(), "edited since\n");
+        std::fs::remove_file(kept).unwrap();
+        std::fs::remove_file(&plain).unwrap();
+        std::fs::hard_link(src.join("sub/hard"), &plain).unwrap();
+        // Something not in the snapshot, and a folder root may not write in.
+        root_run(&dir, &["backup", "restore", &snapshot, "/nowhere/at/all", "--to", back.to_str().unwrap()])
             .code(2)
-            .fails_with("never overwrites");
-        // Only one path.
-        let one = dir.root().join("one");
-        let only = src.join("sub/private");
-        root_run(&dir, &["backup", "restore", &snapshot, "--to", one.to_str().unwrap(), "--only", only.to_str().unwrap()])
-            .success();
-        let got = tree(&one);
-        assert!(got.keys().any(|p| p.ends_with("sub/private")), "{got:?}");
-        assert!(!got.keys().any(|p| p.ends_with("plain.txt")), "{got:?}");
-
+            .fails_with("is not in snapshot");
+        root_run(&dir, &["backup", "restore", &snapshot, plain.to_str().unwrap(), "--to", theirs_folder.to_str().unwrap()])
+            .code(2)
+            .fails_with("is not safe for administrator rights");
         // Scheduled: a daily backup and a weekly restore test, run now as
         // the timer would.
         root_run(&dir, &["schedule", "add", "--job", "backup", "--at", "01:30"]).success();

@@ -61,6 +61,28 @@ pub enum Request {
     BackupRun(Option<String>),
     /// Test restoring the newest backup.
     BackupTest(Option<String>),
+    /// Stop using a backup (the repository stays).
+    BackupRemove(String),
+    /// A folder's entries in a snapshot.
+    BackupBrowse {
+        name: String,
+        snapshot: String,
+        folder: String,
+    },
+    /// What in a snapshot has a name holding the words.
+    BackupFind {
+        name: String,
+        snapshot: String,
+        words: String,
+    },
+    /// Restore a path of a snapshot into a new hidden folder in `parent`,
+    /// written as the account that asked.
+    BackupRestore {
+        name: String,
+        snapshot: String,
+        path: String,
+        parent: PathBuf,
+    },
     BackupCheck {
         name: Option<String>,
         read: Option<(u32, u32)>,
@@ -132,6 +154,31 @@ impl Request {
                 folder: crate::backup::absolute(folder, "a folder")?,
                 plan: plan.clone().checked()?,
             }),
+            Request::BackupBrowse {
+                name,
+                snapshot,
+                folder: inside,
+            }
+            | Request::BackupRestore {
+                name,
+                snapshot,
+                path: inside,
+                ..
+            } => {
+                crate::backup::checked_name(name)?;
+                crate::backup::browse::checked_snapshot(snapshot)?;
+                crate::backup::browse::checked_inside(inside)?;
+                if let Request::BackupRestore { parent, .. } = &self {
+                    crate::backup::absolute(parent, "a folder")?;
+                }
+                Ok(self)
+            }
+            Request::BackupRemove(name) => crate::backup::checked_name(name).map(|_| self),
+            Request::BackupFind { name, snapshot, .. } => {
+                crate::backup::checked_name(name)?;
+                crate::backup::browse::checked_snapshot(snapshot)?;
+                Ok(self)
+            }
             Request::BackupRun(Some(name))
             | Request::BackupTest(Some(name))
             | Request::BackupCheck {
@@ -194,6 +241,51 @@ impl Request {
             }
             Request::BackupRun(name) => with_repo("backup-run", name),
             Request::BackupTest(name) => with_repo("backup-test", name),
+            Request::BackupRemove(name) => {
+                vec!["backup-remove".into(), "--repo".into(), name.into()]
+            }
+            Request::BackupBrowse {
+                name,
+                snapshot,
+                folder,
+            } => vec![
+                "backup-browse".into(),
+                "--repo".into(),
+                name.into(),
+                "--snapshot".into(),
+                snapshot.into(),
+                "--folder".into(),
+                folder.into(),
+            ],
+            Request::BackupFind {
+                name,
+                snapshot,
+                words,
+            } => vec![
+                "backup-find".into(),
+                "--repo".into(),
+                name.into(),
+                "--snapshot".into(),
+                snapshot.into(),
+                "--words".into(),
+                words.into(),
+            ],
+            Request::BackupRestore {
+                name,
+                snapshot,
+                path,
+                parent,
+            } => vec![
+                "backup-restore".into(),
+                "--repo".into(),
+                name.into(),
+                "--snapshot".into(),
+                snapshot.into(),
+                "--path".into(),
+                path.into(),
+                "--parent".into(),
+                parent.into(),
+            ],
             Request::BackupCheck { name, read } => {
                 let mut args = with_repo("backup-check", name);
                 if let Some((n, of)) = read {
@@ -526,6 +618,17 @@ pub fn requester() -> Option<String> {
     let uid = std::env::var("PKEXEC_UID").ok()?;
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     Some(user_named(&passwd, &uid).unwrap_or_else(|| format!("uid {uid}")))
+}
+
+/// The account that asked, by number with its group, from pkexec and the
+/// passwd file; `None` when pkexec did not start this process.
+pub fn requester_ids() -> Option<(u32, u32)> {
+    let uid = std::env::var("PKEXEC_UID").ok()?;
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.len() > 3 && f[2] == uid).then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))?
+    })
 }
 
 /// The name of the account with number `uid` in a passwd file's text.

@@ -13,6 +13,7 @@ use crate::admin::state::{RootPaths, RootState};
 use crate::admin::{self};
 use crate::audit::Actor;
 use crate::backup::board::{self, BackupBoard};
+use crate::backup::browse::Entry;
 use crate::backup::estimate::Estimate;
 use crate::backup::sealed::SealedKeys;
 use crate::backup::{self, BackupOutcome, BackupRun, NewRepository, Plan, Repository, Retention};
@@ -258,41 +259,157 @@ fn backed_up(
     Ok(run)
 }
 
-/// Restores `snapshot` (or only the path `only` in it) into `target`, a
-/// new or empty folder only the administrator can change: root writes
-/// there, so it never writes where another account could plant a link.
-pub fn restore(
-    name: Option<&str>,
+/// Where a restored file or folder goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "to", rename_all = "snake_case")]
+#[ts(export)]
+pub enum RestoreWhere {
+    /// Where it was, what is there now kept beside it.
+    Place,
+    /// Into this folder.
+    Folder { folder: String },
+}
+
+/// A restore: its run, where the item is now, and where what was there
+/// before was kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Restored {
+    pub run: BackupRun,
+    pub restored: String,
+    pub kept: Option<String>,
+}
+
+/// What root's side of a restore answers: its run, and the hidden folder
+/// holding the item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Staged {
+    pub run: BackupRun,
+    pub staging: std::path::PathBuf,
+}
+
+/// The entries directly inside `folder` in `snapshot` of backup `name`.
+pub fn browse(name: &str, snapshot: &str, folder: &str, now: DateTime<Utc>) -> Result<Vec<Entry>> {
+    if !admin::running_as_root() {
+        return door::run(Request::BackupBrowse {
+            name: name.into(),
+            snapshot: snapshot.into(),
+            folder: folder.into(),
+        });
+    }
+    let state = RootState::open(now)?;
+    let (repo, key) = opened(&state, Some(name))?;
+    backup::browse(&state.store, &repo, &key, snapshot, folder)
+}
+
+/// What in `snapshot` of backup `name` has a name holding `words`.
+pub fn find(name: &str, snapshot: &str, words: &str, now: DateTime<Utc>) -> Result<Vec<Entry>> {
+    if !admin::running_as_root() {
+        return door::run(Request::BackupFind {
+            name: name.into(),
+            snapshot: snapshot.into(),
+            words: words.into(),
+        });
+    }
+    let state = RootState::open(now)?;
+    let (repo, key) = opened(&state, Some(name))?;
+    backup::find(&state.store, &repo, &key, snapshot, words)
+}
+
+/// Restores `path` of `snapshot` to its place or into a folder, never
+/// over anything: what is there is kept beside it. Root reads the backup;
+/// the files are written by this account (`backup::put_back`).
+pub fn restore_to(
+    name: &str,
     snapshot: &str,
-    only: Option<&str>,
-    target: &Path,
+    path: &str,
+    to: RestoreWhere,
     cancel: &Cancel,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<BackupRun> {
-    if !admin::running_as_root() {
-        return Err(Error::new(
-            ErrorCode::NeedsAdmin,
-            "Restoring from a backup writes files as the administrator, so it runs only as root.",
-            "Run it with sudo: sudo shipshape backup restore SNAPSHOT --to FOLDER",
-        ));
+) -> Result<Restored> {
+    let path = backup::browse::checked_inside(path)?;
+    let item = Path::new(path);
+    let dest = match &to {
+        RestoreWhere::Place => item.to_path_buf(),
+        RestoreWhere::Folder { folder } => {
+            let folder = backup::absolute(Path::new(folder.trim()), "restore into")?;
+            match item.file_name() {
+                Some(n) => folder.join(n),
+                None => folder,
+            }
+        }
+    };
+    let parent = dest.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let staged: Staged = if admin::running_as_root() {
+        stage_as_root(name, snapshot, path, &parent, None, cancel, actor, now)?
+    } else {
+        door::run_showing(
+            Request::BackupRestore {
+                name: name.into(),
+                snapshot: snapshot.into(),
+                path: path.into(),
+                parent: parent.clone(),
+            },
+            &NoProgress,
+            cancel,
+        )?
+    };
+    match backup::put_back::place(&staged.staging, &dest, now) {
+        Ok(kept) => Ok(Restored {
+            run: staged.run,
+            restored: dest.to_string_lossy().into_owned(),
+            kept: kept.map(|k| k.to_string_lossy().into_owned()),
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staged.staging);
+            Err(e)
+        }
     }
-    let target = backup::checked_folder(target)?;
+}
+
+#[allow(clippy::too_many_arguments)]
+fn stage_as_root(
+    name: &str,
+    snapshot: &str,
+    path: &str,
+    parent: &Path,
+    writer: Option<backup::put_back::Writer>,
+    cancel: &Cancel,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Staged> {
     let state = RootState::open(now)?;
-    let (repo, key) = opened(&state, name)?;
-    let run = backup::restore(
-        &state.store,
-        actor,
-        &repo,
-        &key,
-        snapshot,
-        only,
-        &target,
-        cancel,
-        now,
-    );
+    let staged = opened(&state, Some(name)).and_then(|(repo, key)| {
+        backup::stage_restore(
+            &state.store,
+            actor,
+            &repo,
+            &key,
+            snapshot,
+            path,
+            parent,
+            writer,
+            cancel,
+            now,
+        )
+    });
     publish(&state, now);
-    run
+    let (run, staging) = staged?;
+    Ok(Staged { run, staging })
+}
+
+/// Stops using backup `name` (the repository stays where it is) and
+/// forgets root's key to it.
+pub fn remove(name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Repository> {
+    if !admin::running_as_root() {
+        return door::run(Request::BackupRemove(name.into()));
+    }
+    let state = RootState::open(now)?;
+    let repo = backup::remove(&state.store, actor, name, now)?;
+    SealedKeys::in_state(&state.paths.state)?.remove(&repo.key);
+    publish(&state, now);
+    Ok(repo)
 }
 
 /// Checks the backup, reading part `read` (n of t) of its data when given.

@@ -268,6 +268,10 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::BackupConnect { .. }
         | Request::BackupRun(_)
         | Request::BackupTest(_)
+        | Request::BackupRemove(_)
+        | Request::BackupBrowse { .. }
+        | Request::BackupFind { .. }
+        | Request::BackupRestore { .. }
         | Request::BackupCheck { .. }
         | Request::BackupForget { .. } => super::backup::serve(request, &actor, now),
         // Read-only: no records are opened.

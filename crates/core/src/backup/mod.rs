@@ -11,7 +11,9 @@
 //! (`board`) for the screens.
 
 pub mod board;
+pub mod browse;
 pub mod estimate;
+pub mod put_back;
 pub mod restic;
 pub mod sealed;
 pub mod sheet;
@@ -751,75 +753,6 @@ pub fn snapshots(store: &Store, repo: &Repository, password: &Secret) -> Result<
     Ok(list)
 }
 
-/// A folder to restore into: missing (it is made) or empty, never one
-/// with files in it, so nothing is overwritten.
-fn empty_target(target: &Path) -> Result<PathBuf> {
-    let target = absolute(target, "restore into")?;
-    if target.exists() {
-        let empty = std::fs::read_dir(&target)
-            .map_err(|e| Error::io("read", &target, &e))?
-            .next()
-            .is_none();
-        if !empty {
-            return Err(Error::new(
-                ErrorCode::Conflict,
-                format!(
-                    "{} is not empty, so nothing was restored: restoring never overwrites files.",
-                    target.display()
-                ),
-                "Restore into a new or empty folder, then move what you need into place.",
-            ));
-        }
-    }
-    Ok(target)
-}
-
-/// Restores `snapshot` (or only `only`, a path in it) into `target`.
-#[allow(clippy::too_many_arguments)]
-pub fn restore(
-    store: &Store,
-    actor: &Actor,
-    repo: &Repository,
-    password: &Secret,
-    snapshot: &str,
-    only: Option<&str>,
-    target: &Path,
-    cancel: &Cancel,
-    now: DateTime<Utc>,
-) -> Result<BackupRun> {
-    let mut run = new_run(repo, BackupKind::Restore, now);
-    if snapshot.is_empty()
-        || !snapshot.chars().all(|c| c.is_ascii_hexdigit()) && snapshot != "latest"
-    {
-        return Err(Error::invalid_input(
-            format!("\"{snapshot}\" is not a snapshot."),
-            "Give a snapshot's id from shipshape backup list, or latest.",
-        ));
-    }
-    let target = empty_target(target)?;
-    let target_arg = target.to_string_lossy().into_owned();
-    let mut args = vec!["restore", snapshot, "--target", &target_arg];
-    let include;
-    if let Some(p) = only {
-        include = format!("--include={p}");
-        args.push(&include);
-    }
-    let folder = PathBuf::from(&repo.folder);
-    match restic(store, &folder, password).ok(&args, Some(cancel)) {
-        Ok(_) => {
-            run.snapshot = Some(snapshot.to_string());
-            run.outcome = BackupOutcome::Done;
-            run.message = format!(
-                "Snapshot {snapshot} was restored into {}.",
-                target.display()
-            );
-            record(store, actor, &mut run)?;
-            Ok(run)
-        }
-        Err(e) => Err(failed(store, actor, run, e)),
-    }
-}
-
 /// Checks the repository's structure, and with `read` (n, of) reads that
 /// part of the stored data too.
 pub fn check(
@@ -1025,4 +958,92 @@ pub fn restore_test(
             ),
         )
     }
+}
+
+/// The entries directly inside `folder` in `snapshot`.
+pub fn browse(
+    store: &Store,
+    repo: &Repository,
+    password: &Secret,
+    snapshot: &str,
+    folder: &str,
+) -> Result<Vec<browse::Entry>> {
+    let at = PathBuf::from(&repo.folder);
+    browse::folder(&restic(store, &at, password), snapshot, folder)
+}
+
+/// What in `snapshot` has a name holding `words`.
+pub fn find(
+    store: &Store,
+    repo: &Repository,
+    password: &Secret,
+    snapshot: &str,
+    words: &str,
+) -> Result<Vec<browse::Entry>> {
+    let at = PathBuf::from(&repo.folder);
+    browse::find(&restic(store, &at, password), snapshot, words)
+}
+
+/// Brings `path` of `snapshot` back into a new hidden folder in `parent`,
+/// written as `writer` (`put_back::stage`), and records the run.
+#[allow(clippy::too_many_arguments)]
+pub fn stage_restore(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    snapshot: &str,
+    path: &str,
+    parent: &Path,
+    writer: Option<put_back::Writer>,
+    cancel: &Cancel,
+    now: DateTime<Utc>,
+) -> Result<(BackupRun, PathBuf)> {
+    let mut run = new_run(repo, BackupKind::Restore, now);
+    let at = PathBuf::from(&repo.folder);
+    let r = restic(store, &at, password);
+    match put_back::stage(
+        &r,
+        &work_folder(store),
+        snapshot,
+        path,
+        parent,
+        writer,
+        cancel,
+    ) {
+        Ok(staging) => {
+            run.snapshot = Some(snapshot.to_string());
+            run.outcome = BackupOutcome::Done;
+            run.message = format!(
+                "{path} was restored from snapshot {} into {}.",
+                &snapshot[..snapshot.len().min(8)],
+                parent.display()
+            );
+            record(store, actor, &mut run)?;
+            Ok((run, staging))
+        }
+        Err(e) => Err(failed(store, actor, run, e)),
+    }
+}
+
+/// Stops using backup `name`: Shipshape forgets it, its runs stay in the
+/// history; the repository itself is left as it is (restic reads it with
+/// its password). Answers what it was, so root's key can go too.
+pub fn remove(store: &Store, actor: &Actor, name: &str, now: DateTime<Utc>) -> Result<Repository> {
+    let repo = repository(store, Some(name))?;
+    audit::append_with(store, now, actor, |tx| {
+        tx.execute("DELETE FROM backup_repos WHERE name = ?1", [&repo.name])
+            .map_err(|e| sql("write", e))?;
+        tx.execute("DELETE FROM backup_samples WHERE repo = ?1", [&repo.name])
+            .map_err(|e| sql("write", e))?;
+        Ok((
+            (),
+            NewEntry::ok(
+                "backup.remove",
+                &repo.name,
+                serde_json::json!({ "folder": repo.folder }),
+            ),
+        ))
+    })?;
+    Ok(repo)
 }
