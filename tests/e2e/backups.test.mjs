@@ -61,7 +61,7 @@ after(async () => {
   }
   // And the backup and its password: the next screens start without them.
   await run(CLI, ['--data-dir', DATA, 'backup', 'remove', '--repo', 'Office backup']).catch(() => {});
-  await run(CLI, ['--data-dir', DATA, 'vault', 'delete', 'Backup: Office backup', '--yes']).catch(() => {});
+  await run(CLI, ['--data-dir', DATA, 'vault', 'rm', 'Backup: Office backup', '--yes']).catch(() => {});
   if (work) await rm(work, { recursive: true, force: true });
 });
 
