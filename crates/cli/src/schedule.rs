@@ -262,6 +262,7 @@ fn outcome(o: JobOutcome) -> &'static str {
     match o {
         JobOutcome::Running => "running",
         JobOutcome::CutOff => "cut off",
+        JobOutcome::Waiting => "waiting",
         JobOutcome::Done => "done",
         JobOutcome::Failed => "failed",
     }

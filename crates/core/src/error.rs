@@ -47,6 +47,9 @@ pub enum ErrorCode {
     /// A program the action needs is not installed; `Error::package`
     /// names the package Shipshape can install for it.
     NeedsPackage,
+    /// Scheduled work waits for a better moment (on battery, a metered
+    /// connection); it starts by itself later.
+    NotNow,
     /// A bug or an unexpected state; the message carries the detail.
     Internal,
 }

@@ -568,6 +568,41 @@ pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serd
             actor,
             now,
         )?)),
+        Request::BackupRemove(name) => json(serde_json::to_value(remove(&name, actor, now)?)),
+        Request::BackupBrowse {
+            name,
+            snapshot,
+            folder,
+        } => json(serde_json::to_value(browse(
+            &name, &snapshot, &folder, now,
+        )?)),
+        Request::BackupFind {
+            name,
+            snapshot,
+            words,
+        } => json(serde_json::to_value(find(&name, &snapshot, &words, now)?)),
+        Request::BackupRestore {
+            name,
+            snapshot,
+            path,
+            parent,
+        } => {
+            // The files are written as the account that asked, never as
+            // root in a folder that account could change.
+            let writer = door::requester_ids()
+                .filter(|(uid, _)| *uid != 0)
+                .map(|(uid, gid)| backup::put_back::Writer { uid, gid });
+            json(serde_json::to_value(stage_as_root(
+                &name,
+                &snapshot,
+                &path,
+                &parent,
+                writer,
+                &door::cancel_from_door(),
+                actor,
+                now,
+            )?))
+        }
         Request::BackupCheck { name, read } => json(serde_json::to_value(check(
             name.as_deref(),
             read,

@@ -44,6 +44,8 @@ pub enum Change {
 struct OnThisComputer<'a> {
     state: &'a RootState,
     actor: &'a Actor,
+    /// Started by someone ("run now"): it never waits for a better moment.
+    by_hand: bool,
 }
 
 impl Work for OnThisComputer<'_> {
@@ -105,7 +107,12 @@ impl Work for OnThisComputer<'_> {
                 crate::harden::history::record(&self.state.store, now, self.actor, &scan, true)?;
                 Ok(format!("Security score {} of 100.", scan.score))
             }
-            JobKind::Backup => super::backup::scheduled(self.state, self.actor, false, now),
+            JobKind::Backup => {
+                if !self.by_hand {
+                    crate::maintain::conditions::wait_here("The scheduled backup")?;
+                }
+                super::backup::scheduled(self.state, self.actor, false, now)
+            }
             JobKind::RestoreTest => super::backup::scheduled(self.state, self.actor, true, now),
         }
     }
@@ -225,6 +232,7 @@ fn run_now_as_root(id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<Schedul
         &OnThisComputer {
             state: &state,
             actor,
+            by_hand: true,
         },
         actor,
         id,
@@ -245,6 +253,7 @@ pub fn run_due(now: DateTime<Utc>) -> Result<Vec<DueResult>> {
         &OnThisComputer {
             state: &state,
             actor: &actor,
+            by_hand: false,
         },
         &actor,
         now,

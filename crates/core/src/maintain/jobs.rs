@@ -28,6 +28,9 @@ pub enum JobOutcome {
     /// Stopped by a power cut or a kill before it finished; the job is due
     /// again as if it had not run.
     CutOff,
+    /// Not started now (on battery, a metered connection); the job is due
+    /// again at the timer's next look.
+    Waiting,
 }
 
 /// One run of a scheduled job.
@@ -174,6 +177,7 @@ fn runs(store: &Store, job: i64) -> Result<Vec<ScheduledRun>> {
                     "done" => JobOutcome::Done,
                     "running" => JobOutcome::Running,
                     "cut_off" => JobOutcome::CutOff,
+                    "waiting" => JobOutcome::Waiting,
                     _ => JobOutcome::Failed,
                 },
                 message: r.get(5)?,
@@ -191,6 +195,7 @@ fn outcome_word(o: JobOutcome) -> &'static str {
         JobOutcome::Done => "done",
         JobOutcome::Failed => "failed",
         JobOutcome::CutOff => "cut_off",
+        JobOutcome::Waiting => "waiting",
     }
 }
 
@@ -369,8 +374,16 @@ fn run_one(
     let ended = Utc::now().max(now);
     let (outcome, message) = match result {
         Ok(m) => (JobOutcome::Done, m),
+        Err(e) if e.code == ErrorCode::NotNow => {
+            (JobOutcome::Waiting, format!("{} {}", e.message, e.hint))
+        }
         Err(e) => (JobOutcome::Failed, format!("{} {}", e.message, e.hint)),
     };
+    if outcome == JobOutcome::Waiting
+        && let Some(run) = still_waiting(store, id, run_id, ended, &message)?
+    {
+        return Ok(run);
+    }
     let description = j.describe();
     let (run, _) = audit::append_with(store, ended, actor, |tx| {
         tx.execute(
@@ -394,6 +407,43 @@ fn run_one(
         Ok((run, entry))
     })?;
     Ok(run)
+}
+
+/// A job that waited at the last look and waits again: that run is
+/// brought up to date instead of a new one recorded every few minutes.
+fn still_waiting(
+    store: &Store,
+    job: i64,
+    run_id: i64,
+    ended: DateTime<Utc>,
+    message: &str,
+) -> Result<Option<ScheduledRun>> {
+    let conn = store.conn();
+    let previous: Option<(i64, String, String)> = conn
+        .query_row(
+            "SELECT id, outcome, started FROM schedule_runs WHERE job = ?1 AND id < ?2 ORDER BY id DESC LIMIT 1",
+            rusqlite::params![job, run_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ok();
+    let Some((id, _, started)) = previous.filter(|(_, o, _)| o == "waiting") else {
+        return Ok(None);
+    };
+    conn.execute("DELETE FROM schedule_runs WHERE id = ?1", [run_id])
+        .map_err(|e| sql("write", e))?;
+    conn.execute(
+        "UPDATE schedule_runs SET finished = ?1, message = ?2 WHERE id = ?3",
+        rusqlite::params![stamp(ended), message, id],
+    )
+    .map_err(|e| sql("write", e))?;
+    Ok(Some(ScheduledRun {
+        id,
+        job,
+        started,
+        finished: Some(stamp(ended)),
+        outcome: JobOutcome::Waiting,
+        message: message.to_string(),
+    }))
 }
 
 /// Closes each run a power cut or a kill left "running" (only called while

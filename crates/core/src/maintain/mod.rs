@@ -9,6 +9,7 @@
 //! `desktop` and `email`.
 
 pub mod apt;
+pub mod conditions;
 pub mod desktop;
 pub mod email;
 pub mod jobs;

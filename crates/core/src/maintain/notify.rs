@@ -210,7 +210,7 @@ where
                         ),
                         problem: true,
                     }),
-                    JobOutcome::Running => {}
+                    JobOutcome::Running | JobOutcome::Waiting => {}
                 }
             }
         }

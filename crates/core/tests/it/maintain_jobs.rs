@@ -324,3 +324,58 @@ fn bad_input_and_a_corrupt_row_are_said_and_skipped() {
     jobs::remove(&store, now, &actor(), good).unwrap();
     assert_eq!(jobs::list(&store, now, &Utc).unwrap().len(), 1);
 }
+
+/// Waits (on battery) until told the computer is plugged in.
+struct OnBattery {
+    plugged_in: std::cell::Cell<bool>,
+}
+
+impl Work for OnBattery {
+    fn run(&self, _job: &Job, _now: DateTime<Utc>) -> Result<String> {
+        if self.plugged_in.get() {
+            return Ok("Backed up.".into());
+        }
+        Err(Error::new(
+            shipshape_core::ErrorCode::NotNow,
+            "The scheduled backup waits: this computer is on battery at 18 %.",
+            "It starts by itself once the computer is plugged in.",
+        ))
+    }
+}
+
+#[test]
+fn a_job_that_waits_says_so_and_runs_at_the_next_look_once_it_may() {
+    let dir = TestDir::new();
+    let store = dir.open();
+    jobs::add(
+        &store,
+        at("2026-12-01T12:00:00Z"),
+        &actor(),
+        daily(JobKind::Backup, "01:30", None),
+    )
+    .unwrap();
+    let work = OnBattery {
+        plugged_in: std::cell::Cell::new(false),
+    };
+    let first = jobs::run_due(&store, &work, &actor(), at("2026-12-02T01:30:00Z"), &Utc).unwrap();
+    let run = first[0].run.as_ref().unwrap();
+    assert_eq!(run.outcome, JobOutcome::Waiting);
+    assert!(run.message.contains("on battery at 18 %"), "{run:?}");
+    // Still on battery five minutes later: it waits again, and says so.
+    let again = jobs::run_due(&store, &work, &actor(), at("2026-12-02T01:35:00Z"), &Utc).unwrap();
+    let again = again[0].run.as_ref().unwrap();
+    assert_eq!(again.outcome, JobOutcome::Waiting);
+    assert_eq!(
+        again.id, run.id,
+        "one waiting run, brought up to date, not one every five minutes"
+    );
+    // Plugged in: it runs at the next look, then not again that day.
+    work.plugged_in.set(true);
+    let ran = jobs::run_due(&store, &work, &actor(), at("2026-12-02T07:40:00Z"), &Utc).unwrap();
+    assert_eq!(ran[0].run.as_ref().unwrap().outcome, JobOutcome::Done);
+    assert!(
+        jobs::run_due(&store, &work, &actor(), at("2026-12-02T07:45:00Z"), &Utc)
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -73,6 +73,7 @@ export const JOB_OUTCOME: Record<JobOutcome, { words: string; level: Level }> = 
   failed: { words: 'Failed', level: 'danger' },
   running: { words: 'Running now', level: 'neutral' },
   cut_off: { words: 'Cut off', level: 'warning' },
+  waiting: { words: 'Waiting', level: 'neutral' },
 };
 
 function plural(n: number, one: string, many: string): string {

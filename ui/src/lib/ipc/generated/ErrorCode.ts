@@ -3,4 +3,4 @@
 /**
  * What kind of failure this is. Add a code only when a consumer acts on it.
  */
-export type ErrorCode = "invalid_input" | "io" | "store_corrupt" | "store_too_new" | "store_unavailable" | "cancelled" | "file_changed" | "key_changed" | "keychain_locked" | "keychain_unavailable" | "not_found" | "conflict" | "would_lock_out" | "needs_admin" | "needs_package" | "internal";
+export type ErrorCode = "invalid_input" | "io" | "store_corrupt" | "store_too_new" | "store_unavailable" | "cancelled" | "file_changed" | "key_changed" | "keychain_locked" | "keychain_unavailable" | "not_found" | "conflict" | "would_lock_out" | "needs_admin" | "needs_package" | "not_now" | "internal";
