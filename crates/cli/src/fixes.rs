@@ -188,7 +188,7 @@ pub enum Helper {
         #[arg(long)]
         words: String,
     },
-    /// Restore a path of a snapshot into a new hidden folder in PARENT, written as the account that asked
+    /// Restore a path of a snapshot to DEST (written as the account that asked where it may change the folder)
     BackupRestore {
         #[arg(long)]
         repo: String,
@@ -197,7 +197,7 @@ pub enum Helper {
         #[arg(long)]
         path: String,
         #[arg(long)]
-        parent: PathBuf,
+        dest: PathBuf,
     },
     /// Test restoring the newest backup
     BackupTest {
@@ -517,12 +517,12 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 repo,
                 snapshot,
                 path,
-                parent,
+                dest,
             } => Request::BackupRestore {
                 name: repo,
                 snapshot,
                 path,
-                parent,
+                dest,
             },
             Helper::BackupCheck { repo, read_data } => Request::BackupCheck {
                 name: repo,

@@ -75,13 +75,13 @@ pub enum Request {
         snapshot: String,
         words: String,
     },
-    /// Restore a path of a snapshot into a new hidden folder in `parent`,
-    /// written as the account that asked.
+    /// Restore a path of a snapshot to `dest`: by root where only root may
+    /// change the folder, else written as the account that asked.
     BackupRestore {
         name: String,
         snapshot: String,
         path: String,
-        parent: PathBuf,
+        dest: PathBuf,
     },
     BackupCheck {
         name: Option<String>,
@@ -168,8 +168,8 @@ impl Request {
                 crate::backup::checked_name(name)?;
                 crate::backup::browse::checked_snapshot(snapshot)?;
                 crate::backup::browse::checked_inside(inside)?;
-                if let Request::BackupRestore { parent, .. } = &self {
-                    crate::backup::absolute(parent, "a folder")?;
+                if let Request::BackupRestore { dest, .. } = &self {
+                    crate::backup::absolute(dest, "restore to")?;
                 }
                 Ok(self)
             }
@@ -274,7 +274,7 @@ impl Request {
                 name,
                 snapshot,
                 path,
-                parent,
+                dest,
             } => vec![
                 "backup-restore".into(),
                 "--repo".into(),
@@ -283,8 +283,8 @@ impl Request {
                 snapshot.into(),
                 "--path".into(),
                 path.into(),
-                "--parent".into(),
-                parent.into(),
+                "--dest".into(),
+                dest.into(),
             ],
             Request::BackupCheck { name, read } => {
                 let mut args = with_repo("backup-check", name);

@@ -340,20 +340,23 @@ pub fn restore_to(
             }
         }
     };
-    let parent = dest.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let staged: Staged = if admin::running_as_root() {
-        stage_as_root(name, snapshot, path, &parent, None, cancel, actor, now)?
+    let step = if admin::running_as_root() {
+        restore_as_root(name, snapshot, path, &dest, None, cancel, actor, now)?
     } else {
         door::run_showing(
             Request::BackupRestore {
                 name: name.into(),
                 snapshot: snapshot.into(),
                 path: path.into(),
-                parent: parent.clone(),
+                dest: dest.clone(),
             },
             &NoProgress,
             cancel,
         )?
+    };
+    let staged = match step {
+        RestoreStep::Placed(done) => return Ok(done),
+        RestoreStep::Staged(staged) => staged,
     };
     match backup::put_back::place(&staged.staging, &dest, now) {
         Ok(kept) => Ok(Restored {
@@ -361,6 +364,60 @@ pub fn restore_to(
             restored: dest.to_string_lossy().into_owned(),
             kept: kept.map(|k| k.to_string_lossy().into_owned()),
         }),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staged.staging);
+            Err(e)
+        }
+    }
+}
+
+/// How far root's side of a restore went: all the way, in a folder only
+/// root may change (like /etc); or staged for the account that asked to
+/// put in place, in a folder of its own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoreStep {
+    Placed(Restored),
+    Staged(Staged),
+}
+
+/// Root's side of a restore to `dest`: where only root may change the
+/// folder, root restores and places it; elsewhere the files are written
+/// by `requester`, and placed by it after.
+#[allow(clippy::too_many_arguments)]
+fn restore_as_root(
+    name: &str,
+    snapshot: &str,
+    path: &str,
+    dest: &Path,
+    requester: Option<backup::put_back::Writer>,
+    cancel: &Cancel,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<RestoreStep> {
+    let parent = dest.parent().unwrap_or(Path::new("/"));
+    let roots = crate::admin::safe_path::check(parent);
+    let writer = match (roots, requester) {
+        (Ok(()), _) => None,
+        (Err(_), Some(w)) => Some(w),
+        (Err(e), None) => {
+            return Err(Error::new(
+                e.code,
+                e.message,
+                "Restore it as the account whose folder it is (without sudo), or into a folder only root may change.",
+            ));
+        }
+    };
+    let staged = stage_as_root(name, snapshot, path, parent, writer, cancel, actor, now)?;
+    if writer.is_some() {
+        return Ok(RestoreStep::Staged(staged));
+    }
+    match backup::put_back::place(&staged.staging, dest, now) {
+        Ok(kept) => Ok(RestoreStep::Placed(Restored {
+            run: staged.run,
+            restored: dest.to_string_lossy().into_owned(),
+            kept: kept.map(|k| k.to_string_lossy().into_owned()),
+        })),
         Err(e) => {
             let _ = std::fs::remove_dir_all(&staged.staging);
             Err(e)
@@ -585,19 +642,19 @@ pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serd
             name,
             snapshot,
             path,
-            parent,
+            dest,
         } => {
-            // The files are written as the account that asked, never as
-            // root in a folder that account could change.
-            let writer = door::requester_ids()
+            // Where another account could change the folder, the files are
+            // written as the account that asked, never as root.
+            let requester = door::requester_ids()
                 .filter(|(uid, _)| *uid != 0)
                 .map(|(uid, gid)| backup::put_back::Writer { uid, gid });
-            json(serde_json::to_value(stage_as_root(
+            json(serde_json::to_value(restore_as_root(
                 &name,
                 &snapshot,
                 &path,
-                &parent,
-                writer,
+                &dest,
+                requester,
                 &door::cancel_from_door(),
                 actor,
                 now,
