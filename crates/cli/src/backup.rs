@@ -411,12 +411,12 @@ fn said_set_up(repo: &shipshape_core::backup::Repository, json: bool) -> Result<
 fn said_host_key(key: &HostKey, trusting: bool) {
     match &key.trusted {
         Some(trusted) if *trusted == key.fingerprint && trusting => println!(
-            "Shipshape trusts the host key of {} now: {}.",
-            key.location, key.fingerprint
+            "Shipshape now trusts the other computer's host key, {}.",
+            key.fingerprint
         ),
         Some(trusted) if *trusted == key.fingerprint => println!(
-            "Shipshape trusts the host key {} offers: {}.",
-            key.location, key.fingerprint
+            "Shipshape already trusts the other computer's host key, {}.",
+            key.fingerprint
         ),
         Some(trusted) => {
             println!(

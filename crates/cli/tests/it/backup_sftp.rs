@@ -186,6 +186,10 @@ keyring_test! {
         assert!(!ssh.join("known_hosts").exists());
         let vault: Value = json(&dir.run(&["vault", "list", "--json"]));
         assert_eq!(vault.as_array().unwrap().len(), 0, "{vault}");
+        // A folder here has no host key to trust.
+        let here = dir.root().join("here");
+        run(at(&["backup", "init", "--to", here.to_str().unwrap(), "--trust-host-key", &wrong]))
+            .fails_with("has no host key to trust");
 
         // Confirmed: the key is pinned, then the backup is made there.
         let right = fingerprint(&host_key);
@@ -244,7 +248,9 @@ keyring_test! {
         assert!(changed.stdout.contains(&right) && changed.stdout.contains(&wrong), "{changed:?}");
         // The administrator confirms the new key (the computer was
         // reinstalled): it replaces the old one.
-        root_run(&dir, &["backup", "host-key", "--to", &place, "--trust-host-key", &wrong]).success();
+        let trusted = root_run(&dir, &["backup", "host-key", "--to", &place, "--trust-host-key", &wrong]);
+        trusted.success();
+        assert!(trusted.stdout.starts_with(&format!("Shipshape now trusts the other computer's host key, {wrong}.")), "{trusted:?}");
         let known = std::fs::read_to_string(ssh.join("known_hosts")).unwrap();
         assert_eq!(known.lines().count(), 1, "{known}");
         root_run(&dir, &["backup", "run"]).success();
