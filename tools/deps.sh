@@ -24,6 +24,8 @@ packages=(
   python3-aiosmtpd openssl     # a real SMTP server with its own certificate, for email notices
   dunst                        # a real notification daemon, for desktop notices
   restic                       # keeps the backups (and checks them in the tests)
+  openssh-client               # ssh, ssh-keyscan, ssh-keygen: backups to another computer
+  openssh-server               # a real sshd the backup tests start on loopback (never the system's)
   nodejs npm                   # builds the UI
 )
 
@@ -41,6 +43,19 @@ if ((${#missing[@]})); then
   echo "deps: installing ${missing[*]}"
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  # The tests start their own sshd; installing the package must not leave
+  # this computer with an SSH server on port 22, now or at the next boot.
+  # Debian's own switch for that, honoured by its init script and by
+  # ssh.service and ssh.socket: /etc/ssh/sshd_not_to_be_run, made only
+  # when the server was not installed before (a policy-rc.d would stop
+  # every service installed alongside, and leave ssh to start at boot).
+  for p in "${missing[@]}"; do
+    if [[ $p == openssh-server ]]; then
+      $sudo mkdir -p /etc/ssh
+      $sudo touch /etc/ssh/sshd_not_to_be_run
+      echo "deps: the system's SSH server stays off (remove /etc/ssh/sshd_not_to_be_run to use it)"
+    fi
+  done
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -856,7 +856,10 @@ pub async fn backup_init(
             session,
             &keychain,
             &name,
-            std::path::Path::new(&folder),
+            api::backup::Destination {
+                to: &folder,
+                trust_host_key: None,
+            },
             plan,
             chrono::Utc::now(),
         )

@@ -172,7 +172,9 @@ as_backup() {
   su -s /bin/sh "$alice" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' \
     SHIPSHAPE_CREDENTIAL_SECRET='$work/host.secret' '$work/bin/shipshape' $*"
 }
-out="$(in_keyring "'$work/bin/shipshape' backup init --to '$work/backups/office' --name Office --path '$work/home-$alice/docs' --json")" \
+# In the same session, the password as her keychain keeps it (the test reads it after).
+out="$(in_keyring "'$work/bin/shipshape' backup init --to '$work/backups/office' --name Office --path '$work/home-$alice/docs' --json \
+  && umask 077 && '$work/bin/shipshape' vault get 'Backup: Office' --stdout >office-password")" \
   || fail "setting up the backup failed: $out"
 [[ "$(stat -c '%U %a' "$work/backups/office")" == "root 700" ]] || fail "the backup is not root's alone"
 out="$(as_backup backup run --json)" || fail "the backup failed: $out"
@@ -199,7 +201,8 @@ rm -f "$kept"
 if ls -a "$work/home-$alice/docs" | grep -q shipshape-restore; then fail "a hidden restore folder was left behind"; fi
 out="$(as_backup backup restore "$snapshot" "'$minutes'" --to /etc 2>&1)" && fail "a restore into /etc was written as $alice: $out"
 grep -q "may not write in /etc" <<<"$out" || fail "the refusal does not say why: $out"
-password="$(in_keyring "'$work/bin/shipshape' vault get 'Backup: Office' --stdout")" || fail "the password is not in her keychain"
+password="$(cat "$work/home-$alice/office-password")" || fail "the password is not in her keychain"
+rm -f "$work/home-$alice/office-password"
 if grep -rqF "$password" "$work/state"; then fail "the office's password was written in root's state"; fi
 restored="$(mktemp -d)"
 printf '%s\n' "$password" | restic -r "$work/backups/office" --cache-dir "$restored/cache" \

@@ -1,6 +1,6 @@
-//! `shipshape backup init|run|list|restore|check|forget|test-restore|sheet`:
-//! backups in restic's format, run by root, the office's password kept in
-//! the keychain.
+//! `shipshape backup host-key|init|connect|run|list|restore|check|forget|test-restore|sheet`:
+//! backups in restic's format, in a folder or on another computer over
+//! SSH, run by root, the office's password kept in the keychain.
 
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
@@ -8,6 +8,8 @@ use shipshape_core::Error;
 use shipshape_core::api::backup::RestoreWhere;
 use shipshape_core::api::{self, Session};
 use shipshape_core::backup::browse::Entry;
+use shipshape_core::api::backup::Destination;
+use shipshape_core::backup::remote::HostKey;
 use shipshape_core::backup::{BackupOutcome, BackupRun, Plan, Retention};
 use shipshape_core::progress::{NoProgress, Progress};
 use shipshape_core::vault::Keychain;
@@ -16,11 +18,25 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Set up a backup in an empty or new folder only the administrator can change
+    /// Show another computer's host key to compare, and Shipshape's key to add there (exit 1 when its key changed)
+    HostKey {
+        /// The folder on the other computer: sftp:USER@HOST[:PORT]:/FOLDER
+        #[arg(long, value_name = "SFTP")]
+        to: String,
+        /// Trust its host key: the fingerprint you compared (SHA256:…)
+        #[arg(long, value_name = "FINGERPRINT")]
+        trust_host_key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set up a backup in an empty or new folder only the administrator can change, or on another computer over SSH
     Init {
-        /// Where the backup goes
-        #[arg(long, value_name = "FOLDER")]
-        to: PathBuf,
+        /// Where the backup goes: a folder, or sftp:USER@HOST[:PORT]:/FOLDER on another computer
+        #[arg(long, value_name = "PLACE")]
+        to: String,
+        /// For another computer: trust its host key, the fingerprint you compared (see backup host-key)
+        #[arg(long, value_name = "FINGERPRINT")]
+        trust_host_key: Option<String>,
         /// Its name, in plain words
         #[arg(long, default_value = "Backup")]
         name: String,
@@ -37,9 +53,12 @@ pub enum Command {
     },
     /// Connect a backup made elsewhere (by restic, or on another computer); its password on standard input
     Connect {
-        /// The folder holding it
-        #[arg(long, value_name = "FOLDER")]
-        to: PathBuf,
+        /// Where it is: a folder, or sftp:USER@HOST[:PORT]:/FOLDER on another computer
+        #[arg(long, value_name = "PLACE")]
+        to: String,
+        /// For another computer: trust its host key, the fingerprint you compared (see backup host-key)
+        #[arg(long, value_name = "FINGERPRINT")]
+        trust_host_key: Option<String>,
         /// Its name, in plain words
         #[arg(long, default_value = "Backup")]
         name: String,
@@ -190,8 +209,27 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
     let actor = ctx.actor();
     let now = Utc::now();
     match cmd {
+        Command::HostKey {
+            to,
+            trust_host_key,
+            json,
+        } => {
+            let key = api::backup::host_key(&to, trust_host_key.as_deref(), &actor, now)?;
+            let changed = key.trusted.as_ref().is_some_and(|t| *t != key.fingerprint);
+            if json {
+                print_json(&key)?;
+            } else {
+                said_host_key(&key, trust_host_key.is_some());
+            }
+            Ok(if changed {
+                Verdict::Negative
+            } else {
+                Verdict::Ok
+            })
+        }
         Command::Init {
             to,
+            trust_host_key,
             name,
             paths,
             exclude,
@@ -200,13 +238,18 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
         } => {
             let plan = plan_of(paths, exclude, &keep);
             let keychain = Keychain::system()?;
+            let to = Destination {
+                to: &to,
+                trust_host_key: trust_host_key.as_deref(),
+            };
             let repo = with_session(ctx, &actor, |s| {
-                api::backup::init(s, &keychain, &name, &to, plan, now)
+                api::backup::init(s, &keychain, &name, to, plan, now)
             })?;
             said_set_up(&repo, json)
         }
         Command::Connect {
             to,
+            trust_host_key,
             name,
             paths,
             exclude,
@@ -216,8 +259,12 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             let plan = plan_of(paths, exclude, &keep);
             let keychain = Keychain::system()?;
             let password = crate::vault::ask_secret("The backup's password")?;
+            let to = Destination {
+                to: &to,
+                trust_host_key: trust_host_key.as_deref(),
+            };
             let repo = with_session(ctx, &actor, |s| {
-                api::backup::connect(s, &keychain, &name, &to, plan, &password, now)
+                api::backup::connect(s, &keychain, &name, to, plan, &password, now)
             })?;
             said_set_up(&repo, json)
         }
@@ -439,6 +486,52 @@ fn listed_entries(entries: &[Entry], json: bool) -> Result<Verdict, Error> {
         }
     }
     Ok(Verdict::Ok)
+}
+
+/// Another computer's host key, whether it is trusted, and root's key to
+/// add there.
+fn said_host_key(key: &HostKey, trusting: bool) {
+    match &key.trusted {
+        Some(trusted) if *trusted == key.fingerprint && trusting => println!(
+            "Shipshape now trusts the other computer's host key, {}.",
+            key.fingerprint
+        ),
+        Some(trusted) if *trusted == key.fingerprint => println!(
+            "Shipshape already trusts the other computer's host key, {}.",
+            key.fingerprint
+        ),
+        Some(trusted) => {
+            println!(
+                "Warning: the other computer answered with another host key than the one Shipshape trusts."
+            );
+            println!("  It offers now:        {}", key.fingerprint);
+            println!("  Shipshape trusts:     {trusted}");
+            println!(
+                "Another computer may be answering in its place. Do not go on unless you know why it changed"
+            );
+            println!("(it was reinstalled, or its SSH server replaced); then compare as below.");
+        }
+        None => {
+            println!("The other computer's host key (ED25519) has the fingerprint:");
+            println!("  {}", key.fingerprint);
+        }
+    }
+    if key.trusted.as_ref() != Some(&key.fingerprint) {
+        println!(
+            "On that computer, check it shows the same: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"
+        );
+        println!(
+            "If it does, trust it: shipshape backup init --to {} --trust-host-key {}",
+            key.location, key.fingerprint
+        );
+        println!("(or connect, or host-key, with the same --trust-host-key).");
+    }
+    println!();
+    println!(
+        "Shipshape connects with its own key. On that computer, add this line to {}:",
+        key.add_to
+    );
+    println!("{}", key.root_key);
 }
 
 /// The name of the only backup; refused when there is none or several.

@@ -6,6 +6,8 @@ use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::admin::door::Request;
 use shipshape_core::api::{self, Session};
+use shipshape_core::backup::Location;
+use shipshape_core::backup::remote::Sftp;
 use shipshape_core::harden::accepted;
 use shipshape_core::harden::check::Status;
 use shipshape_core::harden::fix::change::{Change, ChangeKind};
@@ -147,7 +149,9 @@ pub enum Helper {
         #[arg(long)]
         name: String,
         #[arg(long)]
-        folder: PathBuf,
+        to: String,
+        #[arg(long)]
+        trust_host_key: Option<String>,
         #[arg(long)]
         plan: String,
     },
@@ -156,9 +160,18 @@ pub enum Helper {
         #[arg(long)]
         name: String,
         #[arg(long)]
-        folder: PathBuf,
+        to: String,
+        #[arg(long)]
+        trust_host_key: Option<String>,
         #[arg(long)]
         plan: String,
+    },
+    /// Show another computer's host key and root's key to add there; trust that host key when given
+    BackupHostKey {
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        trust_host_key: Option<String>,
     },
     /// Back up now
     BackupRun {
@@ -482,15 +495,31 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             Helper::SchedulePause { id } => Request::SchedulePause(id, true),
             Helper::ScheduleResume { id } => Request::SchedulePause(id, false),
             Helper::ScheduleRun { id } => Request::ScheduleRun(id),
-            Helper::BackupInit { name, folder, plan } => Request::BackupInit {
+            Helper::BackupInit {
                 name,
-                folder,
+                to,
+                trust_host_key,
+                plan,
+            } => Request::BackupInit {
+                name,
+                to: Location::parse(&to)?,
+                trust: trust_host_key,
                 plan: plan_from(&plan)?,
             },
-            Helper::BackupConnect { name, folder, plan } => Request::BackupConnect {
+            Helper::BackupConnect {
                 name,
-                folder,
+                to,
+                trust_host_key,
+                plan,
+            } => Request::BackupConnect {
+                name,
+                to: Location::parse(&to)?,
+                trust: trust_host_key,
                 plan: plan_from(&plan)?,
+            },
+            Helper::BackupHostKey { to, trust_host_key } => Request::BackupHostKey {
+                to: Sftp::parse(&to)?,
+                trust: trust_host_key,
             },
             Helper::BackupRun { repo } => Request::BackupRun(repo),
             Helper::BackupTest { repo } => Request::BackupTest(repo),

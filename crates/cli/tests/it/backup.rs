@@ -18,11 +18,11 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const NAME: &str = "Office disk";
+pub(crate) const NAME: &str = "Office disk";
 
 /// What a folder holds: each path with its kind, mode and content (or
 /// link target).
-fn tree(root: &Path) -> BTreeMap<PathBuf, (String, u32, Vec<u8>)> {
+pub(crate) fn tree(root: &Path) -> BTreeMap<PathBuf, (String, u32, Vec<u8>)> {
     let mut found = BTreeMap::new();
     let mut todo = vec![root.to_path_buf()];
     while let Some(dir) = todo.pop() {
@@ -55,7 +55,7 @@ fn tree(root: &Path) -> BTreeMap<PathBuf, (String, u32, Vec<u8>)> {
 
 /// Files with odd names, modes, an empty file, a link, a hard link, a
 /// sparse file and some bytes that do not compress.
-fn fixture(root: &Path) {
+pub(crate) fn fixture(root: &Path) {
     std::fs::create_dir_all(root.join("sub")).unwrap();
     std::fs::write(root.join("plain.txt"), "hello\n").unwrap();
     std::fs::write(root.join("with space"), "x").unwrap();
@@ -86,7 +86,7 @@ fn fixture(root: &Path) {
 }
 
 /// The real restic, run by the test itself, the password on its input.
-fn peer(repo: &Path, password: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn peer(repo: &Path, password: &str, args: &[&str]) -> std::process::Output {
     let mut child = Command::new("restic")
         .arg("--repo")
         .arg(repo)
@@ -111,7 +111,7 @@ fn peer(repo: &Path, password: &str, args: &[&str]) -> std::process::Output {
 
 /// `shipshape` as root, with root's state and the key that seals root's
 /// backup keys in the test's folder.
-fn as_root(dir: &TestDir, args: &[&str]) -> Command {
+pub(crate) fn as_root(dir: &TestDir, args: &[&str]) -> Command {
     let mut cmd = dir.cmd(args);
     cmd.env("SHIPSHAPE_STATE_DIR", dir.root().join("state"))
         .env(
@@ -121,12 +121,12 @@ fn as_root(dir: &TestDir, args: &[&str]) -> Command {
     cmd
 }
 
-fn root_run(dir: &TestDir, args: &[&str]) -> Run {
+pub(crate) fn root_run(dir: &TestDir, args: &[&str]) -> Run {
     Run::from(as_root(dir, args).output().unwrap())
 }
 
 /// `root_run` with `input` on standard input.
-fn root_run_with(dir: &TestDir, args: &[&str], input: &[u8]) -> Run {
+pub(crate) fn root_run_with(dir: &TestDir, args: &[&str], input: &[u8]) -> Run {
     let mut child = as_root(dir, args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -137,12 +137,12 @@ fn root_run_with(dir: &TestDir, args: &[&str], input: &[u8]) -> Run {
     Run::from(child.wait_with_output().unwrap())
 }
 
-fn json(run: &Run) -> Value {
+pub(crate) fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:#?}"))
 }
 
 /// The JSON list restic printed (after its password line).
-fn listed(out: &std::process::Output) -> Value {
+pub(crate) fn listed(out: &std::process::Output) -> Value {
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().find(|l| l.starts_with('[')).unwrap();
     serde_json::from_str(line).unwrap()

@@ -6,6 +6,7 @@
 mod alerts;
 mod audit;
 mod backup;
+mod backup_sftp;
 mod baseline;
 mod concurrency;
 mod data_dir;

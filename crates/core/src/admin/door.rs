@@ -46,16 +46,26 @@ pub enum Request {
     /// Run a scheduled job now.
     ScheduleRun(i64),
     /// Set up a backup; the office's password comes on standard input.
+    /// For another computer, `trust` is the fingerprint of its host key
+    /// the administrator confirmed.
     BackupInit {
         name: String,
-        folder: PathBuf,
+        to: crate::backup::Location,
+        trust: Option<String>,
         plan: crate::backup::Plan,
     },
     /// Connect a backup made elsewhere; its password comes on standard input.
     BackupConnect {
         name: String,
-        folder: PathBuf,
+        to: crate::backup::Location,
+        trust: Option<String>,
         plan: crate::backup::Plan,
+    },
+    /// Another computer's host key and root's key to add there; with
+    /// `trust`, trust that host key.
+    BackupHostKey {
+        to: crate::backup::remote::Sftp,
+        trust: Option<String>,
     },
     /// Back up now (the only backup when no name is given).
     BackupRun(Option<String>),
@@ -144,14 +154,26 @@ impl Request {
                     "Run shipshape schedule list to see the jobs and their numbers.",
                 ))
             }
-            Request::BackupInit { name, folder, plan } => Ok(Request::BackupInit {
+            Request::BackupInit {
+                name,
+                to,
+                trust,
+                plan,
+            } => Ok(Request::BackupInit {
                 name: crate::backup::checked_name(name)?,
-                folder: crate::backup::absolute(folder, "a folder")?,
+                to: crate::backup::Location::parse(&to.shown())?,
+                trust: checked_trust(trust)?,
                 plan: plan.clone().checked()?,
             }),
-            Request::BackupConnect { name, folder, plan } => Ok(Request::BackupConnect {
+            Request::BackupConnect {
+                name,
+                to,
+                trust,
+                plan,
+            } => Ok(Request::BackupConnect {
                 name: crate::backup::checked_name(name)?,
-                folder: crate::backup::absolute(folder, "a folder")?,
+                to: crate::backup::Location::parse(&to.shown())?,
+                trust: checked_trust(trust)?,
                 plan: plan.clone().checked()?,
             }),
             Request::BackupBrowse {
@@ -179,6 +201,10 @@ impl Request {
                 crate::backup::browse::checked_snapshot(snapshot)?;
                 Ok(self)
             }
+            Request::BackupHostKey { to, trust } => Ok(Request::BackupHostKey {
+                to: to.clone(),
+                trust: checked_trust(trust)?,
+            }),
             Request::BackupRun(Some(name))
             | Request::BackupTest(Some(name))
             | Request::BackupCheck {
@@ -233,11 +259,23 @@ impl Request {
                 vec!["schedule-resume".into(), id.to_string().into()]
             }
             Request::ScheduleRun(id) => vec!["schedule-run".into(), id.to_string().into()],
-            Request::BackupInit { name, folder, plan } => {
-                setup_args("backup-init", name, folder, plan)
-            }
-            Request::BackupConnect { name, folder, plan } => {
-                setup_args("backup-connect", name, folder, plan)
+            Request::BackupInit {
+                name,
+                to,
+                trust,
+                plan,
+            } => setup_args("backup-init", name, to, trust, plan),
+            Request::BackupConnect {
+                name,
+                to,
+                trust,
+                plan,
+            } => setup_args("backup-connect", name, to, trust, plan),
+            Request::BackupHostKey { to, trust } => {
+                let mut args: Vec<OsString> =
+                    vec!["backup-host-key".into(), "--to".into(), to.shown().into()];
+                with_trust(&mut args, trust);
+                args
             }
             Request::BackupRun(name) => with_repo("backup-run", name),
             Request::BackupTest(name) => with_repo("backup-test", name),
@@ -308,17 +346,43 @@ impl Request {
     }
 }
 
-/// Setting a backup up: its name, folder and plan (as JSON).
-fn setup_args(verb: &str, name: &str, folder: &Path, plan: &crate::backup::Plan) -> Vec<OsString> {
-    vec![
+/// A host key's fingerprint, in its one form (see `remote::checked_fingerprint`).
+fn checked_trust(trust: &Option<String>) -> Result<Option<String>> {
+    trust
+        .as_deref()
+        .map(crate::backup::remote::checked_fingerprint)
+        .transpose()
+}
+
+/// Setting a backup up: its name, place, the host key confirmed, and its
+/// plan (as JSON).
+fn setup_args(
+    verb: &str,
+    name: &str,
+    to: &crate::backup::Location,
+    trust: &Option<String>,
+    plan: &crate::backup::Plan,
+) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec![
         verb.into(),
         "--name".into(),
         name.into(),
-        "--folder".into(),
-        folder.into(),
+        "--to".into(),
+        to.shown().into(),
+    ];
+    with_trust(&mut args, trust);
+    args.extend([
         "--plan".into(),
         serde_json::to_string(plan).unwrap_or_default().into(),
-    ]
+    ]);
+    args
+}
+
+/// The fingerprint of a host key the administrator confirmed, when given.
+fn with_trust(args: &mut Vec<OsString>, trust: &Option<String>) {
+    if let Some(fingerprint) = trust {
+        args.extend(["--trust-host-key".into(), fingerprint.into()]);
+    }
 }
 
 /// A backup verb, naming its backup when one is named.
@@ -738,5 +802,60 @@ mod tests {
         for refused in ["vim", "ufw/stable", "--allow-unauthenticated", "./ufw.deb"] {
             assert!(install(refused).checked().is_err(), "{refused}");
         }
+    }
+
+    #[test]
+    fn a_backup_elsewhere_reaches_the_helper_as_a_checked_place_and_fingerprint() {
+        use crate::backup::remote::Sftp;
+        use crate::backup::{Location, Plan};
+        let to = Sftp::parse("sftp:backup@nas:2222:/srv/office").unwrap();
+        let fingerprint = format!("SHA256:{}", "a".repeat(43));
+        let plan = Plan {
+            paths: vec!["/home".into()],
+            ..Plan::default()
+        };
+        let init = Request::BackupInit {
+            name: "Office".into(),
+            to: Location::Sftp(to.clone()),
+            trust: Some(fingerprint.clone()),
+            plan: plan.clone(),
+        };
+        let args = init.checked().unwrap().args();
+        assert_eq!(
+            args[..7],
+            [
+                "backup-init",
+                "--name",
+                "Office",
+                "--to",
+                "sftp:backup@nas:2222:/srv/office",
+                "--trust-host-key",
+                fingerprint.as_str()
+            ]
+            .map(OsString::from)
+        );
+        let host_key = |trust: Option<&str>| Request::BackupHostKey {
+            to: to.clone(),
+            trust: trust.map(String::from),
+        };
+        assert_eq!(
+            host_key(None).checked().unwrap().args(),
+            [
+                "backup-host-key",
+                "--to",
+                "sftp:backup@nas:2222:/srv/office"
+            ]
+            .map(OsString::from)
+        );
+        for refused in ["--rm", "SHA256:short", "SHA256:aaa; rm -rf /"] {
+            assert!(host_key(Some(refused)).checked().is_err(), "{refused}");
+        }
+        let relative = Request::BackupConnect {
+            name: "Office".into(),
+            to: Location::Folder(PathBuf::from("relative/folder")),
+            trust: None,
+            plan,
+        };
+        assert!(relative.checked().is_err());
     }
 }

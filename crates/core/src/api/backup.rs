@@ -5,7 +5,9 @@
 //! it once (through the helper's standard input) to add it as the
 //! recovery key, and opens the repository with its own sealed key
 //! (`backup::sealed`). A user's app or CLI asks the helper for every run,
-//! and reads the board root publishes after each.
+//! and reads the board root publishes after each. A backup on another
+//! computer is reached with root's own SSH key once the administrator
+//! confirmed that computer's host key (`backup::remote`).
 
 use super::Session;
 use crate::admin::door::{self, Request};
@@ -15,8 +17,11 @@ use crate::audit::Actor;
 use crate::backup::board::{self, BackupBoard};
 use crate::backup::browse::Entry;
 use crate::backup::estimate::Estimate;
+use crate::backup::remote::{self, HostKey, RootSsh, Sftp};
 use crate::backup::sealed::SealedKeys;
-use crate::backup::{self, BackupOutcome, BackupRun, NewRepository, Plan, Repository, Retention};
+use crate::backup::{
+    self, BackupOutcome, BackupRun, Location, NewRepository, Plan, Repository, Retention,
+};
 use crate::progress::{Cancel, NoProgress, Progress};
 use crate::vault::{self, Details, Keychain, Kind, Recipe, Secret, Vault};
 use crate::{Error, ErrorCode, Result};
@@ -54,7 +59,35 @@ pub fn estimate(plan: &Plan, progress: &dyn Progress, cancel: &Cancel) -> Result
     backup::estimate::estimate(&plan.clone().checked()?, progress, cancel)
 }
 
-/// Sets up a backup called `name` in `folder` backing up `plan`: a new
+/// Where a backup goes, as the administrator gave it: `to` (a folder's
+/// full path, or `sftp:USER@HOST[:PORT]:/folder`), and for another
+/// computer the fingerprint of its host key they confirmed, if they did.
+#[derive(Debug, Clone, Copy)]
+pub struct Destination<'a> {
+    pub to: &'a str,
+    pub trust_host_key: Option<&'a str>,
+}
+
+impl Destination<'_> {
+    /// The place, and the confirmed fingerprint in its one form; a
+    /// fingerprint is taken only for another computer.
+    fn checked(self) -> Result<(Location, Option<String>)> {
+        let to = Location::parse(self.to)?;
+        let trust = self
+            .trust_host_key
+            .map(remote::checked_fingerprint)
+            .transpose()?;
+        if trust.is_some() && matches!(to, Location::Folder(_)) {
+            return Err(Error::invalid_input(
+                format!("{to} is a folder on this computer, which has no host key to trust."),
+                "Leave out --trust-host-key: it is only for a backup on another computer (sftp:USER@HOST:/folder).",
+            ));
+        }
+        Ok((to, trust))
+    }
+}
+
+/// Sets up a backup called `name` at `to` backing up `plan`: a new
 /// password, kept in the vault as "Backup: NAME", then the repository,
 /// made by root. When the repository cannot be made, the password is
 /// taken out of the vault again.
@@ -62,36 +95,27 @@ pub fn init(
     s: Session<'_>,
     keychain: &Keychain,
     name: &str,
-    folder: &Path,
+    to: Destination<'_>,
     plan: Plan,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
     let password = vault::generate(&PASSWORD)?;
-    set_up(s, keychain, Setup::Made, name, folder, plan, &password, now)
+    set_up(s, keychain, Setup::Made, name, to, plan, &password, now)
 }
 
 /// Connects a backup made elsewhere (by restic, or by Shipshape on another
-/// computer) in `folder`, opened with `password`, which is kept in the
-/// vault as "Backup: NAME".
+/// computer) at `to`, opened with `password`, which is kept in the vault
+/// as "Backup: NAME".
 pub fn connect(
     s: Session<'_>,
     keychain: &Keychain,
     name: &str,
-    folder: &Path,
+    to: Destination<'_>,
     plan: Plan,
     password: &Secret,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
-    set_up(
-        s,
-        keychain,
-        Setup::Connected,
-        name,
-        folder,
-        plan,
-        password,
-        now,
-    )
+    set_up(s, keychain, Setup::Connected, name, to, plan, password, now)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -100,12 +124,13 @@ fn set_up(
     keychain: &Keychain,
     how: Setup,
     name: &str,
-    folder: &Path,
+    to: Destination<'_>,
     plan: Plan,
     password: &Secret,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
     let plan = plan.checked()?;
+    let (to, trust) = to.checked()?;
     let vault = Vault::new(s.store, keychain, s.actor);
     let password_name = backup::password_name(name.trim());
     let credential = vault.add(
@@ -114,7 +139,7 @@ fn set_up(
             name: password_name.clone(),
             kind: Kind::BackupRepository,
             username: String::new(),
-            url: folder.display().to_string(),
+            url: to.shown(),
             notes: "Without this password the backup cannot be read. Keep it on the recovery sheet, away from the computer.".into(),
             rotate_days: None,
         },
@@ -122,17 +147,27 @@ fn set_up(
     )?;
     let new = NewRepository {
         name: name.trim().to_string(),
-        folder: folder.to_path_buf(),
+        to,
         plan,
         password_name,
     };
     let made = if admin::running_as_root() {
-        set_up_as_root(s.actor, how, new, password, now)
+        set_up_as_root(s.actor, how, new, trust.as_deref(), password, now)
     } else {
-        let (name, folder, plan) = (new.name, new.folder, new.plan);
+        let (name, to, plan) = (new.name, new.to, new.plan);
         let request = match how {
-            Setup::Made => Request::BackupInit { name, folder, plan },
-            Setup::Connected => Request::BackupConnect { name, folder, plan },
+            Setup::Made => Request::BackupInit {
+                name,
+                to,
+                trust,
+                plan,
+            },
+            Setup::Connected => Request::BackupConnect {
+                name,
+                to,
+                trust,
+                plan,
+            },
         };
         door::run_giving(request, password)
     };
@@ -146,10 +181,29 @@ fn set_up_as_root(
     actor: &Actor,
     how: Setup,
     new: NewRepository,
+    trust: Option<&str>,
     office: &Secret,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
     let state = RootState::open(now)?;
+    let made = made_as_root(&state, actor, how, new, trust, office, now);
+    publish(&state, now);
+    made
+}
+
+fn made_as_root(
+    state: &RootState,
+    actor: &Actor,
+    how: Setup,
+    new: NewRepository,
+    trust: Option<&str>,
+    office: &Secret,
+    now: DateTime<Utc>,
+) -> Result<Repository> {
+    if let Location::Sftp(to) = &new.to {
+        let ssh = RootSsh::in_state(&state.paths.state);
+        remote::ready(&state.store, actor, &ssh, to, trust, now)?;
+    }
     let keys = SealedKeys::in_state(&state.paths.state)?;
     let (token, own) = keys.make()?;
     let made = match how {
@@ -159,8 +213,38 @@ fn set_up_as_root(
     if made.is_err() {
         keys.remove(&token);
     }
-    publish(&state, now);
     made
+}
+
+/// What the administrator needs to set up a backup on the computer `to`
+/// names (`sftp:USER@HOST[:PORT]:/folder`): the fingerprint of its host
+/// key now, the one trusted for it, and root's key to add there. With
+/// `trust_host_key`, the fingerprint they confirmed, that host key is
+/// trusted (refused when the computer offers another now). As root
+/// directly, otherwise through the helper: root's key is root's.
+pub fn host_key(
+    to: &str,
+    trust_host_key: Option<&str>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<HostKey> {
+    let to = Sftp::parse(to)?;
+    let trust = trust_host_key
+        .map(remote::checked_fingerprint)
+        .transpose()?;
+    if !admin::running_as_root() {
+        return door::run(Request::BackupHostKey { to, trust });
+    }
+    let state = RootState::open(now)?;
+    let ssh = RootSsh::in_state(&state.paths.state);
+    let answer = match trust {
+        Some(fingerprint) => remote::trust(&state.store, actor, &ssh, &to, &fingerprint, now),
+        None => remote::host_key(&state.store, actor, &ssh, &to, now),
+    };
+    if let Err(e) = state.publish(now) {
+        eprintln!("shipshape: {} {}", e.message, e.hint);
+    }
+    answer
 }
 
 /// Every backup with its snapshots and last runs. Root lists the
@@ -598,19 +682,40 @@ pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serd
         Setup::Connected
     };
     match request {
-        Request::BackupInit { name, folder, plan }
-        | Request::BackupConnect { name, folder, plan } => {
+        Request::BackupInit {
+            name,
+            to,
+            trust,
+            plan,
+        }
+        | Request::BackupConnect {
+            name,
+            to,
+            trust,
+            plan,
+        } => {
             let office = door::secret_from_door()?;
             let new = NewRepository {
                 password_name: backup::password_name(&name),
                 name,
-                folder,
+                to,
                 plan,
             };
             json(serde_json::to_value(set_up_as_root(
-                actor, how, new, &office, now,
+                actor,
+                how,
+                new,
+                trust.as_deref(),
+                &office,
+                now,
             )?))
         }
+        Request::BackupHostKey { to, trust } => json(serde_json::to_value(host_key(
+            &to.shown(),
+            trust.as_deref(),
+            actor,
+            now,
+        )?)),
         Request::BackupRun(name) => json(serde_json::to_value(run(
             name.as_deref(),
             &progress,

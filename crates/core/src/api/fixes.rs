@@ -266,6 +266,7 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::ScheduleRun(_) => super::schedule::serve(request, now),
         Request::BackupInit { .. }
         | Request::BackupConnect { .. }
+        | Request::BackupHostKey { .. }
         | Request::BackupRun(_)
         | Request::BackupTest(_)
         | Request::BackupRemove(_)

@@ -1,5 +1,5 @@
 //! Backups in restic's format: a repository in a folder (a USB disk, a
-//! mounted share) with two keys, the office's password kept only in the
+//! mounted share) or on another computer over SSH (`remote`), with two keys, the office's password kept only in the
 //! keychain (the vault makes it; it is on the recovery sheet) and root's
 //! own sealed key (`sealed`) for runs nobody is logged in for. Backups of
 //! a plan (what, what not, how many to keep) with progress and Cancel,
@@ -14,6 +14,8 @@ pub mod board;
 pub mod browse;
 pub mod estimate;
 pub mod put_back;
+pub mod location;
+pub mod remote;
 pub mod restic;
 pub mod sealed;
 pub mod sheet;
@@ -24,6 +26,8 @@ use crate::store::Store;
 use crate::vault::Secret;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
+pub use location::Location;
+use remote::RootSsh;
 use restic::{Line, Restic, Snapshot};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -34,7 +38,8 @@ use ts_rs::TS;
 #[ts(export, rename = "BackupRepository")]
 pub struct Repository {
     pub name: String,
-    /// The folder holding it.
+    /// Where it is, as shown: a folder's full path, or
+    /// `sftp:USER@HOST[:PORT]:/folder` on another computer.
     pub folder: String,
     /// The Credentials entry holding its password.
     pub password_name: String,
@@ -412,19 +417,27 @@ fn work_folder(store: &Store) -> PathBuf {
     store.data_dir().join("backup-work")
 }
 
-fn restic<'a>(store: &Store, repo: &'a Path, password: &'a Secret) -> Restic<'a> {
+/// restic for `repo`. The store is root's, in root's state folder, which
+/// also holds root's SSH key and trusted host keys.
+fn restic<'a>(store: &Store, repo: &'a Location, password: &'a Secret) -> Restic<'a> {
     Restic {
         repo,
         password,
         work: work_folder(store),
+        ssh: RootSsh::in_state(store.data_dir()),
     }
+}
+
+/// Where a recorded repository is.
+fn location(repo: &Repository) -> Result<Location> {
+    Location::parse(&repo.folder)
 }
 
 /// A repository to make: where, called what, backing up what.
 #[derive(Debug, Clone)]
 pub struct NewRepository {
     pub name: String,
-    pub folder: PathBuf,
+    pub to: Location,
     pub plan: Plan,
     /// The Credentials entry the office's password is kept under.
     pub password_name: String,
@@ -462,20 +475,12 @@ pub fn init(
 ) -> Result<Repository> {
     let name = checked_name(&new.name)?;
     let plan = new.plan.checked()?;
-    let folder = checked_folder(&new.folder)?;
-    if repositories(store)?
-        .iter()
-        .any(|r| r.name.eq_ignore_ascii_case(&name))
-    {
-        return Err(Error::new(
-            ErrorCode::Conflict,
-            format!("There is already a backup called \u{201c}{name}\u{201d}."),
-            "Choose another name.",
-        ));
-    }
-    if folder.is_dir()
-        && std::fs::read_dir(&folder)
-            .map_err(|e| Error::io("read", &folder, &e))?
+    let to = checked_location(new.to)?;
+    unique(store, &name)?;
+    if let Some(folder) = to.folder()
+        && folder.is_dir()
+        && std::fs::read_dir(folder)
+            .map_err(|e| Error::io("read", folder, &e))?
             .next()
             .is_some()
     {
@@ -490,22 +495,20 @@ pub fn init(
     }
     let repo = Repository {
         name,
-        folder: folder.to_string_lossy().into_owned(),
+        folder: to.shown(),
         password_name: new.password_name,
         created: stamp(now),
         plan,
         key: token.to_string(),
     };
-    let r = restic(store, &folder, own);
+    let r = restic(store, &to, own);
     let mut run = new_run(&repo, BackupKind::Init, now);
-    let made = r.ok(&["init"], None).and_then(|_| r.add_key(office));
-    if let Err(e) = made {
-        // A half-made repository (no office key) must not be left for
-        // someone to trust: nothing but its own files are in the folder.
-        if folder.join("config").is_file() {
-            let _ = std::fs::remove_dir_all(&folder);
-        }
-        return Err(failed(store, actor, run, e));
+    let made = r
+        .ok(&["init"], None)
+        .map_err(|e| (e, false))
+        .and_then(|_| r.add_key(office).map_err(|e| (e, true)));
+    if let Err((e, initialised)) = made {
+        return Err(failed(store, actor, run, half_made(&to, e, initialised)));
     }
     let plan_json =
         serde_json::to_string(&repo.plan).map_err(|e| Error::internal(e.to_string()))?;
@@ -525,6 +528,56 @@ pub fn init(
     Ok(repo)
 }
 
+/// A repository made without the office's key must not be left for
+/// someone to trust: in a folder here, nothing but its own files are
+/// there, so it goes; on another computer (`initialised` there), the
+/// administrator is told.
+fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
+    match to {
+        Location::Folder(folder) => {
+            if folder.join("config").is_file() {
+                let _ = std::fs::remove_dir_all(folder);
+            }
+            e
+        }
+        Location::Sftp(_) if !initialised => e,
+        Location::Sftp(remote) => Error::new(
+            e.code,
+            e.message,
+            format!(
+                "{} A backup only Shipshape's own key opens was left at {}: delete that folder on {} before trying again.",
+                e.hint,
+                remote.path(),
+                remote.host()
+            ),
+        ),
+    }
+}
+
+/// Refuses a name already taken.
+fn unique(store: &Store, name: &str) -> Result<()> {
+    if repositories(store)?
+        .iter()
+        .any(|r| r.name.eq_ignore_ascii_case(name))
+    {
+        return Err(Error::new(
+            ErrorCode::Conflict,
+            format!("There is already a backup called \u{201c}{name}\u{201d}."),
+            "Choose another name.",
+        ));
+    }
+    Ok(())
+}
+
+/// A folder here must be one root may write in (`checked_folder`); root
+/// reaches another computer only once its host key is trusted.
+fn checked_location(to: Location) -> Result<Location> {
+    match to {
+        Location::Folder(folder) => checked_folder(&folder).map(Location::Folder),
+        remote => Ok(remote),
+    }
+}
+
 /// Adds a backup made elsewhere (by restic, or by Shipshape on another
 /// computer): opened with the office's password `office`, then given
 /// root's key (`own`, named by `token`), and recorded.
@@ -538,27 +591,18 @@ pub fn connect(
 ) -> Result<Repository> {
     let name = checked_name(&new.name)?;
     let plan = new.plan.checked()?;
-    let folder = checked_folder(&new.folder)?;
-    if repositories(store)?
-        .iter()
-        .any(|r| r.name.eq_ignore_ascii_case(&name))
-    {
-        return Err(Error::new(
-            ErrorCode::Conflict,
-            format!("There is already a backup called \u{201c}{name}\u{201d}."),
-            "Choose another name.",
-        ));
-    }
+    let to = checked_location(new.to)?;
+    unique(store, &name)?;
     let repo = Repository {
         name,
-        folder: folder.to_string_lossy().into_owned(),
+        folder: to.shown(),
         password_name: new.password_name,
         created: stamp(now),
         plan,
         key: token.to_string(),
     };
     let mut run = new_run(&repo, BackupKind::Init, now);
-    let r = restic(store, &folder, office);
+    let r = restic(store, &to, office);
     let opened = r.ok(&["snapshots", "--json"], None).map_err(|e| {
         if e.code == ErrorCode::InvalidInput {
             Error::invalid_input(
@@ -625,16 +669,18 @@ pub fn backup(
             ),
         ));
     }
+    let to = location(repo)?;
     let mut args: Vec<String> = vec!["backup".into(), "--json".into()];
-    for x in plan.excludes.iter().chain(std::iter::once(&repo.folder)) {
+    // A backup never backs up itself.
+    let itself = to.folder().map(|f| f.to_string_lossy().into_owned());
+    for x in plan.excludes.iter().chain(itself.as_ref()) {
         args.push(format!("--exclude={x}"));
     }
     args.push("--".into());
     args.extend(sources);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut run = run;
-    let folder = PathBuf::from(&repo.folder);
-    let r = restic(store, &folder, password);
+    let r = restic(store, &to, password);
     let mut summary = None;
     let mut unreadable = Vec::new();
     let out = r.run(&args, Some(cancel), |line| match restic::parse_line(line) {
@@ -743,8 +789,8 @@ fn digest_of(path: &Path) -> std::io::Result<String> {
 
 /// The snapshots in `repo`, newest first.
 pub fn snapshots(store: &Store, repo: &Repository, password: &Secret) -> Result<Vec<Snapshot>> {
-    let folder = PathBuf::from(&repo.folder);
-    let out = restic(store, &folder, password).ok(&["snapshots", "--json"], None)?;
+    let to = location(repo)?;
+    let out = restic(store, &to, password).ok(&["snapshots", "--json"], None)?;
     let mut list: Vec<Snapshot> =
         serde_json::from_str(restic::json_list(&out.stdout)).map_err(|e| {
             Error::internal(format!("restic's list of snapshots could not be read: {e}"))
@@ -776,8 +822,8 @@ pub fn check(
         subset = format!("--read-data-subset={n}/{of}");
         args.push(&subset);
     }
-    let folder = PathBuf::from(&repo.folder);
-    let r = restic(store, &folder, password);
+    let to = location(repo)?;
+    let r = restic(store, &to, password);
     clear_stale_locks(&r);
     let out = match r.run(&args, None, |_| {}) {
         Ok(out) => out,
@@ -835,8 +881,8 @@ pub fn forget(
         format!("--keep-weekly={}", keep.weekly),
         format!("--keep-monthly={}", keep.monthly),
     );
-    let folder = PathBuf::from(&repo.folder);
-    let r = restic(store, &folder, password);
+    let to = location(repo)?;
+    let r = restic(store, &to, password);
     clear_stale_locks(&r);
     match r.ok(&["forget", "--json", "--prune", &d, &w, &m], None) {
         Ok(out) => {
@@ -904,8 +950,8 @@ pub fn restore_test(
         .collect();
     let mut args = vec!["restore", snapshot.as_str(), "--target", &target];
     args.extend(includes.iter().map(String::as_str));
-    let folder = PathBuf::from(&repo.folder);
-    let r = restic(store, &folder, password);
+    let to = location(repo)?;
+    let r = restic(store, &to, password);
     let restored = r.ok(&args, None);
     let mut problems = Vec::new();
     if let Err(e) = &restored {
@@ -968,7 +1014,7 @@ pub fn browse(
     snapshot: &str,
     folder: &str,
 ) -> Result<Vec<browse::Entry>> {
-    let at = PathBuf::from(&repo.folder);
+    let at = location(repo)?;
     browse::folder(&restic(store, &at, password), snapshot, folder)
 }
 
@@ -980,7 +1026,7 @@ pub fn find(
     snapshot: &str,
     words: &str,
 ) -> Result<Vec<browse::Entry>> {
-    let at = PathBuf::from(&repo.folder);
+    let at = location(repo)?;
     browse::find(&restic(store, &at, password), snapshot, words)
 }
 
@@ -1000,7 +1046,7 @@ pub fn stage_restore(
     now: DateTime<Utc>,
 ) -> Result<(BackupRun, PathBuf)> {
     let mut run = new_run(repo, BackupKind::Restore, now);
-    let at = PathBuf::from(&repo.folder);
+    let at = location(repo)?;
     let r = restic(store, &at, password);
     match put_back::stage(
         &r,

@@ -4,14 +4,19 @@
 //! the password goes in on standard input, never in the arguments or the
 //! environment; the cache and temporary files live in private folders;
 //! what restic prints with `--json` is read as data, and the rest of its
-//! errors by their words (restic 0.14 exits 1 for every fatal error).
+//! errors by their words (restic 0.14 exits 1 for every fatal error). A
+//! backup on another computer is reached through ssh with root's own key
+//! and trusted host keys (`remote::RootSsh::command`), and what ssh says
+//! is told in plain words too.
 
+use super::location::Location;
+use super::remote::{self, RootSsh};
 use crate::program::{Finished, Run};
 use crate::progress::Cancel;
 use crate::vault::Secret;
 use crate::{Error, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 use ts_rs::TS;
 
@@ -28,10 +33,13 @@ const GRACE: Duration = Duration::from_secs(120);
 /// One repository, opened with its password.
 #[derive(Debug)]
 pub struct Restic<'a> {
-    pub repo: &'a Path,
+    pub repo: &'a Location,
     pub password: &'a Secret,
     /// Private folder for restic's cache and temporary files.
     pub work: PathBuf,
+    /// Root's SSH key and the host keys it trusts, for a backup on
+    /// another computer.
+    pub ssh: RootSsh,
 }
 
 /// One progress line of `backup --json`.
@@ -177,16 +185,29 @@ impl Restic<'_> {
         Ok(dir)
     }
 
-    fn repo_arg(&self) -> Result<&str> {
-        self.repo.to_str().ok_or_else(|| {
-            Error::invalid_input(
-                format!(
-                    "The backup folder {} has a name restic cannot take.",
-                    self.repo.display()
-                ),
-                "Choose a folder whose name is plain text.",
-            )
-        })
+    /// The repository as restic takes it, and for another computer the
+    /// option that tells restic how to start ssh.
+    fn repo_args(&self) -> Result<(String, Option<String>)> {
+        match self.repo {
+            Location::Folder(folder) => {
+                folder
+                    .to_str()
+                    .map(|f| (f.to_string(), None))
+                    .ok_or_else(|| {
+                        Error::invalid_input(
+                            format!(
+                                "The backup folder {} has a name restic cannot take.",
+                                folder.display()
+                            ),
+                            "Choose a folder whose name is plain text.",
+                        )
+                    })
+            }
+            Location::Sftp(to) => Ok((
+                to.restic_repo(),
+                Some(format!("sftp.command={}", self.ssh.command(to)?)),
+            )),
+        }
     }
 
     /// Runs restic with `args`, handing each output line to `line`.
@@ -227,7 +248,11 @@ impl Restic<'_> {
         let cache = self.private_folder("cache")?;
         let tmp = self.private_folder("tmp")?;
         let cache = cache.to_string_lossy().into_owned();
-        let mut all: Vec<&str> = vec!["--repo", self.repo_arg()?, "--cache-dir", &cache];
+        let (repo, ssh) = self.repo_args()?;
+        let mut all: Vec<&str> = vec!["--repo", &repo, "--cache-dir", &cache];
+        if let Some(ssh) = &ssh {
+            all.extend(["-o", ssh]);
+        }
         all.extend_from_slice(args);
         let mut run = Run::new(RESTIC, &all, LONG)
             .env("TMPDIR", tmp.to_string_lossy())
@@ -273,9 +298,19 @@ impl Restic<'_> {
     /// What went wrong, in plain words, from restic's exit and its words.
     pub fn failure(&self, out: &Finished, cancel: Option<&Cancel>) -> Error {
         let said = &out.stderr;
-        let folder = self.repo.display();
+        let folder = self.repo.shown();
         if cancel.is_some_and(Cancel::is_cancelled) {
             return Error::cancelled();
+        }
+        if let Location::Sftp(to) = self.repo {
+            let found = remote::failure(&self.ssh, to, said).or_else(|| {
+                said.contains("unable to start the sftp session")
+                    .then(|| self.ssh.diagnose(to))
+                    .flatten()
+            });
+            if let Some(e) = found {
+                return e;
+            }
         }
         if said.contains("wrong password") {
             return Error::new(
@@ -288,10 +323,18 @@ impl Restic<'_> {
             || said.contains("repository does not exist")
             || said.contains("unable to open config file")
         {
+            let hint = match self.repo {
+                Location::Folder(_) => "If it is on a disk, plug the disk in (and check it is mounted at the same place), then try again.".to_string(),
+                Location::Sftp(to) => format!(
+                    "Check that the folder {} is still there on {} (it may have been moved or deleted), then try again.",
+                    to.path(),
+                    to.host()
+                ),
+            };
             return Error::new(
                 ErrorCode::NotFound,
                 format!("There is no backup at {folder}."),
-                "If it is on a disk, plug the disk in (and check it is mounted at the same place), then try again.",
+                hint,
             );
         }
         if said.contains("config file already exists") {

@@ -2,7 +2,7 @@
 //! restore the office's files on any computer with plain restic, even
 //! when this computer and Shipshape are gone.
 
-use super::Repository;
+use super::{Location, Repository};
 use crate::html::escape;
 use chrono::{DateTime, Utc};
 
@@ -11,9 +11,47 @@ h1{font-size:1.5em}code,.password{font-family:monospace}\
 .password{font-size:1.4em;border:2px solid #111;padding:.6em;letter-spacing:.04em;word-break:break-all}\
 .warn{border-left:4px solid #b00;padding-left:.8em}pre{background:#f3f3f3;padding:.6em;white-space:pre-wrap}";
 
+/// Where the backup is, how to reach it, and the repository as restic
+/// takes it on any computer (for another port than 22, restic's URL form,
+/// whose `//` starts a full path).
+fn whereabouts(repo: &Repository, computer: &str) -> (String, String, String) {
+    let computer = escape(computer);
+    match Location::parse(&repo.folder) {
+        Ok(Location::Sftp(to)) => {
+            let restic_repo = match to.port() {
+                22 => to.restic_repo(),
+                port => format!("sftp://{}@{}:{port}/{}", to.user(), to.host(), to.path()),
+            };
+            (
+                format!(
+                    "<code>{}</code> on the computer {}, reached over SSH as its account {}",
+                    escape(to.path()),
+                    escape(to.host()),
+                    escape(to.user())
+                ),
+                format!(
+                    "install restic (<code>sudo apt install restic</code>) on a computer whose SSH key {} accepts for the account {}, then:",
+                    escape(to.host()),
+                    escape(to.user())
+                ),
+                escape(&restic_repo),
+            )
+        }
+        _ => (
+            format!(
+                "<code>{}</code> on {computer}",
+                escape(&shell_word(&repo.folder))
+            ),
+            "install restic (<code>sudo apt install restic</code>), connect the backup disk, then:"
+                .into(),
+            escape(&shell_word(&repo.folder)),
+        ),
+    }
+}
+
 /// The sheet for `repo` on `computer`, with its `password`.
 pub fn html(repo: &Repository, computer: &str, password: &str, now: DateTime<Utc>) -> String {
-    let folder = escape(&shell_word(&repo.folder));
+    let (place, steps, folder) = whereabouts(repo, computer);
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Recovery sheet: {name}</title><style>{STYLE}</style></head><body>\
 <h1>Recovery sheet for the backup \u{201c}{name}\u{201d}</h1>\
@@ -21,9 +59,9 @@ pub fn html(repo: &Repository, computer: &str, password: &str, now: DateTime<Utc
 <p class=\"warn\"><strong>Without this password nobody can read the backup, not even you.</strong> \
 Keep this sheet somewhere safe and away from the computer: a locked drawer, or with the office's other important papers. Anyone who has it and the backup disk can read the office's files.</p>\
 <h2>The password</h2><p class=\"password\">{password}</p>\
-<h2>Where the backup is</h2><p><code>{folder}</code> on {computer}. It backs up: {paths}.</p>\
+<h2>Where the backup is</h2><p>{place}. It backs up the files of {computer}: {paths}.</p>\
 <h2>Restoring without Shipshape</h2>\
-<p>The backup is a restic repository. On any Debian or Ubuntu computer, install restic (<code>sudo apt install restic</code>), connect the backup disk, then:</p>\
+<p>The backup is a restic repository. On any Debian or Ubuntu computer, {steps}</p>\
 <pre>restic -r {folder} snapshots\nrestic -r {folder} restore latest --target /tmp/restored</pre>\
 <p>Each command asks for the password above. The files come back under <code>/tmp/restored</code>, in their folders.</p>\
 </body></html>",
@@ -76,5 +114,22 @@ mod tests {
             shell_word("/media/USB disk/it's"),
             "'/media/USB disk/it'\\''s'"
         );
+
+        let elsewhere = Repository {
+            folder: "sftp:backup@nas:2222:/srv/office".into(),
+            ..repo.clone()
+        };
+        let page = html(&elsewhere, "office-pc", "one-two-three", Utc::now());
+        assert!(
+            page.contains("restic -r sftp://backup@nas:2222//srv/office restore latest"),
+            "{page}"
+        );
+        assert!(page.contains("whose SSH key nas accepts for the account backup"));
+        let on_22 = Repository {
+            folder: "sftp:backup@nas:/srv/office".into(),
+            ..repo
+        };
+        let page = html(&on_22, "office-pc", "one-two-three", Utc::now());
+        assert!(page.contains("restic -r sftp:backup@nas:/srv/office snapshots"));
     }
 }

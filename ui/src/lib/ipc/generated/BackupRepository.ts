@@ -6,7 +6,8 @@ import type { BackupPlan } from "./BackupPlan";
  */
 export type BackupRepository = { name: string, 
 /**
- * The folder holding it.
+ * Where it is, as shown: a folder's full path, or
+ * `sftp:USER@HOST[:PORT]:/folder` on another computer.
  */
 folder: string, 
 /**

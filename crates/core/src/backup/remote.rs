@@ -1,0 +1,997 @@
+//! Backups on another computer, over SSH's file transfer (SFTP): a place
+//! written `sftp:USER@HOST[:PORT]:/folder`. Root connects with a key of
+//! its own (made on first use in its state, `ssh/id_ed25519`) and only to
+//! a computer whose host key the administrator confirmed, kept in its own
+//! `ssh/known_hosts`. Nothing of anyone's SSH settings, agent or known
+//! hosts is read: ssh runs with `-F none`, the key alone, strict checking
+//! and no questions. Confirming works like ssh's first contact: the
+//! administrator sees the fingerprint the other computer shows now
+//! (`host_key`), compares it with what that computer shows for itself,
+//! and hands it back (`trust`), which pins the key only if it is still
+//! the one offered.
+
+use crate::audit::{self, Actor, NewEntry};
+use crate::program::Run;
+use crate::store::Store;
+use crate::{Error, ErrorCode, Result};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use ts_rs::TS;
+
+/// The programs, by full path: a folder early in `PATH` must not choose them.
+const SSH: &str = "/usr/bin/ssh";
+const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
+const SSH_KEYSCAN: &str = "/usr/bin/ssh-keyscan";
+
+/// How long a look at the other computer, or making a key, may take.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// The one kind of host key trusted: every current OpenSSH server has one.
+const KEY_TYPE: &str = "ssh-ed25519";
+
+/// How the way to write a place is told when one is refused.
+const FORM: &str = "Write it as sftp:USER@HOST:/folder, or sftp:USER@HOST:PORT:/folder for another port than 22, for example sftp:backup@nas.local:/srv/backups.";
+
+/// A folder on another computer, reached over SSH as one of its accounts.
+/// Made only by `parse`, so every part is one restic and ssh read as meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sftp {
+    user: String,
+    host: String,
+    port: u16,
+    path: String,
+}
+
+fn refused(text: &str, why: &str) -> Error {
+    Error::invalid_input(
+        format!(
+            "\u{201c}{text}\u{201d} is not a folder on another computer Shipshape can use: {why}."
+        ),
+        FORM,
+    )
+}
+
+impl Sftp {
+    /// Reads `sftp:USER@HOST[:PORT]:/folder`. Refused: spaces, quotes and
+    /// backslashes (restic splits ssh's command line on them), an account
+    /// or computer name that is not plain (one starting with `-` would be
+    /// read by ssh as an option), a port outside 1 to 65535, a folder that
+    /// is not a full path.
+    pub fn parse(text: &str) -> Result<Sftp> {
+        let Some(body) = text.strip_prefix("sftp:") else {
+            return Err(refused(text, "it does not start with sftp:"));
+        };
+        if body.starts_with("//") {
+            return Err(refused(text, "the sftp://… form is not taken"));
+        }
+        if text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'`\\".contains(c))
+        {
+            return Err(refused(
+                text,
+                "it has a space, a quote or a backslash, which ssh and restic would read differently",
+            ));
+        }
+        let Some((user, rest)) = body.split_once('@') else {
+            return Err(refused(
+                text,
+                "it does not say which account to use on the other computer (USER@)",
+            ));
+        };
+        let plain = |s: &str, extra: &str| {
+            !s.is_empty()
+                && !s.starts_with(['-', '.'])
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+        };
+        if user.len() > 32 || !plain(user, "._-") {
+            return Err(refused(
+                text,
+                &format!("\u{201c}{user}\u{201d} is not an account name"),
+            ));
+        }
+        if rest.starts_with('[') {
+            return Err(refused(
+                text,
+                "IPv6 addresses are not taken; give the computer's name or IPv4 address",
+            ));
+        }
+        let Some((host, tail)) = rest.split_once(':') else {
+            return Err(refused(text, "it does not say which folder (:/folder)"));
+        };
+        if host.len() > 253 || !plain(host, ".-_") {
+            return Err(refused(
+                text,
+                &format!("\u{201c}{host}\u{201d} is not a computer's name or address"),
+            ));
+        }
+        let (port, path) = match tail.split_once(':') {
+            Some((port, path)) if !tail.starts_with('/') => {
+                let number = port
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0 && port.bytes().all(|b| b.is_ascii_digit()));
+                let Some(number) = number else {
+                    return Err(refused(
+                        text,
+                        &format!("\u{201c}{port}\u{201d} is not a port number (1 to 65535)"),
+                    ));
+                };
+                (number, path)
+            }
+            _ => (22, tail),
+        };
+        if !path.starts_with('/') {
+            return Err(refused(
+                text,
+                &format!("the folder \u{201c}{path}\u{201d} is not a full path starting with /"),
+            ));
+        }
+        if path.split('/').any(|c| c == "..") {
+            return Err(refused(text, "the folder's path climbs with \"..\""));
+        }
+        let path = path.trim_end_matches('/');
+        if path.is_empty() {
+            return Err(refused(
+                text,
+                "/ itself cannot hold a backup; give a folder in it",
+            ));
+        }
+        Ok(Sftp {
+            user: user.to_string(),
+            host: host.to_ascii_lowercase(),
+            port,
+            path: path.to_string(),
+        })
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// As kept and shown: the port only when it is not 22.
+    pub fn shown(&self) -> String {
+        match self.port {
+            22 => format!("sftp:{}@{}:{}", self.user, self.host, self.path),
+            port => format!("sftp:{}@{}:{port}:{}", self.user, self.host, self.path),
+        }
+    }
+
+    /// The repository as restic is given it; the port goes in the command
+    /// that starts ssh (`RootSsh::command`).
+    pub fn restic_repo(&self) -> String {
+        format!("sftp:{}@{}:{}", self.user, self.host, self.path)
+    }
+
+    /// How a known_hosts file names this computer: `host`, or
+    /// `[host]:port` for another port than 22, as ssh looks it up.
+    fn known_as(&self) -> String {
+        match self.port {
+            22 => self.host.clone(),
+            port => format!("[{}]:{port}", self.host),
+        }
+    }
+
+    /// The computer in words: its name, and the port when not 22.
+    fn named(&self) -> String {
+        match self.port {
+            22 => self.host.clone(),
+            port => format!("{} (port {port})", self.host),
+        }
+    }
+}
+
+/// What the administrator needs to set up a backup on another computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "BackupHostKey")]
+pub struct HostKey {
+    /// The place, as kept and shown.
+    pub location: String,
+    /// The fingerprint of the host key (ED25519) the other computer
+    /// offers now, as `ssh-keygen -lf` shows it: `SHA256:…`.
+    pub fingerprint: String,
+    /// The fingerprint of the host key Shipshape trusts for that computer,
+    /// when it trusts one; a different one from `fingerprint` means its
+    /// identity changed.
+    pub trusted: Option<String>,
+    /// The line that lets Shipshape in on the other computer: root's
+    /// public key, allowed file transfer and nothing else.
+    pub root_key: String,
+    /// The file to add `root_key` to there.
+    pub add_to: String,
+}
+
+/// Root's own SSH key and the host keys it trusts, in `ssh` of its state.
+#[derive(Debug, Clone)]
+pub struct RootSsh {
+    folder: PathBuf,
+}
+
+/// A host key the other computer offered: `ssh-ed25519 BASE64`, and its
+/// fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Offered {
+    key: String,
+    fingerprint: String,
+}
+
+fn ssh_failed(doing: &str, why: &str) -> Error {
+    Error::new(
+        ErrorCode::Io,
+        format!("Shipshape could not {doing}: {why}."),
+        "Check that OpenSSH's client is installed (sudo apt install openssh-client), then try again.",
+    )
+}
+
+impl RootSsh {
+    /// The key and known hosts under root's state folder `state`.
+    pub fn in_state(state: &Path) -> RootSsh {
+        RootSsh {
+            folder: state.join("ssh"),
+        }
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.folder.join("id_ed25519")
+    }
+
+    pub fn known_hosts(&self) -> PathBuf {
+        self.folder.join("known_hosts")
+    }
+
+    /// Makes root's key unless it exists (0600, in a 0700 folder); `true`
+    /// when it was made now. Made under a temporary name and linked into
+    /// place, so a run at the same moment never finds half a key, and two
+    /// never replace each other's.
+    fn make_key(&self) -> Result<bool> {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        crate::admin::safe_path::check(&self.folder)?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.folder)
+            .map_err(|e| Error::io("create", &self.folder, &e))?;
+        std::fs::set_permissions(&self.folder, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io("protect", &self.folder, &e))?;
+        let key = self.key_file();
+        if std::fs::symlink_metadata(&key).is_ok() {
+            return Ok(false);
+        }
+        let new = self
+            .folder
+            .join(format!("id_ed25519.new-{}", std::process::id()));
+        let mut new_pub = new.clone().into_os_string();
+        new_pub.push(".pub");
+        let new_pub = PathBuf::from(new_pub);
+        let _ = std::fs::remove_file(&new);
+        let _ = std::fs::remove_file(&new_pub);
+        let comment = format!("shipshape-backup@{}", plain_hostname());
+        let new_arg = new.to_string_lossy().into_owned();
+        let args = [
+            "-q", "-t", "ed25519", "-N", "", "-C", &comment, "-f", &new_arg,
+        ];
+        let out = Run::new(SSH_KEYGEN, &args, LIMIT)
+            .finish()
+            .map_err(|e| ssh_failed("make its SSH key", &e.to_string()))?;
+        if !out.success() {
+            let _ = std::fs::remove_file(&new);
+            return Err(ssh_failed("make its SSH key", out.stderr.trim()));
+        }
+        let linked = std::fs::hard_link(&new, &key);
+        let _ = std::fs::remove_file(&new);
+        match linked {
+            Ok(()) => {
+                std::fs::rename(&new_pub, key.with_extension("pub"))
+                    .map_err(|e| Error::io("keep", &new_pub, &e))?;
+                Ok(true)
+            }
+            // Another run made it first: theirs is the key.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&new_pub);
+                Ok(false)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&new_pub);
+                Err(Error::io("keep", &key, &e))
+            }
+        }
+    }
+
+    /// Makes root's key on first use, recording that it was made.
+    pub fn make_key_once(&self, store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
+        if self.make_key()? {
+            let fingerprint = fingerprint(&self.public_line()?)?;
+            audit::append(
+                store,
+                now,
+                actor,
+                NewEntry::ok(
+                    "backup.ssh_key",
+                    &self.key_file().to_string_lossy(),
+                    serde_json::json!({ "fingerprint": fingerprint }),
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Root's public key as one line: `ssh-ed25519 BASE64 comment`.
+    pub fn public_line(&self) -> Result<String> {
+        let key = self.key_file();
+        if std::fs::symlink_metadata(&key).is_err() {
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                format!(
+                    "Shipshape's own SSH key for backups on other computers is missing ({}).",
+                    key.display()
+                ),
+                "Make a new one with shipshape backup host-key --to sftp:USER@HOST:/folder, and add the line it shows on the other computer.",
+            ));
+        }
+        let public = std::fs::read_to_string(key.with_extension("pub")).unwrap_or_default();
+        let line = public.trim();
+        if line.starts_with(KEY_TYPE) {
+            return Ok(line.to_string());
+        }
+        let key_arg = key.to_string_lossy().into_owned();
+        let out = Run::new(SSH_KEYGEN, &["-y", "-f", &key_arg], LIMIT)
+            .finish()
+            .map_err(|e| ssh_failed("read its SSH key", &e.to_string()))?;
+        if !out.success() {
+            return Err(ssh_failed("read its SSH key", out.stderr.trim()));
+        }
+        Ok(out.stdout.trim().to_string())
+    }
+
+    /// The line to add on the other computer: root's key, limited to file
+    /// transfer (no shell, no forwarding), which is all a backup needs.
+    pub fn authorized_line(&self) -> Result<String> {
+        Ok(format!(
+            "restrict,command=\"internal-sftp\" {}",
+            self.public_line()?
+        ))
+    }
+
+    /// The command restic starts ssh with (its `sftp.command`). restic
+    /// splits it into words at spaces, quotes and backslashes, with no
+    /// shell, and ssh expands `%` in file names: a key or known hosts path
+    /// with any of those is refused rather than misread.
+    pub fn command(&self, to: &Sftp) -> Result<String> {
+        let key = self.key_file();
+        self.public_line()?;
+        let known = self.known_hosts();
+        for path in [&key, &known] {
+            let text = path.to_str().unwrap_or(" ");
+            if text
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "\"'\\%".contains(c))
+            {
+                return Err(Error::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "Shipshape's SSH key is kept at {}, whose path has a space, a quote, a backslash or %, which restic cannot hand to ssh.",
+                        path.display()
+                    ),
+                    "Keep Shipshape's administrator state in a folder whose path has none of them (it is /var/lib/shipshape unless a test moved it).",
+                ));
+            }
+        }
+        Ok(format!(
+            "{SSH} -F none -i {key} -o IdentitiesOnly=yes -o IdentityAgent=none -o UserKnownHostsFile={known} -o GlobalKnownHostsFile=none -o StrictHostKeyChecking=yes -o UpdateHostKeys=no -o HostKeyAlgorithms={KEY_TYPE} -o BatchMode=yes -o ConnectTimeout=20 -o ServerAliveInterval=15 -o ServerAliveCountMax=4 -p {port} {user}@{host} -s sftp",
+            key = key.display(),
+            known = known.display(),
+            port = to.port,
+            user = to.user,
+            host = to.host,
+        ))
+    }
+
+    /// Why ssh cannot start file transfer with `to`, found by starting it
+    /// as restic does (with nothing to transfer): restic 0.14 may end
+    /// before it passes on what ssh said. `None` when ssh got through, or
+    /// said nothing known.
+    pub(crate) fn diagnose(&self, to: &Sftp) -> Option<Error> {
+        let command = self.command(to).ok()?;
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let (program, args) = words.split_first()?;
+        let out = Run::new(program, args, LIMIT).finish().ok()?;
+        if out.success() {
+            return None;
+        }
+        failure(self, to, &out.stderr)
+    }
+
+    /// The host key trusted for `to`'s computer, if any (`ssh-ed25519 BASE64`).
+    fn trusted_key(&self, to: &Sftp) -> Result<Option<String>> {
+        Ok(known_key(&self.read_known()?, &to.known_as()))
+    }
+
+    /// Whether a host key is trusted for `to`'s computer.
+    pub fn trusts(&self, to: &Sftp) -> Result<bool> {
+        Ok(self.trusted_key(to)?.is_some())
+    }
+
+    fn read_known(&self) -> Result<String> {
+        let path = self.known_hosts();
+        match crate::host_file::read_text(&path, false) {
+            Ok(text) => Ok(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+            Err(e) => Err(Error::io("read", &path, &e)),
+        }
+    }
+}
+
+/// The host name for a key's comment: plain characters only.
+fn plain_hostname() -> String {
+    let name: String = crate::computer::hostname()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".-".contains(*c))
+        .collect();
+    if name.is_empty() {
+        "this-computer".into()
+    } else {
+        name
+    }
+}
+
+/// The key a known_hosts text gives `known_as`: the last plain line for it.
+fn known_key(text: &str, known_as: &str) -> Option<String> {
+    text.lines()
+        .rev()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let (names, kind, blob) = (words.next()?, words.next()?, words.next()?);
+            (names.split(',').any(|n| n == known_as) && kind == KEY_TYPE)
+                .then(|| format!("{kind} {blob}"))
+        })
+        .next()
+}
+
+/// `text` with `known_as`'s lines replaced by one for `key`.
+fn with_known(text: &str, known_as: &str, key: &str) -> String {
+    let mut lines: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_none_or(|names| !names.split(',').any(|n| n == known_as))
+        })
+        .collect();
+    let line = format!("{known_as} {key}");
+    lines.push(&line);
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// A fingerprint as `ssh-keygen -lf` shows it: `SHA256:` and 43 base64
+/// characters. Taken with or without the `SHA256:` and the `=` padding.
+pub fn checked_fingerprint(text: &str) -> Result<String> {
+    let bare = text.trim();
+    let bare = bare.strip_prefix("SHA256:").unwrap_or(bare);
+    let bare = bare.trim_end_matches('=');
+    if bare.len() != 43
+        || !bare
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
+    {
+        return Err(Error::invalid_input(
+            format!("\u{201c}{text}\u{201d} is not a host key's fingerprint."),
+            "Give it as shipshape backup host-key shows it, like SHA256:ZtBRcQ0BHw9XfJ6Kup9yBpRr1wqQ2KlKHvE2NpsyHrs.",
+        ));
+    }
+    Ok(format!("SHA256:{bare}"))
+}
+
+/// The fingerprint of a public key line, by `ssh-keygen -lf -`.
+fn fingerprint(key: &str) -> Result<String> {
+    let out = Run::new(SSH_KEYGEN, &["-l", "-E", "sha256", "-f", "-"], LIMIT)
+        .input(format!("{key}\n").into_bytes())
+        .finish()
+        .map_err(|e| ssh_failed("read a key's fingerprint", &e.to_string()))?;
+    out.stdout
+        .split_whitespace()
+        .nth(1)
+        .filter(|f| f.starts_with("SHA256:") && out.success())
+        .map(String::from)
+        .ok_or_else(|| ssh_failed("read a key's fingerprint", out.stderr.trim()))
+}
+
+/// The other computer's ED25519 host key, as `ssh-keyscan` hears it now.
+fn offered(to: &Sftp) -> Result<Offered> {
+    let port = to.port.to_string();
+    let args = ["-T", "10", "-t", "ed25519", "-p", &port, "--", &to.host];
+    let out = Run::new(SSH_KEYSCAN, &args, LIMIT)
+        .finish()
+        .map_err(|e| ssh_failed("ask the other computer for its host key", &e.to_string()))?;
+    let key = out.stdout.lines().find_map(|l| {
+        let mut words = l.split_whitespace();
+        let (_, kind, blob) = (words.next()?, words.next()?, words.next()?);
+        let valid = base64::engine::general_purpose::STANDARD
+            .decode(blob)
+            .is_ok();
+        (!l.starts_with('#') && kind == KEY_TYPE && valid).then(|| format!("{kind} {blob}"))
+    });
+    let Some(key) = key else {
+        // ssh-keyscan prints the server's greeting as a comment when it
+        // reached one.
+        if out.stderr.lines().any(|l| l.starts_with("# ")) {
+            return Err(Error::new(
+                ErrorCode::NotFound,
+                format!(
+                    "{} answered, but offers no ED25519 host key, the only kind Shipshape trusts.",
+                    to.named()
+                ),
+                format!(
+                    "Every current OpenSSH server has one: on {}, run sudo ssh-keygen -A and restart its SSH server, then try again.",
+                    to.host
+                ),
+            ));
+        }
+        let why = out.stderr.trim();
+        return Err(unreachable(
+            to,
+            if why.is_empty() {
+                "no SSH server answered"
+            } else {
+                why
+            },
+        ));
+    };
+    let fingerprint = fingerprint(&key)?;
+    Ok(Offered { key, fingerprint })
+}
+
+/// The other computer cannot be reached, and what was heard.
+pub(crate) fn unreachable(to: &Sftp, why: &str) -> Error {
+    Error::new(
+        ErrorCode::Io,
+        format!("Shipshape cannot reach {} ({why}).", to.named()),
+        format!(
+            "Check that {} is switched on and connected to the network, and that its SSH server runs on port {}; then try again.",
+            to.host, to.port
+        ),
+    )
+}
+
+/// What the administrator needs to trust the computer `to` is on: its host
+/// key's fingerprint now, the one trusted (if any), and root's key to add
+/// there. Root's key is made on first use.
+pub fn host_key(
+    store: &Store,
+    actor: &Actor,
+    ssh: &RootSsh,
+    to: &Sftp,
+    now: DateTime<Utc>,
+) -> Result<HostKey> {
+    ssh.make_key_once(store, actor, now)?;
+    let offered = offered(to)?;
+    answer(ssh, to, &offered)
+}
+
+fn answer(ssh: &RootSsh, to: &Sftp, offered: &Offered) -> Result<HostKey> {
+    let trusted = match ssh.trusted_key(to)? {
+        Some(key) if key == offered.key => Some(offered.fingerprint.clone()),
+        Some(key) => Some(fingerprint(&key)?),
+        None => None,
+    };
+    Ok(HostKey {
+        location: to.shown(),
+        fingerprint: offered.fingerprint.clone(),
+        trusted,
+        root_key: ssh.authorized_line()?,
+        add_to: format!("~{}/.ssh/authorized_keys", to.user),
+    })
+}
+
+/// Trusts the host key of `to`'s computer whose fingerprint the
+/// administrator confirmed, if it is the one that computer offers now;
+/// refused (`KeyChanged`) when it is not. A key trusted before for that
+/// computer is replaced: confirming the new one is the administrator's
+/// word that the change is known. Recorded when anything changed.
+pub fn trust(
+    store: &Store,
+    actor: &Actor,
+    ssh: &RootSsh,
+    to: &Sftp,
+    confirmed: &str,
+    now: DateTime<Utc>,
+) -> Result<HostKey> {
+    let confirmed = checked_fingerprint(confirmed)?;
+    ssh.make_key_once(store, actor, now)?;
+    let offered = offered(to)?;
+    if offered.fingerprint != confirmed {
+        return Err(Error::new(
+            ErrorCode::KeyChanged,
+            format!(
+                "{} offers the host key {}, not {confirmed}, so Shipshape does not trust it.",
+                to.named(),
+                offered.fingerprint
+            ),
+            format!(
+                "Compare again with what {} shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). If it shows {confirmed}, another computer may be answering in its place: do not go on.",
+                to.host
+            ),
+        ));
+    }
+    let text = ssh.read_known()?;
+    let before = known_key(&text, &to.known_as());
+    if before.as_deref() != Some(offered.key.as_str()) {
+        let replaced = before.as_deref().map(fingerprint).transpose()?;
+        crate::atomic_file::write_with(
+            &ssh.known_hosts(),
+            with_known(&text, &to.known_as(), &offered.key).as_bytes(),
+            crate::atomic_file::Options {
+                mode: Some(0o600),
+                owner: None,
+            },
+        )?;
+        audit::append(
+            store,
+            now,
+            actor,
+            NewEntry::ok(
+                "backup.trust_host",
+                &to.known_as(),
+                serde_json::json!({
+                    "fingerprint": offered.fingerprint,
+                    "replaced": replaced,
+                }),
+            ),
+        )?;
+    }
+    answer(ssh, to, &offered)
+}
+
+/// Makes sure root can connect to `to`: its key made, and the other
+/// computer's host key trusted, with `confirmed` when given (see
+/// `trust`); refused when none is trusted and none was confirmed.
+pub fn ready(
+    store: &Store,
+    actor: &Actor,
+    ssh: &RootSsh,
+    to: &Sftp,
+    confirmed: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(confirmed) = confirmed {
+        return trust(store, actor, ssh, to, confirmed, now).map(|_| ());
+    }
+    ssh.make_key_once(store, actor, now)?;
+    if ssh.trusts(to)? {
+        return Ok(());
+    }
+    Err(not_trusted(to))
+}
+
+/// No host key is trusted for `to`'s computer yet.
+pub(crate) fn not_trusted(to: &Sftp) -> Error {
+    Error::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "Shipshape does not know {}'s identity (its host key) yet, so it did not connect.",
+            to.named()
+        ),
+        format!(
+            "See its fingerprint with shipshape backup host-key --to {}, compare it with what {} shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then give it with --trust-host-key.",
+            to.shown(),
+            to.host
+        ),
+    )
+}
+
+/// What ssh (through restic) said went wrong with `to`, in plain words;
+/// `None` when it was not about reaching the other computer.
+pub(crate) fn failure(ssh: &RootSsh, to: &Sftp, said: &str) -> Option<Error> {
+    let host = &to.host;
+    if said.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+        || said.contains("has changed and you have requested strict checking")
+    {
+        return Some(Error::new(
+            ErrorCode::KeyChanged,
+            format!(
+                "{} answered with another identity (host key) than the one Shipshape trusts, so nothing was sent to it: another computer may be answering in its place.",
+                to.named()
+            ),
+            format!(
+                "Do not go on unless you know why it changed (it was reinstalled, or its SSH server replaced). Then compare its new key on {host} (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) with shipshape backup host-key --to {}, and trust it with --trust-host-key.",
+                to.shown()
+            ),
+        ));
+    }
+    if said.contains("Host key verification failed") {
+        return Some(not_trusted(to));
+    }
+    if said.contains("Permission denied (publickey") {
+        let line = ssh
+            .authorized_line()
+            .unwrap_or_else(|_| "the line shipshape backup host-key shows".into());
+        return Some(Error::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} refused Shipshape's key for the account {}.",
+                to.named(),
+                to.user
+            ),
+            format!(
+                "On {host}, add this line to ~{}/.ssh/authorized_keys: {line}",
+                to.user
+            ),
+        ));
+    }
+    const UNREACHABLE: [&str; 9] = [
+        "Connection refused",
+        "Connection timed out",
+        "No route to host",
+        "Network is unreachable",
+        "Could not resolve hostname",
+        "Name or service not known",
+        "Temporary failure in name resolution",
+        "Connection closed by",
+        "Connection reset by",
+    ];
+    if let Some(why) = UNREACHABLE.iter().find(|w| said.contains(**w)) {
+        return Some(unreachable(to, &why.to_lowercase()));
+    }
+    if said.contains("subsystem request failed") {
+        return Some(Error::new(
+            ErrorCode::Io,
+            format!(
+                "{}'s SSH server does not offer file transfer (SFTP).",
+                to.named()
+            ),
+            format!(
+                "On {host}, turn it on in /etc/ssh/sshd_config (Subsystem sftp internal-sftp) and restart the SSH server."
+            ),
+        ));
+    }
+    if said.contains("SSH_FX_PERMISSION_DENIED") {
+        return Some(Error::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "The account {} on {} may not write in {}.",
+                to.user,
+                to.named(),
+                to.path
+            ),
+            format!(
+                "On {host}, give {} that folder (sudo chown -R {} {}), or choose a folder it owns.",
+                to.user, to.user, to.path
+            ),
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_place_on_another_computer_is_read_and_shown_back() {
+        let s = Sftp::parse("sftp:backup@NAS.local:/srv/office/").unwrap();
+        assert_eq!(
+            (s.user(), s.host(), s.port(), s.path()),
+            ("backup", "nas.local", 22, "/srv/office")
+        );
+        assert_eq!(s.shown(), "sftp:backup@nas.local:/srv/office");
+        assert_eq!(s.known_as(), "nas.local");
+        let s = Sftp::parse("sftp:root@127.0.0.1:2222:/srv/b").unwrap();
+        assert_eq!(s.port(), 2222);
+        assert_eq!(s.shown(), "sftp:root@127.0.0.1:2222:/srv/b");
+        assert_eq!(s.restic_repo(), "sftp:root@127.0.0.1:/srv/b");
+        assert_eq!(s.known_as(), "[127.0.0.1]:2222");
+        assert_eq!(Sftp::parse(&s.shown()).unwrap(), s);
+    }
+
+    #[test]
+    fn places_ssh_or_restic_could_misread_are_refused() {
+        for (text, why) in [
+            ("sftp:root@host:/with space", "a space"),
+            ("sftp:root@host:/it's", "a quote"),
+            ("sftp:root@host:/a\\b", "a backslash"),
+            ("sftp:root@host:/a\"b", "a quote"),
+            ("sftp:host:/srv", "which account"),
+            ("sftp:-oProxyCommand=x@host:/srv", "not an account name"),
+            ("sftp:root@-oProxyCommand=x:/srv", "not a computer's name"),
+            ("sftp:root@host", "which folder"),
+            ("sftp:root@host:srv/b", "not a full path"),
+            ("sftp:root@host:22:srv/b", "not a full path"),
+            ("sftp:root@host:70000:/srv", "not a port number"),
+            ("sftp:root@host:0:/srv", "not a port number"),
+            ("sftp:root@host:+22:/srv", "not a port number"),
+            ("sftp:root@host:/srv/../etc", "climbs"),
+            ("sftp:root@host:/", "/ itself"),
+            ("sftp:root@[::1]:/srv", "IPv6"),
+            ("sftp://root@host:22//srv", "sftp://"),
+            ("sftp:root@ho%st:/srv", "not a computer's name"),
+        ] {
+            let e = Sftp::parse(text).unwrap_err();
+            assert!(e.message.contains(why), "{text}: {e:?}");
+            assert_eq!(e.hint, FORM);
+            assert_eq!(e.code, ErrorCode::InvalidInput);
+        }
+    }
+
+    #[test]
+    fn restic_gets_an_ssh_command_of_plain_words_with_root_s_own_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let ssh = RootSsh::in_state(dir.path());
+        let to = Sftp::parse("sftp:backup@nas:2222:/srv/b").unwrap();
+        let e = ssh.command(&to).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound, "no key yet: {e:?}");
+        assert!(ssh.make_key().unwrap());
+        assert!(!ssh.make_key().unwrap(), "made once");
+        use std::os::unix::fs::MetadataExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+        assert_eq!(mode(&ssh.key_file()), 0o600);
+        assert_eq!(mode(&ssh.folder), 0o700);
+        let line = ssh.public_line().unwrap();
+        assert!(line.starts_with("ssh-ed25519 "), "{line}");
+        assert!(line.ends_with(&format!("shipshape-backup@{}", plain_hostname())));
+        assert_eq!(
+            ssh.authorized_line().unwrap(),
+            format!("restrict,command=\"internal-sftp\" {line}")
+        );
+        let command = ssh.command(&to).unwrap();
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let key = ssh.key_file();
+        let known = format!("UserKnownHostsFile={}", ssh.known_hosts().display());
+        assert_eq!(
+            words[..5],
+            ["/usr/bin/ssh", "-F", "none", "-i", key.to_str().unwrap()]
+        );
+        for option in [
+            known.as_str(),
+            "StrictHostKeyChecking=yes",
+            "BatchMode=yes",
+            "IdentitiesOnly=yes",
+            "GlobalKnownHostsFile=none",
+        ] {
+            assert!(words.contains(&option), "{option} in {command}");
+        }
+        assert_eq!(
+            words[words.len() - 5..],
+            ["-p", "2222", "backup@nas", "-s", "sftp"]
+        );
+
+        let spaced = dir.path().join("a state");
+        let ssh = RootSsh::in_state(&spaced);
+        ssh.make_key().unwrap();
+        let e = ssh.command(&to).unwrap_err();
+        assert!(e.message.contains("cannot hand to ssh"), "{e:?}");
+    }
+
+    #[test]
+    fn a_computer_s_trusted_key_is_replaced_not_added_to() {
+        let old = "ssh-ed25519 AAAAold";
+        let text = format!("nas {old}\n[nas]:2222 ssh-ed25519 AAAAother\n");
+        assert_eq!(known_key(&text, "nas").as_deref(), Some(old));
+        assert_eq!(
+            known_key(&text, "[nas]:2222").as_deref(),
+            Some("ssh-ed25519 AAAAother")
+        );
+        assert_eq!(known_key(&text, "nas.local"), None);
+        let text = with_known(&text, "nas", "ssh-ed25519 AAAAnew");
+        assert_eq!(
+            text,
+            "[nas]:2222 ssh-ed25519 AAAAother\nnas ssh-ed25519 AAAAnew\n"
+        );
+        assert_eq!(with_known("", "h", "ssh-ed25519 K"), "h ssh-ed25519 K\n");
+    }
+
+    #[test]
+    fn fingerprints_are_taken_as_ssh_keygen_shows_them() {
+        let fp = "NCvqoHtHnmaT7CKKc+oni+ku3qvj7AQK5aranoUx98s";
+        let want = format!("SHA256:{fp}");
+        assert_eq!(checked_fingerprint(&want).unwrap(), want);
+        assert_eq!(checked_fingerprint(fp).unwrap(), want);
+        assert_eq!(checked_fingerprint(&format!(" {want}= ")).unwrap(), want);
+        for wrong in [
+            "",
+            "SHA256:",
+            "MD5:aa:bb",
+            &want[..want.len() - 1],
+            "SHA256:--rm -rf /---------------------------------",
+        ] {
+            assert!(checked_fingerprint(wrong).is_err(), "{wrong}");
+        }
+        // What ssh-keygen itself says of a key.
+        let dir = tempfile::tempdir().unwrap();
+        let ssh = RootSsh::in_state(dir.path());
+        ssh.make_key().unwrap();
+        let line = ssh.public_line().unwrap();
+        let out = std::process::Command::new(SSH_KEYGEN)
+            .arg("-lf")
+            .arg(ssh.key_file().with_extension("pub"))
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            said.split_whitespace().nth(1),
+            Some(fingerprint(&line).unwrap().as_str())
+        );
+    }
+
+    #[test]
+    fn what_ssh_says_through_restic_is_told_in_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let ssh = RootSsh::in_state(dir.path());
+        ssh.make_key().unwrap();
+        let to = Sftp::parse("sftp:backup@nas:2222:/srv/b").unwrap();
+        let said = |text: &str| failure(&ssh, &to, text).unwrap();
+
+        let changed = said(
+            "subprocess /usr/bin/ssh: @    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n\
+             subprocess /usr/bin/ssh: Host key for [nas]:2222 has changed and you have requested strict checking.\n\
+             subprocess /usr/bin/ssh: Host key verification failed.\n\
+             Fatal: unable to open repository at sftp:backup@nas:/srv/b: unable to start the sftp session, error: EOF",
+        );
+        assert_eq!(changed.code, ErrorCode::KeyChanged);
+        assert!(changed.message.contains("another identity"), "{changed:?}");
+        assert!(changed.hint.contains("--trust-host-key"), "{changed:?}");
+
+        let unknown = said(
+            "subprocess /usr/bin/ssh: No ED25519 host key is known for [nas]:2222 and you have requested strict checking.\n\
+             subprocess /usr/bin/ssh: Host key verification failed.",
+        );
+        assert!(
+            unknown
+                .message
+                .contains("does not know nas (port 2222)'s identity"),
+            "{unknown:?}"
+        );
+        assert!(
+            unknown
+                .hint
+                .contains("shipshape backup host-key --to sftp:backup@nas:2222:/srv/b")
+        );
+
+        let refused =
+            said("subprocess /usr/bin/ssh: backup@nas: Permission denied (publickey,password).");
+        assert!(
+            refused
+                .message
+                .contains("refused Shipshape's key for the account backup")
+        );
+        assert!(
+            refused.hint.contains("add this line to ~backup/.ssh/authorized_keys: restrict,command=\"internal-sftp\" ssh-ed25519 "),
+            "{refused:?}"
+        );
+
+        let away =
+            said("subprocess /usr/bin/ssh: ssh: connect to host nas port 2222: Connection refused");
+        assert_eq!(
+            away.message,
+            "Shipshape cannot reach nas (port 2222) (connection refused)."
+        );
+        assert_eq!(away.code, ErrorCode::Io);
+
+        let denied = said(
+            r#"Fatal: create repository at sftp:backup@nas:/srv/b failed: sftp: "Permission denied" (SSH_FX_PERMISSION_DENIED)"#,
+        );
+        assert!(
+            denied.message.contains("may not write in /srv/b"),
+            "{denied:?}"
+        );
+
+        assert!(failure(&ssh, &to, "Fatal: wrong password or no key found").is_none());
+    }
+}
