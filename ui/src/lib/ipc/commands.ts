@@ -67,4 +67,7 @@ export type Command =
   | 'backup_run'
   | 'backup_test'
   | 'choose_recovery_sheet_file'
-  | 'backup_recovery_sheet_save';
+  | 'backup_recovery_sheet_save'
+  | 'backup_browse'
+  | 'backup_find'
+  | 'backup_restore';
