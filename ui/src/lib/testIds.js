@@ -503,6 +503,42 @@ export const testIds = Object.freeze({
   backupCancelled: 'backup-cancelled',
   backupResult: 'backup-result',
   backupError: 'backup-error',
+  // Restoring: backupRestoreOpen (on each backupCard; disabled with no copy)
+  // opens restoreDialog. restoreSnapshot is the select of copies (option
+  // values are full snapshot ids, the newest first and chosen). The folder
+  // shown has a restoreCrumb button per folder on the way up (data-path);
+  // each restoreEntry button (data-path, data-kind: restic's dir, file,
+  // symlink…) opens a folder or chooses a file, and a folder's
+  // restoreEntryChoose (data-path) chooses the folder itself. restoreFind
+  // and restoreFindSubmit search the copy by name; the matches are
+  // restoreEntry rows too, in place of the folder's, until restoreFindClear.
+  // restoreChosen (data-path) shows what is chosen; restoreWherePlace and
+  // restoreWhereFolder are the radios, restoreFolder the folder to restore
+  // into; restoreSubmit starts. restoreProgress (data-done, data-total; both
+  // "" until progress comes) holds restoreCancel; then restoreResult
+  // (data-outcome: done, partial, failed, cancelled; data-restored, data-kept:
+  // "" when nothing was moved aside). restoreError (data-code, data-action:
+  // browse, find, restore) says why something did not run; restoreClose
+  // closes the dialog.
+  backupRestoreOpen: 'backup-restore-open',
+  restoreDialog: 'restore-dialog',
+  restoreSnapshot: 'restore-snapshot',
+  restoreCrumb: 'restore-crumb',
+  restoreEntry: 'restore-entry',
+  restoreEntryChoose: 'restore-entry-choose',
+  restoreFind: 'restore-find',
+  restoreFindSubmit: 'restore-find-submit',
+  restoreFindClear: 'restore-find-clear',
+  restoreChosen: 'restore-chosen',
+  restoreWherePlace: 'restore-where-place',
+  restoreWhereFolder: 'restore-where-folder',
+  restoreFolder: 'restore-folder',
+  restoreSubmit: 'restore-submit',
+  restoreProgress: 'restore-progress',
+  restoreCancel: 'restore-cancel',
+  restoreResult: 'restore-result',
+  restoreError: 'restore-error',
+  restoreClose: 'restore-close',
   // Past runs: backupRunRow (data-id, data-kind, data-outcome, data-name)
   // holds backupRunUnreadable (a <details>) when files could not be read.
   backupRuns: 'backup-runs',

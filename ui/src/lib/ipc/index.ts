@@ -8,6 +8,7 @@ import type { AdminPage } from './generated/AdminPage';
 import type { Alert } from './generated/Alert';
 import type { Algorithm } from './generated/Algorithm';
 import type { BackupBoard } from './generated/BackupBoard';
+import type { BackupEntry } from './generated/BackupEntry';
 import type { BackupEstimate } from './generated/BackupEstimate';
 import type { BackupPlan } from './generated/BackupPlan';
 import type { BackupRepository } from './generated/BackupRepository';
@@ -43,6 +44,8 @@ import type { Recipe } from './generated/Recipe';
 import type { RecoverySheet } from './generated/RecoverySheet';
 import type { ReportFormat } from './generated/ReportFormat';
 import type { ReportSummary } from './generated/ReportSummary';
+import type { Restored } from './generated/Restored';
+import type { RestoreWhere } from './generated/RestoreWhere';
 import type { Rule } from './generated/Rule';
 import type { RuleChange } from './generated/RuleChange';
 import type { RuleKind } from './generated/RuleKind';
@@ -66,6 +69,7 @@ export type {
   Alert,
   Algorithm,
   BackupBoard,
+  BackupEntry,
   BackupEstimate,
   BackupPlan,
   BackupRepository,
@@ -95,6 +99,8 @@ export type {
   RecoverySheet,
   ReportFormat,
   ReportSummary,
+  Restored,
+  RestoreWhere,
   Rule,
   RuleChange,
   RuleKind,
@@ -345,6 +351,15 @@ export const api = {
   /** Writes the recovery sheet of backup `name` to an absolute `path`; answers the path written. */
   backupRecoverySheetSave: (name: string, path: string) =>
     call<string>('backup_recovery_sheet_save', { name, path }),
+  /** What is directly in `folder` in copy `snapshot` (its full id) of backup `name`. May ask for the password. */
+  backupBrowse: (name: string, snapshot: string, folder: string) =>
+    call<BackupEntry[]>('backup_browse', { name, snapshot, folder }),
+  /**
+   * The files and folders whose name holds `pattern` (any case) in copy
+   * `snapshot` of backup `name`, at most 200. May ask for the password.
+   */
+  backupFind: (name: string, snapshot: string, pattern: string) =>
+    call<BackupEntry[]>('backup_find', { name, snapshot, pattern }),
 };
 
 /**
@@ -412,6 +427,19 @@ export const jobs = {
   /** Restores a sample of `name` and compares it byte for byte, as root (asks for the password). */
   backupTest: (name: string, onProgress: (p: JobProgress) => void) =>
     startJob<BackupRun>('backup_test', onProgress, { name }),
+  /**
+   * Restores `path` from copy `snapshot` of backup `name`: read as root
+   * (may ask for the password), written as the user. Nothing is overwritten:
+   * what was in its place is moved aside and named in `kept`. Progress may
+   * never come.
+   */
+  backupRestore: (
+    name: string,
+    snapshot: string,
+    path: string,
+    where: RestoreWhere,
+    onProgress: (p: JobProgress) => void,
+  ) => startJob<Restored>('backup_restore', onProgress, { name, snapshot, path, to: where }),
 };
 
 /**

@@ -45,6 +45,18 @@ export function failWith(body: ErrorBody): never {
   throw body;
 }
 
+/** A command the test answers by hand: its handler, and what to answer or fail with. */
+export function pendingJob<T>() {
+  let finish: (value: T) => void = () => {};
+  let fail: (reason: unknown) => void = () => {};
+  const handler: Handler = () =>
+    new Promise<T>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+  return { handler, finish: (v: T) => finish(v), fail: (r: unknown) => fail(r) };
+}
+
 /** Sends progress to a job's channel, as the app does while it works. */
 export function report(args: Record<string, unknown>, progress: JobProgress): void {
   const channel = args.progress as { onmessage: (p: JobProgress) => void };

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { BackupBoard, BackupEstimate, BackupRun, JobStatus } from '../../ipc';
-import { failWith, recordCommands, report, type Handler } from '../../ipc/testing';
+import { failWith, pendingJob, recordCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import Backups from './Backups.svelte';
 import {
@@ -45,18 +45,6 @@ const type = (el: HTMLElement, value: string) => fireEvent.input(el, { target: {
 const button = (id: string) => byId(id) as HTMLButtonElement;
 const step = () => byId(testIds.backupWizard).dataset.step;
 const fieldErrors = () => all(testIds.backupWizardFieldError).map((e) => e.dataset.field);
-
-/** A job the test finishes by hand, with the arguments it was started with. */
-function pendingJob<T>() {
-  let finish: (value: T) => void = () => {};
-  let fail: (reason: unknown) => void = () => {};
-  const handler: Handler = () =>
-    new Promise<T>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
-    });
-  return { handler, finish: (v: T) => finish(v), fail: (r: unknown) => fail(r) };
-}
 
 async function openWizard() {
   await fireEvent.click(await screen.findByTestId(testIds.backupsSetup));

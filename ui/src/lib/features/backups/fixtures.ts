@@ -2,6 +2,7 @@
 // tests. Only tests import this file.
 import type {
   BackupBoard,
+  BackupEntry,
   BackupPlan,
   BackupRepository,
   BackupRun,
@@ -9,6 +10,7 @@ import type {
   BackupStatus,
   JobStatus,
   RecoverySheet,
+  Restored,
 } from '../../ipc';
 
 export const GiB = 1024 ** 3;
@@ -36,12 +38,12 @@ export function repository(fields: Partial<BackupRepository> = {}): BackupReposi
   };
 }
 
-export function snapshot(hours: number, id: string): BackupSnapshot {
+export function snapshot(hours: number, id: string, paths = ['/etc', '/home']): BackupSnapshot {
   return {
     id: `${id}${'0'.repeat(64 - id.length)}`,
     short_id: id.slice(0, 8),
     time: hoursAgo(hours),
-    paths: ['/etc', '/home'],
+    paths,
     hostname: 'front-desk',
   };
 }
@@ -165,4 +167,43 @@ export function backupJobs(): JobStatus[] {
       attention: null,
     },
   ];
+}
+
+/** A file (or, with `kind` "dir", a folder) in a copy, changed two days ago. */
+export function entry(path: string, kind = 'file', size = 2048): BackupEntry {
+  return { name: path.slice(path.lastIndexOf('/') + 1), path, kind, size: kind === 'dir' ? 0 : size, mtime: hoursAgo(48) };
+}
+
+/** What is in each folder of a copy of /etc and /home, in the order restic lists it. */
+export const tree: Record<string, BackupEntry[]> = {
+  '/': [entry('/home', 'dir'), entry('/etc', 'dir')],
+  '/etc': [entry('/etc/hosts', 'file', 220)],
+  '/home': [entry('/home/ann', 'dir')],
+  '/home/ann': [
+    entry('/home/ann/notes.txt', 'file', 1536),
+    entry('/home/ann/Budget 10.ods', 'file', 48_000),
+    entry('/home/ann/letters', 'dir'),
+    entry('/home/ann/Budget 9.ods', 'file', 47_000),
+    entry('/home/ann/.profile', 'symlink', 16),
+  ],
+  '/home/ann/letters': [entry('/home/ann/letters/offer.txt', 'file', 18_432)],
+};
+
+/** A restore that worked, as `backup_restore` answers. */
+export function restored(fields: Partial<Restored> = {}): Restored {
+  return {
+    run: backupRun({
+      id: 60,
+      kind: 'restore',
+      finished: new Date().toISOString(),
+      message: '1 file was restored.',
+      snapshot: null,
+      files: 1,
+      bytes: 18_432,
+      bytes_added: 0,
+    }),
+    restored: '/home/ann/letters/offer.txt',
+    kept: '/home/ann/letters/offer (before restore 2026-12-04 18.45).txt',
+    ...fields,
+  };
 }
