@@ -7,12 +7,13 @@
 // folder, makes the backup and schedules it, and shows the recovery sheet
 // whose password (from the keychain) opens the backup with plain restic;
 // "Back up now" makes a snapshot restic lists and "Test restore now"
-// passes; the Overview's tile says so. The scheduled jobs, the backup and
+// passes; a file edited since is restored to its place from the restore
+// dialog, the edited one kept beside it; the Overview's tile says so. The scheduled jobs, the backup and
 // its password are removed at the end, so the next screens' tests start
 // from nothing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
@@ -159,6 +160,36 @@ describe('Backups', () => {
     );
     await s.waitFor('the verdict with the test', async () => /restore test passed/i.test(await text(s, testIds.backupVerdict)));
     assert.deepEqual(await axeViolations(s), []);
+  });
+
+  step('a file edited since is restored to its place from the dialog, the edited one kept beside it', async () => {
+    const offer = join(work, 'docs/letters/offer.txt');
+    await writeFile(offer, 'Changed my mind\n');
+    await click(testIds.backupRestoreOpen);
+    await s.waitFor('the dialog', () => s.byTestId(testIds.restoreDialog));
+    const entry = (path) => s.find(`[data-testid="${testIds.restoreEntry}"][data-path="${path}"]`);
+    await s.waitFor('the backed-up folder', () => entry(join(work, 'docs/letters')), 30000);
+    await (await entry(join(work, 'docs/letters'))).click();
+    await s.waitFor('the letters', () => entry(offer), 30000);
+    await (await entry(offer)).click();
+    await s.waitFor('the file chosen', async () =>
+      (await (await s.byTestId(testIds.restoreChosen)).attribute('data-path')) === offer,
+    );
+    await click(testIds.restoreWherePlace);
+    await click(testIds.restoreSubmit);
+    await s.waitFor(
+      'the restore done',
+      async () => (await (await s.byTestId(testIds.restoreResult)).attribute('data-outcome')) === 'done',
+      60000,
+    );
+    const result = await s.byTestId(testIds.restoreResult);
+    assert.equal(await result.attribute('data-restored'), offer);
+    const kept = await result.attribute('data-kept');
+    assert.match(kept, /offer \(before restore .*\)\.txt$/);
+    assert.equal(await readFile(offer, 'utf8'), 'Dear customer,\n');
+    assert.equal(await readFile(kept, 'utf8'), 'Changed my mind\n');
+    assert.deepEqual(await axeViolations(s), []);
+    await click(testIds.restoreClose);
   });
 
   step("the Overview's Last backup tile says when and that the restore test passed", async () => {

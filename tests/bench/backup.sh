@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `make bench`: backups, side by side with plain restic on the same data.
+# 1 GiB of mixed files (incompressible, compressible text, many small
+# files) is backed up twice, the second time unchanged: by Shipshape (as
+# root, with its sealed key; the debug build, since only builds made for
+# tests keep root's state and key in a folder of the test's), and by
+# `restic backup` into a repository of its own. Wall time and peak memory
+# (the largest process: restic in both cases). Needs root; the keychain is
+# a private gnome-keyring on a private session bus; all is removed on exit.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cli="${SHIPSHAPE_DEBUG_CLI:-$root/target/debug/shipshape}"
+work="$(mktemp -d /tmp/shipshape-bench-backup.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+[[ $(id -u) -eq 0 ]] || { echo "bench backup: run as root" >&2; exit 2; }
+
+# The data: 300 random files of 2 MiB, 100 text files of 4 MiB, 5,000 of 4 KiB.
+data="$work/data"
+mkdir -p "$data/random" "$data/text" "$data/small"
+for i in $(seq 1 300); do openssl rand -out "$data/random/$i.bin" $((2 << 20)); done
+python3 - "$data" <<'PY'
+import os, sys
+d = sys.argv[1]
+line = b"The office minutes, invoices and letters of the month, line after line.\n"
+text = line * ((4 << 20) // len(line))
+for i in range(100):
+    with open(f"{d}/text/{i}.txt", "wb") as f:
+        f.write(text + str(i).encode())
+for i in range(5000):
+    with open(f"{d}/small/{i}.txt", "wb") as f:
+        f.write(os.urandom(2048) + line * 27)
+PY
+sync
+
+export SHIPSHAPE_STATE_DIR="$work/state" SHIPSHAPE_CREDENTIAL_SECRET="$work/host.secret"
+export HOME="$work/home"
+mkdir -p "$HOME"
+# Wall seconds and peak memory (MiB) of a command: "SECONDS MIB".
+measure() {
+  local out
+  out="$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)"
+  awk '{ printf "%.2f %.0f", $1, $2 / 1024 }' <<<"$out"
+}
+export -f measure
+
+ours() {
+  printf %s bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  "$cli" --data-dir "$work/ship" backup init --to "$work/ship-repo" --name Bench --path "$work/data" >/dev/null
+  echo "first $(measure "$cli" --data-dir "$work/ship" backup run)"
+  echo "again $(measure "$cli" --data-dir "$work/ship" backup run)"
+}
+export -f ours
+export cli work
+mapfile -t ship < <(dbus-run-session -- bash -c ours 2>/dev/null)
+
+pw="$work/restic-password"
+printf 'bench-password\n' >"$pw"
+restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" init >/dev/null 2>&1
+first="$(measure restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" backup "$work/data")"
+again="$(measure restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" backup "$work/data")"
+
+field() { awk -v n="$2" '{ print $n }' <<<"$1"; }
+s1="${ship[0]#first }"
+s2="${ship[1]#again }"
+echo "| Backups of 1 GiB of mixed files | Shipshape | restic backup | Target |"
+echo "|---|---|---|---|"
+echo "| first backup, wall time | $(field "$s1" 1) s | $(field "$first" 1) s | ≤ restic |"
+echo "| second backup, nothing changed | $(field "$s2" 1) s | $(field "$again" 1) s | ≤ restic |"
+echo "| peak memory, first backup (largest process) | $(field "$s1" 2) MiB | $(field "$first" 2) MiB | reported |"
+echo "| repository size | $(du -sm "$work/ship-repo" | cut -f1) MiB | $(du -sm "$work/restic-repo" | cut -f1) MiB | — |"
