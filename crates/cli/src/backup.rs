@@ -5,10 +5,10 @@
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
+use shipshape_core::api::backup::Destination;
 use shipshape_core::api::backup::RestoreWhere;
 use shipshape_core::api::{self, Session};
 use shipshape_core::backup::browse::Entry;
-use shipshape_core::api::backup::Destination;
 use shipshape_core::backup::remote::HostKey;
 use shipshape_core::backup::{BackupOutcome, BackupRun, Plan, Retention};
 use shipshape_core::progress::{NoProgress, Progress};

@@ -18,6 +18,7 @@ use crate::backup::board::{self, BackupBoard};
 use crate::backup::browse::Entry;
 use crate::backup::estimate::Estimate;
 use crate::backup::remote::{self, HostKey, RootSsh, Sftp};
+use crate::backup::restic::Snapshot;
 use crate::backup::sealed::SealedKeys;
 use crate::backup::{
     self, BackupOutcome, BackupRun, Location, NewRepository, Plan, Repository, Retention,
@@ -187,7 +188,7 @@ fn set_up_as_root(
 ) -> Result<Repository> {
     let state = RootState::open(now)?;
     let made = made_as_root(&state, actor, how, new, trust, office, now);
-    publish(&state, now);
+    publish(&state, now, Listing::All);
     made
 }
 
@@ -253,7 +254,7 @@ pub fn host_key(
 pub fn board(now: DateTime<Utc>) -> Result<BackupBoard> {
     if admin::running_as_root() {
         let state = RootState::open(now)?;
-        return Ok(publish(&state, now));
+        return Ok(publish(&state, now, Listing::All));
     }
     board::read(&RootPaths::locate().public)
 }
@@ -266,9 +267,21 @@ fn opened(state: &RootState, name: Option<&str>) -> Result<(Repository, Secret)>
     Ok((repo, key))
 }
 
-/// Writes the board from root's records, listing each backup's snapshots
-/// with root's key; a failure to write is said, not fatal.
-fn publish(state: &RootState, now: DateTime<Utc>) -> BackupBoard {
+/// Which snapshots the board lists anew: listing them costs a run of
+/// restic per backup, so after a run that made or forgot none the last
+/// board's are kept.
+enum Listing {
+    /// Every backup's, from restic.
+    All,
+    /// The last board's.
+    Kept,
+    /// The last board's, but these for this backup.
+    These(String, Vec<Snapshot>),
+}
+
+/// Writes the board from root's records, listing snapshots as `listing`
+/// says; a failure to write is said, not fatal.
+fn publish(state: &RootState, now: DateTime<Utc>, listing: Listing) -> BackupBoard {
     let last = board::read(&state.paths.public).unwrap_or_default();
     let keys = SealedKeys::in_state(&state.paths.state).ok();
     let composed = backup::repositories(&state.store)
@@ -278,9 +291,13 @@ fn publish(state: &RootState, now: DateTime<Utc>) -> BackupBoard {
                 repos,
                 history,
                 &last,
-                |repo| {
-                    let key = keys.as_ref()?.open(&repo.key).ok()?;
-                    backup::snapshots(&state.store, repo, &key).ok()
+                |repo| match &listing {
+                    Listing::All => {
+                        let key = keys.as_ref()?.open(&repo.key).ok()?;
+                        backup::snapshots(&state.store, repo, &key).ok()
+                    }
+                    Listing::These(name, list) if *name == repo.name => Some(list.clone()),
+                    _ => None,
                 },
                 now,
             )
@@ -311,11 +328,20 @@ pub fn run(
         return door::run_showing(Request::BackupRun(name.map(String::from)), progress, cancel);
     }
     let state = RootState::open(now)?;
-    let run = backed_up(&state, name, actor, progress, cancel, now);
-    publish(&state, now);
-    run
+    match backed_up(&state, name, actor, progress, cancel, now) {
+        Ok((run, listing)) => {
+            publish(&state, now, listing);
+            Ok(run)
+        }
+        Err(e) => {
+            publish(&state, now, Listing::Kept);
+            Err(e)
+        }
+    }
 }
 
+/// Backs up and forgets; answers the run and how the board lists the
+/// snapshots now.
 fn backed_up(
     state: &RootState,
     name: Option<&str>,
@@ -323,24 +349,63 @@ fn backed_up(
     progress: &dyn Progress,
     cancel: &Cancel,
     now: DateTime<Utc>,
-) -> Result<BackupRun> {
+) -> Result<(BackupRun, Listing)> {
     let _turn = state.take_turn("backup", BUSY)?;
     let (repo, key) = opened(state, name)?;
     let mut run = backup::backup(&state.store, actor, &repo, &key, progress, cancel, now)?;
+    let Some(id) = run.snapshot.clone() else {
+        return Ok((run, Listing::Kept));
+    };
+    let made = Snapshot {
+        short_id: id.chars().take(8).collect(),
+        id,
+        time: run.started.clone(),
+        paths: repo
+            .plan
+            .paths
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_ok())
+            .cloned()
+            .collect(),
+        hostname: crate::computer::hostname(),
+    };
+    let before = board::read(&state.paths.public)
+        .ok()
+        .and_then(|b| {
+            b.backups
+                .into_iter()
+                .find(|b| b.repository.name == repo.name)
+        })
+        .map(|b| b.snapshots);
+    let Some(mut known) = before else {
+        return Ok((run, Listing::All));
+    };
+    known.insert(0, made);
     // Old snapshots go only after a backup that worked, so a failing disk
-    // never costs the last good ones.
-    if matches!(run.outcome, BackupOutcome::Done | BackupOutcome::Partial) {
-        match backup::forget(&state.store, actor, &repo, &key, repo.plan.retention, now) {
-            Ok(forgot) => run.message = format!("{} {}", run.message, forgot.message),
-            Err(e) => {
-                run.message = format!(
-                    "{} Old snapshots could not be forgotten: {}",
-                    run.message, e.message
-                )
-            }
+    // never costs the last good ones; and restic is asked only when its
+    // rule would forget something.
+    let worked = matches!(run.outcome, BackupOutcome::Done | BackupOutcome::Partial);
+    if !worked || backup::retention::forgotten(&known, repo.plan.retention).is_empty() {
+        return Ok((run, Listing::These(repo.name.clone(), known)));
+    }
+    match backup::forget_saying(&state.store, actor, &repo, &key, repo.plan.retention, now) {
+        Ok((forgot, gone)) => {
+            run.message = format!("{} {}", run.message, forgot.message);
+            known.retain(|s| {
+                !gone
+                    .iter()
+                    .any(|g| g.starts_with(&s.id) || s.id.starts_with(g.as_str()))
+            });
+            Ok((run, Listing::These(repo.name.clone(), known)))
+        }
+        Err(e) => {
+            run.message = format!(
+                "{} Old snapshots could not be forgotten: {}",
+                run.message, e.message
+            );
+            Ok((run, Listing::These(repo.name.clone(), known)))
         }
     }
-    Ok(run)
 }
 
 /// Where a restored file or folder goes.
@@ -535,7 +600,7 @@ fn stage_as_root(
             now,
         )
     });
-    publish(&state, now);
+    publish(&state, now, Listing::Kept);
     let (run, staging) = staged?;
     Ok(Staged { run, staging })
 }
@@ -549,7 +614,7 @@ pub fn remove(name: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Repositor
     let state = RootState::open(now)?;
     let repo = backup::remove(&state.store, actor, name, now)?;
     SealedKeys::in_state(&state.paths.state)?.remove(&repo.key);
-    publish(&state, now);
+    publish(&state, now, Listing::Kept);
     Ok(repo)
 }
 
@@ -569,7 +634,7 @@ pub fn check(
     let state = RootState::open(now)?;
     let run = opened(&state, name)
         .and_then(|(repo, key)| backup::check(&state.store, actor, &repo, &key, read, now));
-    publish(&state, now);
+    publish(&state, now, Listing::Kept);
     run
 }
 
@@ -589,7 +654,7 @@ pub fn forget(
     let state = RootState::open(now)?;
     let run = opened(&state, name)
         .and_then(|(repo, key)| backup::forget(&state.store, actor, &repo, &key, keep, now));
-    publish(&state, now);
+    publish(&state, now, Listing::All);
     run
 }
 
@@ -610,7 +675,7 @@ pub fn restore_test(
     }
     let state = RootState::open(now)?;
     let run = tested(&state, name, actor, now);
-    publish(&state, now);
+    publish(&state, now, Listing::Kept);
     run
 }
 
@@ -649,7 +714,7 @@ pub fn scheduled(
         let done = if test {
             tested(state, name, actor, now)
         } else {
-            backed_up(state, name, actor, &NoProgress, &Cancel::new(), now)
+            backed_up(state, name, actor, &NoProgress, &Cancel::new(), now).map(|(run, _)| run)
         };
         match done {
             Ok(run) if run.outcome == BackupOutcome::Failed => {
@@ -659,7 +724,7 @@ pub fn scheduled(
             Err(e) => failed.push(format!("{}: {}", repo.name, e.message)),
         }
     }
-    publish(state, now);
+    publish(state, now, Listing::All);
     if failed.is_empty() {
         Ok(said.join(" "))
     } else {

@@ -13,10 +13,11 @@
 pub mod board;
 pub mod browse;
 pub mod estimate;
-pub mod put_back;
 pub mod location;
+pub mod put_back;
 pub mod remote;
 pub mod restic;
+pub mod retention;
 pub mod sealed;
 pub mod sheet;
 
@@ -683,6 +684,7 @@ pub fn backup(
     let r = restic(store, &to, password);
     let mut summary = None;
     let mut unreadable = Vec::new();
+    let started = std::time::SystemTime::now();
     let out = r.run(&args, Some(cancel), |line| match restic::parse_line(line) {
         Some(Line::Status(s)) => progress.report(s.bytes_done, s.total_bytes.max(s.bytes_done)),
         Some(Line::Summary(s)) => summary = Some(s),
@@ -726,54 +728,78 @@ pub fn backup(
     );
     record(store, actor, &mut run)?;
     // The files a later restore test brings back, with what they held now.
-    if let Err(e) = keep_sample(store, &r, repo, &s.snapshot_id, run.id) {
+    if let Err(e) = keep_sample(store, repo, &s.snapshot_id, started) {
         eprintln!("shipshape: {} {}", e.message, e.hint);
     }
     Ok(run)
 }
 
-/// Picks up to `SAMPLE` files of `snapshot`, a different set each run,
-/// whose source is unchanged since restic read it (same size and time),
-/// and keeps their digest for the restore test.
+/// Picks up to `SAMPLE` files the backup holds, at random among all of
+/// them, whose content was last changed before the backup started (so
+/// restic stored what is there now), and keeps their digest for the
+/// restore test; a file that changes while it is hashed is left out.
 fn keep_sample(
     store: &Store,
-    r: &Restic<'_>,
     repo: &Repository,
     snapshot: &str,
-    turn: i64,
+    started: std::time::SystemTime,
 ) -> Result<()> {
-    let out = r.ok(&["ls", "--json", snapshot], None)?;
-    let files: Vec<restic::Node> = restic::parse_ls(&out.stdout)
-        .into_iter()
-        .filter(|n| n.kind == "file")
-        .collect();
-    if files.is_empty() {
-        return Ok(());
-    }
-    let step = (files.len() / SAMPLE).max(1);
-    let start = (turn as usize).wrapping_mul(7) % step.max(1);
-    let conn = store.conn();
-    for node in files.iter().skip(start).step_by(step).take(SAMPLE) {
-        let path = Path::new(&node.path);
-        let Ok(meta) = std::fs::symlink_metadata(path) else {
-            continue;
-        };
-        let same_time = DateTime::parse_from_rfc3339(&node.mtime)
-            .ok()
-            .zip(meta.modified().ok())
-            .is_some_and(|(a, b)| {
-                let b: DateTime<Utc> = b.into();
-                (a.with_timezone(&Utc) - b).num_milliseconds().abs() < 1000
-            });
-        if !meta.is_file() || meta.len() != node.size || !same_time {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let mut chosen: Vec<(PathBuf, u64, std::time::SystemTime)> = Vec::new();
+    let mut seen = 0usize;
+    let mut todo: Vec<PathBuf> = repo.plan.paths.iter().map(PathBuf::from).collect();
+    let own = Path::new(&repo.folder);
+    while let Some(path) = todo.pop() {
+        if path.starts_with(own)
+            || repo
+                .plan
+                .excludes
+                .iter()
+                .any(|x| estimate::left_out(x, &path))
+        {
             continue;
         }
-        let Ok(digest) = digest_of(path) else {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                todo.extend(entries.flatten().map(|e| e.path()));
+            }
+            continue;
+        }
+        let Ok(changed) = meta.modified() else {
+            continue;
+        };
+        // restic 0.14 names what is not UTF-8 in its own way: not sampled.
+        if !meta.is_file() || changed >= started || path.to_str().is_none() {
+            continue;
+        }
+        // Reservoir sampling: each file has the same chance, one pass.
+        seen += 1;
+        if chosen.len() < SAMPLE {
+            chosen.push((path, meta.len(), changed));
+        } else {
+            let at = rng.random_range(0..seen);
+            if at < SAMPLE {
+                chosen[at] = (path, meta.len(), changed);
+            }
+        }
+    }
+    let conn = store.conn();
+    for (path, size, changed) in chosen {
+        let Ok(digest) = digest_of(&path) else {
+            continue;
+        };
+        let still = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.len() == size && m.modified().ok() == Some(changed));
+        if !still {
+            continue;
+        }
         conn.execute(
             "INSERT OR REPLACE INTO backup_samples (repo, snapshot, path, size, digest) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![repo.name, snapshot, node.path, node.size as i64, digest],
+            rusqlite::params![repo.name, snapshot, path.to_str(), size as i64, digest],
         )
         .map_err(|e| sql("write", e))?;
     }
@@ -869,6 +895,18 @@ pub fn forget(
     keep: Retention,
     now: DateTime<Utc>,
 ) -> Result<BackupRun> {
+    forget_saying(store, actor, repo, password, keep, now).map(|(run, _)| run)
+}
+
+/// `forget`, answering also the ids of the snapshots forgotten.
+pub fn forget_saying(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    keep: Retention,
+    now: DateTime<Utc>,
+) -> Result<(BackupRun, Vec<String>)> {
     let mut run = new_run(repo, BackupKind::Forget, now);
     if keep.daily + keep.weekly + keep.monthly == 0 {
         return Err(Error::invalid_input(
@@ -883,8 +921,16 @@ pub fn forget(
     );
     let to = location(repo)?;
     let r = restic(store, &to, password);
-    clear_stale_locks(&r);
-    match r.ok(&["forget", "--json", "--prune", &d, &w, &m], None) {
+    let args = ["forget", "--json", "--prune", &d, &w, &m];
+    // A lock a killed run left stops a prune: cleared, then once more.
+    let forgot = match r.ok(&args, None) {
+        Err(e) if e.code == ErrorCode::Conflict => {
+            clear_stale_locks(&r);
+            r.ok(&args, None)
+        }
+        other => other,
+    };
+    match forgot {
         Ok(out) => {
             let (kept, removed) = restic::parse_forget(&out.stdout);
             run.outcome = BackupOutcome::Done;
@@ -897,7 +943,7 @@ pub fn forget(
                 removed.len()
             );
             record(store, actor, &mut run)?;
-            Ok(run)
+            Ok((run, removed))
         }
         Err(e) => Err(failed(store, actor, run, e)),
     }
