@@ -540,9 +540,11 @@ export const testIds = Object.freeze({
   restoreError: 'restore-error',
   restoreClose: 'restore-close',
   // Past runs: backupRunRow (data-id, data-kind, data-outcome, data-name)
-  // holds backupRunUnreadable (a <details>) when files could not be read.
+  // holds backupRunUnreadable (a <details>) when files could not be read,
+  // and backupRunChanged when files changed while they were backed up.
   backupRuns: 'backup-runs',
   backupRunsEmpty: 'backup-runs-empty',
   backupRunRow: 'backup-run-row',
   backupRunUnreadable: 'backup-run-unreadable',
+  backupRunChanged: 'backup-run-changed',
 });

@@ -414,6 +414,29 @@ keyring_test! {
         assert_eq!(locks(&repo), 0, "the stale lock was cleared");
         root_run(&dir, &["backup", "run"]).success();
         peer(&repo, &password, &["check"]);
+
+        // A file written to all along the run is named as changed while
+        // backed up, and never sampled for the restore test.
+        let busy = src.join("busy.log");
+        std::fs::write(&busy, "start\n").unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (busy, stop) = (busy.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let mut f = std::fs::OpenOptions::new().append(true).open(&busy).unwrap();
+                    f.write_all(b"more\n").unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            })
+        };
+        let ran = root_run(&dir, &["backup", "run", "--json"]);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        writer.join().unwrap();
+        ran.success();
+        let ran = json(&ran);
+        assert_eq!(ran["changed"][0], busy.to_str().unwrap(), "{ran}");
+        assert!(ran["message"].as_str().unwrap().contains("changed while they were backed up"), "{ran}");
     }
 }
 

@@ -48,6 +48,13 @@ fn public(mut run: BackupRun) -> BackupRun {
             "{n} files could not be read (names in the administrator's records)"
         ));
     }
+    let changed = run.changed.len();
+    run.changed.clear();
+    if changed > 0 {
+        run.changed.push(format!(
+            "{changed} files changed while they were backed up (names in the administrator's records)"
+        ));
+    }
     run
 }
 
@@ -148,6 +155,7 @@ mod tests {
             bytes: 2,
             bytes_added: 1,
             unreadable: vec!["/home/ann/secret: permission denied".into()],
+            changed: vec!["/home/ann/open.odt".into()],
         }
     }
 
@@ -183,6 +191,7 @@ mod tests {
         assert_eq!(b.snapshots.len(), 1);
         let json = serde_json::to_string(&first).unwrap();
         assert!(!json.contains("/home/ann/secret"), "{json}");
+        assert!(!json.contains("/home/ann/open.odt"), "{json}");
         assert!(
             !json.contains("0123456789abcdef"),
             "the key's token stays in root's records"

@@ -167,7 +167,14 @@ pub struct BackupRun {
     pub bytes_added: u64,
     /// Files that could not be read, with why.
     pub unreadable: Vec<String>,
+    /// Files that changed while they were backed up (the first
+    /// `MOST_CHANGED`): their copy may be of a moment between two states.
+    #[serde(default)]
+    pub changed: Vec<String>,
 }
+
+/// How many files changed while backing up are named.
+const MOST_CHANGED: usize = 50;
 
 /// How many snapshots to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -327,6 +334,7 @@ fn new_run(repo: &Repository, kind: BackupKind, now: DateTime<Utc>) -> BackupRun
         bytes: 0,
         bytes_added: 0,
         unreadable: Vec::new(),
+        changed: Vec::new(),
     }
 }
 
@@ -726,27 +734,51 @@ pub fn backup(
             )
         }
     );
+    let looked = look_after(repo, started);
+    run.changed = looked.changed;
+    if !run.changed.is_empty() {
+        let more = looked.changed_count.saturating_sub(run.changed.len());
+        run.message = format!(
+            "{} {} files changed while they were backed up, so their copy may be between two states: {}{}.",
+            run.message,
+            looked.changed_count,
+            run.changed.join("; "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     record(store, actor, &mut run)?;
     // The files a later restore test brings back, with what they held now.
-    if let Err(e) = keep_sample(store, repo, &s.snapshot_id, started) {
+    if let Err(e) = keep_sample(store, repo, &s.snapshot_id, looked.sample) {
         eprintln!("shipshape: {} {}", e.message, e.hint);
     }
     Ok(run)
 }
 
-/// Picks up to `SAMPLE` files the backup holds, at random among all of
-/// them, whose content was last changed before the backup started (so
-/// restic stored what is there now), and keeps their digest for the
-/// restore test; a file that changes while it is hashed is left out.
-fn keep_sample(
-    store: &Store,
-    repo: &Repository,
-    snapshot: &str,
-    started: std::time::SystemTime,
-) -> Result<()> {
+/// What a look over the backed-up files after a backup finds.
+struct LookAfter {
+    /// The first `MOST_CHANGED` files changed since the backup started.
+    changed: Vec<String>,
+    changed_count: usize,
+    /// Up to `SAMPLE` files unchanged since before it started, drawn at
+    /// random among all of them, with their size and time.
+    sample: Vec<(PathBuf, u64, std::time::SystemTime)>,
+}
+
+/// Walks what `repo`'s plan backs up (as restic did, leaving out what it
+/// excludes and the repository itself): which files changed since
+/// `started`, and a random sample of those that did not.
+fn look_after(repo: &Repository, started: std::time::SystemTime) -> LookAfter {
     use rand::Rng;
     let mut rng = rand::rng();
-    let mut chosen: Vec<(PathBuf, u64, std::time::SystemTime)> = Vec::new();
+    let mut found = LookAfter {
+        changed: Vec::new(),
+        changed_count: 0,
+        sample: Vec::new(),
+    };
     let mut seen = 0usize;
     let mut todo: Vec<PathBuf> = repo.plan.paths.iter().map(PathBuf::from).collect();
     let own = Path::new(&repo.folder);
@@ -772,23 +804,44 @@ fn keep_sample(
         let Ok(changed) = meta.modified() else {
             continue;
         };
+        if !meta.is_file() {
+            continue;
+        }
+        if changed >= started {
+            found.changed_count += 1;
+            if found.changed.len() < MOST_CHANGED {
+                found.changed.push(path.to_string_lossy().into_owned());
+            }
+            continue;
+        }
         // restic 0.14 names what is not UTF-8 in its own way: not sampled.
-        if !meta.is_file() || changed >= started || path.to_str().is_none() {
+        if path.to_str().is_none() {
             continue;
         }
         // Reservoir sampling: each file has the same chance, one pass.
         seen += 1;
-        if chosen.len() < SAMPLE {
-            chosen.push((path, meta.len(), changed));
+        if found.sample.len() < SAMPLE {
+            found.sample.push((path, meta.len(), changed));
         } else {
             let at = rng.random_range(0..seen);
             if at < SAMPLE {
-                chosen[at] = (path, meta.len(), changed);
+                found.sample[at] = (path, meta.len(), changed);
             }
         }
     }
+    found
+}
+
+/// Keeps the digest of each `sample` file for the restore test; a file
+/// that changed meanwhile is left out.
+fn keep_sample(
+    store: &Store,
+    repo: &Repository,
+    snapshot: &str,
+    sample: Vec<(PathBuf, u64, std::time::SystemTime)>,
+) -> Result<()> {
     let conn = store.conn();
-    for (path, size, changed) in chosen {
+    for (path, size, changed) in sample {
         let Ok(digest) = digest_of(&path) else {
             continue;
         };

@@ -481,6 +481,11 @@ describe('Backups', () => {
     expect(unreadable.textContent).toContain('2 files could not be read');
     expect(unreadable.textContent).toContain('/home/anna/.ssh/id_ed25519: permission denied');
     expect(within(rows[1]).queryByTestId(testIds.backupRunUnreadable)).toBeNull();
+    const changed = within(rows[0]).getByTestId(testIds.backupRunChanged) as HTMLDetailsElement;
+    expect(changed.open).toBe(false);
+    expect(changed.textContent).toContain('1 file changed while backed up');
+    expect(changed.textContent).toContain('/home/anna/mail/inbox.sqlite');
+    expect(within(rows[1]).queryByTestId(testIds.backupRunChanged)).toBeNull();
     expect(rows[2].textContent).toContain('Passed');
   });
 

@@ -62,6 +62,7 @@ export function backupRun(fields: Partial<BackupRun> & { id: number }): BackupRu
     bytes: Math.round(2.1 * GiB),
     bytes_added: 120 * 1024 ** 2,
     unreadable: [],
+    changed: [],
     ...fields,
   };
 }
@@ -121,6 +122,7 @@ export const partial: BackupStatus = {
     outcome: 'partial',
     message: 'The backup is saved, but 2 files could not be read.',
     unreadable: ['/home/anna/.ssh/id_ed25519: permission denied', '/home/ben/locked.db: file is locked'],
+    changed: ['/home/anna/mail/inbox.sqlite'],
   }),
 };
 

@@ -63,6 +63,11 @@ export function unreadableWords(count: number): string {
   return `${plural(count, 'file')} could not be read`;
 }
 
+/** Files that changed while they were backed up: their copy may be between two states. */
+export function changedWords(count: number): string {
+  return `${plural(count, 'file')} changed while backed up`;
+}
+
 /** restic's short id: the first 8 characters. */
 export function shortId(id: string): string {
   return id.slice(0, 8);

@@ -13,4 +13,9 @@ message: string, snapshot: string | null, files: number, bytes: number, bytes_ad
 /**
  * Files that could not be read, with why.
  */
-unreadable: Array<string>, };
+unreadable: Array<string>, 
+/**
+ * Files that changed while they were backed up (the first
+ * `MOST_CHANGED`): their copy may be of a moment between two states.
+ */
+changed: Array<string>, };
