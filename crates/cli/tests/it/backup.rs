@@ -443,3 +443,69 @@ keyring_test! {
 fn group_of(child: &std::process::Child) -> String {
     format!("-{}", child.id())
 }
+
+/// A small disk of its own (tmpfs), unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path, size: &str) -> SmallDisk {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0755"),
+                "tmpfs",
+            ])
+            .arg(at)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "mounting a tmpfs (the test runs as root)");
+        SmallDisk(at.to_path_buf())
+    }
+
+    fn grow(&self, size: &str) {
+        let ok = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+keyring_test! {
+    fn a_disk_that_fills_up_mid_backup_is_said_and_the_next_run_goes_on() {
+        let dir = TestDir::new();
+        let src = dir.root().join("src");
+        std::fs::create_dir(&src).unwrap();
+        let status = Command::new("dd")
+            .args(["if=/dev/urandom", "bs=1M", "count=24", "status=none"])
+            .arg(format!("of={}", src.join("big").display()))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let disk = SmallDisk::mount(&dir.root().join("disk"), "8m");
+        let repo = disk.0.join("backup");
+        root_run(&dir, &["backup", "init", "--to", repo.to_str().unwrap(), "--path", src.to_str().unwrap()]).success();
+        let password = dir.run(&["vault", "get", "Backup: Backup", "--stdout"]);
+        let password = password.stdout.trim_end().to_string();
+
+        root_run(&dir, &["backup", "run"]).code(2).fails_with("is full");
+        assert_eq!(locks(&repo), 0, "restic let go of the repository");
+        disk.grow("64m");
+        root_run(&dir, &["backup", "run"]).success();
+        peer(&repo, &password, &["check", "--read-data"]);
+        let board = json(&root_run(&dir, &["backup", "list", "--json"]));
+        assert_eq!(board["runs"][0]["outcome"], "done", "{board}");
+        assert_eq!(board["runs"][1]["outcome"], "failed", "{board}");
+        drop(disk);
+    }
+}
