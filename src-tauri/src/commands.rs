@@ -11,6 +11,7 @@ use shipshape_core::api::schedule::Change as ScheduleChange;
 use shipshape_core::api::{self, Session};
 use shipshape_core::audit::{self, ExportFormat, ExportSummary, Filter, Page, Verdict};
 use shipshape_core::backup::board::BackupBoard;
+use shipshape_core::backup::remote::HostKey;
 use shipshape_core::backup::browse::Entry;
 use shipshape_core::backup::estimate::Estimate;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
@@ -849,6 +850,7 @@ pub async fn backup_init(
     name: String,
     folder: String,
     plan: Plan,
+    trust: Option<String>,
 ) -> Result<Repository, Error> {
     let keychain = state.keychain()?;
     with_session(state, move |session| {
@@ -858,7 +860,7 @@ pub async fn backup_init(
             &name,
             api::backup::Destination {
                 to: &folder,
-                trust_host_key: None,
+                trust_host_key: trust.as_deref(),
             },
             plan,
             chrono::Utc::now(),
@@ -1016,4 +1018,15 @@ pub async fn backup_restore(
     .map_err(blocking_failed)?;
     drop(guard);
     result
+}
+
+/// Another computer's host key to compare, whether Shipshape trusts it, and
+/// the line to add there so root's key may store backups (read-only: this
+/// trusts nothing).
+#[tauri::command]
+pub async fn backup_host_key(state: State<'_, AppState>, to: String) -> Result<HostKey, Error> {
+    with_session(state, move |session| {
+        api::backup::host_key(&to, None, session.actor, chrono::Utc::now())
+    })
+    .await
 }

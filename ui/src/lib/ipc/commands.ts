@@ -70,4 +70,5 @@ export type Command =
   | 'backup_recovery_sheet_save'
   | 'backup_browse'
   | 'backup_find'
-  | 'backup_restore';
+  | 'backup_restore'
+  | 'backup_host_key';
