@@ -430,7 +430,17 @@ export const testIds = Object.freeze({
   // backupWizardScheduleError (data-code, with backupWizardRetry) why it
   // was not scheduled. Step 4: recoverySheet and backupWizardSheetKept
   // (the checkbox), then backupWizardFinish. backupWizardFieldError has
-  // data-field (name, folder, paths, path, exclude, backupAt, testAt).
+  // data-field (name, folder, user, host, port, remoteFolder, hostKey,
+  // hostConfirmed, paths, path, exclude, backupAt, testAt).
+  // Step 1 offers backupWizardWhereLocal (a folder on this computer or a
+  // disk) and backupWizardWhereRemote (another computer over SSH), radios;
+  // for another computer: backupWizardRemoteUser, backupWizardRemoteHost,
+  // backupWizardRemotePort, backupWizardRemoteFolder, and
+  // backupWizardCheckHost, which shows backupWizardHostFingerprint
+  // (data-fingerprint), backupWizardHostChanged (the computer's identity
+  // changed), backupWizardRootKey (the line to add there) and
+  // backupWizardHostConfirmed (the checkbox; absent when the computer is
+  // trusted already); backupWizardHostError (data-code): it was not checked.
   backupsScreen: 'backups-screen',
   backupsEmpty: 'backups-empty',
   backupsError: 'backups-error',
@@ -440,6 +450,18 @@ export const testIds = Object.freeze({
   backupWizardName: 'backup-wizard-name',
   backupWizardFolder: 'backup-wizard-folder',
   backupWizardSuggestFolder: 'backup-wizard-suggest-folder',
+  backupWizardWhereLocal: 'backup-wizard-where-local',
+  backupWizardWhereRemote: 'backup-wizard-where-remote',
+  backupWizardRemoteUser: 'backup-wizard-remote-user',
+  backupWizardRemoteHost: 'backup-wizard-remote-host',
+  backupWizardRemotePort: 'backup-wizard-remote-port',
+  backupWizardRemoteFolder: 'backup-wizard-remote-folder',
+  backupWizardCheckHost: 'backup-wizard-check-host',
+  backupWizardHostFingerprint: 'backup-wizard-host-fingerprint',
+  backupWizardHostChanged: 'backup-wizard-host-changed',
+  backupWizardRootKey: 'backup-wizard-root-key',
+  backupWizardHostConfirmed: 'backup-wizard-host-confirmed',
+  backupWizardHostError: 'backup-wizard-host-error',
   backupWizardPath: 'backup-wizard-path',
   backupWizardExclude: 'backup-wizard-exclude',
   backupWizardRemove: 'backup-wizard-remove',

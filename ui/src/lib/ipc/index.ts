@@ -10,6 +10,7 @@ import type { Algorithm } from './generated/Algorithm';
 import type { BackupBoard } from './generated/BackupBoard';
 import type { BackupEntry } from './generated/BackupEntry';
 import type { BackupEstimate } from './generated/BackupEstimate';
+import type { BackupHostKey } from './generated/BackupHostKey';
 import type { BackupPlan } from './generated/BackupPlan';
 import type { BackupRepository } from './generated/BackupRepository';
 import type { BackupRun } from './generated/BackupRun';
@@ -71,6 +72,7 @@ export type {
   BackupBoard,
   BackupEntry,
   BackupEstimate,
+  BackupHostKey,
   BackupPlan,
   BackupRepository,
   BackupRun,
@@ -340,10 +342,19 @@ export const api = {
   backupDefaults: () => call<BackupPlan>('backup_defaults'),
   /**
    * Makes a backup in `folder` (asks for the administrator's password); its
-   * password is made and kept in the keychain as "Backup: NAME".
+   * password is made and kept in the keychain as "Backup: NAME". `folder`
+   * may be another computer, `sftp:USER@HOST[:PORT]:/folder`, with `trust`
+   * the fingerprint of its host key the administrator confirmed (null for
+   * a folder on this computer).
    */
-  backupInit: (name: string, folder: string, plan: BackupPlan) =>
-    call<BackupRepository>('backup_init', { name, folder, plan }),
+  backupInit: (name: string, folder: string, plan: BackupPlan, trust: string | null) =>
+    call<BackupRepository>('backup_init', { name, folder, plan, trust }),
+  /**
+   * Another computer's host key to compare (`to`: `sftp:USER@HOST[:PORT]:/folder`),
+   * the one Shipshape trusts for it, and the line to add there; asks for the
+   * administrator's password and trusts nothing.
+   */
+  backupHostKey: (to: string) => call<BackupHostKey>('backup_host_key', { to }),
   /** The printable recovery sheet of backup `name`, with its password from the keychain. */
   backupRecoverySheet: (name: string) => call<RecoverySheet>('backup_recovery_sheet', { name }),
   /** Opens the native save dialog for the recovery sheet; `null` when the user closed it. */

@@ -163,6 +163,7 @@ describe('Backups', () => {
         name: 'Office backup',
         folder: '/var/backups/shipshape',
         plan: { ...plan, paths: ['/home', '/srv/shared'], excludes: [...plan.excludes, '*.iso'] },
+        trust: null,
       },
     ]);
     expect(calls.schedule_change.map((c) => c.change)).toEqual([
@@ -236,6 +237,113 @@ describe('Backups', () => {
     await fireEvent.click(byId(testIds.backupWizardCancel));
     expect(screen.queryByTestId(testIds.backupWizard)).toBeNull();
     expect(byId(testIds.backupsEmpty)).toBeTruthy();
+  });
+
+  it('sets up a backup on another computer over SSH once its fingerprint is confirmed', async () => {
+    const fingerprint = 'SHA256:n4Yx0Q2c3m4V5b6N7m8K9j0H1g2F3d4S5a6P7o8I9u0';
+    let trusted: string | null = null;
+    const { calls } = setup({
+      backup_host_key: (a) => ({
+        location: a.to,
+        fingerprint,
+        trusted,
+        root_key: 'restrict,command="internal-sftp" ssh-ed25519 AAAAC3Nza root@front-desk',
+        add_to: '~backup/.ssh/authorized_keys',
+      }),
+      backup_init: (a) => repository({ folder: a.folder as string }),
+      schedule_change: () => null,
+      backup_recovery_sheet: () => sheet,
+    });
+    await openWizard();
+    await fireEvent.click(byId(testIds.backupWizardWhereRemote));
+    expect(screen.queryByTestId(testIds.backupWizardFolder)).toBeNull();
+    expect((byId(testIds.backupWizardRemotePort) as HTMLInputElement).value).toBe('22');
+    await type(byId(testIds.backupWizardRemoteUser), '-oProxyCommand');
+    await type(byId(testIds.backupWizardRemoteHost), 'nas.local');
+    await type(byId(testIds.backupWizardRemotePort), '70000');
+    await type(byId(testIds.backupWizardRemoteFolder), 'backups');
+    await fireEvent.click(byId(testIds.backupWizardCheckHost));
+    expect(fieldErrors()).toEqual(['user', 'port', 'remoteFolder']);
+    expect(byId(testIds.backupWizardRemoteUser).getAttribute('aria-invalid')).toBe('true');
+    expect(calls.backup_host_key).toBeUndefined();
+
+    await type(byId(testIds.backupWizardRemoteUser), 'backup');
+    await type(byId(testIds.backupWizardRemotePort), '2222');
+    await type(byId(testIds.backupWizardRemoteFolder), '/srv/backups/');
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(step()).toBe('1');
+    expect(fieldErrors()).toEqual(['hostKey']);
+
+    await fireEvent.click(byId(testIds.backupWizardCheckHost));
+    const shown = await screen.findByTestId(testIds.backupWizardHostFingerprint);
+    expect(calls.backup_host_key).toEqual([{ to: 'sftp:backup@nas.local:2222:/srv/backups' }]);
+    expect(shown.dataset.fingerprint).toBe(fingerprint);
+    expect(shown.textContent).toContain('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
+    expect(screen.queryByTestId(testIds.backupWizardHostChanged)).toBeNull();
+    expect(byId(testIds.backupWizard).textContent).toContain('Add this line to ~backup/.ssh/authorized_keys on that computer');
+    expect((byId(testIds.backupWizardRootKey) as HTMLTextAreaElement).value).toContain('internal-sftp');
+
+    // Not confirmed: Next says so beside the checkbox.
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(fieldErrors()).toEqual(['hostConfirmed']);
+    // A changed field forgets the check.
+    await fireEvent.click(byId(testIds.backupWizardHostConfirmed));
+    await type(byId(testIds.backupWizardRemotePort), '22');
+    expect(screen.queryByTestId(testIds.backupWizardHostFingerprint)).toBeNull();
+    expect(screen.queryByTestId(testIds.backupWizardHostConfirmed)).toBeNull();
+
+    // A computer that shows another key than the one trusted: a loud warning.
+    trusted = 'SHA256:oldoldoldoldoldoldoldoldoldoldoldoldoldoldo';
+    await fireEvent.click(byId(testIds.backupWizardCheckHost));
+    const changed = await screen.findByTestId(testIds.backupWizardHostChanged);
+    expect(changed.textContent).toContain("this computer's identity changed");
+    expect(calls.backup_host_key[1]).toEqual({ to: 'sftp:backup@nas.local:/srv/backups' });
+    expect((byId(testIds.backupWizardHostConfirmed) as HTMLInputElement).checked).toBe(false);
+    await fireEvent.click(byId(testIds.backupWizardHostConfirmed));
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(step()).toBe('2');
+    await waitFor(() => expect(all(testIds.backupWizardPath)).toHaveLength(2));
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(byId(testIds.backupWizard).textContent).toContain('sftp:backup@nas.local:/srv/backups');
+    await fireEvent.click(byId(testIds.backupWizardCreate));
+    await waitFor(() => expect(step()).toBe('4'));
+    expect(calls.backup_init).toEqual([
+      { name: 'Office backup', folder: 'sftp:backup@nas.local:/srv/backups', plan, trust: fingerprint },
+    ]);
+  });
+
+  it('needs no confirmation for a computer trusted already, and says why one could not be checked', async () => {
+    const fingerprint = 'SHA256:n4Yx0Q2c3m4V5b6N7m8K9j0H1g2F3d4S5a6P7o8I9u0';
+    let reachable = false;
+    setup({
+      backup_host_key: (a) => {
+        if (!reachable) {
+          failWith({ code: 'io', message: 'nas.local could not be reached.', hint: 'Check that it is on.' });
+        }
+        return { location: a.to, fingerprint, trusted: fingerprint, root_key: 'ssh-ed25519 AAAA root', add_to: '~ann/.ssh/authorized_keys' };
+      },
+    });
+    await openWizard();
+    await fireEvent.click(byId(testIds.backupWizardWhereRemote));
+    await type(byId(testIds.backupWizardRemoteUser), 'ann');
+    await type(byId(testIds.backupWizardRemoteHost), 'nas.local');
+    await type(byId(testIds.backupWizardRemoteFolder), '/srv/backups');
+    await fireEvent.click(byId(testIds.backupWizardCheckHost));
+    const error = await screen.findByTestId(testIds.backupWizardHostError);
+    expect(error.dataset.code).toBe('io');
+    expect(error.textContent).toContain('nas.local could not be reached.');
+    reachable = true;
+    await fireEvent.click(byId(testIds.backupWizardCheckHost));
+    await screen.findByTestId(testIds.backupWizardHostFingerprint);
+    expect(screen.queryByTestId(testIds.backupWizardHostError)).toBeNull();
+    expect(screen.queryByTestId(testIds.backupWizardHostConfirmed)).toBeNull();
+    expect(byId(testIds.backupWizard).textContent).toContain('Shipshape trusts this computer already');
+    // Back to a folder: the check is forgotten.
+    await fireEvent.click(byId(testIds.backupWizardWhereLocal));
+    expect(screen.queryByTestId(testIds.backupWizardRemoteUser)).toBeNull();
+    await fireEvent.click(byId(testIds.backupWizardWhereRemote));
+    expect((byId(testIds.backupWizardRemoteUser) as HTMLInputElement).value).toBe('ann');
+    expect(screen.queryByTestId(testIds.backupWizardHostFingerprint)).toBeNull();
   });
 
   it('says when the backup was made but not scheduled, and schedules only the rest again', async () => {
@@ -545,7 +653,18 @@ describe('Backups', () => {
   }
 
   it('has no serious accessibility problems: cards, wizard and recovery sheet', async () => {
-    setup({}, { board: board([healthy, failing], [partial.last_backup!]), jobs: backupJobs() });
+    setup(
+      {
+        backup_host_key: (a) => ({
+          location: a.to,
+          fingerprint: 'SHA256:n4Yx0Q2c3m4V5b6N7m8K9j0H1g2F3d4S5a6P7o8I9u0',
+          trusted: 'SHA256:oldoldoldoldoldoldoldoldoldoldoldoldoldoldo',
+          root_key: 'restrict ssh-ed25519 AAAA root@front-desk',
+          add_to: '~backup/.ssh/authorized_keys',
+        }),
+      },
+      { board: board([healthy, failing], [partial.last_backup!]), jobs: backupJobs() },
+    );
     await waitFor(() => expect(all(testIds.backupCard)).toHaveLength(2));
     for (const d of all(testIds.backupDetails)) (d as HTMLDetailsElement).open = true;
     expect(await problems()).toEqual([]);
@@ -558,6 +677,17 @@ describe('Backups', () => {
     await openWizard();
     await type(byId(testIds.backupWizardName), '');
     await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(await problems()).toEqual([]);
+
+    // Another computer, its identity changed, with a field wrong.
+    await fireEvent.click(byId(testIds.backupWizardWhereRemote));
+    await type(byId(testIds.backupWizardRemoteUser), 'backup');
+    await type(byId(testIds.backupWizardRemoteHost), 'nas.local');
+    await type(byId(testIds.backupWizardRemoteFolder), '/srv/backups');
+    await fireEvent.click(byId(testIds.backupWizardCheckHost));
+    await screen.findByTestId(testIds.backupWizardHostChanged);
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(fieldErrors()).toEqual(['hostConfirmed', 'name']);
     expect(await problems()).toEqual([]);
   });
 });

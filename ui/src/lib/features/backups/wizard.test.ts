@@ -5,17 +5,23 @@ import {
   canFinish,
   cleanPath,
   estimateWords,
+  hostChanged,
+  hostTrusted,
   initialSetup,
   jobFor,
   pendingJobs,
   planKey,
   problemsOn,
+  remoteLocation,
+  remoteProblems,
   request,
   stepProblems,
   transition,
+  type Remote,
   type Setup,
   type SetupEvent,
 } from './wizard';
+import type { BackupHostKey } from '../../ipc';
 
 const refused = new AppError({ code: 'needs_admin', message: 'The password was not given.', hint: 'Try again.' });
 
@@ -71,9 +77,115 @@ describe('step 1: where and what name', () => {
   it('goes on with a name and a full path, tidied', () => {
     const s = run({ ...initialSetup([], []), folder: ' /media/usb/backup/ ' }, { type: 'defaults', plan }, { type: 'next' });
     expect(s.step).toBe(2);
-    expect(request(s)).toEqual({ name: 'Office backup', folder: '/media/usb/backup', plan });
+    expect(request(s)).toEqual({ name: 'Office backup', folder: '/media/usb/backup', plan, trust: null });
     expect(cleanPath('/')).toBe('/');
     expect(cleanPath('///')).toBe('/');
+  });
+});
+
+describe('step 1: another computer over SSH', () => {
+  const nas: Remote = { user: 'backup', host: 'nas.local', port: '22', folder: '/srv/backups' };
+  const fingerprint = 'SHA256:n4Yx0Q2c3m4V5b6N7m8K9j0H1g2F3d4S5a6P7o8I9u0';
+  const key = (trusted: string | null = null): BackupHostKey => ({
+    location: 'sftp:backup@nas.local:/srv/backups',
+    fingerprint,
+    trusted,
+    root_key: 'restrict ssh-ed25519 AAAA root@front-desk',
+    add_to: '~backup/.ssh/authorized_keys',
+  });
+  const remote = (r: Partial<Remote> = {}): Setup =>
+    run(
+      initialSetup([], []),
+      { type: 'defaults', plan },
+      { type: 'where', where: 'remote' },
+      ...Object.entries({ ...nas, ...r }).map(([field, value]) => ({ type: 'remote', field, value }) as SetupEvent),
+    );
+
+  it('builds the sftp location, the port only when it is not 22', () => {
+    expect(remoteLocation(nas)).toBe('sftp:backup@nas.local:/srv/backups');
+    expect(remoteLocation({ ...nas, port: ' 2222 ', host: ' 192.168.1.20 ', folder: '/srv/backups/' })).toBe(
+      'sftp:backup@192.168.1.20:2222:/srv/backups',
+    );
+    expect(remoteLocation({ ...nas, port: '0' })).toBeNull();
+  });
+
+  it('says what is wrong beside each field', () => {
+    expect(remoteProblems({ user: '', host: '', port: '', folder: '' }).map((p) => [p.field, p.message])).toEqual([
+      ['user', 'Say which account to use on the other computer.'],
+      ['host', 'Say which computer keeps the backup.'],
+      ['port', 'Say which port SSH listens on.'],
+      ['remoteFolder', 'Say which folder on that computer keeps the backup.'],
+    ]);
+    const wrong = (r: Partial<Remote>) => remoteProblems({ ...nas, ...r }).map((p) => p.message);
+    expect(wrong({ user: '-oProxyCommand=x' })).toEqual(['“-oProxyCommand=x” is not an account name.']);
+    expect(wrong({ host: '-nas' })).toEqual(['“-nas” is not a computer\'s name or address.']);
+    expect(wrong({ host: '[fe80::1]' })).toEqual(['“[fe80::1]” is not a computer\'s name or address.']);
+    expect(wrong({ user: 'b ob' })).toEqual(['“b ob” has a space, a quote or a backslash.']);
+    expect(wrong({ folder: "/srv/it's" })).toEqual(['“/srv/it\'s” has a space, a quote or a backslash.']);
+    expect(wrong({ host: 'nas"local' })).toEqual(['“nas"local” has a space, a quote or a backslash.']);
+    expect(wrong({ port: '65536' })).toEqual(['“65536” is not a port number.']);
+    expect(wrong({ port: '22a' })).toEqual(['“22a” is not a port number.']);
+    expect(wrong({ port: '65535' })).toEqual([]);
+    expect(wrong({ folder: 'srv/backups' })).toEqual(['“srv/backups” is not a full path.']);
+    expect(wrong({ folder: '/srv/../etc' })).toEqual(['“/srv/../etc” climbs out of a folder with “..”.']);
+    expect(wrong({ folder: '/' })).toEqual(['/ itself cannot keep a backup.']);
+  });
+
+  it('checks the computer only when its fields are right, and goes on once the fingerprint is confirmed', () => {
+    const bad = transition(remote({ port: 'ssh' }), { type: 'checking' });
+    expect(bad).toMatchObject({ checking: null, tried: true });
+    expect(fields(bad)).toEqual(['port']);
+
+    let s = transition(remote(), { type: 'next' });
+    expect(s.step).toBe(1);
+    expect(fields(s)).toEqual(['hostKey']);
+    s = transition(s, { type: 'checking' });
+    expect(s.checking).toBe('sftp:backup@nas.local:/srv/backups');
+    expect(stepProblems(s).map((p) => p.message)).toEqual(['Shipshape is still checking the computer.']);
+    s = transition(s, { type: 'hostKey', to: 'sftp:backup@nas.local:/srv/backups', key: key() });
+    expect(s).toMatchObject({ checking: null, hostKey: key() });
+    expect(fields(s)).toEqual(['hostConfirmed']);
+    s = run({ ...s, hostConfirmed: true }, { type: 'next' });
+    expect(s.step).toBe(2);
+    expect(request(s)).toEqual({ name: 'Office backup', folder: 'sftp:backup@nas.local:/srv/backups', plan, trust: fingerprint });
+  });
+
+  it('forgets the check when a field or the choice changes, and ignores a late answer', () => {
+    const checked = { ...run(remote(), { type: 'checking' }), hostKey: key(), checking: null, hostConfirmed: true };
+    expect(transition(checked, { type: 'remote', field: 'folder', value: '/srv/other' })).toMatchObject({
+      hostKey: null,
+      hostConfirmed: false,
+      remote: { ...nas, folder: '/srv/other' },
+    });
+    expect(transition(checked, { type: 'where', where: 'local' })).toMatchObject({ where: 'local', hostKey: null });
+    const asked = transition(remote(), { type: 'checking' });
+    const edited = transition(asked, { type: 'remote', field: 'user', value: 'ann' });
+    expect(edited.checking).toBeNull();
+    expect(transition(edited, { type: 'hostKey', to: asked.checking!, key: key() }).hostKey).toBeNull();
+    expect(transition(edited, { type: 'hostKeyFailed', to: asked.checking!, error: refused }).hostKeyError).toBeNull();
+    expect(transition(asked, { type: 'hostKeyFailed', to: asked.checking!, error: refused })).toMatchObject({
+      checking: null,
+      hostKeyError: refused,
+    });
+  });
+
+  it('needs no confirmation for a computer trusted already, and tells a changed identity', () => {
+    expect(hostTrusted(key(fingerprint))).toBe(true);
+    expect(hostChanged(key(fingerprint))).toBe(false);
+    expect(hostChanged(key(null))).toBe(false);
+    expect(hostChanged(key('SHA256:old'))).toBe(true);
+    const s = { ...run(remote(), { type: 'checking' }), checking: null, hostKey: key(fingerprint) };
+    expect(problemsOn(s, 1)).toEqual([]);
+    expect(transition({ ...s, hostKey: key('SHA256:old') }, { type: 'next' }).step).toBe(1);
+  });
+
+  it('does not check the backup folder against what is backed up, it is on another computer', () => {
+    const s = { ...remote({ folder: '/home/backup' }), hostKey: key(fingerprint) };
+    expect(problemsOn(s, 2)).toEqual([]);
+  });
+
+  it('passes no fingerprint for a folder on this computer', () => {
+    expect(request(at(2))?.trust).toBeNull();
   });
 });
 

@@ -4,11 +4,15 @@
 // makes the backup (its password made and kept in the keychain) and
 // schedules it; step 4 shows that password on the recovery sheet, and
 // Finish waits until the administrator says the sheet is printed or saved.
+// The backup is kept in a folder on this computer (or a disk), or on
+// another computer over SSH (SFTP), whose host key the administrator
+// checks and confirms before going on.
 // Pure: the screen makes the calls and feeds the answers in as events.
 import { bytes } from '../../format';
 import type {
   AppError,
   BackupEstimate,
+  BackupHostKey,
   BackupPlan,
   BackupRepository,
   JobKind,
@@ -36,7 +40,37 @@ export const SUGGESTED_FOLDER = '/var/backups/shipshape';
 export type BackupJobKind = Extract<JobKind, 'backup' | 'restore_test'>;
 export const JOB_KINDS: readonly BackupJobKind[] = ['backup', 'restore_test'];
 
-export type Field = 'name' | 'folder' | 'paths' | 'path' | 'exclude' | 'backupAt' | 'testAt';
+export type Field =
+  | 'name'
+  | 'folder'
+  | 'user'
+  | 'host'
+  | 'port'
+  | 'remoteFolder'
+  | 'hostKey'
+  | 'hostConfirmed'
+  | 'paths'
+  | 'path'
+  | 'exclude'
+  | 'backupAt'
+  | 'testAt';
+
+/** A folder on this computer or a disk, or another computer over SSH. */
+export type Where = 'local' | 'remote';
+
+/** The fields of another computer, as typed. */
+export interface Remote {
+  user: string;
+  host: string;
+  port: string;
+  folder: string;
+}
+export type RemoteField = keyof Remote;
+
+export const DEFAULT_PORT = '22';
+export const SUGGESTED_REMOTE_FOLDER = '/srv/backups/shipshape';
+/** What the administrator runs on the other computer to see its fingerprint. */
+export const FINGERPRINT_COMMAND = 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub';
 
 /** Why a field cannot be used, and what to do. */
 export interface Problem {
@@ -49,7 +83,17 @@ export interface Setup {
   step: Step;
   /** Step 1. */
   name: string;
+  where: Where;
   folder: string;
+  remote: Remote;
+  /** The location being checked now (`backup_host_key`), if any. */
+  checking: string | null;
+  /** The other computer's host key, for the fields as they are. */
+  hostKey: BackupHostKey | null;
+  /** Why the other computer could not be checked. */
+  hostKeyError: AppError | null;
+  /** "The fingerprint matches what the other computer shows". */
+  hostConfirmed: boolean;
   /** Step 2: the suggested plan once it arrives, with the administrator's changes. */
   plan: BackupPlan | null;
   defaultsError: AppError | null;
@@ -83,6 +127,11 @@ export interface Setup {
 export type SetupEvent =
   | { type: 'defaults'; plan: BackupPlan }
   | { type: 'defaultsFailed'; error: AppError }
+  | { type: 'where'; where: Where }
+  | { type: 'remote'; field: RemoteField; value: string }
+  | { type: 'checking' }
+  | { type: 'hostKey'; to: string; key: BackupHostKey }
+  | { type: 'hostKeyFailed'; to: string; error: AppError }
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'addPath' }
@@ -102,7 +151,13 @@ export function initialSetup(taken: readonly string[], jobs: readonly JobStatus[
   return {
     step: 1,
     name: taken.includes(SUGGESTED_NAME) ? '' : SUGGESTED_NAME,
+    where: 'local',
     folder: '',
+    remote: { user: '', host: '', port: DEFAULT_PORT, folder: '' },
+    checking: null,
+    hostKey: null,
+    hostKeyError: null,
+    hostConfirmed: false,
     plan: null,
     defaultsError: null,
     newPath: '',
@@ -182,11 +237,155 @@ function folderProblems(s: Setup): Problem[] {
   return problem ? [problem] : [];
 }
 
+/** A space, a quote or a backslash: ssh and restic would read them differently. */
+const UNSAFE = /[\s"'`\\]/;
+
+function unsafeProblem(field: Field, text: string): Problem | null {
+  if (!UNSAFE.test(text)) return null;
+  return {
+    field,
+    message: `“${text}” has a space, a quote or a backslash.`,
+    hint: 'ssh and restic would read it differently: leave them out.',
+  };
+}
+
+/** Letters, digits and `extra`, not starting with - (ssh would read an option) or a dot. */
+function plain(text: string, extra: string): boolean {
+  return /^[A-Za-z0-9]/.test(text) && [...text].every((c) => /[A-Za-z0-9]/.test(c) || extra.includes(c));
+}
+
+function userProblem(text: string): Problem | null {
+  const user = text.trim();
+  if (user === '') {
+    return {
+      field: 'user',
+      message: 'Say which account to use on the other computer.',
+      hint: 'For example backup: an account there set aside for backups.',
+    };
+  }
+  const unsafe = unsafeProblem('user', user);
+  if (unsafe) return unsafe;
+  if (user.length > 32 || !plain(user, '._-')) {
+    return {
+      field: 'user',
+      message: `“${user}” is not an account name.`,
+      hint: 'Use letters, digits, dots, dashes and underscores, starting with a letter or digit.',
+    };
+  }
+  return null;
+}
+
+function hostProblem(text: string): Problem | null {
+  const host = text.trim();
+  if (host === '') {
+    return {
+      field: 'host',
+      message: 'Say which computer keeps the backup.',
+      hint: 'Its name, such as nas.local, or its address, such as 192.168.1.20.',
+    };
+  }
+  const unsafe = unsafeProblem('host', host);
+  if (unsafe) return unsafe;
+  if (host.length > 253 || !plain(host, '.-_')) {
+    return {
+      field: 'host',
+      message: `“${host}” is not a computer's name or address.`,
+      hint: 'Give its name, such as nas.local, or its IPv4 address, such as 192.168.1.20 (starting with a letter or digit).',
+    };
+  }
+  return null;
+}
+
+function portProblem(text: string): Problem | null {
+  const port = text.trim();
+  const number = /^[0-9]{1,5}$/.test(port) ? Number(port) : 0;
+  if (number >= 1 && number <= 65535) return null;
+  return {
+    field: 'port',
+    message: port === '' ? 'Say which port SSH listens on.' : `“${port}” is not a port number.`,
+    hint: 'A number from 1 to 65535; SSH listens on 22 unless it was changed.',
+  };
+}
+
+function remoteFolderProblem(text: string): Problem | null {
+  const folder = cleanPath(text);
+  if (folder === '') {
+    return {
+      field: 'remoteFolder',
+      message: 'Say which folder on that computer keeps the backup.',
+      hint: `Type its full path there, for example ${SUGGESTED_REMOTE_FOLDER}.`,
+    };
+  }
+  const unsafe = unsafeProblem('remoteFolder', folder);
+  if (unsafe) return unsafe;
+  const problem = pathProblem('remoteFolder', folder, SUGGESTED_REMOTE_FOLDER);
+  if (problem) return problem;
+  if (folder === '/') {
+    return { field: 'remoteFolder', message: '/ itself cannot keep a backup.', hint: 'Give a folder in it.' };
+  }
+  return null;
+}
+
+/** What is wrong with the other computer's fields, in their order. */
+export function remoteProblems(r: Remote): Problem[] {
+  const found = [userProblem(r.user), hostProblem(r.host), portProblem(r.port), remoteFolderProblem(r.folder)];
+  return found.filter((p): p is Problem => p !== null);
+}
+
+/** `sftp:USER@HOST[:PORT]:/folder`, the port only when it is not 22; null while a field is wrong. */
+export function remoteLocation(r: Remote): string | null {
+  if (remoteProblems(r).length > 0) return null;
+  const port = Number(r.port.trim());
+  return `sftp:${r.user.trim()}@${r.host.trim()}${port === 22 ? '' : `:${port}`}:${cleanPath(r.folder)}`;
+}
+
+/** The host key shown differs from the one Shipshape trusts for that computer. */
+export function hostChanged(key: BackupHostKey): boolean {
+  return key.trusted !== null && key.trusted !== key.fingerprint;
+}
+
+/** Shipshape trusts the host key the computer offers: nothing to confirm. */
+export function hostTrusted(key: BackupHostKey): boolean {
+  return key.trusted === key.fingerprint;
+}
+
+function hostKeyProblems(s: Setup): Problem[] {
+  if (s.checking !== null) {
+    return [{ field: 'hostKey', message: 'Shipshape is still checking the computer.', hint: 'Wait for its fingerprint.' }];
+  }
+  if (!s.hostKey) {
+    return [
+      {
+        field: 'hostKey',
+        message: 'Check the computer first.',
+        hint: 'Press “Check the computer”, then compare its fingerprint with what it shows.',
+      },
+    ];
+  }
+  if (!hostTrusted(s.hostKey) && !s.hostConfirmed) {
+    return [
+      {
+        field: 'hostConfirmed',
+        message: 'Compare the fingerprint with what the other computer shows.',
+        hint: 'Tick the box once they match; if they do not, do not go on.',
+      },
+    ];
+  }
+  return [];
+}
+
+function whereProblems(s: Setup): Problem[] {
+  if (s.where === 'local') return folderProblems(s);
+  const problems = remoteProblems(s.remote);
+  return problems.length > 0 ? problems : hostKeyProblems(s);
+}
+
 function planProblems(s: Setup): Problem[] {
   if (!s.plan) return [];
   if (s.plan.paths.length === 0) {
     return [{ field: 'paths', message: 'Choose at least one folder to back up.', hint: 'Add a folder below, for example /home.' }];
   }
+  if (s.where === 'remote') return [];
   const folder = cleanPath(s.folder);
   const inside = s.plan.paths.find((p) => within(folder, p));
   if (inside && !s.plan.excludes.includes(folder)) {
@@ -222,7 +421,7 @@ function scheduleProblems(s: Setup): Problem[] {
 export function problemsOn(s: Setup, step: Step): Problem[] {
   switch (step) {
     case 1:
-      return [...nameProblems(s), ...folderProblems(s)];
+      return [...nameProblems(s), ...whereProblems(s)];
     case 2:
       return planProblems(s);
     case 3:
@@ -256,10 +455,16 @@ export function pendingJobs(s: Setup): { kind: BackupJobKind; change: ScheduleCh
   }));
 }
 
-/** The backup to make: its name, folder and plan as `backup_init` takes them. */
-export function request(s: Setup): { name: string; folder: string; plan: BackupPlan } | null {
+/** The backup to make as `backup_init` takes it: its name, where (a folder or an `sftp:` location), plan, and the fingerprint confirmed for another computer. */
+export function request(
+  s: Setup,
+): { name: string; folder: string; plan: BackupPlan; trust: string | null } | null {
   if (!s.plan) return null;
-  return { name: s.name.trim(), folder: cleanPath(s.folder), plan: s.plan };
+  const name = s.name.trim();
+  if (s.where === 'local') return { name, folder: cleanPath(s.folder), plan: s.plan, trust: null };
+  const location = remoteLocation(s.remote);
+  if (!location || !s.hostKey) return null;
+  return { name, folder: location, plan: s.plan, trust: s.hostKey.fingerprint };
 }
 
 /** Whether "Set up the backup" can be pressed now. */
@@ -304,12 +509,31 @@ function addExclude(s: Setup): Setup {
   return { ...s, plan: { ...s.plan, excludes: [...s.plan.excludes, pattern] }, newExclude: '', addProblem: null };
 }
 
+/** A changed field or choice: the check was of another computer, or of none. */
+function forgetHostKey(s: Setup): Setup {
+  return { ...s, checking: null, hostKey: null, hostKeyError: null, hostConfirmed: false };
+}
+
 export function transition(s: Setup, e: SetupEvent): Setup {
   switch (e.type) {
     case 'defaults':
       return s.plan ? s : { ...s, plan: e.plan, defaultsError: null };
     case 'defaultsFailed':
       return s.plan ? s : { ...s, defaultsError: e.error };
+    case 'where':
+      return s.step === 1 && s.where !== e.where ? { ...forgetHostKey(s), where: e.where } : s;
+    case 'remote':
+      return s.step === 1 ? { ...forgetHostKey(s), remote: { ...s.remote, [e.field]: e.value } } : s;
+    case 'checking': {
+      if (s.step !== 1 || s.where !== 'remote' || s.checking !== null) return s;
+      const to = remoteLocation(s.remote);
+      if (!to) return { ...s, tried: true };
+      return { ...forgetHostKey(s), checking: to };
+    }
+    case 'hostKey':
+      return s.checking === e.to ? { ...s, checking: null, hostKey: e.key } : s;
+    case 'hostKeyFailed':
+      return s.checking === e.to ? { ...s, checking: null, hostKeyError: e.error } : s;
     case 'next':
       if (s.step > 2 || s.working || (s.step === 2 && !s.plan)) return s;
       if (problemsOn(s, s.step).length > 0) return { ...s, tried: true };
