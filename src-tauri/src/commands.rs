@@ -9,7 +9,7 @@ use shipshape_core::admin::public::AdminPage;
 use shipshape_core::api::backup::{RecoverySheet, RestoreWhere, Restored};
 use shipshape_core::api::schedule::Change as ScheduleChange;
 use shipshape_core::api::{self, Session};
-use shipshape_core::audit::{self, ExportFormat, ExportSummary, Filter, Page, Verdict};
+use shipshape_core::audit::{self, Actor, ExportFormat, ExportSummary, Filter, Page, Verdict};
 use shipshape_core::backup::board::BackupBoard;
 use shipshape_core::backup::browse::Entry;
 use shipshape_core::backup::estimate::Estimate;
@@ -29,7 +29,7 @@ use shipshape_core::health::watch::{self, Overview};
 use shipshape_core::maintain::jobs::{JobStatus, ScheduledRun};
 use shipshape_core::maintain::notify::Settings as NoticeSettings;
 use shipshape_core::maintain::updates::{Choice, UpdateRun, Waiting};
-use shipshape_core::progress::JobProgress;
+use shipshape_core::progress::{Cancel, JobProgress};
 use shipshape_core::store::StoreStatus;
 use shipshape_core::vault::{
     self, CheckReport, Credential, Details, Recipe, Secret, Strength, Use, Vault,
@@ -810,6 +810,23 @@ pub async fn notify_test_email(state: State<'_, AppState>) -> Result<String, Err
     .await
 }
 
+/// Runs `work` as the job `job` the UI chose: off the main thread, with its
+/// Cancel and the app's actor, registered until it ends.
+async fn as_job<T: Send + 'static>(
+    state: State<'_, AppState>,
+    job: &str,
+    work: impl FnOnce(&Cancel, &Actor) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let guard = state.jobs.start(job)?;
+    let cancel = guard.cancel.clone();
+    let actor = state.actor.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || work(&cancel, &actor))
+        .await
+        .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
 /// Every backup with its snapshots and last runs, as root last published
 /// them: no password is asked.
 #[tauri::command(async)]
@@ -831,15 +848,10 @@ pub async fn backup_estimate(
     progress: Channel<JobProgress>,
     plan: Plan,
 ) -> Result<Estimate, Error> {
-    let guard = state.jobs.start(&job)?;
-    let cancel = guard.cancel.clone();
-    let result = tauri::async_runtime::spawn_blocking(move || {
-        api::backup::estimate(&plan, &Throttled::new(progress), &cancel)
+    as_job(state, &job, move |cancel, _| {
+        api::backup::estimate(&plan, &Throttled::new(progress), cancel)
     })
     .await
-    .map_err(blocking_failed)?;
-    drop(guard);
-    result
 }
 
 /// Sets up a backup (with the administrator's password); its own password
@@ -890,22 +902,16 @@ pub async fn backup_run(
     progress: Channel<JobProgress>,
     name: String,
 ) -> Result<BackupRun, Error> {
-    let guard = state.jobs.start(&job)?;
-    let cancel = guard.cancel.clone();
-    let actor = state.actor.clone();
-    let result = tauri::async_runtime::spawn_blocking(move || {
+    as_job(state, &job, move |cancel, actor| {
         api::backup::run(
             Some(&name),
             &Throttled::new(progress),
-            &cancel,
-            &actor,
+            cancel,
+            actor,
             chrono::Utc::now(),
         )
     })
     .await
-    .map_err(blocking_failed)?;
-    drop(guard);
-    result
 }
 
 /// Tests restoring the newest backup of `name`: a job with progress.
@@ -916,22 +922,16 @@ pub async fn backup_test(
     progress: Channel<JobProgress>,
     name: String,
 ) -> Result<BackupRun, Error> {
-    let guard = state.jobs.start(&job)?;
-    let cancel = guard.cancel.clone();
-    let actor = state.actor.clone();
-    let result = tauri::async_runtime::spawn_blocking(move || {
+    as_job(state, &job, move |cancel, actor| {
         api::backup::restore_test(
             Some(&name),
             &Throttled::new(progress),
-            &cancel,
-            &actor,
+            cancel,
+            actor,
             chrono::Utc::now(),
         )
     })
     .await
-    .map_err(blocking_failed)?;
-    drop(guard);
-    result
 }
 
 /// Opens the native save dialog for a recovery sheet; `None` when the user
@@ -1000,24 +1000,18 @@ pub async fn backup_restore(
     path: String,
     to: RestoreWhere,
 ) -> Result<Restored, Error> {
-    let guard = state.jobs.start(&job)?;
-    let cancel = guard.cancel.clone();
-    let actor = state.actor.clone();
-    let result = tauri::async_runtime::spawn_blocking(move || {
+    as_job(state, &job, move |cancel, actor| {
         api::backup::restore_to(
             &name,
             &snapshot,
             &path,
             to,
-            &cancel,
-            &actor,
+            cancel,
+            actor,
             chrono::Utc::now(),
         )
     })
     .await
-    .map_err(blocking_failed)?;
-    drop(guard);
-    result
 }
 
 /// Another computer's host key to compare, whether Shipshape trusts it, and

@@ -482,10 +482,7 @@ pub fn init(
     office: &Secret,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
-    let name = checked_name(&new.name)?;
-    let plan = new.plan.checked()?;
-    let to = checked_location(new.to)?;
-    unique(store, &name)?;
+    let (repo, to) = to_record(store, new, token, now)?;
     if let Some(folder) = to.folder()
         && folder.is_dir()
         && std::fs::read_dir(folder)
@@ -502,16 +499,8 @@ pub fn init(
             "Choose an empty folder, or a new one: Shipshape makes it.",
         ));
     }
-    let repo = Repository {
-        name,
-        folder: to.shown(),
-        password_name: new.password_name,
-        created: stamp(now),
-        plan,
-        key: token.to_string(),
-    };
     let r = restic(store, &to, own);
-    let mut run = new_run(&repo, BackupKind::Init, now);
+    let run = new_run(&repo, BackupKind::Init, now);
     let made = r
         .ok(&["init"], None)
         .map_err(|e| (e, false))
@@ -519,6 +508,21 @@ pub fn init(
     if let Err((e, initialised)) = made {
         return Err(failed(store, actor, run, half_made(&to, e, initialised)));
     }
+    let message = format!(
+        "A new backup was made at {}. Without its password it cannot be read: keep the recovery sheet safe.",
+        repo.folder
+    );
+    kept(store, actor, repo, run, message)
+}
+
+/// Records a repository set up, with its run saying `message`.
+fn kept(
+    store: &Store,
+    actor: &Actor,
+    repo: Repository,
+    mut run: BackupRun,
+    message: String,
+) -> Result<Repository> {
     let plan_json =
         serde_json::to_string(&repo.plan).map_err(|e| Error::internal(e.to_string()))?;
     store
@@ -529,10 +533,7 @@ pub fn init(
         )
         .map_err(|e| sql("write", e))?;
     run.outcome = BackupOutcome::Done;
-    run.message = format!(
-        "A new backup was made at {}. Without its password it cannot be read: keep the recovery sheet safe.",
-        repo.folder
-    );
+    run.message = message;
     record(store, actor, &mut run)?;
     Ok(repo)
 }
@@ -578,6 +579,29 @@ fn unique(store: &Store, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// The record of a repository to set up, checked: its name (not taken),
+/// plan and place.
+fn to_record(
+    store: &Store,
+    new: NewRepository,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(Repository, Location)> {
+    let name = checked_name(&new.name)?;
+    let plan = new.plan.checked()?;
+    let to = checked_location(new.to)?;
+    unique(store, &name)?;
+    let repo = Repository {
+        name,
+        folder: to.shown(),
+        password_name: new.password_name,
+        created: stamp(now),
+        plan,
+        key: token.to_string(),
+    };
+    Ok((repo, to))
+}
+
 /// A folder here must be one root may write in (`checked_folder`); root
 /// reaches another computer only once its host key is trusted.
 fn checked_location(to: Location) -> Result<Location> {
@@ -598,19 +622,8 @@ pub fn connect(
     office: &Secret,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
-    let name = checked_name(&new.name)?;
-    let plan = new.plan.checked()?;
-    let to = checked_location(new.to)?;
-    unique(store, &name)?;
-    let repo = Repository {
-        name,
-        folder: to.shown(),
-        password_name: new.password_name,
-        created: stamp(now),
-        plan,
-        key: token.to_string(),
-    };
-    let mut run = new_run(&repo, BackupKind::Init, now);
+    let (repo, to) = to_record(store, new, token, now)?;
+    let run = new_run(&repo, BackupKind::Init, now);
     let r = restic(store, &to, office);
     let opened = r.ok(&["snapshots", "--json"], None).map_err(|e| {
         if e.code == ErrorCode::InvalidInput {
@@ -625,22 +638,11 @@ pub fn connect(
     if let Err(e) = opened.and_then(|_| r.add_key(own)) {
         return Err(failed(store, actor, run, e));
     }
-    let plan_json =
-        serde_json::to_string(&repo.plan).map_err(|e| Error::internal(e.to_string()))?;
-    store
-        .conn()
-        .execute(
-            "INSERT INTO backup_repos (name, folder, password_name, created, plan, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![repo.name, repo.folder, repo.password_name, repo.created, plan_json, repo.key],
-        )
-        .map_err(|e| sql("write", e))?;
-    run.outcome = BackupOutcome::Done;
-    run.message = format!(
+    let message = format!(
         "The backup at {} was connected; Shipshape now backs up into it and tests it.",
         repo.folder
     );
-    record(store, actor, &mut run)?;
-    Ok(repo)
+    kept(store, actor, repo, run, message)
 }
 
 /// Backs up what `repo`'s plan says, leaving out what it excludes and the
