@@ -134,6 +134,7 @@ describe('Verify', () => {
       testIds.navOverview,
       testIds.navSecurity,
       testIds.navMaintenance,
+      testIds.navBackups,
       testIds.navVerifyFile,
       testIds.navCredentials,
       testIds.navActivity,
