@@ -56,34 +56,55 @@ pub fn left_out(pattern: &str, path: &Path) -> bool {
     }
 }
 
-/// Counts what `plan` would back up; progress counts files, its total
-/// unknown until the end.
-pub fn estimate(plan: &Plan, progress: &dyn Progress, cancel: &Cancel) -> Result<Estimate> {
-    let mut found = Estimate::default();
+/// Walks what `plan` backs up as restic does: links are not followed,
+/// what its patterns match and `skip` (the repository itself) are left
+/// out. Each entry that is not a folder goes to `visit`, which answers
+/// whether to go on. Answers how many folders could not be read.
+pub fn walk(
+    plan: &Plan,
+    skip: Option<&Path>,
+    mut visit: impl FnMut(&Path, &std::fs::Metadata) -> bool,
+) -> u64 {
+    let mut unreadable = 0;
     let mut todo: Vec<PathBuf> = plan.paths.iter().map(PathBuf::from).collect();
     while let Some(path) = todo.pop() {
-        if cancel.is_cancelled() {
-            return Err(Error::cancelled());
-        }
-        if plan.excludes.iter().any(|x| left_out(x, &path)) {
+        if skip.is_some_and(|s| path.starts_with(s))
+            || plan.excludes.iter().any(|x| left_out(x, &path))
+        {
             continue;
         }
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
-        if meta.is_dir() {
-            match std::fs::read_dir(&path) {
-                Ok(entries) => todo.extend(entries.flatten().map(|e| e.path())),
-                Err(_) => found.unreadable += 1,
+        if !meta.is_dir() {
+            if !visit(&path, &meta) {
+                break;
             }
-        } else {
-            found.files += 1;
-            // Allocated blocks, so a sparse file counts what it holds.
-            found.bytes += meta.len().min(meta.blocks() * 512);
-            if found.files % 1000 == 0 {
-                progress.report(found.files, 0);
-            }
+            continue;
         }
+        match std::fs::read_dir(&path) {
+            Ok(entries) => todo.extend(entries.flatten().map(|e| e.path())),
+            Err(_) => unreadable += 1,
+        }
+    }
+    unreadable
+}
+
+/// Counts what `plan` would back up; progress counts files, its total
+/// unknown until the end.
+pub fn estimate(plan: &Plan, progress: &dyn Progress, cancel: &Cancel) -> Result<Estimate> {
+    let mut found = Estimate::default();
+    found.unreadable = walk(plan, None, |_, meta| {
+        found.files += 1;
+        // Allocated blocks, so a sparse file counts what it holds.
+        found.bytes += meta.len().min(meta.blocks() * 512);
+        if found.files % 1000 == 0 {
+            progress.report(found.files, 0);
+        }
+        !cancel.is_cancelled()
+    });
+    if cancel.is_cancelled() {
+        return Err(Error::cancelled());
     }
     progress.report(found.files, found.files);
     Ok(found)

@@ -782,55 +782,36 @@ fn look_after(repo: &Repository, started: std::time::SystemTime) -> LookAfter {
         sample: Vec::new(),
     };
     let mut seen = 0usize;
-    let mut todo: Vec<PathBuf> = repo.plan.paths.iter().map(PathBuf::from).collect();
-    let own = Path::new(&repo.folder);
-    while let Some(path) = todo.pop() {
-        if path.starts_with(own)
-            || repo
-                .plan
-                .excludes
-                .iter()
-                .any(|x| estimate::left_out(x, &path))
-        {
-            continue;
-        }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(&path) {
-                todo.extend(entries.flatten().map(|e| e.path()));
-            }
-            continue;
-        }
+    estimate::walk(&repo.plan, Some(Path::new(&repo.folder)), |path, meta| {
         let Ok(changed) = meta.modified() else {
-            continue;
+            return true;
         };
         if !meta.is_file() {
-            continue;
+            return true;
         }
         if changed >= started {
             found.changed_count += 1;
             if found.changed.len() < MOST_CHANGED {
                 found.changed.push(path.to_string_lossy().into_owned());
             }
-            continue;
+            return true;
         }
         // restic 0.14 names what is not UTF-8 in its own way: not sampled.
         if path.to_str().is_none() {
-            continue;
+            return true;
         }
         // Reservoir sampling: each file has the same chance, one pass.
         seen += 1;
         if found.sample.len() < SAMPLE {
-            found.sample.push((path, meta.len(), changed));
+            found.sample.push((path.to_path_buf(), meta.len(), changed));
         } else {
             let at = rng.random_range(0..seen);
             if at < SAMPLE {
-                found.sample[at] = (path, meta.len(), changed);
+                found.sample[at] = (path.to_path_buf(), meta.len(), changed);
             }
         }
-    }
+        true
+    });
     found
 }
 
