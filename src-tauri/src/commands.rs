@@ -725,11 +725,16 @@ pub async fn updates_history(state: State<'_, AppState>) -> Result<Vec<UpdateRun
     with_session(state, api::updates::history).await
 }
 
-/// Puts back the versions run `run` replaced, and holds them.
+/// Puts back the versions run `run` replaced, and holds them; with
+/// `config`, the configuration files it changed too.
 #[tauri::command]
-pub async fn updates_undo(state: State<'_, AppState>, run: i64) -> Result<UpdateRun, Error> {
+pub async fn updates_undo(
+    state: State<'_, AppState>,
+    run: i64,
+    config: bool,
+) -> Result<UpdateRun, Error> {
     with_session(state, move |session| {
-        api::updates::undo(session, run, chrono::Utc::now())
+        api::updates::undo(session, run, config, chrono::Utc::now())
     })
     .await
 }

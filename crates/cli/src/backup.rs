@@ -48,6 +48,9 @@ pub enum Command {
         exclude: Vec<String>,
         #[command(flatten)]
         keep: Keep,
+        /// Do not back up /etc and the package list into it before each installation of updates (done by default, so undoing updates can put the configuration back)
+        #[arg(long)]
+        not_before_updates: bool,
         #[arg(long)]
         json: bool,
     },
@@ -70,6 +73,9 @@ pub enum Command {
         exclude: Vec<String>,
         #[command(flatten)]
         keep: Keep,
+        /// Do not back up /etc and the package list into it before each installation of updates (done by default, so undoing updates can put the configuration back)
+        #[arg(long)]
+        not_before_updates: bool,
         #[arg(long)]
         json: bool,
     },
@@ -234,9 +240,11 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             paths,
             exclude,
             keep,
+            not_before_updates,
             json,
         } => {
-            let plan = plan_of(paths, exclude, &keep);
+            let mut plan = plan_of(paths, exclude, &keep);
+            plan.before_updates = !not_before_updates;
             let keychain = Keychain::system()?;
             let to = Destination {
                 to: &to,
@@ -254,9 +262,11 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             paths,
             exclude,
             keep,
+            not_before_updates,
             json,
         } => {
-            let plan = plan_of(paths, exclude, &keep);
+            let mut plan = plan_of(paths, exclude, &keep);
+            plan.before_updates = !not_before_updates;
             let keychain = Keychain::system()?;
             let password = crate::vault::ask_secret("The backup's password")?;
             let to = Destination {

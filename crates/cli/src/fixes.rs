@@ -115,6 +115,9 @@ pub enum Helper {
     /// Put back what an update run (root's number) replaced
     UpdatesUndo {
         run: i64,
+        /// Also put back the configuration kept before the run
+        #[arg(long)]
+        config: bool,
     },
     /// Finish an interrupted installation
     UpdatesRepair,
@@ -486,7 +489,7 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 (_, true) => Choice::All,
                 _ => Choice::Chosen(packages),
             }),
-            Helper::UpdatesUndo { run } => Request::UpdatesUndo(run),
+            Helper::UpdatesUndo { run, config } => Request::UpdatesUndo { run, config },
             Helper::UpdatesRepair => Request::UpdatesRepair,
             Helper::InstallNeeded { package } => Request::InstallNeeded(package),
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),

@@ -48,6 +48,10 @@ pub enum Command {
     Undo {
         /// The run's number (see shipshape updates history)
         run: i64,
+        /// Also put back the configuration files the run changed, from the
+        /// backup of /etc kept before it (only those not changed since)
+        #[arg(long)]
+        config: bool,
         /// Print JSON
         #[arg(long)]
         json: bool,
@@ -150,7 +154,9 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             }
             Ok(Verdict::Ok)
         }
-        Command::Undo { run, json } => show(&api::updates::undo(s, run, now)?, json),
+        Command::Undo { run, config, json } => {
+            show(&api::updates::undo(s, run, config, now)?, json)
+        }
         Command::Repair { json } => show(&api::updates::repair(s, now)?, json),
         Command::Install { package, yes, json } => {
             if !yes {
@@ -184,6 +190,22 @@ fn show(run: &UpdateRun, json: bool) -> Result<Verdict, Error> {
                 "Run {}. Undo it with: shipshape updates undo {}",
                 run.id, run.id
             );
+            let changed = run
+                .before
+                .as_ref()
+                .filter(|k| k.snapshot.is_some())
+                .map(|k| k.changed.as_slice())
+                .unwrap_or_default();
+            if !changed.is_empty() {
+                println!("It changed these configuration files:");
+                for c in changed {
+                    println!("  {}", c.path);
+                }
+                println!(
+                    "To put them back too when undoing: shipshape updates undo {} --config",
+                    run.id
+                );
+            }
         } else {
             println!("Run {}.", run.id);
         }

@@ -297,7 +297,8 @@ export const testIds = Object.freeze({
   // and updatesUndoResult data-outcome and data-kind; updatesError
   // data-code (the app's). updatesRun rows carry data-id, data-kind,
   // data-outcome and data-undone (yes, no), and hold updatesRunPackages
-  // (a <details>) and updatesUndo, which opens updatesUndoDialog.
+  // and updatesRunConfig (<details>) and updatesUndo, which opens
+  // updatesUndoDialog (with updatesUndoConfig where configuration was kept).
   maintenanceScreen: 'maintenance-screen',
   updatesVerdict: 'updates-verdict',
   updatesCheck: 'updates-check',
@@ -320,10 +321,12 @@ export const testIds = Object.freeze({
   updatesHistoryEmpty: 'updates-history-empty',
   updatesRun: 'updates-run',
   updatesRunPackages: 'updates-run-packages',
+  updatesRunConfig: 'updates-run-config',
   updatesUndo: 'updates-undo',
   updatesUndoDialog: 'updates-undo-dialog',
   updatesUndoConfirm: 'updates-undo-confirm',
   updatesUndoCancel: 'updates-undo-cancel',
+  updatesUndoConfig: 'updates-undo-config',
   updatesUndoResult: 'updates-undo-result',
   // The Maintenance screen's schedules. scheduleRow (in schedulesList)
   // carries data-id, data-kind (empty when the row cannot be read),
@@ -420,6 +423,7 @@ export const testIds = Object.freeze({
   // rows (each with data-value: the folder or pattern) with their
   // backupWizardRemove, and the fields backupWizardNewPath,
   // backupWizardNewExclude with backupWizardAddPath, backupWizardAddExclude;
+  // backupWizardBeforeUpdates is the checkbox for backing up /etc first;
   // backupWizardEstimate starts the estimate, backupWizardEstimateProgress
   // (data-done, data-total) has backupWizardEstimateCancel, and
   // backupWizardEstimateResult has data-state (done, cancelled, failed,
@@ -469,6 +473,7 @@ export const testIds = Object.freeze({
   backupWizardAddPath: 'backup-wizard-add-path',
   backupWizardNewExclude: 'backup-wizard-new-exclude',
   backupWizardAddExclude: 'backup-wizard-add-exclude',
+  backupWizardBeforeUpdates: 'backup-wizard-before-updates',
   backupWizardEstimate: 'backup-wizard-estimate',
   backupWizardEstimateProgress: 'backup-wizard-estimate-progress',
   backupWizardEstimateCancel: 'backup-wizard-estimate-cancel',

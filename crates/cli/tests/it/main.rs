@@ -9,6 +9,7 @@ mod backup;
 mod backup_sftp;
 mod baseline;
 mod concurrency;
+mod config_before_updates;
 mod data_dir;
 mod health;
 mod help;

@@ -34,7 +34,12 @@ pub enum Request {
     /// Install waiting updates.
     UpdatesApply(crate::maintain::updates::Choice),
     /// Put back what an update run (root's number) replaced.
-    UpdatesUndo(i64),
+    /// An update run to undo (root's number), and whether to put back the
+    /// configuration kept before it too.
+    UpdatesUndo {
+        run: i64,
+        config: bool,
+    },
     /// Finish an interrupted installation.
     UpdatesRepair,
     /// Install a package a fix needs: one `maintain::needed` lists.
@@ -131,7 +136,7 @@ impl Request {
                 format!("{n} is not a change number."),
                 "Run shipshape changes to see the changes and their numbers.",
             )),
-            Request::UpdatesUndo(n) if *n <= 0 => Err(Error::invalid_input(
+            Request::UpdatesUndo { run: n, .. } if *n <= 0 => Err(Error::invalid_input(
                 format!("{n} is not an update run's number."),
                 "Run shipshape updates history to see the runs and their numbers.",
             )),
@@ -242,7 +247,13 @@ impl Request {
                 }
                 args
             }
-            Request::UpdatesUndo(n) => vec!["updates-undo".into(), n.to_string().into()],
+            Request::UpdatesUndo { run, config } => {
+                let mut args: Vec<OsString> = vec!["updates-undo".into(), run.to_string().into()];
+                if *config {
+                    args.push("--config".into());
+                }
+                args
+            }
             Request::UpdatesRepair => vec!["updates-repair".into()],
             Request::InstallNeeded(name) => vec!["install-needed".into(), name.into()],
             Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],
@@ -788,7 +799,14 @@ mod tests {
                 .is_err()
         );
         assert!(chosen(&["./evil.deb"]).checked().is_err());
-        assert!(Request::UpdatesUndo(-1).checked().is_err());
+        assert!(
+            Request::UpdatesUndo {
+                run: -1,
+                config: false
+            }
+            .checked()
+            .is_err()
+        );
         assert_eq!(
             chosen(&["openssl"]).args(),
             ["updates-apply", "--", "openssl"].map(OsString::from)

@@ -256,7 +256,7 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
     match request {
         Request::UpdatesRefresh
         | Request::UpdatesApply(_)
-        | Request::UpdatesUndo(_)
+        | Request::UpdatesUndo { .. }
         | Request::UpdatesRepair
         | Request::InstallNeeded(_) => super::updates::serve(request, now),
         Request::ScheduleAdd(_)

@@ -75,8 +75,9 @@ pub fn apply(
     mirrored(s, now, "updates.apply", answered)
 }
 
-/// Puts back what the user's run `id` replaced.
-pub fn undo(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<UpdateRun> {
+/// Puts back what the user's run `id` replaced, and with `config` the
+/// configuration files it changed, from the backup kept before it.
+pub fn undo(s: Session<'_>, id: i64, config: bool, now: DateTime<Utc>) -> Result<UpdateRun> {
     let run = updates::run_numbered(s.store, id)?;
     let Some(admin_run) = run.admin_run else {
         return Err(Error::invalid_input(
@@ -92,11 +93,21 @@ pub fn undo(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<UpdateRun> {
     }
     let answered = if admin::running_as_root() {
         RootState::open(now).and_then(|state| {
-            let undone = updates::undo(&Apt::this_computer(), &state, admin_run, s.actor, now);
+            let undone = updates::undo(
+                &Apt::this_computer(),
+                &state,
+                admin_run,
+                config,
+                s.actor,
+                now,
+            );
             published(&state, now, undone)
         })
     } else {
-        door::run(Request::UpdatesUndo(admin_run))
+        door::run(Request::UpdatesUndo {
+            run: admin_run,
+            config,
+        })
     };
     mirrored(s, now, "updates.undo", answered)
 }
@@ -190,7 +201,9 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
             &door::cancel_from_door(),
         )
         .and_then(to_json),
-        Request::UpdatesUndo(n) => updates::undo(&apt, &state, n, &actor, now).and_then(to_json),
+        Request::UpdatesUndo { run, config } => {
+            updates::undo(&apt, &state, run, config, &actor, now).and_then(to_json)
+        }
         Request::UpdatesRepair => updates::repair(&apt, &state, &actor, now).and_then(to_json),
         Request::InstallNeeded(name) => {
             updates::install_needed(&apt, &state, &name, &actor, now).and_then(to_json)

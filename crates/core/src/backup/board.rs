@@ -136,6 +136,7 @@ mod tests {
                 paths: vec!["/home".into()],
                 excludes: vec![],
                 retention: Retention::default(),
+                before_updates: false,
             },
             key: "0123456789abcdef".into(),
         }

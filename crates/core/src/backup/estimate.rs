@@ -154,6 +154,7 @@ mod tests {
             paths: vec![root.to_string_lossy().into_owned()],
             excludes: vec![".cache".into(), "*.tmp".into()],
             retention: Retention::default(),
+            before_updates: false,
         };
         let got = estimate(&plan, &NoProgress, &Cancel::new()).unwrap();
         assert_eq!(

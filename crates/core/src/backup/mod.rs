@@ -64,6 +64,11 @@ pub struct Plan {
     pub excludes: Vec<String>,
     #[serde(default)]
     pub retention: Retention,
+    /// Before each installation of updates, /etc and the list of installed
+    /// packages are backed up into this backup, so undoing the updates can
+    /// put the configuration back too (`maintain::kept_config`).
+    #[serde(default)]
+    pub before_updates: bool,
 }
 
 /// What is left out unless the administrator says otherwise: caches,
@@ -82,6 +87,7 @@ impl Plan {
             paths,
             excludes: LEFT_OUT.iter().map(|s| s.to_string()).collect(),
             retention: Retention::default(),
+            before_updates: true,
         }
     }
 
@@ -132,6 +138,8 @@ pub enum BackupKind {
     Check,
     Forget,
     RestoreTest,
+    /// /etc and the package lists, before an installation of updates.
+    BeforeUpdates,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -680,21 +688,75 @@ pub fn backup(
             ),
         ));
     }
+    let started = std::time::SystemTime::now();
+    let what = Sources {
+        paths: sources,
+        excludes: &plan.excludes,
+        tags: Vec::new(),
+    };
+    let (mut run, snapshot) =
+        restic_backup(store, actor, repo, password, run, what, progress, cancel)?;
+    let looked = look_after(repo, started);
+    run.changed = looked.changed;
+    if !run.changed.is_empty() {
+        let more = looked.changed_count.saturating_sub(run.changed.len());
+        run.message = format!(
+            "{} {} files changed while they were backed up, so their copy may be between two states: {}{}.",
+            run.message,
+            looked.changed_count,
+            run.changed.join("; "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
+    record(store, actor, &mut run)?;
+    // The files a later restore test brings back, with what they held now.
+    if let Err(e) = keep_sample(store, repo, &snapshot, looked.sample) {
+        eprintln!("shipshape: {} {}", e.message, e.hint);
+    }
+    Ok(run)
+}
+
+/// What one `restic backup` takes.
+struct Sources<'a> {
+    /// Full paths that exist.
+    paths: Vec<String>,
+    excludes: &'a [String],
+    tags: Vec<String>,
+}
+
+/// Runs `restic backup` of `what` into `repo` (never the repository
+/// itself), filling `run` from restic's summary; answers it (not yet on
+/// record) with the new snapshot's id. A failure is put on record.
+#[allow(clippy::too_many_arguments)]
+fn restic_backup(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    mut run: BackupRun,
+    what: Sources<'_>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<(BackupRun, String)> {
     let to = location(repo)?;
     let mut args: Vec<String> = vec!["backup".into(), "--json".into()];
-    // A backup never backs up itself.
     let itself = to.folder().map(|f| f.to_string_lossy().into_owned());
-    for x in plan.excludes.iter().chain(itself.as_ref()) {
+    for x in what.excludes.iter().chain(itself.as_ref()) {
         args.push(format!("--exclude={x}"));
     }
+    for t in &what.tags {
+        args.push(format!("--tag={t}"));
+    }
     args.push("--".into());
-    args.extend(sources);
+    args.extend(what.paths);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut run = run;
     let r = restic(store, &to, password);
     let mut summary = None;
     let mut unreadable = Vec::new();
-    let started = std::time::SystemTime::now();
     let out = r.run(&args, Some(cancel), |line| match restic::parse_line(line) {
         Some(Line::Status(s)) => progress.report(s.bytes_done, s.total_bytes.max(s.bytes_done)),
         Some(Line::Summary(s)) => summary = Some(s),
@@ -736,27 +798,52 @@ pub fn backup(
             )
         }
     );
-    let looked = look_after(repo, started);
-    run.changed = looked.changed;
-    if !run.changed.is_empty() {
-        let more = looked.changed_count.saturating_sub(run.changed.len());
-        run.message = format!(
-            "{} {} files changed while they were backed up, so their copy may be between two states: {}{}.",
-            run.message,
-            looked.changed_count,
-            run.changed.join("; "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        );
-    }
+    Ok((run, s.snapshot_id))
+}
+
+/// The tag of the snapshot kept before update run `run`.
+pub fn before_updates_tag(run: i64) -> String {
+    format!("before-update-run-{run}")
+}
+
+/// Backs up /etc and `lists` (the package lists, in root's state) into
+/// `repo` before update run `update_run`, tagged with it; answers the run,
+/// on record, with its snapshot.
+#[allow(clippy::too_many_arguments)]
+pub fn before_updates(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    lists: &Path,
+    update_run: i64,
+    cancel: &Cancel,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let run = new_run(repo, BackupKind::BeforeUpdates, now);
+    let what = Sources {
+        paths: vec!["/etc".into(), lists.to_string_lossy().into_owned()],
+        excludes: &[],
+        tags: vec![
+            "shipshape-before-updates".into(),
+            before_updates_tag(update_run),
+        ],
+    };
+    let (mut run, _) = restic_backup(
+        store,
+        actor,
+        repo,
+        password,
+        run,
+        what,
+        &crate::progress::NoProgress,
+        cancel,
+    )?;
+    run.message = format!(
+        "Before update run {update_run}, /etc and the list of installed packages: {}",
+        run.message
+    );
     record(store, actor, &mut run)?;
-    // The files a later restore test brings back, with what they held now.
-    if let Err(e) = keep_sample(store, repo, &s.snapshot_id, looked.sample) {
-        eprintln!("shipshape: {} {}", e.message, e.hint);
-    }
     Ok(run)
 }
 
@@ -1086,6 +1173,47 @@ pub fn restore_test(
             ),
         )
     }
+}
+
+/// Restores `paths` of `snapshot` into `target`, a folder only root may
+/// change, owners and modes kept; records the run.
+#[allow(clippy::too_many_arguments)]
+pub fn restore_into(
+    store: &Store,
+    actor: &Actor,
+    repo: &Repository,
+    password: &Secret,
+    snapshot: &str,
+    paths: &[String],
+    target: &Path,
+    now: DateTime<Utc>,
+) -> Result<BackupRun> {
+    let mut run = new_run(repo, BackupKind::Restore, now);
+    let snapshot = browse::checked_snapshot(snapshot)?;
+    let at = location(repo)?;
+    let mut args = vec![
+        "restore".to_string(),
+        snapshot.to_string(),
+        "--target".into(),
+        target.to_string_lossy().into_owned(),
+    ];
+    for p in paths {
+        args.push(format!("--include={}", browse::checked_inside(p)?));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if let Err(e) = restic(store, &at, password).ok(&args, None) {
+        return Err(failed(store, actor, run, e));
+    }
+    run.snapshot = Some(snapshot.to_string());
+    run.files = paths.len() as u64;
+    run.outcome = BackupOutcome::Done;
+    run.message = format!(
+        "{} restored from snapshot {}.",
+        paths.join(", "),
+        &snapshot[..snapshot.len().min(8)]
+    );
+    record(store, actor, &mut run)?;
+    Ok(run)
 }
 
 /// The entries directly inside `folder` in `snapshot`.

@@ -101,6 +101,7 @@ mod tests {
                 paths: vec!["/home".into(), "/etc".into()],
                 excludes: vec![],
                 retention: Retention::default(),
+                before_updates: false,
             },
             key: String::new(),
         };

@@ -10,6 +10,7 @@
 //! administrator releases them.
 
 use super::apt::{self, Apt, Planned};
+use super::kept_config::{self, ConfigKept};
 use crate::admin::state::RootState;
 use crate::audit::{self, Actor, NewEntry};
 use crate::progress::{Cancel, Progress};
@@ -307,6 +308,13 @@ pub struct UpdateRun {
     /// updates, run again, in plain words.
     #[serde(default)]
     pub recheck: Option<String>,
+    /// For an installation: /etc and the package lists backed up just
+    /// before it, and the configuration files it changed.
+    #[serde(default)]
+    pub before: Option<ConfigKept>,
+    /// For an undo: the configuration files it put back as they were.
+    #[serde(default)]
+    pub config_put_back: Vec<String>,
     /// For an undo: the run it undid; for an apply: the undo that undid it.
     #[ts(type = "number | null")]
     pub undoes: Option<i64>,
@@ -753,13 +761,20 @@ pub fn apply(
     }
     for (i, u) in picked.iter().enumerate() {
         if let Err(e) = cancel.check() {
-            run.outcome = RunOutcome::Failed;
-            run.message = "Cancelled before anything was installed; nothing was changed.".into();
-            record(&state.store, now, actor, &mut run, "updates.apply")?;
-            return Err(e);
+            return cancelled_before(state, now, actor, run, e);
         }
         run.packages[i].undo_copy = keep_old(apt, &archives, &folder, u);
         progress.report(i as u64 + 1, total);
+    }
+    // The configuration as it is now, kept in a backup where one asks for
+    // it, and looked at to name what the installation changes.
+    let etc_before = kept_config::wanted(state).then(kept_config::look_at_etc);
+    if etc_before.is_some() {
+        let lists = state.paths.state.join("updates").join("package-lists");
+        run.before = kept_config::keep(state, &lists, run.id, actor, cancel, now);
+        if let Err(e) = cancel.check() {
+            return cancelled_before(state, now, actor, run, e);
+        }
     }
     cut_here("kept");
     let names: Vec<String> = picked.iter().map(|u| u.name.clone()).collect();
@@ -789,6 +804,9 @@ pub fn apply(
             .find(|(n, _)| *n == p.name || n.split(':').next() == Some(p.name.as_str()))
             .map(|(_, v)| v.clone());
     }
+    if let (Some(before), Some(kept)) = (&etc_before, &mut run.before) {
+        kept.changed = kept_config::changed(before, &kept_config::look_at_etc());
+    }
     run.old_libraries = apt.services_on_old_libraries();
     run.restart_needed = restart_flag() || picked.iter().any(|u| u.needs_restart);
     run.recheck = recheck_waiting(now);
@@ -812,11 +830,28 @@ pub fn apply(
         run.outcome = RunOutcome::Failed;
         run.message = failure_message(apt, &log);
     }
+    if let Some(kept) = &run.before {
+        run.message = format!("{} {}", run.message, kept.message);
+    }
     run.message = after_settled(&settled, std::mem::take(&mut run.message));
     // A failed run is a verdict with its record, not an error: its
     // history entry is what the administrator undoes or repairs from.
     record(&state.store, now, actor, &mut run, "updates.apply")?;
     Ok(run)
+}
+
+/// A run cancelled before the package manager started, put on record.
+fn cancelled_before(
+    state: &RootState,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    mut run: UpdateRun,
+    e: Error,
+) -> Result<UpdateRun> {
+    run.outcome = RunOutcome::Failed;
+    run.message = "Cancelled before anything was installed; nothing was changed.".into();
+    record(&state.store, now, actor, &mut run, "updates.apply")?;
+    Err(e)
 }
 
 /// The security check of waiting security updates, run again on this
@@ -864,6 +899,7 @@ pub fn undo(
     apt: &Apt,
     state: &RootState,
     id: i64,
+    config: bool,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
@@ -889,6 +925,13 @@ pub fn undo(
             "Nothing needs doing.",
         ));
     }
+    // What of the configuration goes back is settled before anything
+    // changes: the earlier versions' own set-up may touch the same files.
+    let config = if config {
+        Some(config_to_put_back(&original)?)
+    } else {
+        None
+    };
     // No consistency check here: putting back the kept versions is also
     // how a run whose set-up script failed is repaired.
     let folder = run_folder(state, id);
@@ -985,12 +1028,78 @@ pub fn undo(
         plural(names.len(), "version", "versions"),
         names.join(" ")
     );
+    if let Some((kept, paths, left)) = config {
+        let keep_in = run_folder(state, id).join("config-before-undo");
+        run.message = match kept_config::put_back(state, &kept, &paths, &keep_in, actor, now) {
+            Ok(back) => {
+                let said = config_said(id, &back, &left, &keep_in);
+                run.config_put_back = back;
+                format!("{} {said}", run.message)
+            }
+            Err(e) => format!(
+                "{} The configuration could not be put back: {} {}",
+                run.message, e.message, e.hint
+            ),
+        };
+    }
     run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "updates.undo")?;
     original.undone_by = Some(run.id);
     original.outcome = RunOutcome::Undone;
     save(state.store.conn(), &original)?;
     Ok(run)
+}
+
+/// What undoing `original` puts back of the configuration: its kept
+/// backup, the files still as the run left them, and those left alone.
+/// Refused when there is nothing to put back, before anything changes.
+fn config_to_put_back(original: &UpdateRun) -> Result<(ConfigKept, Vec<String>, Vec<String>)> {
+    let id = original.id;
+    let Some(kept) = original.before.clone().filter(|k| k.snapshot.is_some()) else {
+        return Err(Error::invalid_input(
+            format!("Run {id} kept no backup of the configuration, so it cannot be put back."),
+            "Undo it without putting back the configuration; a backup whose plan asks for it keeps /etc before each later installation.",
+        ));
+    };
+    let (back, left) = kept_config::to_put_back(&kept);
+    if back.is_empty() {
+        return Err(Error::invalid_input(
+            if kept.changed.is_empty() {
+                format!("Run {id} changed no configuration file, so there is none to put back.")
+            } else {
+                format!(
+                    "Every configuration file run {id} changed was changed again since ({}), so none is put back.",
+                    left.join(", ")
+                )
+            },
+            "Undo it without putting back the configuration.",
+        ));
+    }
+    Ok((kept, back, left))
+}
+
+/// What putting back the configuration did, in plain words.
+fn config_said(id: i64, back: &[String], left: &[String], keep_in: &Path) -> String {
+    let mut said = format!(
+        "{} {} put back as {} before run {id} ({}); what {} replaced is kept in {}.",
+        back.len(),
+        plural(
+            back.len(),
+            "configuration file was",
+            "configuration files were"
+        ),
+        plural(back.len(), "it was", "they were"),
+        back.join(", "),
+        plural(back.len(), "it", "they"),
+        keep_in.display()
+    );
+    if !left.is_empty() {
+        said.push_str(&format!(
+            " Left as they are, changed since the run or new with it: {}.",
+            left.join(", ")
+        ));
+    }
+    said
 }
 
 /// A run of `kind` asked as `asked`, not yet on record and nothing in it.
@@ -1007,6 +1116,8 @@ fn new_run(kind: RunKind, asked: String, now: DateTime<Utc>) -> UpdateRun {
         restart_needed: false,
         old_libraries: Vec::new(),
         recheck: None,
+        before: None,
+        config_put_back: Vec::new(),
         undoes: None,
         undone_by: None,
         admin_run: None,

@@ -146,6 +146,9 @@ export type { Recovery } from './generated/Recovery';
 export type { Rotation } from './generated/Rotation';
 export type { Update } from './generated/Update';
 export type { PackageChange } from './generated/PackageChange';
+export type { ChangedConfig } from './generated/ChangedConfig';
+export type { ConfigChange } from './generated/ConfigChange';
+export type { ConfigKept } from './generated/ConfigKept';
 export type { RunKind } from './generated/RunKind';
 export type { RunOutcome } from './generated/RunOutcome';
 export type { JobStatus, ScheduleChange, ScheduledRun };
@@ -319,8 +322,8 @@ export const api = {
   updatesCheck: (refresh: boolean) => call<Waiting>('updates_check', { refresh }),
   /** Every update run (installations, undos, repairs), newest first. */
   updatesHistory: () => call<UpdateRun[]>('updates_history'),
-  /** Puts back the versions run `run` replaced and holds them there. Asks for the password. */
-  updatesUndo: (run: number) => call<UpdateRun>('updates_undo', { run }),
+  /** Puts back the versions run `run` replaced and holds them there; with `config`, the configuration files it changed too, from the backup kept before it. Asks for the password. */
+  updatesUndo: (run: number, config = false) => call<UpdateRun>('updates_undo', { run, config }),
   /** Finishes an installation that was interrupted part-way. Asks for the password. */
   updatesRepair: () => call<UpdateRun>('updates_repair'),
   /** The scheduled jobs with their next and last runs, as root last published them. */

@@ -24,6 +24,7 @@ export const plan: BackupPlan = {
   paths: ['/home', '/etc'],
   excludes: ['.cache', '.local/share/Trash', 'node_modules'],
   retention: { daily: 7, weekly: 4, monthly: 12 },
+  before_updates: true,
 };
 
 export function repository(fields: Partial<BackupRepository> = {}): BackupRepository {

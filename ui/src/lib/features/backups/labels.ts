@@ -35,6 +35,7 @@ export const RUN_TITLE: Record<BackupKind, string> = {
   check: 'Check of the stored copies',
   forget: 'Old copies removed',
   restore_test: 'Restore test',
+  before_updates: 'Configuration kept before updates',
 };
 
 /** A run's outcome in words, with its level; a restore test passes or fails. */

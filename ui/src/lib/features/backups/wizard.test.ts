@@ -232,6 +232,11 @@ describe('step 2: what to back up', () => {
     expect(s.addProblem?.message).toBe('*.iso is left out already.');
     s = run(s, { type: 'removeExclude', pattern: 'node_modules' });
     expect(s.plan?.excludes).toEqual(['.cache', '.local/share/Trash', '*.iso']);
+    // /etc and the package list before updates: on unless turned off.
+    expect(s.plan?.before_updates).toBe(true);
+    s = run(s, { type: 'beforeUpdates', on: false });
+    expect(s.plan?.before_updates).toBe(false);
+    expect(s.plan?.excludes).toHaveLength(3);
   });
 
   it('refuses a backup folder inside what it backs up, unless it is left out', () => {

@@ -138,6 +138,7 @@ export type SetupEvent =
   | { type: 'removePath'; path: string }
   | { type: 'addExclude' }
   | { type: 'removeExclude'; pattern: string }
+  | { type: 'beforeUpdates'; on: boolean }
   | { type: 'working' }
   | { type: 'created'; repository: BackupRepository }
   | { type: 'failed'; error: AppError }
@@ -549,6 +550,8 @@ export function transition(s: Setup, e: SetupEvent): Setup {
       return addExclude(s);
     case 'removeExclude':
       return s.plan ? { ...s, plan: { ...s.plan, excludes: s.plan.excludes.filter((p) => p !== e.pattern) } } : s;
+    case 'beforeUpdates':
+      return s.plan ? { ...s, plan: { ...s.plan, before_updates: e.on } } : s;
     case 'working':
       if (canCreate(s)) return { ...s, working: true, tried: false, error: null };
       if (problemsOn(s, 3).length > 0 && s.step === 3) return { ...s, tried: true };

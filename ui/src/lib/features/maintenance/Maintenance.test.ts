@@ -326,6 +326,8 @@ describe('Maintenance', () => {
       expect(dialog.textContent).toContain('Undo run 7?');
       expect(dialog.textContent).toContain('openssl 3.0.15-1~deb12u1 → 3.0.14-1~deb12u2');
       expect(dialog.textContent).toContain('holds them at those versions');
+      // Nothing of the configuration was kept: no such choice.
+      expect(within(dialog).queryByTestId(testIds.updatesUndoConfig)).toBeNull();
       await fireEvent.click(within(dialog).getByTestId(testIds.updatesUndoCancel));
       expect(screen.queryByTestId(testIds.updatesUndoDialog)).toBeNull();
       expect(calls.updates_undo).toBeUndefined();
@@ -334,7 +336,7 @@ describe('Maintenance', () => {
       dialog = await screen.findByTestId(testIds.updatesUndoDialog);
       await fireEvent.click(within(dialog).getByTestId(testIds.updatesUndoConfirm));
       const verdict = await screen.findByTestId(testIds.updatesUndoResult);
-      expect(calls.updates_undo).toEqual([{ run: 7 }]);
+      expect(calls.updates_undo).toEqual([{ run: 7, config: false }]);
       expect(verdict.dataset).toMatchObject({ kind: 'undo', outcome: 'done' });
       expect(verdict.textContent).toContain('Undo run 7');
       expect(verdict.textContent).toContain('put back to the earlier versions and held there');
@@ -349,6 +351,53 @@ describe('Maintenance', () => {
       expect(all(testIds.updatesRun)[1].textContent).toContain('Undone by run 8');
       // What waits is read again: the old versions are installed now.
       expect(calls.updates_check.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('puts back the configuration kept before a run only when asked', async () => {
+      const kept = run({
+        id: 7,
+        before: {
+          backup: 'Office disk',
+          snapshot: '1a2b3c4d',
+          message: 'Before installing, /etc and the list of installed packages were backed up into "Office disk".',
+          changed: [
+            { path: '/etc/ssh/sshd_config', change: 'changed', left: 'aa' },
+            { path: '/etc/ssh/sshd_config.d/vendor.conf', change: 'added', left: 'bb' },
+          ],
+        },
+      });
+      const back = run({ id: 8, kind: 'undo', undoes: 7, config_put_back: ['/etc/ssh/sshd_config'] });
+      const { calls, state } = setup(
+        {
+          updates_undo: () => {
+            state.runs = [back, { ...kept, outcome: 'undone', undone_by: 8 }];
+            return back;
+          },
+        },
+        { runs: [kept] },
+      );
+      const row = await screen.findByTestId(testIds.updatesRun);
+      const changed = (await within(row).findByTestId(testIds.updatesRunConfig)) as HTMLDetailsElement;
+      expect(changed.open).toBe(false);
+      expect(changed.textContent).toContain('2 configuration files changed');
+      expect(changed.textContent).toContain('/etc/ssh/sshd_config.d/vendor.conf (new)');
+
+      await fireEvent.click(within(row).getByTestId(testIds.updatesUndo));
+      const dialog = await screen.findByTestId(testIds.updatesUndoDialog);
+      const box = within(dialog).getByTestId(testIds.updatesUndoConfig) as HTMLInputElement;
+      expect(box.checked).toBe(false);
+      expect(dialog.textContent).toContain('as they were in the backup "Office disk" made just before it');
+      await fireEvent.click(box);
+      await fireEvent.click(within(dialog).getByTestId(testIds.updatesUndoConfirm));
+      await screen.findByTestId(testIds.updatesUndoResult);
+      expect(calls.updates_undo).toEqual([{ run: 7, config: true }]);
+      await waitFor(() =>
+        expect(
+          all(testIds.updatesRunConfig).some((d) =>
+            /1 configuration file\s+put back\s*\/etc\/ssh\/sshd_config/.test(d.textContent ?? ''),
+          ),
+        ).toBe(true),
+      );
     });
 
     it('says why an undo was refused, on its row', async () => {

@@ -94,6 +94,8 @@ export function run(
       },
     ],
     restart_needed: false,
+    before: null,
+    config_put_back: [],
     old_libraries: [],
     recheck: null,
     undoes: null,

@@ -2,7 +2,17 @@
 // per update, what is not offered and why, and each run of the package
 // manager in plain language, with a level (colour and icon) where one applies.
 import { bytes, listWords, percent } from '../../format';
-import type { JobProgress, PackageChange, RunOutcome, Update, UpdateRun, Waiting } from '../../ipc';
+import type {
+  ChangedConfig,
+  ConfigChange,
+  ConfigKept,
+  JobProgress,
+  PackageChange,
+  RunOutcome,
+  Update,
+  UpdateRun,
+  Waiting,
+} from '../../ipc';
 import type { Level } from '../../status';
 
 function plural(n: number, one: string, many: string): string {
@@ -138,6 +148,19 @@ export function packageLine(p: PackageChange): string {
 /** An installation that worked and was not turned back yet. */
 export function canUndo(run: UpdateRun): boolean {
   return run.kind === 'apply' && run.outcome === 'done' && run.undone_by === null && run.admin_run !== null;
+}
+
+/** The configuration kept before `run` that its undo can put back, if any. */
+export function keptConfig(run: UpdateRun): ConfigKept | null {
+  const kept = run.before;
+  return kept !== null && kept.snapshot !== null && kept.changed.length > 0 ? kept : null;
+}
+
+const CHANGE: Record<ConfigChange, string> = { changed: 'changed', added: 'new', removed: 'removed' };
+
+/** A configuration file a run changed: "/etc/ssh/sshd_config (changed)". */
+export function configLine(c: ChangedConfig): string {
+  return `${c.path} (${CHANGE[c.change]})`;
 }
 
 /** What an undo of `run` would put back: "firefox-esr 128.4 → 128.3". */

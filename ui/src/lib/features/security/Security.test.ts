@@ -392,6 +392,8 @@ describe('Security', () => {
       restart_needed: false,
       old_libraries: [],
       recheck: null,
+      before: null,
+      config_put_back: [],
       undoes: null,
       undone_by: null,
       admin_run: 3,

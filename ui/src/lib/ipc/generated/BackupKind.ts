@@ -3,4 +3,4 @@
 /**
  * What a run did.
  */
-export type BackupKind = "init" | "backup" | "restore" | "check" | "forget" | "restore_test";
+export type BackupKind = "init" | "backup" | "restore" | "check" | "forget" | "restore_test" | "before_updates";

@@ -12,4 +12,10 @@ paths: Array<string>,
 /**
  * restic's patterns: a name anywhere (`.cache`, `*.tmp`), or a full path.
  */
-excludes: Array<string>, retention: Retention, };
+excludes: Array<string>, retention: Retention, 
+/**
+ * Before each installation of updates, /etc and the list of installed
+ * packages are backed up into this backup, so undoing the updates can
+ * put the configuration back too (`maintain::kept_config`).
+ */
+before_updates: boolean, };
