@@ -22,6 +22,7 @@ packages=(
   debootstrap zstd             # clean Debian and Ubuntu roots for the package test
   apt-utils dpkg-repack        # a local signed archive for the update tests; undo copies
   python3-aiosmtpd openssl     # a real SMTP server with its own certificate, for email notices
+  python3-cryptography         # writes a repository as a newer restic would, for a backup test
   dunst                        # a real notification daemon, for desktop notices
   restic                       # keeps the backups (and checks them in the tests)
   openssh-client               # ssh, ssh-keyscan, ssh-keygen: backups to another computer

@@ -4,8 +4,8 @@
 //! Root runs them with its own sealed key; the office's password goes
 //! through a private gnome-keyring. Faults: root's key taken away (and the
 //! backup connected again with its password), a wrong password, a
-//! missing repository, a damaged pack, a folder that is not empty or that
-//! another account owns.
+//! missing repository, a damaged pack, a repository in the format of a
+//! newer restic, a folder that is not empty or that another account owns.
 
 use crate::keyring::{found_in_folder, keyring_test};
 use crate::util::{Run, TestDir};
@@ -322,6 +322,29 @@ keyring_test! {
         // A missing repository.
         std::fs::rename(&repo, dir.root().join("unplugged")).unwrap();
         root_run(&dir, &["backup", "run", "--repo", "Made by restic"]).code(2).fails_with("There is no backup at");
+
+        // One made by a newer restic, in a format this one cannot read:
+        // said so, and neither it nor the vault changed.
+        let newer = dir.root().join("newer");
+        std::fs::create_dir(&newer).unwrap();
+        peer(&newer, &password, &["init"]);
+        let mut future = Command::new("/usr/bin/python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/newer_restic.py"))
+            .arg(&newer)
+            .arg("3")
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        future.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        assert!(future.wait().unwrap().success());
+        let config = std::fs::read(newer.join("config")).unwrap();
+        let connect = ["backup", "connect", "--to", newer.to_str().unwrap(), "--name", "Newer", "--path", src.to_str().unwrap()];
+        root_run_with(&dir, &connect, format!("{password}\n").as_bytes())
+            .code(2)
+            .fails_with("was made by a newer version of restic (its format is version 3)");
+        assert_eq!(std::fs::read(newer.join("config")).unwrap(), config);
+        let vault: Value = json(&dir.run(&["vault", "list", "--json"]));
+        assert!(!vault.to_string().contains("Backup: Newer"), "{vault}");
     }
 }
 

@@ -337,6 +337,19 @@ impl Restic<'_> {
                 hint,
             );
         }
+        if let Some(version) = said
+            .split("unsupported repository version ")
+            .nth(1)
+            .and_then(|v| v.split_whitespace().next())
+        {
+            return Error::new(
+                ErrorCode::Conflict,
+                format!(
+                    "The backup at {folder} was made by a newer version of restic (its format is version {version}), which the restic on this computer cannot read."
+                ),
+                "Nothing in it was changed. Read it with a newer restic, or install a newer restic here, then connect it again.",
+            );
+        }
         if said.contains("config file already exists") {
             return Error::new(
                 ErrorCode::Conflict,
