@@ -505,7 +505,7 @@ impl Drop for SmallDisk {
 }
 
 keyring_test! {
-    fn a_disk_that_fills_up_mid_backup_is_said_and_the_next_run_goes_on() {
+    fn a_disk_that_fills_up_mid_backup_is_said_and_the_next_run_goes_on_and_unreadable_files_are_named() {
         let dir = TestDir::new();
         let src = dir.root().join("src");
         std::fs::create_dir(&src).unwrap();
@@ -529,6 +529,38 @@ keyring_test! {
         let board = json(&root_run(&dir, &["backup", "list", "--json"]));
         assert_eq!(board["runs"][0]["outcome"], "done", "{board}");
         assert_eq!(board["runs"][1]["outcome"], "failed", "{board}");
+
+        // A file that cannot be read (root without its right to read
+        // anything, as on a share that refuses root): named, and the rest
+        // backed up.
+        let locked = src.join("locked");
+        std::fs::write(&locked, "not for root").unwrap();
+        std::os::unix::fs::chown(&locked, Some(65534), Some(65534)).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        std::fs::write(src.join("readable"), "for everyone").unwrap();
+        let inner = as_root(&dir, &["backup", "run", "--json"]);
+        let mut limited = Command::new("setpriv");
+        limited
+            .arg("--bounding-set=-dac_override,-dac_read_search")
+            .arg("--")
+            .arg(inner.get_program())
+            .args(inner.get_args());
+        for (key, value) in inner.get_envs() {
+            if let Some(value) = value {
+                limited.env(key, value);
+            }
+        }
+        let partial = Run::from(limited.output().unwrap());
+        partial.code(1);
+        let partial = json(&partial);
+        assert_eq!(partial["outcome"], "partial", "{partial}");
+        assert_eq!(partial["unreadable"].as_array().unwrap().len(), 1, "{partial}");
+        assert!(partial["unreadable"][0].as_str().unwrap().starts_with(locked.to_str().unwrap()), "{partial}");
+        assert!(partial["message"].as_str().unwrap().contains("could not be read and are not in it"), "{partial}");
+        let snapshot = partial["snapshot"].as_str().unwrap();
+        let files = String::from_utf8(peer(&repo, &password, &["ls", snapshot]).stdout).unwrap();
+        assert!(files.lines().any(|l| l == src.join("readable").to_str().unwrap()), "{files}");
+        assert!(!files.lines().any(|l| l == locked.to_str().unwrap()), "{files}");
         drop(disk);
     }
 }

@@ -756,12 +756,10 @@ fn restic_backup(
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = restic(store, &to, password);
     let mut summary = None;
-    let mut unreadable = Vec::new();
     let out = r.run(&args, Some(cancel), |line| match restic::parse_line(line) {
         Some(Line::Status(s)) => progress.report(s.bytes_done, s.total_bytes.max(s.bytes_done)),
         Some(Line::Summary(s)) => summary = Some(s),
-        Some(Line::Unreadable(path, why)) => unreadable.push(format!("{path}: {why}")),
-        None => {}
+        _ => {}
     });
     let out = match out {
         Ok(out) => out,
@@ -772,6 +770,18 @@ fn restic_backup(
         let e = r.failure(&out, Some(cancel));
         return Err(failed(store, actor, run, e));
     };
+    // restic writes what it could not read on its error output.
+    let mut unreadable: Vec<String> = out
+        .stderr
+        .lines()
+        .filter_map(|line| match restic::parse_line(line) {
+            Some(Line::Unreadable(path, why)) => Some(format!("{path}: {why}")),
+            _ => None,
+        })
+        .collect();
+    if out.code == Some(3) && unreadable.is_empty() {
+        unreadable.push("some files (restic did not name them): they could not be read".into());
+    }
     run.snapshot = Some(s.snapshot_id.clone());
     run.files = s.total_files_processed;
     run.bytes = s.total_bytes_processed;
