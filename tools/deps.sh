@@ -25,6 +25,7 @@ packages=(
   python3-cryptography         # writes a repository as a newer restic would, for a backup test
   dunst                        # a real notification daemon, for desktop notices
   restic                       # keeps the backups (and checks them in the tests)
+  exfatprogs exfat-fuse        # an exFAT disk, mounted for a person, for a backup test
   openssh-client               # ssh, ssh-keyscan, ssh-keygen: backups to another computer
   openssh-server               # a real sshd the backup tests start on loopback (never the system's)
   nodejs npm                   # builds the UI

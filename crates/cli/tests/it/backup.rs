@@ -162,13 +162,17 @@ keyring_test! {
         root_run(&dir, &["backup", "init", "--to", full.to_str().unwrap(), "--name", NAME])
             .code(2)
             .fails_with("is not empty");
-        // A folder another account could swap for a link is refused.
+        // A folder everyone may write in is refused: anyone could swap it
+        // for a link.
+        let shared = dir.root().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        root_run(&dir, &["backup", "init", "--to", shared.join("backup").to_str().unwrap(), "--name", NAME])
+            .code(2)
+            .fails_with("cannot hold a backup made with administrator rights");
         let theirs_folder = dir.root().join("theirs");
         std::fs::create_dir(&theirs_folder).unwrap();
         std::os::unix::fs::chown(&theirs_folder, Some(65534), Some(65534)).unwrap();
-        root_run(&dir, &["backup", "init", "--to", theirs_folder.join("backup").to_str().unwrap(), "--name", NAME])
-            .code(2)
-            .fails_with("cannot hold a backup made with administrator rights");
         let vault: Value = json(&dir.run(&["vault", "list", "--json"]));
         assert_eq!(vault.as_array().unwrap().len(), 0, "{vault}");
 
@@ -472,19 +476,23 @@ struct SmallDisk(PathBuf);
 
 impl SmallDisk {
     fn mount(at: &Path, size: &str) -> SmallDisk {
-        std::fs::create_dir_all(at).unwrap();
-        let ok = Command::new("mount")
-            .args([
+        SmallDisk::mounted(
+            at,
+            &[
                 "-t",
                 "tmpfs",
                 "-o",
                 &format!("size={size},mode=0755"),
                 "tmpfs",
-            ])
-            .arg(at)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "mounting a tmpfs (the test runs as root)");
+            ],
+        )
+    }
+
+    /// `mount ARGS AT`.
+    fn mounted(at: &Path, args: &[&str]) -> SmallDisk {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount").args(args).arg(at).status().unwrap();
+        assert!(ok.success(), "mount {args:?} (the test runs as root)");
         SmallDisk(at.to_path_buf())
     }
 
@@ -562,5 +570,126 @@ keyring_test! {
         assert!(files.lines().any(|l| l == src.join("readable").to_str().unwrap()), "{files}");
         assert!(!files.lines().any(|l| l == locked.to_str().unwrap()), "{files}");
         drop(disk);
+    }
+}
+
+/// An exFAT disk image on a loop device, mounted with the FUSE driver for
+/// the account 65534 (as the desktop mounts a USB disk for the person who
+/// plugged it in); unmounted and let go when dropped.
+struct ExfatDisk {
+    at: PathBuf,
+    device: String,
+}
+
+impl ExfatDisk {
+    fn mount(image: &Path, at: &Path) -> ExfatDisk {
+        std::fs::File::create(image)
+            .unwrap()
+            .set_len(64 << 20)
+            .unwrap();
+        let made = Command::new("mkfs.exfat")
+            .args(["-L", "OFFICE"])
+            .arg(image)
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let device = Command::new("losetup")
+            .args(["--find", "--show"])
+            .arg(image)
+            .output()
+            .unwrap();
+        assert!(device.status.success(), "{device:?}");
+        let disk = ExfatDisk {
+            at: at.to_path_buf(),
+            device: String::from_utf8(device.stdout).unwrap().trim().to_string(),
+        };
+        std::fs::create_dir_all(at).unwrap();
+        let mounted = Command::new("mount.exfat-fuse")
+            .args([
+                "-o",
+                "allow_other,uid=65534,gid=65534,umask=077",
+                &disk.device,
+            ])
+            .arg(at)
+            .output()
+            .unwrap();
+        assert!(mounted.status.success(), "{mounted:?}");
+        disk
+    }
+}
+
+impl Drop for ExfatDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.at).status();
+        let _ = Command::new("losetup").args(["-d", &self.device]).status();
+    }
+}
+
+/// Every path under `root` whose owner is not `uid`.
+fn not_owned_by(root: &Path, uid: u32) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(at) = todo.pop() {
+        let meta = std::fs::symlink_metadata(&at).unwrap();
+        if meta.uid() != uid {
+            found.push(at.clone());
+        }
+        if meta.is_dir() {
+            todo.extend(std::fs::read_dir(&at).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    found
+}
+
+keyring_test! {
+    fn a_disk_mounted_for_a_person_is_written_by_that_person_never_by_root() {
+        let dir = TestDir::new();
+        let src = dir.root().join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(src.join("letter.txt"), "dear office").unwrap();
+
+        // A disk of the person's own (a tmpfs that is theirs, as the
+        // desktop mounts one): every file of the backup is theirs.
+        let theirs = SmallDisk::mounted(
+            &dir.root().join("media/person/OWN"),
+            &["-t", "tmpfs", "-o", "size=64m,mode=0700,uid=65534,gid=65534", "tmpfs"],
+        );
+        let repo = theirs.0.join("backup");
+        root_run(&dir, &["backup", "init", "--to", repo.to_str().unwrap(), "--name", "Own disk", "--path", src.to_str().unwrap()]).success();
+        let ran = json(&root_run(&dir, &["backup", "run", "--repo", "Own disk", "--json"]));
+        assert_eq!(ran["outcome"], "done", "{ran}");
+        assert_eq!(not_owned_by(&repo, 65534), Vec::<PathBuf>::new());
+        let password = dir.run(&["vault", "get", "Backup: Own disk", "--stdout"]);
+        let password = password.stdout.trim_end().to_string();
+        peer(&repo, &password, &["check", "--read-data"]);
+        let tested = root_run(&dir, &["backup", "test-restore", "--repo", "Own disk"]);
+        assert!(tested.stdout.starts_with("The restore test passed"), "{tested:?}");
+
+        // A link planted there to a folder only root may write in is
+        // followed by that person's rights, not root's: the run fails and
+        // nothing is written through it.
+        let root_only = dir.root().join("root-only");
+        std::fs::create_dir(&root_only).unwrap();
+        std::fs::set_permissions(&root_only, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::rename(repo.join("snapshots"), theirs.0.join("kept-snapshots")).unwrap();
+        std::os::unix::fs::symlink(&root_only, repo.join("snapshots")).unwrap();
+        std::fs::write(src.join("second.txt"), "another").unwrap();
+        root_run(&dir, &["backup", "run", "--repo", "Own disk"]).code(2);
+        assert_eq!(std::fs::read_dir(&root_only).unwrap().count(), 0);
+        drop(theirs);
+
+        // An exFAT disk, as most USB disks come, mounted for the person.
+        let fat = ExfatDisk::mount(&dir.root().join("fat.img"), &dir.root().join("media/person/OFFICE"));
+        let on_fat = fat.at.join("backup");
+        root_run(&dir, &["backup", "init", "--to", on_fat.to_str().unwrap(), "--name", "FAT disk", "--path", src.to_str().unwrap()]).success();
+        let ran = json(&root_run(&dir, &["backup", "run", "--repo", "FAT disk", "--json"]));
+        assert_eq!(ran["outcome"], "done", "{ran}");
+        let back = dir.root().join("back");
+        std::fs::create_dir(&back).unwrap();
+        let letter = src.join("letter.txt");
+        let snapshot = ran["snapshot"].as_str().unwrap();
+        root_run(&dir, &["backup", "restore", snapshot, letter.to_str().unwrap(), "--repo", "FAT disk", "--to", back.to_str().unwrap()]).success();
+        assert_eq!(std::fs::read_to_string(back.join("letter.txt")).unwrap(), "dear office");
+        drop(fat);
     }
 }

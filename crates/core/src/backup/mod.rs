@@ -14,6 +14,7 @@ pub mod board;
 pub mod browse;
 pub mod estimate;
 pub mod location;
+pub mod owned_folder;
 pub mod put_back;
 pub mod remote;
 pub mod restic;
@@ -460,10 +461,15 @@ pub struct NewRepository {
     pub password_name: String,
 }
 
-/// Refuses a folder root should not write a backup into: one another
-/// account could swap for a link, or one with files in it.
+/// Refuses a folder no backup can be kept in safely: one open to
+/// everyone, or one root owns but another account could swap for a link.
+/// A folder of one account's own is taken: its files are written as that
+/// account (`owned_folder`).
 pub fn checked_folder(folder: &Path) -> Result<PathBuf> {
     let folder = absolute(folder, "a folder")?;
+    if owned_folder::owner(&folder).is_some() {
+        return Ok(folder);
+    }
     crate::admin::safe_path::check(&folder).map_err(|e| {
         Error::new(
             ErrorCode::InvalidInput,
@@ -472,7 +478,7 @@ pub fn checked_folder(folder: &Path) -> Result<PathBuf> {
                 folder.display(),
                 e.message
             ),
-            "Choose a folder only the administrator can change, such as /var/backups/shipshape, or a disk formatted for Linux whose top folder is root's.",
+            "Choose a folder only the administrator can change, such as /var/backups/shipshape, or a disk plugged in and opened on the desktop.",
         )
     })?;
     Ok(folder)
@@ -554,7 +560,7 @@ fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
     match to {
         Location::Folder(folder) => {
             if folder.join("config").is_file() {
-                let _ = std::fs::remove_dir_all(folder);
+                put_back::remove_as(owned_folder::owner(folder), folder);
             }
             e
         }

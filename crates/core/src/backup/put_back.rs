@@ -67,8 +67,9 @@ fn failed_to(doing: &str, why: impl std::fmt::Display) -> Error {
     )
 }
 
-/// Removes what `stage` left when it could not finish.
-fn remove_staging(writer: Option<Writer>, staging: &Path) {
+/// Removes `folder` and all in it, as `writer` (or as root when there is
+/// none).
+pub fn remove_as(writer: Option<Writer>, staging: &Path) {
     let _ = as_writer(writer, "/bin/rm")
         .arg("-rf")
         .arg("--")
@@ -138,7 +139,7 @@ pub fn stage(
                 "Restore to another folder, one of your own.",
             ));
         }
-        copy(&item, &staging, writer).inspect_err(|_| remove_staging(writer, &staging))?;
+        copy(&item, &staging, writer).inspect_err(|_| remove_as(writer, &staging))?;
         Ok(staging)
     })();
     let _ = std::fs::remove_dir_all(&inside);

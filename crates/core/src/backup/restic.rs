@@ -185,23 +185,29 @@ impl Restic<'_> {
         Ok(dir)
     }
 
-    /// The repository as restic takes it, and for another computer the
-    /// option that tells restic how to start ssh.
+    /// The repository as restic takes it, and for another computer or a
+    /// folder another account owns the option that tells restic how to
+    /// reach it (`owned_folder`).
     fn repo_args(&self) -> Result<(String, Option<String>)> {
         match self.repo {
             Location::Folder(folder) => {
-                folder
-                    .to_str()
-                    .map(|f| (f.to_string(), None))
-                    .ok_or_else(|| {
-                        Error::invalid_input(
-                            format!(
-                                "The backup folder {} has a name restic cannot take.",
-                                folder.display()
-                            ),
-                            "Choose a folder whose name is plain text.",
-                        )
-                    })
+                let name = folder.to_str().ok_or_else(|| {
+                    Error::invalid_input(
+                        format!(
+                            "The backup folder {} has a name restic cannot take.",
+                            folder.display()
+                        ),
+                        "Choose a folder whose name is plain text.",
+                    )
+                })?;
+                let folder = super::checked_folder(folder)?;
+                Ok(match super::owned_folder::owner(&folder) {
+                    Some(writer) => (
+                        super::owned_folder::restic_repo(name),
+                        Some(super::owned_folder::sftp_command(writer)),
+                    ),
+                    None => (name.to_string(), None),
+                })
             }
             Location::Sftp(to) => Ok((
                 to.restic_repo(),
