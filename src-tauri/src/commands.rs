@@ -836,7 +836,7 @@ async fn as_job<T: Send + 'static>(
 /// them: no password is asked.
 #[tauri::command(async)]
 pub fn backup_board() -> Result<BackupBoard, Error> {
-    api::backup::board(chrono::Utc::now())
+    api::backup::board(false, chrono::Utc::now())
 }
 
 /// What a new backup backs up unless the administrator chooses otherwise.

@@ -299,7 +299,7 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
             show(&run?, json)
         }
         Command::List { which, json } => {
-            let mut board = api::backup::board(now)?;
+            let mut board = api::backup::board(true, now)?;
             if let Some(name) = &which.name {
                 board
                     .backups
@@ -546,7 +546,7 @@ fn said_host_key(key: &HostKey, trusting: bool) {
 
 /// The name of the only backup; refused when there is none or several.
 fn only_backup(now: chrono::DateTime<Utc>) -> Result<String, Error> {
-    let board = api::backup::board(now)?;
+    let board = api::backup::board(false, now)?;
     match board.backups.as_slice() {
         [one] => Ok(one.repository.name.clone()),
         [] => Err(Error::new(

@@ -248,12 +248,19 @@ pub fn host_key(
     answer
 }
 
-/// Every backup with its snapshots and last runs. Root lists the
-/// snapshots afresh (and publishes them); anyone else reads what root
-/// published last.
-pub fn board(now: DateTime<Utc>) -> Result<BackupBoard> {
+/// Every backup with its snapshots and last runs. With `anew`, root
+/// lists the snapshots afresh (a restic run per backup) and publishes
+/// them; otherwise, and for anyone else, it is what root published after
+/// its last run (as root, listed now when it published none).
+pub fn board(anew: bool, now: DateTime<Utc>) -> Result<BackupBoard> {
     if admin::running_as_root() {
         let state = RootState::open(now)?;
+        if !anew
+            && let Ok(published) = board::read(&state.paths.public)
+            && !published.backups.is_empty()
+        {
+            return Ok(published);
+        }
         return Ok(publish(&state, now, Listing::All));
     }
     board::read(&RootPaths::locate().public)
@@ -864,7 +871,7 @@ pub fn recovery_sheet(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<RecoverySheet> {
-    let b = board(now)?;
+    let b = board(false, now)?;
     let repo = b
         .backups
         .into_iter()
