@@ -116,10 +116,20 @@ keyring_test! {
         assert!(selections.lines().any(|l| l.starts_with(EDITS) && l.ends_with("install")), "{selections}");
         assert!(dumped(lists.join("apt-manual.txt").to_str().unwrap()).lines().any(|l| l == EDITS));
 
+        // The backup's disk unplugged: undo with the configuration is
+        // refused before anything changes.
+        let id = run["id"].as_i64().unwrap().to_string();
+        let away = dir.root().join("disk/away");
+        std::fs::rename(&repo, &away).unwrap();
+        updates(&dir, &archive, &["undo", &id, "--config"])
+            .code(2)
+            .fails_with("cannot be read now, so nothing was undone");
+        assert_eq!(version_of(EDITS).as_deref(), Some("1.1"));
+        std::fs::rename(&away, &repo).unwrap();
+
         // The administrator edits one of them since; undo puts back only
         // the other, and keeps what it replaces.
         std::fs::write(OTHER, "colour = green\n").unwrap();
-        let id = run["id"].as_i64().unwrap().to_string();
         let undone = json(&updates(&dir, &archive, &["undo", &id, "--config", "--json"]));
         assert_eq!(undone["outcome"], "done", "{undone}");
         assert_eq!(version_of(EDITS).as_deref(), Some("1.0"));
@@ -128,7 +138,10 @@ keyring_test! {
         assert_eq!(read(OTHER), "colour = green\n", "edited since: left alone");
         assert!(Path::new(MADE).exists(), "new with the run: left alone");
         let message = undone["message"].as_str().unwrap();
-        assert!(message.contains(&format!("Left as they are, changed since the run or new with it: {MADE}, {OTHER}")), "{message}");
+        assert!(
+            message.contains(&format!("Left as they are: {MADE} (new with the run), {OTHER} (changed since the run)")),
+            "{message}"
+        );
         let replaced = lists.with_file_name(format!("{admin_run}/config-before-undo{SETTINGS}"));
         assert_eq!(read(replaced), "limit = 10\nlimit = 20\n");
         let staged: Vec<_> = std::fs::read_dir("/etc")

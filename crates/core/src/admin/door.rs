@@ -698,7 +698,12 @@ pub fn requester() -> Option<String> {
 /// The account that asked, by number with its group, from pkexec and the
 /// passwd file; `None` when pkexec did not start this process.
 pub fn requester_ids() -> Option<(u32, u32)> {
-    let uid = std::env::var("PKEXEC_UID").ok()?;
+    account_ids(std::env::var("PKEXEC_UID").ok()?.parse().ok()?)
+}
+
+/// The account numbered `uid` and its primary group, from /etc/passwd.
+pub fn account_ids(uid: u32) -> Option<(u32, u32)> {
+    let uid = uid.to_string();
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
     passwd.lines().find_map(|l| {
         let f: Vec<&str> = l.split(':').collect();
@@ -806,6 +811,14 @@ mod tests {
             }
             .checked()
             .is_err()
+        );
+        assert_eq!(
+            Request::UpdatesUndo {
+                run: 3,
+                config: true
+            }
+            .args(),
+            ["updates-undo", "3", "--config"].map(OsString::from)
         );
         assert_eq!(
             chosen(&["openssl"]).args(),

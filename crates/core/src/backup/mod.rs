@@ -443,8 +443,14 @@ fn restic<'a>(store: &Store, repo: &'a Location, password: &'a Secret) -> Restic
         password,
         work: work_folder(store),
         ssh: RootSsh::in_state(store.data_dir()),
+        limit: restic::LONG,
     }
 }
+
+/// How long the backup of /etc before updates may take: it must never
+/// hold security updates back (a slow disk, a server that stopped
+/// answering); past it, the updates go ahead without it.
+const BEFORE_UPDATES_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// Where a recorded repository is.
 fn location(repo: &Repository) -> Result<Location> {
@@ -467,10 +473,15 @@ pub struct NewRepository {
 /// account (`owned_folder`).
 pub fn checked_folder(folder: &Path) -> Result<PathBuf> {
     let folder = absolute(folder, "a folder")?;
-    if owned_folder::owner(&folder).is_some() {
-        return Ok(folder);
+    if owned_folder::owner(&folder).is_none() {
+        safe_for_root(&folder)?;
     }
-    crate::admin::safe_path::check(&folder).map_err(|e| {
+    Ok(folder)
+}
+
+/// Refuses a folder root may not write in itself.
+fn safe_for_root(folder: &Path) -> Result<()> {
+    crate::admin::safe_path::check(folder).map_err(|e| {
         Error::new(
             ErrorCode::InvalidInput,
             format!(
@@ -480,8 +491,7 @@ pub fn checked_folder(folder: &Path) -> Result<PathBuf> {
             ),
             "Choose a folder only the administrator can change, such as /var/backups/shipshape, or a disk plugged in and opened on the desktop.",
         )
-    })?;
-    Ok(folder)
+    })
 }
 
 /// Makes a new repository opened by two keys: `own` (root's sealed key,
@@ -498,11 +508,7 @@ pub fn init(
 ) -> Result<Repository> {
     let (repo, to) = to_record(store, new, token, now)?;
     if let Some(folder) = to.folder()
-        && folder.is_dir()
-        && std::fs::read_dir(folder)
-            .map_err(|e| Error::io("read", folder, &e))?
-            .next()
-            .is_some()
+        && owned_folder::has_entries(folder, owned_folder::owner(folder))?
     {
         return Err(Error::new(
             ErrorCode::Conflict,
@@ -559,8 +565,15 @@ fn kept(
 fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
     match to {
         Location::Folder(folder) => {
-            if folder.join("config").is_file() {
-                put_back::remove_as(owned_folder::owner(folder), folder);
+            // The folder was empty before: only restic's files are there.
+            // Removed as its owner, or by root only where root alone may
+            // change it.
+            match owned_folder::owner(folder) {
+                Some(writer) => put_back::remove_as(Some(writer), folder),
+                None if safe_for_root(folder).is_ok() && folder.join("config").is_file() => {
+                    put_back::remove_as(None, folder);
+                }
+                None => {}
             }
             e
         }
@@ -699,6 +712,7 @@ pub fn backup(
         paths: sources,
         excludes: &plan.excludes,
         tags: Vec::new(),
+        limit: restic::LONG,
     };
     let (mut run, snapshot) =
         restic_backup(store, actor, repo, password, run, what, progress, cancel)?;
@@ -732,6 +746,7 @@ struct Sources<'a> {
     paths: Vec<String>,
     excludes: &'a [String],
     tags: Vec<String>,
+    limit: std::time::Duration,
 }
 
 /// Runs `restic backup` of `what` into `repo` (never the repository
@@ -760,7 +775,10 @@ fn restic_backup(
     args.push("--".into());
     args.extend(what.paths);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let r = restic(store, &to, password);
+    let r = Restic {
+        limit: what.limit,
+        ..restic(store, &to, password)
+    };
     let mut summary = None;
     let out = r.run(&args, Some(cancel), |line| match restic::parse_line(line) {
         Some(Line::Status(s)) => progress.report(s.bytes_done, s.total_bytes.max(s.bytes_done)),
@@ -844,6 +862,7 @@ pub fn before_updates(
             "shipshape-before-updates".into(),
             before_updates_tag(update_run),
         ],
+        limit: BEFORE_UPDATES_LIMIT,
     };
     let (mut run, _) = restic_backup(
         store,
@@ -950,6 +969,34 @@ fn digest_of(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
     std::io::copy(&mut file, &mut hasher)?;
     Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// Refuses when `snapshot` cannot be read in `repo` now: the repository
+/// is not there, or the snapshot was forgotten.
+pub fn has_snapshot(
+    store: &Store,
+    repo: &Repository,
+    password: &Secret,
+    snapshot: &str,
+) -> Result<()> {
+    let snapshot = browse::checked_snapshot(snapshot)?;
+    let to = location(repo)?;
+    let out = restic(store, &to, password).ok(&["snapshots", "--json", snapshot], None)?;
+    let found: Vec<Snapshot> =
+        serde_json::from_str(restic::json_list(&out.stdout)).map_err(|e| {
+            Error::internal(format!("restic's list of snapshots could not be read: {e}"))
+        })?;
+    if found.is_empty() {
+        return Err(Error::new(
+            ErrorCode::NotFound,
+            format!(
+                "Snapshot {snapshot} is no longer in the backup {}: its retention forgot it.",
+                repo.name
+            ),
+            "Restore the files you need from a later snapshot: shipshape backup browse.",
+        ));
+    }
+    Ok(())
 }
 
 /// The snapshots in `repo`, newest first.
@@ -1131,7 +1178,7 @@ pub fn restore_test(
     let target = work.to_string_lossy().into_owned();
     let includes: Vec<String> = samples
         .iter()
-        .map(|(p, _)| format!("--include={p}"))
+        .map(|(p, _)| restic::include_exactly(p))
         .collect();
     let mut args = vec!["restore", snapshot.as_str(), "--target", &target];
     args.extend(includes.iter().map(String::as_str));
@@ -1214,7 +1261,7 @@ pub fn restore_into(
         target.to_string_lossy().into_owned(),
     ];
     for p in paths {
-        args.push(format!("--include={}", browse::checked_inside(p)?));
+        args.push(restic::include_exactly(browse::checked_inside(p)?));
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     if let Err(e) = restic(store, &at, password).ok(&args, None) {

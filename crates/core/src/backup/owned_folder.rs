@@ -9,6 +9,7 @@
 //! up and encrypts it.
 
 use super::put_back::Writer;
+use crate::{Error, Result};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -16,9 +17,10 @@ use std::path::Path;
 const SFTP_SERVER: &str = "/usr/lib/openssh/sftp-server";
 
 /// The account that owns `folder` (or, for a folder still to be made,
-/// the nearest folder above it that exists), when it is not root and no
-/// one else may write there. `None` when root owns it, or when it is open
-/// to everyone.
+/// the nearest folder above it that exists), with its own primary group,
+/// when it is not root and neither its group nor others may write there.
+/// `None` otherwise: root's, open to others, a link, or an account with
+/// root's group.
 pub fn owner(folder: &Path) -> Option<Writer> {
     let mut at = folder;
     let meta = loop {
@@ -27,20 +29,39 @@ pub fn owner(folder: &Path) -> Option<Writer> {
             Err(_) => at = at.parent()?,
         }
     };
-    let shared = meta.mode() & 0o002 != 0;
+    let shared = meta.mode() & 0o022 != 0;
     if !meta.is_dir() || meta.uid() == 0 || shared {
         return None;
     }
-    Some(Writer {
-        uid: meta.uid(),
-        gid: meta.gid(),
-    })
+    let (uid, gid) = crate::admin::door::account_ids(meta.uid())?;
+    (gid != 0).then_some(Writer { uid, gid })
 }
 
-/// restic's option starting the SFTP server as `writer`.
+/// Whether `folder` holds anything, looked at as `writer` (or as root,
+/// for a folder only root may change); a folder that is not there holds
+/// nothing.
+pub fn has_entries(folder: &Path, writer: Option<Writer>) -> Result<bool> {
+    let Some(writer) = writer else {
+        return match std::fs::read_dir(folder) {
+            Ok(mut entries) => Ok(entries.next().is_some()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io("read", folder, &e)),
+        };
+    };
+    let out = super::put_back::as_writer(Some(writer), "/usr/bin/find")
+        .arg(folder)
+        .args(["-mindepth", "1", "-maxdepth", "1", "-print", "-quit"])
+        .output()
+        .map_err(|e| Error::io("read", folder, &e))?;
+    Ok(!out.stdout.is_empty())
+}
+
+/// restic's option starting the SFTP server as `writer`, with an empty
+/// environment: restic's own holds the password while a key is added, and
+/// that account may read its process's environment.
 pub fn sftp_command(writer: Writer) -> String {
     format!(
-        "sftp.command=/usr/bin/setpriv --reuid={} --regid={} --clear-groups -- {SFTP_SERVER}",
+        "sftp.command=/usr/bin/env -i /usr/bin/setpriv --reuid={} --regid={} --clear-groups -- {SFTP_SERVER}",
         writer.uid, writer.gid
     )
 }
@@ -67,10 +88,13 @@ mod tests {
         assert_eq!((writer.uid, writer.gid), (65534, 65534));
         assert_eq!(
             sftp_command(writer),
-            "sftp.command=/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups -- /usr/lib/openssh/sftp-server"
+            "sftp.command=/usr/bin/env -i /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups -- /usr/lib/openssh/sftp-server"
         );
-        // Root's own folder, and one open to everyone, have no such owner.
+        // Root's own folder, and one its group or everyone may write in,
+        // have no such owner.
         assert_eq!(owner(dir.path()), None);
+        std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o770)).unwrap();
+        assert_eq!(owner(&theirs), None);
         std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o1777)).unwrap();
         assert_eq!(owner(&theirs), None);
         let link = dir.path().join("link");

@@ -44,7 +44,7 @@ fn plain(program: &str) -> Command {
 }
 
 /// `program` run as `writer` (or as root when there is none).
-fn as_writer(writer: Option<Writer>, program: &str) -> Command {
+pub(super) fn as_writer(writer: Option<Writer>, program: &str) -> Command {
     match writer {
         None => plain(program),
         Some(w) => {
@@ -104,7 +104,7 @@ pub fn stage(
     let inside = work.join(format!("restore-{}", random_suffix()));
     let result = (|| {
         let target = inside.to_string_lossy().into_owned();
-        let include = format!("--include={path}");
+        let include = super::restic::include_exactly(path);
         r.ok(
             &["restore", snapshot, "--target", &target, &include],
             Some(cancel),

@@ -24,7 +24,7 @@ use ts_rs::TS;
 const RESTIC: &str = "/usr/bin/restic";
 
 /// A backup of a large folder may take hours; a check with all data read too.
-const LONG: Duration = Duration::from_secs(24 * 3600);
+pub const LONG: Duration = Duration::from_secs(24 * 3600);
 
 /// How long restic may take to clean up after being asked to stop
 /// (it finishes the uploads in flight and removes its lock).
@@ -40,6 +40,8 @@ pub struct Restic<'a> {
     /// Root's SSH key and the host keys it trusts, for a backup on
     /// another computer.
     pub ssh: RootSsh,
+    /// How long one run may take before it is stopped.
+    pub limit: Duration,
 }
 
 /// One progress line of `backup --json`.
@@ -85,6 +87,20 @@ pub enum Line {
     Summary(Summary),
     /// A file that could not be read, and why.
     Unreadable(String, String),
+}
+
+/// restic's `--include` for exactly `path`: restic reads the value as a
+/// pattern (`*`, `?`, `[…]`, `\` in each part), so those are escaped and
+/// a file named `notes[1].txt` is not mistaken for `notes1.txt`.
+pub fn include_exactly(path: &str) -> String {
+    let mut escaped = String::with_capacity(path.len() + 10);
+    for c in path.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    format!("--include={escaped}")
 }
 
 /// Reads one line of `backup --json`; `None` for anything else.
@@ -200,14 +216,15 @@ impl Restic<'_> {
                         "Choose a folder whose name is plain text.",
                     )
                 })?;
-                let folder = super::checked_folder(folder)?;
-                Ok(match super::owned_folder::owner(&folder) {
-                    Some(writer) => (
+                // Decided once: a folder that is no account's own must be
+                // one root alone may change, or restic does not run.
+                match super::owned_folder::owner(folder) {
+                    Some(writer) => Ok((
                         super::owned_folder::restic_repo(name),
                         Some(super::owned_folder::sftp_command(writer)),
-                    ),
-                    None => (name.to_string(), None),
-                })
+                    )),
+                    None => super::safe_for_root(folder).map(|()| (name.to_string(), None)),
+                }
             }
             Location::Sftp(to) => Ok((
                 to.restic_repo(),
@@ -260,7 +277,7 @@ impl Restic<'_> {
             all.extend(["-o", ssh]);
         }
         all.extend_from_slice(args);
-        let mut run = Run::new(RESTIC, &all, LONG)
+        let mut run = Run::new(RESTIC, &all, self.limit)
             .env("TMPDIR", tmp.to_string_lossy())
             .env("RESTIC_PROGRESS_FPS", "2");
         let mut input = match new_key {
@@ -390,6 +407,18 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn an_include_names_exactly_one_path_whatever_its_characters() {
+        assert_eq!(
+            include_exactly("/etc/ssh/sshd_config"),
+            "--include=/etc/ssh/sshd_config"
+        );
+        assert_eq!(
+            include_exactly(r"/home/a/notes[1]*?\x"),
+            r"--include=/home/a/notes\[1\]\*\?\\x"
+        );
+    }
 
     #[test]
     fn backup_lines_are_read_as_data() {

@@ -25,6 +25,27 @@ use ts_rs::TS;
 /// The system's configuration folder.
 const ETC: &str = "/etc";
 
+/// A configuration file's first 64 MiB are enough to tell it changed.
+const MOST_READ: u64 = 64 << 20;
+
+/// What undo never puts back: the accounts (restoring them would drop an
+/// account a package added while its files stay), and what makes this
+/// computer itself.
+const NEVER_PUT_BACK: [&str; 12] = [
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/passwd-",
+    "/etc/shadow-",
+    "/etc/group-",
+    "/etc/gshadow-",
+    "/etc/subuid",
+    "/etc/subgid",
+    "/etc/machine-id",
+    "/etc/hostname",
+];
+
 /// How an update changed a configuration file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -83,11 +104,12 @@ pub fn look(root: &Path) -> Look {
                 continue;
             };
             if kind.is_dir() {
-                // Restores stage here; they are not configuration.
-                if !path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with(STAGING))
-                {
+                // Restores stage at the top; that is not configuration.
+                let staging = dir == root
+                    && path
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(STAGING));
+                if !staging {
                     todo.push(path);
                 }
             } else if let Some(digest) = digest(&path, kind) {
@@ -100,14 +122,25 @@ pub fn look(root: &Path) -> Look {
 
 fn digest(path: &Path, kind: std::fs::FileType) -> Option<String> {
     use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
     let mut hasher = blake3::Hasher::new();
     if kind.is_symlink() {
         hasher.update(b"link:");
         hasher.update(std::fs::read_link(path).ok()?.as_os_str().as_bytes());
     } else if kind.is_file() {
         hasher.update(b"file:");
-        let mut file = std::fs::File::open(path).ok()?;
-        std::io::copy(&mut file, &mut hasher).ok()?;
+        // Not through a link, and never waiting on a pipe swapped in since
+        // the folder was read.
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags.bits() as i32)
+            .open(path)
+            .ok()?;
+        if !file.metadata().ok()?.is_file() {
+            return None;
+        }
+        std::io::copy(&mut std::io::Read::take(file, MOST_READ), &mut hasher).ok()?;
     } else {
         return None;
     }
@@ -254,33 +287,75 @@ fn not_kept(e: &Error) -> String {
     )
 }
 
+/// Why undo leaves a configuration file as it is, in plain words.
+fn left_because(c: &ChangedConfig) -> Option<&'static str> {
+    let path = Path::new(&c.path);
+    if c.change == ConfigChange::Added {
+        return Some("new with the run");
+    }
+    if NEVER_PUT_BACK.contains(&c.path.as_str()) || c.path.starts_with("/etc/ssh/ssh_host_") {
+        return Some("accounts and this computer's identity are never put back");
+    }
+    if c.path.contains('\n') {
+        return Some("a name with a line break");
+    }
+    let now = std::fs::symlink_metadata(path)
+        .ok()
+        .and_then(|m| digest(path, m.file_type()));
+    (now != c.left).then_some("changed since the run")
+}
+
 /// The files of `kept` that undo would put back: those still as the run
-/// left them. Answers them and the paths left alone because they were
-/// edited since (or were new with the run: the earlier version of their
-/// package takes care of those).
+/// left them. Answers them, and those left alone with why ("PATH (why)"):
+/// changed since, new with the run (the earlier version of their package
+/// takes care of those), accounts or this computer's identity.
 pub fn to_put_back(kept: &ConfigKept) -> (Vec<String>, Vec<String>) {
     let mut back = Vec::new();
     let mut left = Vec::new();
     for c in &kept.changed {
-        let path = Path::new(&c.path);
-        let now = std::fs::symlink_metadata(path)
-            .ok()
-            .and_then(|m| digest(path, m.file_type()));
-        if c.change != ConfigChange::Added && now == c.left {
-            back.push(c.path.clone());
-        } else {
-            left.push(c.path.clone());
+        match left_because(c) {
+            None => back.push(c.path.clone()),
+            Some(why) => left.push(format!("{} ({why})", c.path)),
         }
     }
     (back, left)
+}
+
+/// Refuses before anything changes when `kept`'s backup cannot be read
+/// now (a disk unplugged, a computer away).
+pub fn reachable(state: &RootState, kept: &ConfigKept) -> Result<()> {
+    let Some(snapshot) = &kept.snapshot else {
+        return Ok(());
+    };
+    let repo = backup::repository(&state.store, Some(&kept.backup))?;
+    let key = SealedKeys::in_state(&state.paths.state)?.open(&repo.key)?;
+    backup::has_snapshot(&state.store, &repo, &key, snapshot).map_err(|e| {
+        Error::new(
+            e.code,
+            format!(
+                "The backup \"{}\" that holds the configuration from before the run cannot be read now, so nothing was undone: {}",
+                kept.backup, e.message
+            ),
+            "Plug its disk in (or make its computer reachable) and undo again, or undo without putting back the configuration.",
+        )
+    })
+}
+
+/// What putting back the configuration did.
+#[derive(Debug, Default)]
+pub struct PutBack {
+    pub back: Vec<String>,
+    /// "PATH (why)".
+    pub failed: Vec<String>,
 }
 
 /// The prefix of the hidden folder a restore stages in, inside /etc.
 const STAGING: &str = ".shipshape-config-";
 
 /// Restores `paths` (from `to_put_back`) from `kept`'s snapshot into
-/// place, keeping what each replaces under `keep_in`. Answers the paths
-/// put back.
+/// place, one by one, keeping what each replaces under `keep_in`. A file
+/// whose folder another account may change is not put back: root would
+/// follow a link planted there. Answers what was put back and what not.
 pub fn put_back(
     state: &RootState,
     kept: &ConfigKept,
@@ -288,9 +363,9 @@ pub fn put_back(
     keep_in: &Path,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Vec<String>> {
+) -> Result<PutBack> {
     let Some(snapshot) = &kept.snapshot else {
-        return Ok(Vec::new());
+        return Ok(PutBack::default());
     };
     let repo = backup::repository(&state.store, Some(&kept.backup))?;
     let key = SealedKeys::in_state(&state.paths.state)?.open(&repo.key)?;
@@ -309,24 +384,34 @@ pub fn put_back(
             &staging,
             now,
         )?;
-        let mut back = Vec::new();
+        let mut done = PutBack::default();
         for path in paths {
             let staged = staging.join(path.trim_start_matches('/'));
             if std::fs::symlink_metadata(&staged).is_err() {
+                done.failed.push(format!("{path} (not in the backup)"));
                 continue;
             }
-            let dest = Path::new(path);
-            set_aside(dest, keep_in)?;
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io("make", parent, &e))?;
+            match place(&staged, Path::new(path), keep_in) {
+                Ok(()) => done.back.push(path.clone()),
+                Err(e) => done
+                    .failed
+                    .push(format!("{path} ({})", e.message.trim_end_matches('.'))),
             }
-            std::fs::rename(&staged, dest).map_err(|e| Error::io("put back", dest, &e))?;
-            back.push(path.clone());
         }
-        Ok(back)
+        Ok(done)
     })();
     let _ = std::fs::remove_dir_all(&staging);
     result
+}
+
+/// Puts `staged` at `dest`, what is there kept under `keep_in`; only in
+/// a folder root alone may change.
+fn place(staged: &Path, dest: &Path, keep_in: &Path) -> Result<()> {
+    let parent = dest.parent().unwrap_or(Path::new(ETC));
+    crate::admin::safe_path::check(parent)?;
+    set_aside(dest, keep_in)?;
+    std::fs::create_dir_all(parent).map_err(|e| Error::io("make", parent, &e))?;
+    std::fs::rename(staged, dest).map_err(|e| Error::io("put back", dest, &e))
 }
 
 fn make_private(dir: &Path) -> Result<()> {
@@ -444,6 +529,18 @@ mod tests {
             back.iter().map(name).collect::<Vec<_>>(),
             ["left", "removed"]
         );
-        assert_eq!(left.iter().map(name).collect::<Vec<_>>(), ["edited", "new"]);
+        assert_eq!(
+            left.iter().map(name).collect::<Vec<_>>(),
+            ["edited (changed since the run)", "new (new with the run)"]
+        );
+        let account = ChangedConfig {
+            path: "/etc/passwd".into(),
+            change: ConfigChange::Changed,
+            left: None,
+        };
+        assert_eq!(
+            left_because(&account),
+            Some("accounts and this computer's identity are never put back")
+        );
     }
 }

@@ -928,7 +928,9 @@ pub fn undo(
     // What of the configuration goes back is settled before anything
     // changes: the earlier versions' own set-up may touch the same files.
     let config = if config {
-        Some(config_to_put_back(&original)?)
+        let (kept, back, left) = config_to_put_back(&original)?;
+        kept_config::reachable(state, &kept)?;
+        Some((kept, back, left))
     } else {
         None
     };
@@ -1031,9 +1033,9 @@ pub fn undo(
     if let Some((kept, paths, left)) = config {
         let keep_in = run_folder(state, id).join("config-before-undo");
         run.message = match kept_config::put_back(state, &kept, &paths, &keep_in, actor, now) {
-            Ok(back) => {
-                let said = config_said(id, &back, &left, &keep_in);
-                run.config_put_back = back;
+            Ok(done) => {
+                let said = config_said(id, &done, &left, &keep_in);
+                run.config_put_back = done.back;
                 format!("{} {said}", run.message)
             }
             Err(e) => format!(
@@ -1068,7 +1070,7 @@ fn config_to_put_back(original: &UpdateRun) -> Result<(ConfigKept, Vec<String>, 
                 format!("Run {id} changed no configuration file, so there is none to put back.")
             } else {
                 format!(
-                    "Every configuration file run {id} changed was changed again since ({}), so none is put back.",
+                    "None of the configuration files run {id} changed can be put back: {}.",
                     left.join(", ")
                 )
             },
@@ -1079,25 +1081,30 @@ fn config_to_put_back(original: &UpdateRun) -> Result<(ConfigKept, Vec<String>, 
 }
 
 /// What putting back the configuration did, in plain words.
-fn config_said(id: i64, back: &[String], left: &[String], keep_in: &Path) -> String {
-    let mut said = format!(
-        "{} {} put back as {} before run {id} ({}); what {} replaced is kept in {}.",
-        back.len(),
-        plural(
+fn config_said(id: i64, done: &kept_config::PutBack, left: &[String], keep_in: &Path) -> String {
+    let back = &done.back;
+    let mut said = if back.is_empty() {
+        "No configuration file was put back.".to_string()
+    } else {
+        format!(
+            "{} {} put back as {} before run {id} ({}); what {} replaced is kept in {}.",
             back.len(),
-            "configuration file was",
-            "configuration files were"
-        ),
-        plural(back.len(), "it was", "they were"),
-        back.join(", "),
-        plural(back.len(), "it", "they"),
-        keep_in.display()
-    );
+            plural(
+                back.len(),
+                "configuration file was",
+                "configuration files were"
+            ),
+            plural(back.len(), "it was", "they were"),
+            back.join(", "),
+            plural(back.len(), "it", "they"),
+            keep_in.display()
+        )
+    };
+    if !done.failed.is_empty() {
+        said.push_str(&format!(" Not put back: {}.", done.failed.join(", ")));
+    }
     if !left.is_empty() {
-        said.push_str(&format!(
-            " Left as they are, changed since the run or new with it: {}.",
-            left.join(", ")
-        ));
+        said.push_str(&format!(" Left as they are: {}.", left.join(", ")));
     }
     said
 }
