@@ -86,7 +86,7 @@ describe('Backups', () => {
     expect(fieldErrors()).toEqual(['folder', 'name']);
     expect(byId(testIds.backupWizard).textContent).toContain('“backups” is not a full path.');
     expect(byId(testIds.backupWizardFolder).getAttribute('aria-invalid')).toBe('true');
-    expect(byId(testIds.backupWizard).textContent).toContain('owned by the administrator');
+    expect(byId(testIds.backupWizard).textContent).toContain("never the administrator's");
     await type(name, 'Office backup');
     await fireEvent.click(byId(testIds.backupWizardSuggestFolder));
     expect((byId(testIds.backupWizardFolder) as HTMLInputElement).value).toBe('/var/backups/shipshape');
