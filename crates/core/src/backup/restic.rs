@@ -201,6 +201,47 @@ impl Restic<'_> {
         Ok(dir)
     }
 
+    /// The file naming the key this password opens in this repository:
+    /// restic otherwise tries the repository's keys in turn, each costing
+    /// half a second of key derivation, and every backup has two. Named by
+    /// a digest of the place and the password, never the password.
+    fn hint_file(&self) -> Result<PathBuf> {
+        let mut hasher = blake3::Hasher::new_derive_key("shipshape restic key hint");
+        hasher.update(self.repo.shown().as_bytes());
+        hasher.update(b"\0");
+        hasher.update(self.password.expose().as_bytes());
+        Ok(self
+            .private_folder("key-hints")?
+            .join(hasher.finalize().to_hex().as_str()))
+    }
+
+    /// The id of the key this password opens, remembered after the first
+    /// time it was asked for (`key list`, whose current key is this one).
+    fn key_hint(&self, args: &[&str]) -> Option<String> {
+        let file = self.hint_file().ok()?;
+        if let Ok(id) = std::fs::read_to_string(&file) {
+            return Some(id);
+        }
+        // Nothing to open yet, or the asking itself.
+        if matches!(args.first(), Some(&"init" | &"key")) {
+            return None;
+        }
+        let out = self
+            .run_with_hint(&["key", "list", "--json"], None, |_| {}, None, None)
+            .ok()
+            .filter(Finished::success)?;
+        let keys: Vec<serde_json::Value> = serde_json::from_str(json_list(&out.stdout)).ok()?;
+        let id = keys
+            .iter()
+            .find(|k| k["current"] == true)?
+            .get("id")?
+            .as_str()
+            .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))?
+            .to_string();
+        let _ = crate::atomic_file::write(&file, id.as_bytes());
+        Some(id)
+    }
+
     /// The repository as restic takes it, and for another computer or a
     /// folder another account owns the option that tells restic how to
     /// reach it (`owned_folder`).
@@ -268,6 +309,19 @@ impl Restic<'_> {
         line: impl FnMut(&str),
         new_key: Option<&Secret>,
     ) -> Result<Finished> {
+        let hint = self.key_hint(args);
+        self.run_with_hint(args, cancel, line, new_key, hint.as_deref())
+    }
+
+    /// `run_giving`, restic trying the key `hint` first.
+    fn run_with_hint(
+        &self,
+        args: &[&str],
+        cancel: Option<&Cancel>,
+        line: impl FnMut(&str),
+        new_key: Option<&Secret>,
+        hint: Option<&str>,
+    ) -> Result<Finished> {
         let cache = self.private_folder("cache")?;
         let tmp = self.private_folder("tmp")?;
         let cache = cache.to_string_lossy().into_owned();
@@ -276,6 +330,8 @@ impl Restic<'_> {
         if let Some(ssh) = &ssh {
             all.extend(["-o", ssh]);
         }
+        let hint = hint.map(|id| format!("--key-hint={id}"));
+        all.extend(hint.as_deref());
         all.extend_from_slice(args);
         let mut run = Run::new(RESTIC, &all, self.limit)
             .env("TMPDIR", tmp.to_string_lossy())
