@@ -23,6 +23,7 @@ packages=(
   apt-utils dpkg-repack        # a local signed archive for the update tests; undo copies
   python3-aiosmtpd openssl     # a real SMTP server with its own certificate, for email notices
   python3-cryptography         # writes a repository as a newer restic would, for a backup test
+  python3-dbus python3-gi      # a stand-in for NetworkManager on a private bus, for the metered test
   dunst                        # a real notification daemon, for desktop notices
   restic                       # keeps the backups (and checks them in the tests)
   exfatprogs exfat-fuse        # an exFAT disk, mounted for a person, for a backup test

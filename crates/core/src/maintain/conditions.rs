@@ -68,10 +68,15 @@ pub fn metered_word(value: u32) -> bool {
 /// Whether NetworkManager says this computer's connection is metered;
 /// `false` where NetworkManager does not run.
 pub fn metered() -> bool {
+    zbus::blocking::Connection::system().is_ok_and(|bus| metered_on(&bus))
+}
+
+/// Whether NetworkManager on `bus` says the connection is metered;
+/// `false` when it is not there or does not answer.
+pub fn metered_on(bus: &zbus::blocking::Connection) -> bool {
     let asked = || -> zbus::Result<u32> {
-        let bus = zbus::blocking::Connection::system()?;
         let nm = zbus::blocking::Proxy::new(
-            &bus,
+            bus,
             "org.freedesktop.NetworkManager",
             "/org/freedesktop/NetworkManager",
             "org.freedesktop.NetworkManager",

@@ -23,6 +23,7 @@ mod health_sample;
 mod health_sockets;
 mod keyring;
 mod maintain_jobs;
+mod maintain_metered;
 mod signature;
 mod store;
 mod tamper_prop;
