@@ -26,6 +26,7 @@ packages=(
   python3-dbus python3-gi      # a stand-in for NetworkManager on a private bus, for the metered test
   dunst                        # a real notification daemon, for desktop notices
   restic                       # keeps the backups (and checks them in the tests)
+  rclone                       # a restic REST server (rclone serve restic) the backup tests start on loopback
   exfatprogs exfat-fuse        # an exFAT disk, mounted for a person, for a backup test
   openssh-client               # ssh, ssh-keyscan, ssh-keygen: backups to another computer
   openssh-server               # a real sshd the backup tests start on loopback (never the system's)

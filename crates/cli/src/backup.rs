@@ -1,4 +1,4 @@
-//! `shipshape backup host-key|init|connect|run|list|restore|check|forget|test-restore|sheet`:
+//! `shipshape backup host-key|server|init|connect|run|list|restore|check|forget|test-restore|sheet`:
 //! backups in restic's format, in a folder or on another computer over
 //! SSH, run by root, the office's password kept in the keychain.
 
@@ -10,6 +10,7 @@ use shipshape_core::api::backup::RestoreWhere;
 use shipshape_core::api::{self, Session};
 use shipshape_core::backup::browse::Entry;
 use shipshape_core::backup::remote::HostKey;
+use shipshape_core::backup::rest::Server;
 use shipshape_core::backup::{BackupOutcome, BackupRun, Plan, Retention};
 use shipshape_core::progress::{NoProgress, Progress};
 use shipshape_core::vault::Keychain;
@@ -29,9 +30,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Set up a backup in an empty or new folder only the administrator can change, or on another computer over SSH
+    /// Show a restic REST server's certificate to compare; trust it, and keep its account's password (exit 1 when its certificate changed)
+    Server {
+        /// The folder on the server: rest:https://USER@HOST[:PORT]/FOLDER (or http:// without encryption)
+        #[arg(long, value_name = "REST")]
+        to: String,
+        /// Trust its certificate: the SHA-256 fingerprint you compared (as openssl x509 -fingerprint -sha256 prints it)
+        #[arg(long, value_name = "FINGERPRINT")]
+        trust_certificate: Option<String>,
+        /// Keep the server account's password, read from standard input (or asked for on a terminal)
+        #[arg(long)]
+        ask_password: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set up a backup in an empty or new folder only the administrator can change, on another computer over SSH, or on a backup server
     Init {
-        /// Where the backup goes: a folder, or sftp:USER@HOST[:PORT]:/FOLDER on another computer
+        /// Where the backup goes: a folder, sftp:USER@HOST[:PORT]:/FOLDER on another computer, or rest:https://USER@HOST[:PORT]/FOLDER on a backup server (see backup server)
         #[arg(long, value_name = "PLACE")]
         to: String,
         /// For another computer: trust its host key, the fingerprint you compared (see backup host-key)
@@ -56,7 +71,7 @@ pub enum Command {
     },
     /// Connect a backup made elsewhere (by restic, or on another computer); its password on standard input
     Connect {
-        /// Where it is: a folder, or sftp:USER@HOST[:PORT]:/FOLDER on another computer
+        /// Where it is: a folder, sftp:USER@HOST[:PORT]:/FOLDER on another computer, or rest:https://USER@HOST[:PORT]/FOLDER on a backup server
         #[arg(long, value_name = "PLACE")]
         to: String,
         /// For another computer: trust its host key, the fingerprint you compared (see backup host-key)
@@ -228,6 +243,34 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                 said_host_key(&key, trust_host_key.is_some());
             }
             Ok(if changed {
+                Verdict::Negative
+            } else {
+                Verdict::Ok
+            })
+        }
+        Command::Server {
+            to,
+            trust_certificate,
+            ask_password,
+            json,
+        } => {
+            let login = ask_password
+                .then(|| crate::vault::ask_secret("The server account's password"))
+                .transpose()?;
+            let server = api::backup::server(
+                &to,
+                trust_certificate.as_deref(),
+                login.as_ref(),
+                &actor,
+                now,
+            )?;
+            let changed = server.trusted.is_some() && server.trusted != server.fingerprint;
+            if json {
+                print_json(&server)?;
+            } else {
+                said_server(&server);
+            }
+            Ok(if changed || !server.ready {
                 Verdict::Negative
             } else {
                 Verdict::Ok
@@ -542,6 +585,67 @@ fn said_host_key(key: &HostKey, trusting: bool) {
         key.add_to
     );
     println!("{}", key.root_key);
+}
+
+/// A backup server's certificate, whether it is trusted, and what is
+/// still needed before a backup can go there.
+fn said_server(server: &Server) {
+    match (&server.fingerprint, &server.trusted) {
+        (Some(now), Some(trusted)) if now == trusted => {
+            println!("Shipshape trusts the server's certificate, {now}.");
+        }
+        (Some(now), Some(trusted)) => {
+            println!(
+                "Warning: the server shows another certificate than the one Shipshape trusts."
+            );
+            println!("  It shows now:         {now}");
+            println!("  Shipshape trusts:     {trusted}");
+            println!(
+                "Another computer may be answering in its place. Do not go on unless you know why it changed."
+            );
+        }
+        (Some(now), None) => {
+            println!("The server's certificate has the SHA-256 fingerprint:");
+            println!("  {now}");
+        }
+        (None, _) => println!(
+            "The server is reached without encryption (http): its account's password crosses the network readable. The backup itself is encrypted."
+        ),
+    }
+    if let Some(now) = &server.fingerprint
+        && server.trusted.as_ref() != Some(now)
+    {
+        println!(
+            "On the server, check it shows the same: openssl x509 -noout -fingerprint -sha256 -in CERTIFICATE"
+        );
+        println!(
+            "If it does, trust it: shipshape backup server --to {} --trust-certificate {now}{}",
+            server.location,
+            if server.user.is_some() && !server.login_kept {
+                " --ask-password"
+            } else {
+                ""
+            }
+        );
+    } else if let (Some(user), false) = (&server.user, server.login_kept) {
+        println!(
+            "Give the password of the account {user}: shipshape backup server --to {} --ask-password",
+            server.location
+        );
+    }
+    if server.ready {
+        if server.has_backup {
+            println!(
+                "The server let Shipshape in, and a backup is there already: add it with shipshape backup connect --to {}",
+                server.location
+            );
+        } else {
+            println!(
+                "The server let Shipshape in. Set the backup up with shipshape backup init --to {}",
+                server.location
+            );
+        }
+    }
 }
 
 /// The name of the only backup; refused when there is none or several.

@@ -8,6 +8,7 @@ use shipshape_core::admin::door::Request;
 use shipshape_core::api::{self, Session};
 use shipshape_core::backup::Location;
 use shipshape_core::backup::remote::Sftp;
+use shipshape_core::backup::rest::Rest;
 use shipshape_core::harden::accepted;
 use shipshape_core::harden::check::Status;
 use shipshape_core::harden::fix::change::{Change, ChangeKind};
@@ -175,6 +176,15 @@ pub enum Helper {
         to: String,
         #[arg(long)]
         trust_host_key: Option<String>,
+    },
+    /// Show a backup server's certificate; trust it when given; keep its account's password (on standard input) with --login
+    BackupServer {
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        trust_certificate: Option<String>,
+        #[arg(long)]
+        login: bool,
     },
     /// Back up now
     BackupRun {
@@ -523,6 +533,15 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             Helper::BackupHostKey { to, trust_host_key } => Request::BackupHostKey {
                 to: Sftp::parse(&to)?,
                 trust: trust_host_key,
+            },
+            Helper::BackupServer {
+                to,
+                trust_certificate,
+                login,
+            } => Request::BackupServer {
+                to: Rest::parse(&to)?,
+                trust: trust_certificate,
+                login,
             },
             Helper::BackupRun { repo } => Request::BackupRun(repo),
             Helper::BackupTest { repo } => Request::BackupTest(repo),

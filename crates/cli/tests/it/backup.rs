@@ -87,11 +87,24 @@ pub(crate) fn fixture(root: &Path) {
 
 /// The real restic, run by the test itself, the password on its input.
 pub(crate) fn peer(repo: &Path, password: &str, args: &[&str]) -> std::process::Output {
+    let cache = repo.parent().unwrap().join("peer-cache");
+    let reach = [
+        OsStr::new("--repo"),
+        repo.as_os_str(),
+        OsStr::new("--cache-dir"),
+        cache.as_os_str(),
+    ];
+    restic_reaching(&reach, password, args)
+}
+
+/// The real restic with `reach` (how it reaches the repository) first.
+pub(crate) fn restic_reaching(
+    reach: &[&OsStr],
+    password: &str,
+    args: &[&str],
+) -> std::process::Output {
     let mut child = Command::new("restic")
-        .arg("--repo")
-        .arg(repo)
-        .arg("--cache-dir")
-        .arg(repo.parent().unwrap().join("peer-cache"))
+        .args(reach)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

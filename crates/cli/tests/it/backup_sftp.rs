@@ -9,90 +9,44 @@
 
 use crate::backup::{NAME, fixture, json, listed, peer, root_run, root_run_with, tree};
 use crate::keyring::keyring_test;
+use crate::served::{Served, free_port};
 use crate::util::TestDir;
 use serde_json::Value;
-use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-/// A real SSH server on 127.0.0.1, stopped by its process id when dropped,
-/// so a failing test never leaves it running.
-struct Sshd {
-    child: Child,
-}
-
-impl Sshd {
-    /// `/usr/sbin/sshd` in the foreground on `port` with `host_key`, letting
-    /// root in with the keys in `folder`/authorized_keys, file transfer only.
-    fn start(folder: &Path, host_key: &Path, port: u16) -> Sshd {
-        // sshd's privilege separation folder is built into it; a computer
-        // whose own SSH server never ran may not have it.
-        std::fs::create_dir_all("/run/sshd").unwrap();
-        let config = folder.join("sshd_config");
-        std::fs::write(
-            &config,
-            format!(
-                "Port {port}\n\
-                 ListenAddress 127.0.0.1\n\
-                 HostKey {key}\n\
-                 AuthorizedKeysFile {folder}/authorized_keys\n\
-                 StrictModes no\n\
-                 PidFile {folder}/sshd.pid\n\
-                 UsePAM no\n\
-                 PasswordAuthentication no\n\
-                 KbdInteractiveAuthentication no\n\
-                 Subsystem sftp internal-sftp\n\
-                 AllowUsers root\n\
-                 PermitRootLogin prohibit-password\n",
-                key = host_key.display(),
-                folder = folder.display(),
-            ),
-        )
-        .unwrap();
-        let log = std::fs::File::create(folder.join("sshd.log")).unwrap();
-        let child = Command::new("/usr/sbin/sshd")
-            .args(["-D", "-e", "-f"])
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("openssh-server is installed (make deps)");
-        let mut sshd = Sshd { child };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            let log = std::fs::read_to_string(folder.join("sshd.log")).unwrap();
-            assert!(
-                sshd.child.try_wait().unwrap().is_none(),
-                "sshd stopped: {log}"
-            );
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "sshd never listened: {log}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        sshd
-    }
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let pid = rustix::process::Pid::from_child(&self.child);
-        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
-        let _ = self.child.wait();
-    }
-}
-
-/// A port nothing listens on now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A real SSH server on 127.0.0.1: `/usr/sbin/sshd` in the foreground on
+/// `port` with `host_key`, letting root in with the keys in
+/// `folder`/authorized_keys, file transfer only.
+fn start_sshd(folder: &Path, host_key: &Path, port: u16) -> Served {
+    // sshd's privilege separation folder is built into it; a computer
+    // whose own SSH server never ran may not have it.
+    std::fs::create_dir_all("/run/sshd").unwrap();
+    let config = folder.join("sshd_config");
+    std::fs::write(
+        &config,
+        format!(
+            "Port {port}\n\
+             ListenAddress 127.0.0.1\n\
+             HostKey {key}\n\
+             AuthorizedKeysFile {folder}/authorized_keys\n\
+             StrictModes no\n\
+             PidFile {folder}/sshd.pid\n\
+             UsePAM no\n\
+             PasswordAuthentication no\n\
+             KbdInteractiveAuthentication no\n\
+             Subsystem sftp internal-sftp\n\
+             AllowUsers root\n\
+             PermitRootLogin prohibit-password\n",
+            key = host_key.display(),
+            folder = folder.display(),
+        ),
+    )
+    .unwrap();
+    let mut command = Command::new("/usr/sbin/sshd");
+    command.args(["-D", "-e", "-f"]).arg(&config);
+    Served::start(&mut command, "sshd", port, &folder.join("sshd.log"))
 }
 
 /// A new ED25519 key pair at `path` (and `path`.pub).
@@ -136,7 +90,7 @@ keyring_test! {
         let other_host_key = new_key(&server.join("other_host_key"));
         let there = dir.root().join("there");
         let port = free_port();
-        let mut sshd = Some(Sshd::start(&server, &host_key, port));
+        let mut sshd = Some(start_sshd(&server, &host_key, port));
         let place = format!("sftp:root@127.0.0.1:{port}:{}", there.join("office").display());
         let at = |args: &[&str]| -> Vec<String> {
             let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -238,7 +192,7 @@ keyring_test! {
 
         // Another host key at the same address: refused loudly, nothing sent.
         drop(sshd.take());
-        sshd = Some(Sshd::start(&server, &other_host_key, port));
+        sshd = Some(start_sshd(&server, &other_host_key, port));
         root_run(&dir, &["backup", "run"]).fails_with("answered with another identity (host key)");
         let snaps = listed(&peer(&there.join("office"), &password, &["snapshots", "--json"]));
         assert_eq!(snaps.as_array().unwrap().len(), 1, "{snaps}");

@@ -6,6 +6,7 @@
 mod alerts;
 mod audit;
 mod backup;
+mod backup_rest;
 mod backup_sftp;
 mod baseline;
 mod concurrency;
@@ -22,6 +23,7 @@ mod notify;
 mod power_cut;
 mod schedule;
 mod security;
+mod served;
 mod updates;
 mod util;
 mod vault;

@@ -5,6 +5,7 @@
 //! real failed run of a scheduled job in root's state.
 
 use crate::keyring::{found_in_folder, keyring_test};
+use crate::served::certificate;
 use crate::util::{Run, TestDir};
 use crate::vault::with_input;
 use std::io::{BufRead, BufReader};
@@ -13,25 +14,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "mail-pw-4711";
-
-/// A self-signed certificate for "localhost", made for the test.
-fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let out = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        ])
-        .args(["-subj", "/CN=localhost"])
-        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    (cert, key)
-}
 
 /// The test's mail server, stopped by its process id when dropped.
 struct Smtp {
@@ -51,7 +33,7 @@ impl Smtp {
             .arg("--cert")
             .arg(dir.join("cert.pem"))
             .arg("--key")
-            .arg(dir.join("key.pem"))
+            .arg(dir.join("cert.key"))
             .arg("--out")
             .arg(&out)
             .args(["--port", &port.to_string()])
@@ -184,7 +166,7 @@ fn set_email(dir: &TestDir, port: u16, security: &str, password: &str) -> Run {
 keyring_test! {
     fn email_settings_a_test_message_and_each_failure_in_plain_words() {
         let dir = TestDir::new();
-        certificate(dir.root());
+        certificate(dir.root(), "cert");
         let smtp = Smtp::start(dir.root(), "starttls", 0);
 
         // Bad settings are refused before the password is asked for.
@@ -253,7 +235,7 @@ keyring_test! {
 keyring_test! {
     fn a_failed_run_is_told_once_on_the_desktop_and_by_email_and_retried_when_mail_is_down() {
         let dir = TestDir::new();
-        certificate(dir.root());
+        certificate(dir.root(), "cert");
         let desktop = Desktop::start();
         let smtp = Smtp::start(dir.root(), "starttls", 0);
         set_email(&dir, smtp.port, "starttls", PASSWORD).success();

@@ -72,6 +72,13 @@ pub enum Request {
         to: crate::backup::remote::Sftp,
         trust: Option<String>,
     },
+    /// A REST server's certificate; with `trust`, trust that certificate;
+    /// with `login`, keep its account's password (on standard input).
+    BackupServer {
+        to: crate::backup::rest::Rest,
+        trust: Option<String>,
+        login: bool,
+    },
     /// Back up now (the only backup when no name is given).
     BackupRun(Option<String>),
     /// Test restoring the newest backup.
@@ -210,6 +217,14 @@ impl Request {
                 to: to.clone(),
                 trust: checked_trust(trust)?,
             }),
+            Request::BackupServer { to, trust, login } => Ok(Request::BackupServer {
+                to: crate::backup::rest::Rest::parse(&to.shown())?,
+                trust: trust
+                    .as_deref()
+                    .map(crate::backup::rest::checked_fingerprint)
+                    .transpose()?,
+                login: *login,
+            }),
             Request::BackupRun(Some(name))
             | Request::BackupTest(Some(name))
             | Request::BackupCheck {
@@ -286,6 +301,17 @@ impl Request {
                 let mut args: Vec<OsString> =
                     vec!["backup-host-key".into(), "--to".into(), to.shown().into()];
                 with_trust(&mut args, trust);
+                args
+            }
+            Request::BackupServer { to, trust, login } => {
+                let mut args: Vec<OsString> =
+                    vec!["backup-server".into(), "--to".into(), to.shown().into()];
+                if let Some(fingerprint) = trust {
+                    args.extend(["--trust-certificate".into(), fingerprint.into()]);
+                }
+                if *login {
+                    args.push("--login".into());
+                }
                 args
             }
             Request::BackupRun(name) => with_repo("backup-run", name),
@@ -880,6 +906,30 @@ mod tests {
         );
         for refused in ["--rm", "SHA256:short", "SHA256:aaa; rm -rf /"] {
             assert!(host_key(Some(refused)).checked().is_err(), "{refused}");
+        }
+        let server = |trust: Option<&str>| Request::BackupServer {
+            to: crate::backup::rest::Rest::parse("rest:https://office@nas:8000/b").unwrap(),
+            trust: trust.map(String::from),
+            login: true,
+        };
+        let fingerprint = "25:7B:32:96:A6:A6:FA:E0:50:A3:2E:00:02:41:0A:B7:1A:59:3A:02:06:4B:F0:FF:D9:19:F9:6B:6B:F3:D1:D8";
+        assert_eq!(
+            server(Some(&fingerprint.to_lowercase()))
+                .checked()
+                .unwrap()
+                .args(),
+            [
+                "backup-server",
+                "--to",
+                "rest:https://office@nas:8000/b",
+                "--trust-certificate",
+                fingerprint,
+                "--login"
+            ]
+            .map(OsString::from)
+        );
+        for refused in ["--rm", "25:7B", "aa; rm -rf /"] {
+            assert!(server(Some(refused)).checked().is_err(), "{refused}");
         }
         let relative = Request::BackupConnect {
             name: "Office".into(),

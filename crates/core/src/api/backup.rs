@@ -7,7 +7,9 @@
 //! (`backup::sealed`). A user's app or CLI asks the helper for every run,
 //! and reads the board root publishes after each. A backup on another
 //! computer is reached with root's own SSH key once the administrator
-//! confirmed that computer's host key (`backup::remote`).
+//! confirmed that computer's host key (`backup::remote`); one on a REST
+//! server once they confirmed its certificate and gave its account's
+//! password (`backup::rest`).
 
 use super::Session;
 use crate::admin::door::{self, Request};
@@ -18,6 +20,7 @@ use crate::backup::board::{self, BackupBoard};
 use crate::backup::browse::Entry;
 use crate::backup::estimate::Estimate;
 use crate::backup::remote::{self, HostKey, RootSsh, Sftp};
+use crate::backup::rest::{self, Rest, RootRest};
 use crate::backup::restic::Snapshot;
 use crate::backup::sealed::SealedKeys;
 use crate::backup::{
@@ -78,10 +81,10 @@ impl Destination<'_> {
             .trust_host_key
             .map(remote::checked_fingerprint)
             .transpose()?;
-        if trust.is_some() && matches!(to, Location::Folder(_)) {
+        if trust.is_some() && !matches!(to, Location::Sftp(_)) {
             return Err(Error::invalid_input(
-                format!("{to} is a folder on this computer, which has no host key to trust."),
-                "Leave out --trust-host-key: it is only for a backup on another computer (sftp:USER@HOST:/folder).",
+                format!("{to} is not reached over SSH, so it has no host key to trust."),
+                "Leave out --trust-host-key: it is only for a backup on another computer (sftp:USER@HOST:/folder). A backup server's certificate is trusted with shipshape backup server --trust-certificate.",
             ));
         }
         Ok((to, trust))
@@ -201,9 +204,13 @@ fn made_as_root(
     office: &Secret,
     now: DateTime<Utc>,
 ) -> Result<Repository> {
-    if let Location::Sftp(to) = &new.to {
-        let ssh = RootSsh::in_state(&state.paths.state);
-        remote::ready(&state.store, actor, &ssh, to, trust, now)?;
+    match &new.to {
+        Location::Sftp(to) => {
+            let ssh = RootSsh::in_state(&state.paths.state);
+            remote::ready(&state.store, actor, &ssh, to, trust, now)?;
+        }
+        Location::Rest(to) => rest::ready(&RootRest::in_state(&state.paths.state), to)?,
+        Location::Folder(_) => {}
     }
     let keys = SealedKeys::in_state(&state.paths.state)?;
     let (token, own) = keys.make()?;
@@ -246,6 +253,70 @@ pub fn host_key(
         eprintln!("shipshape: {} {}", e.message, e.hint);
     }
     answer
+}
+
+/// What the administrator needs to set up a backup on the REST server
+/// `to` names (`rest:https://USER@HOST[:PORT]/folder`): the fingerprint of
+/// the certificate it shows now and the one trusted. With
+/// `trust_certificate`, the fingerprint they confirmed, that certificate
+/// is trusted; with `login`, the account's password is kept sealed for
+/// root. Once both are there, the server is tried with them: a wrong
+/// password or another certificate is said, and a backup already there
+/// too. As root directly, otherwise through the helper.
+pub fn server(
+    to: &str,
+    trust_certificate: Option<&str>,
+    login: Option<&Secret>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<rest::Server> {
+    let to = Rest::parse(to)?;
+    let trust = trust_certificate
+        .map(rest::checked_fingerprint)
+        .transpose()?;
+    if !admin::running_as_root() {
+        let request = Request::BackupServer {
+            to,
+            trust,
+            login: login.is_some(),
+        };
+        return match login {
+            Some(login) => door::run_giving(request, login),
+            None => door::run(request),
+        };
+    }
+    let state = RootState::open(now)?;
+    let keep = RootRest::in_state(&state.paths.state);
+    let answer = if trust.is_some() || login.is_some() {
+        rest::trust(
+            &state.store,
+            actor,
+            &keep,
+            &to,
+            trust.as_deref(),
+            login,
+            now,
+        )
+    } else {
+        rest::server(&keep, &to)
+    }
+    .and_then(|answer| tried(&state, &to, answer));
+    if let Err(e) = state.publish(now) {
+        eprintln!("shipshape: {} {}", e.message, e.hint);
+    }
+    answer
+}
+
+/// `answer` with whether the server let Shipshape in, once the
+/// certificate it shows is the one trusted and the password is kept
+/// (before, not tried: a changed certificate is shown, not an error).
+fn tried(state: &RootState, to: &Rest, mut answer: rest::Server) -> Result<rest::Server> {
+    let shows_trusted = answer.fingerprint == answer.trusted;
+    if shows_trusted && rest::ready(&RootRest::in_state(&state.paths.state), to).is_ok() {
+        answer.has_backup = backup::try_server(&state.store, to)?;
+        answer.ready = true;
+    }
+    Ok(answer)
 }
 
 /// Every backup with its snapshots and last runs. With `anew`, root
@@ -779,6 +850,16 @@ pub fn serve(request: Request, actor: &Actor, now: DateTime<Utc>) -> Result<serd
                 new,
                 trust.as_deref(),
                 &office,
+                now,
+            )?))
+        }
+        Request::BackupServer { to, trust, login } => {
+            let login = login.then(door::secret_from_door).transpose()?;
+            json(serde_json::to_value(server(
+                &to.shown(),
+                trust.as_deref(),
+                login.as_ref(),
+                actor,
                 now,
             )?))
         }

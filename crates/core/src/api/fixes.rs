@@ -267,6 +267,7 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         Request::BackupInit { .. }
         | Request::BackupConnect { .. }
         | Request::BackupHostKey { .. }
+        | Request::BackupServer { .. }
         | Request::BackupRun(_)
         | Request::BackupTest(_)
         | Request::BackupRemove(_)

@@ -17,6 +17,7 @@ pub mod location;
 pub mod owned_folder;
 pub mod put_back;
 pub mod remote;
+pub mod rest;
 pub mod restic;
 pub mod retention;
 pub mod sealed;
@@ -443,8 +444,33 @@ fn restic<'a>(store: &Store, repo: &'a Location, password: &'a Secret) -> Restic
         password,
         work: work_folder(store),
         ssh: RootSsh::in_state(store.data_dir()),
+        rest: rest::RootRest::in_state(store.data_dir()),
         limit: restic::LONG,
     }
+}
+
+/// Tries `to`'s server with a password that opens no backup: its
+/// account's password refused or another certificate is an error; "no
+/// backup here" or "wrong password" mean it let Shipshape in, the second
+/// that a backup is there already (`true`).
+pub fn try_server(store: &Store, to: &rest::Rest) -> Result<bool> {
+    let place = Location::Rest(to.clone());
+    let probe = crate::vault::generate(&crate::vault::Recipe::Words { count: 7 })?;
+    let r = Restic {
+        limit: std::time::Duration::from_secs(120),
+        ..restic(store, &place, &probe)
+    };
+    let out = r.run(&["cat", "config"], None, |_| {})?;
+    if let Some(e) = rest::failure(to, &out.stderr) {
+        return Err(e);
+    }
+    if out.stderr.contains("wrong password") {
+        return Ok(true);
+    }
+    if out.stderr.contains("does not exist") {
+        return Ok(false);
+    }
+    Err(r.failure(&out, None))
 }
 
 /// How long the backup of /etc before updates may take: it must never
@@ -577,7 +603,7 @@ fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
             }
             e
         }
-        Location::Sftp(_) if !initialised => e,
+        Location::Sftp(_) | Location::Rest(_) if !initialised => e,
         Location::Sftp(remote) => Error::new(
             e.code,
             e.message,
@@ -586,6 +612,15 @@ fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
                 e.hint,
                 remote.path(),
                 remote.host()
+            ),
+        ),
+        Location::Rest(server) => Error::new(
+            e.code,
+            e.message,
+            format!(
+                "{} A backup only Shipshape's own key opens was left at {}: delete it on the server before trying again.",
+                e.hint,
+                server.shown()
             ),
         ),
     }

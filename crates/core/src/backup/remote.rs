@@ -10,6 +10,7 @@
 //! and hands it back (`trust`), which pins the key only if it is still
 //! the one offered.
 
+use super::location::{plain, port_number};
 use crate::audit::{self, Actor, NewEntry};
 use crate::program::Run;
 use crate::store::Store;
@@ -82,12 +83,6 @@ impl Sftp {
                 "it does not say which account to use on the other computer (USER@)",
             ));
         };
-        let plain = |s: &str, extra: &str| {
-            !s.is_empty()
-                && !s.starts_with(['-', '.'])
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
-        };
         if user.len() > 32 || !plain(user, "._-") {
             return Err(refused(
                 text,
@@ -111,11 +106,7 @@ impl Sftp {
         }
         let (port, path) = match tail.split_once(':') {
             Some((port, path)) if !tail.starts_with('/') => {
-                let number = port
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|p| *p > 0 && port.bytes().all(|b| b.is_ascii_digit()));
-                let Some(number) = number else {
+                let Some(number) = port_number(port) else {
                     return Err(refused(
                         text,
                         &format!("\u{201c}{port}\u{201d} is not a port number (1 to 65535)"),

@@ -11,6 +11,7 @@
 
 use super::location::Location;
 use super::remote::{self, RootSsh};
+use super::rest::{self as rest_server, RootRest};
 use crate::program::{Finished, Run};
 use crate::progress::Cancel;
 use crate::vault::Secret;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
 /// restic by its full path: a folder early in `PATH` must not choose it.
 const RESTIC: &str = "/usr/bin/restic";
@@ -40,6 +42,8 @@ pub struct Restic<'a> {
     /// Root's SSH key and the host keys it trusts, for a backup on
     /// another computer.
     pub ssh: RootSsh,
+    /// The REST servers' certificates and passwords root keeps.
+    pub rest: RootRest,
     /// How long one run may take before it is stopped.
     pub limit: Duration,
 }
@@ -183,6 +187,15 @@ pub fn json_list(out: &str) -> &str {
         .unwrap_or("[]")
 }
 
+/// How restic reaches a repository: the place (for a REST server with
+/// its password, so given in restic's environment, which only the account
+/// running it may read, never in its arguments) and the options it needs.
+struct Reach {
+    repo: Zeroizing<String>,
+    secret_repo: bool,
+    options: Vec<String>,
+}
+
 /// restic's last words, for an error's details.
 fn last_words(text: &str) -> String {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -245,7 +258,7 @@ impl Restic<'_> {
     /// The repository as restic takes it, and for another computer or a
     /// folder another account owns the option that tells restic how to
     /// reach it (`owned_folder`).
-    fn repo_args(&self) -> Result<(String, Option<String>)> {
+    fn repo_args(&self) -> Result<Reach> {
         match self.repo {
             Location::Folder(folder) => {
                 let name = folder.to_str().ok_or_else(|| {
@@ -260,17 +273,38 @@ impl Restic<'_> {
                 // Decided once: a folder that is no account's own must be
                 // one root alone may change, or restic does not run.
                 match super::owned_folder::owner(folder) {
-                    Some(writer) => Ok((
-                        super::owned_folder::restic_repo(name),
-                        Some(super::owned_folder::sftp_command(writer)),
-                    )),
-                    None => super::safe_for_root(folder).map(|()| (name.to_string(), None)),
+                    Some(writer) => Ok(Reach {
+                        repo: Zeroizing::new(super::owned_folder::restic_repo(name)),
+                        secret_repo: false,
+                        options: vec!["-o".into(), super::owned_folder::sftp_command(writer)],
+                    }),
+                    None => super::safe_for_root(folder).map(|()| Reach {
+                        repo: Zeroizing::new(name.to_string()),
+                        secret_repo: false,
+                        options: Vec::new(),
+                    }),
                 }
             }
-            Location::Sftp(to) => Ok((
-                to.restic_repo(),
-                Some(format!("sftp.command={}", self.ssh.command(to)?)),
-            )),
+            Location::Sftp(to) => Ok(Reach {
+                repo: Zeroizing::new(to.restic_repo()),
+                secret_repo: false,
+                options: vec![
+                    "-o".into(),
+                    format!("sftp.command={}", self.ssh.command(to)?),
+                ],
+            }),
+            Location::Rest(to) => {
+                let (repo, certificate) = self.rest.for_restic(to)?;
+                let options = match certificate {
+                    Some(file) => vec!["--cacert".into(), file.to_string_lossy().into_owned()],
+                    None => Vec::new(),
+                };
+                Ok(Reach {
+                    repo,
+                    secret_repo: true,
+                    options,
+                })
+            }
         }
     }
 
@@ -325,17 +359,21 @@ impl Restic<'_> {
         let cache = self.private_folder("cache")?;
         let tmp = self.private_folder("tmp")?;
         let cache = cache.to_string_lossy().into_owned();
-        let (repo, ssh) = self.repo_args()?;
-        let mut all: Vec<&str> = vec!["--repo", &repo, "--cache-dir", &cache];
-        if let Some(ssh) = &ssh {
-            all.extend(["-o", ssh]);
+        let reach = self.repo_args()?;
+        let mut all: Vec<&str> = vec!["--cache-dir", &cache];
+        if !reach.secret_repo {
+            all.extend(["--repo", reach.repo.as_str()]);
         }
+        all.extend(reach.options.iter().map(String::as_str));
         let hint = hint.map(|id| format!("--key-hint={id}"));
         all.extend(hint.as_deref());
         all.extend_from_slice(args);
         let mut run = Run::new(RESTIC, &all, self.limit)
             .env("TMPDIR", tmp.to_string_lossy())
             .env("RESTIC_PROGRESS_FPS", "2");
+        if reach.secret_repo {
+            run = run.env("RESTIC_REPOSITORY", reach.repo.as_str());
+        }
         let mut input = match new_key {
             Some(new) => {
                 run = run.env("RESTIC_PASSWORD", self.password.expose());
@@ -381,6 +419,11 @@ impl Restic<'_> {
         if cancel.is_some_and(Cancel::is_cancelled) {
             return Error::cancelled();
         }
+        if let Location::Rest(to) = self.repo
+            && let Some(e) = rest_server::failure(to, said)
+        {
+            return e;
+        }
         if let Location::Sftp(to) = self.repo {
             let found = remote::failure(&self.ssh, to, said).or_else(|| {
                 said.contains("unable to start the sftp session")
@@ -407,6 +450,10 @@ impl Restic<'_> {
                 Location::Sftp(to) => format!(
                     "Check that the folder {} is still there on {} (it may have been moved or deleted), then try again.",
                     to.path(),
+                    to.host()
+                ),
+                Location::Rest(to) => format!(
+                    "Check that the folder is still there on the server {} (it may have been moved or deleted), then try again.",
                     to.host()
                 ),
             };

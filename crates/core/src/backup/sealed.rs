@@ -73,20 +73,7 @@ impl SealedKeys {
         rand::rng().fill_bytes(&mut name);
         let token = hex(&name);
         let file = self.file(&token)?;
-        let file_arg = file.to_string_lossy().into_owned();
-        let credential = credential_name(&token);
-        let name_arg = format!("--name={credential}");
-        let out = creds(&["encrypt", "--with-key=auto", &name_arg, "-", &file_arg])
-            .input(key.expose().as_bytes().to_vec())
-            .finish()
-            .map_err(|e| not_sealed("seal", &e.to_string()))?;
-        if !out.success() {
-            let _ = std::fs::remove_file(&file);
-            return Err(not_sealed("seal", out.stderr.trim()));
-        }
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io("protect", &file, &e))?;
+        seal(&file, &credential_name(&token), &key)?;
         Ok((token, key))
     }
 
@@ -103,15 +90,7 @@ impl SealedKeys {
                 "Set the backup up again with its recovery password: shipshape backup connect.",
             ));
         }
-        let file_arg = file.to_string_lossy().into_owned();
-        let name_arg = format!("--name={}", credential_name(token));
-        let out = creds(&["decrypt", &name_arg, &file_arg, "-"])
-            .finish()
-            .map_err(|e| not_sealed("unseal", &e.to_string()))?;
-        if !out.success() {
-            return Err(not_sealed("unseal", out.stderr.trim()));
-        }
-        Secret::new(out.stdout.trim_end().to_string())
+        unseal(&file, &credential_name(token))
     }
 
     /// Forgets the key `token` names.
@@ -120,6 +99,37 @@ impl SealedKeys {
             let _ = std::fs::remove_file(file);
         }
     }
+}
+
+/// Seals `secret` into `file` (0600) under the credential name `name`,
+/// which opening must give again: a file copied in for another is refused.
+pub(crate) fn seal(file: &Path, name: &str, secret: &Secret) -> Result<()> {
+    let file_arg = file.to_string_lossy().into_owned();
+    let name_arg = format!("--name={name}");
+    let out = creds(&["encrypt", "--with-key=auto", &name_arg, "-", &file_arg])
+        .input(secret.expose().as_bytes().to_vec())
+        .finish()
+        .map_err(|e| not_sealed("seal", &e.to_string()))?;
+    if !out.success() {
+        let _ = std::fs::remove_file(file);
+        return Err(not_sealed("seal", out.stderr.trim()));
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| Error::io("protect", file, &e))
+}
+
+/// What `seal` sealed into `file` under `name`.
+pub(crate) fn unseal(file: &Path, name: &str) -> Result<Secret> {
+    let file_arg = file.to_string_lossy().into_owned();
+    let name_arg = format!("--name={name}");
+    let out = creds(&["decrypt", &name_arg, &file_arg, "-"])
+        .finish()
+        .map_err(|e| not_sealed("unseal", &e.to_string()))?;
+    if !out.success() {
+        return Err(not_sealed("unseal", out.stderr.trim()));
+    }
+    Secret::new(out.stdout.trim_end().to_string())
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -37,6 +37,29 @@ fn whereabouts(repo: &Repository, computer: &str) -> (String, String, String) {
                 escape(&restic_repo),
             )
         }
+        Ok(Location::Rest(to)) => (
+            format!(
+                "<code>{}</code>, a restic REST server{}",
+                escape(&to.shown()),
+                to.user()
+                    .map(|u| format!(", reached as its account {}", escape(u)))
+                    .unwrap_or_default()
+            ),
+            format!(
+                "install restic (<code>sudo apt install restic</code>){}{}; then:",
+                if to.user().is_some() {
+                    ", write the server account's password after the account's name in the address below (<code>ACCOUNT:PASSWORD@</code>)"
+                } else {
+                    ""
+                },
+                if to.encrypted() {
+                    ", and add <code>--cacert</code> with the server's certificate if it is its own (self-signed)"
+                } else {
+                    ""
+                }
+            ),
+            escape(&to.restic_repo(None)),
+        ),
         _ => (
             format!(
                 "<code>{}</code> on {computer}",
