@@ -14,6 +14,7 @@ use shipshape_core::backup::board::BackupBoard;
 use shipshape_core::backup::browse::Entry;
 use shipshape_core::backup::estimate::Estimate;
 use shipshape_core::backup::remote::HostKey;
+use shipshape_core::backup::rest::Server as BackupServer;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::harden::accepted::{self, Acceptance};
@@ -1013,6 +1014,31 @@ pub async fn backup_restore(
             to,
             cancel,
             actor,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+}
+
+/// A backup server's certificate to compare and whether Shipshape trusts
+/// it; with `trust` (the fingerprint the administrator compared) that
+/// certificate is trusted, and with `password` the server account's
+/// password is kept sealed for the administrator; then the server is
+/// tried. Only the look changes nothing.
+#[tauri::command]
+pub async fn backup_server(
+    state: State<'_, AppState>,
+    to: String,
+    trust: Option<String>,
+    password: Option<String>,
+) -> Result<BackupServer, Error> {
+    let login = password.map(Secret::new).transpose()?;
+    with_session(state, move |session| {
+        api::backup::server(
+            &to,
+            trust.as_deref(),
+            login.as_ref(),
+            session.actor,
             chrono::Utc::now(),
         )
     })

@@ -8,11 +8,18 @@
 // whose password (from the keychain) opens the backup with plain restic;
 // "Back up now" makes a snapshot restic lists and "Test restore now"
 // passes; a file edited since is restored to its place from the restore
-// dialog, the edited one kept beside it; the Overview's tile says so. The scheduled jobs, the backup and
-// its password are removed at the end, so the next screens' tests start
-// from nothing.
+// dialog, the edited one kept beside it; the Overview's tile says so. A
+// second backup goes to a restic REST server the test starts
+// (`rclone serve restic` on 127.0.0.1 with a self-signed certificate and an
+// account): the wizard shows the certificate's fingerprint as openssl
+// prints it, refuses a wrong password in the server's words, connects with
+// the right one, and makes the backup there, which plain restic opens
+// through the server. The scheduled jobs, the backups, their passwords and
+// the server are removed or stopped at the end, so the next screens' tests
+// start from nothing.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +30,31 @@ import { Session } from './webdriver.mjs';
 
 let s;
 let work;
+/** The REST server the test started, stopped by its process id at the end. */
+let restServer;
+const SERVER_PASSWORD = 'pass:w@rd/1';
 const step = stepper(() => s);
 const click = async (id) => (await s.byTestId(id)).click();
+
+/** A port nothing listens on now. */
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const listening = (port) =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 
 /** The real restic, run by the test, the password on its standard input. */
 function restic(repo, password, ...args) {
@@ -53,6 +83,10 @@ before(async () => {
 
 after(async () => {
   await s?.end();
+  if (restServer) {
+    restServer.kill('SIGTERM');
+    await new Promise((resolve) => (restServer.exitCode !== null ? resolve() : restServer.once('exit', resolve)));
+  }
   // Root's jobs this test scheduled; the next screen's tests start from nothing.
   const { stdout } = await run(CLI, ['--data-dir', DATA, 'schedule', 'list', '--json']).catch((e) => e);
   for (const job of JSON.parse(stdout || '[]')) {
@@ -63,6 +97,8 @@ after(async () => {
   // And the backup and its password: the next screens start without them.
   await run(CLI, ['--data-dir', DATA, 'backup', 'remove', '--repo', 'Office backup']).catch(() => {});
   await run(CLI, ['--data-dir', DATA, 'vault', 'rm', 'Backup: Office backup', '--yes']).catch(() => {});
+  await run(CLI, ['--data-dir', DATA, 'backup', 'remove', '--repo', 'Server backup']).catch(() => {});
+  await run(CLI, ['--data-dir', DATA, 'vault', 'rm', 'Backup: Server backup', '--yes']).catch(() => {});
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -202,5 +238,66 @@ describe('Backups', () => {
     assert.equal(await tile.attribute('data-outcome'), 'done');
     assert.equal(await tile.attribute('data-test-outcome'), 'done');
     assert.equal(await tile.attribute('data-level'), 'good');
+  });
+
+  step('a second backup goes to a REST server once its certificate is confirmed and its password kept', async () => {
+    const server = join(work, 'server');
+    await mkdir(join(server, 'data'), { recursive: true });
+    const cert = join(server, 'cert.pem');
+    await run('openssl', [
+      'req', '-x509', '-newkey', 'ed25519', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(server, 'key.pem'), '-out', cert,
+    ]);
+    const said = (await run('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', cert])).stdout;
+    const fingerprint = said.trim().split('=')[1];
+    const port = await freePort();
+    restServer = spawn(
+      'rclone',
+      ['serve', 'restic', '--config', '/dev/null', '--addr', `127.0.0.1:${port}`, '--user', 'office',
+        '--pass', SERVER_PASSWORD, '--cert', cert, '--key', join(server, 'key.pem'), join(server, 'data')],
+      { stdio: 'ignore' },
+    );
+    await s.waitFor('the REST server', () => listening(port), 20000);
+
+    await openScreen(s, testIds.navBackups, 'Backups');
+    await click(testIds.backupsSetup);
+    await s.waitFor('the wizard', () => s.byTestId(testIds.backupWizard));
+    const name = await s.byTestId(testIds.backupWizardName);
+    await name.clear();
+    await name.type('Server backup');
+    await click(testIds.backupWizardWhereServer);
+    await (await s.byTestId(testIds.backupWizardServerAddress)).type(`https://127.0.0.1:${port}`);
+    await (await s.byTestId(testIds.backupWizardServerUser)).type('office');
+    const folder = await s.byTestId(testIds.backupWizardServerFolder);
+    await folder.clear();
+    await folder.type('office');
+    await click(testIds.backupWizardCheckServer);
+    await s.waitFor('the fingerprint', () => s.byTestId(testIds.backupWizardServerFingerprint), 30000);
+    const shown = await s.byTestId(testIds.backupWizardServerFingerprint);
+    assert.equal(await shown.attribute('data-fingerprint'), fingerprint, 'the fingerprint openssl prints');
+    await click(testIds.backupWizardServerConfirmed);
+    const password = await s.byTestId(testIds.backupWizardServerPassword);
+    await password.type('not the password');
+    await click(testIds.backupWizardConnectServer);
+    await s.waitFor('the refusal', () => s.byTestId(testIds.backupWizardServerError), 30000);
+    assert.match(await text(s, testIds.backupWizardServerError), /refused the password of the account office/);
+    await password.clear();
+    await password.type(SERVER_PASSWORD);
+    await click(testIds.backupWizardConnectServer);
+    await s.waitFor('the server let Shipshape in', () => s.byTestId(testIds.backupWizardServerReady), 30000);
+    assert.deepEqual(await axeViolations(s), []);
+    await click(testIds.backupWizardNext);
+    await s.waitFor('step 2', async () => (await wizardStep()) === 2);
+    await click(testIds.backupWizardNext);
+    await s.waitFor('step 3', async () => (await wizardStep()) === 3);
+    await click(testIds.backupWizardCreate);
+    await s.waitFor('step 4', async () => (await wizardStep()) === 4, 60000);
+    const kept = (await cli('vault', 'get', 'Backup: Server backup', '--stdout')).trim();
+    const url = `rest:https://office:${encodeURIComponent(SERVER_PASSWORD)}@127.0.0.1:${port}/office/`;
+    const listed = await restic(url, kept, '--cacert', cert, 'snapshots', '--json');
+    assert.deepEqual(JSON.parse(listed.slice(listed.indexOf('['))), [], 'plain restic opens it through the server');
+    await click(testIds.backupWizardSheetKept);
+    await click(testIds.backupWizardFinish);
+    await s.waitFor('the second card', () => s.find(`[data-testid="${testIds.backupCard}"][data-name="Server backup"]`));
   });
 });

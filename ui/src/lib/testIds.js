@@ -445,6 +445,13 @@ export const testIds = Object.freeze({
   // changed), backupWizardRootKey (the line to add there) and
   // backupWizardHostConfirmed (the checkbox; absent when the computer is
   // trusted already); backupWizardHostError (data-code): it was not checked.
+  // backupWizardWhereServer (a restic REST server): backupWizardServerAddress,
+  // backupWizardServerUser, backupWizardServerPassword,
+  // backupWizardServerFolder, backupWizardCheckServer; then backupWizardServer
+  // (data-ready) with backupWizardServerFingerprint (data-fingerprint) or
+  // backupWizardServerPlain (no encryption), backupWizardServerChanged,
+  // backupWizardServerConfirmed (the checkbox), backupWizardConnectServer,
+  // backupWizardServerReady; backupWizardServerError (data-code).
   backupsScreen: 'backups-screen',
   backupsEmpty: 'backups-empty',
   backupsError: 'backups-error',
@@ -456,6 +463,20 @@ export const testIds = Object.freeze({
   backupWizardSuggestFolder: 'backup-wizard-suggest-folder',
   backupWizardWhereLocal: 'backup-wizard-where-local',
   backupWizardWhereRemote: 'backup-wizard-where-remote',
+  backupWizardWhereServer: 'backup-wizard-where-server',
+  backupWizardServerAddress: 'backup-wizard-server-address',
+  backupWizardServerUser: 'backup-wizard-server-user',
+  backupWizardServerPassword: 'backup-wizard-server-password',
+  backupWizardServerFolder: 'backup-wizard-server-folder',
+  backupWizardCheckServer: 'backup-wizard-check-server',
+  backupWizardServer: 'backup-wizard-server',
+  backupWizardServerFingerprint: 'backup-wizard-server-fingerprint',
+  backupWizardServerPlain: 'backup-wizard-server-plain',
+  backupWizardServerChanged: 'backup-wizard-server-changed',
+  backupWizardServerConfirmed: 'backup-wizard-server-confirmed',
+  backupWizardConnectServer: 'backup-wizard-connect-server',
+  backupWizardServerReady: 'backup-wizard-server-ready',
+  backupWizardServerError: 'backup-wizard-server-error',
   backupWizardRemoteUser: 'backup-wizard-remote-user',
   backupWizardRemoteHost: 'backup-wizard-remote-host',
   backupWizardRemotePort: 'backup-wizard-remote-port',

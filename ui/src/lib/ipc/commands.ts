@@ -71,4 +71,5 @@ export type Command =
   | 'backup_browse'
   | 'backup_find'
   | 'backup_restore'
+  | 'backup_server'
   | 'backup_host_key';

@@ -11,6 +11,7 @@ import type { BackupBoard } from './generated/BackupBoard';
 import type { BackupEntry } from './generated/BackupEntry';
 import type { BackupEstimate } from './generated/BackupEstimate';
 import type { BackupHostKey } from './generated/BackupHostKey';
+import type { BackupServer } from './generated/BackupServer';
 import type { BackupPlan } from './generated/BackupPlan';
 import type { BackupRepository } from './generated/BackupRepository';
 import type { BackupRun } from './generated/BackupRun';
@@ -73,6 +74,7 @@ export type {
   BackupEntry,
   BackupEstimate,
   BackupHostKey,
+  BackupServer,
   BackupPlan,
   BackupRepository,
   BackupRun,
@@ -358,6 +360,9 @@ export const api = {
    * administrator's password and trusts nothing.
    */
   backupHostKey: (to: string) => call<BackupHostKey>('backup_host_key', { to }),
+  /** Looks at a backup server; with `trust` and `password`, trusts its certificate and keeps its account's password, then tries it. */
+  backupServer: (to: string, trust: string | null, password: string | null) =>
+    call<BackupServer>('backup_server', { to, trust, password }),
   /** The printable recovery sheet of backup `name`, with its password from the keychain. */
   backupRecoverySheet: (name: string) => call<RecoverySheet>('backup_recovery_sheet', { name }),
   /** Opens the native save dialog for the recovery sheet; `null` when the user closed it. */

@@ -312,6 +312,84 @@ describe('Backups', () => {
     ]);
   });
 
+  it('sets up a backup on a REST server once its certificate is confirmed and the server let Shipshape in', async () => {
+    const fingerprint = '25:7B:32:96:A6:A6:FA:E0:50:A3:2E:00:02:41:0A:B7:1A:59:3A:02:06:4B:F0:FF:D9:19:F9:6B:6B:F3:D1:D8';
+    let trusted: string | null = null;
+    let kept = false;
+    const { calls } = setup({
+      backup_server: (a) => {
+        if (a.trust) trusted = a.trust as string;
+        if (a.password === 'wrong') {
+          failWith({ code: 'invalid_input', message: 'The backup server nas.local (port 8000) refused the password of the account office.', hint: 'Give the right one.' });
+        }
+        if (a.password) kept = true;
+        return {
+          location: a.to,
+          encrypted: true,
+          fingerprint,
+          trusted,
+          user: 'office',
+          login_kept: kept,
+          ready: trusted === fingerprint && kept,
+          has_backup: false,
+        };
+      },
+      backup_init: (a) => repository({ folder: a.folder as string }),
+      schedule_change: () => null,
+      backup_recovery_sheet: () => sheet,
+    });
+    await openWizard();
+    await fireEvent.click(byId(testIds.backupWizardWhereServer));
+    expect((byId(testIds.backupWizardServerFolder) as HTMLInputElement).value).toBe('shipshape');
+    expect(byId(testIds.backupWizardServerPassword).getAttribute('type')).toBe('password');
+    await type(byId(testIds.backupWizardServerAddress), 'https://office:pw@nas.local');
+    await fireEvent.click(byId(testIds.backupWizardCheckServer));
+    expect(fieldErrors()).toEqual(['serverAddress']);
+    expect(calls.backup_server).toBeUndefined();
+
+    await type(byId(testIds.backupWizardServerAddress), 'https://nas.local:8000');
+    await type(byId(testIds.backupWizardServerUser), 'office');
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(fieldErrors()).toEqual(['serverReady']);
+    await fireEvent.click(byId(testIds.backupWizardCheckServer));
+    const shown = await screen.findByTestId(testIds.backupWizardServerFingerprint);
+    expect(calls.backup_server).toEqual([{ to: 'rest:https://office@nas.local:8000/shipshape', trust: null, password: null }]);
+    expect(shown.dataset.fingerprint).toBe(fingerprint);
+    expect(shown.textContent).toContain('openssl x509 -noout -fingerprint -sha256');
+    expect((byId(testIds.backupWizardConnectServer) as HTMLButtonElement).disabled).toBe(true);
+
+    // Not confirmed, no password: Next says what is missing, one thing at a time.
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(fieldErrors()).toEqual(['serverConfirmed']);
+    await fireEvent.click(byId(testIds.backupWizardServerConfirmed));
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(fieldErrors()).toEqual(['serverPassword']);
+
+    // A wrong password: the server's refusal, in its words; the check stays.
+    await type(byId(testIds.backupWizardServerPassword), 'wrong');
+    await fireEvent.click(byId(testIds.backupWizardConnectServer));
+    const refusedBy = await screen.findByTestId(testIds.backupWizardServerError);
+    expect(refusedBy.textContent).toContain('refused the password of the account office');
+    expect(byId(testIds.backupWizardServer).dataset.ready).toBe('false');
+
+    await type(byId(testIds.backupWizardServerPassword), 's3cr:t@/x');
+    await fireEvent.click(byId(testIds.backupWizardConnectServer));
+    await screen.findByTestId(testIds.backupWizardServerReady);
+    expect(calls.backup_server[2]).toEqual({ to: 'rest:https://office@nas.local:8000/shipshape', trust: fingerprint, password: 's3cr:t@/x' });
+    expect((byId(testIds.backupWizardServerPassword) as HTMLInputElement).value).toBe('');
+    expect(screen.queryByTestId(testIds.backupWizardServerError)).toBeNull();
+
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    expect(step()).toBe('2');
+    await waitFor(() => expect(all(testIds.backupWizardPath)).toHaveLength(2));
+    await fireEvent.click(byId(testIds.backupWizardNext));
+    await fireEvent.click(byId(testIds.backupWizardCreate));
+    await waitFor(() => expect(step()).toBe('4'));
+    expect(calls.backup_init).toEqual([
+      { name: 'Office backup', folder: 'rest:https://office@nas.local:8000/shipshape', plan, trust: null },
+    ]);
+  });
+
   it('needs no confirmation for a computer trusted already, and says why one could not be checked', async () => {
     const fingerprint = 'SHA256:n4Yx0Q2c3m4V5b6N7m8K9j0H1g2F3d4S5a6P7o8I9u0';
     let reachable = false;

@@ -1,8 +1,10 @@
 import { AppError } from '../../ipc';
 import { backupJobs, plan, repository } from './fixtures';
 import {
+  canConnect,
   canCreate,
   canFinish,
+  connectRequest,
   cleanPath,
   estimateWords,
   hostChanged,
@@ -15,13 +17,16 @@ import {
   remoteLocation,
   remoteProblems,
   request,
+  serverLocation,
+  serverProblems,
   stepProblems,
   transition,
   type Remote,
+  type Server,
   type Setup,
   type SetupEvent,
 } from './wizard';
-import type { BackupHostKey } from '../../ipc';
+import type { BackupHostKey, BackupServer } from '../../ipc';
 
 const refused = new AppError({ code: 'needs_admin', message: 'The password was not given.', hint: 'Try again.' });
 
@@ -186,6 +191,99 @@ describe('step 1: another computer over SSH', () => {
 
   it('passes no fingerprint for a folder on this computer', () => {
     expect(request(at(2))?.trust).toBeNull();
+  });
+});
+
+describe('step 1: a restic REST server', () => {
+  const fingerprint = '25:7B:32:96:A6:A6:FA:E0:50:A3:2E:00:02:41:0A:B7:1A:59:3A:02:06:4B:F0:FF:D9:19:F9:6B:6B:F3:D1:D8';
+  const good: Server = { address: 'https://NAS.local:8000/', user: 'office', password: '', folder: '/office/' };
+  const to = 'rest:https://office@NAS.local:8000/office';
+  const info = (over: Partial<BackupServer> = {}): BackupServer => ({
+    location: to,
+    encrypted: true,
+    fingerprint,
+    trusted: null,
+    user: 'office',
+    login_kept: false,
+    ready: false,
+    has_backup: false,
+    ...over,
+  });
+  const onServer = (server: Server = good): Setup =>
+    run(initialSetup([], []), { type: 'defaults', plan }, { type: 'where', where: 'server' }, ...(Object.keys(server) as (keyof Server)[]).map((field) => ({ type: 'serverField' as const, field, value: server[field] })));
+
+  it('builds the rest location from the fields, the account only when given', () => {
+    expect(serverLocation(good)).toBe(to);
+    expect(serverLocation({ ...good, user: '', address: 'http://10.0.0.9' })).toBe('rest:http://10.0.0.9/office');
+    expect(serverLocation({ ...good, folder: 'a/b' })).toBe('rest:https://office@NAS.local:8000/a/b');
+  });
+
+  it('says what is wrong beside each field', () => {
+    const wrong = (server: Partial<Server>) => serverProblems({ ...good, ...server }).map((p) => [p.field, p.message]);
+    expect(wrong({ address: '' })).toEqual([['serverAddress', 'Say which server keeps the backup.']]);
+    expect(wrong({ address: 'nas.local:8000' })[0][1]).toContain('is not a server');
+    expect(wrong({ address: 'ftp://nas' })[0][1]).toContain('is not a server');
+    expect(wrong({ address: 'https://office:pw@nas' })[0][1]).toContain('has an account or a password in it');
+    expect(wrong({ address: 'https://-nas:8000' })[0][1]).toContain("is not a server's name");
+    expect(wrong({ address: 'https://nas:99999' })[0][1]).toContain('is not a port number');
+    expect(wrong({ user: '-o' })[0][0]).toBe('serverUser');
+    expect(wrong({ folder: '../etc' })[0][0]).toBe('serverFolder');
+    expect(wrong({ folder: '' })[0][1]).toBe('Say which folder on the server keeps the backup.');
+    expect(wrong({ user: '' })).toEqual([]);
+  });
+
+  it('checks, needs the certificate confirmed and the password typed, connects, then goes on', () => {
+    let s = onServer();
+    expect(fields(s)).toEqual(['serverReady']);
+    s = run(s, { type: 'checking' });
+    expect(s.checking).toBe(to);
+    expect(fields(s)).toEqual(['serverReady']);
+    s = run(s, { type: 'server', to, info: info() });
+    expect(fields(s)).toEqual(['serverConfirmed']);
+    expect(canConnect(s)).toBe(false);
+    s = { ...s, hostConfirmed: true };
+    expect(fields(s)).toEqual(['serverPassword']);
+    expect(canConnect(s)).toBe(false);
+    s = run(s, { type: 'serverField', field: 'password', value: 's3cr:t' });
+    expect(s.hostConfirmed).toBe(true);
+    expect(fields(s)).toEqual(['serverReady']);
+    expect(canConnect(s)).toBe(true);
+    expect(connectRequest(s)).toEqual({ to, trust: fingerprint, password: 's3cr:t' });
+    s = run(s, { type: 'connecting' });
+    expect([s.checking, s.connecting]).toEqual([to, true]);
+    // A refusal keeps what was looked at, with the reason.
+    s = run(s, { type: 'hostKeyFailed', to, error: refused });
+    expect([s.checking, s.connecting, s.hostKeyError, s.serverInfo?.fingerprint]).toEqual([null, false, refused, fingerprint]);
+    s = run(s, { type: 'connecting' }, { type: 'server', to, info: info({ trusted: fingerprint, login_kept: true, ready: true }) });
+    expect(s.server.password).toBe('');
+    expect(fields(s)).toEqual([]);
+    s = run(s, { type: 'next' });
+    expect(s.step).toBe(2);
+    expect(fields(s)).toEqual([]);
+    expect(request(s)).toEqual({ name: 'Office backup', folder: to, plan, trust: null });
+  });
+
+  it('forgets the check when a field changes but not the password, and ignores a late answer', () => {
+    let s = run(onServer(), { type: 'checking' }, { type: 'server', to, info: info() });
+    s = run(s, { type: 'serverField', field: 'password', value: 'x' });
+    expect(s.serverInfo).not.toBeNull();
+    s = run(s, { type: 'serverField', field: 'folder', value: 'other' });
+    expect(s.serverInfo).toBeNull();
+    s = run(s, { type: 'server', to, info: info() });
+    expect(s.serverInfo).toBeNull();
+    expect(request(s)).toBeNull();
+  });
+
+  it('asks nothing for a trusted certificate or a server without encryption, and refuses a folder holding a backup', () => {
+    let s = run(onServer(), { type: 'checking' }, { type: 'server', to, info: info({ trusted: fingerprint, login_kept: true }) });
+    expect(canConnect(s)).toBe(true);
+    expect(connectRequest(s)).toEqual({ to, trust: null, password: null });
+    const plain = { ...good, address: 'http://nas.local:8000' };
+    const plainTo = 'rest:http://office@nas.local:8000/office';
+    s = run(onServer(plain), { type: 'checking' }, { type: 'server', to: plainTo, info: info({ encrypted: false, fingerprint: null, login_kept: true }) });
+    expect(fields(s)).toEqual(['serverReady']);
+    s = run(s, { type: 'connecting' }, { type: 'server', to: plainTo, info: info({ encrypted: false, fingerprint: null, ready: true, has_backup: true }) });
+    expect(problemsOn(s, 1).map((p) => [p.field, p.message])).toEqual([['serverFolder', 'There is a backup in that folder on the server already.']]);
   });
 });
 

@@ -4,9 +4,11 @@
 // makes the backup (its password made and kept in the keychain) and
 // schedules it; step 4 shows that password on the recovery sheet, and
 // Finish waits until the administrator says the sheet is printed or saved.
-// The backup is kept in a folder on this computer (or a disk), or on
+// The backup is kept in a folder on this computer (or a disk), on
 // another computer over SSH (SFTP), whose host key the administrator
-// checks and confirms before going on.
+// checks and confirms before going on, or on a restic REST server, whose
+// certificate they confirm and whose account's password Shipshape keeps
+// sealed ("Connect"), tried before going on.
 // Pure: the screen makes the calls and feeds the answers in as events.
 import { bytes } from '../../format';
 import type {
@@ -14,6 +16,7 @@ import type {
   BackupEstimate,
   BackupHostKey,
   BackupPlan,
+  BackupServer,
   BackupRepository,
   JobKind,
   JobProgress,
@@ -49,14 +52,20 @@ export type Field =
   | 'remoteFolder'
   | 'hostKey'
   | 'hostConfirmed'
+  | 'serverAddress'
+  | 'serverUser'
+  | 'serverPassword'
+  | 'serverFolder'
+  | 'serverConfirmed'
+  | 'serverReady'
   | 'paths'
   | 'path'
   | 'exclude'
   | 'backupAt'
   | 'testAt';
 
-/** A folder on this computer or a disk, or another computer over SSH. */
-export type Where = 'local' | 'remote';
+/** A folder on this computer or a disk, another computer over SSH, or a restic REST server. */
+export type Where = 'local' | 'remote' | 'server';
 
 /** The fields of another computer, as typed. */
 export interface Remote {
@@ -66,6 +75,21 @@ export interface Remote {
   folder: string;
 }
 export type RemoteField = keyof Remote;
+
+/** The fields of a backup server, as typed; its password is typed too, and forgotten once kept. */
+export interface Server {
+  /** `https://HOST[:PORT]`, or `http://` for a server without encryption. */
+  address: string;
+  /** Its account, when it asks for one. */
+  user: string;
+  password: string;
+  folder: string;
+}
+export type ServerField = keyof Server;
+
+export const SUGGESTED_SERVER_FOLDER = 'shipshape';
+/** What the administrator runs on the server to see its certificate's fingerprint. */
+export const CERTIFICATE_COMMAND = 'openssl x509 -noout -fingerprint -sha256 -in CERTIFICATE';
 
 export const DEFAULT_PORT = '22';
 export const SUGGESTED_REMOTE_FOLDER = '/srv/backups/shipshape';
@@ -86,13 +110,18 @@ export interface Setup {
   where: Where;
   folder: string;
   remote: Remote;
-  /** The location being checked now (`backup_host_key`), if any. */
+  /** The location being checked now (`backup_host_key`, `backup_server`), if any. */
   checking: string | null;
+  /** The check now is "Connect" (the server's certificate trusted and password kept). */
+  connecting: boolean;
+  server: Server;
+  /** The backup server, for the fields as they are. */
+  serverInfo: BackupServer | null;
   /** The other computer's host key, for the fields as they are. */
   hostKey: BackupHostKey | null;
-  /** Why the other computer could not be checked. */
+  /** Why the other computer or the server could not be checked. */
   hostKeyError: AppError | null;
-  /** "The fingerprint matches what the other computer shows". */
+  /** "The fingerprint matches what the other computer (or the server) shows". */
   hostConfirmed: boolean;
   /** Step 2: the suggested plan once it arrives, with the administrator's changes. */
   plan: BackupPlan | null;
@@ -132,6 +161,9 @@ export type SetupEvent =
   | { type: 'checking' }
   | { type: 'hostKey'; to: string; key: BackupHostKey }
   | { type: 'hostKeyFailed'; to: string; error: AppError }
+  | { type: 'serverField'; field: ServerField; value: string }
+  | { type: 'connecting' }
+  | { type: 'server'; to: string; info: BackupServer }
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'addPath' }
@@ -156,6 +188,9 @@ export function initialSetup(taken: readonly string[], jobs: readonly JobStatus[
     folder: '',
     remote: { user: '', host: '', port: DEFAULT_PORT, folder: '' },
     checking: null,
+    connecting: false,
+    server: { address: '', user: '', password: '', folder: SUGGESTED_SERVER_FOLDER },
+    serverInfo: null,
     hostKey: null,
     hostKeyError: null,
     hostConfirmed: false,
@@ -375,8 +410,162 @@ function hostKeyProblems(s: Setup): Problem[] {
   return [];
 }
 
+const ADDRESS = /^(https?):\/\/([^/:@]+)(?::([^/]*))?\/?$/;
+
+/** What is wrong with a backup server's fields, in their order. */
+export function serverProblems(v: Server): Problem[] {
+  const problems: Problem[] = [];
+  const address = v.address.trim();
+  const parts = ADDRESS.exec(address);
+  if (address === '') {
+    problems.push({
+      field: 'serverAddress',
+      message: 'Say which server keeps the backup.',
+      hint: 'Its address with https:// and the port its backup service listens on, for example https://nas.local:8000.',
+    });
+  } else if (address.includes('@')) {
+    problems.push({
+      field: 'serverAddress',
+      message: `“${address}” has an account or a password in it.`,
+      hint: 'Write the address alone (https://HOST:PORT) and put the account and its password in their own fields below.',
+    });
+  } else if (!parts) {
+    problems.push({
+      field: 'serverAddress',
+      message: `“${address}” is not a server's address.`,
+      hint: 'Write https://, its name or IPv4 address, and the port: for example https://nas.local:8000 (http:// only for a server without encryption).',
+    });
+  } else if (parts[2].length > 253 || !plain(parts[2], '.-')) {
+    problems.push({
+      field: 'serverAddress',
+      message: `“${parts[2]}” is not a server's name or address.`,
+      hint: 'Give its name, such as nas.local, or its IPv4 address, such as 192.168.1.20.',
+    });
+  } else if (parts[3] !== undefined && portProblem(parts[3])) {
+    problems.push({
+      field: 'serverAddress',
+      message: `“${parts[3]}” is not a port number.`,
+      hint: 'A number from 1 to 65535: the port the backup service listens on (rest-server uses 8000).',
+    });
+  }
+  const user = v.user.trim();
+  if (user !== '' && (user.length > 64 || !plain(user, '._-'))) {
+    problems.push({
+      field: 'serverUser',
+      message: `“${user}” is not an account name.`,
+      hint: 'Use letters, digits, dots, dashes and underscores, starting with a letter or digit; leave it empty when the server asks for no account.',
+    });
+  }
+  const folder = v.folder.trim().replace(/^\/+|\/+$/g, '');
+  if (folder === '' || !folder.split('/').every((p) => plain(p, '._-'))) {
+    problems.push({
+      field: 'serverFolder',
+      message: folder === '' ? 'Say which folder on the server keeps the backup.' : `“${folder}” is not a plain folder name.`,
+      hint: `Use letters, digits, dots, dashes and underscores, for example ${SUGGESTED_SERVER_FOLDER}; a server with private folders wants the account's name.`,
+    });
+  }
+  return problems;
+}
+
+/** `rest:https://USER@HOST[:PORT]/folder`; null while a field is wrong. */
+export function serverLocation(v: Server): string | null {
+  if (serverProblems(v).length > 0) return null;
+  const user = v.user.trim();
+  const address = v.address.trim().replace(/\/+$/, '');
+  const [scheme, rest] = address.split('://');
+  const folder = v.folder.trim().replace(/^\/+|\/+$/g, '');
+  return `rest:${scheme}://${user === '' ? '' : `${user}@`}${rest}/${folder}`;
+}
+
+/** The server shows the certificate Shipshape trusts for it: nothing to confirm. */
+export function certificateTrusted(info: BackupServer): boolean {
+  return !info.encrypted || (info.trusted !== null && info.trusted === info.fingerprint);
+}
+
+/** The server shows another certificate than the one Shipshape trusts. */
+export function certificateChanged(info: BackupServer): boolean {
+  return info.trusted !== null && info.fingerprint !== null && info.trusted !== info.fingerprint;
+}
+
+/** Whether "Connect" can be pressed: checked, certificate compared, password typed (or kept). */
+export function canConnect(s: Setup): boolean {
+  const info = s.serverInfo;
+  if (s.where !== 'server' || s.checking !== null || !info) return false;
+  if (!certificateTrusted(info) && !s.hostConfirmed) return false;
+  return info.user === null || info.login_kept || s.server.password !== '';
+}
+
+/** What Connect sends: the fingerprint to trust (when not trusted yet) and the password (when typed). */
+export function connectRequest(s: Setup): { to: string; trust: string | null; password: string | null } | null {
+  const to = serverLocation(s.server);
+  const info = s.serverInfo;
+  if (!to || !info) return null;
+  return {
+    to,
+    trust: certificateTrusted(info) ? null : info.fingerprint,
+    password: s.server.password === '' ? null : s.server.password,
+  };
+}
+
+function serverReadyProblems(s: Setup): Problem[] {
+  if (s.checking !== null) {
+    return [{ field: 'serverReady', message: 'Shipshape is still checking the server.', hint: 'Wait for its answer.' }];
+  }
+  const info = s.serverInfo;
+  if (!info) {
+    return [
+      {
+        field: 'serverReady',
+        message: 'Check the server first.',
+        hint: 'Press “Check the server”, then compare its certificate with what the server shows.',
+      },
+    ];
+  }
+  if (!certificateTrusted(info) && !s.hostConfirmed) {
+    return [
+      {
+        field: 'serverConfirmed',
+        message: 'Compare the fingerprint with what the server shows.',
+        hint: 'Tick the box once they match; if they do not, do not go on.',
+      },
+    ];
+  }
+  if (!info.ready) {
+    if (info.user !== null && !info.login_kept && s.server.password === '') {
+      return [
+        {
+          field: 'serverPassword',
+          message: `Type the password of the account ${info.user} on the server.`,
+          hint: 'Shipshape keeps it sealed, readable only by the administrator on this computer.',
+        },
+      ];
+    }
+    return [
+      {
+        field: 'serverReady',
+        message: 'Connect to the server.',
+        hint: 'Press “Connect”: Shipshape trusts the certificate, keeps the password and tries them.',
+      },
+    ];
+  }
+  if (info.has_backup) {
+    return [
+      {
+        field: 'serverFolder',
+        message: 'There is a backup in that folder on the server already.',
+        hint: 'Choose another folder: a new backup needs an empty one. (To use that backup, add it with shipshape backup connect.)',
+      },
+    ];
+  }
+  return [];
+}
+
 function whereProblems(s: Setup): Problem[] {
   if (s.where === 'local') return folderProblems(s);
+  if (s.where === 'server') {
+    const problems = serverProblems(s.server);
+    return problems.length > 0 ? problems : serverReadyProblems(s);
+  }
   const problems = remoteProblems(s.remote);
   return problems.length > 0 ? problems : hostKeyProblems(s);
 }
@@ -386,7 +575,7 @@ function planProblems(s: Setup): Problem[] {
   if (s.plan.paths.length === 0) {
     return [{ field: 'paths', message: 'Choose at least one folder to back up.', hint: 'Add a folder below, for example /home.' }];
   }
-  if (s.where === 'remote') return [];
+  if (s.where !== 'local') return [];
   const folder = cleanPath(s.folder);
   const inside = s.plan.paths.find((p) => within(folder, p));
   if (inside && !s.plan.excludes.includes(folder)) {
@@ -456,13 +645,17 @@ export function pendingJobs(s: Setup): { kind: BackupJobKind; change: ScheduleCh
   }));
 }
 
-/** The backup to make as `backup_init` takes it: its name, where (a folder or an `sftp:` location), plan, and the fingerprint confirmed for another computer. */
+/** The backup to make as `backup_init` takes it: its name, where (a folder, an `sftp:` or a `rest:` location), plan, and the fingerprint confirmed for another computer. */
 export function request(
   s: Setup,
 ): { name: string; folder: string; plan: BackupPlan; trust: string | null } | null {
   if (!s.plan) return null;
   const name = s.name.trim();
   if (s.where === 'local') return { name, folder: cleanPath(s.folder), plan: s.plan, trust: null };
+  if (s.where === 'server') {
+    const location = serverLocation(s.server);
+    return location && s.serverInfo?.ready ? { name, folder: location, plan: s.plan, trust: null } : null;
+  }
   const location = remoteLocation(s.remote);
   if (!location || !s.hostKey) return null;
   return { name, folder: location, plan: s.plan, trust: s.hostKey.fingerprint };
@@ -510,9 +703,17 @@ function addExclude(s: Setup): Setup {
   return { ...s, plan: { ...s.plan, excludes: [...s.plan.excludes, pattern] }, newExclude: '', addProblem: null };
 }
 
-/** A changed field or choice: the check was of another computer, or of none. */
+/** A changed field or choice: the check was of another computer or server, or of none. */
 function forgetHostKey(s: Setup): Setup {
-  return { ...s, checking: null, hostKey: null, hostKeyError: null, hostConfirmed: false };
+  return {
+    ...s,
+    checking: null,
+    connecting: false,
+    hostKey: null,
+    serverInfo: null,
+    hostKeyError: null,
+    hostConfirmed: false,
+  };
 }
 
 export function transition(s: Setup, e: SetupEvent): Setup {
@@ -525,16 +726,31 @@ export function transition(s: Setup, e: SetupEvent): Setup {
       return s.step === 1 && s.where !== e.where ? { ...forgetHostKey(s), where: e.where } : s;
     case 'remote':
       return s.step === 1 ? { ...forgetHostKey(s), remote: { ...s.remote, [e.field]: e.value } } : s;
+    case 'serverField':
+      // The password alone changes nothing that was checked.
+      if (s.step !== 1) return s;
+      if (e.field === 'password') return { ...s, server: { ...s.server, password: e.value } };
+      return { ...forgetHostKey(s), server: { ...s.server, [e.field]: e.value } };
     case 'checking': {
-      if (s.step !== 1 || s.where !== 'remote' || s.checking !== null) return s;
-      const to = remoteLocation(s.remote);
+      if (s.step !== 1 || s.where === 'local' || s.checking !== null) return s;
+      const to = s.where === 'remote' ? remoteLocation(s.remote) : serverLocation(s.server);
       if (!to) return { ...s, tried: true };
       return { ...forgetHostKey(s), checking: to };
+    }
+    case 'connecting': {
+      if (s.step !== 1 || !canConnect(s)) return { ...s, tried: s.step === 1 };
+      const to = serverLocation(s.server);
+      return to ? { ...s, checking: to, connecting: true, hostKeyError: null } : s;
+    }
+    case 'server': {
+      if (s.checking !== e.to) return s;
+      const password = e.info.ready ? '' : s.server.password;
+      return { ...s, checking: null, connecting: false, serverInfo: e.info, server: { ...s.server, password } };
     }
     case 'hostKey':
       return s.checking === e.to ? { ...s, checking: null, hostKey: e.key } : s;
     case 'hostKeyFailed':
-      return s.checking === e.to ? { ...s, checking: null, hostKeyError: e.error } : s;
+      return s.checking === e.to ? { ...s, checking: null, connecting: false, hostKeyError: e.error } : s;
     case 'next':
       if (s.step > 2 || s.working || (s.step === 2 && !s.plan)) return s;
       if (problemsOn(s, s.step).length > 0) return { ...s, tried: true };
