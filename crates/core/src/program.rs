@@ -50,6 +50,9 @@ pub struct Run<'a> {
     folder: Option<&'a std::path::Path>,
     input: Option<zeroize::Zeroizing<Vec<u8>>>,
     cancel: Option<(&'a crate::progress::Cancel, Duration)>,
+    /// Set by the caller from what the program prints (it stopped making
+    /// progress): asked to stop as on Cancel.
+    stop: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 impl<'a> Run<'a> {
@@ -62,6 +65,7 @@ impl<'a> Run<'a> {
             folder: None,
             input: None,
             cancel: None,
+            stop: None,
         }
     }
 
@@ -78,6 +82,13 @@ impl<'a> Run<'a> {
     /// `grace`. The run then ends as the program does (restic: 130).
     pub fn cancel(mut self, cancel: &'a crate::progress::Cancel, grace: Duration) -> Self {
         self.cancel = Some((cancel, grace));
+        self
+    }
+
+    /// Also asks the program to stop (as `cancel` does, with its grace)
+    /// once `stop` is set, for example by `finish_with_lines`'s `line`.
+    pub fn stop_when(mut self, stop: &'a std::sync::atomic::AtomicBool) -> Self {
+        self.stop = Some(stop);
         self
     }
 
@@ -146,8 +157,11 @@ impl<'a> Run<'a> {
             while let Ok(l) = lines_in.try_recv() {
                 line(&l);
             }
+            let stopping = self
+                .stop
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
             if let Some((cancel, grace)) = self.cancel
-                && cancel.is_cancelled()
+                && (cancel.is_cancelled() || stopping)
             {
                 match asked_to_stop {
                     None => {

@@ -452,6 +452,7 @@ const FORWARDED: &[&str] = &[
     "SHIPSHAPE_APT_CONFIG",
     "SHIPSHAPE_APT_LOCK_SECONDS",
     "SHIPSHAPE_CREDENTIAL_SECRET",
+    "SHIPSHAPE_BACKUP_STALL_SECONDS",
 ];
 
 /// Runs `request` through pkexec and Shipshape's helper, and reads its

@@ -430,11 +430,61 @@ fn backed_up(
 ) -> Result<(BackupRun, Listing)> {
     let _turn = state.take_turn("backup", BUSY)?;
     let (repo, key) = opened(state, name)?;
-    let mut run = backup::backup(&state.store, actor, &repo, &key, progress, cancel, now)?;
-    let Some(id) = run.snapshot.clone() else {
+    let before = board::read(&state.paths.public)
+        .ok()
+        .and_then(|b| {
+            b.backups
+                .into_iter()
+                .find(|b| b.repository.name == repo.name)
+        })
+        .map(|b| b.snapshots);
+    // While the backed-up files are looked over, old snapshots are
+    // forgotten: only after a backup that worked, so a failing disk never
+    // costs the last good ones, and restic is asked only when its rule
+    // would forget something.
+    let store = &state.store;
+    let (mut run, (listed, forgot)) =
+        backup::backup(store, actor, &repo, &key, progress, cancel, now, |run| {
+            let (Some(id), Some(mut known)) = (run.snapshot.clone(), before) else {
+                return (None, None);
+            };
+            known.insert(0, made_snapshot(&repo, run, id));
+            let worked = matches!(run.outcome, BackupOutcome::Done | BackupOutcome::Partial);
+            if !worked || backup::retention::forgotten(&known, repo.plan.retention).is_empty() {
+                return (Some(known), None);
+            }
+            let forgot = backup::forget_unrecorded(store, &repo, &key, repo.plan.retention, now);
+            (Some(known), Some(forgot))
+        })?;
+    if run.snapshot.is_none() {
         return Ok((run, Listing::Kept));
+    }
+    let Some(mut known) = listed else {
+        return Ok((run, Listing::All));
     };
-    let made = Snapshot {
+    match forgot.map(|f| backup::forgotten_on_record(store, actor, f)) {
+        None => {}
+        Some(Ok((forgot, gone))) => {
+            run.message = format!("{} {}", run.message, forgot.message);
+            known.retain(|s| {
+                !gone
+                    .iter()
+                    .any(|g| g.starts_with(&s.id) || s.id.starts_with(g.as_str()))
+            });
+        }
+        Some(Err(e)) => {
+            run.message = format!(
+                "{} Old snapshots could not be forgotten: {}",
+                run.message, e.message
+            );
+        }
+    }
+    Ok((run, Listing::These(repo.name.clone(), known)))
+}
+
+/// The snapshot `run` made, as the board lists it.
+fn made_snapshot(repo: &Repository, run: &BackupRun, id: String) -> Snapshot {
+    Snapshot {
         short_id: id.chars().take(8).collect(),
         id,
         time: run.started.clone(),
@@ -446,43 +496,6 @@ fn backed_up(
             .cloned()
             .collect(),
         hostname: crate::computer::hostname(),
-    };
-    let before = board::read(&state.paths.public)
-        .ok()
-        .and_then(|b| {
-            b.backups
-                .into_iter()
-                .find(|b| b.repository.name == repo.name)
-        })
-        .map(|b| b.snapshots);
-    let Some(mut known) = before else {
-        return Ok((run, Listing::All));
-    };
-    known.insert(0, made);
-    // Old snapshots go only after a backup that worked, so a failing disk
-    // never costs the last good ones; and restic is asked only when its
-    // rule would forget something.
-    let worked = matches!(run.outcome, BackupOutcome::Done | BackupOutcome::Partial);
-    if !worked || backup::retention::forgotten(&known, repo.plan.retention).is_empty() {
-        return Ok((run, Listing::These(repo.name.clone(), known)));
-    }
-    match backup::forget_saying(&state.store, actor, &repo, &key, repo.plan.retention, now) {
-        Ok((forgot, gone)) => {
-            run.message = format!("{} {}", run.message, forgot.message);
-            known.retain(|s| {
-                !gone
-                    .iter()
-                    .any(|g| g.starts_with(&s.id) || s.id.starts_with(g.as_str()))
-            });
-            Ok((run, Listing::These(repo.name.clone(), known)))
-        }
-        Err(e) => {
-            run.message = format!(
-                "{} Old snapshots could not be forgotten: {}",
-                run.message, e.message
-            );
-            Ok((run, Listing::These(repo.name.clone(), known)))
-        }
     }
 }
 

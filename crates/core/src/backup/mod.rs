@@ -708,9 +708,13 @@ pub fn connect(
 }
 
 /// Backs up what `repo`'s plan says, leaving out what it excludes and the
-/// repository itself.
+/// repository itself. Once restic made the snapshot, the backed-up files
+/// are looked over (which changed meanwhile, a sample's digests for the
+/// restore test) while `meanwhile` runs with the run as restic left it:
+/// the next restic run (forgetting old snapshots) need not wait for that
+/// walk. `meanwhile` is not run when the backup failed.
 #[allow(clippy::too_many_arguments)]
-pub fn backup(
+pub fn backup<T>(
     store: &Store,
     actor: &Actor,
     repo: &Repository,
@@ -718,7 +722,8 @@ pub fn backup(
     progress: &dyn Progress,
     cancel: &Cancel,
     now: DateTime<Utc>,
-) -> Result<BackupRun> {
+    meanwhile: impl FnOnce(&BackupRun) -> T,
+) -> Result<(BackupRun, T)> {
     let run = new_run(repo, BackupKind::Backup, now);
     let plan = repo.plan.clone().checked()?;
     let mut sources = Vec::new();
@@ -751,7 +756,16 @@ pub fn backup(
     };
     let (mut run, snapshot) =
         restic_backup(store, actor, repo, password, run, what, progress, cancel)?;
-    let looked = look_after(repo, started);
+    let (looked, sample, done) = std::thread::scope(|scope| {
+        let looking = scope.spawn(|| {
+            let looked = look_after(repo, started);
+            let sample = digests(&looked.sample);
+            (looked, sample)
+        });
+        let done = meanwhile(&run);
+        let (looked, sample) = looking.join().unwrap_or_default();
+        (looked, sample, done)
+    });
     run.changed = looked.changed;
     if !run.changed.is_empty() {
         let more = looked.changed_count.saturating_sub(run.changed.len());
@@ -769,10 +783,79 @@ pub fn backup(
     }
     record(store, actor, &mut run)?;
     // The files a later restore test brings back, with what they held now.
-    if let Err(e) = keep_sample(store, repo, &snapshot, looked.sample) {
+    if let Err(e) = keep_sample(store, repo, &snapshot, sample) {
         eprintln!("shipshape: {} {}", e.message, e.hint);
     }
-    Ok(run)
+    Ok((run, done))
+}
+
+/// How long restic may report the same progress before it is taken as
+/// stuck: restic 0.14 sometimes stops making progress for good, still
+/// printing its status, when the disk fills up under it. Past restic's own
+/// retries of a failing write (15 minutes). Builds made for tests take
+/// `SHIPSHAPE_BACKUP_STALL_SECONDS`.
+const STALL: std::time::Duration = std::time::Duration::from_secs(20 * 60);
+
+/// Watches restic's progress lines for one that stopped changing.
+struct Stall {
+    limit: std::time::Duration,
+    last: Option<(u64, u64, u64, u64)>,
+    since: std::time::Instant,
+}
+
+impl Stall {
+    fn new() -> Stall {
+        Stall {
+            limit: crate::test_settings::number("SHIPSHAPE_BACKUP_STALL_SECONDS")
+                .map(std::time::Duration::from_secs)
+                .unwrap_or(STALL),
+            last: None,
+            since: std::time::Instant::now(),
+        }
+    }
+
+    /// Whether, with `line`, restic has shown the same progress for
+    /// longer than the limit; anything but a status line is progress.
+    fn stuck(&mut self, line: Option<&Line>) -> bool {
+        let now = match line {
+            Some(Line::Status(s)) => {
+                Some((s.files_done, s.bytes_done, s.total_files, s.total_bytes))
+            }
+            _ => None,
+        };
+        if now.is_none() || now != self.last {
+            self.last = now;
+            self.since = std::time::Instant::now();
+            return false;
+        }
+        self.since.elapsed() > self.limit
+    }
+}
+
+/// restic was stopped because it made no progress: said as a full disk
+/// when the backup's folder has no room left.
+fn stalled_error(to: &Location, limit: std::time::Duration) -> Error {
+    let full = to.folder().is_some_and(|folder| {
+        rustix::fs::statvfs(folder)
+            .is_ok_and(|st| st.f_bavail.saturating_mul(st.f_frsize) < 1 << 20)
+    });
+    if full {
+        return Error::new(
+            ErrorCode::Io,
+            format!("The disk holding {to} is full."),
+            "Free some space there or use a larger disk; the backup stays consistent and the next run goes on from here.",
+        );
+    }
+    Error::new(
+        ErrorCode::Io,
+        format!(
+            "restic made no progress for {} minutes, so it was stopped.",
+            limit.as_secs().div_ceil(60)
+        ),
+        format!(
+            "Check that {to} can still be written to (a disk unplugged or full, a server that stopped answering), then back up again: the next run goes on from here."
+        ),
+    )
 }
 
 /// What one `restic backup` takes.
@@ -815,15 +898,27 @@ fn restic_backup(
         ..restic(store, &to, password)
     };
     let mut summary = None;
-    let out = r.run(&args, Some(cancel), |line| match restic::parse_line(line) {
-        Some(Line::Status(s)) => progress.report(s.bytes_done, s.total_bytes.max(s.bytes_done)),
-        Some(Line::Summary(s)) => summary = Some(s),
-        _ => {}
+    let stalled = std::sync::atomic::AtomicBool::new(false);
+    let mut watch = Stall::new();
+    let out = r.run_stopping(&args, Some(cancel), &stalled, |line| {
+        let status = restic::parse_line(line);
+        if watch.stuck(status.as_ref()) {
+            stalled.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        match status {
+            Some(Line::Status(s)) => progress.report(s.bytes_done, s.total_bytes.max(s.bytes_done)),
+            Some(Line::Summary(s)) => summary = Some(s),
+            _ => {}
+        }
     });
     let out = match out {
         Ok(out) => out,
         Err(e) => return Err(failed(store, actor, run, e)),
     };
+    if stalled.load(std::sync::atomic::Ordering::Relaxed) && summary.is_none() {
+        let e = stalled_error(&to, watch.limit);
+        return Err(failed(store, actor, run, e));
+    }
     // 3: the snapshot was made, some files could not be read.
     let (Some(s), Some(0 | 3)) = (summary, out.code) else {
         let e = r.failure(&out, Some(cancel));
@@ -918,6 +1013,7 @@ pub fn before_updates(
 }
 
 /// What a look over the backed-up files after a backup finds.
+#[derive(Default)]
 struct LookAfter {
     /// The first `MOST_CHANGED` files changed since the backup started.
     changed: Vec<String>,
@@ -972,24 +1068,29 @@ fn look_after(repo: &Repository, started: std::time::SystemTime) -> LookAfter {
     found
 }
 
-/// Keeps the digest of each `sample` file for the restore test; a file
-/// that changed meanwhile is left out.
+/// The digest of each `sample` file, with its path and size; a file that
+/// changed meanwhile, or cannot be read, is left out.
+fn digests(sample: &[(PathBuf, u64, std::time::SystemTime)]) -> Vec<(PathBuf, u64, String)> {
+    sample
+        .iter()
+        .filter_map(|(path, size, changed)| {
+            let digest = digest_of(path).ok()?;
+            let still = std::fs::symlink_metadata(path)
+                .is_ok_and(|m| m.len() == *size && m.modified().ok() == Some(*changed));
+            still.then(|| (path.clone(), *size, digest))
+        })
+        .collect()
+}
+
+/// Keeps the digest of each `sample` file for the restore test.
 fn keep_sample(
     store: &Store,
     repo: &Repository,
     snapshot: &str,
-    sample: Vec<(PathBuf, u64, std::time::SystemTime)>,
+    sample: Vec<(PathBuf, u64, String)>,
 ) -> Result<()> {
     let conn = store.conn();
-    for (path, size, changed) in sample {
-        let Ok(digest) = digest_of(&path) else {
-            continue;
-        };
-        let still = std::fs::symlink_metadata(&path)
-            .is_ok_and(|m| m.len() == size && m.modified().ok() == Some(changed));
-        if !still {
-            continue;
-        }
+    for (path, size, digest) in sample {
         conn.execute(
             "INSERT OR REPLACE INTO backup_samples (repo, snapshot, path, size, digest) VALUES (?1, ?2, ?3, ?4, ?5)",
             rusqlite::params![repo.name, snapshot, path.to_str(), size as i64, digest],
@@ -1128,19 +1229,54 @@ pub fn forget_saying(
     keep: Retention,
     now: DateTime<Utc>,
 ) -> Result<(BackupRun, Vec<String>)> {
-    let mut run = new_run(repo, BackupKind::Forget, now);
     if keep.daily + keep.weekly + keep.monthly == 0 {
         return Err(Error::invalid_input(
             "Keeping no snapshot at all would forget every backup.",
             "Keep at least one: for example 7 daily, 4 weekly and 12 monthly.",
         ));
     }
+    forgotten_on_record(
+        store,
+        actor,
+        forget_unrecorded(store, repo, password, keep, now),
+    )
+}
+
+/// A forget run as `forget_unrecorded` left it, now on record.
+pub fn forgotten_on_record(
+    store: &Store,
+    actor: &Actor,
+    (mut run, forgot): (BackupRun, Result<Vec<String>>),
+) -> Result<(BackupRun, Vec<String>)> {
+    match forgot {
+        Ok(removed) => {
+            record(store, actor, &mut run)?;
+            Ok((run, removed))
+        }
+        Err(e) => Err(failed(store, actor, run, e)),
+    }
+}
+
+/// Forgets (and prunes) what `keep` does not keep, not yet on record: the
+/// run, and the ids of the snapshots forgotten or why nothing was. `keep`
+/// keeps at least one snapshot (`Plan::checked`).
+pub fn forget_unrecorded(
+    store: &Store,
+    repo: &Repository,
+    password: &Secret,
+    keep: Retention,
+    now: DateTime<Utc>,
+) -> (BackupRun, Result<Vec<String>>) {
+    let mut run = new_run(repo, BackupKind::Forget, now);
     let (d, w, m) = (
         format!("--keep-daily={}", keep.daily),
         format!("--keep-weekly={}", keep.weekly),
         format!("--keep-monthly={}", keep.monthly),
     );
-    let to = location(repo)?;
+    let to = match location(repo) {
+        Ok(to) => to,
+        Err(e) => return (run, Err(e)),
+    };
     let r = restic(store, &to, password);
     let args = ["forget", "--json", "--prune", &d, &w, &m];
     // A lock a killed run left stops a prune: cleared, then once more.
@@ -1163,10 +1299,9 @@ pub fn forget_saying(
                 keep.monthly,
                 removed.len()
             );
-            record(store, actor, &mut run)?;
-            Ok((run, removed))
+            (run, Ok(removed))
         }
-        Err(e) => Err(failed(store, actor, run, e)),
+        Err(e) => (run, Err(e)),
     }
 }
 
@@ -1400,4 +1535,54 @@ pub fn remove(store: &Store, actor: &Actor, name: &str, now: DateTime<Utc>) -> R
         ))
     })?;
     Ok(repo)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn status(files: u64, bytes: u64) -> Line {
+        Line::Status(restic::Status {
+            files_done: files,
+            bytes_done: bytes,
+            total_files: 10,
+            total_bytes: 1000,
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn restic_is_stuck_only_when_the_same_progress_lasts_past_the_limit() {
+        let mut watch = Stall {
+            limit: std::time::Duration::ZERO,
+            last: None,
+            since: std::time::Instant::now(),
+        };
+        assert!(!watch.stuck(Some(&status(1, 100))), "new progress");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(
+            watch.stuck(Some(&status(1, 100))),
+            "the same, past the limit"
+        );
+        assert!(!watch.stuck(Some(&status(1, 200))), "moving again");
+        assert!(!watch.stuck(None), "another line is progress");
+        watch.limit = std::time::Duration::from_secs(3600);
+        assert!(!watch.stuck(Some(&status(1, 200))));
+        assert!(!watch.stuck(Some(&status(1, 200))), "within the limit");
+    }
+
+    #[test]
+    fn a_stuck_restic_is_said_as_a_full_disk_only_when_it_is_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = stalled_error(
+            &Location::Folder(dir.path().to_path_buf()),
+            std::time::Duration::from_secs(1200),
+        );
+        assert_eq!(
+            e.message,
+            "restic made no progress for 20 minutes, so it was stopped."
+        );
+        assert!(e.hint.contains("the next run goes on from here"), "{e:?}");
+    }
 }

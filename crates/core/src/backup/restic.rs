@@ -240,7 +240,7 @@ impl Restic<'_> {
             return None;
         }
         let out = self
-            .run_with_hint(&["key", "list", "--json"], None, |_| {}, None, None)
+            .run_with_hint(&["key", "list", "--json"], None, |_| {}, None, None, None)
             .ok()
             .filter(Finished::success)?;
         let keys: Vec<serde_json::Value> = serde_json::from_str(json_list(&out.stdout)).ok()?;
@@ -318,6 +318,18 @@ impl Restic<'_> {
         self.run_giving(args, cancel, line, None)
     }
 
+    /// `run`, also asking restic to stop (as on Cancel) once `stop` is set.
+    pub fn run_stopping(
+        &self,
+        args: &[&str],
+        cancel: Option<&Cancel>,
+        stop: &std::sync::atomic::AtomicBool,
+        line: impl FnMut(&str),
+    ) -> Result<Finished> {
+        let hint = self.key_hint(args);
+        self.run_with_hint(args, cancel, line, None, hint.as_deref(), Some(stop))
+    }
+
     /// Adds `new` as another key to the repository.
     pub fn add_key(&self, new: &Secret) -> Result<Finished> {
         let out = self.run_giving(
@@ -344,10 +356,11 @@ impl Restic<'_> {
         new_key: Option<&Secret>,
     ) -> Result<Finished> {
         let hint = self.key_hint(args);
-        self.run_with_hint(args, cancel, line, new_key, hint.as_deref())
+        self.run_with_hint(args, cancel, line, new_key, hint.as_deref(), None)
     }
 
-    /// `run_giving`, restic trying the key `hint` first.
+    /// `run_giving`, restic trying the key `hint` first, and asked to stop
+    /// once `stop` is set.
     fn run_with_hint(
         &self,
         args: &[&str],
@@ -355,15 +368,17 @@ impl Restic<'_> {
         line: impl FnMut(&str),
         new_key: Option<&Secret>,
         hint: Option<&str>,
+        stop: Option<&std::sync::atomic::AtomicBool>,
     ) -> Result<Finished> {
         let cache = self.private_folder("cache")?;
         let tmp = self.private_folder("tmp")?;
         let cache = cache.to_string_lossy().into_owned();
         let reach = self.repo_args()?;
-        let mut all: Vec<&str> = vec!["--cache-dir", &cache];
+        let mut all: Vec<&str> = Vec::new();
         if !reach.secret_repo {
             all.extend(["--repo", reach.repo.as_str()]);
         }
+        all.extend(["--cache-dir", &cache]);
         all.extend(reach.options.iter().map(String::as_str));
         let hint = hint.map(|id| format!("--key-hint={id}"));
         all.extend(hint.as_deref());
@@ -385,6 +400,9 @@ impl Restic<'_> {
         run = run.input(input);
         if let Some(c) = cancel {
             run = run.cancel(c, GRACE);
+        }
+        if let Some(stop) = stop {
+            run = run.stop_when(stop);
         }
         run.finish_with_lines(line).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
