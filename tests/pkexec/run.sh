@@ -223,6 +223,33 @@ if out="$(su -s /bin/sh "$bob" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' '
 fi
 grep -q "password was not given" <<<"$out" || fail "the refusal does not say why: $out"
 
+echo "pkexec: $alice sets up a backup on a REST server: certificate and password through pkexec, never in root's files"
+rest="$work/rest"
+mkdir -p "$rest/data"
+openssl req -x509 -newkey ed25519 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$rest/key.pem" -out "$rest/cert.pem" 2>/dev/null
+fingerprint="$(openssl x509 -noout -fingerprint -sha256 -in "$rest/cert.pem" | cut -d= -f2)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+server_password='rest:pw@/%x'
+rclone serve restic --config /dev/null --addr "127.0.0.1:$port" --user office --pass "$server_password" \
+  --cert "$rest/cert.pem" --key "$rest/key.pem" "$rest/data" >/dev/null 2>&1 &
+pids+=("$!")
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+place="rest:https://office@127.0.0.1:$port/alice"
+cat >"$work/backup-rest.sh" <<SH
+set -e
+printf '%s\\n' '$server_password' | '$work/bin/shipshape' backup server --to '$place' --trust-certificate '$fingerprint' --ask-password --json
+'$work/bin/shipshape' backup init --to '$place' --name 'On the server' --path '$work/home-$alice/docs' --json
+SH
+chmod 0755 "$work/backup-rest.sh"
+out="$(in_keyring "bash $work/backup-rest.sh")" || fail "setting up the backup on the server failed: $out"
+grep -q '"ready": *true' <<<"$out" || fail "the server did not let Shipshape in: $out"
+[[ -f "$rest/data/alice/config" ]] || fail "no backup was made on the server"
+out="$(as_backup backup run --repo "'On the server'" --json)" || fail "the backup to the server failed: $out"
+grep -q '"outcome": *"done"' <<<"$out" || fail "the backup to the server did not finish: $out"
+encoded="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$server_password")"
+if grep -rqF -e "$server_password" -e "$encoded" "$work/state"; then fail "the server's password was written in root's state"; fi
+
 echo "pkexec: $alice fixes and undoes from the app's window"
 # What the window test needs, in a folder the test account can read.
 src="$work/src"
