@@ -116,9 +116,31 @@ keyring_test! {
         };
         let give_login = |args: &[&str], login: &str| root_run_with(&dir, args, format!("{login}\n").as_bytes());
 
+        // A certificate made out for another name: refused before anything
+        // is trusted, since restic would refuse it whatever is pinned.
+        let elsewhere = server_folder.join("elsewhere");
+        let made = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ed25519", "-nodes", "-days", "2", "-subj", "/CN=nas.example"])
+            .args(["-addext", "subjectAltName=DNS:nas.example", "-keyout"])
+            .arg(elsewhere.with_extension("key"))
+            .arg("-out")
+            .arg(elsewhere.with_extension("pem"))
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let other_port = free_port();
+        let named = (elsewhere.with_extension("pem"), elsewhere.with_extension("key"));
+        let misnamed = rest_server(&data, Some(&named), other_port, &server_folder.join("misnamed.log"));
+        let misplaced = format!("rest:https://office@127.0.0.1:{other_port}/office");
+        give_login(&["backup", "server", "--to", &misplaced, "--trust-certificate", &fingerprint(&named.0), "--ask-password"], LOGIN)
+            .fails_with("is made out for another name than the one written in the place");
+        assert!(!dir.root().join(format!("state/private/rest/127.0.0.1_{other_port}.pem")).exists());
+        drop(misnamed);
+
         // Places restic could misread, or holding the password, are refused.
-        root_run(&dir, &["backup", "server", "--to", &format!("rest:https://office:secret@127.0.0.1:{port}/office")])
-            .fails_with("has the server's password in it");
+        let refused = root_run(&dir, &["backup", "server", "--to", &format!("rest:https://office:{LOGIN}@127.0.0.1:{port}/office")]);
+        refused.fails_with("has the server's password in it");
+        assert!(!refused.stderr.contains("s3cr") && !refused.stderr.contains("%y#"), "{refused:?}");
         root_run(&dir, &["backup", "server", "--to", &format!("rest:https://127.0.0.1:{port}/../etc")])
             .fails_with("climbs");
         run(with_path(&["backup", "init", "--to", "rest:ftp://127.0.0.1/x"])).fails_with("https:// or http://");
@@ -150,6 +172,14 @@ keyring_test! {
         give_login(&["backup", "server", "--to", &place, "--trust-certificate", &right.to_lowercase(), "--ask-password"], "not it")
             .fails_with("refused the password of the account office");
         assert!(rest_state.join(format!("127.0.0.1_{port}.pem")).is_file());
+        // The refused password is not kept: a look again asks for one.
+        let again = root_run(&dir, &["backup", "server", "--to", &place, "--json"]);
+        again.code(1);
+        let again = json(&again);
+        assert_eq!((again["login_kept"].as_bool(), again["ready"].as_bool()), (Some(false), Some(false)), "{again}");
+        // A password for a place that names no account changes nothing.
+        give_login(&["backup", "server", "--to", &format!("rest:https://127.0.0.1:{port}/x"), "--ask-password"], LOGIN)
+            .fails_with("names no account");
 
         // The right password: the server lets Shipshape in; nothing is there yet.
         let ready = give_login(&["backup", "server", "--to", &place, "--ask-password", "--json"], LOGIN);

@@ -300,7 +300,7 @@ pub fn server(
     } else {
         rest::server(&keep, &to)
     }
-    .and_then(|answer| tried(&state, &to, answer));
+    .and_then(|answer| tried(&state, &to, answer, login.is_some()));
     if let Err(e) = state.publish(now) {
         eprintln!("shipshape: {} {}", e.message, e.hint);
     }
@@ -309,12 +309,31 @@ pub fn server(
 
 /// `answer` with whether the server let Shipshape in, once the
 /// certificate it shows is the one trusted and the password is kept
-/// (before, not tried: a changed certificate is shown, not an error).
-fn tried(state: &RootState, to: &Rest, mut answer: rest::Server) -> Result<rest::Server> {
+/// (before, not tried: a changed certificate is shown, not an error). A
+/// password refused is an error when `given` now, and then not kept;
+/// one kept before and refused now is said as not ready, so it can be
+/// given again.
+fn tried(
+    state: &RootState,
+    to: &Rest,
+    mut answer: rest::Server,
+    given: bool,
+) -> Result<rest::Server> {
+    let keep = RootRest::in_state(&state.paths.state);
     let shows_trusted = answer.fingerprint == answer.trusted;
-    if shows_trusted && rest::ready(&RootRest::in_state(&state.paths.state), to).is_ok() {
-        answer.has_backup = backup::try_server(&state.store, to)?;
-        answer.ready = true;
+    if !shows_trusted || rest::ready(&keep, to).is_err() {
+        return Ok(answer);
+    }
+    match backup::try_server(&state.store, to)? {
+        Some(has_backup) => {
+            answer.has_backup = has_backup;
+            answer.ready = true;
+        }
+        None if given => {
+            keep.forget_login(to);
+            return Err(rest::password_refused(to));
+        }
+        None => {}
     }
     Ok(answer)
 }

@@ -449,11 +449,11 @@ fn restic<'a>(store: &Store, repo: &'a Location, password: &'a Secret) -> Restic
     }
 }
 
-/// Tries `to`'s server with a password that opens no backup: its
-/// account's password refused or another certificate is an error; "no
-/// backup here" or "wrong password" mean it let Shipshape in, the second
-/// that a backup is there already (`true`).
-pub fn try_server(store: &Store, to: &rest::Rest) -> Result<bool> {
+/// Tries `to`'s server with a password that opens no backup: "no backup
+/// here" or "wrong password" mean it let Shipshape in, the second that a
+/// backup is there already (`Some(true)`); `None` that it refused the
+/// account's password; another certificate, or no answer, is an error.
+pub fn try_server(store: &Store, to: &rest::Rest) -> Result<Option<bool>> {
     let place = Location::Rest(to.clone());
     let probe = crate::vault::generate(&crate::vault::Recipe::Words { count: 7 })?;
     let r = Restic {
@@ -461,14 +461,17 @@ pub fn try_server(store: &Store, to: &rest::Rest) -> Result<bool> {
         ..restic(store, &place, &probe)
     };
     let out = r.run(&["cat", "config"], None, |_| {})?;
+    if out.stderr.contains("(401)") {
+        return Ok(None);
+    }
     if let Some(e) = rest::failure(to, &out.stderr) {
         return Err(e);
     }
     if out.stderr.contains("wrong password") {
-        return Ok(true);
+        return Ok(Some(true));
     }
     if out.stderr.contains("does not exist") {
-        return Ok(false);
+        return Ok(Some(false));
     }
     Err(r.failure(&out, None))
 }

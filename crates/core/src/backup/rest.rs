@@ -47,9 +47,29 @@ pub struct Rest {
 
 fn refused(text: &str, why: &str) -> Error {
     Error::invalid_input(
-        format!("\u{201c}{text}\u{201d} is not a backup server Shipshape can use: {why}."),
+        format!(
+            "\u{201c}{}\u{201d} is not a backup server Shipshape can use: {why}.",
+            redacted(text)
+        ),
         FORM,
     )
+}
+
+/// `text` with whatever stands between an account's name and `@` (a
+/// password) left out, so it is never shown or kept.
+fn redacted(text: &str) -> String {
+    let Some(start) = text.find("://").map(|at| at + 3) else {
+        return text.to_string();
+    };
+    // No place Shipshape takes has `@` in its folder: up to the last one
+    // may be the password, whatever `/` it holds.
+    let Some(at) = text[start..].rfind('@').map(|at| start + at) else {
+        return text.to_string();
+    };
+    match text[start..at].find(':') {
+        Some(colon) => format!("{}:\u{2026}{}", &text[..start + colon], &text[at..]),
+        None => text.to_string(),
+    }
 }
 
 impl Rest {
@@ -68,6 +88,23 @@ impl Rest {
         } else {
             return Err(refused(text, "it does not go on with https:// or http://"));
         };
+        let (authority, path) = match body.find('/') {
+            Some(at) => body.split_at(at),
+            None => (body, ""),
+        };
+        let (user, server) = match authority.rsplit_once('@') {
+            Some((user, server)) => (Some(user), server),
+            None => (None, authority),
+        };
+        if user.is_some_and(|u| u.contains(':')) {
+            return Err(Error::invalid_input(
+                format!(
+                    "\u{201c}{}\u{201d} has the server's password in it, where it would be kept and shown.",
+                    redacted(text)
+                ),
+                "Write the place without it (rest:https://USER@HOST:PORT/folder) and give the password when Shipshape asks for it: it is kept sealed, readable only by the administrator on this computer.",
+            ));
+        }
         if text
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || "\"'`\\%?#".contains(c))
@@ -77,30 +114,13 @@ impl Rest {
                 "it has a space, a quote, a backslash, %, ? or #, which restic would read differently",
             ));
         }
-        let (authority, path) = match body.find('/') {
-            Some(at) => body.split_at(at),
-            None => (body, ""),
-        };
-        let (user, server) = match authority.rsplit_once('@') {
-            Some((user, server)) => (Some(user), server),
-            None => (None, authority),
-        };
-        if let Some(user) = user {
-            if user.contains(':') {
-                return Err(Error::invalid_input(
-                    format!(
-                        "\u{201c}{}\u{201d} has the server's password in it, where it would be kept and shown.",
-                        text.split_once('@').map(|(a, _)| a).unwrap_or(text)
-                    ),
-                    "Write the place without it (rest:https://USER@HOST:PORT/folder) and give the password when Shipshape asks for it: it is kept sealed, readable only by the administrator on this computer.",
-                ));
-            }
-            if user.len() > 64 || !plain(user, "._-") {
-                return Err(refused(
-                    text,
-                    &format!("\u{201c}{user}\u{201d} is not an account name"),
-                ));
-            }
+        if let Some(user) = user
+            && (user.len() > 64 || !plain(user, "._-"))
+        {
+            return Err(refused(
+                text,
+                &format!("\u{201c}{user}\u{201d} is not an account name"),
+            ));
         }
         if server.starts_with('[') {
             return Err(refused(
@@ -366,6 +386,11 @@ impl RootRest {
         sealed::seal(&file, &name, login)
     }
 
+    /// Forgets the password kept for `to`'s account (one the server refused).
+    pub fn forget_login(&self, to: &Rest) {
+        let _ = std::fs::remove_file(self.login_file(to).0);
+    }
+
     fn keep_certificate(&self, to: &Rest, pem: &str) -> Result<()> {
         self.made()?;
         crate::atomic_file::write_with(
@@ -441,11 +466,17 @@ fn fingerprint(pem: &str) -> Result<String> {
 const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
 const END: &str = "-----END CERTIFICATE-----";
 
-/// The base64 body of the first certificate in `text`.
+/// The base64 body of the first certificate in `text`, its markers at
+/// the start of a line: a server's name printed before it cannot pass
+/// for one.
 fn first_certificate(text: &str) -> Option<&str> {
-    let start = text.find(BEGIN)? + BEGIN.len();
-    let len = text[start..].find(END)?;
-    Some(&text[start..start + len])
+    let start = if text.starts_with(BEGIN) {
+        BEGIN.len()
+    } else {
+        text.find(&format!("\n{BEGIN}"))? + 1 + BEGIN.len()
+    };
+    let len = text[start..].find(&format!("\n{END}"))?;
+    Some(&text[start..start + len + 1])
 }
 
 /// The certificate the server shows now (the first one it sends), read
@@ -493,9 +524,12 @@ fn capitalised(text: &str) -> String {
 
 /// The server cannot be reached, if that is what `said` tells.
 fn unreachable_in(to: &Rest, said: &str) -> Option<Error> {
-    const UNREACHABLE: [(&str, &str); 7] = [
+    const UNREACHABLE: [(&str, &str); 10] = [
         ("onnection refused", "connection refused"),
         ("timed out", "no answer"),
+        ("i/o timeout", "no answer"),
+        ("handshake timeout", "no answer"),
+        ("deadline exceeded", "no answer"),
         ("No route to host", "no route to it"),
         ("Network is unreachable", "network unreachable"),
         ("no such host", "unknown name"),
@@ -546,6 +580,9 @@ fn not_trusted(to: &Rest) -> Error {
 /// What restic said went wrong with the server, in plain words; `None`
 /// when it was not about reaching it.
 pub(crate) fn failure(to: &Rest, said: &str) -> Option<Error> {
+    if let Some(e) = certificate_unfit(to, said) {
+        return Some(e);
+    }
     if said.contains("x509:") {
         return Some(Error::new(
             ErrorCode::KeyChanged,
@@ -561,17 +598,7 @@ pub(crate) fn failure(to: &Rest, said: &str) -> Option<Error> {
     }
     if said.contains("(401)") {
         return Some(match &to.user {
-            Some(user) => Error::new(
-                ErrorCode::InvalidInput,
-                format!(
-                    "{} refused the password of the account {user}.",
-                    capitalised(&to.named())
-                ),
-                format!(
-                    "Give the right one with shipshape backup server --to {}, or in the Backups wizard.",
-                    to.shown()
-                ),
-            ),
+            Some(_) => password_refused(to),
             None => Error::new(
                 ErrorCode::InvalidInput,
                 format!(
@@ -626,6 +653,89 @@ pub(crate) fn failure(to: &Rest, said: &str) -> Option<Error> {
     unreachable_in(to, said)
 }
 
+/// A certificate restic refused for what it says, not for who signed it:
+/// it does not name the server as written, names it only in its
+/// subject's common name (Go accepts only the alternative names), or is
+/// out of date.
+fn certificate_unfit(to: &Rest, said: &str) -> Option<Error> {
+    let why = if said.contains("legacy Common Name") {
+        "names the server only in its subject, which restic no longer reads (it needs a subject alternative name)"
+    } else if said.contains("is valid for")
+        || said.contains("doesn't contain any IP SANs")
+        || said.contains("not valid for any names")
+    {
+        "is made out for another name than the one written in the place"
+    } else if said.contains("has expired or is not yet valid") {
+        "is out of date (expired, or not valid yet)"
+    } else {
+        return None;
+    };
+    Some(Error::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "The certificate of {} {why}, so restic refuses it.",
+            to.named()
+        ),
+        format!(
+            "Write the place with the name the certificate is made out for, or give the server a certificate for {} that is valid now (with it as a subject alternative name), then trust it again.",
+            to.host
+        ),
+    ))
+}
+
+/// Refuses a certificate restic would refuse whatever is pinned: out of
+/// date, or not made out for the server's name or address as written.
+fn check_fits(to: &Rest, pem: &str) -> Result<()> {
+    let check = if to.host.parse::<std::net::Ipv4Addr>().is_ok() {
+        "-checkip"
+    } else {
+        "-checkhost"
+    };
+    // One question each: openssl answers -checkend alone when given more.
+    let ask = |args: &[&str]| {
+        Run::new(OPENSSL, args, LIMIT)
+            .input(pem.as_bytes().to_vec())
+            .finish()
+            .map_err(|e| tls_failed(&e.to_string()))
+    };
+    let valid = ask(&["x509", "-noout", "-checkend", "0"])?;
+    let named = ask(&["x509", "-noout", check, &to.host])?;
+    let why = if !valid.success() {
+        "is out of date (expired)"
+    } else if named.stdout.contains("does NOT match") || !named.stdout.contains("does match") {
+        "is made out for another name than the one written in the place"
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "The certificate of {} {why}, so restic would refuse it: nothing was trusted.",
+            to.named()
+        ),
+        format!(
+            "Write the place with the name the certificate is made out for, or give the server a certificate for {} that is valid now, then try again.",
+            to.host
+        ),
+    ))
+}
+
+/// The server refused the password of `to`'s account.
+pub(crate) fn password_refused(to: &Rest) -> Error {
+    Error::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "{} refused the password of the account {}.",
+            capitalised(&to.named()),
+            to.user.as_deref().unwrap_or_default()
+        ),
+        format!(
+            "Give the right one with shipshape backup server --to {} --ask-password, or in the Backups wizard.",
+            to.shown()
+        ),
+    )
+}
+
 /// What the administrator needs to trust `to`'s server: the fingerprint
 /// of the certificate it shows now (over https) and the one trusted, and
 /// whether a password is kept.
@@ -663,6 +773,12 @@ pub fn trust(
     login: Option<&Secret>,
     now: DateTime<Utc>,
 ) -> Result<Server> {
+    if login.is_some() && to.user.is_none() {
+        return Err(Error::invalid_input(
+            format!("{} names no account, so a password has no use.", to.shown()),
+            "Write the place with the account the password is for: rest:https://USER@HOST:PORT/folder.",
+        ));
+    }
     let offered = match (to.encrypted, confirmed) {
         (false, Some(_)) => {
             return Err(Error::invalid_input(
@@ -689,6 +805,7 @@ pub fn trust(
                 "Compare again with what the server shows for itself. If it shows the fingerprint you gave, another computer may be answering in its place: do not go on.",
             ));
         }
+        check_fits(to, &offered.pem)?;
         let before = rest.trusted(to)?;
         if before.as_deref() != Some(offered.fingerprint.as_str()) {
             rest.keep_certificate(to, &offered.pem)?;
@@ -705,12 +822,6 @@ pub fn trust(
         }
     }
     if let Some(login) = login {
-        if to.user.is_none() {
-            return Err(Error::invalid_input(
-                format!("{} names no account, so a password has no use.", to.shown()),
-                "Write the place with the account the password is for: rest:https://USER@HOST:PORT/folder.",
-            ));
-        }
         rest.keep_login(to, login)?;
         audit::append(
             store,
@@ -783,10 +894,19 @@ mod tests {
             assert!(e.message.contains(why), "{text}: {e:?}");
             assert_eq!(e.hint, FORM);
         }
-        let e = Rest::parse("rest:https://office:secret@nas/b").unwrap_err();
+        let e = Rest::parse("rest:https://office:s3cret%40x@nas/b").unwrap_err();
         assert!(
             e.message.contains("has the server's password in it"),
             "{e:?}"
+        );
+        assert!(!e.message.contains("s3cret"), "{e:?}");
+        assert_eq!(
+            redacted("rest:https://office:p/w@x@nas:8000/b"),
+            "rest:https://office:\u{2026}@nas:8000/b"
+        );
+        assert_eq!(
+            redacted("rest:https://office@nas/b"),
+            "rest:https://office@nas/b"
         );
         assert!(e.hint.contains("kept sealed"), "{e:?}");
     }
@@ -867,5 +987,19 @@ mod tests {
         let e = failure(&plain, "unexpected HTTP response (400): 400 Bad Request").unwrap();
         assert!(e.hint.contains("rest:https://nas:8000/b"), "{e:?}");
         assert!(failure(&to, "Fatal: wrong password or no key found").is_none());
+        let named = said("x509: certificate is valid for nas.local, not nas");
+        assert!(
+            named.message.contains("made out for another name"),
+            "{named:?}"
+        );
+        assert_eq!(named.code, ErrorCode::InvalidInput);
+        let old = said("x509: certificate has expired or is not yet valid: current time");
+        assert!(old.message.contains("out of date"), "{old:?}");
+        let timeout = said("dial tcp 10.0.0.9:8000: i/o timeout");
+        assert!(timeout.message.contains("(no answer)"), "{timeout:?}");
+        let shown = format!(
+            "depth=0 CN = {BEGIN}AAAA{END}\n---\nCertificate chain\n{BEGIN}\nQUJD\n{END}\n"
+        );
+        assert_eq!(first_certificate(&shown), Some("\nQUJD\n"));
     }
 }

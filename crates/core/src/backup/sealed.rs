@@ -104,19 +104,29 @@ impl SealedKeys {
 /// Seals `secret` into `file` (0600) under the credential name `name`,
 /// which opening must give again: a file copied in for another is refused.
 pub(crate) fn seal(file: &Path, name: &str, secret: &Secret) -> Result<()> {
-    let file_arg = file.to_string_lossy().into_owned();
+    // Sealed beside it, then renamed over it: a failure leaves the one
+    // sealed before as it was.
+    let mut new = file.as_os_str().to_owned();
+    new.push(format!(".new-{}", std::process::id()));
+    let new = PathBuf::from(new);
+    let new_arg = new.to_string_lossy().into_owned();
     let name_arg = format!("--name={name}");
-    let out = creds(&["encrypt", "--with-key=auto", &name_arg, "-", &file_arg])
+    let out = creds(&["encrypt", "--with-key=auto", &name_arg, "-", &new_arg])
         .input(secret.expose().as_bytes().to_vec())
         .finish()
         .map_err(|e| not_sealed("seal", &e.to_string()))?;
     if !out.success() {
-        let _ = std::fs::remove_file(file);
+        let _ = std::fs::remove_file(&new);
         return Err(not_sealed("seal", out.stderr.trim()));
     }
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| Error::io("protect", file, &e))
+    let placed = std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| Error::io("protect", &new, &e))
+        .and_then(|()| std::fs::rename(&new, file).map_err(|e| Error::io("keep", file, &e)));
+    if placed.is_err() {
+        let _ = std::fs::remove_file(&new);
+    }
+    placed
 }
 
 /// What `seal` sealed into `file` under `name`.
@@ -129,7 +139,9 @@ pub(crate) fn unseal(file: &Path, name: &str) -> Result<Secret> {
     if !out.success() {
         return Err(not_sealed("unseal", out.stderr.trim()));
     }
-    Secret::new(out.stdout.trim_end().to_string())
+    // Exactly what was sealed: a password may end in a space.
+    let text = out.stdout.strip_suffix('\n').unwrap_or(&out.stdout);
+    Secret::new(text.to_string())
 }
 
 fn hex(bytes: &[u8]) -> String {

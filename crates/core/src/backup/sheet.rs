@@ -48,7 +48,7 @@ fn whereabouts(repo: &Repository, computer: &str) -> (String, String, String) {
             format!(
                 "install restic (<code>sudo apt install restic</code>){}{}; then:",
                 if to.user().is_some() {
-                    ", write the server account's password after the account's name in the address below (<code>ACCOUNT:PASSWORD@</code>)"
+                    ", write the server account's password after the account's name in the address below (<code>ACCOUNT:PASSWORD@</code>, each character other than a letter or digit written as % and its hexadecimal code, for example @ as %40)"
                 } else {
                     ""
                 },

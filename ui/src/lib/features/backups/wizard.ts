@@ -426,7 +426,7 @@ export function serverProblems(v: Server): Problem[] {
   } else if (address.includes('@')) {
     problems.push({
       field: 'serverAddress',
-      message: `“${address}” has an account or a password in it.`,
+      message: 'The address has an account or a password in it.',
       hint: 'Write the address alone (https://HOST:PORT) and put the account and its password in their own fields below.',
     });
   } else if (!parts) {
@@ -503,7 +503,7 @@ export function connectRequest(s: Setup): { to: string; trust: string | null; pa
   return {
     to,
     trust: certificateTrusted(info) ? null : info.fingerprint,
-    password: s.server.password === '' ? null : s.server.password,
+    password: info.user === null || s.server.password === '' ? null : s.server.password,
   };
 }
 
@@ -723,7 +723,9 @@ export function transition(s: Setup, e: SetupEvent): Setup {
     case 'defaultsFailed':
       return s.plan ? s : { ...s, defaultsError: e.error };
     case 'where':
-      return s.step === 1 && s.where !== e.where ? { ...forgetHostKey(s), where: e.where } : s;
+      return s.step === 1 && s.where !== e.where
+        ? { ...forgetHostKey(s), where: e.where, server: { ...s.server, password: '' } }
+        : s;
     case 'remote':
       return s.step === 1 ? { ...forgetHostKey(s), remote: { ...s.remote, [e.field]: e.value } } : s;
     case 'serverField':
