@@ -38,6 +38,10 @@ pub fn run(program: &str, args: &[&str], limit: Duration) -> std::io::Result<Fin
     Run::new(program, args, limit).finish()
 }
 
+/// How long a program asked to stop by `Run::stop_when` alone (no Cancel)
+/// has to clean up before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(120);
+
 /// One run of a program, for callers that need more than `run`: a few
 /// named settings in its environment (apt's, say), a working folder, or
 /// each line of its output as it comes.
@@ -85,8 +89,9 @@ impl<'a> Run<'a> {
         self
     }
 
-    /// Also asks the program to stop (as `cancel` does, with its grace)
-    /// once `stop` is set, for example by `finish_with_lines`'s `line`.
+    /// Also asks the program to stop (as `cancel` does, with its grace,
+    /// else `STOP_GRACE`) once `stop` is set, for example by
+    /// `finish_with_lines`'s `line`.
     pub fn stop_when(mut self, stop: &'a std::sync::atomic::AtomicBool) -> Self {
         self.stop = Some(stop);
         self
@@ -160,9 +165,9 @@ impl<'a> Run<'a> {
             let stopping = self
                 .stop
                 .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
-            if let Some((cancel, grace)) = self.cancel
-                && (cancel.is_cancelled() || stopping)
-            {
+            let cancelled = self.cancel.is_some_and(|(cancel, _)| cancel.is_cancelled());
+            if cancelled || stopping {
+                let grace = self.cancel.map_or(STOP_GRACE, |(_, grace)| grace);
                 match asked_to_stop {
                     None => {
                         let _ = rustix::process::kill_process_group(

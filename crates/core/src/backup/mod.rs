@@ -1576,7 +1576,7 @@ mod tests {
     }
 
     #[test]
-    fn a_stuck_restic_is_said_as_a_full_disk_only_when_it_is_full() {
+    fn a_stuck_restic_with_room_on_its_disk_is_said_to_have_stopped_making_progress() {
         let dir = tempfile::tempdir().unwrap();
         let e = stalled_error(
             &Location::Folder(dir.path().to_path_buf()),

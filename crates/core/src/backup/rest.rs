@@ -13,6 +13,7 @@
 use super::location::{plain, port_number};
 use super::sealed;
 use crate::audit::{self, Actor, NewEntry};
+use crate::figures::capitalised;
 use crate::program::Run;
 use crate::store::Store;
 use crate::vault::Secret;
@@ -514,14 +515,6 @@ fn offered(to: &Rest) -> Result<Offered> {
     ))
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// The server cannot be reached, if that is what `said` tells.
 fn unreachable_in(to: &Rest, said: &str) -> Option<Error> {
     const UNREACHABLE: [(&str, &str); 10] = [
@@ -621,10 +614,7 @@ pub(crate) fn failure(to: &Rest, said: &str) -> Option<Error> {
             "A server with private folders gives each account the folder named after it: use rest:…/ACCOUNT, or ask whoever runs the server.",
         ));
     }
-    if said.contains("(400)") && to.encrypted {
-        return None;
-    }
-    if said.contains("(400)") || said.contains("malformed HTTP response") {
+    if !to.encrypted && (said.contains("(400)") || said.contains("malformed HTTP response")) {
         return Some(Error::new(
             ErrorCode::InvalidInput,
             format!(

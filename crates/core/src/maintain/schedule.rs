@@ -249,12 +249,7 @@ impl Recurrence {
                     .collect();
                 let names: Vec<String> = names
                     .iter()
-                    .map(|s| {
-                        let mut c = s.chars();
-                        c.next()
-                            .map(|f| f.to_uppercase().chain(c).collect())
-                            .unwrap_or_default()
-                    })
+                    .map(|s| crate::figures::capitalised(s))
                     .collect();
                 format!("{} *-*-* {at}", names.join(","))
             }

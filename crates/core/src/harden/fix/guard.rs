@@ -349,7 +349,7 @@ fn firewall(host: &Target) -> Result<Vec<String>> {
             return Err(lockout(
                 format!(
                     "{} connected over SSH, but Shipshape found no SSH server settings here to keep its port open, so switching the firewall on could cut {} off.",
-                    capitalised(&who),
+                    crate::figures::capitalised(&who),
                     if who == "you are" { "you" } else { "them" }
                 ),
                 "Allow the port you connect through first (sudo ufw allow PORT/tcp), or make this fix at the computer itself.",
@@ -385,13 +385,6 @@ fn firewall(host: &Target) -> Result<Vec<String>> {
     Ok(vec![format!(
         "A firewall rule refuses SSH (port {refused}), so nobody will reach this computer over SSH once the firewall is on."
     )])
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

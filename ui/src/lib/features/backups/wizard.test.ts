@@ -167,10 +167,10 @@ describe('step 1: another computer over SSH', () => {
     const edited = transition(asked, { type: 'remote', field: 'user', value: 'ann' });
     expect(edited.checking).toBeNull();
     expect(transition(edited, { type: 'hostKey', to: asked.checking!, key: key() }).hostKey).toBeNull();
-    expect(transition(edited, { type: 'hostKeyFailed', to: asked.checking!, error: refused }).hostKeyError).toBeNull();
-    expect(transition(asked, { type: 'hostKeyFailed', to: asked.checking!, error: refused })).toMatchObject({
+    expect(transition(edited, { type: 'checkFailed', to: asked.checking!, error: refused }).checkError).toBeNull();
+    expect(transition(asked, { type: 'checkFailed', to: asked.checking!, error: refused })).toMatchObject({
       checking: null,
-      hostKeyError: refused,
+      checkError: refused,
     });
   });
 
@@ -252,8 +252,8 @@ describe('step 1: a restic REST server', () => {
     s = run(s, { type: 'connecting' });
     expect([s.checking, s.connecting]).toEqual([to, true]);
     // A refusal keeps what was looked at, with the reason.
-    s = run(s, { type: 'hostKeyFailed', to, error: refused });
-    expect([s.checking, s.connecting, s.hostKeyError, s.serverInfo?.fingerprint]).toEqual([null, false, refused, fingerprint]);
+    s = run(s, { type: 'checkFailed', to, error: refused });
+    expect([s.checking, s.connecting, s.checkError, s.serverInfo?.fingerprint]).toEqual([null, false, refused, fingerprint]);
     s = run(s, { type: 'connecting' }, { type: 'server', to, info: info({ trusted: fingerprint, login_kept: true, ready: true }) });
     expect(s.server.password).toBe('');
     expect(fields(s)).toEqual([]);

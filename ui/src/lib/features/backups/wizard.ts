@@ -120,7 +120,7 @@ export interface Setup {
   /** The other computer's host key, for the fields as they are. */
   hostKey: BackupHostKey | null;
   /** Why the other computer or the server could not be checked. */
-  hostKeyError: AppError | null;
+  checkError: AppError | null;
   /** "The fingerprint matches what the other computer (or the server) shows". */
   hostConfirmed: boolean;
   /** Step 2: the suggested plan once it arrives, with the administrator's changes. */
@@ -160,7 +160,7 @@ export type SetupEvent =
   | { type: 'remote'; field: RemoteField; value: string }
   | { type: 'checking' }
   | { type: 'hostKey'; to: string; key: BackupHostKey }
-  | { type: 'hostKeyFailed'; to: string; error: AppError }
+  | { type: 'checkFailed'; to: string; error: AppError }
   | { type: 'serverField'; field: ServerField; value: string }
   | { type: 'connecting' }
   | { type: 'server'; to: string; info: BackupServer }
@@ -192,7 +192,7 @@ export function initialSetup(taken: readonly string[], jobs: readonly JobStatus[
     server: { address: '', user: '', password: '', folder: SUGGESTED_SERVER_FOLDER },
     serverInfo: null,
     hostKey: null,
-    hostKeyError: null,
+    checkError: null,
     hostConfirmed: false,
     plan: null,
     defaultsError: null,
@@ -711,7 +711,7 @@ function forgetHostKey(s: Setup): Setup {
     connecting: false,
     hostKey: null,
     serverInfo: null,
-    hostKeyError: null,
+    checkError: null,
     hostConfirmed: false,
   };
 }
@@ -742,7 +742,7 @@ export function transition(s: Setup, e: SetupEvent): Setup {
     case 'connecting': {
       if (s.step !== 1 || !canConnect(s)) return { ...s, tried: s.step === 1 };
       const to = serverLocation(s.server);
-      return to ? { ...s, checking: to, connecting: true, hostKeyError: null } : s;
+      return to ? { ...s, checking: to, connecting: true, checkError: null } : s;
     }
     case 'server': {
       if (s.checking !== e.to) return s;
@@ -751,8 +751,8 @@ export function transition(s: Setup, e: SetupEvent): Setup {
     }
     case 'hostKey':
       return s.checking === e.to ? { ...s, checking: null, hostKey: e.key } : s;
-    case 'hostKeyFailed':
-      return s.checking === e.to ? { ...s, checking: null, connecting: false, hostKeyError: e.error } : s;
+    case 'checkFailed':
+      return s.checking === e.to ? { ...s, checking: null, connecting: false, checkError: e.error } : s;
     case 'next':
       if (s.step > 2 || s.working || (s.step === 2 && !s.plan)) return s;
       if (problemsOn(s, s.step).length > 0) return { ...s, tried: true };
