@@ -15,8 +15,14 @@ import type {
 
 export const GiB = 1024 ** 3;
 
-/** An ISO time `hours` hours before `from` (now unless given). */
-export function hoursAgo(hours: number, from = new Date()): string {
+/**
+ * One "now" for every fixture: a snapshot and the run that made it, both "3 hours ago", must be
+ * the same instant, not a millisecond apart because they were built one after the other.
+ */
+const FIXTURES_MADE = new Date();
+
+/** An ISO time `hours` hours before `from` (when the fixtures were made unless given). */
+export function hoursAgo(hours: number, from = FIXTURES_MADE): string {
   return new Date(from.getTime() - hours * 3_600_000).toISOString();
 }
 
