@@ -126,6 +126,16 @@ pub enum Helper {
     InstallNeeded {
         package: String,
     },
+    /// Install a .deb file, read as the account that asked
+    InstallDeb {
+        #[arg(long, required_unless_present = "accept_risk")]
+        sha256: Option<String>,
+        #[arg(long, conflicts_with = "sha256")]
+        accept_risk: Option<String>,
+        #[arg(long)]
+        allow_downgrade: bool,
+        file: String,
+    },
     /// Add a scheduled job (its settings as JSON)
     ScheduleAdd {
         job: String,
@@ -502,6 +512,16 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             Helper::UpdatesUndo { run, config } => Request::UpdatesUndo { run, config },
             Helper::UpdatesRepair => Request::UpdatesRepair,
             Helper::InstallNeeded { package } => Request::InstallNeeded(package),
+            Helper::InstallDeb {
+                sha256,
+                accept_risk,
+                allow_downgrade,
+                file,
+            } => Request::InstallDeb(shipshape_core::install::DebAsk {
+                file,
+                trust: crate::install::trust(sha256, accept_risk)?,
+                allow_downgrade,
+            }),
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
             Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),
             Helper::ScheduleRemove { id } => Request::ScheduleRemove(id),

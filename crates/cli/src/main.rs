@@ -10,6 +10,7 @@ mod baseline;
 mod fixes;
 mod health;
 mod info;
+mod install;
 mod monitor;
 mod notify;
 mod schedule;
@@ -104,6 +105,8 @@ enum Command {
     /// Backups in restic's format, the password kept in the keychain
     #[command(subcommand)]
     Backup(backup::Command),
+    /// Install a verified .deb file: preview, old version kept, rolled back if it fails
+    Install(install::Args),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -161,6 +164,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Maintain(cmd) => schedule::maintain(cmd),
         Command::Notify(cmd) => notify::run(cmd, &ctx),
         Command::Backup(cmd) => backup::run(cmd, &ctx),
+        Command::Install(args) => install::run(args, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

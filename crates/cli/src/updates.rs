@@ -172,7 +172,7 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
     }
 }
 
-fn show(run: &UpdateRun, json: bool) -> Result<Verdict, Error> {
+pub fn show(run: &UpdateRun, json: bool) -> Result<Verdict, Error> {
     if json {
         print_json(run)?;
     } else {
@@ -185,7 +185,9 @@ fn show(run: &UpdateRun, json: bool) -> Result<Verdict, Error> {
                 p.new_version.as_deref().unwrap_or("(not installed)")
             );
         }
-        if run.kind == RunKind::Apply {
+        let undoable = run.kind == RunKind::Apply
+            || (run.kind == RunKind::InstallFile && run.outcome == RunOutcome::Done);
+        if undoable {
             println!(
                 "Run {}. Undo it with: shipshape updates undo {}",
                 run.id, run.id

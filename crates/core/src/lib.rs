@@ -17,6 +17,7 @@ pub mod health;
 pub mod host;
 pub mod host_file;
 pub mod html;
+pub mod install;
 pub mod maintain;
 pub mod program;
 pub mod progress;

@@ -7,7 +7,7 @@
 
 use crate::backup::{as_root, json, listed, peer, root_run};
 use crate::keyring::keyring_test;
-use crate::updates::{Archive, DPKG, version_of};
+use crate::updates::{Archive, dpkg_turn, version_of};
 use crate::util::{Run, TestDir};
 use std::path::Path;
 
@@ -40,7 +40,7 @@ fn read(path: impl AsRef<Path>) -> String {
 
 keyring_test! {
     fn configuration_kept_before_updates_is_put_back_by_their_undo() {
-        let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+        let _turn = dpkg_turn();
         let dir = TestDir::new();
         let _etc = EtcFiles;
         std::fs::write(SETTINGS, "limit = 10\n").unwrap();

@@ -10,6 +10,7 @@ fn every_command_has_help() {
         vec!["help"],
         vec!["info", "--help"],
         vec!["audit", "--help"],
+        vec!["install", "--help"],
         vec!["audit", "list", "--help"],
         vec!["audit", "verify", "--help"],
         vec!["audit", "export", "--help"],

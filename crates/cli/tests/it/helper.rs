@@ -119,9 +119,7 @@ fn no_helper_request_touches_what_the_user_can_write() {
     };
     // apt reads an empty source list here: the update requests change no
     // package, and dpkg takes turns with the update tests.
-    let _turn = crate::updates::DPKG
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let _turn = crate::updates::dpkg_turn();
     let apt = dir.root().join("apt");
     std::fs::create_dir_all(apt.join("lists/partial")).unwrap();
     std::fs::create_dir_all(apt.join("cache/archives/partial")).unwrap();

@@ -7,7 +7,7 @@
 //! afterwards, only when the real ufw is not installed here.
 
 use crate::security::fixture;
-use crate::updates::{Archive, DPKG, json, updates, version_of};
+use crate::updates::{Archive, dpkg_turn, json, updates, version_of};
 use crate::util::{Run, TestDir};
 use std::path::{Path, PathBuf};
 
@@ -72,7 +72,7 @@ fn fix(dir: &TestDir, archive: &Archive, root: &Path, state: &Path, extra: &[&st
 
 #[test]
 fn a_package_a_fix_needs_is_installed_from_the_signed_archive_then_the_fix_goes_on() {
-    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = dpkg_turn();
     let (dir, root, state) = computer();
     let ours = version_of(UFW).is_none();
     let archive = archive(&dir, &root, true);
@@ -136,7 +136,7 @@ fn a_package_a_fix_needs_is_installed_from_the_signed_archive_then_the_fix_goes_
 
 #[test]
 fn a_package_from_an_unsigned_archive_is_not_installed() {
-    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = dpkg_turn();
     let (dir, root, state) = computer();
     if version_of(UFW).is_some() {
         updates(

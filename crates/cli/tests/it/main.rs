@@ -17,6 +17,7 @@ mod help;
 mod helper;
 mod info;
 mod install;
+mod install_deb;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
 mod notify;

@@ -8,7 +8,7 @@
 //! repair finishes it, which the next scheduled patching does by itself
 //! before it installs; then everything is installed and consistent.
 
-use crate::updates::{Archive, DPKG, TOOL, json, updates, version_of};
+use crate::updates::{Archive, TOOL, dpkg_turn, json, updates, version_of};
 use crate::util::{Run, TestDir};
 use rustix::process::{Pid, Signal, kill_process, kill_process_group};
 use std::os::unix::process::CommandExt;
@@ -133,7 +133,7 @@ fn cut_off(dir: &TestDir, state: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn a_run_cut_off_at_each_step_is_explained_and_the_next_run_finishes() {
-    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = dpkg_turn();
     let dir = TestDir::new();
     let state = dir.root().join("state");
     let marks = dir.root().join("marks");
@@ -267,7 +267,7 @@ fn a_run_cut_off_at_each_step_is_explained_and_the_next_run_finishes() {
 /// so the run finishes, and says why it did not stop.
 #[test]
 fn ctrl_c_while_dpkg_works_lets_the_run_finish() {
-    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = dpkg_turn();
     let dir = TestDir::new();
     let state = dir.root().join("state");
     let marks = dir.root().join("marks");

@@ -3,7 +3,7 @@
 //! by systemd's own tools; recurrences checked against
 //! `systemd-analyze calendar`.
 
-use crate::updates::{Archive, DPKG};
+use crate::updates::{Archive, dpkg_turn};
 use crate::util::{Run, TestDir};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -201,7 +201,7 @@ fn jobs_are_added_listed_changed_run_and_removed() {
 
 #[test]
 fn an_update_check_job_runs_now_against_the_real_apt() {
-    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = dpkg_turn();
     let dir = TestDir::new();
     let state = dir.root().join("state");
     let archive = Archive::new(dir.root());

@@ -10,10 +10,20 @@ use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
 
-/// dpkg has one lock: the tests that install take turns.
-pub static DPKG: Mutex<()> = Mutex::new(());
+/// dpkg has one lock: the tests that install take turns, also with those
+/// that run again in a private keychain session, in another process: the
+/// turn is a lock on a file, held until the answer is dropped.
+pub fn dpkg_turn() -> std::fs::File {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("shipshape-tests-dpkg.lock"))
+        .unwrap();
+    file.lock().unwrap();
+    file
+}
 
 pub const TOOL: &str = "shipshape-test-tool";
 const DATA: &str = "shipshape-test-data";
@@ -277,7 +287,7 @@ pub fn json(run: &Run) -> Value {
 
 #[test]
 fn updates_are_checked_installed_undone_and_repaired_with_the_real_apt() {
-    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = dpkg_turn();
     let dir = TestDir::new();
     let state = dir.root().join("state");
     let mut archive = Archive::new(dir.root());
@@ -503,7 +513,7 @@ fn through_the_helper_progress_arrives_and_cancel_stops_the_run() {
     use shipshape_core::progress::Cancel;
     use shipshape_core::{Error, ErrorCode};
 
-    let _turn = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = dpkg_turn();
     let dir = TestDir::new();
     let state = dir.root().join("state");
     let mut archive = Archive::new(dir.root());

@@ -44,6 +44,10 @@ pub enum Request {
     UpdatesRepair,
     /// Install a package a fix needs: one `maintain::needed` lists.
     InstallNeeded(String),
+    /// Install a `.deb` file, read with the rights of the account that
+    /// asks, only if it carries the verified checksum (or the risk of an
+    /// unverified one was accepted, with its reason).
+    InstallDeb(crate::install::DebAsk),
     ScheduleAdd(crate::maintain::schedule::Job),
     ScheduleEdit(i64, crate::maintain::schedule::Job),
     ScheduleRemove(i64),
@@ -151,6 +155,7 @@ impl Request {
             Request::InstallNeeded(name) => {
                 crate::maintain::needed::find(name).map(|_| self.clone())
             }
+            Request::InstallDeb(ask) => Ok(Request::InstallDeb(ask.clone().checked()?)),
             Request::ScheduleAdd(job) => Ok(Request::ScheduleAdd(job.clone().checked()?)),
             Request::ScheduleEdit(id, job) if *id > 0 => {
                 Ok(Request::ScheduleEdit(*id, job.clone().checked()?))
@@ -271,6 +276,21 @@ impl Request {
             }
             Request::UpdatesRepair => vec!["updates-repair".into()],
             Request::InstallNeeded(name) => vec!["install-needed".into(), name.into()],
+            Request::InstallDeb(ask) => {
+                use crate::install::Trust;
+                let mut args: Vec<OsString> = vec!["install-deb".into()];
+                match &ask.trust {
+                    Trust::Digest { sha256 } => args.extend(["--sha256".into(), sha256.into()]),
+                    Trust::RiskAccepted { reason } => {
+                        args.extend(["--accept-risk".into(), reason.into()]);
+                    }
+                }
+                if ask.allow_downgrade {
+                    args.push("--allow-downgrade".into());
+                }
+                args.extend(["--".into(), (&ask.file).into()]);
+                args
+            }
             Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],
             Request::ScheduleEdit(id, job) => vec![
                 "schedule-edit".into(),
@@ -859,6 +879,69 @@ mod tests {
         );
         for refused in ["vim", "ufw/stable", "--allow-unauthenticated", "./ufw.deb"] {
             assert!(install(refused).checked().is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_package_file_reaches_the_helper_after_its_options_and_only_with_a_trust() {
+        use crate::install::{DebAsk, Trust};
+        let ask = |file: &str, trust: Trust| {
+            Request::InstallDeb(DebAsk {
+                file: file.into(),
+                trust,
+                allow_downgrade: true,
+            })
+        };
+        let digest = Trust::Digest {
+            sha256: "AB".repeat(32),
+        };
+        assert_eq!(
+            ask("/home/a/--app.deb", digest.clone())
+                .checked()
+                .unwrap()
+                .args(),
+            [
+                "install-deb",
+                "--sha256",
+                &"ab".repeat(32),
+                "--allow-downgrade",
+                "--",
+                "/home/a/--app.deb"
+            ]
+            .map(OsString::from)
+        );
+        let risk = Trust::RiskAccepted {
+            reason: " a test build ".into(),
+        };
+        assert_eq!(
+            ask("/tmp/app.deb", risk).checked().unwrap().args()[1..3],
+            ["--accept-risk", "a test build"].map(OsString::from)
+        );
+        for (file, trust) in [
+            ("app.deb", digest.clone()),
+            (
+                "/tmp/app.deb",
+                Trust::Digest {
+                    sha256: "ab".into(),
+                },
+            ),
+            (
+                "/tmp/app.deb",
+                Trust::Digest {
+                    sha256: "g".repeat(64),
+                },
+            ),
+            (
+                "/tmp/app.deb",
+                Trust::RiskAccepted {
+                    reason: "  ".into(),
+                },
+            ),
+        ] {
+            assert!(
+                ask(file, trust.clone()).checked().is_err(),
+                "{file} {trust:?}"
+            );
         }
     }
 

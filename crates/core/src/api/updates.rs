@@ -144,7 +144,7 @@ pub fn history(s: Session<'_>) -> Result<Vec<UpdateRun>> {
 }
 
 /// Root's log is published after each request, whatever its end.
-fn published(
+pub(super) fn published(
     state: &RootState,
     now: DateTime<Utc>,
     answered: Result<UpdateRun>,
@@ -156,7 +156,7 @@ fn published(
 }
 
 /// Keeps root's answer in the user's own history, or records the refusal.
-fn mirrored(
+pub(super) fn mirrored(
     s: Session<'_>,
     now: DateTime<Utc>,
     action: &str,

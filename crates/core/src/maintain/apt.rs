@@ -329,6 +329,48 @@ impl Apt {
         .map_err(|e| not_run("dpkg", &e))
     }
 
+    /// What `apt-get install` of `targets` (package names or .deb paths)
+    /// would do, without doing it (no root needed). Answers apt's output
+    /// whatever its end: a plan it cannot make is said there.
+    pub fn simulate_install(&self, targets: &[String]) -> Result<Finished> {
+        let mut args = vec!["install", "-s", "-q", "--"];
+        args.extend(targets.iter().map(String::as_str));
+        self.run("apt-get", &args, READ_LIMIT)
+            .finish()
+            .map_err(|e| not_run("apt-get", &e))
+    }
+
+    /// Removes packages with their configuration files: how an
+    /// installation that failed takes away what it brought in new.
+    pub fn purge(&self, names: &[String]) -> Result<Finished> {
+        let lock = lock_wait();
+        let mut args = vec!["purge", "-y", "-q", "-o", &lock, "--"];
+        args.extend(names.iter().map(String::as_str));
+        self.run("apt-get", &args, INSTALL_LIMIT)
+            .finish()
+            .map_err(|e| not_run("apt-get", &e))
+    }
+
+    /// Whether version `a` is older than version `b`, by dpkg's rules.
+    pub fn older(&self, a: &str, b: &str) -> bool {
+        self.run("dpkg", &["--compare-versions", a, "lt", b], READ_LIMIT)
+            .finish()
+            .is_ok_and(|out| out.code == Some(0))
+    }
+
+    /// The architectures dpkg installs packages for: its own first, then
+    /// any foreign ones added.
+    pub fn architectures(&self) -> Result<Vec<String>> {
+        let native = self.read("dpkg", &["--print-architecture"])?;
+        let foreign = self.read("dpkg", &["--print-foreign-architectures"])?;
+        Ok(native
+            .stdout
+            .split_whitespace()
+            .chain(foreign.stdout.split_whitespace())
+            .map(str::to_string)
+            .collect())
+    }
+
     /// Holds (or releases) packages at their version.
     pub fn hold(&self, names: &[String], hold: bool) -> Result<()> {
         let mut args = vec![if hold { "hold" } else { "unhold" }, "--"];

@@ -89,7 +89,7 @@ impl Waiting {
     }
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
@@ -281,6 +281,9 @@ pub enum RunKind {
     Repair,
     /// A package a fix needs, brought in new (`install_needed`).
     Install,
+    /// A package file, verified, installed from the Install screen
+    /// (`install::direct`).
+    InstallFile,
 }
 
 /// One run of the package manager, as kept in the history.
@@ -381,7 +384,7 @@ pub fn run_numbered(store: &Store, id: i64) -> Result<UpdateRun> {
         })
 }
 
-fn save(conn: &rusqlite::Connection, run: &UpdateRun) -> Result<i64> {
+pub(crate) fn save(conn: &rusqlite::Connection, run: &UpdateRun) -> Result<i64> {
     let record = serde_json::to_string(run).map_err(|e| Error::internal(e.to_string()))?;
     if run.id > 0 {
         conn.execute(
@@ -400,7 +403,7 @@ fn save(conn: &rusqlite::Connection, run: &UpdateRun) -> Result<i64> {
 }
 
 /// Records a finished run and its audit entry in one transaction.
-fn record(
+pub(crate) fn record(
     store: &Store,
     now: DateTime<Utc>,
     actor: &Actor,
@@ -505,7 +508,7 @@ fn enough_space(apt: &Apt, chosen: &[Update]) -> Result<()> {
 }
 
 /// Refuses while an earlier run is half done.
-fn consistent(apt: &Apt) -> Result<()> {
+pub(crate) fn consistent(apt: &Apt) -> Result<()> {
     let audit = apt.audit()?;
     if audit.is_empty() {
         return Ok(());
@@ -559,7 +562,7 @@ fn chosen(waiting: &Waiting, choice: &Choice) -> Result<Vec<Update>> {
 
 /// apt's name for a package file: "name_version_arch.deb", the epoch's
 /// colon written "%3a".
-fn deb_name(name: &str, version: &str, arch: &str) -> String {
+pub(crate) fn deb_name(name: &str, version: &str, arch: &str) -> String {
     format!("{name}_{}_{arch}.deb", version.replace(':', "%3a"))
 }
 
@@ -574,14 +577,28 @@ fn old_deb(u: &Update) -> Option<String> {
 /// batch download, or from apt's cache, a download, or rebuilt); answers
 /// whether it did.
 fn keep_old(apt: &Apt, archives: &Path, folder: &Path, u: &Update) -> bool {
-    let (Some(old), Some(name)) = (&u.installed, old_deb(u)) else {
+    let Some(old) = &u.installed else {
         return false;
     };
+    keep_version(apt, archives, folder, &u.name, old, &u.arch)
+}
+
+/// Keeps version `old` of the installed package `name` in `folder`, as
+/// `keep_old` does; answers whether it did.
+pub(crate) fn keep_version(
+    apt: &Apt,
+    archives: &Path,
+    folder: &Path,
+    name_of: &str,
+    old: &str,
+    arch: &str,
+) -> bool {
+    let name = deb_name(name_of, old, arch);
     let target = folder.join(&name);
     if target.is_file() || std::fs::copy(archives.join(&name), &target).is_ok() {
         return true;
     }
-    let wanted = format!("{}={old}", u.name);
+    let wanted = format!("{name_of}={old}");
     if apt
         .download_into(folder, std::slice::from_ref(&wanted))
         .is_ok()
@@ -589,22 +606,22 @@ fn keep_old(apt: &Apt, archives: &Path, folder: &Path, u: &Update) -> bool {
     {
         return true;
     }
-    apt.repack_into(folder, &u.name).is_ok()
+    apt.repack_into(folder, name_of).is_ok()
         && std::fs::read_dir(folder).is_ok_and(|d| {
             d.flatten().any(|e| {
                 e.file_name()
                     .to_string_lossy()
-                    .starts_with(&format!("{}_", u.name))
+                    .starts_with(&format!("{name_of}_"))
             })
         })
 }
 
 /// Where root keeps the old versions of run `id`'s packages.
-fn run_folder(state: &RootState, id: i64) -> PathBuf {
+pub(crate) fn run_folder(state: &RootState, id: i64) -> PathBuf {
     state.paths.state.join("updates").join(id.to_string())
 }
 
-fn private_folder(dir: &Path) -> Result<()> {
+pub(crate) fn private_folder(dir: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -614,7 +631,7 @@ fn private_folder(dir: &Path) -> Result<()> {
 }
 
 /// Said when another run holds the turn to change packages.
-const BUSY: &str =
+pub(crate) const BUSY: &str =
     "Another installation is running on this computer right now, so nothing was changed.";
 
 /// Builds made for tests stop dead at `step` when SHIPSHAPE_CUT_AT names
@@ -630,7 +647,7 @@ fn cut_here(step: &str) {
 /// (only called while holding the turn, so none of them is still going):
 /// it is recorded as failed, saying what it left, and the sentences are
 /// answered for the next run's verdict.
-fn settle_cut_off(
+pub(crate) fn settle_cut_off(
     apt: &Apt,
     state: &RootState,
     actor: &Actor,
@@ -684,7 +701,7 @@ fn settle_cut_off(
 }
 
 /// `message`, after what the settling of cut-off runs said.
-fn after_settled(settled: &str, message: String) -> String {
+pub(crate) fn after_settled(settled: &str, message: String) -> String {
     if settled.is_empty() {
         message
     } else {
@@ -692,7 +709,7 @@ fn after_settled(settled: &str, message: String) -> String {
     }
 }
 
-fn restart_flag() -> bool {
+pub(crate) fn restart_flag() -> bool {
     Path::new("/run/reboot-required").exists()
 }
 
@@ -877,7 +894,7 @@ fn recheck_waiting(now: DateTime<Utc>) -> Option<String> {
 }
 
 /// Why a run failed, in plain words, and what state it left.
-fn failure_message(apt: &Apt, log: &str) -> String {
+pub(crate) fn failure_message(apt: &Apt, log: &str) -> String {
     if let Some(holder) = apt::lock_holder(log) {
         return format!(
             "The package manager was busy ({holder}) for more than {} seconds, so nothing was installed. It will be tried again.",
@@ -912,10 +929,16 @@ pub fn undo(
             "Run shipshape updates history to see the runs Shipshape made, and undo one of those.",
         )
     })?;
-    if original.kind != RunKind::Apply {
+    if !matches!(original.kind, RunKind::Apply | RunKind::InstallFile) {
         return Err(Error::invalid_input(
-            format!("Run {id} is not an installation of updates."),
-            "Only a run that installed updates can be undone.",
+            format!("Run {id} is not an installation of updates or of a package file."),
+            "Only a run that installed updates or a package file can be undone.",
+        ));
+    }
+    if original.kind == RunKind::InstallFile && original.outcome != RunOutcome::Done {
+        return Err(Error::invalid_input(
+            format!("Run {id} did not install its package, so there is nothing of it to undo."),
+            "A failed installation was already rolled back when it failed.",
         ));
     }
     if let Some(by) = original.undone_by {
@@ -976,20 +999,49 @@ pub fn undo(
             }
         }
     }
-    if back.is_empty() {
+    // A package file's installation also brought packages in new: they go.
+    let brought: Vec<PackageChange> = original
+        .packages
+        .iter()
+        .filter(|p| {
+            original.kind == RunKind::InstallFile
+                && p.old_version.is_none()
+                && p.new_version.is_some()
+        })
+        .cloned()
+        .collect();
+    if back.is_empty() && brought.is_empty() {
         return Err(Error::new(
             ErrorCode::NotFound,
             format!("Run {id} kept no copies of the versions it replaced, so it cannot be undone."),
             "Install the earlier versions by hand with apt-get install NAME=VERSION.",
         ));
     }
-    let out = apt.install(&files, apt::InstallMode::AllowDowngrades, |_| {})?;
+    let mut said = String::new();
+    if !files.is_empty() {
+        let out = apt.install(&files, apt::InstallMode::AllowDowngrades, |_| {})?;
+        said = format!("{}\n{}", out.stdout, out.stderr);
+        if out.code != Some(0) {
+            said.push_str("\nE: the earlier versions were not installed");
+        }
+    }
+    if !brought.is_empty() {
+        let names: Vec<String> = brought.iter().map(|p| p.name.clone()).collect();
+        let out = apt.purge(&names)?;
+        said.push_str(&format!("\n{}\n{}", out.stdout, out.stderr));
+    }
     let names: Vec<String> = back.iter().map(|p| p.name.clone()).collect();
-    let installed = apt.installed(&names)?;
+    let all: Vec<String> = back
+        .iter()
+        .chain(&brought)
+        .map(|p| p.name.clone())
+        .collect();
+    let installed = apt.installed(&all)?;
     let mut run = UpdateRun {
         outcome: RunOutcome::Done,
         packages: back
             .iter()
+            .chain(&brought)
             .map(|p| PackageChange {
                 name: p.name.clone(),
                 arch: p.arch.clone(),
@@ -1003,18 +1055,19 @@ pub fn undo(
             .collect(),
         restart_needed: restart_flag(),
         undoes: Some(id),
-        log_tail: apt::last_lines(&format!("{}\n{}", out.stdout, out.stderr)),
+        log_tail: apt::last_lines(&said),
         ..new_run(RunKind::Undo, format!("undo run {id}"), now)
     };
     let all_back = back
         .iter()
+        .chain(&brought)
         .zip(&run.packages)
         .all(|(b, r)| r.new_version == b.old_version);
-    if out.code != Some(0) || !all_back {
+    if !all_back {
         run.outcome = RunOutcome::Failed;
         run.message = format!(
             "The earlier versions could not all be put back. {}",
-            failure_message(apt, &out.stdout)
+            failure_message(apt, &said)
         );
         record(&state.store, now, actor, &mut run, "updates.undo")?;
         return Err(Error::new(
@@ -1023,13 +1076,21 @@ pub fn undo(
             format!("apt said: {}", run.log_tail),
         ));
     }
-    apt.hold(&names, true)?;
-    run.message = format!(
-        "{} put back to the earlier {} and held there; release the hold when a fixed update comes (sudo apt-mark unhold {}).",
-        names.join(", "),
-        plural(names.len(), "version", "versions"),
-        names.join(" ")
-    );
+    let mut message = Vec::new();
+    if !names.is_empty() {
+        apt.hold(&names, true)?;
+        message.push(format!(
+            "{} put back to the earlier {} and held there; release the hold when a fixed update comes (sudo apt-mark unhold {}).",
+            names.join(", "),
+            plural(names.len(), "version", "versions"),
+            names.join(" ")
+        ));
+    }
+    if !brought.is_empty() {
+        let gone: Vec<String> = brought.iter().map(|p| p.name.clone()).collect();
+        message.push(format!("{} removed, as before run {id}.", gone.join(", ")));
+    }
+    run.message = message.join(" ");
     if let Some((kept, paths, left)) = config {
         let keep_in = run_folder(state, id).join("config-before-undo");
         run.message = match kept_config::put_back(state, &kept, &paths, &keep_in, actor, now) {
@@ -1110,7 +1171,7 @@ fn config_said(id: i64, done: &kept_config::PutBack, left: &[String], keep_in: &
 }
 
 /// A run of `kind` asked as `asked`, not yet on record and nothing in it.
-fn new_run(kind: RunKind, asked: String, now: DateTime<Utc>) -> UpdateRun {
+pub(crate) fn new_run(kind: RunKind, asked: String, now: DateTime<Utc>) -> UpdateRun {
     UpdateRun {
         id: 0,
         kind,

@@ -39,8 +39,54 @@ pub fn stage(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<(PathBuf, FileDigests)> {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
     let mut opened = file::open(file)?;
+    let name = file.file_name().ok_or_else(|| {
+        Error::invalid_input(
+            format!("{} has no file name.", file.display()),
+            "Choose a file.",
+        )
+    })?;
+    let size = opened.size;
+    let (staged, digests, read) = stage_stream(
+        &mut opened.file,
+        name,
+        size,
+        root,
+        algorithms,
+        progress,
+        cancel,
+    )?;
+    if let Err(e) = opened.check_unchanged(read) {
+        discard(&staged);
+        return Err(e);
+    }
+    Ok((
+        staged,
+        FileDigests {
+            path: file.display().to_string(),
+            link_target: opened
+                .link_target
+                .as_deref()
+                .map(|p| p.display().to_string()),
+            size,
+            digests,
+        },
+    ))
+}
+
+/// `stage` for bytes that come from `reader` (`size` of them expected, 0
+/// when unknown), kept as `name`: the staged copy, its digests and how
+/// many bytes were read.
+pub fn stage_stream(
+    reader: &mut (dyn std::io::Read + Send),
+    name: &std::ffi::OsStr,
+    size: u64,
+    root: &Path,
+    algorithms: &[Algorithm],
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<(PathBuf, Vec<super::hash::Digest>, u64)> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
     let private = |dir: &Path| {
         DirBuilder::new()
             .recursive(true)
@@ -60,12 +106,6 @@ pub fn stage(
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o700))
         .map_err(|e| Error::io("protect", &folder, &e))?;
     let mut cleanup = Cleanup(Some(folder.clone()));
-    let name = file.file_name().ok_or_else(|| {
-        Error::invalid_input(
-            format!("{} has no file name.", file.display()),
-            "Choose a file.",
-        )
-    })?;
     let staged = folder.join(name);
     let mut out = OpenOptions::new()
         .write(true)
@@ -73,36 +113,16 @@ pub fn stage(
         .mode(0o600)
         .open(&staged)
         .map_err(|e| Error::io("create", &staged, &e))?;
-    let size = opened.size;
-    let (digests, read) = hash_stream(
-        &mut opened.file,
-        algorithms,
-        size,
-        progress,
-        cancel,
-        &mut |bytes| {
-            out.write_all(bytes)
-                .map_err(|e| Error::io("write", &staged, &e))
-        },
-    )?;
-    opened.check_unchanged(read)?;
+    let (digests, read) = hash_stream(reader, algorithms, size, progress, cancel, &mut |bytes| {
+        out.write_all(bytes)
+            .map_err(|e| Error::io("write", &staged, &e))
+    })?;
     out.sync_all()
         .map_err(|e| Error::io("flush", &staged, &e))?;
     fs::set_permissions(&staged, fs::Permissions::from_mode(0o400))
         .map_err(|e| Error::io("protect", &staged, &e))?;
     cleanup.0 = None;
-    Ok((
-        staged,
-        FileDigests {
-            path: file.display().to_string(),
-            link_target: opened
-                .link_target
-                .as_deref()
-                .map(|p| p.display().to_string()),
-            size,
-            digests,
-        },
-    ))
+    Ok((staged, digests, read))
 }
 
 /// Removes a staged copy and its private folder.

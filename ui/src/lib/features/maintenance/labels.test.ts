@@ -90,6 +90,9 @@ describe('runs', () => {
       'Repair an interrupted installation',
     );
     expect(runTitle(run({ id: 5, kind: 'install', asked: 'ufw' }))).toBe('Install ufw, which a fix needs');
+    expect(runTitle(run({ id: 6, kind: 'install_file', asked: 'app_2.0_all.deb (verified, SHA-256 ab12)' }))).toBe(
+      'Install the package file app_2.0_all.deb (verified, SHA-256 ab12)',
+    );
   });
 
   it('sums a run up in one line', () => {
@@ -117,6 +120,9 @@ describe('runs', () => {
   it('offers undo only for an installation that worked and stands', () => {
     expect(canUndo(run({ id: 1 }))).toBe(true);
     expect(canUndo(run({ id: 1, outcome: 'failed' }))).toBe(false);
+    expect(canUndo(run({ id: 1, kind: 'install_file' }))).toBe(true);
+    expect(canUndo(run({ id: 1, kind: 'install_file', outcome: 'failed' }))).toBe(false);
+    expect(canUndo(run({ id: 1, kind: 'install' }))).toBe(false);
     expect(canUndo(run({ id: 1, outcome: 'undone', undone_by: 2 }))).toBe(false);
     expect(canUndo(run({ id: 1, kind: 'undo' }))).toBe(false);
     expect(canUndo(run({ id: 1, kind: 'repair' }))).toBe(false);

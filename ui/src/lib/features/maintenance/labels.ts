@@ -128,6 +128,8 @@ export function runTitle(run: UpdateRun): string {
       return 'Repair an interrupted installation';
     case 'install':
       return `Install ${run.asked}, which a fix needs`;
+    case 'install_file':
+      return `Install the package file ${run.asked}`;
   }
 }
 
@@ -147,7 +149,12 @@ export function packageLine(p: PackageChange): string {
 
 /** An installation that worked and was not turned back yet. */
 export function canUndo(run: UpdateRun): boolean {
-  return run.kind === 'apply' && run.outcome === 'done' && run.undone_by === null && run.admin_run !== null;
+  return (
+    (run.kind === 'apply' || run.kind === 'install_file') &&
+    run.outcome === 'done' &&
+    run.undone_by === null &&
+    run.admin_run !== null
+  );
 }
 
 /** The configuration kept before `run` that its undo can put back, if any. */

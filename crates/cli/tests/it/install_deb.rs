@@ -1,0 +1,408 @@
+//! `shipshape install FILE.deb` with the real dpkg and apt, as root:
+//! packages built here with `dpkg-deb`, a dependency offered by a local
+//! signed archive, two versions of each. Previewed, installed, upgraded
+//! with the old version kept, undone; a failing set-up script rolled
+//! back and held; a swapped file, another architecture, a downgrade, a
+//! missing dependency and a file that is no package refused before
+//! anything changes. Everything installed is purged afterwards, even when
+//! a test fails.
+
+use crate::updates::{Archive, dpkg_turn, json, version_of};
+use crate::util::{Run, TestDir};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const APP: &str = "shipshape-test-app";
+const NEED: &str = "shipshape-test-needed";
+const FAILS: &str = "shipshape-test-fails";
+
+/// Builds NAME at VERSION as a .deb in `dir`: a unit file, a
+/// configuration file, a postinst (`postinst` as its body, or one that
+/// succeeds), and `control` added to its control file.
+fn build(dir: &Path, name: &str, version: &str, control: &str, postinst: Option<&str>) -> PathBuf {
+    let src = dir.join(format!("src-{name}-{version}"));
+    for sub in ["DEBIAN", "lib/systemd/system", "etc", "usr/share/doc"] {
+        std::fs::create_dir_all(src.join(sub)).unwrap();
+    }
+    std::fs::write(
+        src.join("DEBIAN/control"),
+        format!(
+            "Package: {name}\nVersion: {version}\nArchitecture: all\nMaintainer: Shipshape tests <tests@example.invalid>\nInstalled-Size: 8\nDescription: what the install tests install\n{control}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(src.join("DEBIAN/conffiles"), format!("/etc/{name}.conf\n")).unwrap();
+    std::fs::write(src.join(format!("etc/{name}.conf")), "port=8080\n").unwrap();
+    std::fs::write(
+        src.join(format!("lib/systemd/system/{name}.service")),
+        "[Service]\nExecStart=/bin/true\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("usr/share/doc").join(name), format!("{version}\n")).unwrap();
+    let script = src.join("DEBIAN/postinst");
+    std::fs::write(&script, postinst.unwrap_or("#!/bin/sh\nexit 0\n")).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let deb = dir.join(format!("{name}_{version}_all.deb"));
+    let out = Command::new("dpkg-deb")
+        .args(["--root-owner-group", "-b"])
+        .arg(&src)
+        .arg(&deb)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    deb
+}
+
+fn sha256(file: &Path) -> String {
+    let out = Command::new("sha256sum").arg(file).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)[..64].to_string()
+}
+
+fn install(dir: &TestDir, archive: &Archive, state: &Path, file: &Path, args: &[&str]) -> Run {
+    let mut cmd = dir.cmd(&["install"]);
+    cmd.arg(file)
+        .args(args)
+        .env("SHIPSHAPE_APT_CONFIG", &archive.config)
+        .env("SHIPSHAPE_STATE_DIR", state);
+    Run::from(cmd.output().unwrap())
+}
+
+fn updates(dir: &TestDir, archive: &Archive, state: &Path, args: &[&str]) -> Run {
+    crate::updates::updates(dir, archive, state, args)
+}
+
+fn audit_clean() -> bool {
+    Command::new("dpkg")
+        .arg("--audit")
+        .output()
+        .unwrap()
+        .stdout
+        .is_empty()
+}
+
+fn held(name: &str) -> bool {
+    let out = Command::new("apt-mark").arg("showhold").output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l == name)
+}
+
+/// A signed archive offering NEED, APP's dependency, and apt's lists of it.
+fn archive_with_needed(dir: &TestDir) -> Archive {
+    let mut archive = Archive::empty(dir.root());
+    archive.package(NEED, "1.0", "main", None, &[]);
+    archive.index(true);
+    let out = Command::new("apt-get")
+        .args(["update", "-q"])
+        .env("APT_CONFIG", &archive.config)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    for name in [APP, NEED, FAILS] {
+        archive.purge_after(name);
+    }
+    archive
+}
+
+#[test]
+fn a_verified_deb_is_previewed_installed_upgraded_and_undone() {
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let archive = archive_with_needed(&dir);
+    let v1 = build(dir.root(), APP, "1.0", &format!("Depends: {NEED}\n"), None);
+    let sum = sha256(&v1);
+
+    // The preview changes nothing and says what would.
+    let seen = install(
+        &dir,
+        &archive,
+        &state,
+        &v1,
+        &["--sha256", &sum, "--dry-run", "--json"],
+    );
+    seen.success();
+    let p = json(&seen);
+    assert_eq!(p["deb"]["package"], APP);
+    assert_eq!(p["deb"]["version"], "1.0");
+    assert_eq!(p["change"], "new");
+    assert_eq!(p["sha256"], sum);
+    assert_eq!(p["deb"]["scripts"][0]["name"], "postinst");
+    assert_eq!(p["deb"]["conffiles"][0], format!("/etc/{APP}.conf"));
+    assert_eq!(
+        p["deb"]["services"][0],
+        format!("/lib/systemd/system/{APP}.service")
+    );
+    let steps: Vec<&str> = p["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(steps.contains(&APP) && steps.contains(&NEED), "{steps:?}");
+    assert_eq!(version_of(APP), None);
+
+    // Without --yes, the preview only.
+    let asked = install(&dir, &archive, &state, &v1, &["--sha256", &sum]);
+    asked.code(2);
+    assert!(
+        asked.stderr.contains("--yes") && asked.stdout.contains("would be installed"),
+        "{asked:?}"
+    );
+    assert_eq!(version_of(APP), None);
+
+    let done = install(
+        &dir,
+        &archive,
+        &state,
+        &v1,
+        &["--sha256", &sum, "--yes", "--json"],
+    );
+    done.success();
+    let first = json(&done);
+    assert_eq!(first["kind"], "install_file");
+    assert_eq!(first["outcome"], "done");
+    assert!(first["asked"].as_str().unwrap().contains(&sum), "{first}");
+    assert_eq!(version_of(APP).as_deref(), Some("1.0"));
+    assert_eq!(version_of(NEED).as_deref(), Some("1.0"));
+
+    // 2.0 replaces it; 1.0 is kept to go back to.
+    let v2 = build(dir.root(), APP, "2.0", &format!("Depends: {NEED}\n"), None);
+    let up = install(
+        &dir,
+        &archive,
+        &state,
+        &v2,
+        &["--sha256", &sha256(&v2), "--yes", "--json"],
+    );
+    up.success();
+    let second = json(&up);
+    let app = second["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == APP)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (app["old_version"].as_str(), app["undo_copy"].as_bool()),
+        (Some("1.0"), Some(true))
+    );
+    assert_eq!(version_of(APP).as_deref(), Some("2.0"));
+
+    // Undo the upgrade: 1.0 back, held; undo the first: all it brought gone.
+    let admin = |run: &serde_json::Value| run["admin_run"].as_i64().unwrap().to_string();
+    updates(&dir, &archive, &state, &["undo", &admin(&second)]).success();
+    assert_eq!(version_of(APP).as_deref(), Some("1.0"));
+    assert!(held(APP));
+    Command::new("apt-mark")
+        .args(["unhold", APP])
+        .output()
+        .unwrap();
+    let gone = updates(&dir, &archive, &state, &["undo", &admin(&first), "--json"]);
+    gone.success();
+    assert_eq!(version_of(APP), None);
+    assert_eq!(version_of(NEED), None);
+    assert!(
+        json(&gone)["message"].as_str().unwrap().contains("removed"),
+        "{gone:?}"
+    );
+    assert!(audit_clean());
+}
+
+#[test]
+fn a_failing_set_up_script_is_rolled_back_to_the_old_version_and_held() {
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let archive = archive_with_needed(&dir);
+    let broken = Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n");
+
+    // New and failing: nothing of it stays.
+    let fresh = build(dir.root(), FAILS, "1.0", "", broken);
+    let failed = install(
+        &dir,
+        &archive,
+        &state,
+        &fresh,
+        &["--sha256", &sha256(&fresh), "--yes", "--json"],
+    );
+    failed.code(1);
+    let run = json(&failed);
+    assert_eq!(run["outcome"], "failed");
+    let message = run["message"].as_str().unwrap();
+    assert!(
+        message.contains("(postinst) failed") && message.contains("removed again"),
+        "{message}"
+    );
+    assert_eq!(version_of(FAILS), None);
+    assert!(audit_clean());
+
+    // 1.0 works; 2.0 fails: 1.0 comes back, configured and held.
+    let good = build(dir.root(), FAILS, "1.0", "", None);
+    install(
+        &dir,
+        &archive,
+        &state,
+        &good,
+        &["--sha256", &sha256(&good), "--yes"],
+    )
+    .success();
+    let bad = build(dir.root(), FAILS, "2.0", "", broken);
+    let failed = install(
+        &dir,
+        &archive,
+        &state,
+        &bad,
+        &["--sha256", &sha256(&bad), "--yes", "--json"],
+    );
+    failed.code(1);
+    let message = json(&failed)["message"].as_str().unwrap().to_string();
+    assert!(message.contains("put back and held"), "{message}");
+    assert_eq!(version_of(FAILS).as_deref(), Some("1.0"));
+    assert!(held(FAILS));
+    assert!(audit_clean());
+}
+
+#[test]
+fn what_cannot_be_installed_safely_is_refused_before_anything_changes() {
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let archive = archive_with_needed(&dir);
+    let app = build(dir.root(), APP, "1.0", "", None);
+    let sum = sha256(&app);
+
+    // Swapped after it was verified: another file's checksum.
+    let other = build(dir.root(), APP, "1.1", "", None);
+    install(&dir, &archive, &state, &other, &["--sha256", &sum, "--yes"])
+        .code(2)
+        .fails_with("not the file that was verified");
+    // No trust at all, a bad checksum, a risk without reason.
+    install(&dir, &archive, &state, &app, &["--yes"]).code(2);
+    install(&dir, &archive, &state, &app, &["--sha256", "abc", "--yes"])
+        .code(2)
+        .fails_with("64 hexadecimal");
+    install(
+        &dir,
+        &archive,
+        &state,
+        &app,
+        &["--accept-risk", " ", "--yes"],
+    )
+    .code(2)
+    .fails_with("needs a reason");
+    // Not a package; missing; a folder.
+    let text = dir.root().join("notes.deb");
+    std::fs::write(&text, "not a package\n").unwrap();
+    install(
+        &dir,
+        &archive,
+        &state,
+        &text,
+        &["--sha256", &sha256(&text), "--dry-run"],
+    )
+    .code(2)
+    .fails_with("is not a Debian package");
+    install(
+        &dir,
+        &archive,
+        &state,
+        &dir.root().join("gone.deb"),
+        &["--sha256", &sum, "--dry-run"],
+    )
+    .code(2);
+    // Another architecture.
+    let foreign = build(dir.root(), APP, "1.2", "", None);
+    let src = dir.root().join(format!("src-{APP}-1.2"));
+    let control = std::fs::read_to_string(src.join("DEBIAN/control")).unwrap();
+    std::fs::write(
+        src.join("DEBIAN/control"),
+        control.replace("Architecture: all", "Architecture: s390x"),
+    )
+    .unwrap();
+    let s390x = dir.root().join("app_s390x.deb");
+    assert!(
+        Command::new("dpkg-deb")
+            .args(["--root-owner-group", "-b"])
+            .arg(&src)
+            .arg(&s390x)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    std::fs::remove_file(foreign).ok();
+    install(
+        &dir,
+        &archive,
+        &state,
+        &s390x,
+        &["--sha256", &sha256(&s390x), "--dry-run"],
+    )
+    .code(2)
+    .fails_with("built for s390x computers");
+    // A dependency no source offers.
+    let needy = build(
+        dir.root(),
+        APP,
+        "1.3",
+        "Depends: shipshape-test-nowhere\n",
+        None,
+    );
+    install(
+        &dir,
+        &archive,
+        &state,
+        &needy,
+        &["--sha256", &sha256(&needy), "--yes"],
+    )
+    .code(2)
+    .fails_with("none of this computer's package sources offers");
+    assert_eq!(version_of(APP), None);
+
+    // A downgrade only when asked for.
+    install(
+        &dir,
+        &archive,
+        &state,
+        &other,
+        &["--sha256", &sha256(&other), "--yes"],
+    )
+    .success();
+    install(&dir, &archive, &state, &app, &["--sha256", &sum, "--yes"])
+        .code(2)
+        .fails_with("older than the 1.1 installed");
+    assert_eq!(version_of(APP).as_deref(), Some("1.1"));
+    install(
+        &dir,
+        &archive,
+        &state,
+        &app,
+        &["--sha256", &sum, "--yes", "--allow-downgrade"],
+    )
+    .success();
+    assert_eq!(version_of(APP).as_deref(), Some("1.0"));
+
+    // Unverified, with a reason: installed, and the record says so.
+    let risky = install(
+        &dir,
+        &archive,
+        &state,
+        &other,
+        &["--accept-risk", "a test build", "--yes", "--json"],
+    );
+    risky.success();
+    assert!(
+        json(&risky)["asked"]
+            .as_str()
+            .unwrap()
+            .contains("NOT verified"),
+        "{risky:?}"
+    );
+    // Nothing staged is left in root's folder.
+    let staging = state.join("install-staging");
+    assert!(std::fs::read_dir(&staging).map_or(true, |d| d.count() == 0));
+    assert!(audit_clean());
+}

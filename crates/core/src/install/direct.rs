@@ -1,0 +1,250 @@
+//! Root's installation of a `.deb` ("direct": the new version replaces
+//! the installed one). The file is staged from what the asking account
+//! can read, must carry the verified checksum (or a recorded acceptance
+//! of the risk), and is hashed again just before the package manager is
+//! given it. The installed version is kept first; when installing fails,
+//! what it brought in new is removed and the kept version is put back and
+//! held, so the next update does not bring the failure back.
+
+use super::{Change, DebAsk, Trust, deb};
+use crate::admin::state::RootState;
+use crate::audit::Actor;
+use crate::maintain::apt::{self, Apt};
+use crate::maintain::updates::{
+    self, BUSY, PackageChange, RunKind, RunOutcome, UpdateRun, after_settled, consistent,
+    keep_version, new_run, private_folder, record, run_folder, save, settle_cut_off,
+};
+use crate::progress::{Cancel, Progress};
+use crate::verify::{Algorithm, file::hash_file, staging};
+use crate::{Error, ErrorCode, Result};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+/// Installs `ask` as root and records the run (kind `InstallFile`) in
+/// root's update history; `as_uid` is the account that asked, whose
+/// rights the file is read with. Cancel stops it until the package
+/// manager starts.
+#[allow(clippy::too_many_arguments)]
+pub fn install(
+    apt: &Apt,
+    state: &RootState,
+    ask: DebAsk,
+    as_uid: Option<u32>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<UpdateRun> {
+    let ask = ask.checked()?;
+    let _turn = state.take_turn("updates", BUSY)?;
+    let settled = settle_cut_off(apt, state, actor, now)?;
+    consistent(apt)?;
+    let staging_root = state.paths.state.join("install-staging");
+    let (staged, sha256) = super::stage_for(&ask, as_uid, &staging_root, progress, cancel)?;
+    let discard = Discard(&staged);
+    super::matches_trust(&ask, &sha256)?;
+    let deb = deb::read(&staged)?;
+    let (installed, change) = super::judged(apt, &deb, ask.allow_downgrade)?;
+    // apt takes the staged copy by a name it recognises as a package file.
+    let named = staged.with_file_name(format!("{}.deb", deb.package));
+    std::fs::rename(&staged, &named).map_err(|e| Error::io("name", &staged, &e))?;
+    let steps = super::simulated(apt, &named, &deb)?;
+    cancel.check()?;
+    let mut run = UpdateRun {
+        message: format!("Installing {} {}…", deb.package, deb.version),
+        packages: steps
+            .iter()
+            .map(|s| PackageChange {
+                name: s.name.clone(),
+                arch: if s.name == deb.package {
+                    deb.architecture.clone()
+                } else {
+                    apt.architecture(&s.name).unwrap_or_default()
+                },
+                old_version: s.from.clone(),
+                new_version: s.to.clone(),
+                undo_copy: false,
+            })
+            .collect(),
+        ..new_run(RunKind::InstallFile, asked(&ask, &sha256), now)
+    };
+    // On record before anything changes: a power cut leaves a "running"
+    // run the next one settles.
+    run.id = save(state.store.conn(), &run)?;
+    let folder = run_folder(state, run.id);
+    private_folder(&folder)?;
+    let archives = apt.archives()?;
+    for p in &mut run.packages {
+        if let Some(old) = &p.old_version {
+            p.undo_copy = keep_version(apt, &archives, &folder, &p.name, old, &p.arch);
+        }
+    }
+    save(state.store.conn(), &run)?;
+    // The bytes given to dpkg are hashed once more, from root's own copy.
+    let again = hash_file(&named, &[Algorithm::Sha256], progress, cancel)?;
+    if again.digests[0].hex != sha256 {
+        run.outcome = RunOutcome::Failed;
+        run.message =
+            "The staged copy changed before it was installed, so nothing was installed.".into();
+        record(&state.store, now, actor, &mut run, "install.deb")?;
+        return Err(Error::new(
+            ErrorCode::FileChanged,
+            run.message.clone(),
+            "Try again; if it happens again, check the disk.",
+        ));
+    }
+    if let Err(e) = cancel.check() {
+        run.outcome = RunOutcome::Failed;
+        run.message = "Cancelled before anything was installed.".into();
+        record(&state.store, now, actor, &mut run, "install.deb")?;
+        return Err(e);
+    }
+    let mode = if change == Change::Downgrade {
+        apt::InstallMode::AllowDowngrades
+    } else {
+        apt::InstallMode::New
+    };
+    let out = apt.install(&[named.display().to_string()], mode, |line| {
+        if let Some((percent, _)) = apt::parse_status(line) {
+            progress.report(percent.round() as u64, 100);
+        }
+    })?;
+    let log = format!("{}\n{}", out.stdout, out.stderr);
+    run.log_tail = apt::last_lines(&log);
+    let now_there = apt.installed(std::slice::from_ref(&deb.package))?;
+    let worked = out.code == Some(0)
+        && apt.audit()?.is_empty()
+        && now_there.iter().any(|(_, v)| *v == deb.version);
+    if worked {
+        run.outcome = RunOutcome::Done;
+        run.restart_needed = updates::restart_flag();
+        run.message = format!(
+            "{} {} is installed{}.",
+            deb.package,
+            deb.version,
+            match &installed {
+                Some(old) if change != Change::Reinstall =>
+                    format!(", replacing {old}; the earlier version is kept to go back to"),
+                _ => String::new(),
+            }
+        );
+    } else {
+        run.outcome = RunOutcome::Failed;
+        run.message = rolled_back(apt, &folder, &deb, &run.packages, &log);
+    }
+    for p in &mut run.packages {
+        p.new_version = apt
+            .installed(std::slice::from_ref(&p.name))?
+            .into_iter()
+            .find(|(n, _)| n.split(':').next() == Some(p.name.as_str()))
+            .map(|(_, v)| v);
+    }
+    run.message = after_settled(&settled, std::mem::take(&mut run.message));
+    record(&state.store, now, actor, &mut run, "install.deb")?;
+    drop(discard);
+    Ok(run)
+}
+
+/// What the record says was asked: the file, its checksum, and how it
+/// was trusted.
+fn asked(ask: &DebAsk, sha256: &str) -> String {
+    let name = Path::new(&ask.file)
+        .file_name()
+        .map_or_else(|| ask.file.clone(), |n| n.to_string_lossy().into_owned());
+    match &ask.trust {
+        Trust::Digest { .. } => format!("{name} (verified, SHA-256 {sha256})"),
+        Trust::RiskAccepted { reason } => {
+            format!("{name} (NOT verified, SHA-256 {sha256}; risk accepted: {reason})")
+        }
+    }
+}
+
+/// After a failed installation: what it brought in new is removed, the
+/// kept versions are put back and held. Answers the verdict in plain words.
+fn rolled_back(
+    apt: &Apt,
+    folder: &Path,
+    deb: &deb::Deb,
+    packages: &[PackageChange],
+    log: &str,
+) -> String {
+    let why = failed_because(log);
+    let new: Vec<String> = packages
+        .iter()
+        .filter(|p| p.old_version.is_none())
+        .map(|p| p.name.clone())
+        .collect();
+    let kept: Vec<String> = std::fs::read_dir(folder)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path().display().to_string())
+                .filter(|p| p.ends_with(".deb"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut done = true;
+    if !new.is_empty() {
+        done &= apt.purge(&new).is_ok_and(|o| o.code == Some(0));
+    }
+    if !kept.is_empty() {
+        done &= apt
+            .install(&kept, apt::InstallMode::AllowDowngrades, |_| {})
+            .is_ok_and(|o| o.code == Some(0));
+        let back: Vec<String> = packages
+            .iter()
+            .filter(|p| p.old_version.is_some() && p.undo_copy)
+            .map(|p| p.name.clone())
+            .collect();
+        done &= apt.hold(&back, true).is_ok();
+    }
+    let clean = apt.audit().is_ok_and(|a| a.is_empty());
+    let back = if done && clean {
+        if kept.is_empty() {
+            "Everything it brought in was removed again; the computer is as it was.".to_string()
+        } else {
+            format!(
+                "The earlier version was put back and held there, so the next update does not bring the failure back (release it with sudo apt-mark unhold {}).",
+                deb.package
+            )
+        }
+    } else {
+        "It could not all be put back: repair the package manager (shipshape updates repair), then look at the packages listed.".to_string()
+    };
+    format!(
+        "Installing {} {} failed, so it was rolled back. {why} {back}",
+        deb.package, deb.version
+    )
+}
+
+/// Why dpkg failed, from what apt printed, in plain words.
+fn failed_because(log: &str) -> String {
+    let script = [
+        ("pre-installation script", "preinst", "before unpacking"),
+        ("post-installation script", "postinst", "to set it up"),
+        (
+            "pre-removal script",
+            "prerm",
+            "before replacing the old version",
+        ),
+        (
+            "post-removal script",
+            "postrm",
+            "after replacing the old version",
+        ),
+    ]
+    .into_iter()
+    .find(|(said, ..)| log.contains(said));
+    match script {
+        Some((_, name, when)) => format!("The script the package runs {when} ({name}) failed."),
+        None => format!("The package manager said: {}", apt::last_lines(log)),
+    }
+}
+
+/// Removes the staged copy's private folder when the run ends, however.
+struct Discard<'a>(&'a Path);
+
+impl Drop for Discard<'_> {
+    fn drop(&mut self) {
+        staging::discard(self.0);
+    }
+}
