@@ -11,7 +11,12 @@
 #                             PROGRAM, for the Security screen's "Install
 #                             ufw and continue"; refused when the real ufw
 #                             is installed here;
-#   apt-archive.sh remove     purges what `make` installed, and the
+#   apt-archive.sh file DIR VERSION [fails]  builds shipshape-e2e-tool-file
+#                             at VERSION as a package file of its own in DIR
+#                             (with a service and a configuration file; with
+#                             "fails", a set-up script that fails) and
+#                             prints its path;
+#   apt-archive.sh remove     purges what `make` and `file` installed, and the
 #                             stand-in ufw when it is installed.
 # Needs root: the real dpkg installs the package.
 set -euo pipefail
@@ -90,6 +95,26 @@ CONF
       "$maintainer" >"$src/DEBIAN/control"
     dpkg-deb --root-owner-group -b "$src" "$dir/main/ufw_0.1_all.deb" >/dev/null
     index main
+    ;;
+  file)
+    dir="$2"
+    scratch="$(mktemp -d)"
+    src="$scratch/$name-file-$3"
+    mkdir -p "$src/DEBIAN" "$src/lib/systemd/system" "$src/etc"
+    printf 'Package: %s-file\nVersion: %s\nArchitecture: all\nMaintainer: %s\nInstalled-Size: 4\nDescription: what the end-to-end install test installs\n' \
+      "$name" "$3" "$maintainer" >"$src/DEBIAN/control"
+    printf '[Service]\nExecStart=/bin/true\n' >"$src/lib/systemd/system/$name-file.service"
+    printf 'port=8080\n' >"$src/etc/$name-file.conf"
+    printf '/etc/%s-file.conf\n' "$name" >"$src/DEBIAN/conffiles"
+    if [[ ${4:-} == fails ]]; then
+      printf '#!/bin/sh\necho "set-up failed on purpose" >&2\nexit 1\n' >"$src/DEBIAN/postinst"
+    else
+      printf '#!/bin/sh\nexit 0\n' >"$src/DEBIAN/postinst"
+    fi
+    chmod 0755 "$src/DEBIAN/postinst"
+    dpkg-deb --root-owner-group -b "$src" "$dir/$name-file_$3_all.deb" >/dev/null
+    rm -rf "$scratch"
+    echo "$dir/$name-file_$3_all.deb"
     ;;
   remove)
     if ours; then dpkg --purge ufw >/dev/null 2>&1 || true; fi

@@ -157,6 +157,28 @@ listed="$(as "$alice" schedule list --json)" || fail "listing the schedule faile
 grep -q '"Check for updates: every day at 06:00"' <<<"$listed" || fail "the schedule lacks the job: $listed"
 [[ "$(stat -c '%U %a' "$work/state/public/schedule.json")" == "root 644" ]] || fail "the published schedule is not root's, 0644"
 
+echo "pkexec: $alice installs a verified .deb from her own folder through pkexec, and undoes it"
+mkdir -p "$work/home-$alice/downloads"
+deb="$(bash "$root/tests/e2e/apt-archive.sh" file "$work/home-$alice/downloads" 1.0)"
+chown -R "$alice:" "$work/home-$alice"
+sum="$(sha256sum "$deb" | cut -c1-64)"
+filed() { dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shipshape-e2e-tool-file 2>/dev/null || true; }
+out="$(as "$alice" install "'$deb'" --sha256 "$sum" --yes --json)" || fail "installing the file failed: $out"
+[[ "$(filed)" == "1.0 ii " ]] || fail "the file was not installed: $(filed)"
+run="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_run"])' <<<"$out")"
+as "$alice" updates undo "$run" --json >/dev/null || fail "undoing the installation failed"
+[[ -z "$(filed)" ]] || fail "the undo left the package installed: $(filed)"
+
+echo "pkexec: root reads the file as $alice: one only root may read is refused, its checksum never said"
+mkdir -m 0700 "$work/root-only-deb"
+cp "$deb" "$work/root-only-deb/secret.deb"
+if out="$(su -s /bin/sh "$alice" -c "pkexec '$work/bin/shipshape' helper --test-setting SHIPSHAPE_STATE_DIR='$work/state' \
+  --test-setting SHIPSHAPE_APT_CONFIG='$work/apt/apt.conf' install-deb --checksum sha256:$sum -- '$work/root-only-deb/secret.deb'" 2>&1)"; then
+  fail "root installed a file $alice cannot read: $out"
+fi
+grep -q "could not be read by the account that asked" <<<"$out" || fail "the refusal does not say why: $out"
+[[ -z "$(filed)" ]] || fail "a refused file was installed: $(filed)"
+
 echo "pkexec: $alice sets up a backup through pkexec (its password in her keychain), runs and tests it"
 mkdir -p "$work/backups" "$work/home-$alice/docs"
 chmod 0755 "$work/backups"

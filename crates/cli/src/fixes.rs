@@ -128,9 +128,10 @@ pub enum Helper {
     },
     /// Install a .deb file, read as the account that asked
     InstallDeb {
+        /// ALGORITHM:HEX
         #[arg(long, required_unless_present = "accept_risk")]
-        sha256: Option<String>,
-        #[arg(long, conflicts_with = "sha256")]
+        checksum: Option<String>,
+        #[arg(long, conflicts_with = "checksum")]
         accept_risk: Option<String>,
         #[arg(long)]
         allow_downgrade: bool,
@@ -513,13 +514,13 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             Helper::UpdatesRepair => Request::UpdatesRepair,
             Helper::InstallNeeded { package } => Request::InstallNeeded(package),
             Helper::InstallDeb {
-                sha256,
+                checksum,
                 accept_risk,
                 allow_downgrade,
                 file,
             } => Request::InstallDeb(shipshape_core::install::DebAsk {
                 file,
-                trust: crate::install::trust(sha256, accept_risk)?,
+                trust: crate::install::trust(checksum.as_deref(), accept_risk)?,
                 allow_downgrade,
             }),
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),

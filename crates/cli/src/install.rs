@@ -8,6 +8,7 @@ use shipshape_core::Error;
 use shipshape_core::api::{self, Session};
 use shipshape_core::install::{Change, DebAsk, DebPreview, Trust};
 use shipshape_core::progress::{NoProgress, Progress};
+use shipshape_core::verify::Algorithm;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -16,10 +17,13 @@ pub struct Args {
     /// The .deb file
     file: PathBuf,
     /// Its SHA-256, as Verify proved it (shipshape verify FILE …)
-    #[arg(long, required_unless_present = "accept_risk")]
+    #[arg(long, required_unless_present_any = ["checksum", "accept_risk"])]
     sha256: Option<String>,
+    /// Its checksum of another strong kind, as ALGORITHM:HEX (sha512:…, blake3:…)
+    #[arg(long, conflicts_with = "sha256", value_name = "ALGORITHM:HEX")]
+    checksum: Option<String>,
     /// Install it unverified, for this reason (recorded in red)
-    #[arg(long, conflicts_with = "sha256", value_name = "REASON")]
+    #[arg(long, conflicts_with_all = ["sha256", "checksum"], value_name = "REASON")]
     accept_risk: Option<String>,
     /// Allow a version older than the installed one
     #[arg(long)]
@@ -35,10 +39,22 @@ pub struct Args {
     json: bool,
 }
 
-/// How the file is trusted, from the two options.
-pub fn trust(sha256: Option<String>, accept_risk: Option<String>) -> Result<Trust, Error> {
-    match (sha256, accept_risk) {
-        (Some(sha256), None) => Ok(Trust::Digest { sha256 }),
+/// How the file is trusted: a checksum written ALGORITHM:HEX, or an
+/// accepted risk with its reason.
+pub fn trust(checksum: Option<&str>, accept_risk: Option<String>) -> Result<Trust, Error> {
+    match (checksum, accept_risk) {
+        (Some(checksum), None) => {
+            let (algorithm, hex) = checksum.split_once(':').ok_or_else(|| {
+                Error::invalid_input(
+                    format!("\"{checksum}\" is not written ALGORITHM:HEX."),
+                    "Write it like sha512:0f3c…, or use --sha256 HEX.",
+                )
+            })?;
+            Ok(Trust::Digest {
+                algorithm: Algorithm::parse(algorithm)?,
+                hex: hex.to_string(),
+            })
+        }
         (None, Some(reason)) => Ok(Trust::RiskAccepted { reason }),
         _ => Err(Error::invalid_input(
             "Say how the file is trusted: its verified checksum, or that you accept the risk.",
@@ -51,7 +67,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
     let file = std::path::absolute(&args.file).map_err(|e| Error::io("find", &args.file, &e))?;
     let ask = DebAsk {
         file: file.display().to_string(),
-        trust: trust(args.sha256, args.accept_risk)?,
+        trust: trust(
+            args.sha256
+                .map(|hex| format!("sha256:{hex}"))
+                .or(args.checksum)
+                .as_deref(),
+            args.accept_risk,
+        )?,
         allow_downgrade: args.allow_downgrade,
     }
     .checked()?;
@@ -163,13 +185,19 @@ mod tests {
     #[test]
     fn trust_is_the_checksum_or_an_accepted_risk() {
         assert!(matches!(
-            trust(Some("ab".into()), None),
-            Ok(Trust::Digest { .. })
+            trust(Some("SHA-512:ab"), None),
+            Ok(Trust::Digest {
+                algorithm: Algorithm::Sha512,
+                ..
+            })
         ));
         assert!(matches!(
             trust(None, Some("lab".into())),
             Ok(Trust::RiskAccepted { .. })
         ));
+        for wrong in ["ab", "sha3:ab"] {
+            assert!(trust(Some(wrong), None).is_err(), "{wrong}");
+        }
         assert!(trust(None, None).is_err());
     }
 }

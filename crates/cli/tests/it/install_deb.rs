@@ -54,9 +54,14 @@ fn build(dir: &Path, name: &str, version: &str, control: &str, postinst: Option<
     deb
 }
 
+fn digest_by(program: &str, file: &Path) -> String {
+    let out = Command::new(program).arg(file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split_whitespace().next().unwrap().to_string()
+}
+
 fn sha256(file: &Path) -> String {
-    let out = Command::new("sha256sum").arg(file).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)[..64].to_string()
+    digest_by("sha256sum", file)
 }
 
 fn install(dir: &TestDir, archive: &Archive, state: &Path, file: &Path, args: &[&str]) -> Run {
@@ -167,14 +172,15 @@ fn a_verified_deb_is_previewed_installed_upgraded_and_undone() {
     assert_eq!(version_of(APP).as_deref(), Some("1.0"));
     assert_eq!(version_of(NEED).as_deref(), Some("1.0"));
 
-    // 2.0 replaces it; 1.0 is kept to go back to.
+    // 2.0 replaces it, verified with SHA-512; 1.0 is kept to go back to.
     let v2 = build(dir.root(), APP, "2.0", &format!("Depends: {NEED}\n"), None);
+    let sha512 = format!("sha512:{}", digest_by("sha512sum", &v2));
     let up = install(
         &dir,
         &archive,
         &state,
         &v2,
-        &["--sha256", &sha256(&v2), "--yes", "--json"],
+        &["--checksum", &sha512, "--yes", "--json"],
     );
     up.success();
     let second = json(&up);

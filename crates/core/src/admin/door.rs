@@ -280,7 +280,12 @@ impl Request {
                 use crate::install::Trust;
                 let mut args: Vec<OsString> = vec!["install-deb".into()];
                 match &ask.trust {
-                    Trust::Digest { sha256 } => args.extend(["--sha256".into(), sha256.into()]),
+                    Trust::Digest { algorithm, hex } => {
+                        args.extend([
+                            "--checksum".into(),
+                            format!("{}:{hex}", algorithm.name()).into(),
+                        ]);
+                    }
                     Trust::RiskAccepted { reason } => {
                         args.extend(["--accept-risk".into(), reason.into()]);
                     }
@@ -892,9 +897,11 @@ mod tests {
                 allow_downgrade: true,
             })
         };
-        let digest = Trust::Digest {
-            sha256: "AB".repeat(32),
+        let sha256 = |hex: String| Trust::Digest {
+            algorithm: crate::verify::Algorithm::Sha256,
+            hex,
         };
+        let digest = sha256("AB".repeat(32));
         assert_eq!(
             ask("/home/a/--app.deb", digest.clone())
                 .checked()
@@ -902,8 +909,8 @@ mod tests {
                 .args(),
             [
                 "install-deb",
-                "--sha256",
-                &"ab".repeat(32),
+                "--checksum",
+                &format!("sha256:{}", "ab".repeat(32)),
                 "--allow-downgrade",
                 "--",
                 "/home/a/--app.deb"
@@ -919,16 +926,13 @@ mod tests {
         );
         for (file, trust) in [
             ("app.deb", digest.clone()),
+            ("/tmp/app.deb", sha256("ab".into())),
+            ("/tmp/app.deb", sha256("g".repeat(64))),
             (
                 "/tmp/app.deb",
                 Trust::Digest {
-                    sha256: "ab".into(),
-                },
-            ),
-            (
-                "/tmp/app.deb",
-                Trust::Digest {
-                    sha256: "g".repeat(64),
+                    algorithm: crate::verify::Algorithm::Md5,
+                    hex: "a".repeat(32),
                 },
             ),
             (

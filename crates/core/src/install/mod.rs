@@ -13,6 +13,7 @@ pub mod direct;
 
 use crate::maintain::apt::{self, Apt};
 use crate::progress::{Cancel, Progress};
+use crate::verify::hash::Digest;
 use crate::verify::{Algorithm, staging};
 use crate::{Error, ErrorCode, Result};
 use deb::Deb;
@@ -20,15 +21,29 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-/// Why the file is trusted: its SHA-256, as Verify proved it against its
-/// publisher's checksum list or signature, or the administrator's
-/// recorded acceptance of the risk of installing it unverified.
+/// Why the file is trusted: its checksum, as Verify proved it against its
+/// publisher's checksum list or signature (a strong kind: SHA-256,
+/// SHA-512 or BLAKE3), or the administrator's recorded acceptance of the
+/// risk of installing it unverified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "by", rename_all = "snake_case")]
 #[ts(export)]
 pub enum Trust {
-    Digest { sha256: String },
+    Digest { algorithm: Algorithm, hex: String },
     RiskAccepted { reason: String },
+}
+
+impl Trust {
+    /// The checksum kinds the file is hashed with: the trusted one, and
+    /// SHA-256 for the record.
+    fn algorithms(&self) -> Vec<Algorithm> {
+        match self {
+            Trust::Digest { algorithm, .. } if *algorithm != Algorithm::Sha256 => {
+                vec![Algorithm::Sha256, *algorithm]
+            }
+            _ => vec![Algorithm::Sha256],
+        }
+    }
 }
 
 /// What is asked: this `.deb` file, trusted so, and whether an older
@@ -53,11 +68,25 @@ impl DebAsk {
             ));
         }
         match &self.trust {
-            Trust::Digest { sha256 }
-                if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            Trust::Digest { algorithm, .. } if algorithm.is_weak() => {
+                return Err(Error::invalid_input(
+                    format!(
+                        "A {} checksum cannot prove a file was not swapped: that kind is broken.",
+                        algorithm.label()
+                    ),
+                    "Verify the file with SHA-256, SHA-512 or BLAKE3, or a signature.",
+                ));
+            }
+            Trust::Digest { algorithm, hex }
+                if hex.len() != algorithm.hex_len()
+                    || !hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
             {
                 return Err(Error::invalid_input(
-                    "The SHA-256 checksum must be 64 hexadecimal characters.",
+                    format!(
+                        "A {} checksum is {} hexadecimal characters.",
+                        algorithm.label(),
+                        algorithm.hex_len()
+                    ),
                     "Copy it from the Verify screen or the publisher's checksum list.",
                 ));
             }
@@ -71,8 +100,9 @@ impl DebAsk {
         }
         Ok(DebAsk {
             trust: match self.trust {
-                Trust::Digest { sha256 } => Trust::Digest {
-                    sha256: sha256.to_ascii_lowercase(),
+                Trust::Digest { algorithm, hex } => Trust::Digest {
+                    algorithm,
+                    hex: hex.to_ascii_lowercase(),
                 },
                 Trust::RiskAccepted { reason } => Trust::RiskAccepted {
                     reason: reason.trim().to_string(),
@@ -280,9 +310,9 @@ pub fn preview(
 ) -> Result<DebPreview> {
     let ask = ask.checked()?;
     let file = PathBuf::from(&ask.file);
-    let digests = crate::verify::file::hash_file(&file, &[Algorithm::Sha256], progress, cancel)?;
+    let digests = crate::verify::file::hash_file(&file, &ask.trust.algorithms(), progress, cancel)?;
+    matches_trust(&ask, &digests.digests)?;
     let sha256 = digests.digests[0].hex.clone();
-    matches_trust(&ask, &sha256)?;
     let deb = deb::read(&file)?;
     let (installed, change) = judged(apt, &deb, ask.allow_downgrade)?;
     let target = apt_target(&file)?;
@@ -312,18 +342,24 @@ fn apt_target(file: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Refuses a file whose SHA-256 is not the verified one. The digest read
-/// is never said: root may be the one reading it.
-fn matches_trust(ask: &DebAsk, sha256: &str) -> Result<()> {
+/// Refuses a file whose checksum (among `read`) is not the verified one.
+/// The digest read is never said: root may be the one reading it.
+fn matches_trust(ask: &DebAsk, read: &[Digest]) -> Result<()> {
     match &ask.trust {
-        Trust::Digest { sha256: want } if want != sha256 => Err(Error::new(
-            ErrorCode::FileChanged,
-            format!(
-                "{} is not the file that was verified: its checksum is different, so nothing was installed.",
-                ask.file
-            ),
-            "It may have been replaced or damaged since. Download it again and verify it before installing.",
-        )),
+        Trust::Digest { algorithm, hex }
+            if !read
+                .iter()
+                .any(|d| d.algorithm == *algorithm && d.hex == *hex) =>
+        {
+            Err(Error::new(
+                ErrorCode::FileChanged,
+                format!(
+                    "{} is not the file that was verified: its checksum is different, so nothing was installed.",
+                    ask.file
+                ),
+                "It may have been replaced or damaged since. Download it again and verify it before installing.",
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -331,14 +367,15 @@ fn matches_trust(ask: &DebAsk, sha256: &str) -> Result<()> {
 /// Copies `ask.file` into root's private staging folder while hashing
 /// it, reading it with the rights of the account that asked (`as_uid`),
 /// never root's: a path the asker gives cannot make root read a file the
-/// asker could not. Answers the staged copy and its SHA-256.
+/// asker could not. Answers the staged copy and its digests, SHA-256
+/// first.
 pub fn stage_for(
     ask: &DebAsk,
     as_uid: Option<u32>,
     root: &Path,
     progress: &dyn Progress,
     cancel: &Cancel,
-) -> Result<(PathBuf, String)> {
+) -> Result<(PathBuf, Vec<Digest>)> {
     let file = Path::new(&ask.file);
     let name = file.file_name().ok_or_else(|| {
         Error::invalid_input(
@@ -347,8 +384,8 @@ pub fn stage_for(
         )
     })?;
     let Some(uid) = as_uid.filter(|u| *u != 0) else {
-        let (staged, d) = staging::stage(file, root, &[Algorithm::Sha256], progress, cancel)?;
-        return Ok((staged, d.digests[0].hex.clone()));
+        let (staged, d) = staging::stage(file, root, &ask.trust.algorithms(), progress, cancel)?;
+        return Ok((staged, d.digests));
     };
     let (uid, gid) = crate::admin::door::account_ids(uid).ok_or_else(|| {
         Error::new(
@@ -389,7 +426,7 @@ pub fn stage_for(
         name,
         0,
         root,
-        &[Algorithm::Sha256],
+        &ask.trust.algorithms(),
         progress,
         cancel,
     );
@@ -400,7 +437,14 @@ pub fn stage_for(
     }
     let status = child.wait().map_err(|e| Error::io("read", file, &e))?;
     let (staged, digests, read) = staged?;
-    if !status.success() || read == 0 {
+    if status.success() && read == 0 {
+        staging::discard(&staged);
+        return Err(Error::invalid_input(
+            format!("{} is empty.", ask.file),
+            "Download it again; a package file is never empty.",
+        ));
+    }
+    if !status.success() {
         staging::discard(&staged);
         let why = said
             .lines()
@@ -424,5 +468,5 @@ pub fn stage_for(
             "Choose a .deb file your own account can read, for example in your Downloads folder.",
         ));
     }
-    Ok((staged, digests[0].hex.clone()))
+    Ok((staged, digests))
 }
