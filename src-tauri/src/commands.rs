@@ -27,6 +27,7 @@ use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
 use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
+use shipshape_core::install::{DebAsk, DebPreview};
 use shipshape_core::maintain::jobs::{JobStatus, ScheduledRun};
 use shipshape_core::maintain::notify::Settings as NoticeSettings;
 use shipshape_core::maintain::updates::{Choice, UpdateRun, Waiting};
@@ -396,6 +397,31 @@ async fn with_session<T: Send + 'static>(
     .await
 }
 
+/// Runs `work` as job `job` off the main thread, with the user's session,
+/// its progress sent to `progress` and the job's Cancel.
+async fn session_job<T: Send + 'static>(
+    state: State<'_, AppState>,
+    job: &str,
+    progress: Channel<JobProgress>,
+    work: impl FnOnce(Session<'_>, &Throttled, &Cancel) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let guard = state.jobs.start(job)?;
+    let cancel = guard.cancel.clone();
+    let actor = state.actor.clone();
+    let store = state.open_second_store()?;
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let session = Session {
+            store: &store,
+            actor: &actor,
+        };
+        work(session, &Throttled::new(progress), &cancel)
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
 /// Off the main thread, which is busy drawing the window at start.
 #[tauri::command]
 pub async fn health_overview(state: State<'_, AppState>) -> Result<Overview, Error> {
@@ -484,29 +510,11 @@ pub async fn security_scan(
     job: String,
     progress: Channel<JobProgress>,
 ) -> Result<Scan, Error> {
-    let guard = state.jobs.start(&job)?;
-    let cancel = guard.cancel.clone();
-    let actor = state.actor.clone();
     let root = admin::this_computer();
-    let store = state.open_second_store()?;
-    let result = tauri::async_runtime::spawn_blocking(move || {
-        let session = Session {
-            store: &store,
-            actor: &actor,
-        };
-        api::security::scan(
-            session,
-            &root,
-            None,
-            chrono::Utc::now(),
-            &Throttled::new(progress),
-            &cancel,
-        )
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::security::scan(session, &root, None, chrono::Utc::now(), progress, cancel)
     })
     .await
-    .map_err(blocking_failed)?;
-    drop(guard);
-    result
 }
 
 /// The latest full scan, to show at once; `None` before the first.
@@ -697,27 +705,10 @@ pub async fn updates_apply(
     progress: Channel<JobProgress>,
     choice: Choice,
 ) -> Result<UpdateRun, Error> {
-    let guard = state.jobs.start(&job)?;
-    let cancel = guard.cancel.clone();
-    let actor = state.actor.clone();
-    let store = state.open_second_store()?;
-    let result = tauri::async_runtime::spawn_blocking(move || {
-        let session = Session {
-            store: &store,
-            actor: &actor,
-        };
-        api::updates::apply(
-            session,
-            choice,
-            chrono::Utc::now(),
-            &Throttled::new(progress),
-            &cancel,
-        )
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::updates::apply(session, choice, chrono::Utc::now(), progress, cancel)
     })
     .await
-    .map_err(blocking_failed)?;
-    drop(guard);
-    result
 }
 
 /// Every update run, newest first.
@@ -745,6 +736,42 @@ pub async fn updates_undo(
 pub async fn updates_repair(state: State<'_, AppState>) -> Result<UpdateRun, Error> {
     with_session(state, move |session| {
         api::updates::repair(session, chrono::Utc::now())
+    })
+    .await
+}
+
+/// What installing a package file would change, as job `job` (the file
+/// is hashed, with progress and cancel); nothing changes.
+#[tauri::command]
+pub async fn install_preview(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    ask: DebAsk,
+) -> Result<DebPreview, Error> {
+    let guard = state.jobs.start(&job)?;
+    let cancel = guard.cancel.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        api::install::preview(ask, &Throttled::new(progress), &cancel)
+    })
+    .await
+    .map_err(blocking_failed)?;
+    drop(guard);
+    result
+}
+
+/// Installs a package file (asks for the password): a job with progress,
+/// cancellable until the package manager starts. A failed installation
+/// is rolled back and answered as a run with outcome `failed`.
+#[tauri::command]
+pub async fn install_deb(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    ask: DebAsk,
+) -> Result<UpdateRun, Error> {
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::install::deb(session, ask, chrono::Utc::now(), progress, cancel)
     })
     .await
 }

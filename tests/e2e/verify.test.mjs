@@ -136,6 +136,7 @@ describe('Verify', () => {
       testIds.navMaintenance,
       testIds.navBackups,
       testIds.navVerifyFile,
+      testIds.navInstall,
       testIds.navCredentials,
       testIds.navActivity,
     ]);

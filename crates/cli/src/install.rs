@@ -118,7 +118,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
 
 fn print_preview(p: &DebPreview) {
     let d = &p.deb;
-    println!("{}", p.sentence());
+    println!("{}", p.headline);
     println!(
         "  {} {} ({}): {}",
         d.package, d.version, d.architecture, d.summary

@@ -116,7 +116,7 @@ impl DebAsk {
 /// How the package relates to what is installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
+#[ts(export, rename = "VersionChange")]
 pub enum Change {
     New,
     Upgrade,
@@ -139,6 +139,9 @@ pub struct PackageStep {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DebPreview {
+    /// The verdict in plain words: what would be installed, and whether
+    /// it was proven genuine.
+    pub headline: String,
     pub ask: DebAsk,
     /// The file's SHA-256, as read now.
     pub sha256: String,
@@ -151,8 +154,7 @@ pub struct DebPreview {
 }
 
 impl DebPreview {
-    /// The verdict in plain words.
-    pub fn sentence(&self) -> String {
+    fn sentence(&self) -> String {
         let d = &self.deb;
         let what = match (self.change, &self.installed) {
             (Change::New, _) | (_, None) => {
@@ -317,14 +319,17 @@ pub fn preview(
     let (installed, change) = judged(apt, &deb, ask.allow_downgrade)?;
     let target = apt_target(&file)?;
     let steps = simulated(apt, &target, &deb)?;
-    Ok(DebPreview {
+    let mut preview = DebPreview {
+        headline: String::new(),
         ask,
         sha256,
         deb,
         installed,
         change,
         steps,
-    })
+    };
+    preview.headline = preview.sentence();
+    Ok(preview)
 }
 
 /// apt takes a package file only by a path ending in ".deb".

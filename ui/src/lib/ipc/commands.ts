@@ -53,6 +53,8 @@ export type Command =
   | 'updates_history'
   | 'updates_undo'
   | 'updates_repair'
+  | 'install_preview'
+  | 'install_deb'
   | 'schedule_list'
   | 'schedule_change'
   | 'schedule_run'

@@ -65,6 +65,8 @@ import type { JobStatus } from './generated/JobStatus';
 import type { ScheduleChange } from './generated/ScheduleChange';
 import type { ScheduledRun } from './generated/ScheduledRun';
 import type { NoticeSettings } from './generated/NoticeSettings';
+import type { DebAsk } from './generated/DebAsk';
+import type { DebPreview } from './generated/DebPreview';
 
 export type {
   AdminPage,
@@ -155,6 +157,12 @@ export type { RunKind } from './generated/RunKind';
 export type { RunOutcome } from './generated/RunOutcome';
 export type { JobStatus, ScheduleChange, ScheduledRun };
 export type { NoticeSettings };
+export type { DebAsk, DebPreview };
+export type { Deb } from './generated/Deb';
+export type { PackageStep } from './generated/PackageStep';
+export type { Script } from './generated/Script';
+export type { Trust } from './generated/Trust';
+export type { VersionChange } from './generated/VersionChange';
 export type { EmailSettings } from './generated/EmailSettings';
 export type { MailSecurity } from './generated/MailSecurity';
 export type { JobKind } from './generated/JobKind';
@@ -434,6 +442,16 @@ export const jobs = {
    */
   updatesApply: (choice: Choice, onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('updates_apply', onProgress, { choice }),
+  /** What installing a package file would change (the file is hashed first); changes nothing. */
+  installPreview: (ask: DebAsk, onProgress: (p: JobProgress) => void) =>
+    startJob<DebPreview>('install_preview', onProgress, { ask }),
+  /**
+   * Installs a package file as root (asks for the password). Cancel works
+   * only until the package manager starts; a failed installation is rolled
+   * back and resolves to a run with outcome `failed`, it does not reject.
+   */
+  installDeb: (ask: DebAsk, onProgress: (p: JobProgress) => void) =>
+    startJob<UpdateRun>('install_deb', onProgress, { ask }),
   /** Counts the files and bytes `plan` would back up; changes nothing. */
   backupEstimate: (plan: BackupPlan, onProgress: (p: JobProgress) => void) =>
     startJob<BackupEstimate>('backup_estimate', onProgress, { plan }),

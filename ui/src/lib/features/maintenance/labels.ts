@@ -129,7 +129,8 @@ export function runTitle(run: UpdateRun): string {
     case 'install':
       return `Install ${run.asked}, which a fix needs`;
     case 'install_file':
-      return `Install the package file ${run.asked}`;
+      // "app_2.0_all.deb (verified, SHA-256 …)": the checksum is in the details.
+      return `Install the package file ${run.asked.split(' (')[0]}`;
   }
 }
 

@@ -1,0 +1,151 @@
+// End-to-end: the Install screen in the real window with the real dpkg and
+// apt. A package file is checked on the Verify screen, then installed from
+// the Install screen with that check as its proof: the preview says what
+// would change, the installation says it worked, the list shows it, and
+// Undo takes it away. A newer version whose set-up fails is rolled back to
+// the installed one and held. What it installs is purged afterwards.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe } from 'node:test';
+import { testIds } from '../../ui/src/lib/testIds.js';
+import { APP, ARTIFACTS, WEBDRIVER, axeViolations, env, openScreen, run, stepper, text } from './harness.mjs';
+import { Session } from './webdriver.mjs';
+
+let s;
+const step = stepper(() => s);
+const PACKAGE = 'shipshape-e2e-tool-file';
+const ARCHIVE = join(dirname(fileURLToPath(import.meta.url)), 'apt-archive.sh');
+let root;
+let good;
+let failing;
+
+async function installed() {
+  const { stdout } = await run('dpkg-query', ['-W', '-f', '${Version} ${db:Status-Abbrev}', PACKAGE]).catch(() => ({
+    stdout: '',
+  }));
+  return stdout.trim();
+}
+
+async function sha256(file) {
+  const { stdout } = await run('sha256sum', [file]);
+  return stdout.slice(0, 64);
+}
+
+async function click(id, extra = '') {
+  await (await s.byTestId(id, extra)).click();
+}
+
+async function typeInto(id, value) {
+  const el = await s.byTestId(id);
+  await el.clear();
+  await el.type(value);
+}
+
+async function installStep() {
+  return Number(await (await s.byTestId(testIds.installWizard)).attribute('data-step'));
+}
+
+async function waitStep(n, ms = 30000) {
+  await s.waitFor(`install step ${n}`, async () => (await installStep()) === n, ms);
+}
+
+async function snap(name) {
+  await s.executeAsync('const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));');
+  await s.screenshot(join(ARTIFACTS, `install-${name}.png`));
+}
+
+/** Step 1 with a typed path, then on to the proof. */
+async function chooseFile(path) {
+  await typeInto(testIds.installFile, path);
+  await click(testIds.installNext);
+  await waitStep(2);
+}
+
+before(async () => {
+  const apt = dirname(env('SHIPSHAPE_APT_CONFIG'));
+  await run('bash', [ARCHIVE, 'make', apt]);
+  root = await mkdtemp(join(tmpdir(), 'shipshape-install-'));
+  good = (await run('bash', [ARCHIVE, 'file', root, '1.0'])).stdout.trim();
+  failing = (await run('bash', [ARCHIVE, 'file', root, '2.0', 'fails'])).stdout.trim();
+  s = await Session.start(WEBDRIVER, APP);
+  await s.waitFor('the sidebar', () => s.byTestId(testIds.navInstall));
+});
+
+after(async () => {
+  await s?.end();
+  await run('bash', [ARCHIVE, 'remove']);
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('Install', () => {
+  step('the file is checked on the Verify screen first', async () => {
+    await openScreen(s, testIds.navVerifyFile, 'Verify a download');
+    await typeInto(testIds.wizardFilePath, good);
+    await click(testIds.wizardNext);
+    await s.waitFor('step 2', async () => (await (await s.byTestId(testIds.wizardStep)).attribute('data-step')) === '2');
+    await click(testIds.wizardMethodChecksum);
+    await typeInto(testIds.wizardHex, await sha256(good));
+    await click(testIds.wizardNext);
+    const verdict = await s.waitFor('the verdict', () => s.byTestId(testIds.wizardVerdict), 30000);
+    assert.equal(await verdict.attribute('data-safety'), 'safe');
+  });
+
+  step('the Install screen takes that check as proof and says what would change, changing nothing', async () => {
+    await openScreen(s, testIds.navInstall, 'Install software');
+    await s.waitFor('the empty list', () => s.byTestId(testIds.installedEmpty));
+    await chooseFile(good);
+    assert.equal(await (await s.byTestId(testIds.installProofVerified)).property('checked'), true);
+    assert.equal(await text(s, testIds.installStepLabel), 'Step 2 of 4');
+    await click(testIds.installNext);
+    const preview = await s.waitFor('the preview', () => s.byTestId(testIds.installPreview), 30000);
+    assert.equal(await preview.attribute('data-change'), 'new');
+    assert.equal(await preview.attribute('data-trust'), 'digest');
+    assert.match(await preview.text(), new RegExp(`${PACKAGE} 1\\.0 would be installed`));
+    assert.equal(await (await s.byTestId(testIds.installStepRow, `[data-name="${PACKAGE}"]`)).attribute('data-action'), 'add');
+    const details = await s.byTestId(testIds.installDetails);
+    await details.click();
+    assert.match(await details.text(), /postinst/);
+    assert.match(await details.text(), new RegExp(`/etc/${PACKAGE}\\.conf`));
+    assert.match(await details.text(), new RegExp(`${PACKAGE}\\.service`));
+    assert.equal(await installed(), '', 'the preview installed nothing');
+    assert.deepEqual(await axeViolations(s), []);
+    await snap('preview');
+  });
+
+  step('Install installs it and says so; the list shows it', async () => {
+    await click(testIds.installConfirm);
+    const result = await s.waitFor('the result', () => s.byTestId(testIds.installResult), 60000);
+    assert.equal(await result.attribute('data-outcome'), 'done');
+    assert.match(await result.text(), new RegExp(`${PACKAGE} 1\\.0 is installed`));
+    assert.equal(await installed(), '1.0 ii');
+    await s.waitFor('the installed row', () => s.byTestId(testIds.installedRow, '[data-outcome="done"]'));
+    await snap('installed');
+  });
+
+  step('a newer version whose set-up fails is rolled back to 1.0 and held', async () => {
+    await click(testIds.installStartOver);
+    await waitStep(1);
+    await chooseFile(failing);
+    await click(testIds.installProofChecksum);
+    await typeInto(testIds.installHex, await sha256(failing));
+    await click(testIds.installNext);
+    const preview = await s.waitFor('the preview', () => s.byTestId(testIds.installPreview), 30000);
+    assert.equal(await preview.attribute('data-change'), 'upgrade');
+    await click(testIds.installConfirm);
+    const result = await s.waitFor('the result', () => s.byTestId(testIds.installResult), 60000);
+    assert.equal(await result.attribute('data-outcome'), 'failed');
+    assert.match(await result.text(), /\(postinst\) failed/);
+    assert.match(await result.text(), /put back and held/);
+    assert.equal(await installed(), '1.0 hi');
+    await run('apt-mark', ['unhold', PACKAGE]);
+  });
+
+  step('Undo in the list takes the installation away', async () => {
+    await click(testIds.installedUndo, '');
+    await s.waitFor('the undone row', () => s.byTestId(testIds.installedRow, '[data-outcome="undone"]'), 60000);
+    assert.equal(await installed(), '');
+  });
+});

@@ -1,0 +1,143 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import type { UpdateRun } from '../../ipc';
+import { failWith, pendingJob, recordCommands, report, type Handler } from '../../ipc/testing';
+import { testIds } from '../../testIds';
+import { run } from '../maintenance/fixtures';
+import { checked, FILE, installedRun, preview, SHA256 } from './fixtures';
+import Install from './Install.svelte';
+
+function setup(overrides: Record<string, Handler> = {}, runs: UpdateRun[] = []) {
+  const calls = recordCommands({
+    updates_history: () => runs,
+    verify_history: () => [],
+    ...overrides,
+  });
+  render(Install);
+  return calls;
+}
+
+const byId = (id: string) => screen.getByTestId(id);
+
+async function toProof(file = FILE) {
+  await fireEvent.input(byId(testIds.installFile), { target: { value: file } });
+  await fireEvent.click(byId(testIds.installNext));
+  await waitFor(() => expect(byId(testIds.installWizard).dataset.step).toBe('2'));
+}
+
+describe('Install', () => {
+  it('reads the file and asks the package manager before anything changes, and says what would change', async () => {
+    const previewJob = pendingJob<typeof preview>();
+    const calls = setup({ install_preview: previewJob.handler });
+    expect(byId(testIds.screenTitle).textContent).toBe('Install software');
+    await waitFor(() => byId(testIds.installedEmpty));
+    await toProof();
+    expect((byId(testIds.installNext) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(byId(testIds.installHex), { target: { value: SHA256 } });
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => expect(calls.install_preview).toHaveLength(1));
+    expect(calls.install_preview[0].ask).toEqual({
+      file: FILE,
+      trust: { by: 'digest', algorithm: 'sha256', hex: SHA256 },
+      allow_downgrade: false,
+    });
+    report(calls.install_preview[0], { done: 2048, total: 4096 });
+    await waitFor(() => expect((byId(testIds.installProgress) as HTMLProgressElement).value).toBe(50));
+    previewJob.finish(preview);
+    await waitFor(() => byId(testIds.installPreview));
+    const shown = byId(testIds.installPreview);
+    expect(shown.dataset).toMatchObject({ change: 'upgrade', trust: 'digest' });
+    expect(shown.textContent).toContain(preview.headline);
+    expect(shown.textContent).toContain('Replaces version 1.0');
+    const rows = screen.getAllByTestId(testIds.installStepRow);
+    expect(rows.map((r) => [r.dataset.name, r.dataset.action])).toEqual([
+      ['office-lib', 'add'],
+      ['office-app', 'change'],
+      ['old-plugin', 'remove'],
+    ]);
+    const details = byId(testIds.installDetails) as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(details.textContent).toContain('postinst (12 lines)');
+    expect(details.textContent).toContain('/etc/apt/sources.list.d/office-app.list');
+    expect(calls.install_deb).toBeUndefined();
+  });
+
+  it('takes the Verify screen’s check of the file as its proof', async () => {
+    const calls = setup({ verify_history: () => [checked], install_preview: () => preview });
+    await toProof();
+    expect((byId(testIds.installProofVerified) as HTMLInputElement).checked).toBe(true);
+    expect(byId(testIds.installWizard).textContent).toContain(checked.verdict.headline);
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => expect(calls.install_preview).toHaveLength(1));
+    expect(calls.install_preview[0].ask).toMatchObject({ trust: { by: 'digest', algorithm: 'sha512' } });
+  });
+
+  it('installs, shows the verdict, lists it, and its Undo goes back', async () => {
+    const runs: UpdateRun[] = [];
+    const undone = run({ id: 4, kind: 'undo', undoes: 41, message: 'office-app put back to the earlier version and held there.' });
+    const calls = setup(
+      {
+        install_preview: () => preview,
+        install_deb: () => {
+          runs.unshift(installedRun);
+          return installedRun;
+        },
+        updates_undo: () => undone,
+      },
+      runs,
+    );
+    await toProof();
+    await fireEvent.input(byId(testIds.installHex), { target: { value: SHA256 } });
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installConfirm));
+    await fireEvent.click(byId(testIds.installConfirm));
+    await waitFor(() => byId(testIds.installResult));
+    expect(byId(testIds.installResult).dataset).toMatchObject({ outcome: 'done', kind: 'install_file' });
+    expect(calls.install_deb[0].ask).toMatchObject({ file: FILE });
+    await waitFor(() => expect(screen.getAllByTestId(testIds.installedRow)).toHaveLength(1));
+    await fireEvent.click(byId(testIds.installUndo));
+    await waitFor(() => byId(testIds.installUndoResult));
+    expect(calls.updates_undo).toEqual([{ run: 41, config: false }]);
+  });
+
+  it('says plainly why a file is refused, and offers an older version only on purpose', async () => {
+    let tries = 0;
+    const calls = setup({
+      install_preview: (args) => {
+        tries += 1;
+        if (tries === 1) {
+          failWith({ code: 'conflict', message: 'office-app 1.0 is older than the 2.0 installed, so nothing was changed.', hint: 'Install the newer version instead.' });
+        }
+        return { ...preview, change: 'downgrade', ask: args.ask };
+      },
+    });
+    await toProof();
+    await fireEvent.click(byId(testIds.installProofRisk));
+    await fireEvent.input(byId(testIds.installReason), { target: { value: 'the vendor asked for 1.0' } });
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installError));
+    expect(byId(testIds.installError).textContent).toContain('is older than the 2.0 installed');
+    await fireEvent.click(byId(testIds.installAllowOlder));
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installPreview));
+    expect(calls.install_preview[1].ask).toMatchObject({ allow_downgrade: true, trust: { by: 'risk_accepted', reason: 'the vendor asked for 1.0' } });
+    expect(byId(testIds.installConfirm).textContent).toContain('Install without proof');
+  });
+
+  it('cancels reading the file and nothing is asked of the package manager', async () => {
+    const previewJob = pendingJob<typeof preview>();
+    const calls = setup({
+      install_preview: previewJob.handler,
+      cancel_job: () => {
+        previewJob.fail({ code: 'cancelled', message: 'Cancelled.', hint: '' });
+        return null;
+      },
+    });
+    await toProof();
+    await fireEvent.input(byId(testIds.installHex), { target: { value: SHA256 } });
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installCancel));
+    await fireEvent.click(byId(testIds.installCancel));
+    await waitFor(() => expect(byId(testIds.installWizard).dataset.step).toBe('2'));
+    expect(calls.install_deb).toBeUndefined();
+  });
+});

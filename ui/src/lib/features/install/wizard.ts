@@ -1,0 +1,172 @@
+// The Install wizard as a small state machine: the package file, the proof
+// that it is genuine, what would change, then the installation and its
+// verdict. Pure: the screen makes the calls and feeds their answers in as
+// events. Nothing changes on the computer before "Install" on step 3.
+import { ALGORITHM_LABELS } from './labels';
+import { AppError, type Algorithm, type DebAsk, type DebPreview, type PastVerification, type UpdateRun } from '../../ipc';
+
+export type Step = 1 | 2 | 3 | 4;
+export const STEP_COUNT = 4;
+
+export const STEP_TITLES: Record<Step, string> = {
+  1: 'Choose the package file',
+  2: 'How do you know it is genuine?',
+  3: 'What will change',
+  4: 'Installing',
+};
+
+/** How the file is proven genuine. */
+export type Proof = 'verified' | 'checksum' | 'risk';
+
+/** The checksum kinds that can prove a file was not swapped. */
+export const STRONG: Algorithm[] = ['sha256', 'sha512', 'blake3'];
+const HEX_LENGTH: Record<Algorithm, number> = { sha256: 64, sha512: 128, blake3: 64, sha1: 40, md5: 32 };
+
+export interface Wizard {
+  step: Step;
+  file: string;
+  proof: Proof;
+  /** The newest check on the Verify screen that found this file safe. */
+  verified: PastVerification | null;
+  algorithm: Algorithm;
+  hex: string;
+  reason: string;
+  allowDowngrade: boolean;
+  /** Step 3: what the package manager would do. */
+  preview: DebPreview | null;
+  /** Step 4: the run, once it ended. */
+  run: UpdateRun | null;
+  /** Work under way: reading the file (step 3) or installing (step 4). */
+  busy: boolean;
+  /** Shown on the step that caused it. */
+  error: { step: Step; error: AppError } | null;
+}
+
+export type WizardEvent =
+  /** 1 → 2, with the Verify screen's past checks to find this file in. */
+  | { type: 'next'; history: PastVerification[] }
+  | { type: 'proof'; proof: Proof }
+  | { type: 'allowDowngrade'; on: boolean }
+  /** 2 → 3: the file is read and the package manager asked. */
+  | { type: 'preview' }
+  | { type: 'previewed'; preview: DebPreview }
+  /** 3 → 4: the installation starts. */
+  | { type: 'install' }
+  | { type: 'installed'; run: UpdateRun }
+  | { type: 'failed'; error: AppError }
+  /** A cancel before anything changed: back to where it started. */
+  | { type: 'cancelled' }
+  | { type: 'back' }
+  | { type: 'startOver' };
+
+export function initialWizard(): Wizard {
+  return {
+    step: 1,
+    file: '',
+    proof: 'checksum',
+    verified: null,
+    algorithm: 'sha256',
+    hex: '',
+    reason: '',
+    allowDowngrade: false,
+    preview: null,
+    run: null,
+    busy: false,
+    error: null,
+  };
+}
+
+/** Why the file cannot be taken yet, or null. */
+export function fileProblem(file: string): string | null {
+  const f = file.trim();
+  if (f === '') return 'Choose the package file first.';
+  if (!f.startsWith('/')) return 'Give the full path, starting with /.';
+  if (!f.endsWith('.deb')) return 'Shipshape installs Debian package files here: their names end in .deb.';
+  return null;
+}
+
+/** Why the proof is not enough yet, or null. */
+export function proofProblem(w: Wizard): string | null {
+  switch (w.proof) {
+    case 'verified':
+      return w.verified ? null : 'This file has not been found safe on the Verify screen.';
+    case 'checksum': {
+      const hex = w.hex.trim();
+      if (hex === '') return "Paste the checksum the publisher gives for this file.";
+      const want = HEX_LENGTH[w.algorithm];
+      if (hex.length !== want || !/^[0-9a-fA-F]+$/.test(hex)) {
+        return `A ${ALGORITHM_LABELS[w.algorithm]} checksum is ${want} letters and digits (0–9, a–f).`;
+      }
+      return null;
+    }
+    case 'risk':
+      return w.reason.trim() === '' ? 'Say why you install it without proof; the record keeps your reason.' : null;
+  }
+}
+
+/** The newest check of `file` on the Verify screen that found it safe. */
+export function newestSafe(history: PastVerification[], file: string): PastVerification | null {
+  let best: PastVerification | null = null;
+  for (const p of history) {
+    if (p.verdict.file !== file || p.verdict.safety !== 'safe' || !STRONG.includes(p.verdict.algorithm)) continue;
+    if (best === null || Date.parse(p.time) > Date.parse(best.time)) best = p;
+  }
+  return best;
+}
+
+/** What is asked of the app, or null while something is missing. */
+export function ask(w: Wizard): DebAsk | null {
+  if (fileProblem(w.file) !== null || proofProblem(w) !== null) return null;
+  const file = w.file.trim();
+  const allow_downgrade = w.allowDowngrade;
+  if (w.proof === 'risk') return { file, trust: { by: 'risk_accepted', reason: w.reason.trim() }, allow_downgrade };
+  if (w.proof === 'verified' && w.verified) {
+    const v = w.verified.verdict;
+    return { file, trust: { by: 'digest', algorithm: v.algorithm, hex: v.actual }, allow_downgrade };
+  }
+  return { file, trust: { by: 'digest', algorithm: w.algorithm, hex: w.hex.trim().toLowerCase() }, allow_downgrade };
+}
+
+/** Whether the preview was refused only because the file is an older version. */
+export function refusedAsOlder(w: Wizard): boolean {
+  return w.error?.step === 3 && w.error.error.code === 'conflict' && /is older than/.test(w.error.error.message);
+}
+
+export function transition(w: Wizard, e: WizardEvent): Wizard {
+  switch (e.type) {
+    case 'next': {
+      if (w.step !== 1) return w;
+      const problem = fileProblem(w.file);
+      if (problem) return { ...w, error: { step: 1, error: localError(problem) } };
+      const verified = newestSafe(e.history, w.file.trim());
+      return { ...w, step: 2, verified, proof: verified ? 'verified' : w.proof === 'verified' ? 'checksum' : w.proof, error: null };
+    }
+    case 'proof':
+      return { ...w, proof: e.proof, error: null };
+    case 'allowDowngrade':
+      return { ...w, allowDowngrade: e.on };
+    case 'preview':
+      if ((w.step !== 2 && w.step !== 3) || ask(w) === null) return w;
+      return { ...w, step: 3, busy: true, preview: null, error: null };
+    case 'previewed':
+      return w.step === 3 ? { ...w, busy: false, preview: e.preview } : w;
+    case 'install':
+      return w.step === 3 && w.preview && !w.busy ? { ...w, step: 4, busy: true, run: null, error: null } : w;
+    case 'installed':
+      return w.step === 4 ? { ...w, busy: false, run: e.run } : w;
+    case 'failed':
+      return { ...w, busy: false, error: { step: w.step, error: e.error } };
+    case 'cancelled':
+      // Nothing changed: the step before the work started.
+      return { ...w, busy: false, step: w.step === 4 ? 3 : 2, error: null };
+    case 'back':
+      if (w.busy || w.step === 1 || (w.step === 4 && w.run !== null)) return w;
+      return { ...w, step: (w.step - 1) as Step, error: null };
+    case 'startOver':
+      return w.busy ? w : initialWizard();
+  }
+}
+
+function localError(message: string): AppError {
+  return new AppError({ code: 'invalid_input', message, hint: 'Choose the .deb file, for example in your Downloads folder.' });
+}
