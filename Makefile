@@ -79,6 +79,7 @@ bench: deps release build
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/updates.sh
 	$(CARGO) build --profile measured -p shipshape-cli
 	SHIPSHAPE_DEBUG_CLI=$(CURDIR)/target/measured/shipshape bash tests/bench/backup.sh
+	SHIPSHAPE_CLI=$(CURDIR)/target/measured/shipshape bash tests/bench/install.sh
 	cargo bench -p shipshape-core --bench history
 	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app SHIPSHAPE_SAMPLE_SECONDS=5 \
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \

@@ -13,7 +13,8 @@
 #                             is installed here;
 #   apt-archive.sh file DIR VERSION [fails]  builds shipshape-e2e-tool-file
 #                             at VERSION as a package file of its own in DIR
-#                             (with a service and a configuration file; with
+#                             (with a service, a configuration file and KIB
+#                             KiB of data; with
 #                             "fails", a set-up script that fails) and
 #                             prints its path;
 #   apt-archive.sh remove     purges what `make` and `file` installed, and the
@@ -100,9 +101,10 @@ CONF
     dir="$2"
     scratch="$(mktemp -d)"
     src="$scratch/$name-file-$3"
-    mkdir -p "$src/DEBIAN" "$src/lib/systemd/system" "$src/etc"
-    printf 'Package: %s-file\nVersion: %s\nArchitecture: all\nMaintainer: %s\nInstalled-Size: 4\nDescription: what the end-to-end install test installs\n' \
-      "$name" "$3" "$maintainer" >"$src/DEBIAN/control"
+    mkdir -p "$src/DEBIAN" "$src/lib/systemd/system" "$src/etc" "$src/usr/share/$name-file"
+    head -c "$((${KIB:-1} * 1024))" /dev/urandom >"$src/usr/share/$name-file/data"
+    printf 'Package: %s-file\nVersion: %s\nArchitecture: all\nMaintainer: %s\nInstalled-Size: %s\nDescription: what the end-to-end install test installs\n' \
+      "$name" "$3" "$maintainer" "$((${KIB:-1} + 4))" >"$src/DEBIAN/control"
     printf '[Service]\nExecStart=/bin/true\n' >"$src/lib/systemd/system/$name-file.service"
     printf 'port=8080\n' >"$src/etc/$name-file.conf"
     printf '/etc/%s-file.conf\n' "$name" >"$src/DEBIAN/conffiles"

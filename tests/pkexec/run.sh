@@ -165,7 +165,7 @@ sum="$(sha256sum "$deb" | cut -c1-64)"
 filed() { dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shipshape-e2e-tool-file 2>/dev/null || true; }
 out="$(as "$alice" install "'$deb'" --sha256 "$sum" --yes --json)" || fail "installing the file failed: $out"
 [[ "$(filed)" == "1.0 ii " ]] || fail "the file was not installed: $(filed)"
-run="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_run"])' <<<"$out")"
+run="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out")"
 as "$alice" updates undo "$run" --json >/dev/null || fail "undoing the installation failed"
 [[ -z "$(filed)" ]] || fail "the undo left the package installed: $(filed)"
 

@@ -135,6 +135,9 @@ pub enum Helper {
         accept_risk: Option<String>,
         #[arg(long)]
         allow_downgrade: bool,
+        /// An installed package whose version to keep first
+        #[arg(long)]
+        keep: Vec<String>,
         file: String,
     },
     /// Add a scheduled job (its settings as JSON)
@@ -517,11 +520,13 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 checksum,
                 accept_risk,
                 allow_downgrade,
+                keep,
                 file,
             } => Request::InstallDeb(shipshape_core::install::DebAsk {
                 file,
                 trust: crate::install::trust(checksum.as_deref(), accept_risk)?,
                 allow_downgrade,
+                keep,
             }),
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
             Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),

@@ -2,28 +2,30 @@
 //! (with --yes) the installation, the earlier version kept to go back to
 //! and everything put back when it fails.
 
+use crate::verify::CompareArgs;
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
+use shipshape_core::ErrorCode;
 use shipshape_core::api::{self, Session};
 use shipshape_core::install::{Change, DebAsk, DebPreview, Trust};
+use shipshape_core::maintain::updates::{RunKind, UpdateRun};
+use shipshape_core::progress::Cancel;
 use shipshape_core::progress::{NoProgress, Progress};
 use shipshape_core::verify::Algorithm;
+use shipshape_core::verify::verdict::Safety;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The .deb file
     file: PathBuf,
-    /// Its SHA-256, as Verify proved it (shipshape verify FILE …)
-    #[arg(long, required_unless_present_any = ["checksum", "accept_risk"])]
-    sha256: Option<String>,
-    /// Its checksum of another strong kind, as ALGORITHM:HEX (sha512:…, blake3:…)
-    #[arg(long, conflicts_with = "sha256", value_name = "ALGORITHM:HEX")]
-    checksum: Option<String>,
-    /// Install it unverified, for this reason (recorded in red)
-    #[arg(long, conflicts_with_all = ["sha256", "checksum"], value_name = "REASON")]
+    /// What proves it genuine, as for shipshape verify: checked first, and installed only when it is safe
+    #[command(flatten)]
+    compare: CompareArgs,
+    /// Install it without proof, for this reason (recorded in red)
+    #[arg(long, value_name = "REASON")]
     accept_risk: Option<String>,
     /// Allow a version older than the installed one
     #[arg(long)]
@@ -39,15 +41,95 @@ pub struct Args {
     json: bool,
 }
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Installs {
+    /// The package files installed with Shipshape, newest first
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// One installation: the file, how it was proven, what changed
+    Show {
+        /// Its number (see shipshape installs list)
+        run: i64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take an installation back: earlier versions put back and held, what it brought in removed
+    Undo {
+        /// Its number (see shipshape installs list)
+        run: i64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
+    let store = ctx.open_store()?;
+    let actor = ctx.actor();
+    let s = Session {
+        store: &store,
+        actor: &actor,
+    };
+    let files = || -> Result<Vec<UpdateRun>, Error> {
+        Ok(api::updates::history(s)?
+            .into_iter()
+            .filter(|r| r.kind == RunKind::InstallFile)
+            .collect())
+    };
+    match command {
+        Installs::List { json } => {
+            let runs = files()?;
+            if json {
+                print_json(&runs)?;
+            } else if runs.is_empty() {
+                println!("No package file has been installed with Shipshape yet.");
+            } else {
+                runs.iter().for_each(crate::updates::print_run_line);
+            }
+            Ok(Verdict::Ok)
+        }
+        Installs::Show { run, json } => {
+            let found = files()?.into_iter().find(|r| r.id == run).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::NotFound,
+                    format!("Installation {run} is not in this account's list."),
+                    "Run shipshape installs list to see the installations and their numbers.",
+                )
+            })?;
+            if !json {
+                println!("{}", found.asked);
+                if !found.log_tail.is_empty() {
+                    println!("What the package manager said last:\n{}", found.log_tail);
+                }
+            }
+            crate::updates::show(&found, json)
+        }
+        Installs::Undo { run, json } => {
+            if !files()?.iter().any(|r| r.id == run) {
+                return Err(Error::new(
+                    ErrorCode::NotFound,
+                    format!("Installation {run} is not in this account's list."),
+                    "Run shipshape installs list to see the installations and their numbers.",
+                ));
+            }
+            crate::updates::show(&api::updates::undo(s, run, false, Utc::now())?, json)
+        }
+    }
+}
+
 /// How the file is trusted: a checksum written ALGORITHM:HEX, or an
-/// accepted risk with its reason.
+/// accepted risk with its reason (the helper's two options).
 pub fn trust(checksum: Option<&str>, accept_risk: Option<String>) -> Result<Trust, Error> {
     match (checksum, accept_risk) {
         (Some(checksum), None) => {
             let (algorithm, hex) = checksum.split_once(':').ok_or_else(|| {
                 Error::invalid_input(
                     format!("\"{checksum}\" is not written ALGORITHM:HEX."),
-                    "Write it like sha512:0f3c…, or use --sha256 HEX.",
+                    "Write it like sha512:0f3c….",
                 )
             })?;
             Ok(Trust::Digest {
@@ -58,39 +140,74 @@ pub fn trust(checksum: Option<&str>, accept_risk: Option<String>) -> Result<Trus
         (None, Some(reason)) => Ok(Trust::RiskAccepted { reason }),
         _ => Err(Error::invalid_input(
             "Say how the file is trusted: its verified checksum, or that you accept the risk.",
-            "Use --sha256 HEX (from shipshape verify), or --accept-risk REASON.",
+            "Give the checksum, or --accept-risk REASON.",
         )),
     }
 }
 
+/// The file checked as Verify checks it (and kept in its history): its
+/// checksum is the trust only when the verdict is "safe".
+fn proven(
+    file: &Path,
+    compare: &CompareArgs,
+    ctx: &Context,
+    cancel: &Cancel,
+) -> Result<Trust, Error> {
+    let request = crate::verify::request(file, compare)?;
+    let store = ctx.open_store()?;
+    let v = shipshape_core::verify::request::run(
+        &store,
+        &ctx.actor(),
+        Utc::now(),
+        &request,
+        &NoProgress,
+        cancel,
+    )?;
+    if v.safety != Safety::Safe {
+        return Err(Error::new(
+            ErrorCode::FileChanged,
+            format!("{} Shipshape did not install it.", v.headline),
+            v.advice,
+        ));
+    }
+    Ok(Trust::Digest {
+        algorithm: v.algorithm,
+        hex: v.actual,
+    })
+}
+
 pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
     let file = std::path::absolute(&args.file).map_err(|e| Error::io("find", &args.file, &e))?;
+    let cancel = crate::stop_on_ctrl_c()?;
+    let trust = match (args.accept_risk, args.compare.given()) {
+        (Some(_), true) => {
+            return Err(Error::invalid_input(
+                "Give either what proves the file genuine or --accept-risk, not both.",
+                "Drop --accept-risk to install it checked.",
+            ));
+        }
+        (Some(reason), false) => Trust::RiskAccepted { reason },
+        (None, _) => proven(&file, &args.compare, ctx, &cancel)?,
+    };
     let ask = DebAsk {
         file: file.display().to_string(),
-        trust: trust(
-            args.sha256
-                .map(|hex| format!("sha256:{hex}"))
-                .or(args.checksum)
-                .as_deref(),
-            args.accept_risk,
-        )?,
+        trust,
         allow_downgrade: args.allow_downgrade,
+        keep: Vec::new(),
     }
     .checked()?;
-    let cancel = crate::stop_on_ctrl_c()?;
-    let preview = api::install::preview(ask.clone(), &NoProgress, &cancel)?;
-    if args.dry_run {
+    // With --yes, as with apt-get -y, nothing is asked: root checks the
+    // file again and the run says what changed. Otherwise the preview.
+    if !args.yes {
+        let preview = api::install::preview(ask, &NoProgress, &cancel)?;
         if args.json {
             print_json(&preview)?;
         } else {
             print_preview(&preview);
         }
-        return Ok(Verdict::Ok);
-    }
-    if !args.json {
-        print_preview(&preview);
-    }
-    if !args.yes {
+        if args.dry_run {
+            return Ok(Verdict::Ok);
+        }
         return Err(Error::invalid_input(
             "Installing changes this computer, so it is done only when asked with --yes.",
             "Read what would change above, then run the same command with --yes.",

@@ -107,6 +107,9 @@ enum Command {
     Backup(backup::Command),
     /// Install a verified .deb file: preview, old version kept, rolled back if it fails
     Install(install::Args),
+    /// The package files installed: list, show, undo
+    #[command(subcommand)]
+    Installs(install::Installs),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -165,6 +168,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Notify(cmd) => notify::run(cmd, &ctx),
         Command::Backup(cmd) => backup::run(cmd, &ctx),
         Command::Install(args) => install::run(args, &ctx),
+        Command::Installs(cmd) => install::installs(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

@@ -188,8 +188,13 @@ pub fn show(run: &UpdateRun, json: bool) -> Result<Verdict, Error> {
         let undoable = run.kind == RunKind::Apply
             || (run.kind == RunKind::InstallFile && run.outcome == RunOutcome::Done);
         if undoable {
+            let group = if run.kind == RunKind::InstallFile {
+                "installs"
+            } else {
+                "updates"
+            };
             println!(
-                "Run {}. Undo it with: shipshape updates undo {}",
+                "Run {}. Undo it with: shipshape {group} undo {}",
                 run.id, run.id
             );
             let changed = run
@@ -249,7 +254,7 @@ fn print_waiting(w: &Waiting) {
     }
 }
 
-fn print_run_line(r: &UpdateRun) {
+pub fn print_run_line(r: &UpdateRun) {
     let outcome = match r.outcome {
         RunOutcome::Running => "running or cut off",
         RunOutcome::Done => "done",

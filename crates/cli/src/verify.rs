@@ -102,6 +102,20 @@ impl SignedArgs {
 pub struct VerifyArgs {
     /// The downloaded file
     file: PathBuf,
+    #[command(flatten)]
+    compare: CompareArgs,
+    /// Keep a private, read-only copy of exactly the bytes checked (in the data folder), to install from
+    #[arg(long)]
+    stage: bool,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+/// What a file is compared with: the publisher's checksum, a checksum
+/// list, or a signature (shared by verify and install).
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
     /// The publisher's SHA-256 checksum
     #[arg(long, value_name = "HEX", group = "expected")]
     sha256: Option<String>,
@@ -125,15 +139,35 @@ pub struct VerifyArgs {
     algo: Option<String>,
     #[command(flatten)]
     signed: SignedArgs,
-    /// Keep a private, read-only copy of exactly the bytes checked (in the data folder), to install from
-    #[arg(long)]
-    stage: bool,
-    /// Print JSON
-    #[arg(long)]
-    json: bool,
 }
 
-fn method(args: &VerifyArgs) -> Result<Method, Error> {
+impl CompareArgs {
+    /// Whether anything to compare with was given.
+    pub fn given(&self) -> bool {
+        [
+            &self.sha256,
+            &self.sha512,
+            &self.blake3,
+            &self.sha1,
+            &self.md5,
+        ]
+        .iter()
+        .any(|v| v.is_some())
+            || self.sums.is_some()
+            || self.signed.sig.is_some()
+    }
+}
+
+/// How `file` is checked, from what was given to compare it with.
+pub fn request(file: &Path, compare: &CompareArgs) -> Result<VerifyRequest, Error> {
+    Ok(VerifyRequest {
+        file: absolute(file),
+        method: method(compare)?,
+        stage: false,
+    })
+}
+
+fn method(args: &CompareArgs) -> Result<Method, Error> {
     let pasted = [
         (Algorithm::Sha256, &args.sha256),
         (Algorithm::Sha512, &args.sha512),
@@ -178,9 +212,8 @@ fn method(args: &VerifyArgs) -> Result<Method, Error> {
 
 pub fn verify(args: VerifyArgs, ctx: &Context) -> Result<Verdict, Error> {
     let request = VerifyRequest {
-        file: absolute(&args.file),
-        method: method(&args)?,
         stage: args.stage,
+        ..request(&args.file, &args.compare)?
     };
     let store = ctx.open_store()?;
     let v = request::run(

@@ -11,6 +11,7 @@ fn every_command_has_help() {
         vec!["info", "--help"],
         vec!["audit", "--help"],
         vec!["install", "--help"],
+        vec!["installs", "list", "--help"],
         vec!["audit", "list", "--help"],
         vec!["audit", "verify", "--help"],
         vec!["audit", "export", "--help"],

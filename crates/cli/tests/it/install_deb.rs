@@ -174,13 +174,13 @@ fn a_verified_deb_is_previewed_installed_upgraded_and_undone() {
 
     // 2.0 replaces it, verified with SHA-512; 1.0 is kept to go back to.
     let v2 = build(dir.root(), APP, "2.0", &format!("Depends: {NEED}\n"), None);
-    let sha512 = format!("sha512:{}", digest_by("sha512sum", &v2));
+    let sha512 = digest_by("sha512sum", &v2);
     let up = install(
         &dir,
         &archive,
         &state,
         &v2,
-        &["--checksum", &sha512, "--yes", "--json"],
+        &["--sha512", &sha512, "--yes", "--json"],
     );
     up.success();
     let second = json(&up);
@@ -198,15 +198,30 @@ fn a_verified_deb_is_previewed_installed_upgraded_and_undone() {
     assert_eq!(version_of(APP).as_deref(), Some("2.0"));
 
     // Undo the upgrade: 1.0 back, held; undo the first: all it brought gone.
-    let admin = |run: &serde_json::Value| run["admin_run"].as_i64().unwrap().to_string();
-    updates(&dir, &archive, &state, &["undo", &admin(&second)]).success();
+    // Undo takes the run's number in the user's own history.
+    let number = |run: &serde_json::Value| run["id"].as_i64().unwrap().to_string();
+    updates(&dir, &archive, &state, &["undo", &number(&second)]).success();
     assert_eq!(version_of(APP).as_deref(), Some("1.0"));
     assert!(held(APP));
     Command::new("apt-mark")
         .args(["unhold", APP])
         .output()
         .unwrap();
-    let gone = updates(&dir, &archive, &state, &["undo", &admin(&first), "--json"]);
+    // The list shows both; undoing the first takes away all it brought.
+    let listed = json(&Run::from(
+        dir.cmd(&["installs", "list", "--json"]).output().unwrap(),
+    ));
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    Run::from(
+        dir.cmd(&["installs", "show", &number(&first)])
+            .output()
+            .unwrap(),
+    )
+    .success();
+    let mut undo = dir.cmd(&["installs", "undo", &number(&first), "--json"]);
+    undo.env("SHIPSHAPE_APT_CONFIG", &archive.config)
+        .env("SHIPSHAPE_STATE_DIR", &state);
+    let gone = Run::from(undo.output().unwrap());
     gone.success();
     assert_eq!(version_of(APP), None);
     assert_eq!(version_of(NEED), None);
@@ -280,11 +295,27 @@ fn what_cannot_be_installed_safely_is_refused_before_anything_changes() {
     let app = build(dir.root(), APP, "1.0", "", None);
     let sum = sha256(&app);
 
-    // Swapped after it was verified: another file's checksum.
+    // Another file's checksum: Verify's verdict refuses it.
     let other = build(dir.root(), APP, "1.1", "", None);
     install(&dir, &archive, &state, &other, &["--sha256", &sum, "--yes"])
         .code(2)
-        .fails_with("not the file that was verified");
+        .fails_with("does not match the SHA-256 checksum you gave. Shipshape did not install it.");
+    // Swapped between the check and root's copy: root refuses it, without
+    // saying the checksum it read.
+    let mut helper = dir.cmd(&["helper", "install-deb", "--checksum"]);
+    helper
+        .arg(format!("sha256:{sum}"))
+        .arg("--")
+        .arg(&other)
+        .env("SHIPSHAPE_APT_CONFIG", &archive.config)
+        .env("SHIPSHAPE_STATE_DIR", &state);
+    let refused = Run::from(helper.output().unwrap());
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stdout.contains("is not the file that was verified"),
+        "{refused:?}"
+    );
+    assert!(!refused.stdout.contains(&sha256(&other)), "{refused:?}");
     // No trust at all, a bad checksum, a risk without reason.
     install(&dir, &archive, &state, &app, &["--yes"]).code(2);
     install(&dir, &archive, &state, &app, &["--sha256", "abc", "--yes"])
@@ -357,15 +388,33 @@ fn what_cannot_be_installed_safely_is_refused_before_anything_changes() {
         "Depends: shipshape-test-nowhere\n",
         None,
     );
+    // The preview says so; asked to install anyway, root records that
+    // nothing changed.
     install(
         &dir,
         &archive,
         &state,
         &needy,
-        &["--sha256", &sha256(&needy), "--yes"],
+        &["--sha256", &sha256(&needy), "--dry-run"],
     )
     .code(2)
     .fails_with("none of this computer's package sources offers");
+    let refused = install(
+        &dir,
+        &archive,
+        &state,
+        &needy,
+        &["--sha256", &sha256(&needy), "--yes", "--json"],
+    );
+    refused.code(1);
+    let run = json(&refused);
+    let message = run["message"].as_str().unwrap();
+    assert!(
+        message.contains("nothing was changed")
+            && message.contains("none of this computer's package sources offers"),
+        "{message}"
+    );
+    assert_eq!(run["packages"], serde_json::json!([]));
     assert_eq!(version_of(APP), None);
 
     // A downgrade only when asked for.

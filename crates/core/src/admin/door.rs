@@ -293,6 +293,9 @@ impl Request {
                 if ask.allow_downgrade {
                     args.push("--allow-downgrade".into());
                 }
+                for name in &ask.keep {
+                    args.extend(["--keep".into(), name.into()]);
+                }
                 args.extend(["--".into(), (&ask.file).into()]);
                 args
             }
@@ -895,6 +898,7 @@ mod tests {
                 file: file.into(),
                 trust,
                 allow_downgrade: true,
+                keep: vec!["libfoo1".into()],
             })
         };
         let sha256 = |hex: String| Trust::Digest {
@@ -912,6 +916,8 @@ mod tests {
                 "--checksum",
                 &format!("sha256:{}", "ab".repeat(32)),
                 "--allow-downgrade",
+                "--keep",
+                "libfoo1",
                 "--",
                 "/home/a/--app.deb"
             ]

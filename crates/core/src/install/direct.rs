@@ -9,6 +9,7 @@
 use super::{Change, DebAsk, Trust, deb};
 use crate::admin::state::RootState;
 use crate::audit::Actor;
+use crate::maintain::apt::Present;
 use crate::maintain::apt::{self, Apt};
 use crate::maintain::updates::{
     self, BUSY, PackageChange, RunKind, RunOutcome, UpdateRun, after_settled, consistent,
@@ -18,6 +19,7 @@ use crate::progress::{Cancel, Progress};
 use crate::verify::{Algorithm, file::hash_file, staging};
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Installs `ask` as root and records the run (kind `InstallFile`) in
@@ -49,24 +51,20 @@ pub fn install(
     // apt takes the staged copy by a name it recognises as a package file.
     let named = staged.with_file_name(format!("{}.deb", deb.package));
     std::fs::rename(&staged, &named).map_err(|e| Error::io("name", &staged, &e))?;
-    let steps = super::simulated(apt, &named, &deb)?;
     cancel.check()?;
+    // What changes is root's own view of dpkg before and after, never a
+    // plan someone else made; the asker's preview only names packages
+    // whose installed versions are worth keeping first.
+    let before = apt.present()?;
     let mut run = UpdateRun {
         message: format!("Installing {} {}…", deb.package, deb.version),
-        packages: steps
-            .iter()
-            .map(|s| PackageChange {
-                name: s.name.clone(),
-                arch: if s.name == deb.package {
-                    deb.architecture.clone()
-                } else {
-                    apt.architecture(&s.name).unwrap_or_default()
-                },
-                old_version: s.from.clone(),
-                new_version: s.to.clone(),
-                undo_copy: false,
-            })
-            .collect(),
+        packages: vec![PackageChange {
+            name: deb.package.clone(),
+            arch: deb.architecture.clone(),
+            old_version: installed.clone(),
+            new_version: Some(deb.version.clone()),
+            undo_copy: false,
+        }],
         ..new_run(RunKind::InstallFile, asked(&ask, &sha256), now)
     };
     // On record before anything changes: a power cut leaves a "running"
@@ -75,11 +73,15 @@ pub fn install(
     let folder = run_folder(state, run.id);
     private_folder(&folder)?;
     let archives = apt.archives()?;
-    for p in &mut run.packages {
-        if let Some(old) = &p.old_version {
-            p.undo_copy = keep_version(apt, &archives, &folder, &p.name, old, &p.arch);
+    let mut kept = Vec::new();
+    for name in std::iter::once(&deb.package).chain(&ask.keep) {
+        if let Some(p) = before.get(name).filter(|p| p.installed)
+            && keep_version(apt, &archives, &folder, name, &p.version, &p.arch)
+        {
+            kept.push(name.clone());
         }
     }
+    run.packages[0].undo_copy = kept.contains(&deb.package);
     save(state.store.conn(), &run)?;
     // The bytes given to dpkg are hashed once more, from root's own copy.
     let again = hash_file(&named, &[Algorithm::Sha256], progress, cancel)?;
@@ -112,10 +114,13 @@ pub fn install(
     })?;
     let log = format!("{}\n{}", out.stdout, out.stderr);
     run.log_tail = apt::last_lines(&log);
-    let now_there = apt.installed(std::slice::from_ref(&deb.package))?;
+    let after = apt.present()?;
+    run.packages = changed(&before, &after, &kept);
     let worked = out.code == Some(0)
         && apt.audit()?.is_empty()
-        && now_there.iter().any(|(_, v)| *v == deb.version);
+        && after
+            .get(&deb.package)
+            .is_some_and(|p| p.installed && p.version == deb.version);
     if worked {
         run.outcome = RunOutcome::Done;
         run.restart_needed = updates::restart_flag();
@@ -129,21 +134,60 @@ pub fn install(
                 _ => String::new(),
             }
         );
+    } else if run.packages.is_empty() {
+        // apt refused before dpkg ran: nothing changed, nothing to undo.
+        run.outcome = RunOutcome::Failed;
+        run.message = format!(
+            "{} {} was not installed, and nothing was changed: {}",
+            deb.package,
+            deb.version,
+            super::refusal(&deb, &log)
+        );
     } else {
         run.outcome = RunOutcome::Failed;
         run.message = rolled_back(apt, &folder, &deb, &run.packages, &log);
-    }
-    for p in &mut run.packages {
-        p.new_version = apt
-            .installed(std::slice::from_ref(&p.name))?
-            .into_iter()
-            .find(|(n, _)| n.split(':').next() == Some(p.name.as_str()))
-            .map(|(_, v)| v);
+        let now_there = apt.present()?;
+        for p in &mut run.packages {
+            p.new_version = now_there
+                .get(&p.name)
+                .filter(|n| n.installed)
+                .map(|n| n.version.clone());
+        }
     }
     run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "install.deb")?;
     drop(discard);
     Ok(run)
+}
+
+/// The packages that differ between `before` and `after` (name → what
+/// dpkg holds), with whether a copy of the earlier version was kept.
+fn changed(
+    before: &BTreeMap<String, Present>,
+    after: &BTreeMap<String, Present>,
+    kept: &[String],
+) -> Vec<PackageChange> {
+    let installed = |m: &BTreeMap<String, Present>, name: &str| {
+        m.get(name)
+            .filter(|p| p.installed)
+            .map(|p| p.version.clone())
+    };
+    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    names
+        .into_iter()
+        .filter(|n| before.get(*n) != after.get(*n))
+        .map(|n| PackageChange {
+            name: n.clone(),
+            arch: after
+                .get(n)
+                .or_else(|| before.get(n))
+                .map(|p| p.arch.clone())
+                .unwrap_or_default(),
+            old_version: installed(before, n),
+            new_version: installed(after, n),
+            undo_copy: kept.contains(n),
+        })
+        .collect()
 }
 
 /// What the record says was asked: the file, its checksum, and how it
@@ -247,5 +291,45 @@ struct Discard<'a>(&'a Path);
 impl Drop for Discard<'_> {
     fn drop(&mut self) {
         staging::discard(self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::maintain::apt::parse_present;
+
+    #[test]
+    fn what_changed_is_read_from_dpkg_before_and_after() {
+        let before = parse_present(
+            "app\t1.0\tall\tii \nlibx\t2.0\tamd64\tii \nold\t0.9\tall\tii \nleft\t1\tall\trc \ngone\t1\tall\tun \n",
+        );
+        let after = parse_present(
+            "app\t2.0\tall\tii \nlibx\t2.0\tamd64\tii \nnew\t1.4\tall\tiF \nleft\t1\tall\trc \n",
+        );
+        assert!(!before.contains_key("gone"), "not installed is not there");
+        let changes = changed(&before, &after, &["app".to_string()]);
+        let seen: Vec<(&str, Option<&str>, Option<&str>, bool)> = changes
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.old_version.as_deref(),
+                    c.new_version.as_deref(),
+                    c.undo_copy,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("app", Some("1.0"), Some("2.0"), true),
+                // Half configured: there, but not installed.
+                ("new", None, None, false),
+                ("old", Some("0.9"), None, false),
+            ]
+        );
     }
 }

@@ -55,6 +55,11 @@ pub struct DebAsk {
     pub trust: Trust,
     #[serde(default)]
     pub allow_downgrade: bool,
+    /// Installed packages the preview said would change: their versions
+    /// are kept first, so the installation can be undone. Only a hint:
+    /// what changed is read from dpkg before and after.
+    #[serde(default)]
+    pub keep: Vec<String>,
 }
 
 impl DebAsk {
@@ -97,6 +102,16 @@ impl DebAsk {
                 ));
             }
             _ => {}
+        }
+        if let Some(bad) = self
+            .keep
+            .iter()
+            .find(|n| !crate::maintain::apt::is_package_name(n))
+        {
+            return Err(Error::invalid_input(
+                format!("\"{bad}\" is not a package name."),
+                "Preview the installation again.",
+            ));
         }
         Ok(DebAsk {
             trust: match self.trust {
@@ -241,41 +256,22 @@ fn judged(apt: &Apt, deb: &Deb, allow_downgrade: bool) -> Result<(Option<String>
 fn simulated(apt: &Apt, target: &Path, deb: &Deb) -> Result<Vec<PackageStep>> {
     let out = apt.simulate_install(&[target.display().to_string()])?;
     if out.code != Some(0) {
-        let unmet: Vec<&str> = out
-            .stdout
-            .lines()
-            .chain(out.stderr.lines())
-            .map(str::trim)
-            .filter(|l| {
-                l.contains(": Depends:")
-                    || l.contains(": PreDepends:")
-                    || l.contains(" Conflicts:")
-                    || l.contains(" Breaks:")
-            })
-            .collect();
-        return Err(if unmet.is_empty() {
-            Error::new(
-                ErrorCode::Io,
-                format!(
-                    "The package manager cannot plan installing {}.",
-                    deb.package
-                ),
-                format!(
-                    "apt said: {}",
-                    apt::last_lines(&format!("{}\n{}", out.stdout, out.stderr))
-                ),
-            )
+        let log = format!("{}\n{}", out.stdout, out.stderr);
+        let code = if unmet(&log).is_empty() {
+            ErrorCode::Io
         } else {
-            Error::new(
-                ErrorCode::NeedsPackage,
-                format!(
-                    "{} needs packages that none of this computer's package sources offers: {}.",
-                    deb.package,
-                    unmet.join("; ")
-                ),
-                "Install what it needs first, or add the publisher's package source, then try again.",
-            )
-        });
+            ErrorCode::NeedsPackage
+        };
+        let said = refusal(deb, &log);
+        return Err(Error::new(
+            code,
+            if code == ErrorCode::Io {
+                crate::figures::capitalised(&said)
+            } else {
+                said
+            },
+            "Install what it needs first, or add the publisher's package source, then try again.",
+        ));
     }
     let sim = apt::parse_simulation(&out.stdout);
     let mut steps: Vec<PackageStep> = sim
@@ -300,6 +296,37 @@ fn simulated(apt: &Apt, target: &Path, deb: &Deb) -> Result<Vec<PackageStep>> {
         })
     }));
     Ok(steps)
+}
+
+/// apt's lines about dependencies it cannot meet.
+fn unmet(log: &str) -> Vec<&str> {
+    log.lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.contains(": Depends:")
+                || l.contains(": PreDepends:")
+                || l.contains(" Conflicts:")
+                || l.contains(" Breaks:")
+        })
+        .collect()
+}
+
+/// Why apt would not install `deb`, in plain words, from what it printed.
+fn refusal(deb: &Deb, log: &str) -> String {
+    let lines = unmet(log);
+    if lines.is_empty() {
+        format!(
+            "the package manager cannot install {}. apt said: {}",
+            deb.package,
+            apt::last_lines(log)
+        )
+    } else {
+        format!(
+            "{} needs packages that none of this computer's package sources offers: {}.",
+            deb.package,
+            lines.join("; ")
+        )
+    }
 }
 
 /// The preview of installing `ask`, made by the account that asks: the

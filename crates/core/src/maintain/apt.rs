@@ -156,6 +156,20 @@ impl Apt {
             .collect())
     }
 
+    /// Every package dpkg knows of in any state but "not installed", by
+    /// name (with ":arch" for a foreign one, as dpkg writes it).
+    pub fn present(&self) -> Result<std::collections::BTreeMap<String, Present>> {
+        let out = self.read(
+            "dpkg-query",
+            &[
+                "-W",
+                "-f",
+                "${binary:Package}\\t${Version}\\t${Architecture}\\t${db:Status-Abbrev}\\n",
+            ],
+        )?;
+        Ok(parse_present(&out.stdout))
+    }
+
     /// The architecture dpkg installed `name` for ("all", "amd64").
     pub fn architecture(&self, name: &str) -> Option<String> {
         let out = self
@@ -377,6 +391,40 @@ impl Apt {
         args.extend(names.iter().map(String::as_str));
         self.read("apt-mark", &args).map(|_| ())
     }
+}
+
+/// One package as dpkg holds it: its version, architecture, and whether
+/// it is fully installed ("ii", or "hi" when held).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Present {
+    pub version: String,
+    pub arch: String,
+    pub installed: bool,
+    /// dpkg's two-letter state ("ii", "iF", "rc"…).
+    pub state: String,
+}
+
+/// Reads `present`'s lines; packages dpkg knows only as "not installed"
+/// ("un", "pn") are left out.
+pub fn parse_present(text: &str) -> std::collections::BTreeMap<String, Present> {
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let (name, version, arch, status) = (f.next()?, f.next()?, f.next()?, f.next()?);
+            let state: String = status.trim().chars().take(2).collect();
+            (state.len() == 2 && !state.ends_with('n')).then(|| {
+                (
+                    name.to_string(),
+                    Present {
+                        version: version.to_string(),
+                        arch: arch.to_string(),
+                        installed: state.ends_with('i'),
+                        state,
+                    },
+                )
+            })
+        })
+        .collect()
 }
 
 /// What an installation may do to the packages it names.

@@ -39,6 +39,7 @@ describe('Install', () => {
       file: FILE,
       trust: { by: 'digest', algorithm: 'sha256', hex: SHA256 },
       allow_downgrade: false,
+      keep: [],
     });
     report(calls.install_preview[0], { done: 2048, total: 4096 });
     await waitFor(() => expect((byId(testIds.installProgress) as HTMLProgressElement).value).toBe(50));
@@ -92,11 +93,13 @@ describe('Install', () => {
     await fireEvent.click(byId(testIds.installConfirm));
     await waitFor(() => byId(testIds.installResult));
     expect(byId(testIds.installResult).dataset).toMatchObject({ outcome: 'done', kind: 'install_file' });
-    expect(calls.install_deb[0].ask).toMatchObject({ file: FILE });
+    // The packages the preview said would change are kept first.
+    expect(calls.install_deb[0].ask).toMatchObject({ file: FILE, keep: ['office-app', 'old-plugin'] });
     await waitFor(() => expect(screen.getAllByTestId(testIds.installedRow)).toHaveLength(1));
     await fireEvent.click(byId(testIds.installUndo));
     await waitFor(() => byId(testIds.installUndoResult));
-    expect(calls.updates_undo).toEqual([{ run: 41, config: false }]);
+    // The run's number in the user's history, not root's.
+    expect(calls.updates_undo).toEqual([{ run: 3, config: false }]);
   });
 
   it('says plainly why a file is refused, and offers an older version only on purpose', async () => {

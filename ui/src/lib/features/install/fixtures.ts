@@ -26,7 +26,7 @@ export const checked: PastVerification = {
 
 export const preview: DebPreview = {
   headline: 'office-app would be upgraded from 1.0 to 2.0, with 1 other package; its checksum matches the verified one.',
-  ask: { file: FILE, trust: { by: 'digest', algorithm: 'sha256', hex: SHA256 }, allow_downgrade: false },
+  ask: { file: FILE, trust: { by: 'digest', algorithm: 'sha256', hex: SHA256 }, allow_downgrade: false, keep: [] },
   sha256: SHA256,
   deb: {
     package: 'office-app',

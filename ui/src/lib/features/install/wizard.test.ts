@@ -30,6 +30,7 @@ describe('the install wizard', () => {
       file: FILE,
       trust: { by: 'digest', algorithm: 'sha512', hex: checked.verdict.actual },
       allow_downgrade: false,
+      keep: [],
     });
     // Not found: the checksum is asked for instead.
     expect(transition(at({ file: FILE, proof: 'verified' }), { type: 'next', history: [] }).proof).toBe('checksum');

@@ -119,12 +119,16 @@ export function ask(w: Wizard): DebAsk | null {
   if (fileProblem(w.file) !== null || proofProblem(w) !== null) return null;
   const file = w.file.trim();
   const allow_downgrade = w.allowDowngrade;
-  if (w.proof === 'risk') return { file, trust: { by: 'risk_accepted', reason: w.reason.trim() }, allow_downgrade };
+  // The installed packages the preview said would change: root keeps their
+  // versions first, so the installation can be undone.
+  const keep = w.preview ? w.preview.steps.filter((s) => s.from !== null).map((s) => s.name) : [];
+  const base = { file, allow_downgrade, keep };
+  if (w.proof === 'risk') return { ...base, trust: { by: 'risk_accepted', reason: w.reason.trim() } };
   if (w.proof === 'verified' && w.verified) {
     const v = w.verified.verdict;
-    return { file, trust: { by: 'digest', algorithm: v.algorithm, hex: v.actual }, allow_downgrade };
+    return { ...base, trust: { by: 'digest', algorithm: v.algorithm, hex: v.actual } };
   }
-  return { file, trust: { by: 'digest', algorithm: w.algorithm, hex: w.hex.trim().toLowerCase() }, allow_downgrade };
+  return { ...base, trust: { by: 'digest', algorithm: w.algorithm, hex: w.hex.trim().toLowerCase() } };
 }
 
 /** Whether the preview was refused only because the file is an older version. */

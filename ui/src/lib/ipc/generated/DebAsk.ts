@@ -5,4 +5,10 @@ import type { Trust } from "./Trust";
  * What is asked: this `.deb` file, trusted so, and whether an older
  * version than the installed one may replace it.
  */
-export type DebAsk = { file: string, trust: Trust, allow_downgrade: boolean, };
+export type DebAsk = { file: string, trust: Trust, allow_downgrade: boolean, 
+/**
+ * Installed packages the preview said would change: their versions
+ * are kept first, so the installation can be undone. Only a hint:
+ * what changed is read from dpkg before and after.
+ */
+keep: Array<string>, };
