@@ -3,8 +3,10 @@
 #   apt-archive.sh make DIR [N]  builds it in DIR (an ordinary and a
 #                             security suite, shipshape-e2e-tool 1.0 and 1.1,
 #                             and N-1 more packages like it for benchmarks,
-#                             each with KIB KiB of data), installs the 1.0s
-#                             with dpkg and reads the archive into apt's
+#                             each with KIB KiB of data; and, never installed
+#                             by it, shipshape-e2e-tool-app 2.0, which needs
+#                             shipshape-e2e-tool-app-data 2.0), installs the
+#                             1.0s with dpkg and reads the archive into apt's
 #                             lists under DIR/apt.conf only;
 #   apt-archive.sh needed DIR PROGRAM  adds to it (made first when
 #                             missing) a stand-in `ufw` whose one file is
@@ -24,13 +26,14 @@ set -euo pipefail
 name=shipshape-e2e-tool
 maintainer='Shipshape tests <tests@example.invalid>'
 
-build() { # package version folder
+build() { # package version folder [depends]
   local src="$dir/build/$1-$2"
   mkdir -p "$src/DEBIAN" "$src/usr/share/$1"
   echo "$2" >"$src/usr/share/$1/VERSION"
   head -c "$((${KIB:-1} * 1024))" /dev/urandom >"$src/usr/share/$1/data"
   printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: %s\nDescription: what the end-to-end update test installs\n' \
     "$1" "$2" "$maintainer" >"$src/DEBIAN/control"
+  if [[ -n ${4:-} ]]; then echo "Depends: $4" >>"$src/DEBIAN/control"; fi
   dpkg-deb --root-owner-group -b "$src" "$dir/$3/$1_$2_all.deb" >/dev/null
 }
 
@@ -64,6 +67,8 @@ case "${1:-}" in
       build "$p" 1.0 main
       build "$p" 1.1 security
     done
+    build "$name-app-data" 2.0 main
+    build "$name-app" 2.0 main "$name-app-data (= 2.0)"
     index main
     index security
     printf 'deb [signed-by=%s/key.gpg] file:%s/main ./\ndeb [signed-by=%s/key.gpg] file:%s/security ./\n' \

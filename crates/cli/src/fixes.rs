@@ -126,6 +126,13 @@ pub enum Helper {
     InstallNeeded {
         package: String,
     },
+    /// Install a package by name from this computer's signed sources
+    InstallPackage {
+        /// An installed package whose version to keep first
+        #[arg(long)]
+        keep: Vec<String>,
+        name: String,
+    },
     /// Install a .deb file, read as the account that asked
     InstallDeb {
         /// ALGORITHM:HEX
@@ -528,6 +535,9 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 allow_downgrade,
                 keep,
             }),
+            Helper::InstallPackage { keep, name } => {
+                Request::InstallPackage(shipshape_core::install::named::PackageAsk { name, keep })
+            }
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
             Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),
             Helper::ScheduleRemove { id } => Request::ScheduleRemove(id),

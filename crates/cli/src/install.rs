@@ -1,6 +1,6 @@
-//! `shipshape install FILE.deb`: what installing it would change, then
-//! (with --yes) the installation, the earlier version kept to go back to
-//! and everything put back when it fails.
+//! `shipshape install FILE.deb|PACKAGE`: what installing it would
+//! change, then (with --yes) the installation, the earlier version kept
+//! to go back to and everything put back when it fails.
 
 use crate::verify::CompareArgs;
 use crate::{Context, Verdict, print_json};
@@ -8,8 +8,10 @@ use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::ErrorCode;
 use shipshape_core::api::{self, Session};
-use shipshape_core::install::{Change, DebAsk, DebPreview, Trust};
-use shipshape_core::maintain::updates::{RunKind, UpdateRun};
+use shipshape_core::install::deb::Deb;
+use shipshape_core::install::named::PackageAsk;
+use shipshape_core::install::{Change, DebAsk, DebPreview, PackageStep, Trust};
+use shipshape_core::maintain::updates::UpdateRun;
 use shipshape_core::progress::Cancel;
 use shipshape_core::progress::{NoProgress, Progress};
 use shipshape_core::verify::Algorithm;
@@ -19,8 +21,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The .deb file
-    file: PathBuf,
+    /// A .deb file, or the name of a package this computer's package sources offer
+    #[arg(value_name = "FILE|PACKAGE")]
+    what: PathBuf,
     /// What proves it genuine, as for shipshape verify: checked first, and installed only when it is safe
     #[command(flatten)]
     compare: CompareArgs,
@@ -43,7 +46,7 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Installs {
-    /// The package files installed with Shipshape, newest first
+    /// The package files and packages installed with Shipshape, newest first
     List {
         /// Print JSON
         #[arg(long)]
@@ -77,7 +80,7 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
     let files = || -> Result<Vec<UpdateRun>, Error> {
         Ok(api::updates::history(s)?
             .into_iter()
-            .filter(|r| r.kind == RunKind::InstallFile)
+            .filter(|r| r.kind.is_installation())
             .collect())
     };
     match command {
@@ -86,7 +89,7 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             if json {
                 print_json(&runs)?;
             } else if runs.is_empty() {
-                println!("No package file has been installed with Shipshape yet.");
+                println!("Nothing has been installed with Shipshape yet.");
             } else {
                 runs.iter().for_each(crate::updates::print_run_line);
             }
@@ -176,9 +179,20 @@ fn proven(
     })
 }
 
+/// A package name, when `what` cannot be a file: no folder, no ".deb",
+/// nothing of that name here.
+fn package_name(what: &Path) -> Option<String> {
+    let name = what.to_str()?;
+    (what.components().count() == 1 && !name.ends_with(".deb") && !what.exists())
+        .then(|| name.to_string())
+}
+
 pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
-    let file = std::path::absolute(&args.file).map_err(|e| Error::io("find", &args.file, &e))?;
     let cancel = crate::stop_on_ctrl_c()?;
+    if let Some(name) = package_name(&args.what) {
+        return by_name(name, args, ctx, &cancel);
+    }
+    let file = std::path::absolute(&args.what).map_err(|e| Error::io("find", &args.what, &e))?;
     let trust = match (args.accept_risk, args.compare.given()) {
         (Some(_), true) => {
             return Err(Error::invalid_input(
@@ -200,42 +214,104 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
     // file again and the run says what changed. Otherwise the preview.
     if !args.yes {
         let preview = api::install::preview(ask, &NoProgress, &cancel)?;
-        if args.json {
-            print_json(&preview)?;
-        } else {
-            print_preview(&preview);
-        }
-        if args.dry_run {
-            return Ok(Verdict::Ok);
-        }
+        return previewed(&preview, args.json, args.dry_run, print_preview);
+    }
+    installing(ctx, args.json, |s, progress| {
+        api::install::deb(s, ask, Utc::now(), progress, &cancel)
+    })
+}
+
+/// `install PACKAGE`: from this computer's signed package sources.
+fn by_name(name: String, args: Args, ctx: &Context, cancel: &Cancel) -> Result<Verdict, Error> {
+    if args.compare.given() || args.accept_risk.is_some() || args.allow_downgrade {
         return Err(Error::invalid_input(
-            "Installing changes this computer, so it is done only when asked with --yes.",
-            "Read what would change above, then run the same command with --yes.",
+            format!(
+                "{name} is installed from this computer's package sources, whose signatures prove it; checksums, --accept-risk and --allow-downgrade are for a package file."
+            ),
+            "Drop those options, or give the path of the .deb file.",
         ));
     }
+    let ask = PackageAsk {
+        name,
+        keep: Vec::new(),
+    }
+    .checked()?;
+    if !args.yes {
+        let preview = api::install::package_preview(ask, &NoProgress, cancel)?;
+        return previewed(&preview, args.json, args.dry_run, |p| {
+            println!("{}", p.headline);
+            print_package(&p.deb, &p.steps);
+        });
+    }
+    installing(ctx, args.json, |s, progress| {
+        api::install::package(s, ask, Utc::now(), progress, cancel)
+    })
+}
+
+/// Prints `preview` (as JSON with `json`), then refuses unless only the
+/// preview was asked for.
+fn previewed<T: serde::Serialize>(
+    preview: &T,
+    json: bool,
+    dry_run: bool,
+    print: impl FnOnce(&T),
+) -> Result<Verdict, Error> {
+    if json {
+        print_json(preview)?;
+    } else {
+        print(preview);
+    }
+    if dry_run {
+        return Ok(Verdict::Ok);
+    }
+    Err(Error::invalid_input(
+        "Installing changes this computer, so it is done only when asked with --yes.",
+        "Read what would change above, then run the same command with --yes.",
+    ))
+}
+
+/// Runs `install` with a percentage on the terminal (none for JSON or a
+/// pipe), and shows the run it made.
+fn installing(
+    ctx: &Context,
+    json: bool,
+    install: impl FnOnce(Session<'_>, &dyn Progress) -> Result<UpdateRun, Error>,
+) -> Result<Verdict, Error> {
     let store = ctx.open_store()?;
     let actor = ctx.actor();
     let s = Session {
         store: &store,
         actor: &actor,
     };
-    let on_terminal = !args.json && std::io::stderr().is_terminal();
+    let on_terminal = !json && std::io::stderr().is_terminal();
     let percent = |done: u64, _total: u64| {
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\rInstalling: {done} %. ");
         let _ = err.flush();
     };
     let progress: &dyn Progress = if on_terminal { &percent } else { &NoProgress };
-    let run = api::install::deb(s, ask, Utc::now(), progress, &cancel);
+    let run = install(s, progress);
     if on_terminal {
         eprintln!();
     }
-    crate::updates::show(&run?, args.json)
+    crate::updates::show(&run?, json)
 }
 
 fn print_preview(p: &DebPreview) {
-    let d = &p.deb;
     println!("{}", p.headline);
+    println!("  SHA-256: {}", p.sha256);
+    if let Trust::RiskAccepted { reason } = &p.ask.trust {
+        println!("  NOT VERIFIED. Risk accepted because: {reason}");
+    }
+    if p.change == Change::Downgrade {
+        println!("  This is an older version than the one installed.");
+    }
+    print_package(&p.deb, &p.steps);
+}
+
+/// What the package is, what the package manager would do, and what the
+/// package brings.
+fn print_package(d: &Deb, steps: &[PackageStep]) {
     println!(
         "  {} {} ({}): {}",
         d.package, d.version, d.architecture, d.summary
@@ -248,15 +324,8 @@ fn print_preview(p: &DebPreview) {
             &d.maintainer
         }
     );
-    println!("  SHA-256: {}", p.sha256);
-    if let Trust::RiskAccepted { reason } = &p.ask.trust {
-        println!("  NOT VERIFIED. Risk accepted because: {reason}");
-    }
-    if p.change == Change::Downgrade {
-        println!("  This is an older version than the one installed.");
-    }
     println!("The package manager would:");
-    for s in &p.steps {
+    for s in steps {
         let what = match (&s.from, &s.to) {
             (None, Some(to)) => format!("add {to}"),
             (Some(from), Some(to)) if from == to => format!("install {to} again"),

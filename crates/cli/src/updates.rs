@@ -186,9 +186,9 @@ pub fn show(run: &UpdateRun, json: bool) -> Result<Verdict, Error> {
             );
         }
         let undoable = run.kind == RunKind::Apply
-            || (run.kind == RunKind::InstallFile && run.outcome == RunOutcome::Done);
+            || (run.kind.is_installation() && run.outcome == RunOutcome::Done);
         if undoable {
-            let group = if run.kind == RunKind::InstallFile {
+            let group = if run.kind.is_installation() {
                 "installs"
             } else {
                 "updates"

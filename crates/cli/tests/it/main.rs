@@ -18,6 +18,7 @@ mod helper;
 mod info;
 mod install;
 mod install_deb;
+mod install_package;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
 mod notify;

@@ -48,6 +48,8 @@ pub enum Request {
     /// asks, only if it carries the verified checksum (or the risk of an
     /// unverified one was accepted, with its reason).
     InstallDeb(crate::install::DebAsk),
+    /// Install a package by name from this computer's signed sources.
+    InstallPackage(crate::install::named::PackageAsk),
     ScheduleAdd(crate::maintain::schedule::Job),
     ScheduleEdit(i64, crate::maintain::schedule::Job),
     ScheduleRemove(i64),
@@ -156,6 +158,7 @@ impl Request {
                 crate::maintain::needed::find(name).map(|_| self.clone())
             }
             Request::InstallDeb(ask) => Ok(Request::InstallDeb(ask.clone().checked()?)),
+            Request::InstallPackage(ask) => Ok(Request::InstallPackage(ask.clone().checked()?)),
             Request::ScheduleAdd(job) => Ok(Request::ScheduleAdd(job.clone().checked()?)),
             Request::ScheduleEdit(id, job) if *id > 0 => {
                 Ok(Request::ScheduleEdit(*id, job.clone().checked()?))
@@ -297,6 +300,14 @@ impl Request {
                     args.extend(["--keep".into(), name.into()]);
                 }
                 args.extend(["--".into(), (&ask.file).into()]);
+                args
+            }
+            Request::InstallPackage(ask) => {
+                let mut args: Vec<OsString> = vec!["install-package".into()];
+                for name in &ask.keep {
+                    args.extend(["--keep".into(), name.into()]);
+                }
+                args.extend(["--".into(), (&ask.name).into()]);
                 args
             }
             Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],
@@ -887,6 +898,24 @@ mod tests {
         );
         for refused in ["vim", "ufw/stable", "--allow-unauthenticated", "./ufw.deb"] {
             assert!(install(refused).checked().is_err(), "{refused}");
+        }
+        let by_name = |name: &str| {
+            Request::InstallPackage(crate::install::named::PackageAsk {
+                name: name.into(),
+                keep: vec!["libfoo1".into()],
+            })
+        };
+        assert_eq!(
+            by_name(" vim ").checked().unwrap().args(),
+            ["install-package", "--keep", "libfoo1", "--", "vim"].map(OsString::from)
+        );
+        for refused in [
+            "--allow-unauthenticated",
+            "./ufw.deb",
+            "ufw/stable",
+            "vim=1.0",
+        ] {
+            assert!(by_name(refused).checked().is_err(), "{refused}");
         }
     }
 

@@ -8,6 +8,7 @@ use crate::admin::door::{self, Request};
 use crate::admin::state::RootState;
 use crate::admin::{self};
 use crate::audit::{Actor, Source};
+use crate::install::named::{self, Found, PackageAsk, PackagePreview};
 use crate::install::{self, DebAsk, DebPreview};
 use crate::maintain::apt::Apt;
 use crate::maintain::updates::UpdateRun;
@@ -30,48 +31,100 @@ pub fn deb(
     cancel: &Cancel,
 ) -> Result<UpdateRun> {
     let ask = ask.checked()?;
+    let request = Request::InstallDeb(ask.clone());
+    installed(
+        s,
+        now,
+        "install.deb",
+        request,
+        progress,
+        cancel,
+        |apt, state| {
+            install::direct::install(apt, state, ask, None, s.actor, now, progress, cancel)
+        },
+    )
+}
+
+/// Runs `as_root` when Shipshape is root, else `request` through the
+/// helper; the run is kept in root's history and mirrored into the user's.
+fn installed(
+    s: Session<'_>,
+    now: DateTime<Utc>,
+    action: &str,
+    request: Request,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    as_root: impl FnOnce(&Apt, &RootState) -> Result<UpdateRun>,
+) -> Result<UpdateRun> {
     let answered = if admin::running_as_root() {
         RootState::open(now).and_then(|state| {
-            let run = install::direct::install(
-                &Apt::this_computer(),
-                &state,
-                ask,
-                None,
-                s.actor,
-                now,
-                progress,
-                cancel,
-            );
+            let run = as_root(&Apt::this_computer(), &state);
             super::updates::published(&state, now, run)
         })
     } else {
-        door::run_showing(Request::InstallDeb(ask), progress, cancel)
+        door::run_showing(request, progress, cancel)
     };
-    super::updates::mirrored(s, now, "install.deb", answered)
+    super::updates::mirrored(s, now, action, answered)
+}
+
+/// What installing the package named in `ask` from this computer's
+/// sources would change; nothing changes.
+pub fn package_preview(
+    ask: PackageAsk,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<PackagePreview> {
+    named::preview(&Apt::this_computer(), ask, progress, cancel)
+}
+
+/// The packages of this computer's sources whose names contain `word`.
+pub fn search(word: &str) -> Result<Vec<Found>> {
+    named::search(&Apt::this_computer(), word)
+}
+
+/// Installs the package named in `ask` from this computer's sources,
+/// as root or through the helper.
+pub fn package(
+    s: Session<'_>,
+    ask: PackageAsk,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<UpdateRun> {
+    let ask = ask.checked()?;
+    let request = Request::InstallPackage(ask.clone());
+    installed(
+        s,
+        now,
+        "install.package",
+        request,
+        progress,
+        cancel,
+        |apt, state| named::install(apt, state, ask, s.actor, now, progress, cancel),
+    )
 }
 
 /// The helper's side: install a package file as root, reading it with
-/// the rights of the account pkexec runs the helper for.
+/// the rights of the account pkexec runs the helper for; or a package by
+/// name from this computer's sources.
 pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> {
-    let Request::InstallDeb(ask) = request else {
-        return Err(Error::internal("Not an installation request."));
-    };
     let mut actor = Actor::current(Source::Helper);
     if let Some(user) = door::requester() {
         actor.user = user;
     }
     let state = RootState::open(now)?;
-    let as_uid = door::requester_ids().map(|(uid, _)| uid);
-    let answer = install::direct::install(
-        &Apt::this_computer(),
-        &state,
-        ask,
-        as_uid,
-        &actor,
-        now,
-        &door::ReportToDoor,
-        &door::cancel_from_door(),
-    )
+    let apt = Apt::this_computer();
+    let (progress, cancel) = (door::ReportToDoor, door::cancel_from_door());
+    let answer = match request {
+        Request::InstallDeb(ask) => {
+            let as_uid = door::requester_ids().map(|(uid, _)| uid);
+            install::direct::install(&apt, &state, ask, as_uid, &actor, now, &progress, &cancel)
+        }
+        Request::InstallPackage(ask) => {
+            named::install(&apt, &state, ask, &actor, now, &progress, &cancel)
+        }
+        _ => Err(Error::internal("Not an installation request.")),
+    }
     .and_then(|run| {
         serde_json::to_value(run)
             .map_err(|e| Error::internal(format!("The helper's answer could not be written: {e}")))

@@ -52,21 +52,77 @@ pub fn install(
     let named = staged.with_file_name(format!("{}.deb", deb.package));
     std::fs::rename(&staged, &named).map_err(|e| Error::io("name", &staged, &e))?;
     cancel.check()?;
-    // What changes is root's own view of dpkg before and after, never a
-    // plan someone else made; the asker's preview only names packages
-    // whose installed versions are worth keeping first.
-    let before = apt.present()?;
-    let mut run = UpdateRun {
-        message: format!("Installing {} {}…", deb.package, deb.version),
-        packages: vec![PackageChange {
-            name: deb.package.clone(),
-            arch: deb.architecture.clone(),
-            old_version: installed.clone(),
-            new_version: Some(deb.version.clone()),
-            undo_copy: false,
-        }],
-        ..new_run(RunKind::InstallFile, asked(&ask, &sha256), now)
+    let target = Target {
+        package: &deb.package,
+        version: &deb.version,
+        arch: &deb.architecture,
+        installed,
+        change,
+        keep: &ask.keep,
+        apt_target: named.display().to_string(),
     };
+    let run = new_run(RunKind::InstallFile, asked(&ask, &sha256), now);
+    // The bytes given to dpkg are hashed once more, from root's own copy.
+    let again = || {
+        let again = hash_file(&named, &[Algorithm::Sha256], progress, cancel)?;
+        if again.digests[0].hex == sha256 {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorCode::FileChanged,
+            "The staged copy changed before it was installed, so nothing was installed.",
+            "Try again; if it happens again, check the disk.",
+        ))
+    };
+    let run = carry_out(
+        apt, state, actor, now, &settled, run, &target, again, progress, cancel,
+    );
+    drop(discard);
+    run
+}
+
+/// What root installs, and how it stands against what is installed.
+pub(super) struct Target<'a> {
+    pub package: &'a str,
+    pub version: &'a str,
+    pub arch: &'a str,
+    pub installed: Option<String>,
+    pub change: Change,
+    /// Installed packages the asker's preview said would change.
+    pub keep: &'a [String],
+    /// What apt is given: a package file's path, or `name=version`.
+    pub apt_target: String,
+}
+
+/// Installs `target` as root, recorded as `run` (kind and what was
+/// asked set): the versions it would replace are kept first, `ready`
+/// makes the last check before the package manager starts, and a failure
+/// is rolled back and held. What changed is root's own view of dpkg
+/// before and after, never a plan someone else made; the asker's preview
+/// only names packages whose installed versions are worth keeping first.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn carry_out(
+    apt: &Apt,
+    state: &RootState,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    settled: &str,
+    mut run: UpdateRun,
+    target: &Target<'_>,
+    ready: impl FnOnce() -> Result<()>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<UpdateRun> {
+    let before = apt.present()?;
+    let action = action(run.kind);
+    run.message = format!("Installing {} {}…", target.package, target.version);
+    run.packages = vec![PackageChange {
+        name: target.package.to_string(),
+        arch: target.arch.to_string(),
+        old_version: target.installed.clone(),
+        new_version: Some(target.version.to_string()),
+        undo_copy: false,
+    }];
     // On record before anything changes: a power cut leaves a "running"
     // run the next one settles.
     run.id = save(state.store.conn(), &run)?;
@@ -74,40 +130,31 @@ pub fn install(
     private_folder(&folder)?;
     let archives = apt.archives()?;
     let mut kept = Vec::new();
-    for name in std::iter::once(&deb.package).chain(&ask.keep) {
+    for name in std::iter::once(&target.package.to_string()).chain(target.keep) {
         if let Some(p) = before.get(name).filter(|p| p.installed)
             && keep_version(apt, &archives, &folder, name, &p.version, &p.arch)
         {
             kept.push(name.clone());
         }
     }
-    run.packages[0].undo_copy = kept.contains(&deb.package);
+    run.packages[0].undo_copy = kept.iter().any(|k| k == target.package);
     save(state.store.conn(), &run)?;
-    // The bytes given to dpkg are hashed once more, from root's own copy.
-    let again = hash_file(&named, &[Algorithm::Sha256], progress, cancel)?;
-    if again.digests[0].hex != sha256 {
+    if let Err(e) = ready().and_then(|()| cancel.check()) {
         run.outcome = RunOutcome::Failed;
-        run.message =
-            "The staged copy changed before it was installed, so nothing was installed.".into();
-        record(&state.store, now, actor, &mut run, "install.deb")?;
-        return Err(Error::new(
-            ErrorCode::FileChanged,
-            run.message.clone(),
-            "Try again; if it happens again, check the disk.",
-        ));
-    }
-    if let Err(e) = cancel.check() {
-        run.outcome = RunOutcome::Failed;
-        run.message = "Cancelled before anything was installed.".into();
-        record(&state.store, now, actor, &mut run, "install.deb")?;
+        run.message = if e.code == ErrorCode::Cancelled {
+            "Cancelled before anything was installed.".into()
+        } else {
+            e.message.clone()
+        };
+        record(&state.store, now, actor, &mut run, action)?;
         return Err(e);
     }
-    let mode = if change == Change::Downgrade {
+    let mode = if target.change == Change::Downgrade {
         apt::InstallMode::AllowDowngrades
     } else {
         apt::InstallMode::New
     };
-    let out = apt.install(&[named.display().to_string()], mode, |line| {
+    let out = apt.install(std::slice::from_ref(&target.apt_target), mode, |line| {
         if let Some((percent, _)) = apt::parse_status(line) {
             progress.report(percent.round() as u64, 100);
         }
@@ -119,17 +166,17 @@ pub fn install(
     let worked = out.code == Some(0)
         && apt.audit()?.is_empty()
         && after
-            .get(&deb.package)
-            .is_some_and(|p| p.installed && p.version == deb.version);
+            .get(target.package)
+            .is_some_and(|p| p.installed && p.version == target.version);
     if worked {
         run.outcome = RunOutcome::Done;
         run.restart_needed = updates::restart_flag();
         run.message = format!(
             "{} {} is installed{}.",
-            deb.package,
-            deb.version,
-            match &installed {
-                Some(old) if change != Change::Reinstall =>
+            target.package,
+            target.version,
+            match &target.installed {
+                Some(old) if target.change != Change::Reinstall =>
                     format!(", replacing {old}; the earlier version is kept to go back to"),
                 _ => String::new(),
             }
@@ -139,13 +186,13 @@ pub fn install(
         run.outcome = RunOutcome::Failed;
         run.message = format!(
             "{} {} was not installed, and nothing was changed: {}",
-            deb.package,
-            deb.version,
-            super::refusal(&deb, &log)
+            target.package,
+            target.version,
+            super::refusal(target.package, &log)
         );
     } else {
         run.outcome = RunOutcome::Failed;
-        run.message = rolled_back(apt, &folder, &deb, &run.packages, &log);
+        run.message = rolled_back(apt, &folder, target, &run.packages, &log);
         let now_there = apt.present()?;
         for p in &mut run.packages {
             p.new_version = now_there
@@ -154,10 +201,18 @@ pub fn install(
                 .map(|n| n.version.clone());
         }
     }
-    run.message = after_settled(&settled, std::mem::take(&mut run.message));
-    record(&state.store, now, actor, &mut run, "install.deb")?;
-    drop(discard);
+    run.message = after_settled(settled, std::mem::take(&mut run.message));
+    record(&state.store, now, actor, &mut run, action)?;
     Ok(run)
+}
+
+/// The activity log's name for the run's action.
+fn action(kind: RunKind) -> &'static str {
+    if kind == RunKind::InstallPackage {
+        "install.package"
+    } else {
+        "install.deb"
+    }
 }
 
 /// The packages that differ between `before` and `after` (name → what
@@ -209,7 +264,7 @@ fn asked(ask: &DebAsk, sha256: &str) -> String {
 fn rolled_back(
     apt: &Apt,
     folder: &Path,
-    deb: &deb::Deb,
+    target: &Target<'_>,
     packages: &[PackageChange],
     log: &str,
 ) -> String {
@@ -249,7 +304,7 @@ fn rolled_back(
         } else {
             format!(
                 "The earlier version was put back and held there, so the next update does not bring the failure back (release it with sudo apt-mark unhold {}).",
-                deb.package
+                target.package
             )
         }
     } else {
@@ -257,7 +312,7 @@ fn rolled_back(
     };
     format!(
         "Installing {} {} failed, so it was rolled back. {why} {back}",
-        deb.package, deb.version
+        target.package, target.version
     )
 }
 

@@ -6,10 +6,13 @@
 //!   read before it is installed;
 //! - `direct` — root's installation of a `.deb`: staged from what the
 //!   asking account itself can read, re-hashed before use, the old
-//!   version kept, and a failure rolled back and held.
+//!   version kept, and a failure rolled back and held;
+//! - `named` — a package by name from this computer's signed package
+//!   sources, previewed and installed the same way.
 
 pub mod deb;
 pub mod direct;
+pub mod named;
 
 use crate::maintain::apt::{self, Apt};
 use crate::progress::{Cancel, Progress};
@@ -253,8 +256,8 @@ fn judged(apt: &Apt, deb: &Deb, allow_downgrade: bool) -> Result<(Option<String>
 
 /// What apt's simulation of installing `target` would change; a plan it
 /// cannot make (a dependency no source offers) is refused in its words.
-fn simulated(apt: &Apt, target: &Path, deb: &Deb) -> Result<Vec<PackageStep>> {
-    let out = apt.simulate_install(&[target.display().to_string()])?;
+fn simulated(apt: &Apt, target: &str, package: &str) -> Result<Vec<PackageStep>> {
+    let out = apt.simulate_install(&[target.to_string()])?;
     if out.code != Some(0) {
         let log = format!("{}\n{}", out.stdout, out.stderr);
         let code = if unmet(&log).is_empty() {
@@ -262,7 +265,7 @@ fn simulated(apt: &Apt, target: &Path, deb: &Deb) -> Result<Vec<PackageStep>> {
         } else {
             ErrorCode::NeedsPackage
         };
-        let said = refusal(deb, &log);
+        let said = refusal(package, &log);
         return Err(Error::new(
             code,
             if code == ErrorCode::Io {
@@ -311,19 +314,18 @@ fn unmet(log: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Why apt would not install `deb`, in plain words, from what it printed.
-fn refusal(deb: &Deb, log: &str) -> String {
+/// Why apt would not install `package`, in plain words, from what it
+/// printed.
+fn refusal(package: &str, log: &str) -> String {
     let lines = unmet(log);
     if lines.is_empty() {
         format!(
-            "the package manager cannot install {}. apt said: {}",
-            deb.package,
+            "the package manager cannot install {package}. apt said: {}",
             apt::last_lines(log)
         )
     } else {
         format!(
-            "{} needs packages that none of this computer's package sources offers: {}.",
-            deb.package,
+            "{package} needs packages that none of this computer's package sources offers: {}.",
             lines.join("; ")
         )
     }
@@ -345,7 +347,7 @@ pub fn preview(
     let deb = deb::read(&file)?;
     let (installed, change) = judged(apt, &deb, ask.allow_downgrade)?;
     let target = apt_target(&file)?;
-    let steps = simulated(apt, &target, &deb)?;
+    let steps = simulated(apt, &target.display().to_string(), &deb.package)?;
     let mut preview = DebPreview {
         headline: String::new(),
         ask,

@@ -170,6 +170,30 @@ impl Apt {
         Ok(parse_present(&out.stdout))
     }
 
+    /// What `apt-cache policy` says of `name` (a checked package name):
+    /// the installed version, the candidate and the sources that offer
+    /// each version. Empty when no source knows the name.
+    pub fn policy(&self, name: &str) -> Result<String> {
+        Ok(self.read("apt-cache", &["policy", "--", name])?.stdout)
+    }
+
+    /// The package list's entry for `name` at `version`: its description,
+    /// maintainer and size, as the signed source publishes them.
+    pub fn entry(&self, name: &str, version: &str) -> Result<String> {
+        let pinned = format!("{name}={version}");
+        Ok(self
+            .read("apt-cache", &["show", "--no-all-versions", "--", &pinned])?
+            .stdout)
+    }
+
+    /// The packages whose names contain `word` (letters, digits and
+    /// `+-.` only: apt reads it as a pattern), with their summaries.
+    pub fn search(&self, word: &str) -> Result<String> {
+        Ok(self
+            .read("apt-cache", &["search", "--names-only", "--", word])?
+            .stdout)
+    }
+
     /// The architecture dpkg installed `name` for ("all", "amd64").
     pub fn architecture(&self, name: &str) -> Option<String> {
         let out = self

@@ -284,6 +284,17 @@ pub enum RunKind {
     /// A package file, verified, installed from the Install screen
     /// (`install::direct`).
     InstallFile,
+    /// A package from this computer's signed package sources, installed
+    /// by name from the Install screen (`install::named`).
+    InstallPackage,
+}
+
+impl RunKind {
+    /// Whether the run installed software asked for on the Install
+    /// screen: it is undone by taking away what it brought in.
+    pub fn is_installation(self) -> bool {
+        matches!(self, RunKind::InstallFile | RunKind::InstallPackage)
+    }
 }
 
 /// One run of the package manager, as kept in the history.
@@ -929,13 +940,13 @@ pub fn undo(
             "Run shipshape updates history to see the runs Shipshape made, and undo one of those.",
         )
     })?;
-    if !matches!(original.kind, RunKind::Apply | RunKind::InstallFile) {
+    if !(original.kind == RunKind::Apply || original.kind.is_installation()) {
         return Err(Error::invalid_input(
             format!("Run {id} is not an installation of updates or of a package file."),
             "Only a run that installed updates or a package file can be undone.",
         ));
     }
-    if original.kind == RunKind::InstallFile && original.outcome != RunOutcome::Done {
+    if original.kind.is_installation() && original.outcome != RunOutcome::Done {
         return Err(Error::invalid_input(
             format!("Run {id} did not install its package, so there is nothing of it to undo."),
             "A failed installation was already rolled back when it failed.",
@@ -1004,9 +1015,7 @@ pub fn undo(
         .packages
         .iter()
         .filter(|p| {
-            original.kind == RunKind::InstallFile
-                && p.old_version.is_none()
-                && p.new_version.is_some()
+            original.kind.is_installation() && p.old_version.is_none() && p.new_version.is_some()
         })
         .cloned()
         .collect();

@@ -93,6 +93,9 @@ describe('runs', () => {
     expect(runTitle(run({ id: 6, kind: 'install_file', asked: 'app_2.0_all.deb (verified, SHA-256 ab12)' }))).toBe(
       'Install the package file app_2.0_all.deb',
     );
+    expect(
+      runTitle(run({ id: 7, kind: 'install_package', asked: 'gimp 2.10 from http://deb.debian.org/debian bookworm/main amd64 (signed package source)' })),
+    ).toBe('Install gimp 2.10');
   });
 
   it('sums a run up in one line', () => {
@@ -122,6 +125,7 @@ describe('runs', () => {
     expect(canUndo(run({ id: 1, outcome: 'failed' }))).toBe(false);
     expect(canUndo(run({ id: 1, kind: 'install_file' }))).toBe(true);
     expect(canUndo(run({ id: 1, kind: 'install_file', outcome: 'failed' }))).toBe(false);
+    expect(canUndo(run({ id: 1, kind: 'install_package' }))).toBe(true);
     expect(canUndo(run({ id: 1, kind: 'install' }))).toBe(false);
     expect(canUndo(run({ id: 1, outcome: 'undone', undone_by: 2 }))).toBe(false);
     expect(canUndo(run({ id: 1, kind: 'undo' }))).toBe(false);

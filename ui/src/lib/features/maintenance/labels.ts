@@ -131,6 +131,9 @@ export function runTitle(run: UpdateRun): string {
     case 'install_file':
       // "app_2.0_all.deb (verified, SHA-256 …)": the checksum is in the details.
       return `Install the package file ${run.asked.split(' (')[0]}`;
+    case 'install_package':
+      // "app 2.0 from http://… (signed package source)": where it came from is in the details.
+      return `Install ${run.asked.split(' from ')[0]}`;
   }
 }
 
@@ -151,7 +154,7 @@ export function packageLine(p: PackageChange): string {
 /** An installation that worked and was not turned back yet. */
 export function canUndo(run: UpdateRun): boolean {
   return (
-    (run.kind === 'apply' || run.kind === 'install_file') &&
+    (run.kind === 'apply' || run.kind === 'install_file' || run.kind === 'install_package') &&
     run.outcome === 'done' &&
     run.undone_by === null &&
     run.admin_run !== null
