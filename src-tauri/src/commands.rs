@@ -27,6 +27,7 @@ use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
 use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
+use shipshape_core::install::named::{Found, PackageAsk, PackagePreview};
 use shipshape_core::install::{DebAsk, DebPreview};
 use shipshape_core::maintain::jobs::{JobStatus, ScheduledRun};
 use shipshape_core::maintain::notify::Settings as NoticeSettings;
@@ -749,13 +750,26 @@ pub async fn install_preview(
     progress: Channel<JobProgress>,
     ask: DebAsk,
 ) -> Result<DebPreview, Error> {
-    let guard = state.jobs.start(&job)?;
-    let cancel = guard.cancel.clone();
-    let result = tauri::async_runtime::spawn_blocking(move || {
-        api::install::preview(ask, &Throttled::new(progress), &cancel)
+    reading_job(state, &job, progress, move |progress, cancel| {
+        api::install::preview(ask, progress, cancel)
     })
     .await
-    .map_err(blocking_failed)?;
+}
+
+/// Runs `work` off the main thread as job `job`, with progress and
+/// Cancel; it reads and changes nothing of the store.
+async fn reading_job<T: Send + 'static>(
+    state: State<'_, AppState>,
+    job: &str,
+    progress: Channel<JobProgress>,
+    work: impl FnOnce(&Throttled, &Cancel) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let guard = state.jobs.start(job)?;
+    let cancel = guard.cancel.clone();
+    let result =
+        tauri::async_runtime::spawn_blocking(move || work(&Throttled::new(progress), &cancel))
+            .await
+            .map_err(blocking_failed)?;
     drop(guard);
     result
 }
@@ -772,6 +786,46 @@ pub async fn install_deb(
 ) -> Result<UpdateRun, Error> {
     session_job(state, &job, progress, move |session, progress, cancel| {
         api::install::deb(session, ask, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// The packages of this computer's package sources whose names contain
+/// `word`.
+#[tauri::command]
+pub async fn install_search(word: String) -> Result<Vec<Found>, Error> {
+    tauri::async_runtime::spawn_blocking(move || api::install::search(&word))
+        .await
+        .map_err(blocking_failed)?
+}
+
+/// What installing a package by name from this computer's sources would
+/// change, as job `job` (the package is downloaded to read it); nothing
+/// changes.
+#[tauri::command]
+pub async fn install_package_preview(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    ask: PackageAsk,
+) -> Result<PackagePreview, Error> {
+    reading_job(state, &job, progress, move |progress, cancel| {
+        api::install::package_preview(ask, progress, cancel)
+    })
+    .await
+}
+
+/// Installs a package by name from this computer's sources (asks for the
+/// password), as `install_deb` does a package file.
+#[tauri::command]
+pub async fn install_package(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    ask: PackageAsk,
+) -> Result<UpdateRun, Error> {
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::install::package(session, ask, chrono::Utc::now(), progress, cancel)
     })
     .await
 }

@@ -54,6 +54,8 @@ ours() { [[ "$(dpkg-query -W -f '${Maintainer}' ufw 2>/dev/null || true)" == "$m
 case "${1:-}" in
   make)
     dir="$2"
+    # Made afresh each time: another test may have made one here before.
+    rm -rf "$dir"
     mkdir -p "$dir"/{build,main,security,none,lists/partial,cache/archives/partial,gnupg}
     chmod 0755 "$dir" && chmod 0700 "$dir/gnupg"
     # apt reads the archive as its own _apt user.

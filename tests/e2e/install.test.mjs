@@ -3,7 +3,9 @@
 // the Install screen with that check as its proof: the preview says what
 // would change, the installation says it worked, the list shows it, and
 // Undo takes it away. A newer version whose set-up fails is rolled back to
-// the installed one and held. What it installs is purged afterwards.
+// the installed one and held. A package found by name in the archive's
+// signed package list is installed with what it needs, and undone. What
+// it installs is purged afterwards.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,13 +19,15 @@ import { Session } from './webdriver.mjs';
 let s;
 const step = stepper(() => s);
 const PACKAGE = 'shipshape-e2e-tool-file';
+/** In the archive's signed package list, never installed by it; it needs BY_NAME-data. */
+const BY_NAME = 'shipshape-e2e-tool-app';
 const ARCHIVE = join(dirname(fileURLToPath(import.meta.url)), 'apt-archive.sh');
 let root;
 let good;
 let failing;
 
-async function installed() {
-  const { stdout } = await run('dpkg-query', ['-W', '-f', '${Version} ${db:Status-Abbrev}', PACKAGE]).catch(() => ({
+async function installed(name = PACKAGE) {
+  const { stdout } = await run('dpkg-query', ['-W', '-f', '${Version} ${db:Status-Abbrev}', name]).catch(() => ({
     stdout: '',
   }));
   return stdout.trim();
@@ -146,5 +150,35 @@ describe('Install', () => {
     await click(testIds.installedUndo, '');
     await s.waitFor('the undone row', () => s.byTestId(testIds.installedRow, '[data-outcome="undone"]'), 60000);
     assert.equal(await installed(), '');
+  });
+
+  step('a package found by name in the signed package sources is installed with what it needs, and undone', async () => {
+    await click(testIds.installStartOver);
+    await waitStep(1);
+    await click(testIds.installSourcePackage);
+    await typeInto(testIds.installName, 'tool-app');
+    await click(testIds.installSearch);
+    await s.waitFor('the packages found', () => s.byTestId(testIds.installFound, `[data-name="${BY_NAME}"]`));
+    await click(testIds.installFound, `[data-name="${BY_NAME}"]`);
+    assert.equal(await (await s.byTestId(testIds.installName)).property('value'), BY_NAME);
+    await click(testIds.installNext);
+    await waitStep(2);
+    await s.byTestId(testIds.installProofSource);
+    await click(testIds.installNext);
+    const preview = await s.waitFor('the preview', () => s.byTestId(testIds.installPreview), 30000);
+    assert.equal(await preview.attribute('data-trust'), 'signed_source');
+    assert.deepEqual(await axeViolations(s), []);
+    await snap('by-name');
+    assert.match(await preview.text(), new RegExp(`${BY_NAME} 2\\.0 would be installed from file:.*with 1 other package`));
+    assert.equal(await installed(BY_NAME), '', 'the preview installed nothing');
+    await click(testIds.installConfirm);
+    const result = await s.waitFor('the result', () => s.byTestId(testIds.installResult), 60000);
+    assert.equal(await result.attribute('data-outcome'), 'done');
+    assert.equal(await installed(BY_NAME), '2.0 ii');
+    assert.equal(await installed(`${BY_NAME}-data`), '2.0 ii');
+    await click(testIds.installUndo);
+    await s.waitFor('the undo', () => s.byTestId(testIds.installUndoResult), 60000);
+    assert.equal(await installed(BY_NAME), '');
+    assert.equal(await installed(`${BY_NAME}-data`), '');
   });
 });

@@ -599,6 +599,15 @@ export const testIds = Object.freeze({
   // The Install screen: the wizard (data-step on installWizard is 1 to 4).
   installWizard: 'install-wizard',
   installStepLabel: 'install-step-label',
+  // Step 1: a package file, or a package by name (installName) found by
+  // installSearch among installFound rows (data-name).
+  installSourceFile: 'install-source-file',
+  installSourcePackage: 'install-source-package',
+  installName: 'install-name',
+  installSearch: 'install-search',
+  installFound: 'install-found',
+  installFoundNone: 'install-found-none',
+  installProofSource: 'install-proof-source',
   installFile: 'install-file',
   installProofVerified: 'install-proof-verified',
   installProofChecksum: 'install-proof-checksum',

@@ -67,6 +67,9 @@ import type { ScheduledRun } from './generated/ScheduledRun';
 import type { NoticeSettings } from './generated/NoticeSettings';
 import type { DebAsk } from './generated/DebAsk';
 import type { DebPreview } from './generated/DebPreview';
+import type { Found } from './generated/Found';
+import type { PackageAsk } from './generated/PackageAsk';
+import type { PackagePreview } from './generated/PackagePreview';
 
 export type {
   AdminPage,
@@ -157,7 +160,7 @@ export type { RunKind } from './generated/RunKind';
 export type { RunOutcome } from './generated/RunOutcome';
 export type { JobStatus, ScheduleChange, ScheduledRun };
 export type { NoticeSettings };
-export type { DebAsk, DebPreview };
+export type { DebAsk, DebPreview, Found, PackageAsk, PackagePreview };
 export type { Deb } from './generated/Deb';
 export type { PackageStep } from './generated/PackageStep';
 export type { Script } from './generated/Script';
@@ -254,6 +257,8 @@ export const api = {
   chooseFile: (title: string) => call<string | null>('choose_file', { title }),
   /** Checksum lists, signatures and keys found beside a download. */
   verifySuggestions: (file: string) => call<Suggestions>('verify_suggestions', { file }),
+  /** Packages of this computer's package sources whose names contain `word`. */
+  installSearch: (word: string) => call<Found[]>('install_search', { word }),
   /** Past verifications, newest first. */
   verifyHistory: () => call<PastVerification[]>('verify_history'),
   publishersList: () => call<Publisher[]>('publishers_list'),
@@ -452,6 +457,12 @@ export const jobs = {
    */
   installDeb: (ask: DebAsk, onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('install_deb', onProgress, { ask }),
+  /** What installing a package by name from the package sources would change; changes nothing. */
+  installPackagePreview: (ask: PackageAsk, onProgress: (p: JobProgress) => void) =>
+    startJob<PackagePreview>('install_package_preview', onProgress, { ask }),
+  /** Installs a package by name from the package sources, as `installDeb` does a file. */
+  installPackage: (ask: PackageAsk, onProgress: (p: JobProgress) => void) =>
+    startJob<UpdateRun>('install_package', onProgress, { ask }),
   /** Counts the files and bytes `plan` would back up; changes nothing. */
   backupEstimate: (plan: BackupPlan, onProgress: (p: JobProgress) => void) =>
     startJob<BackupEstimate>('backup_estimate', onProgress, { plan }),

@@ -3,7 +3,7 @@ import type { UpdateRun } from '../../ipc';
 import { failWith, pendingJob, recordCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { run } from '../maintenance/fixtures';
-import { checked, FILE, installedRun, preview, SHA256 } from './fixtures';
+import { checked, FILE, installedRun, packagePreview, packageRun, preview, SHA256 } from './fixtures';
 import Install from './Install.svelte';
 
 function setup(overrides: Record<string, Handler> = {}, runs: UpdateRun[] = []) {
@@ -124,6 +124,71 @@ describe('Install', () => {
     await waitFor(() => byId(testIds.installPreview));
     expect(calls.install_preview[1].ask).toMatchObject({ allow_downgrade: true, trust: { by: 'risk_accepted', reason: 'the vendor asked for 1.0' } });
     expect(byId(testIds.installConfirm).textContent).toContain('Install without proof');
+  });
+
+  it('finds a package by name in the package sources and installs it with their signatures as proof', async () => {
+    const runs: UpdateRun[] = [];
+    const calls = setup(
+      {
+        install_search: () => [
+          { name: 'gimp', summary: 'GNU Image Manipulation Program' },
+          { name: 'gimp-data', summary: 'Data files for GIMP' },
+        ],
+        install_package_preview: () => packagePreview,
+        install_package: () => {
+          runs.unshift(packageRun);
+          return packageRun;
+        },
+      },
+      runs,
+    );
+    await fireEvent.click(byId(testIds.installSourcePackage));
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => expect(byId(testIds.installError).textContent).toContain("Type the package's name"));
+    await fireEvent.input(byId(testIds.installName), { target: { value: 'gim' } });
+    await fireEvent.click(byId(testIds.installSearch));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.installFound)).toHaveLength(2));
+    expect(calls.install_search).toEqual([{ word: 'gim' }]);
+    await fireEvent.click(screen.getAllByTestId(testIds.installFound)[0]);
+    expect((byId(testIds.installName) as HTMLInputElement).value).toBe('gimp');
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installProofSource));
+    expect(byId(testIds.installWizard).textContent).toContain('How it is proven genuine');
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installPreview));
+    expect(calls.install_package_preview[0].ask).toEqual({ name: 'gimp', keep: [] });
+    expect(calls.install_preview).toBeUndefined();
+    const shown = byId(testIds.installPreview);
+    expect(shown.dataset).toMatchObject({ change: 'new', trust: 'signed_source' });
+    expect(shown.textContent).toContain('Signed source');
+    expect(shown.textContent).toContain('apt checks the package against the list that source signed');
+    expect(byId(testIds.installDetails).textContent).not.toContain('SHA-256');
+    await fireEvent.click(byId(testIds.installConfirm));
+    await waitFor(() => byId(testIds.installResult));
+    expect(byId(testIds.installResult).dataset).toMatchObject({ outcome: 'done', kind: 'install_package' });
+    expect(calls.install_deb).toBeUndefined();
+    await waitFor(() => expect(screen.getAllByTestId(testIds.installedRow)).toHaveLength(1));
+    expect(byId(testIds.installedList).textContent).toContain('Install gimp 2.10');
+  });
+
+  it('says when a search finds nothing, and why a search cannot be made', async () => {
+    let tries = 0;
+    setup({
+      install_search: () => {
+        tries += 1;
+        if (tries === 2) failWith({ code: 'io', message: 'apt-cache failed.', hint: 'Try again.' });
+        return [];
+      },
+    });
+    await fireEvent.click(byId(testIds.installSourcePackage));
+    await fireEvent.input(byId(testIds.installName), { target: { value: 'nothing-like-it' } });
+    await fireEvent.click(byId(testIds.installSearch));
+    await waitFor(() => byId(testIds.installFoundNone));
+    await fireEvent.click(byId(testIds.installSearch));
+    await waitFor(() => expect(screen.getByText('apt-cache failed.')).toBeTruthy());
+    await fireEvent.input(byId(testIds.installName), { target: { value: 'Not A Name' } });
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => expect(byId(testIds.installError).textContent).toContain('lower-case letters'));
   });
 
   it('cancels reading the file and nothing is asked of the package manager', async () => {

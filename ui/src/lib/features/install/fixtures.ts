@@ -1,6 +1,6 @@
 // Fixtures for the Install screen's tests: a package file, a past check of
 // it on the Verify screen, the preview of installing it, and its run.
-import type { DebPreview, PastVerification, UpdateRun } from '../../ipc';
+import type { DebPreview, PackagePreview, PastVerification, UpdateRun } from '../../ipc';
 import { run } from '../maintenance/fixtures';
 
 export const FILE = '/home/maria/Downloads/office-app_2.0_all.deb';
@@ -62,4 +62,30 @@ export const installedRun: UpdateRun = run({
   message: 'office-app 2.0 is installed, replacing 1.0; the earlier version is kept to go back to.',
   packages: [{ name: 'office-app', arch: 'all', old_version: '1.0', new_version: '2.0', undo_copy: true }],
   admin_run: 41,
+});
+
+export const packagePreview: PackagePreview = {
+  headline:
+    'gimp 2.10 would be installed from http://deb.debian.org/debian bookworm/main amd64, with 1 other package; apt checks it against that source\'s signed package list.',
+  ask: { name: 'gimp', keep: [] },
+  source: 'http://deb.debian.org/debian bookworm/main amd64',
+  deb: { ...preview.deb, package: 'gimp', version: '2.10', sources: [], services: [] },
+  installed: null,
+  change: 'new',
+  steps: [
+    { name: 'libgimp2.0', from: null, to: '2.10' },
+    { name: 'gimp', from: null, to: '2.10' },
+  ],
+};
+
+export const packageRun: UpdateRun = run({
+  id: 5,
+  kind: 'install_package',
+  asked: 'gimp 2.10 from http://deb.debian.org/debian bookworm/main amd64 (signed package source)',
+  message: 'gimp 2.10 is installed.',
+  packages: [
+    { name: 'gimp', arch: 'amd64', old_version: null, new_version: '2.10', undo_copy: false },
+    { name: 'libgimp2.0', arch: 'amd64', old_version: null, new_version: '2.10', undo_copy: false },
+  ],
+  admin_run: 42,
 });

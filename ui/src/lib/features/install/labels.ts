@@ -1,6 +1,6 @@
 // Words for the Install screen: what the package manager would do to each
 // package, and how the file was trusted.
-import type { Algorithm, DebPreview, PackageStep, Trust } from '../../ipc';
+import type { Algorithm, PackageStep, Trust, VersionChange } from '../../ipc';
 import type { Level } from '../../status';
 
 /** What happens to one package, in a word the table marks its row with. */
@@ -39,6 +39,14 @@ export function trustBadge(t: Trust): { level: Level; words: string } {
   return t.by === 'digest' ? { level: 'good', words: 'Verified' } : { level: 'danger', words: 'Not verified' };
 }
 
+/** The badge for a package from this computer's package sources. */
+export const SIGNED_SOURCE_BADGE: { level: Level; words: string } = { level: 'good', words: 'Signed source' };
+
+/** How a package from the package sources is proven, in the preview. */
+export function sourceSentence(source: string): string {
+  return `From ${source}. apt checks the package against the list that source signed, and refuses one that does not match.`;
+}
+
 /** How the trust is said in the preview. */
 export function trustSentence(t: Trust): string {
   return t.by === 'digest'
@@ -47,7 +55,7 @@ export function trustSentence(t: Trust): string {
 }
 
 /** The main package's change in plain words: "New on this computer", "Replaces 1.0". */
-export function changeWords(p: DebPreview): string {
+export function changeWords(p: { change: VersionChange; installed: string | null }): string {
   switch (p.change) {
     case 'new':
       return 'New on this computer';

@@ -1,7 +1,21 @@
 import { AppError } from '../../ipc';
 import { checked, FILE, preview, SHA256 } from './fixtures';
 import { installedRun } from './fixtures';
-import { ask, fileProblem, initialWizard, newestSafe, proofProblem, refusedAsOlder, transition, type Wizard } from './wizard';
+import {
+  ask,
+  fileProblem,
+  initialWizard,
+  nameProblem,
+  newestSafe,
+  packageAsk,
+  proofProblem,
+  ready,
+  refusedAsOlder,
+  stepTitle,
+  transition,
+  type Wizard,
+} from './wizard';
+import { packagePreview } from './fixtures';
 
 const at = (fields: Partial<Wizard>): Wizard => ({ ...initialWizard(), ...fields });
 
@@ -14,6 +28,26 @@ describe('the install wizard', () => {
     const refused = transition(at({ file: 'app.deb' }), { type: 'next', history: [] });
     expect(refused.step).toBe(1);
     expect(refused.error?.error.message).toMatch(/full path/);
+  });
+
+  it('takes a package by its name alone: the sources\' signatures are its proof', () => {
+    expect(nameProblem('')).toMatch(/Type/);
+    for (const bad of ['Gimp', 'g', '-o', 'gimp=2.10', 'a b']) expect(nameProblem(bad), bad).toMatch(/lower-case/);
+    expect(nameProblem(' libreoffice-writer ')).toBeNull();
+    const chosen = transition(at({ name: 'gimp' }), { type: 'source', source: 'package' });
+    expect(transition(chosen, { type: 'source', source: 'file' }).source).toBe('file');
+    const w = transition(chosen, { type: 'next', history: [checked] });
+    expect(w).toMatchObject({ step: 2, source: 'package', verified: null });
+    expect(stepTitle(2, 'package')).toBe('How it is proven genuine');
+    expect(proofProblem(w)).toBeNull();
+    expect(ready(w)).toBe(true);
+    expect(ask(w)).toBeNull();
+    expect(packageAsk(w)).toEqual({ name: 'gimp', keep: [] });
+    const previewed = transition(transition(w, { type: 'preview' }), { type: 'previewed', preview: packagePreview });
+    expect(previewed.step).toBe(3);
+    // A package from the sources may bring others, never keep anything it does not replace.
+    expect(packageAsk(previewed)).toEqual({ name: 'gimp', keep: [] });
+    expect(transition(at({ step: 2 }), { type: 'source', source: 'package' }).source).toBe('file');
   });
 
   it("offers the Verify screen's newest safe check of the same file, and only that file", () => {

@@ -1,19 +1,45 @@
-// The Install wizard as a small state machine: the package file, the proof
-// that it is genuine, what would change, then the installation and its
-// verdict. Pure: the screen makes the calls and feeds their answers in as
-// events. Nothing changes on the computer before "Install" on step 3.
+// The Install wizard as a small state machine: what to install (a package
+// file, or a package by name from this computer's package sources), the
+// proof that it is genuine, what would change, then the installation and
+// its verdict. Pure: the screen makes the calls and feeds their answers in
+// as events. Nothing changes on the computer before "Install" on step 3.
 import { ALGORITHM_LABELS } from './labels';
-import { AppError, type Algorithm, type DebAsk, type DebPreview, type PastVerification, type UpdateRun } from '../../ipc';
+import {
+  AppError,
+  type Algorithm,
+  type DebAsk,
+  type DebPreview,
+  type PackageAsk,
+  type PackagePreview,
+  type PastVerification,
+  type UpdateRun,
+} from '../../ipc';
 
 export type Step = 1 | 2 | 3 | 4;
 export const STEP_COUNT = 4;
 
-export const STEP_TITLES: Record<Step, string> = {
-  1: 'Choose the package file',
-  2: 'How do you know it is genuine?',
-  3: 'What will change',
-  4: 'Installing',
-};
+/** Where the software comes from. */
+export type Source = 'file' | 'package';
+
+/** What the preview step shows, for either source. */
+export type AnyPreview = DebPreview | PackagePreview;
+
+export function isPackagePreview(p: AnyPreview): p is PackagePreview {
+  return 'source' in p;
+}
+
+export function stepTitle(step: Step, source: Source): string {
+  switch (step) {
+    case 1:
+      return 'What do you want to install?';
+    case 2:
+      return source === 'file' ? 'How do you know it is genuine?' : 'How it is proven genuine';
+    case 3:
+      return 'What will change';
+    case 4:
+      return 'Installing';
+  }
+}
 
 /** How the file is proven genuine. */
 export type Proof = 'verified' | 'checksum' | 'risk';
@@ -24,7 +50,10 @@ const HEX_LENGTH: Record<Algorithm, number> = { sha256: 64, sha512: 128, blake3:
 
 export interface Wizard {
   step: Step;
+  source: Source;
   file: string;
+  /** The package's name, for a package from the package sources. */
+  name: string;
   proof: Proof;
   /** The newest check on the Verify screen that found this file safe. */
   verified: PastVerification | null;
@@ -33,7 +62,7 @@ export interface Wizard {
   reason: string;
   allowDowngrade: boolean;
   /** Step 3: what the package manager would do. */
-  preview: DebPreview | null;
+  preview: AnyPreview | null;
   /** Step 4: the run, once it ended. */
   run: UpdateRun | null;
   /** Work under way: reading the file (step 3) or installing (step 4). */
@@ -45,11 +74,12 @@ export interface Wizard {
 export type WizardEvent =
   /** 1 → 2, with the Verify screen's past checks to find this file in. */
   | { type: 'next'; history: PastVerification[] }
+  | { type: 'source'; source: Source }
   | { type: 'proof'; proof: Proof }
   | { type: 'allowDowngrade'; on: boolean }
   /** 2 → 3: the file is read and the package manager asked. */
   | { type: 'preview' }
-  | { type: 'previewed'; preview: DebPreview }
+  | { type: 'previewed'; preview: AnyPreview }
   /** 3 → 4: the installation starts. */
   | { type: 'install' }
   | { type: 'installed'; run: UpdateRun }
@@ -62,7 +92,9 @@ export type WizardEvent =
 export function initialWizard(): Wizard {
   return {
     step: 1,
+    source: 'file',
     file: '',
+    name: '',
     proof: 'checksum',
     verified: null,
     algorithm: 'sha256',
@@ -85,8 +117,23 @@ export function fileProblem(file: string): string | null {
   return null;
 }
 
-/** Why the proof is not enough yet, or null. */
+/** Why `name` cannot be asked for yet, or null. */
+export function nameProblem(name: string): string | null {
+  const n = name.trim();
+  if (n === '') return "Type the package's name, or search for it.";
+  if (!/^[a-z0-9][a-z0-9+.-]+$/.test(n)) return 'Package names are lower-case letters, digits and + - . (for example gimp).';
+  return null;
+}
+
+/** Why what was chosen on step 1 cannot be taken yet, or null. */
+export function choiceProblem(w: Wizard): string | null {
+  return w.source === 'file' ? fileProblem(w.file) : nameProblem(w.name);
+}
+
+/** Why the proof is not enough yet, or null. A package from the sources
+ * is proven by their signatures. */
 export function proofProblem(w: Wizard): string | null {
+  if (w.source === 'package') return null;
   switch (w.proof) {
     case 'verified':
       return w.verified ? null : 'This file has not been found safe on the Verify screen.';
@@ -114,15 +161,30 @@ export function newestSafe(history: PastVerification[], file: string): PastVerif
   return best;
 }
 
-/** What is asked of the app, or null while something is missing. */
+/** The installed packages the preview said would change: root keeps their
+ * versions first, so the installation can be undone. */
+function keep(w: Wizard): string[] {
+  return w.preview ? w.preview.steps.filter((s) => s.from !== null).map((s) => s.name) : [];
+}
+
+/** What is asked of the app for a package by name, or null. */
+export function packageAsk(w: Wizard): PackageAsk | null {
+  if (w.source !== 'package' || nameProblem(w.name) !== null) return null;
+  return { name: w.name.trim(), keep: keep(w) };
+}
+
+/** Whether everything the preview needs is given. */
+export function ready(w: Wizard): boolean {
+  return w.source === 'file' ? ask(w) !== null : packageAsk(w) !== null;
+}
+
+/** What is asked of the app for a package file, or null while something
+ * is missing. */
 export function ask(w: Wizard): DebAsk | null {
-  if (fileProblem(w.file) !== null || proofProblem(w) !== null) return null;
+  if (w.source !== 'file' || fileProblem(w.file) !== null || proofProblem(w) !== null) return null;
   const file = w.file.trim();
   const allow_downgrade = w.allowDowngrade;
-  // The installed packages the preview said would change: root keeps their
-  // versions first, so the installation can be undone.
-  const keep = w.preview ? w.preview.steps.filter((s) => s.from !== null).map((s) => s.name) : [];
-  const base = { file, allow_downgrade, keep };
+  const base = { file, allow_downgrade, keep: keep(w) };
   if (w.proof === 'risk') return { ...base, trust: { by: 'risk_accepted', reason: w.reason.trim() } };
   if (w.proof === 'verified' && w.verified) {
     const v = w.verified.verdict;
@@ -140,17 +202,20 @@ export function transition(w: Wizard, e: WizardEvent): Wizard {
   switch (e.type) {
     case 'next': {
       if (w.step !== 1) return w;
-      const problem = fileProblem(w.file);
-      if (problem) return { ...w, error: { step: 1, error: localError(problem) } };
+      const problem = choiceProblem(w);
+      if (problem) return { ...w, error: { step: 1, error: localError(problem, w.source) } };
+      if (w.source === 'package') return { ...w, step: 2, error: null };
       const verified = newestSafe(e.history, w.file.trim());
       return { ...w, step: 2, verified, proof: verified ? 'verified' : w.proof === 'verified' ? 'checksum' : w.proof, error: null };
     }
+    case 'source':
+      return w.step === 1 ? { ...w, source: e.source, error: null } : w;
     case 'proof':
       return { ...w, proof: e.proof, error: null };
     case 'allowDowngrade':
       return { ...w, allowDowngrade: e.on };
     case 'preview':
-      if ((w.step !== 2 && w.step !== 3) || ask(w) === null) return w;
+      if ((w.step !== 2 && w.step !== 3) || !ready(w)) return w;
       return { ...w, step: 3, busy: true, preview: null, error: null };
     case 'previewed':
       return w.step === 3 ? { ...w, busy: false, preview: e.preview } : w;
@@ -171,6 +236,10 @@ export function transition(w: Wizard, e: WizardEvent): Wizard {
   }
 }
 
-function localError(message: string): AppError {
-  return new AppError({ code: 'invalid_input', message, hint: 'Choose the .deb file, for example in your Downloads folder.' });
+function localError(message: string, source: Source): AppError {
+  const hint =
+    source === 'file'
+      ? 'Choose the .deb file, for example in your Downloads folder.'
+      : 'Search the package sources for part of its name.';
+  return new AppError({ code: 'invalid_input', message, hint });
 }
