@@ -42,9 +42,16 @@ pub fn install(
     let settled = settle_cut_off(apt, state, actor, now)?;
     consistent(apt)?;
     let staging_root = state.paths.state.join("install-staging");
-    let (staged, digests) = super::stage_for(&ask, as_uid, &staging_root, progress, cancel)?;
+    let (staged, digests) = super::stage_for(
+        &ask.file,
+        &ask.trust,
+        as_uid,
+        &staging_root,
+        progress,
+        cancel,
+    )?;
     let discard = Discard(&staged);
-    super::matches_trust(&ask, &digests)?;
+    super::matches_trust(&ask.file, &ask.trust, &digests)?;
     let sha256 = digests[0].hex.clone();
     let deb = deb::read(&staged)?;
     let (installed, change) = super::judged(apt, &deb, ask.allow_downgrade)?;

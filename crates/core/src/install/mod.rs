@@ -8,11 +8,14 @@
 //!   asking account itself can read, re-hashed before use, the old
 //!   version kept, and a failure rolled back and held;
 //! - `named` — a package by name from this computer's signed package
-//!   sources, previewed and installed the same way.
+//!   sources, previewed and installed the same way;
+//! - `program` — a tarball or an AppImage into `/opt/<name>/<version>`,
+//!   beside the versions there, with `current` switched atomically.
 
 pub mod deb;
 pub mod direct;
 pub mod named;
+pub mod program;
 
 use crate::maintain::apt::{self, Apt};
 use crate::progress::{Cancel, Progress};
@@ -65,17 +68,11 @@ pub struct DebAsk {
     pub keep: Vec<String>,
 }
 
-impl DebAsk {
-    /// Refuses what can never be installed before anything is read: a
-    /// relative path, a digest that is not SHA-256, a risk without reason.
-    pub fn checked(self) -> Result<DebAsk> {
-        if !Path::new(&self.file).is_absolute() {
-            return Err(Error::invalid_input(
-                format!("{} is not a full path.", self.file),
-                "Give the file's full path, starting with /.",
-            ));
-        }
-        match &self.trust {
+impl Trust {
+    /// Refuses a trust that proves nothing: a checksum of a broken kind
+    /// or of the wrong length, a risk accepted without a reason.
+    pub fn checked(self) -> Result<Trust> {
+        match &self {
             Trust::Digest { algorithm, .. } if algorithm.is_weak() => {
                 return Err(Error::invalid_input(
                     format!(
@@ -106,6 +103,36 @@ impl DebAsk {
             }
             _ => {}
         }
+        Ok(match self {
+            Trust::Digest { algorithm, hex } => Trust::Digest {
+                algorithm,
+                hex: hex.to_ascii_lowercase(),
+            },
+            Trust::RiskAccepted { reason } => Trust::RiskAccepted {
+                reason: reason.trim().to_string(),
+            },
+        })
+    }
+}
+
+/// Refuses a file given by a relative path.
+fn full_path(file: &str) -> Result<()> {
+    if Path::new(file).is_absolute() {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        format!("{file} is not a full path."),
+        "Give the file's full path, starting with /.",
+    ))
+}
+
+impl DebAsk {
+    /// Refuses what can never be installed before anything is read: a
+    /// relative path, a trust that proves nothing, a name to keep that is
+    /// not a package's.
+    pub fn checked(self) -> Result<DebAsk> {
+        full_path(&self.file)?;
+        let trust = self.trust.clone().checked()?;
         if let Some(bad) = self
             .keep
             .iter()
@@ -116,18 +143,7 @@ impl DebAsk {
                 "Preview the installation again.",
             ));
         }
-        Ok(DebAsk {
-            trust: match self.trust {
-                Trust::Digest { algorithm, hex } => Trust::Digest {
-                    algorithm,
-                    hex: hex.to_ascii_lowercase(),
-                },
-                Trust::RiskAccepted { reason } => Trust::RiskAccepted {
-                    reason: reason.trim().to_string(),
-                },
-            },
-            ..self
-        })
+        Ok(DebAsk { trust, ..self })
     }
 }
 
@@ -342,7 +358,7 @@ pub fn preview(
     let ask = ask.checked()?;
     let file = PathBuf::from(&ask.file);
     let digests = crate::verify::file::hash_file(&file, &ask.trust.algorithms(), progress, cancel)?;
-    matches_trust(&ask, &digests.digests)?;
+    matches_trust(&ask.file, &ask.trust, &digests.digests)?;
     let sha256 = digests.digests[0].hex.clone();
     let deb = deb::read(&file)?;
     let (installed, change) = judged(apt, &deb, ask.allow_downgrade)?;
@@ -378,8 +394,8 @@ fn apt_target(file: &Path) -> Result<PathBuf> {
 
 /// Refuses a file whose checksum (among `read`) is not the verified one.
 /// The digest read is never said: root may be the one reading it.
-fn matches_trust(ask: &DebAsk, read: &[Digest]) -> Result<()> {
-    match &ask.trust {
+fn matches_trust(file: &str, trust: &Trust, read: &[Digest]) -> Result<()> {
+    match trust {
         Trust::Digest { algorithm, hex }
             if !read
                 .iter()
@@ -388,8 +404,7 @@ fn matches_trust(ask: &DebAsk, read: &[Digest]) -> Result<()> {
             Err(Error::new(
                 ErrorCode::FileChanged,
                 format!(
-                    "{} is not the file that was verified: its checksum is different, so nothing was installed.",
-                    ask.file
+                    "{file} is not the file that was verified: its checksum is different, so nothing was installed."
                 ),
                 "It may have been replaced or damaged since. Download it again and verify it before installing.",
             ))
@@ -404,21 +419,22 @@ fn matches_trust(ask: &DebAsk, read: &[Digest]) -> Result<()> {
 /// asker could not. Answers the staged copy and its digests, SHA-256
 /// first.
 pub fn stage_for(
-    ask: &DebAsk,
+    file_given: &str,
+    trust: &Trust,
     as_uid: Option<u32>,
     root: &Path,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<(PathBuf, Vec<Digest>)> {
-    let file = Path::new(&ask.file);
+    let file = Path::new(file_given);
     let name = file.file_name().ok_or_else(|| {
         Error::invalid_input(
-            format!("{} has no file name.", ask.file),
+            format!("{} has no file name.", file_given),
             "Choose a .deb file.",
         )
     })?;
     let Some(uid) = as_uid.filter(|u| *u != 0) else {
-        let (staged, d) = staging::stage(file, root, &ask.trust.algorithms(), progress, cancel)?;
+        let (staged, d) = staging::stage(file, root, &trust.algorithms(), progress, cancel)?;
         return Ok((staged, d.digests));
     };
     let (uid, gid) = crate::admin::door::account_ids(uid).ok_or_else(|| {
@@ -460,7 +476,7 @@ pub fn stage_for(
         name,
         0,
         root,
-        &ask.trust.algorithms(),
+        &trust.algorithms(),
         progress,
         cancel,
     );
@@ -474,7 +490,7 @@ pub fn stage_for(
     if status.success() && read == 0 {
         staging::discard(&staged);
         return Err(Error::invalid_input(
-            format!("{} is empty.", ask.file),
+            format!("{} is empty.", file_given),
             "Download it again; a package file is never empty.",
         ));
     }
@@ -492,7 +508,7 @@ pub fn stage_for(
         return Err(Error::invalid_input(
             format!(
                 "{} could not be read by the account that asked{}.",
-                ask.file,
+                file_given,
                 if why.is_empty() {
                     String::new()
                 } else {

@@ -287,13 +287,24 @@ pub enum RunKind {
     /// A package from this computer's signed package sources, installed
     /// by name from the Install screen (`install::named`).
     InstallPackage,
+    /// A program (tarball or AppImage) installed into /opt beside its
+    /// other versions (`install::program`).
+    InstallProgram,
+    /// Another installed version of a program in /opt put in use.
+    ProgramSwitch,
 }
 
 impl RunKind {
     /// Whether the run installed software asked for on the Install
     /// screen: it is undone by taking away what it brought in.
     pub fn is_installation(self) -> bool {
-        matches!(self, RunKind::InstallFile | RunKind::InstallPackage)
+        matches!(
+            self,
+            RunKind::InstallFile
+                | RunKind::InstallPackage
+                | RunKind::InstallProgram
+                | RunKind::ProgramSwitch
+        )
     }
 }
 
@@ -958,6 +969,18 @@ pub fn undo(
             format!("Run {id} was already undone by run {by}."),
             "Nothing needs doing.",
         ));
+    }
+    if matches!(
+        original.kind,
+        RunKind::InstallProgram | RunKind::ProgramSwitch
+    ) {
+        let mut run = crate::install::program::undo(&original, now)?;
+        run.message = after_settled(&settled, std::mem::take(&mut run.message));
+        record(&state.store, now, actor, &mut run, "updates.undo")?;
+        original.undone_by = Some(run.id);
+        original.outcome = RunOutcome::Undone;
+        save(state.store.conn(), &original)?;
+        return Ok(run);
     }
     // What of the configuration goes back is settled before anything
     // changes: the earlier versions' own set-up may touch the same files.
