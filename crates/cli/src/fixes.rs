@@ -126,6 +126,24 @@ pub enum Helper {
     InstallNeeded {
         package: String,
     },
+    /// Install a tarball or an AppImage into /opt, read as the account that asked
+    InstallProgram {
+        /// ALGORITHM:HEX
+        #[arg(long, required_unless_present = "accept_risk")]
+        checksum: Option<String>,
+        #[arg(long, conflicts_with = "checksum")]
+        accept_risk: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        program_version: Option<String>,
+        file: String,
+    },
+    /// Put another installed version of a program in /opt in use
+    ProgramSwitch {
+        name: String,
+        version: String,
+    },
     /// Install a package by name from this computer's signed sources
     InstallPackage {
         /// An installed package whose version to keep first
@@ -535,6 +553,19 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 allow_downgrade,
                 keep,
             }),
+            Helper::InstallProgram {
+                checksum,
+                accept_risk,
+                name,
+                program_version,
+                file,
+            } => Request::InstallProgram(shipshape_core::install::program::ProgramAsk {
+                file,
+                trust: crate::install::trust(checksum.as_deref(), accept_risk)?,
+                name,
+                version: program_version,
+            }),
+            Helper::ProgramSwitch { name, version } => Request::ProgramSwitch { name, version },
             Helper::InstallPackage { keep, name } => {
                 Request::InstallPackage(shipshape_core::install::named::PackageAsk { name, keep })
             }

@@ -10,6 +10,7 @@ use shipshape_core::ErrorCode;
 use shipshape_core::api::{self, Session};
 use shipshape_core::install::deb::Deb;
 use shipshape_core::install::named::PackageAsk;
+use shipshape_core::install::program::{ProgramAsk, ProgramPreview, is_program_file};
 use shipshape_core::install::{Change, DebAsk, DebPreview, PackageStep, Trust};
 use shipshape_core::maintain::updates::UpdateRun;
 use shipshape_core::progress::Cancel;
@@ -33,6 +34,12 @@ pub struct Args {
     /// Allow a version older than the installed one
     #[arg(long)]
     allow_downgrade: bool,
+    /// A program's name in /opt (guessed from a tarball's or AppImage's file name)
+    #[arg(long)]
+    name: Option<String>,
+    /// A program's version, its folder in /opt/NAME (guessed from the file name)
+    #[arg(long, value_name = "VERSION")]
+    program_version: Option<String>,
     /// Only show what would change
     #[arg(long, conflicts_with = "yes")]
     dry_run: bool,
@@ -56,6 +63,16 @@ pub enum Installs {
     Show {
         /// Its number (see shipshape installs list)
         run: i64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put another installed version of a program in /opt in use (/opt/NAME/current)
+    Switch {
+        /// The program's name (its folder in /opt)
+        name: String,
+        /// The installed version to use
+        version: String,
         /// Print JSON
         #[arg(long)]
         json: bool,
@@ -111,6 +128,11 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             }
             crate::updates::show(&found, json)
         }
+        Installs::Switch {
+            name,
+            version,
+            json,
+        } => crate::updates::show(&api::install::switch(s, &name, &version, Utc::now())?, json),
         Installs::Undo { run, json } => {
             if !files()?.iter().any(|r| r.id == run) {
                 return Err(Error::new(
@@ -183,8 +205,11 @@ fn proven(
 /// nothing of that name here.
 fn package_name(what: &Path) -> Option<String> {
     let name = what.to_str()?;
-    (what.components().count() == 1 && !name.ends_with(".deb") && !what.exists())
-        .then(|| name.to_string())
+    (what.components().count() == 1
+        && !name.ends_with(".deb")
+        && !is_program_file(name)
+        && !what.exists())
+    .then(|| name.to_string())
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
@@ -193,16 +218,16 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
         return by_name(name, args, ctx, &cancel);
     }
     let file = std::path::absolute(&args.what).map_err(|e| Error::io("find", &args.what, &e))?;
-    let trust = match (args.accept_risk, args.compare.given()) {
-        (Some(_), true) => {
-            return Err(Error::invalid_input(
-                "Give either what proves the file genuine or --accept-risk, not both.",
-                "Drop --accept-risk to install it checked.",
-            ));
-        }
-        (Some(reason), false) => Trust::RiskAccepted { reason },
-        (None, _) => proven(&file, &args.compare, ctx, &cancel)?,
-    };
+    if is_program_file(&file.to_string_lossy()) {
+        return program(file, args, ctx, &cancel);
+    }
+    if args.name.is_some() || args.program_version.is_some() {
+        return Err(Error::invalid_input(
+            "--name and --program-version are for a program installed into /opt (a tarball or an AppImage).",
+            "Drop them: a package file names itself.",
+        ));
+    }
+    let trust = trust_for(&file, &args, ctx, &cancel)?;
     let ask = DebAsk {
         file: file.display().to_string(),
         trust,
@@ -221,9 +246,76 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
     })
 }
 
+/// The trust given on the command line: --accept-risk, or the file
+/// checked as Verify checks it.
+fn trust_for(file: &Path, args: &Args, ctx: &Context, cancel: &Cancel) -> Result<Trust, Error> {
+    match (&args.accept_risk, args.compare.given()) {
+        (Some(_), true) => Err(Error::invalid_input(
+            "Give either what proves the file genuine or --accept-risk, not both.",
+            "Drop --accept-risk to install it checked.",
+        )),
+        (Some(reason), false) => Ok(Trust::RiskAccepted {
+            reason: reason.clone(),
+        }),
+        (None, _) => proven(file, &args.compare, ctx, cancel),
+    }
+}
+
+/// `install FILE.tar.gz|FILE.AppImage`: into /opt/NAME/VERSION.
+fn program(file: PathBuf, args: Args, ctx: &Context, cancel: &Cancel) -> Result<Verdict, Error> {
+    if args.allow_downgrade {
+        return Err(Error::invalid_input(
+            "--allow-downgrade is for a package file: a program's versions stay side by side in /opt.",
+            "Drop it; switch between versions with shipshape installs switch.",
+        ));
+    }
+    let trust = trust_for(&file, &args, ctx, cancel)?;
+    let ask = ProgramAsk {
+        file: file.display().to_string(),
+        trust,
+        name: args.name.clone(),
+        version: args.program_version.clone(),
+    };
+    if !args.yes {
+        let preview = api::install::program_preview(ask, &NoProgress, cancel)?;
+        return previewed(&preview, args.json, args.dry_run, print_program);
+    }
+    installing(ctx, args.json, |s, progress| {
+        api::install::program(s, ask, Utc::now(), progress, cancel)
+    })
+}
+
+fn print_program(p: &ProgramPreview) {
+    println!("{}", p.headline);
+    println!("  SHA-256: {}", p.sha256);
+    if let Trust::RiskAccepted { reason } = &p.ask.trust {
+        println!("  NOT VERIFIED. Risk accepted because: {reason}");
+    }
+    println!(
+        "  {} files, {}.",
+        p.files,
+        shipshape_core::figures::bytes(p.size)
+    );
+    if !p.programs.is_empty() {
+        println!("  Programs in it: {}", p.programs.join(", "));
+    }
+    if !p.installed.is_empty() {
+        println!(
+            "  Installed there already: {} (in use: {}).",
+            p.installed.join(", "),
+            p.current.as_deref().unwrap_or("none")
+        );
+    }
+}
+
 /// `install PACKAGE`: from this computer's signed package sources.
 fn by_name(name: String, args: Args, ctx: &Context, cancel: &Cancel) -> Result<Verdict, Error> {
-    if args.compare.given() || args.accept_risk.is_some() || args.allow_downgrade {
+    if args.compare.given()
+        || args.accept_risk.is_some()
+        || args.allow_downgrade
+        || args.name.is_some()
+        || args.program_version.is_some()
+    {
         return Err(Error::invalid_input(
             format!(
                 "{name} is installed from this computer's package sources, whose signatures prove it; checksums, --accept-risk and --allow-downgrade are for a package file."

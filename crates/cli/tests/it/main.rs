@@ -19,6 +19,7 @@ mod info;
 mod install;
 mod install_deb;
 mod install_package;
+mod install_program;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
 mod notify;

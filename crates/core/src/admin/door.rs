@@ -50,6 +50,14 @@ pub enum Request {
     InstallDeb(crate::install::DebAsk),
     /// Install a package by name from this computer's signed sources.
     InstallPackage(crate::install::named::PackageAsk),
+    /// Install a tarball or an AppImage into /opt, read with the rights
+    /// of the account that asks, as `InstallDeb` is.
+    InstallProgram(crate::install::program::ProgramAsk),
+    /// Put another installed version of a program in /opt in use.
+    ProgramSwitch {
+        name: String,
+        version: String,
+    },
     ScheduleAdd(crate::maintain::schedule::Job),
     ScheduleEdit(i64, crate::maintain::schedule::Job),
     ScheduleRemove(i64),
@@ -159,6 +167,19 @@ impl Request {
             }
             Request::InstallDeb(ask) => Ok(Request::InstallDeb(ask.clone().checked()?)),
             Request::InstallPackage(ask) => Ok(Request::InstallPackage(ask.clone().checked()?)),
+            Request::InstallProgram(ask) => {
+                let (ask, name, version) = ask.clone().checked()?;
+                Ok(Request::InstallProgram(
+                    crate::install::program::ProgramAsk {
+                        name: Some(name),
+                        version: Some(version),
+                        ..ask
+                    },
+                ))
+            }
+            Request::ProgramSwitch { name, version } => {
+                crate::install::program::check_switch(name, version).map(|()| self.clone())
+            }
             Request::ScheduleAdd(job) => Ok(Request::ScheduleAdd(job.clone().checked()?)),
             Request::ScheduleEdit(id, job) if *id > 0 => {
                 Ok(Request::ScheduleEdit(*id, job.clone().checked()?))
@@ -280,19 +301,8 @@ impl Request {
             Request::UpdatesRepair => vec!["updates-repair".into()],
             Request::InstallNeeded(name) => vec!["install-needed".into(), name.into()],
             Request::InstallDeb(ask) => {
-                use crate::install::Trust;
                 let mut args: Vec<OsString> = vec!["install-deb".into()];
-                match &ask.trust {
-                    Trust::Digest { algorithm, hex } => {
-                        args.extend([
-                            "--checksum".into(),
-                            format!("{}:{hex}", algorithm.name()).into(),
-                        ]);
-                    }
-                    Trust::RiskAccepted { reason } => {
-                        args.extend(["--accept-risk".into(), reason.into()]);
-                    }
-                }
+                trust_args(&mut args, &ask.trust);
                 if ask.allow_downgrade {
                     args.push("--allow-downgrade".into());
                 }
@@ -302,6 +312,24 @@ impl Request {
                 args.extend(["--".into(), (&ask.file).into()]);
                 args
             }
+            Request::InstallProgram(ask) => {
+                let mut args: Vec<OsString> = vec!["install-program".into()];
+                trust_args(&mut args, &ask.trust);
+                for (option, value) in [("--name", &ask.name), ("--program-version", &ask.version)]
+                {
+                    if let Some(value) = value {
+                        args.extend([option.into(), value.into()]);
+                    }
+                }
+                args.extend(["--".into(), (&ask.file).into()]);
+                args
+            }
+            Request::ProgramSwitch { name, version } => vec![
+                "program-switch".into(),
+                "--".into(),
+                name.into(),
+                version.into(),
+            ],
             Request::InstallPackage(ask) => {
                 let mut args: Vec<OsString> = vec!["install-package".into()];
                 for name in &ask.keep {
@@ -472,6 +500,22 @@ fn with_repo(verb: &str, name: &Option<String>) -> Vec<OsString> {
 
 /// A job as the helper takes it: one JSON argument, read back into a
 /// `Job` and checked by the helper before anything is done.
+/// How a file is trusted, as the helper's options say it.
+fn trust_args(args: &mut Vec<OsString>, trust: &crate::install::Trust) {
+    use crate::install::Trust;
+    match trust {
+        Trust::Digest { algorithm, hex } => {
+            args.extend([
+                "--checksum".into(),
+                format!("{}:{hex}", algorithm.name()).into(),
+            ]);
+        }
+        Trust::RiskAccepted { reason } => {
+            args.extend(["--accept-risk".into(), reason.into()]);
+        }
+    }
+}
+
 fn job_json(job: &crate::maintain::schedule::Job) -> String {
     serde_json::to_string(job).unwrap_or_default()
 }
@@ -917,6 +961,38 @@ mod tests {
         ] {
             assert!(by_name(refused).checked().is_err(), "{refused}");
         }
+        let program = Request::InstallProgram(crate::install::program::ProgramAsk {
+            file: "/home/a/tool-1.0.tar.gz".into(),
+            trust: crate::install::Trust::RiskAccepted {
+                reason: "lab".into(),
+            },
+            name: None,
+            version: None,
+        });
+        assert_eq!(
+            program.checked().unwrap().args(),
+            [
+                "install-program",
+                "--accept-risk",
+                "lab",
+                "--name",
+                "tool",
+                "--program-version",
+                "1.0",
+                "--",
+                "/home/a/tool-1.0.tar.gz"
+            ]
+            .map(OsString::from)
+        );
+        let switch = |version: &str| Request::ProgramSwitch {
+            name: "tool".into(),
+            version: version.into(),
+        };
+        assert_eq!(
+            switch("1.0").checked().unwrap().args(),
+            ["program-switch", "--", "tool", "1.0"].map(OsString::from)
+        );
+        assert!(switch("../etc").checked().is_err());
     }
 
     #[test]

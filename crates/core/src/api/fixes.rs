@@ -259,7 +259,10 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::UpdatesUndo { .. }
         | Request::UpdatesRepair
         | Request::InstallNeeded(_) => super::updates::serve(request, now),
-        Request::InstallDeb(_) | Request::InstallPackage(_) => super::install::serve(request, now),
+        Request::InstallDeb(_)
+        | Request::InstallPackage(_)
+        | Request::InstallProgram(_)
+        | Request::ProgramSwitch { .. } => super::install::serve(request, now),
         Request::ScheduleAdd(_)
         | Request::ScheduleEdit(..)
         | Request::ScheduleRemove(_)

@@ -9,10 +9,11 @@ use crate::admin::state::RootState;
 use crate::admin::{self};
 use crate::audit::{Actor, Source};
 use crate::install::named::{self, Found, PackageAsk, PackagePreview};
+use crate::install::program::{self, ProgramAsk, ProgramPreview};
 use crate::install::{self, DebAsk, DebPreview};
 use crate::maintain::apt::Apt;
 use crate::maintain::updates::UpdateRun;
-use crate::progress::{Cancel, Progress};
+use crate::progress::{Cancel, NoProgress, Progress};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 
@@ -104,6 +105,61 @@ pub fn package(
     )
 }
 
+/// What installing a tarball or an AppImage into /opt would do; nothing
+/// changes.
+pub fn program_preview(
+    ask: ProgramAsk,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<ProgramPreview> {
+    program::preview(ask, progress, cancel)
+}
+
+/// Installs a tarball or an AppImage into /opt, as root or through the
+/// helper.
+pub fn program(
+    s: Session<'_>,
+    ask: ProgramAsk,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<UpdateRun> {
+    let (ask, name, version) = ask.checked()?;
+    let ask = ProgramAsk {
+        name: Some(name),
+        version: Some(version),
+        ..ask
+    };
+    let request = Request::InstallProgram(ask.clone());
+    installed(
+        s,
+        now,
+        "install.program",
+        request,
+        progress,
+        cancel,
+        |_, state| program::install(state, ask, None, s.actor, now, progress, cancel),
+    )
+}
+
+/// Puts another installed version of a program in /opt in use.
+pub fn switch(s: Session<'_>, name: &str, version: &str, now: DateTime<Utc>) -> Result<UpdateRun> {
+    program::check_switch(name, version)?;
+    let request = Request::ProgramSwitch {
+        name: name.to_string(),
+        version: version.to_string(),
+    };
+    installed(
+        s,
+        now,
+        "install.switch",
+        request,
+        &NoProgress,
+        &Cancel::new(),
+        |_, state| program::switch(state, name, version, s.actor, now),
+    )
+}
+
 /// The helper's side: install a package file as root, reading it with
 /// the rights of the account pkexec runs the helper for; or a package by
 /// name from this computer's sources.
@@ -122,6 +178,13 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         }
         Request::InstallPackage(ask) => {
             named::install(&apt, &state, ask, &actor, now, &progress, &cancel)
+        }
+        Request::InstallProgram(ask) => {
+            let as_uid = door::requester_ids().map(|(uid, _)| uid);
+            program::install(&state, ask, as_uid, &actor, now, &progress, &cancel)
+        }
+        Request::ProgramSwitch { name, version } => {
+            program::switch(&state, &name, &version, &actor, now)
         }
         _ => Err(Error::internal("Not an installation request.")),
     }

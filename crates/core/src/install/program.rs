@@ -534,7 +534,11 @@ pub fn preview(
         headline: format!("{name} {version} would be installed in {folder}{beside}; {trust}."),
         sha256: digests.digests[0].hex.clone(),
         kind: contents.kind,
-        files: contents.items.len() as u64,
+        files: contents
+            .items
+            .iter()
+            .filter(|i| !matches!(i.entry, Entry::Folder(_)))
+            .count() as u64,
         size: contents.size(),
         programs: programs_in(&contents.items, contents.kind, &name),
         folder,
@@ -794,6 +798,17 @@ fn asked(ask: &ProgramAsk, sha256: &str, folder: &Path, version: &str) -> String
     }
 }
 
+/// Refuses a name or version that cannot be one folder in /opt.
+pub fn check_switch(name: &str, version: &str) -> Result<()> {
+    if is_name(name) && is_version(version) && version != "current" {
+        return Ok(());
+    }
+    Err(Error::invalid_input(
+        format!("\"{name}\" {version} is not a program's name and version."),
+        "Run shipshape installs list to see the programs installed.",
+    ))
+}
+
 /// Points `/opt/<name>/current` at another installed version, as root,
 /// and records it.
 pub fn switch(
@@ -803,12 +818,7 @@ pub fn switch(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
-    if !is_name(name) || !is_version(version) || version == "current" {
-        return Err(Error::invalid_input(
-            format!("\"{name}\" {version} is not a program's name and version."),
-            "Run shipshape installs list to see the programs installed.",
-        ));
-    }
+    check_switch(name, version)?;
     let _turn = state.take_turn("updates", BUSY)?;
     let root = opt_root();
     let folder = root.join(name);

@@ -96,6 +96,11 @@ describe('runs', () => {
     expect(
       runTitle(run({ id: 7, kind: 'install_package', asked: 'gimp 2.10 from http://deb.debian.org/debian bookworm/main amd64 (signed package source)' })),
     ).toBe('Install gimp 2.10');
+    const program = { name: 'tool', arch: '', old_version: '1.0', new_version: '2.0', undo_copy: true };
+    expect(runTitle(run({ id: 8, kind: 'install_program', packages: [program] }))).toBe('Install tool 2.0 into its own folder');
+    expect(runTitle(run({ id: 9, kind: 'program_switch', packages: [{ ...program, new_version: '1.0' }] }))).toBe(
+      'Use tool 1.0 again',
+    );
   });
 
   it('sums a run up in one line', () => {

@@ -8,6 +8,7 @@ import type {
   ConfigKept,
   JobProgress,
   PackageChange,
+  RunKind,
   RunOutcome,
   Update,
   UpdateRun,
@@ -134,7 +135,17 @@ export function runTitle(run: UpdateRun): string {
     case 'install_package':
       // "app 2.0 from http://… (signed package source)": where it came from is in the details.
       return `Install ${run.asked.split(' from ')[0]}`;
+    case 'install_program':
+      return `Install ${programVersion(run)} into its own folder`;
+    case 'program_switch':
+      return `Use ${programVersion(run)} again`;
   }
+}
+
+/** "tool 2.0": the program and version a run of a program in /opt put in use. */
+function programVersion(run: UpdateRun): string {
+  const p = run.packages[0];
+  return p ? `${p.name} ${p.new_version ?? ''}`.trim() : run.asked;
 }
 
 /** "Install security updates: done, 3 packages". */
@@ -151,10 +162,13 @@ export function packageLine(p: PackageChange): string {
   return `${p.name} ${p.old_version} → ${p.new_version ?? 'not installed'}`;
 }
 
+/** Runs of the Install screen: listed there, each undone by taking away what it brought. */
+export const INSTALLATIONS: RunKind[] = ['install_file', 'install_package', 'install_program', 'program_switch'];
+
 /** An installation that worked and was not turned back yet. */
 export function canUndo(run: UpdateRun): boolean {
   return (
-    (run.kind === 'apply' || run.kind === 'install_file' || run.kind === 'install_package') &&
+    (run.kind === 'apply' || INSTALLATIONS.includes(run.kind)) &&
     run.outcome === 'done' &&
     run.undone_by === null &&
     run.admin_run !== null

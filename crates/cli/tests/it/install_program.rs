@@ -1,0 +1,347 @@
+//! `shipshape install FILE.tar.gz|FILE.AppImage` as root, into a test
+//! folder standing for /opt: two versions side by side with `current`
+//! switched, switched back and undone; an AppImage; and, refused before
+//! anything is written, tarballs whose entries would leave their folder
+//! (a `..`, an absolute path, a link out, a file through a link), a file
+//! that is not what was verified, an AppImage that is not one, and a name
+//! that cannot be guessed.
+
+use crate::util::{Run, TestDir};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn shipshape(dir: &TestDir, opt: &Path, args: &[&str]) -> Run {
+    let mut cmd = dir.cmd(args);
+    cmd.env("SHIPSHAPE_OPT_DIR", opt)
+        .env("SHIPSHAPE_STATE_DIR", dir.root().join("state"));
+    Run::from(cmd.output().unwrap())
+}
+
+fn sha256(file: &Path) -> String {
+    let out = Command::new("sha256sum").arg(file).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)[..64].to_string()
+}
+
+/// A release tarball `NAME-VERSION.EXT` (tar's `FLAG` compresses it) with
+/// a top folder, a program in bin/ and a link inside.
+fn release(dir: &Path, name: &str, version: &str, flag: &str, ext: &str) -> PathBuf {
+    let top = format!("{name}-{version}");
+    let src = dir.join("src").join(&top);
+    std::fs::create_dir_all(src.join("bin")).unwrap();
+    std::fs::write(
+        src.join("bin").join(name),
+        format!("#!/bin/sh\necho {version}\n"),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("755")
+        .arg(src.join("bin").join(name))
+        .status()
+        .unwrap();
+    std::fs::write(src.join("VERSION"), format!("{version}\n")).unwrap();
+    std::os::unix::fs::symlink("bin", src.join("programs")).unwrap();
+    let file = dir.join(format!("{top}.{ext}"));
+    let out = Command::new("tar")
+        .arg(flag)
+        .arg(&file)
+        .arg("-C")
+        .arg(dir.join("src"))
+        .arg(&top)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    file
+}
+
+/// A gzip tarball made by Python's tarfile, which writes any member name.
+fn crafted(dir: &Path, file: &str, members: &str) -> PathBuf {
+    let path = dir.join(file);
+    let script = format!(
+        "import io, tarfile\nt = tarfile.open({path:?}, 'w:gz')\n{members}\nt.close()\n",
+        path = path.display().to_string()
+    );
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    path
+}
+
+const FILE_MEMBER: &str = "def add(name, data=b'x', kind=tarfile.REGTYPE, link=''):\n    i = tarfile.TarInfo(name); i.type = kind; i.linkname = link; i.size = len(data) if kind == tarfile.REGTYPE else 0\n    t.addfile(i, io.BytesIO(data) if kind == tarfile.REGTYPE else None)\n";
+
+#[test]
+fn versions_of_a_program_are_installed_side_by_side_switched_and_undone() {
+    let dir = TestDir::new();
+    let opt = dir.root().join("opt");
+    let v1 = release(dir.root(), "tool", "1.0", "-czf", "tar.gz");
+    let v2 = release(dir.root(), "tool", "2.0", "-cJf", "tar.xz");
+    let sum1 = sha256(&v1);
+
+    let preview = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            v1.to_str().unwrap(),
+            "--sha256",
+            &sum1,
+            "--dry-run",
+            "--json",
+        ],
+    );
+    preview.success();
+    let p: serde_json::Value = serde_json::from_str(&preview.stdout).unwrap();
+    assert_eq!(p["name"], "tool");
+    assert_eq!(p["version"], "1.0");
+    assert_eq!(p["kind"], "tarball");
+    assert_eq!(p["programs"], serde_json::json!(["bin/tool"]));
+    assert!(!opt.join("tool").exists(), "the preview wrote nothing");
+
+    shipshape(
+        &dir,
+        &opt,
+        &["install", v1.to_str().unwrap(), "--sha256", &sum1, "--yes"],
+    )
+    .success();
+    let tool = opt.join("tool");
+    assert_eq!(
+        std::fs::read_link(tool.join("current")).unwrap(),
+        Path::new("1.0")
+    );
+    let out = Command::new(tool.join("current/bin/tool"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1.0\n");
+    assert_eq!(
+        std::fs::read_link(tool.join("1.0/programs")).unwrap(),
+        Path::new("bin")
+    );
+
+    let second = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            v2.to_str().unwrap(),
+            "--sha512",
+            &"0".repeat(128),
+            "--yes",
+        ],
+    );
+    assert_ne!(second.code, 0);
+    assert!(
+        !tool.join("2.0").exists(),
+        "a file that is not the verified one is not installed"
+    );
+
+    let second = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            v2.to_str().unwrap(),
+            "--accept-risk",
+            "a test build",
+            "--yes",
+            "--json",
+        ],
+    );
+    second.success();
+    let run: serde_json::Value = serde_json::from_str(&second.stdout).unwrap();
+    assert_eq!(run["kind"], "install_program");
+    assert!(run["asked"].as_str().unwrap().contains("NOT verified"));
+    assert_eq!(
+        std::fs::read_link(tool.join("current")).unwrap(),
+        Path::new("2.0")
+    );
+    assert!(
+        tool.join("1.0/VERSION").exists(),
+        "the earlier version stays"
+    );
+
+    let again = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            v2.to_str().unwrap(),
+            "--accept-risk",
+            "again",
+            "--dry-run",
+        ],
+    );
+    again.code(2);
+    assert!(again.stderr.contains("is installed in"), "{again:?}");
+
+    shipshape(&dir, &opt, &["installs", "switch", "tool", "1.0"]).success();
+    assert_eq!(
+        std::fs::read_link(tool.join("current")).unwrap(),
+        Path::new("1.0")
+    );
+    let unknown = shipshape(&dir, &opt, &["installs", "switch", "tool", "3.0"]);
+    unknown.code(2);
+    assert!(
+        unknown.stderr.contains("Installed there: 1.0, 2.0"),
+        "{unknown:?}"
+    );
+    let escape = shipshape(&dir, &opt, &["installs", "switch", "tool", "../../etc"]);
+    assert_ne!(escape.code, 0);
+
+    let list = shipshape(&dir, &opt, &["installs", "list", "--json"]);
+    list.success();
+    let runs: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let ids: Vec<i64> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    // Newest first: the switch, then 2.0, then 1.0.
+    assert_eq!(runs[0]["kind"], "program_switch");
+    shipshape(&dir, &opt, &["installs", "undo", &ids[1].to_string()]).success();
+    assert!(!tool.join("2.0").exists(), "undoing 2.0 removes it");
+    assert_eq!(
+        std::fs::read_link(tool.join("current")).unwrap(),
+        Path::new("1.0")
+    );
+    shipshape(&dir, &opt, &["installs", "undo", &ids[2].to_string()]).success();
+    assert!(
+        !tool.exists(),
+        "undoing the first version removes the program"
+    );
+}
+
+#[test]
+fn an_appimage_is_installed_as_one_program() {
+    let dir = TestDir::new();
+    let opt = dir.root().join("opt");
+    let image = dir.root().join("Viewer-3.1-x86_64.AppImage");
+    let mut bytes = b"\x7fELF\x02\x01\x01\x00AI\x02".to_vec();
+    bytes.extend([0u8; 64]);
+    std::fs::write(&image, &bytes).unwrap();
+    let run = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            image.to_str().unwrap(),
+            "--sha256",
+            &sha256(&image),
+            "--yes",
+            "--json",
+        ],
+    );
+    run.success();
+    let installed = opt.join("viewer/3.1/viewer.AppImage");
+    assert_eq!(std::fs::read(&installed).unwrap(), bytes);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&installed).unwrap().permissions().mode() & 0o777,
+        0o755
+    );
+
+    let fake = dir.root().join("Fake-1.0.AppImage");
+    std::fs::write(&fake, b"#!/bin/sh\necho not an appimage\n").unwrap();
+    let refused = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            fake.to_str().unwrap(),
+            "--sha256",
+            &sha256(&fake),
+            "--dry-run",
+        ],
+    );
+    refused.code(2);
+    assert!(refused.stderr.contains("is not an AppImage"), "{refused:?}");
+}
+
+#[test]
+fn tarballs_that_would_write_outside_their_folder_are_refused_whole() {
+    let dir = TestDir::new();
+    let opt = dir.root().join("opt");
+    let cases = [
+        (
+            "dotdot-1.0.tar.gz",
+            "add('app/ok')\nadd('app/../../escaped')",
+        ),
+        (
+            "absolute-1.0.tar.gz",
+            "add('app/ok')\nadd('/tmp/shipshape-escaped')",
+        ),
+        (
+            "linkout-1.0.tar.gz",
+            "add('app/etc', kind=tarfile.SYMTYPE, link='../../../etc')",
+        ),
+        (
+            "through-1.0.tar.gz",
+            "add('app/data', kind=tarfile.SYMTYPE, link='sub')\nadd('app/data/x')",
+        ),
+        ("device-1.0.tar.gz", "add('app/null', kind=tarfile.CHRTYPE)"),
+    ];
+    for (name, members) in cases {
+        let file = crafted(dir.root(), name, &format!("{FILE_MEMBER}{members}"));
+        let sum = sha256(&file);
+        for step in ["--dry-run", "--yes"] {
+            let refused = shipshape(
+                &dir,
+                &opt,
+                &["install", file.to_str().unwrap(), "--sha256", &sum, step],
+            );
+            assert_ne!(refused.code, 0, "{name} {step}");
+            assert!(
+                refused.stderr.contains("nothing of it was installed"),
+                "{name} {step}: {refused:?}"
+            );
+        }
+        let program = name.split('-').next().unwrap();
+        assert!(!opt.join(program).join("1.0").exists(), "{name}");
+    }
+    assert!(!dir.root().join("escaped").exists());
+    assert!(!Path::new("/tmp/shipshape-escaped").exists());
+
+    let nameless = crafted(
+        dir.root(),
+        "program.tar.gz",
+        &format!("{FILE_MEMBER}add('ok')"),
+    );
+    let sum = sha256(&nameless);
+    let unnamed = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            nameless.to_str().unwrap(),
+            "--sha256",
+            &sum,
+            "--dry-run",
+        ],
+    );
+    unnamed.code(2);
+    assert!(
+        unnamed
+            .stderr
+            .contains("cannot tell the program's name and version"),
+        "{unnamed:?}"
+    );
+    shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            nameless.to_str().unwrap(),
+            "--sha256",
+            &sum,
+            "--name",
+            "program",
+            "--program-version",
+            "0.1",
+            "--yes",
+        ],
+    )
+    .success();
+    assert!(opt.join("program/0.1/ok").exists());
+}
