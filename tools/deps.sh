@@ -19,7 +19,7 @@ packages=(
   lynis                        # the security scan's peer in `make bench`
   pkexec polkitd               # the real way in to root, tested headless
   lintian desktop-file-utils   # check the .deb that `make package` builds
-  debootstrap zstd             # clean Debian and Ubuntu roots for the package test
+  debootstrap zstd xz-utils    # clean Debian and Ubuntu roots for the package test; tarballs to install
   apt-utils dpkg-repack        # a local signed archive for the update tests; undo copies
   python3-aiosmtpd openssl     # a real SMTP server with its own certificate, for email notices
   python3-cryptography         # writes a repository as a newer restic would, for a backup test

@@ -65,7 +65,7 @@ Architecture: $arch
 Maintainer: Shipshape <maintainers@shipshape.invalid>
 Installed-Size: $size
 Depends: $libs, pkexec | policykit-1
-Recommends: dpkg-repack, restic, openssh-sftp-server, openssl
+Recommends: dpkg-repack, restic, openssh-sftp-server, openssl, xz-utils, zstd
 Section: admin
 Priority: optional
 Homepage: https://shipshape.invalid/

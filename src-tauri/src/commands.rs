@@ -28,6 +28,7 @@ use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
 use shipshape_core::install::named::{Found, PackageAsk, PackagePreview};
+use shipshape_core::install::program::{ProgramAsk, ProgramPreview};
 use shipshape_core::install::{DebAsk, DebPreview};
 use shipshape_core::maintain::jobs::{JobStatus, ScheduledRun};
 use shipshape_core::maintain::notify::Settings as NoticeSettings;
@@ -826,6 +827,50 @@ pub async fn install_package(
 ) -> Result<UpdateRun, Error> {
     session_job(state, &job, progress, move |session, progress, cancel| {
         api::install::package(session, ask, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// What installing a tarball or an AppImage into /opt would do, as job
+/// `job` (the file is hashed and read); nothing changes.
+#[tauri::command]
+pub async fn install_program_preview(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    ask: ProgramAsk,
+) -> Result<ProgramPreview, Error> {
+    reading_job(state, &job, progress, move |progress, cancel| {
+        api::install::program_preview(ask, progress, cancel)
+    })
+    .await
+}
+
+/// Installs a tarball or an AppImage into /opt (asks for the password),
+/// as `install_deb` does a package file.
+#[tauri::command]
+pub async fn install_program(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    ask: ProgramAsk,
+) -> Result<UpdateRun, Error> {
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::install::program(session, ask, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// Puts another installed version of a program in /opt in use (asks for
+/// the password).
+#[tauri::command]
+pub async fn install_switch(
+    state: State<'_, AppState>,
+    name: String,
+    version: String,
+) -> Result<UpdateRun, Error> {
+    with_session(state, move |session| {
+        api::install::switch(session, &name, &version, chrono::Utc::now())
     })
     .await
 }

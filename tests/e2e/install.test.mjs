@@ -4,8 +4,10 @@
 // would change, the installation says it worked, the list shows it, and
 // Undo takes it away. A newer version whose set-up fails is rolled back to
 // the installed one and held. A package found by name in the archive's
-// signed package list is installed with what it needs, and undone. What
-// it installs is purged afterwards.
+// signed package list is installed with what it needs, and undone. Two
+// versions of a program in a tarball go side by side into the test's /opt,
+// and the earlier one is put back in use. What it installs is purged
+// afterwards.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,6 +85,35 @@ after(async () => {
   await run('bash', [ARCHIVE, 'remove']);
   if (root) await rm(root, { recursive: true, force: true });
 });
+
+/** A release tarball of a small program at `version`, with its top folder. */
+async function tarball(version) {
+  const script = `set -e; d="$1/src/e2e-tool-$2"; mkdir -p "$d/bin"; printf '#!/bin/sh\\necho %s\\n' "$2" >"$d/bin/e2e-tool"; chmod 755 "$d/bin/e2e-tool"; tar -czf "$1/e2e-tool-$2.tar.gz" -C "$1/src" "e2e-tool-$2"; echo "$1/e2e-tool-$2.tar.gz"`;
+  return (await run('bash', ['-c', script, 'tarball', root, version])).stdout.trim();
+}
+
+async function current() {
+  return run('readlink', [join(env('SHIPSHAPE_OPT_DIR'), 'e2e-tool', 'current')])
+    .then((r) => r.stdout.trim())
+    .catch(() => '');
+}
+
+/** Installs `file` from step 1 with its SHA-256 pasted as the proof;
+ * answers what the preview said would change. */
+async function installWithChecksum(file) {
+  await click(testIds.installStartOver);
+  await waitStep(1);
+  await chooseFile(file);
+  await click(testIds.installProofChecksum);
+  await typeInto(testIds.installHex, await sha256(file));
+  await click(testIds.installNext);
+  const preview = await s.waitFor('the preview', () => s.byTestId(testIds.installPreview), 30000);
+  const change = await preview.attribute('data-change');
+  await click(testIds.installConfirm);
+  const result = await s.waitFor('the result', () => s.byTestId(testIds.installResult), 60000);
+  assert.equal(await result.attribute('data-outcome'), 'done');
+  return change;
+}
 
 describe('Install', () => {
   step('the file is checked on the Verify screen first', async () => {
@@ -180,5 +211,18 @@ describe('Install', () => {
     await s.waitFor('the undo', () => s.byTestId(testIds.installUndoResult), 60000);
     assert.equal(await installed(BY_NAME), '');
     assert.equal(await installed(`${BY_NAME}-data`), '');
+  });
+
+  step('a program in a tarball goes into its own folder beside the version there, and the earlier one is put back in use', async () => {
+    const v1 = await tarball('1.0');
+    const v2 = await tarball('2.0');
+    assert.equal(await installWithChecksum(v1), 'new');
+    assert.equal(await current(), '1.0');
+    assert.equal(await installWithChecksum(v2), 'beside');
+    assert.equal(await current(), '2.0');
+    const { stdout } = await run(join(env('SHIPSHAPE_OPT_DIR'), 'e2e-tool', '1.0', 'bin', 'e2e-tool'));
+    assert.equal(stdout, '1.0\n', 'the earlier version stays, and runs');
+    await click(testIds.installedSwitch);
+    await s.waitFor('1.0 in use again', async () => (await current()) === '1.0', 30000);
   });
 });

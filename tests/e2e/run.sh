@@ -55,6 +55,8 @@ export SHIPSHAPE_STATE_DIR="${SHIPSHAPE_STATE_DIR:-$work/root-state}"
 # Test-only: apt reads only the local signed archive maintenance.test.mjs
 # makes there (its package is purged on exit).
 export SHIPSHAPE_APT_CONFIG="$work/apt/apt.conf"
+# Programs from tarballs and AppImages go here instead of /opt.
+export SHIPSHAPE_OPT_DIR="$work/opt"
 
 # Test-only: email notices also trust the certificate of the mail server
 # notices.test.mjs starts on loopback (made there, with the server).

@@ -608,6 +608,8 @@ export const testIds = Object.freeze({
   installFound: 'install-found',
   installFoundNone: 'install-found-none',
   installProofSource: 'install-proof-source',
+  installProgramName: 'install-program-name',
+  installProgramVersion: 'install-program-version',
   installFile: 'install-file',
   installProofVerified: 'install-proof-verified',
   installProofChecksum: 'install-proof-checksum',
@@ -636,4 +638,5 @@ export const testIds = Object.freeze({
   installedEmpty: 'installed-empty',
   installedRow: 'installed-row',
   installedUndo: 'installed-undo',
+  installedSwitch: 'installed-switch',
 });

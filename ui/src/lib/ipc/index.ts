@@ -70,6 +70,8 @@ import type { DebPreview } from './generated/DebPreview';
 import type { Found } from './generated/Found';
 import type { PackageAsk } from './generated/PackageAsk';
 import type { PackagePreview } from './generated/PackagePreview';
+import type { ProgramAsk } from './generated/ProgramAsk';
+import type { ProgramPreview } from './generated/ProgramPreview';
 
 export type {
   AdminPage,
@@ -160,7 +162,8 @@ export type { RunKind } from './generated/RunKind';
 export type { RunOutcome } from './generated/RunOutcome';
 export type { JobStatus, ScheduleChange, ScheduledRun };
 export type { NoticeSettings };
-export type { DebAsk, DebPreview, Found, PackageAsk, PackagePreview };
+export type { DebAsk, DebPreview, Found, PackageAsk, PackagePreview, ProgramAsk, ProgramPreview };
+export type { ProgramKind } from './generated/ProgramKind';
 export type { Deb } from './generated/Deb';
 export type { PackageStep } from './generated/PackageStep';
 export type { Script } from './generated/Script';
@@ -259,6 +262,8 @@ export const api = {
   verifySuggestions: (file: string) => call<Suggestions>('verify_suggestions', { file }),
   /** Packages of this computer's package sources whose names contain `word`. */
   installSearch: (word: string) => call<Found[]>('install_search', { word }),
+  /** Puts another installed version of a program in /opt in use. Asks for the password. */
+  installSwitch: (name: string, version: string) => call<UpdateRun>('install_switch', { name, version }),
   /** Past verifications, newest first. */
   verifyHistory: () => call<PastVerification[]>('verify_history'),
   publishersList: () => call<Publisher[]>('publishers_list'),
@@ -463,6 +468,12 @@ export const jobs = {
   /** Installs a package by name from the package sources, as `installDeb` does a file. */
   installPackage: (ask: PackageAsk, onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('install_package', onProgress, { ask }),
+  /** What installing a tarball or an AppImage into /opt would do (the file is hashed and read); changes nothing. */
+  installProgramPreview: (ask: ProgramAsk, onProgress: (p: JobProgress) => void) =>
+    startJob<ProgramPreview>('install_program_preview', onProgress, { ask }),
+  /** Installs a tarball or an AppImage into /opt beside its other versions, as `installDeb` does a file. */
+  installProgram: (ask: ProgramAsk, onProgress: (p: JobProgress) => void) =>
+    startJob<UpdateRun>('install_program', onProgress, { ask }),
   /** Counts the files and bytes `plan` would back up; changes nothing. */
   backupEstimate: (plan: BackupPlan, onProgress: (p: JobProgress) => void) =>
     startJob<BackupEstimate>('backup_estimate', onProgress, { plan }),

@@ -3,7 +3,18 @@ import type { UpdateRun } from '../../ipc';
 import { failWith, pendingJob, recordCommands, report, type Handler } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import { run } from '../maintenance/fixtures';
-import { checked, FILE, installedRun, packagePreview, packageRun, preview, SHA256 } from './fixtures';
+import {
+  checked,
+  FILE,
+  installedRun,
+  packagePreview,
+  packageRun,
+  preview,
+  PROGRAM_FILE,
+  programPreview,
+  programRun,
+  SHA256,
+} from './fixtures';
 import Install from './Install.svelte';
 
 function setup(overrides: Record<string, Handler> = {}, runs: UpdateRun[] = []) {
@@ -169,6 +180,49 @@ describe('Install', () => {
     expect(calls.install_deb).toBeUndefined();
     await waitFor(() => expect(screen.getAllByTestId(testIds.installedRow)).toHaveLength(1));
     expect(byId(testIds.installedList).textContent).toContain('Install gimp 2.10');
+  });
+
+  it('installs a tarball into its own folder beside the version there, and puts that version back in use', async () => {
+    const runs: UpdateRun[] = [];
+    const calls = setup(
+      {
+        install_program_preview: () => programPreview,
+        install_program: () => {
+          runs.unshift(programRun);
+          return programRun;
+        },
+        install_switch: () => run({ id: 7, kind: 'program_switch' }),
+      },
+      runs,
+    );
+    await fireEvent.input(byId(testIds.installFile), { target: { value: PROGRAM_FILE } });
+    // Its name and version may be given; left empty, the file's name says them.
+    expect(byId(testIds.installProgramName)).toBeTruthy();
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => expect(byId(testIds.installWizard).dataset.step).toBe('2'));
+    await fireEvent.input(byId(testIds.installHex), { target: { value: SHA256 } });
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installPreview));
+    expect(calls.install_program_preview[0].ask).toEqual({
+      file: PROGRAM_FILE,
+      trust: { by: 'digest', algorithm: 'sha256', hex: SHA256 },
+      name: null,
+      version: null,
+    });
+    expect(calls.install_preview).toBeUndefined();
+    const shown = byId(testIds.installPreview);
+    expect(shown.dataset).toMatchObject({ change: 'beside', trust: 'digest' });
+    expect(shown.textContent).toContain('/opt/tool/2.0');
+    expect(shown.textContent).toContain('in use: 1.0');
+    expect(byId(testIds.installDetails).textContent).toContain('bin/tool');
+    await fireEvent.click(byId(testIds.installConfirm));
+    await waitFor(() => byId(testIds.installResult));
+    // Root installs what the preview showed: its name and version.
+    expect(calls.install_program[0].ask).toMatchObject({ name: 'tool', version: '2.0' });
+    await waitFor(() => byId(testIds.installedSwitch));
+    expect(byId(testIds.installedSwitch).textContent).toContain('Use 1.0 again');
+    await fireEvent.click(byId(testIds.installedSwitch));
+    await waitFor(() => expect(calls.install_switch).toEqual([{ name: 'tool', version: '1.0' }]));
   });
 
   it('says when a search finds nothing, and why a search cannot be made', async () => {

@@ -1,6 +1,6 @@
 // Fixtures for the Install screen's tests: a package file, a past check of
 // it on the Verify screen, the preview of installing it, and its run.
-import type { DebPreview, PackagePreview, PastVerification, UpdateRun } from '../../ipc';
+import type { DebPreview, PackagePreview, PastVerification, ProgramPreview, UpdateRun } from '../../ipc';
 import { run } from '../maintenance/fixtures';
 
 export const FILE = '/home/maria/Downloads/office-app_2.0_all.deb';
@@ -88,4 +88,30 @@ export const packageRun: UpdateRun = run({
     { name: 'libgimp2.0', arch: 'amd64', old_version: null, new_version: '2.10', undo_copy: false },
   ],
   admin_run: 42,
+});
+
+export const PROGRAM_FILE = '/home/maria/Downloads/tool-2.0.tar.gz';
+
+export const programPreview: ProgramPreview = {
+  headline: 'tool 2.0 would be installed in /opt/tool/2.0; 1.0 stays beside it, and switching back is one click; its checksum matches the verified one.',
+  ask: { file: PROGRAM_FILE, trust: { by: 'digest', algorithm: 'sha256', hex: SHA256 }, name: null, version: null },
+  sha256: SHA256,
+  kind: 'tarball',
+  name: 'tool',
+  version: '2.0',
+  folder: '/opt/tool/2.0',
+  files: 12,
+  size: 40960,
+  programs: ['bin/tool'],
+  installed: ['1.0'],
+  current: '1.0',
+};
+
+export const programRun: UpdateRun = run({
+  id: 6,
+  kind: 'install_program',
+  asked: `tool-2.0.tar.gz (verified, SHA-256 ${SHA256}) into /opt/tool/2.0`,
+  message: 'tool 2.0 is installed in /opt/tool/2.0 and in use (/opt/tool/current); 1.0 stays beside it.',
+  packages: [{ name: 'tool', arch: '', old_version: '1.0', new_version: '2.0', undo_copy: true }],
+  admin_run: 43,
 });

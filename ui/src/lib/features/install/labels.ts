@@ -1,6 +1,6 @@
 // Words for the Install screen: what the package manager would do to each
 // package, and how the file was trusted.
-import type { Algorithm, PackageStep, Trust, VersionChange } from '../../ipc';
+import type { Algorithm, PackageStep, Trust, UpdateRun, VersionChange } from '../../ipc';
 import type { Level } from '../../status';
 
 /** What happens to one package, in a word the table marks its row with. */
@@ -66,4 +66,12 @@ export function changeWords(p: { change: VersionChange; installed: string | null
     case 'downgrade':
       return `Takes ${p.installed ?? 'the installed version'} back to this older version`;
   }
+}
+
+/** The version a program's installation into /opt replaced, while it can
+ * still be put in use again; null for anything else. */
+export function switchBackTo(run: UpdateRun): { name: string; version: string } | null {
+  const p = run.packages[0];
+  if (run.kind !== 'install_program' || run.outcome !== 'done' || run.undone_by !== null || !p?.old_version) return null;
+  return { name: p.name, version: p.old_version };
 }

@@ -23,7 +23,9 @@ describe('the install wizard', () => {
   it('takes only a full path to a .deb', () => {
     expect(fileProblem('')).toMatch(/Choose/);
     expect(fileProblem('Downloads/app.deb')).toMatch(/full path/);
-    expect(fileProblem('/tmp/app.tar.gz')).toMatch(/\.deb/);
+    expect(fileProblem('/tmp/app.zip')).toMatch(/\.deb/);
+    expect(fileProblem('/tmp/app-1.0.tar.gz')).toBeNull();
+    expect(fileProblem('/tmp/App-1.0-x86_64.AppImage')).toBeNull();
     expect(fileProblem(` ${FILE} `)).toBeNull();
     const refused = transition(at({ file: 'app.deb' }), { type: 'next', history: [] });
     expect(refused.step).toBe(1);

@@ -12,6 +12,9 @@ import {
   type PackageAsk,
   type PackagePreview,
   type PastVerification,
+  type ProgramAsk,
+  type ProgramPreview,
+  type Trust,
   type UpdateRun,
 } from '../../ipc';
 
@@ -21,11 +24,24 @@ export const STEP_COUNT = 4;
 /** Where the software comes from. */
 export type Source = 'file' | 'package';
 
-/** What the preview step shows, for either source. */
-export type AnyPreview = DebPreview | PackagePreview;
+/** What the preview step shows: a package file's, a package's by name,
+ * or a program's going into /opt. */
+export type AnyPreview = DebPreview | PackagePreview | ProgramPreview;
+
+/** The previews of what the package manager installs. */
+export type PackagedPreview = DebPreview | PackagePreview;
 
 export function isPackagePreview(p: AnyPreview): p is PackagePreview {
   return 'source' in p;
+}
+
+export function isProgramPreview(p: AnyPreview): p is ProgramPreview {
+  return 'folder' in p;
+}
+
+/** A tarball or an AppImage: installed into /opt/NAME/VERSION, not by the package manager. */
+export function isProgramFile(file: string): boolean {
+  return /\.(tar\.gz|tgz|tar\.xz|txz|tar\.zst|tzst|appimage)$/i.test(file.trim());
 }
 
 export function stepTitle(step: Step, source: Source): string {
@@ -54,6 +70,9 @@ export interface Wizard {
   file: string;
   /** The package's name, for a package from the package sources. */
   name: string;
+  /** A program's name and version in /opt, when its file's name does not say them. */
+  programName: string;
+  programVersion: string;
   proof: Proof;
   /** The newest check on the Verify screen that found this file safe. */
   verified: PastVerification | null;
@@ -95,6 +114,8 @@ export function initialWizard(): Wizard {
     source: 'file',
     file: '',
     name: '',
+    programName: '',
+    programVersion: '',
     proof: 'checksum',
     verified: null,
     algorithm: 'sha256',
@@ -113,7 +134,9 @@ export function fileProblem(file: string): string | null {
   const f = file.trim();
   if (f === '') return 'Choose the package file first.';
   if (!f.startsWith('/')) return 'Give the full path, starting with /.';
-  if (!f.endsWith('.deb')) return 'Shipshape installs Debian package files here: their names end in .deb.';
+  if (!f.endsWith('.deb') && !isProgramFile(f)) {
+    return 'Shipshape installs package files (.deb), programs in tarballs (.tar.gz, .tar.xz, .tar.zst) and AppImages.';
+  }
   return null;
 }
 
@@ -164,7 +187,8 @@ export function newestSafe(history: PastVerification[], file: string): PastVerif
 /** The installed packages the preview said would change: root keeps their
  * versions first, so the installation can be undone. */
 function keep(w: Wizard): string[] {
-  return w.preview ? w.preview.steps.filter((s) => s.from !== null).map((s) => s.name) : [];
+  if (!w.preview || isProgramPreview(w.preview)) return [];
+  return w.preview.steps.filter((s) => s.from !== null).map((s) => s.name);
 }
 
 /** What is asked of the app for a package by name, or null. */
@@ -175,22 +199,42 @@ export function packageAsk(w: Wizard): PackageAsk | null {
 
 /** Whether everything the preview needs is given. */
 export function ready(w: Wizard): boolean {
-  return w.source === 'file' ? ask(w) !== null : packageAsk(w) !== null;
+  return w.source === 'file' ? ask(w) !== null || programAsk(w) !== null : packageAsk(w) !== null;
+}
+
+/** How the file is trusted, once the proof is enough. */
+function trust(w: Wizard): Trust {
+  if (w.proof === 'risk') return { by: 'risk_accepted', reason: w.reason.trim() };
+  if (w.proof === 'verified' && w.verified) {
+    const v = w.verified.verdict;
+    return { by: 'digest', algorithm: v.algorithm, hex: v.actual };
+  }
+  return { by: 'digest', algorithm: w.algorithm, hex: w.hex.trim().toLowerCase() };
+}
+
+/** What is asked of the app for a program going into /opt, or null. Once
+ * previewed, the name and version are the preview's, so root installs
+ * what was shown. */
+export function programAsk(w: Wizard): ProgramAsk | null {
+  if (w.source !== 'file' || fileProblem(w.file) !== null || !isProgramFile(w.file) || proofProblem(w) !== null) {
+    return null;
+  }
+  const shown = w.preview && isProgramPreview(w.preview) ? w.preview : null;
+  return {
+    file: w.file.trim(),
+    trust: trust(w),
+    name: shown?.name ?? (w.programName.trim() || null),
+    version: shown?.version ?? (w.programVersion.trim() || null),
+  };
 }
 
 /** What is asked of the app for a package file, or null while something
  * is missing. */
 export function ask(w: Wizard): DebAsk | null {
-  if (w.source !== 'file' || fileProblem(w.file) !== null || proofProblem(w) !== null) return null;
-  const file = w.file.trim();
-  const allow_downgrade = w.allowDowngrade;
-  const base = { file, allow_downgrade, keep: keep(w) };
-  if (w.proof === 'risk') return { ...base, trust: { by: 'risk_accepted', reason: w.reason.trim() } };
-  if (w.proof === 'verified' && w.verified) {
-    const v = w.verified.verdict;
-    return { ...base, trust: { by: 'digest', algorithm: v.algorithm, hex: v.actual } };
+  if (w.source !== 'file' || fileProblem(w.file) !== null || isProgramFile(w.file) || proofProblem(w) !== null) {
+    return null;
   }
-  return { ...base, trust: { by: 'digest', algorithm: w.algorithm, hex: w.hex.trim().toLowerCase() } };
+  return { file: w.file.trim(), allow_downgrade: w.allowDowngrade, keep: keep(w), trust: trust(w) };
 }
 
 /** Whether the preview was refused only because the file is an older version. */
