@@ -29,6 +29,7 @@ use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
 use shipshape_core::install::named::{Found, PackageAsk, PackagePreview};
 use shipshape_core::install::program::{ProgramAsk, ProgramPreview};
+use shipshape_core::install::record::RecordSaved;
 use shipshape_core::install::{DebAsk, DebPreview};
 use shipshape_core::maintain::jobs::{JobStatus, ScheduledRun};
 use shipshape_core::maintain::notify::Settings as NoticeSettings;
@@ -859,6 +860,43 @@ pub async fn install_program(
         api::install::program(session, ask, chrono::Utc::now(), progress, cancel)
     })
     .await
+}
+
+/// Saves installation `run`'s change record at `path`.
+#[tauri::command]
+pub async fn install_record(
+    state: State<'_, AppState>,
+    run: i64,
+    format: ReportFormat,
+    path: String,
+) -> Result<RecordSaved, Error> {
+    let path = export_path(&path, "installation-record.html")?;
+    with_session(state, move |session| {
+        api::install::record(session, run, format, &path, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Asks where to save an installation's change record.
+#[tauri::command]
+pub async fn choose_record_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    format: ReportFormat,
+    run: i64,
+) -> Result<Option<String>, Error> {
+    let (label, extension) = match format {
+        ReportFormat::Json => ("JSON", "json"),
+        _ => ("Web page (HTML)", "html"),
+    };
+    let save_as = SaveAs {
+        title: "Save the installation's record",
+        label,
+        extension,
+    };
+    let name = format!("shipshape-installation-{run}.{extension}");
+    let chosen = crate::dialog::choose_save_path(app, window, save_as, name).await?;
+    Ok(chosen.map(|p| p.display().to_string()))
 }
 
 /// Puts another installed version of a program in /opt in use (asks for

@@ -9,7 +9,7 @@
 // and the earlier one is put back in use. What it installs is purged
 // afterwards.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,8 +177,23 @@ describe('Install', () => {
     await run('apt-mark', ['unhold', PACKAGE]);
   });
 
-  step('Undo in the list takes the installation away', async () => {
+  step('the change record is saved from the list as a printable page', async () => {
+    await click(testIds.installedRecord);
+    await s.waitFor('the record dialog', () => s.byTestId(testIds.recordDialog));
+    const page = join(root, 'record.html');
+    await typeInto(testIds.recordPath, page);
+    await click(testIds.recordSave);
+    await s.waitFor('the record saved', () => s.byTestId(testIds.recordDone), 30000);
+    const html = await readFile(page, 'utf8');
+    assert.match(html, /Installation record: shipshape-e2e-tool-file_2\.0_all\.deb|Installation record: shipshape-e2e-tool-file_1\.0_all\.deb/);
+    assert.match(html, /<h2>Steps<\/h2>/);
+    await click(testIds.recordClose);
+  });
+
+  step('Undo in the list asks first, then takes the installation away', async () => {
     await click(testIds.installedUndo, '');
+    await s.waitFor('the question', () => s.byTestId(testIds.installUndoDialog));
+    await click(testIds.installUndoConfirm);
     await s.waitFor('the undone row', () => s.byTestId(testIds.installedRow, '[data-outcome="undone"]'), 60000);
     assert.equal(await installed(), '');
   });

@@ -8,6 +8,7 @@ use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::ErrorCode;
 use shipshape_core::api::{self, Session};
+use shipshape_core::harden::report::ReportFormat;
 use shipshape_core::install::deb::Deb;
 use shipshape_core::install::named::PackageAsk;
 use shipshape_core::install::program::{ProgramAsk, ProgramPreview, is_program_file};
@@ -66,6 +67,16 @@ pub enum Installs {
         /// Print JSON
         #[arg(long)]
         json: bool,
+    },
+    /// Save an installation's change record: a printable page (HTML) or JSON
+    Record {
+        /// Its number (see shipshape installs list)
+        run: i64,
+        /// Where to save it
+        file: PathBuf,
+        /// html or json (by default, from the file's name)
+        #[arg(long)]
+        format: Option<String>,
     },
     /// Put another installed version of a program in /opt in use (/opt/NAME/current)
     Switch {
@@ -127,6 +138,17 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
                 }
             }
             crate::updates::show(&found, json)
+        }
+        Installs::Record { run, file, format } => {
+            let format = match format {
+                Some(f) => ReportFormat::parse(&f)?,
+                None if file.extension().is_some_and(|e| e == "json") => ReportFormat::Json,
+                None => ReportFormat::Html,
+            };
+            let path = std::path::absolute(&file).map_err(|e| Error::io("find", &file, &e))?;
+            let saved = api::install::record(s, run, format, &path, Utc::now())?;
+            println!("The record of installation {run} is at {}.", saved.path);
+            Ok(Verdict::Ok)
         }
         Installs::Switch {
             name,

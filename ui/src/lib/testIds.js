@@ -639,4 +639,18 @@ export const testIds = Object.freeze({
   installedRow: 'installed-row',
   installedUndo: 'installed-undo',
   installedSwitch: 'installed-switch',
+  installedRecord: 'installed-record',
+  // Undo asks first: installUndoDialog with its confirm and cancel.
+  installUndoDialog: 'install-undo-dialog',
+  installUndoConfirm: 'install-undo-confirm',
+  installUndoCancel: 'install-undo-cancel',
+  // An installation's change record, saved from recordDialog.
+  recordDialog: 'record-dialog',
+  recordFormat: 'record-format',
+  recordChoose: 'record-choose',
+  recordPath: 'record-path',
+  recordSave: 'record-save',
+  recordDone: 'record-done',
+  recordError: 'record-error',
+  recordClose: 'record-close',
 });

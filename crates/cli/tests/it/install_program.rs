@@ -200,6 +200,57 @@ fn versions_of_a_program_are_installed_side_by_side_switched_and_undone() {
         .collect();
     // Newest first: the switch, then 2.0, then 1.0.
     assert_eq!(runs[0]["kind"], "program_switch");
+
+    // The change record of 2.0, printable and as JSON, with every step.
+    let page = dir.root().join("record.html");
+    let id2 = ids[1].to_string();
+    shipshape(
+        &dir,
+        &opt,
+        &["installs", "record", &id2, page.to_str().unwrap()],
+    )
+    .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Installation record: tool-2.0.tar.xz (NOT verified"),
+        "{html}"
+    );
+    assert!(html.contains("WITHOUT proof"));
+    assert!(html.contains("Parallel: a folder of its own"));
+    assert!(html.contains("Read the archive: "));
+    assert!(html.contains("and pointed "));
+    let data = dir.root().join("record.json");
+    shipshape(
+        &dir,
+        &opt,
+        &["installs", "record", &id2, data.to_str().unwrap()],
+    )
+    .success();
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&data).unwrap()).unwrap();
+    assert_eq!(record["run"]["id"], ids[1]);
+    assert!(record["run"]["steps"].as_array().unwrap().len() >= 3);
+    let csv = shipshape(
+        &dir,
+        &opt,
+        &["installs", "record", &id2, "/tmp/x.csv", "--format", "csv"],
+    );
+    csv.code(2);
+    assert!(csv.stderr.contains("not a spreadsheet"), "{csv:?}");
+    let missing = shipshape(
+        &dir,
+        &opt,
+        &["installs", "record", "999", page.to_str().unwrap()],
+    );
+    assert_ne!(missing.code, 0);
+    assert!(
+        missing
+            .stderr
+            .contains("Installation 999 is not in this account's list"),
+        "{missing:?}"
+    );
+    let audit = shipshape(&dir, &opt, &["audit", "list", "--json"]);
+    assert!(audit.stdout.contains("install.record"));
     shipshape(&dir, &opt, &["installs", "undo", &ids[1].to_string()]).success();
     assert!(!tool.join("2.0").exists(), "undoing 2.0 removes it");
     assert_eq!(

@@ -8,14 +8,17 @@ use crate::admin::door::{self, Request};
 use crate::admin::state::RootState;
 use crate::admin::{self};
 use crate::audit::{Actor, Source};
+use crate::harden::report::ReportFormat;
 use crate::install::named::{self, Found, PackageAsk, PackagePreview};
 use crate::install::program::{self, ProgramAsk, ProgramPreview};
+use crate::install::record::RecordSaved;
 use crate::install::{self, DebAsk, DebPreview};
 use crate::maintain::apt::Apt;
 use crate::maintain::updates::UpdateRun;
 use crate::progress::{Cancel, NoProgress, Progress};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
+use std::path::Path;
 
 /// What installing `ask` would change; nothing changes.
 pub fn preview(ask: DebAsk, progress: &dyn Progress, cancel: &Cancel) -> Result<DebPreview> {
@@ -158,6 +161,28 @@ pub fn switch(s: Session<'_>, name: &str, version: &str, now: DateTime<Utc>) -> 
         &Cancel::new(),
         |_, state| program::switch(state, name, version, s.actor, now),
     )
+}
+
+/// Saves the change record of installation `run` (its number in this
+/// account's history) at `path`.
+pub fn record(
+    s: Session<'_>,
+    run: i64,
+    format: ReportFormat,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<RecordSaved> {
+    let found = super::updates::history(s)?
+        .into_iter()
+        .find(|r| r.id == run && r.kind.is_installation())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::NotFound,
+                format!("Installation {run} is not in this account's list."),
+                "Run shipshape installs list to see the installations and their numbers.",
+            )
+        })?;
+    install::record::save(s.store, &found, format, path, s.actor, now)
 }
 
 /// The helper's side: install a package file as root, reading it with

@@ -68,12 +68,27 @@ pub fn install(
         keep: &ask.keep,
         apt_target: named.display().to_string(),
     };
-    let run = new_run(RunKind::InstallFile, asked(&ask, &sha256), now);
+    let mut run = new_run(RunKind::InstallFile, asked(&ask, &sha256), now);
+    run.step(true, super::staged_words(&ask.trust));
+    run.step(
+        true,
+        format!(
+            "Read the package: {} {} for {} computers, built by {}",
+            deb.package,
+            deb.version,
+            deb.architecture,
+            if deb.maintainer.is_empty() {
+                "someone it does not name"
+            } else {
+                &deb.maintainer
+            }
+        ),
+    );
     // The bytes given to dpkg are hashed once more, from root's own copy.
     let again = || {
         let again = hash_file(&named, &[Algorithm::Sha256], progress, cancel)?;
         if again.digests[0].hex == sha256 {
-            return Ok(());
+            return Ok("Checked the copy's checksum once more, just before installing it");
         }
         Err(Error::new(
             ErrorCode::FileChanged,
@@ -116,7 +131,7 @@ pub(super) fn carry_out(
     settled: &str,
     mut run: UpdateRun,
     target: &Target<'_>,
-    ready: impl FnOnce() -> Result<()>,
+    ready: impl FnOnce() -> Result<&'static str>,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<UpdateRun> {
@@ -145,8 +160,24 @@ pub(super) fn carry_out(
         }
     }
     run.packages[0].undo_copy = kept.iter().any(|k| k == target.package);
+    run.step(
+        true,
+        if kept.is_empty() {
+            "Nothing installed needed keeping first".to_string()
+        } else {
+            format!(
+                "Kept the installed versions of {} to go back to",
+                kept.join(", ")
+            )
+        },
+    );
     save(state.store.conn(), &run)?;
-    if let Err(e) = ready().and_then(|()| cancel.check()) {
+    let checked = ready().and_then(|words| cancel.check().map(|()| words));
+    if let Ok(words) = &checked {
+        run.step(true, *words);
+    }
+    if let Err(e) = checked {
+        run.step(false, e.message.clone());
         run.outcome = RunOutcome::Failed;
         run.message = if e.code == ErrorCode::Cancelled {
             "Cancelled before anything was installed.".into()
@@ -175,6 +206,17 @@ pub(super) fn carry_out(
         && after
             .get(target.package)
             .is_some_and(|p| p.installed && p.version == target.version);
+    run.step(
+        worked,
+        if worked {
+            "The package manager installed it and set it up".to_string()
+        } else {
+            format!(
+                "The package manager did not install it: {}",
+                apt::last_lines(&log)
+            )
+        },
+    );
     if worked {
         run.outcome = RunOutcome::Done;
         run.restart_needed = updates::restart_flag();
@@ -200,6 +242,8 @@ pub(super) fn carry_out(
     } else {
         run.outcome = RunOutcome::Failed;
         run.message = rolled_back(apt, &folder, target, &run.packages, &log);
+        let back = !run.message.contains("could not all be put back");
+        run.step(back, "Put back what was there before");
         let now_there = apt.present()?;
         for p in &mut run.packages {
             p.new_version = now_there

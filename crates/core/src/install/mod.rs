@@ -10,12 +10,15 @@
 //! - `named` — a package by name from this computer's signed package
 //!   sources, previewed and installed the same way;
 //! - `program` — a tarball or an AppImage into `/opt/<name>/<version>`,
-//!   beside the versions there, with `current` switched atomically.
+//!   beside the versions there, with `current` switched atomically;
+//! - `record` — an installation's change record, as a printable page or
+//!   JSON.
 
 pub mod deb;
 pub mod direct;
 pub mod named;
 pub mod program;
+pub mod record;
 
 use crate::maintain::apt::{self, Apt};
 use crate::progress::{Cancel, Progress};
@@ -410,6 +413,19 @@ fn matches_trust(file: &str, trust: &Trust, read: &[Digest]) -> Result<()> {
             ))
         }
         _ => Ok(()),
+    }
+}
+
+/// The change record's first step: the file copied and proven.
+fn staged_words(trust: &Trust) -> String {
+    match trust {
+        Trust::Digest { algorithm, .. } => format!(
+            "Copied the file into the administrator's private folder, reading it as the account that asked; its {} checksum matches the verified one",
+            algorithm.label()
+        ),
+        Trust::RiskAccepted { reason } => format!(
+            "Copied the file into the administrator's private folder, reading it as the account that asked; it was NOT verified (risk accepted: {reason})"
+        ),
     }
 }
 

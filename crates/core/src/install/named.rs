@@ -308,7 +308,14 @@ pub fn install(
         "{} {} from {} (signed package source)",
         ask.name, offer.version, offer.source
     );
-    let run = new_run(RunKind::InstallPackage, asked, now);
+    let mut run = new_run(RunKind::InstallPackage, asked, now);
+    run.step(
+        true,
+        format!(
+            "{} offers {} {}; apt checks it against that source's signed package list",
+            offer.source, ask.name, offer.version
+        ),
+    );
     carry_out(
         apt,
         state,
@@ -317,7 +324,7 @@ pub fn install(
         &settled,
         run,
         &target,
-        || Ok(()),
+        || Ok("apt downloads it and checks it against the signed list"),
         progress,
         cancel,
     )

@@ -713,6 +713,17 @@ pub fn install(
             now,
         )
     };
+    run.step(true, super::staged_words(&ask.trust));
+    run.step(
+        true,
+        match contents.kind {
+            ProgramKind::AppImage => "Read the file: an AppImage".to_string(),
+            ProgramKind::Tarball => format!(
+                "Read the archive: {} entries, none of them leaving the program's folder",
+                contents.items.len()
+            ),
+        },
+    );
     run.id = save(state.store.conn(), &run)?;
     use std::os::unix::fs::DirBuilderExt;
     let partial = folder.join(format!(".{version}.partial-{}", std::process::id()));
@@ -750,6 +761,7 @@ pub fn install(
         point_current(&folder, Some(&version))
     });
     if let Err(e) = finished {
+        run.step(false, e.message.clone());
         let _ = std::fs::remove_dir_all(&partial);
         let _ = std::fs::remove_dir_all(folder.join(&version));
         let _ = point_current(&folder, current.as_deref());
@@ -762,6 +774,14 @@ pub fn install(
         record(&state.store, now, actor, &mut run, "install.program")?;
         return Ok(run);
     }
+    run.step(
+        true,
+        format!(
+            "Wrote it into {}, and pointed {}/current at it",
+            folder.join(&version).display(),
+            folder.display()
+        ),
+    );
     run.outcome = RunOutcome::Done;
     run.message = match &current {
         Some(old) => format!(

@@ -350,6 +350,31 @@ pub struct UpdateRun {
     pub admin_run: Option<i64>,
     /// The end of what the package manager printed.
     pub log_tail: String,
+    /// For an installation from the Install screen: each step as it
+    /// happened, for its change record.
+    #[serde(default)]
+    pub steps: Vec<RunStep>,
+}
+
+/// One step of an installation, when it ended and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RunStep {
+    pub time: String,
+    /// What was done, in plain words.
+    pub what: String,
+    pub ok: bool,
+}
+
+impl UpdateRun {
+    /// Notes a step just ended, at the clock's time.
+    pub(crate) fn step(&mut self, ok: bool, what: impl Into<String>) {
+        self.steps.push(RunStep {
+            time: stamp(Utc::now()),
+            what: what.into(),
+            ok,
+        });
+    }
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -1222,6 +1247,7 @@ pub(crate) fn new_run(kind: RunKind, asked: String, now: DateTime<Utc>) -> Updat
         undone_by: None,
         admin_run: None,
         log_tail: String::new(),
+        steps: Vec::new(),
     }
 }
 

@@ -60,6 +60,8 @@ export type Command =
   | 'install_package'
   | 'install_program_preview'
   | 'install_program'
+  | 'install_record'
+  | 'choose_record_file'
   | 'install_switch'
   | 'schedule_list'
   | 'schedule_change'

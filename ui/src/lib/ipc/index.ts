@@ -72,6 +72,7 @@ import type { PackageAsk } from './generated/PackageAsk';
 import type { PackagePreview } from './generated/PackagePreview';
 import type { ProgramAsk } from './generated/ProgramAsk';
 import type { ProgramPreview } from './generated/ProgramPreview';
+import type { RecordSaved } from './generated/RecordSaved';
 
 export type {
   AdminPage,
@@ -164,6 +165,8 @@ export type { JobStatus, ScheduleChange, ScheduledRun };
 export type { NoticeSettings };
 export type { DebAsk, DebPreview, Found, PackageAsk, PackagePreview, ProgramAsk, ProgramPreview };
 export type { ProgramKind } from './generated/ProgramKind';
+export type { RecordSaved };
+export type { RunStep } from './generated/RunStep';
 export type { Deb } from './generated/Deb';
 export type { PackageStep } from './generated/PackageStep';
 export type { Script } from './generated/Script';
@@ -262,6 +265,11 @@ export const api = {
   verifySuggestions: (file: string) => call<Suggestions>('verify_suggestions', { file }),
   /** Packages of this computer's package sources whose names contain `word`. */
   installSearch: (word: string) => call<Found[]>('install_search', { word }),
+  /** Asks where to save installation `run`'s change record; null when cancelled. */
+  chooseRecordFile: (format: ReportFormat, run: number) => call<string | null>('choose_record_file', { format, run }),
+  /** Saves installation `run`'s change record (HTML or JSON) at `path`. */
+  installRecord: (run: number, format: ReportFormat, path: string) =>
+    call<RecordSaved>('install_record', { run, format, path }),
   /** Puts another installed version of a program in /opt in use. Asks for the password. */
   installSwitch: (name: string, version: string) => call<UpdateRun>('install_switch', { name, version }),
   /** Past verifications, newest first. */

@@ -225,6 +225,34 @@ describe('Install', () => {
     await waitFor(() => expect(calls.install_switch).toEqual([{ name: 'tool', version: '1.0' }]));
   });
 
+  it('asks before Undo in the list, saying what it would do, and saves an installation\'s record', async () => {
+    const calls = setup(
+      {
+        updates_undo: () => run({ id: 8, kind: 'undo', undoes: 41 }),
+        install_record: (args) => ({ path: args.path, format: args.format, run: args.run }),
+      },
+      [installedRun],
+    );
+    await waitFor(() => byId(testIds.installedUndo));
+    await fireEvent.click(byId(testIds.installedUndo));
+    await waitFor(() => byId(testIds.installUndoDialog));
+    expect(byId(testIds.installUndoDialog).textContent).toContain('The earlier versions are put back and held there: office-app 1.0.');
+    await fireEvent.click(byId(testIds.installUndoCancel));
+    await waitFor(() => expect(screen.queryByTestId(testIds.installUndoDialog)).toBeNull());
+    expect(calls.updates_undo).toBeUndefined();
+    await fireEvent.click(byId(testIds.installedUndo));
+    await fireEvent.click(await waitFor(() => byId(testIds.installUndoConfirm)));
+    await waitFor(() => expect(calls.updates_undo).toEqual([{ run: 3, config: false }]));
+
+    await fireEvent.click(byId(testIds.installedRecord));
+    await waitFor(() => byId(testIds.recordDialog));
+    await fireEvent.input(byId(testIds.recordPath), { target: { value: '/home/maria/record.html' } });
+    await fireEvent.click(byId(testIds.recordSave));
+    await waitFor(() => byId(testIds.recordDone));
+    expect(calls.install_record).toEqual([{ run: 3, format: 'html', path: '/home/maria/record.html' }]);
+    expect(byId(testIds.recordDialog).textContent).toContain('/home/maria/record.html');
+  });
+
   it('says when a search finds nothing, and why a search cannot be made', async () => {
     let tries = 0;
     setup({

@@ -75,3 +75,24 @@ export function switchBackTo(run: UpdateRun): { name: string; version: string } 
   if (run.kind !== 'install_program' || run.outcome !== 'done' || run.undone_by !== null || !p?.old_version) return null;
   return { name: p.name, version: p.old_version };
 }
+
+/** What undoing `run` would do, in plain words, before it is asked. */
+export function undoWords(run: UpdateRun): string {
+  const p = run.packages[0];
+  switch (run.kind) {
+    case 'install_program':
+      return p?.old_version
+        ? `${p.name} ${p.new_version ?? ''} is removed from its folder, and ${p.old_version} is in use again.`
+        : `${p?.name ?? 'The program'} is removed, with its folder.`;
+    case 'program_switch':
+      return `${p?.name ?? 'The program'} ${p?.old_version ?? ''} is in use again.`;
+    default: {
+      const back = run.packages.filter((c) => c.old_version !== null).map((c) => `${c.name} ${c.old_version}`);
+      const gone = run.packages.filter((c) => c.old_version === null).map((c) => c.name);
+      const said = [];
+      if (back.length > 0) said.push(`The earlier versions are put back and held there: ${back.join(', ')}.`);
+      if (gone.length > 0) said.push(`What it brought in new is removed: ${gone.join(', ')}.`);
+      return said.join(' ') || 'What it changed is put back.';
+    }
+  }
+}

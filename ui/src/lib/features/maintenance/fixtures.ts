@@ -102,6 +102,7 @@ export function run(
     undone_by: null,
     admin_run: fields.id + 100,
     log_tail: 'Setting up openssl (3.0.15-1~deb12u1) ...',
+    steps: [],
     ...fields,
   } as unknown as UpdateRun;
 }

@@ -398,6 +398,7 @@ describe('Security', () => {
       undone_by: null,
       admin_run: 3,
       log_tail: '',
+      steps: [],
     };
 
     it('offers to install a missing program, then previews again and goes on with the fix', async () => {

@@ -3,6 +3,7 @@ import type { ConfigKept } from "./ConfigKept";
 import type { PackageChange } from "./PackageChange";
 import type { RunKind } from "./RunKind";
 import type { RunOutcome } from "./RunOutcome";
+import type { RunStep } from "./RunStep";
 
 /**
  * One run of the package manager, as kept in the history.
@@ -47,4 +48,9 @@ admin_run: number | null,
 /**
  * The end of what the package manager printed.
  */
-log_tail: string, };
+log_tail: string, 
+/**
+ * For an installation from the Install screen: each step as it
+ * happened, for its change record.
+ */
+steps: Array<RunStep>, };
