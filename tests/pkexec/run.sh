@@ -101,7 +101,7 @@ as() {
   local user="$1"
   shift
   su -s /bin/sh "$user" -c "cd && env SHIPSHAPE_SCAN_ROOT='$work/system' SHIPSHAPE_STATE_DIR='$work/state' \
-    SHIPSHAPE_APT_CONFIG='$work/apt/apt.conf' \
+    SHIPSHAPE_APT_CONFIG='$work/apt/apt.conf' SHIPSHAPE_OPT_DIR='$work/opt' \
     '$work/bin/shipshape' $*"
 }
 
@@ -178,6 +178,33 @@ if out="$(su -s /bin/sh "$alice" -c "pkexec '$work/bin/shipshape' helper --test-
 fi
 grep -q "could not be read by the account that asked" <<<"$out" || fail "the refusal does not say why: $out"
 [[ -z "$(filed)" ]] || fail "a refused file was installed: $(filed)"
+
+echo "pkexec: $alice installs a package by name from the signed archive through pkexec, and undoes it"
+app=shipshape-e2e-tool-app
+out="$(as "$alice" install "$app" --yes --json)" || fail "installing $app by name failed: $out"
+[[ "$(dpkg-query -W -f '${Version}' "$app")" == "2.0" ]] || fail "$app was not installed"
+run="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out")"
+as "$alice" installs undo "$run" --json >/dev/null || fail "undoing $app failed"
+dpkg-query -W -f '${db:Status-Abbrev}' "$app" 2>/dev/null | grep -q '^ii' && fail "the undo left $app installed"
+
+echo "pkexec: $alice installs two versions of a program from her folder into /opt through pkexec, and switches back"
+for v in 1.0 2.0; do
+  mkdir -p "$work/home-$alice/src/tool-$v/bin"
+  printf '#!/bin/sh\necho %s\n' "$v" >"$work/home-$alice/src/tool-$v/bin/tool"
+  chmod 755 "$work/home-$alice/src/tool-$v/bin/tool"
+  tar -czf "$work/home-$alice/downloads/tool-$v.tar.gz" -C "$work/home-$alice/src" "tool-$v"
+done
+chown -R "$alice:" "$work/home-$alice"
+for v in 1.0 2.0; do
+  sum="$(sha256sum "$work/home-$alice/downloads/tool-$v.tar.gz" | cut -c1-64)"
+  out="$(as "$alice" install "'$work/home-$alice/downloads/tool-$v.tar.gz'" --sha256 "$sum" --yes --json)" ||
+    fail "installing tool $v failed: $out"
+done
+[[ "$(readlink "$work/opt/tool/current")" == 2.0 ]] || fail "tool 2.0 is not in use"
+[[ "$("$work/opt/tool/1.0/bin/tool")" == 1.0 ]] || fail "tool 1.0 did not stay beside 2.0"
+[[ "$(stat -c '%U' "$work/opt/tool/2.0/bin/tool")" == root ]] || fail "the installed program is not root's"
+as "$alice" installs switch tool 1.0 --json >/dev/null || fail "switching back to 1.0 failed"
+[[ "$(readlink "$work/opt/tool/current")" == 1.0 ]] || fail "tool 1.0 is not in use again"
 
 echo "pkexec: $alice sets up a backup through pkexec (its password in her keychain), runs and tests it"
 mkdir -p "$work/backups" "$work/home-$alice/docs"
