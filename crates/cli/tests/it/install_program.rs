@@ -396,3 +396,183 @@ fn tarballs_that_would_write_outside_their_folder_are_refused_whole() {
     .success();
     assert!(opt.join("program/0.1/ok").exists());
 }
+
+#[test]
+fn an_installation_cut_off_at_each_step_is_closed_and_cleared_by_the_next() {
+    for step in ["program-recorded", "program-written", "program-moved"] {
+        let dir = TestDir::new();
+        let opt = dir.root().join("opt");
+        let v1 = release(dir.root(), "tool", "1.0", "-czf", "tar.gz");
+        let v2 = release(dir.root(), "tool", "2.0", "-czf", "tar.gz");
+        let yes = |file: &Path| {
+            vec![
+                "install".to_string(),
+                file.display().to_string(),
+                "--sha256".into(),
+                sha256(file),
+                "--yes".into(),
+                "--json".into(),
+            ]
+        };
+        let args = yes(&v1);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        shipshape(&dir, &opt, &args).success();
+
+        // Killed where the test setting says, as a power cut would stop it.
+        let args2 = yes(&v2);
+        let args2: Vec<&str> = args2.iter().map(String::as_str).collect();
+        let mut cut = dir.cmd(&args2);
+        cut.env("SHIPSHAPE_OPT_DIR", &opt)
+            .env("SHIPSHAPE_STATE_DIR", dir.root().join("state"))
+            .env("SHIPSHAPE_CUT_AT", step);
+        let killed = cut.output().unwrap();
+        assert_eq!(killed.status.code(), None, "{step}: {killed:?}");
+        let tool = opt.join("tool");
+        assert_eq!(
+            std::fs::read_link(tool.join("current")).unwrap(),
+            Path::new("1.0"),
+            "{step}: the earlier version stays in use"
+        );
+
+        let again = shipshape(&dir, &opt, &args2);
+        again.success();
+        let run: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+        assert!(
+            run["message"]
+                .as_str()
+                .unwrap()
+                .contains("had been cut off"),
+            "{step}: {run}"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(&tool)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["1.0", "2.0", "current"],
+            "{step}: nothing half written is left"
+        );
+        assert_eq!(
+            std::fs::read_link(tool.join("current")).unwrap(),
+            Path::new("2.0")
+        );
+        // Root's record of the cut-off run is closed, in root's own log.
+        let admin = shipshape(
+            &dir,
+            &opt,
+            &[
+                "audit",
+                "list",
+                "--admin",
+                "--json",
+                "--action",
+                "updates.cut_off",
+            ],
+        );
+        admin.success();
+        assert!(
+            admin.stdout.contains("tool-2.0.tar.gz"),
+            "{step}: {admin:?}"
+        );
+    }
+}
+
+/// A small disk for /opt, unmounted when the test ends, however.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path, size: &str) -> SmallDisk {
+        std::fs::create_dir_all(at).unwrap();
+        let out = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0755"),
+                "tmpfs",
+            ])
+            .arg(at)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        SmallDisk(at.to_path_buf())
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_the_version_in_use_and_nothing_half_written() {
+    let dir = TestDir::new();
+    let opt = dir.root().join("opt");
+    let _disk = SmallDisk::mount(&opt, "512k");
+    let v1 = release(dir.root(), "tool", "1.0", "-czf", "tar.gz");
+    let big = dir.root().join("src/tool-2.0");
+    std::fs::create_dir_all(&big).unwrap();
+    let noise = Command::new("head")
+        .args(["-c", "2097152", "/dev/urandom"])
+        .output()
+        .unwrap();
+    std::fs::write(big.join("data"), noise.stdout).unwrap();
+    let v2 = dir.root().join("tool-2.0.tar.gz");
+    let out = Command::new("tar")
+        .arg("-czf")
+        .arg(&v2)
+        .arg("-C")
+        .arg(dir.root().join("src"))
+        .arg("tool-2.0")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            v1.to_str().unwrap(),
+            "--sha256",
+            &sha256(&v1),
+            "--yes",
+        ],
+    )
+    .success();
+    let full = shipshape(
+        &dir,
+        &opt,
+        &[
+            "install",
+            v2.to_str().unwrap(),
+            "--sha256",
+            &sha256(&v2),
+            "--yes",
+            "--json",
+        ],
+    );
+    full.code(1);
+    let run: serde_json::Value = serde_json::from_str(&full.stdout).unwrap();
+    assert_eq!(run["outcome"], "failed");
+    assert!(
+        run["message"]
+            .as_str()
+            .unwrap()
+            .contains("what it wrote was removed"),
+        "{run}"
+    );
+    let tool = opt.join("tool");
+    assert_eq!(
+        std::fs::read_link(tool.join("current")).unwrap(),
+        Path::new("1.0")
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&tool)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["1.0", "current"]);
+}

@@ -11,7 +11,8 @@ use super::{Trust, stage_for};
 use crate::admin::state::RootState;
 use crate::audit::Actor;
 use crate::maintain::updates::{
-    BUSY, PackageChange, RunKind, RunOutcome, UpdateRun, new_run, record, save,
+    BUSY, PackageChange, RunKind, RunOutcome, UpdateRun, after_settled, cut_here, history, new_run,
+    record, save,
 };
 use crate::progress::{Cancel, Progress};
 use crate::{Error, ErrorCode, Result};
@@ -663,6 +664,77 @@ fn point_current(folder: &Path, version: Option<&str>) -> Result<()> {
     std::fs::rename(&fresh, &link).map_err(|e| Error::io("switch", &link, &e))
 }
 
+/// Removes what a cut-off run began writing in `folder`: unfinished
+/// copies and links (root's own folder, checked first).
+fn sweep(folder: &Path) {
+    if roots_folder(folder).is_err() {
+        return;
+    }
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && (name.contains(".partial-") || name.starts_with(".current-")) {
+            let path = entry.path();
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+        }
+    }
+}
+
+/// Closes each program run a power cut or a kill left "running" (called
+/// holding the turn, so none is still going): what it began writing is
+/// removed, a version it wrote but did not put in use is taken away
+/// again, and the run is recorded saying so. Answers the sentences for
+/// the next run's verdict.
+fn settle(state: &RootState, actor: &Actor, now: DateTime<Utc>) -> Result<String> {
+    let root = opt_root();
+    let mut said = Vec::new();
+    for mut run in history(&state.store)?.into_iter().filter(|r| {
+        r.outcome == RunOutcome::Running
+            && matches!(r.kind, RunKind::InstallProgram | RunKind::ProgramSwitch)
+    }) {
+        let Some(p) = run.packages.first().cloned() else {
+            continue;
+        };
+        let folder = root.join(&p.name);
+        sweep(&folder);
+        let (_, current) = installed(&root, &p.name);
+        let finished = current.is_some() && current == p.new_version;
+        if !finished && run.kind == RunKind::InstallProgram {
+            if let Some(new) = &p.new_version {
+                let at = folder.join(new);
+                if roots_folder(&folder).is_ok() && at.is_dir() {
+                    let _ = std::fs::remove_dir_all(&at);
+                }
+            }
+        }
+        let in_use = current.as_deref().map_or_else(
+            || "nothing of it".to_string(),
+            |c| format!("{} {c}", p.name),
+        );
+        run.packages[0].new_version = current.clone();
+        run.outcome = if finished {
+            RunOutcome::Done
+        } else {
+            RunOutcome::Failed
+        };
+        run.message = if finished {
+            format!(
+                "This run was cut off, most likely by a power cut or a forced stop, after it had finished: {in_use} is in use."
+            )
+        } else {
+            format!(
+                "This run was cut off before it finished, most likely by a power cut or a forced stop. What it had begun writing was removed; {in_use} is in use, as before."
+            )
+        };
+        run.step(finished, "Closed after it was cut off");
+        record(&state.store, now, actor, &mut run, "updates.cut_off")?;
+        said.push(format!(
+            "Run {} ({}) had been cut off before it finished; it is closed.",
+            run.id, run.asked
+        ));
+    }
+    Ok(said.join(" "))
+}
+
 /// Installs `ask` as root into /opt (or the test folder), recorded as a
 /// run of kind `install_program`; `as_uid` is the account that asked.
 #[allow(clippy::too_many_arguments)]
@@ -677,6 +749,7 @@ pub fn install(
 ) -> Result<UpdateRun> {
     let (ask, name, version) = ask.checked()?;
     let _turn = state.take_turn("updates", BUSY)?;
+    let settled = settle(state, actor, now)?;
     let staging_root = state.paths.state.join("install-staging");
     let (staged, digests) = stage_for(
         &ask.file,
@@ -725,6 +798,8 @@ pub fn install(
         },
     );
     run.id = save(state.store.conn(), &run)?;
+    cut_here("program-recorded");
+    sweep(&folder);
     use std::os::unix::fs::DirBuilderExt;
     let partial = folder.join(format!(".{version}.partial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&partial);
@@ -756,8 +831,10 @@ pub fn install(
         }
     };
     let finished = written.and_then(|()| {
+        cut_here("program-written");
         let at = folder.join(&version);
         std::fs::rename(&partial, &at).map_err(|e| Error::io("move", &at, &e))?;
+        cut_here("program-moved");
         point_current(&folder, Some(&version))
     });
     if let Err(e) = finished {
@@ -771,6 +848,7 @@ pub fn install(
             "Installing {name} {version} failed, so what it wrote was removed and nothing else changed: {}",
             e.message
         );
+        run.message = after_settled(&settled, std::mem::take(&mut run.message));
         record(&state.store, now, actor, &mut run, "install.program")?;
         return Ok(run);
     }
@@ -795,6 +873,7 @@ pub fn install(
             folder.display()
         ),
     };
+    run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "install.program")?;
     Ok(run)
 }
@@ -840,6 +919,7 @@ pub fn switch(
 ) -> Result<UpdateRun> {
     check_switch(name, version)?;
     let _turn = state.take_turn("updates", BUSY)?;
+    let settled = settle(state, actor, now)?;
     let root = opt_root();
     let folder = root.join(name);
     roots_folder(&root)?;
@@ -883,6 +963,7 @@ pub fn switch(
         }],
         ..new_run(RunKind::ProgramSwitch, format!("{name} {version}"), now)
     };
+    run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "install.switch")?;
     Ok(run)
 }

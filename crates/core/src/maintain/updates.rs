@@ -683,7 +683,7 @@ pub(crate) const BUSY: &str =
 
 /// Builds made for tests stop dead at `step` when SHIPSHAPE_CUT_AT names
 /// it, killed as a power cut would stop them.
-fn cut_here(step: &str) {
+pub(crate) fn cut_here(step: &str) {
     if crate::test_settings::var("SHIPSHAPE_CUT_AT").is_some_and(|v| v == step) {
         let _ =
             rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
@@ -700,9 +700,11 @@ pub(crate) fn settle_cut_off(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<String> {
+    // A program's runs in /opt are settled by `install::program`.
     let cut: Vec<UpdateRun> = history(&state.store)?
         .into_iter()
         .filter(|r| r.outcome == RunOutcome::Running)
+        .filter(|r| !matches!(r.kind, RunKind::InstallProgram | RunKind::ProgramSwitch))
         .collect();
     if cut.is_empty() {
         return Ok(String::new());
