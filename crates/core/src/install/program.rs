@@ -698,12 +698,13 @@ fn settle(state: &RootState, actor: &Actor, now: DateTime<Utc>) -> Result<String
         sweep(&folder);
         let (_, current) = installed(&root, &p.name);
         let finished = current.is_some() && current == p.new_version;
-        if !finished && run.kind == RunKind::InstallProgram {
-            if let Some(new) = &p.new_version {
-                let at = folder.join(new);
-                if roots_folder(&folder).is_ok() && at.is_dir() {
-                    let _ = std::fs::remove_dir_all(&at);
-                }
+        if !finished
+            && run.kind == RunKind::InstallProgram
+            && let Some(new) = &p.new_version
+        {
+            let at = folder.join(new);
+            if roots_folder(&folder).is_ok() && at.is_dir() {
+                let _ = std::fs::remove_dir_all(&at);
             }
         }
         let in_use = current.as_deref().map_or_else(
