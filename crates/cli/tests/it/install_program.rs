@@ -351,6 +351,31 @@ fn tarballs_that_would_write_outside_their_folder_are_refused_whole() {
         let program = name.split('-').next().unwrap();
         assert!(!opt.join(program).join("1.0").exists(), "{name}");
     }
+    let empty = crafted(
+        dir.root(),
+        "empty-1.0.tar.gz",
+        &format!("{FILE_MEMBER}add('app', kind=tarfile.DIRTYPE)"),
+    );
+    let garbage = dir.root().join("garbage-1.0.tar.xz");
+    std::fs::write(&garbage, b"not an archive").unwrap();
+    for (file, said) in [
+        (&empty, "holds no files"),
+        (&garbage, "is not an archive Shipshape can read"),
+    ] {
+        let refused = shipshape(
+            &dir,
+            &opt,
+            &[
+                "install",
+                file.to_str().unwrap(),
+                "--sha256",
+                &sha256(file),
+                "--dry-run",
+            ],
+        );
+        refused.code(2);
+        assert!(refused.stderr.contains(said), "{refused:?}");
+    }
     assert!(!dir.root().join("escaped").exists());
     assert!(!Path::new("/tmp/shipshape-escaped").exists());
 

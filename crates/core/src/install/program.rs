@@ -330,10 +330,15 @@ fn strip_top(items: Vec<Item>) -> Vec<Item> {
         .iter()
         .filter_map(|i| path_of(&i.entry).components().next())
         .collect();
-    let top_folder = items
+    // One top folder, with or without an entry of its own, holding all.
+    let under_top = items.iter().all(|i| {
+        path_of(&i.entry).components().count() > 1
+            || matches!(&i.entry, Entry::Folder(p) if p.components().count() == 1)
+    });
+    let holds_any = items
         .iter()
-        .any(|i| matches!(&i.entry, Entry::Folder(p) if p.components().count() == 1));
-    if tops.len() != 1 || !top_folder {
+        .any(|i| path_of(&i.entry).components().count() > 1);
+    if tops.len() != 1 || !under_top || !holds_any {
         return items;
     }
     let strip = |p: &Path| -> PathBuf { p.components().skip(1).collect() };
@@ -396,10 +401,19 @@ fn tarball(file: &Path, tool: &str) -> Result<Vec<Item>> {
     if read.is_empty() && !status.success() {
         return Err(Error::invalid_input(
             format!(
-                "{} is not a {tool} archive Shipshape can read.",
+                "{} is not an archive Shipshape can read: {tool} could not unpack it.",
                 file.display()
             ),
             "Download it again; it may be damaged or of another kind.",
+        ));
+    }
+    if !read.iter().any(|i| !matches!(i.entry, Entry::Folder(_))) {
+        return Err(Error::invalid_input(
+            format!(
+                "{} holds no files, so there is nothing to install.",
+                file.display()
+            ),
+            "Download it again, or ask its publisher for the program itself.",
         ));
     }
     Ok(read)
@@ -1088,6 +1102,30 @@ mod tests {
             .collect();
         assert_eq!(paths, ["tool", "share/readme", "bin"]);
         assert_eq!(programs_in(&read, ProgramKind::Tarball, "tool"), ["tool"]);
+    }
+
+    #[test]
+    fn a_top_folder_without_an_entry_of_its_own_is_left_out_too() {
+        let data = tar_of(|b| {
+            let mut h = header(tar::EntryType::Regular, 3, 0o755);
+            b.append_data(&mut h, "tool-2.0/bin/tool", &b"run"[..])
+                .unwrap();
+            let mut h = header(tar::EntryType::Regular, 2, 0o644);
+            b.append_data(&mut h, "tool-2.0/README", &b"hi"[..])
+                .unwrap();
+        });
+        let read = entries(&data[..]).unwrap();
+        let paths: Vec<String> = read
+            .iter()
+            .map(|i| path_of(&i.entry).display().to_string())
+            .collect();
+        assert_eq!(paths, ["bin/tool", "README"]);
+        let flat = tar_of(|b| {
+            let mut h = header(tar::EntryType::Regular, 3, 0o755);
+            b.append_data(&mut h, "tool", &b"run"[..]).unwrap();
+        });
+        let read = entries(&flat[..]).unwrap();
+        assert_eq!(path_of(&read[0].entry), Path::new("tool"));
     }
 
     #[test]
