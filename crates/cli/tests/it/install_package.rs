@@ -166,3 +166,67 @@ fn names_no_signed_source_offers_and_wrong_options_are_refused() {
         "{proof:?}"
     );
 }
+
+/// Stops, by the process id it wrote, the listener a package started.
+struct Listener(std::path::PathBuf);
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(pid) = std::fs::read_to_string(&self.0)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+        }
+    }
+}
+
+#[test]
+fn the_record_names_the_network_port_a_package_began_listening_on() {
+    const LISTENS: &str = "shipshape-test-named-listens";
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let pidfile = dir.root().join("listener.pid");
+    let _listener = Listener(pidfile.clone());
+    let mut archive = Archive::empty(dir.root());
+    // The set-up script starts a server on loopback, detached from dpkg's
+    // output, as a package's service would be started.
+    let script = format!(
+        "#!/bin/sh\nsetsid python3 -c 'import os, socket, time\ns = socket.socket()\ns.bind((\"127.0.0.1\", 0))\ns.listen()\nopen(\"{}\", \"w\").write(str(os.getpid()))\ntime.sleep(600)' </dev/null >/dev/null 2>&1 &\nfor i in $(seq 50); do [ -s '{}' ] && break; sleep 0.1; done\n",
+        pidfile.display(),
+        pidfile.display()
+    );
+    archive.package(LISTENS, "1.0", "main", Some(&script), &[]);
+    archive.index(true);
+    let out = Command::new("apt-get")
+        .args(["update", "-q"])
+        .env("APT_CONFIG", &archive.config)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    archive.purge_after(LISTENS);
+    let run = shipshape(
+        &dir,
+        &archive,
+        &state,
+        &["install", LISTENS, "--yes", "--json"],
+    );
+    run.success();
+    let run = json(&run);
+    let message = run["message"].as_str().unwrap();
+    assert!(
+        message.contains("It began listening on the network: tcp 127.0.0.1:"),
+        "{message}"
+    );
+    assert!(message.contains("(python3)"), "{message}");
+    let steps = run["steps"].as_array().unwrap();
+    assert!(
+        steps.iter().any(|s| s["what"]
+            .as_str()
+            .unwrap()
+            .starts_with("Began listening on the network")),
+        "{steps:?}"
+    );
+}

@@ -187,6 +187,7 @@ pub(super) fn carry_out(
         record(&state.store, now, actor, &mut run, action)?;
         return Err(e);
     }
+    let listening = super::ports::listening();
     let mode = if target.change == Change::Downgrade {
         apt::InstallMode::AllowDowngrades
     } else {
@@ -230,6 +231,18 @@ pub(super) fn carry_out(
                 _ => String::new(),
             }
         );
+        if let (Some(before), Some(after)) = (listening, super::ports::listening()) {
+            let opened = super::ports::opened(&before, &after);
+            if opened.is_empty() {
+                run.step(true, "Nothing new listens on the network");
+            } else {
+                let list = opened.join(", ");
+                run.step(true, format!("Began listening on the network: {list}"));
+                run.message.push_str(&format!(
+                    " It began listening on the network: {list}. If nothing should be reached there, switch it off."
+                ));
+            }
+        }
     } else if run.packages.is_empty() {
         // apt refused before dpkg ran: nothing changed, nothing to undo.
         run.outcome = RunOutcome::Failed;

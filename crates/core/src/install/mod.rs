@@ -12,11 +12,13 @@
 //! - `program` — a tarball or an AppImage into `/opt/<name>/<version>`,
 //!   beside the versions there, with `current` switched atomically;
 //! - `record` — an installation's change record, as a printable page or
-//!   JSON.
+//!   JSON;
+//! - `ports` — what listens on the network before and after installing.
 
 pub mod deb;
 pub mod direct;
 pub mod named;
+pub mod ports;
 pub mod program;
 pub mod record;
 
