@@ -98,12 +98,7 @@ fn archive_with_needed(dir: &TestDir) -> Archive {
     let mut archive = Archive::empty(dir.root());
     archive.package(NEED, "1.0", "main", None, &[]);
     archive.index(true);
-    let out = Command::new("apt-get")
-        .args(["update", "-q"])
-        .env("APT_CONFIG", &archive.config)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    assert!(archive.read_into_apt());
     for name in [APP, NEED, FAILS] {
         archive.purge_after(name);
     }

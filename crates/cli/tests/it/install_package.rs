@@ -35,11 +35,7 @@ fn archive(dir: &TestDir, signed: bool) -> Archive {
         &[],
     );
     archive.index(signed);
-    let _ = Command::new("apt-get")
-        .args(["update", "-q"])
-        .env("APT_CONFIG", &archive.config)
-        .output()
-        .unwrap();
+    archive.read_into_apt();
     archive.purge_after(APP);
     archive.purge_after(FAILS);
     archive
@@ -200,12 +196,7 @@ fn the_record_names_the_network_port_a_package_began_listening_on() {
     );
     archive.package(LISTENS, "1.0", "main", Some(&script), &[]);
     archive.index(true);
-    let out = Command::new("apt-get")
-        .args(["update", "-q"])
-        .env("APT_CONFIG", &archive.config)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    assert!(archive.read_into_apt());
     archive.purge_after(LISTENS);
     let run = shipshape(
         &dir,

@@ -181,6 +181,18 @@ impl Archive {
         }
     }
 
+    /// Reads the archive into apt's lists under its configuration; answers
+    /// whether apt took it (an unsigned one it does not).
+    pub fn read_into_apt(&self) -> bool {
+        Command::new("apt-get")
+            .args(["update", "-q"])
+            .env("APT_CONFIG", &self.config)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    }
+
     /// NAME is purged when the archive is dropped, even after a failure.
     pub fn purge_after(&mut self, name: &'static str) {
         self.installed.push(name);
