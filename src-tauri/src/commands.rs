@@ -408,21 +408,16 @@ async fn session_job<T: Send + 'static>(
     progress: Channel<JobProgress>,
     work: impl FnOnce(Session<'_>, &Throttled, &Cancel) -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
-    let guard = state.jobs.start(job)?;
-    let cancel = guard.cancel.clone();
     let actor = state.actor.clone();
     let store = state.open_second_store()?;
-    let result = tauri::async_runtime::spawn_blocking(move || {
+    background_job(state, job, progress, move |progress, cancel| {
         let session = Session {
             store: &store,
             actor: &actor,
         };
-        work(session, &Throttled::new(progress), &cancel)
+        work(session, progress, cancel)
     })
     .await
-    .map_err(blocking_failed)?;
-    drop(guard);
-    result
 }
 
 /// Off the main thread, which is busy drawing the window at start.
@@ -752,15 +747,15 @@ pub async fn install_preview(
     progress: Channel<JobProgress>,
     ask: DebAsk,
 ) -> Result<DebPreview, Error> {
-    reading_job(state, &job, progress, move |progress, cancel| {
+    background_job(state, &job, progress, move |progress, cancel| {
         api::install::preview(ask, progress, cancel)
     })
     .await
 }
 
-/// Runs `work` off the main thread as job `job`, with progress and
-/// Cancel; it reads and changes nothing of the store.
-async fn reading_job<T: Send + 'static>(
+/// Runs `work` off the main thread as job `job`, its progress sent to
+/// `progress` and the job's Cancel.
+async fn background_job<T: Send + 'static>(
     state: State<'_, AppState>,
     job: &str,
     progress: Channel<JobProgress>,
@@ -811,7 +806,7 @@ pub async fn install_package_preview(
     progress: Channel<JobProgress>,
     ask: PackageAsk,
 ) -> Result<PackagePreview, Error> {
-    reading_job(state, &job, progress, move |progress, cancel| {
+    background_job(state, &job, progress, move |progress, cancel| {
         api::install::package_preview(ask, progress, cancel)
     })
     .await
@@ -841,7 +836,7 @@ pub async fn install_program_preview(
     progress: Channel<JobProgress>,
     ask: ProgramAsk,
 ) -> Result<ProgramPreview, Error> {
-    reading_job(state, &job, progress, move |progress, cancel| {
+    background_job(state, &job, progress, move |progress, cancel| {
         api::install::program_preview(ask, progress, cancel)
     })
     .await

@@ -16,7 +16,7 @@ use crate::maintain::updates::{
     keep_version, new_run, private_folder, record, run_folder, save, settle_cut_off,
 };
 use crate::progress::{Cancel, Progress};
-use crate::verify::{Algorithm, file::hash_file, staging};
+use crate::verify::{Algorithm, file::hash_file};
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,23 +41,13 @@ pub fn install(
     let _turn = state.take_turn("updates", BUSY)?;
     let settled = settle_cut_off(apt, state, actor, now)?;
     consistent(apt)?;
-    let staging_root = state.paths.state.join("install-staging");
-    let (staged, digests) = super::stage_for(
-        &ask.file,
-        &ask.trust,
-        as_uid,
-        &staging_root,
-        progress,
-        cancel,
-    )?;
-    let discard = Discard(&staged);
-    super::matches_trust(&ask.file, &ask.trust, &digests)?;
-    let sha256 = digests[0].hex.clone();
-    let deb = deb::read(&staged)?;
+    let staged = super::staged_proven(state, &ask.file, &ask.trust, as_uid, progress, cancel)?;
+    let sha256 = staged.digests[0].hex.clone();
+    let deb = deb::read(&staged.path)?;
     let (installed, change) = super::judged(apt, &deb, ask.allow_downgrade)?;
     // apt takes the staged copy by a name it recognises as a package file.
-    let named = staged.with_file_name(format!("{}.deb", deb.package));
-    std::fs::rename(&staged, &named).map_err(|e| Error::io("name", &staged, &e))?;
+    let named = staged.path.with_file_name(format!("{}.deb", deb.package));
+    std::fs::rename(&staged.path, &named).map_err(|e| Error::io("name", &staged.path, &e))?;
     cancel.check()?;
     let target = Target {
         package: &deb.package,
@@ -99,7 +89,7 @@ pub fn install(
     let run = carry_out(
         apt, state, actor, now, &settled, run, &target, again, progress, cancel,
     );
-    drop(discard);
+    drop(staged);
     run
 }
 
@@ -401,15 +391,6 @@ fn failed_because(log: &str) -> String {
     match script {
         Some((_, name, when)) => format!("The script the package runs {when} ({name}) failed."),
         None => format!("The package manager said: {}", apt::last_lines(log)),
-    }
-}
-
-/// Removes the staged copy's private folder when the run ends, however.
-struct Discard<'a>(&'a Path);
-
-impl Drop for Discard<'_> {
-    fn drop(&mut self) {
-        staging::discard(self.0);
     }
 }
 

@@ -431,6 +431,37 @@ fn staged_words(trust: &Trust) -> String {
     }
 }
 
+/// A file root staged and matched to its trust: the copy and its private
+/// folder go when this is dropped, however the installation ends.
+pub(crate) struct Staged {
+    pub path: PathBuf,
+    /// SHA-256 first.
+    pub digests: Vec<Digest>,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        staging::discard(&self.path);
+    }
+}
+
+/// `stage_for` into root's installation staging folder, refused unless
+/// the copy carries the trusted checksum.
+pub(crate) fn staged_proven(
+    state: &crate::admin::state::RootState,
+    file: &str,
+    trust: &Trust,
+    as_uid: Option<u32>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Staged> {
+    let root = state.paths.state.join("install-staging");
+    let (path, digests) = stage_for(file, trust, as_uid, &root, progress, cancel)?;
+    let staged = Staged { path, digests };
+    matches_trust(file, trust, &staged.digests)?;
+    Ok(staged)
+}
+
 /// Copies `ask.file` into root's private staging folder while hashing
 /// it, reading it with the rights of the account that asked (`as_uid`),
 /// never root's: a path the asker gives cannot make root read a file the

@@ -7,7 +7,7 @@
 //! absolute path, a `..`, a link pointing out, a file written through a
 //! link, a device. Root writes only into a folder it made itself.
 
-use super::{Trust, stage_for};
+use super::Trust;
 use crate::admin::state::RootState;
 use crate::audit::Actor;
 use crate::maintain::updates::{
@@ -765,17 +765,8 @@ pub fn install(
     let (ask, name, version) = ask.checked()?;
     let _turn = state.take_turn("updates", BUSY)?;
     let settled = settle(state, actor, now)?;
-    let staging_root = state.paths.state.join("install-staging");
-    let (staged, digests) = stage_for(
-        &ask.file,
-        &ask.trust,
-        as_uid,
-        &staging_root,
-        progress,
-        cancel,
-    )?;
-    let _discard = Discard(staged.clone());
-    super::matches_trust(&ask.file, &ask.trust, &digests)?;
+    let proven = super::staged_proven(state, &ask.file, &ask.trust, as_uid, progress, cancel)?;
+    let staged = proven.path.clone();
     let contents = read(&staged)?;
     let root = opt_root();
     roots_folder(&root)?;
@@ -797,7 +788,7 @@ pub fn install(
         }],
         ..new_run(
             RunKind::InstallProgram,
-            asked(&ask, &digests[0].hex, &folder, &version),
+            asked(&ask, &proven.digests[0].hex, &folder, &version),
             now,
         )
     };
@@ -1024,15 +1015,6 @@ pub(crate) fn undo(original: &UpdateRun, now: DateTime<Utc>) -> Result<UpdateRun
         undoes: Some(original.id),
         ..new_run(RunKind::Undo, format!("undo run {}", original.id), now)
     })
-}
-
-/// Removes the staged copy's private folder when the run ends, however.
-struct Discard(PathBuf);
-
-impl Drop for Discard {
-    fn drop(&mut self) {
-        crate::verify::staging::discard(&self.0);
-    }
 }
 
 #[cfg(test)]
