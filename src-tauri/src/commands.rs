@@ -908,6 +908,62 @@ pub async fn install_switch(
     .await
 }
 
+/// Leaves item `item` of installation `run` as it is.
+#[tauri::command]
+pub async fn install_harden_keep(
+    state: State<'_, AppState>,
+    run: i64,
+    item: String,
+) -> Result<UpdateRun, Error> {
+    with_session(state, move |session| {
+        api::harden_install::keep(session, run, &item, chrono::Utc::now())
+    })
+    .await
+}
+
+/// What switching off the service of item `item` would change.
+#[tauri::command]
+pub async fn install_harden_switch_off_preview(
+    state: State<'_, AppState>,
+    run: i64,
+    item: String,
+) -> Result<Preview, Error> {
+    with_session(state, move |session| {
+        api::harden_install::switch_off_preview(session, run, &item, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Switches off the service of item `item` as previewed (asks for the
+/// password).
+#[tauri::command]
+pub async fn install_harden_switch_off(
+    state: State<'_, AppState>,
+    run: i64,
+    item: String,
+    seen: Preview,
+) -> Result<UpdateRun, Error> {
+    with_session(state, move |session| {
+        api::harden_install::switch_off(session, run, &item, &seen.digest(), chrono::Utc::now())
+    })
+    .await
+}
+
+/// Moves the password of item `item` into the keychain (asks for the
+/// password).
+#[tauri::command]
+pub async fn install_harden_password(
+    state: State<'_, AppState>,
+    run: i64,
+    item: String,
+) -> Result<UpdateRun, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::harden_install::password(session, &keychain, run, &item, chrono::Utc::now())
+    })
+    .await
+}
+
 /// The scheduled jobs with their next and last runs.
 #[tauri::command(async)]
 pub fn schedule_list() -> Result<Vec<JobStatus>, Error> {

@@ -165,6 +165,20 @@ pub enum Helper {
         keep: Vec<String>,
         file: String,
     },
+    /// Act on a password an installation (root's number) left
+    InstallPassword {
+        run: i64,
+        /// Read a password file
+        #[arg(long, conflicts_with_all = ["remove", "replace"], required_unless_present_any = ["remove", "replace"])]
+        take: bool,
+        /// Remove a password file whose content has this SHA-256
+        #[arg(long, value_name = "SHA256", conflicts_with = "replace")]
+        remove: Option<String>,
+        /// Replace a default password with the one on standard input
+        #[arg(long)]
+        replace: bool,
+        item: String,
+    },
     /// Add a scheduled job (its settings as JSON)
     ScheduleAdd {
         job: String,
@@ -370,7 +384,7 @@ fn verdict(outcome: &FixOutcome) -> Verdict {
     }
 }
 
-fn print_preview(p: &Preview) {
+pub(crate) fn print_preview(p: &Preview) {
     println!("Fix: {} [{}]", p.title, p.check_id);
     for s in &p.steps {
         println!();
@@ -568,6 +582,21 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
             Helper::ProgramSwitch { name, version } => Request::ProgramSwitch { name, version },
             Helper::InstallPackage { keep, name } => {
                 Request::InstallPackage(shipshape_core::install::named::PackageAsk { name, keep })
+            }
+            Helper::InstallPassword {
+                run,
+                take,
+                remove,
+                replace,
+                item,
+            } => {
+                use shipshape_core::install::harden::PasswordAct;
+                let act = match (take, remove, replace) {
+                    (true, _, _) => PasswordAct::Take,
+                    (_, Some(seen), _) => PasswordAct::Remove { seen },
+                    _ => PasswordAct::Replace,
+                };
+                Request::InstallPassword { run, item, act }
             }
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
             Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),

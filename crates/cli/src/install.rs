@@ -88,6 +88,26 @@ pub enum Installs {
         #[arg(long)]
         json: bool,
     },
+    /// What an installation switched on or left open (services, ports, default passwords), and answering each
+    Harden {
+        /// Its number (see shipshape installs list)
+        run: i64,
+        /// Leave this item as it is (its id, as listed)
+        #[arg(long, value_name = "ITEM", conflicts_with_all = ["switch_off", "password"])]
+        keep: Option<String>,
+        /// Switch off this service item (through the Security screen's fix, with undo); shows what would change, then asks for --yes
+        #[arg(long, value_name = "ITEM", conflicts_with = "password")]
+        switch_off: Option<String>,
+        /// Move this item's password into Credentials: a default one is replaced by a new generated one, a password file is kept and removed
+        #[arg(long, value_name = "ITEM")]
+        password: Option<String>,
+        /// Switch off without asking
+        #[arg(long)]
+        yes: bool,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Take an installation back: earlier versions put back and held, what it brought in removed
     Undo {
         /// Its number (see shipshape installs list)
@@ -124,13 +144,7 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             Ok(Verdict::Ok)
         }
         Installs::Show { run, json } => {
-            let found = files()?.into_iter().find(|r| r.id == run).ok_or_else(|| {
-                Error::new(
-                    ErrorCode::NotFound,
-                    format!("Installation {run} is not in this account's list."),
-                    "Run shipshape installs list to see the installations and their numbers.",
-                )
-            })?;
+            let found = api::install::installation(s, run)?;
             if !json {
                 println!("{}", found.asked);
                 if !found.log_tail.is_empty() {
@@ -155,15 +169,97 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             version,
             json,
         } => crate::updates::show(&api::install::switch(s, &name, &version, Utc::now())?, json),
-        Installs::Undo { run, json } => {
-            if !files()?.iter().any(|r| r.id == run) {
-                return Err(Error::new(
-                    ErrorCode::NotFound,
-                    format!("Installation {run} is not in this account's list."),
-                    "Run shipshape installs list to see the installations and their numbers.",
-                ));
+        Installs::Harden {
+            run,
+            keep,
+            switch_off,
+            password,
+            yes,
+            json,
+        } => {
+            use api::harden_install as harden;
+            let now = Utc::now();
+            let answered = if let Some(item) = keep {
+                harden::keep(s, run, &item, now)?
+            } else if let Some(item) = switch_off {
+                let preview = harden::switch_off_preview(s, run, &item, now)?;
+                if !yes {
+                    if json {
+                        print_json(&preview)?;
+                    } else {
+                        crate::fixes::print_preview(&preview);
+                    }
+                    return Err(Error::invalid_input(
+                        "Switching it off changes this computer, so it is done only when asked with --yes.",
+                        "Read what would change above, then run the same command with --yes.",
+                    ));
+                }
+                harden::switch_off(s, run, &item, &preview.digest(), now)?
+            } else if let Some(item) = password {
+                let keychain = shipshape_core::vault::Keychain::system()?;
+                harden::password(s, &keychain, run, &item, now)?
+            } else {
+                let found = api::install::installation(s, run)?;
+                if json {
+                    print_json(&found.hardening)?;
+                } else {
+                    print_hardening(&found);
+                }
+                return Ok(Verdict::Ok);
+            };
+            if json {
+                print_json(&answered.hardening)?;
+            } else {
+                print_hardening(&answered);
             }
+            Ok(Verdict::Ok)
+        }
+        Installs::Undo { run, json } => {
+            api::install::installation(s, run)?;
             crate::updates::show(&api::updates::undo(s, run, false, Utc::now())?, json)
+        }
+    }
+}
+
+/// What an installation found to look at, each with its answer or the
+/// commands that answer it.
+fn print_hardening(run: &UpdateRun) {
+    use shipshape_core::install::harden::Found;
+    if run.hardening.is_empty() {
+        println!(
+            "Installation {} switched on no service, opened no port and left no default password that Shipshape found.",
+            run.id
+        );
+        return;
+    }
+    let open = run.hardening.iter().filter(|h| h.answer.is_none()).count();
+    println!(
+        "Installation {} left {} to look at, {open} not answered yet:",
+        run.id,
+        run.hardening.len()
+    );
+    for h in &run.hardening {
+        println!("  [{}] {}", h.id, h.what);
+        match &h.answer {
+            Some(a) => println!("      {} ({}, {})", a.words, a.by, a.time),
+            None => {
+                println!("      {}", h.why);
+                let act = match h.found {
+                    Found::Service { .. } => "--switch-off",
+                    Found::DefaultPassword { .. } | Found::PasswordFile { .. } => "--password",
+                    Found::Port { .. } => "",
+                };
+                if !act.is_empty() {
+                    println!(
+                        "      shipshape installs harden {} {act} '{}'",
+                        run.id, h.id
+                    );
+                }
+                println!(
+                    "      shipshape installs harden {} --keep '{}'",
+                    run.id, h.id
+                );
+            }
         }
     }
 }

@@ -596,7 +596,7 @@ export const testIds = Object.freeze({
   backupRunRow: 'backup-run-row',
   backupRunUnreadable: 'backup-run-unreadable',
   backupRunChanged: 'backup-run-changed',
-  // The Install screen: the wizard (data-step on installWizard is 1 to 4).
+  // The Install screen: the wizard (data-step on installWizard is 1 to 5).
   installWizard: 'install-wizard',
   installStepLabel: 'install-step-label',
   // Step 1: a package file, or a package by name (installName) found by
@@ -633,6 +633,23 @@ export const testIds = Object.freeze({
   installResult: 'install-result',
   installUndo: 'install-undo',
   installUndoResult: 'install-undo-result',
+  installHardenNext: 'install-harden-next',
+  // Step 5, after installing: installHarden lists hardenItem rows (data-id,
+  // data-kind, data-answered) with their Keep, Switch off and Move to
+  // Credentials buttons; switching off shows hardenPreview first. The
+  // security score before and after is installScore (data-before, data-after).
+  installHarden: 'install-harden',
+  hardenItem: 'harden-item',
+  hardenKeep: 'harden-keep',
+  hardenSwitchOff: 'harden-switch-off',
+  hardenPassword: 'harden-password',
+  hardenPreview: 'harden-preview',
+  hardenConfirm: 'harden-confirm',
+  hardenCancel: 'harden-cancel',
+  hardenAnswer: 'harden-answer',
+  hardenError: 'harden-error',
+  installScore: 'install-score',
+  installScoreAgain: 'install-score-again',
   // Package files installed: installedRow (data-id, data-outcome) and its Undo.
   installedList: 'installed-list',
   installedEmpty: 'installed-empty',
@@ -640,6 +657,11 @@ export const testIds = Object.freeze({
   installedUndo: 'installed-undo',
   installedSwitch: 'installed-switch',
   installedRecord: 'installed-record',
+  // An installation with findings not answered yet: installedHarden opens
+  // installHardenDialog (the same list as the wizard's step 5).
+  installedHarden: 'installed-harden',
+  installHardenDialog: 'install-harden-dialog',
+  installHardenClose: 'install-harden-close',
   // Undo asks first: installUndoDialog with its confirm and cancel.
   installUndoDialog: 'install-undo-dialog',
   installUndoConfirm: 'install-undo-confirm',

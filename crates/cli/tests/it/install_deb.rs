@@ -21,6 +21,19 @@ const FAILS: &str = "shipshape-test-fails";
 /// configuration file, a postinst (`postinst` as its body, or one that
 /// succeeds), and `control` added to its control file.
 fn build(dir: &Path, name: &str, version: &str, control: &str, postinst: Option<&str>) -> PathBuf {
+    build_with(dir, name, version, control, postinst, "port=8080\n", None)
+}
+
+/// `build`, with `conf` as its configuration file and a `postrm`.
+pub fn build_with(
+    dir: &Path,
+    name: &str,
+    version: &str,
+    control: &str,
+    postinst: Option<&str>,
+    conf: &str,
+    postrm: Option<&str>,
+) -> PathBuf {
     let src = dir.join(format!("src-{name}-{version}"));
     for sub in ["DEBIAN", "lib/systemd/system", "etc", "usr/share/doc"] {
         std::fs::create_dir_all(src.join(sub)).unwrap();
@@ -33,16 +46,21 @@ fn build(dir: &Path, name: &str, version: &str, control: &str, postinst: Option<
     )
     .unwrap();
     std::fs::write(src.join("DEBIAN/conffiles"), format!("/etc/{name}.conf\n")).unwrap();
-    std::fs::write(src.join(format!("etc/{name}.conf")), "port=8080\n").unwrap();
+    std::fs::write(src.join(format!("etc/{name}.conf")), conf).unwrap();
     std::fs::write(
         src.join(format!("lib/systemd/system/{name}.service")),
         "[Service]\nExecStart=/bin/true\n",
     )
     .unwrap();
     std::fs::write(src.join("usr/share/doc").join(name), format!("{version}\n")).unwrap();
-    let script = src.join("DEBIAN/postinst");
-    std::fs::write(&script, postinst.unwrap_or("#!/bin/sh\nexit 0\n")).unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let scripts = [("postinst", postinst.unwrap_or("#!/bin/sh\nexit 0\n"))]
+        .into_iter()
+        .chain(postrm.map(|p| ("postrm", p)));
+    for (which, body) in scripts {
+        let script = src.join("DEBIAN").join(which);
+        std::fs::write(&script, body).unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let deb = dir.join(format!("{name}_{version}_all.deb"));
     let out = Command::new("dpkg-deb")
         .args(["--root-owner-group", "-b"])
@@ -60,11 +78,11 @@ fn digest_by(program: &str, file: &Path) -> String {
     text.split_whitespace().next().unwrap().to_string()
 }
 
-fn sha256(file: &Path) -> String {
+pub fn sha256(file: &Path) -> String {
     digest_by("sha256sum", file)
 }
 
-fn install(dir: &TestDir, archive: &Archive, state: &Path, file: &Path, args: &[&str]) -> Run {
+pub fn install(dir: &TestDir, archive: &Archive, state: &Path, file: &Path, args: &[&str]) -> Run {
     let mut cmd = dir.cmd(&["install"]);
     cmd.arg(file)
         .args(args)

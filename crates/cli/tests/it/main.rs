@@ -18,6 +18,7 @@ mod helper;
 mod info;
 mod install;
 mod install_deb;
+mod install_harden;
 mod install_package;
 mod install_program;
 #[path = "../../../core/tests/it/keyring.rs"]

@@ -58,6 +58,14 @@ pub enum Request {
         name: String,
         version: String,
     },
+    /// Act on a password an installation (root's number) left: read a
+    /// password file, remove it, or replace a default password with one
+    /// given on standard input.
+    InstallPassword {
+        run: i64,
+        item: String,
+        act: crate::install::harden::PasswordAct,
+    },
     ScheduleAdd(crate::maintain::schedule::Job),
     ScheduleEdit(i64, crate::maintain::schedule::Job),
     ScheduleRemove(i64),
@@ -180,6 +188,25 @@ impl Request {
             Request::ProgramSwitch { name, version } => {
                 crate::install::program::check_switch(name, version).map(|()| self.clone())
             }
+            Request::InstallPassword { run, .. } if *run <= 0 => Err(Error::invalid_input(
+                format!("{run} is not an installation's number."),
+                "Run shipshape installs list to see the installations and their numbers.",
+            )),
+            Request::InstallPassword { item, .. }
+                if item.is_empty() || item.len() > 4096 || item.contains('\0') =>
+            {
+                Err(Error::invalid_input(
+                    "That is not something an installation found.",
+                    "Run shipshape installs harden RUN to see what it found.",
+                ))
+            }
+            Request::InstallPassword {
+                act: crate::install::harden::PasswordAct::Remove { seen },
+                ..
+            } if !is_digest(seen) => Err(Error::invalid_input(
+                format!("\"{seen}\" is not a SHA-256 digest."),
+                "Read the password file again, then remove it.",
+            )),
             Request::ScheduleAdd(job) => Ok(Request::ScheduleAdd(job.clone().checked()?)),
             Request::ScheduleEdit(id, job) if *id > 0 => {
                 Ok(Request::ScheduleEdit(*id, job.clone().checked()?))
@@ -336,6 +363,18 @@ impl Request {
                     args.extend(["--keep".into(), name.into()]);
                 }
                 args.extend(["--".into(), (&ask.name).into()]);
+                args
+            }
+            Request::InstallPassword { run, item, act } => {
+                use crate::install::harden::PasswordAct;
+                let mut args: Vec<OsString> =
+                    vec!["install-password".into(), run.to_string().into()];
+                match act {
+                    PasswordAct::Take => args.push("--take".into()),
+                    PasswordAct::Remove { seen } => args.extend(["--remove".into(), seen.into()]),
+                    PasswordAct::Replace => args.push("--replace".into()),
+                }
+                args.extend(["--".into(), item.into()]);
                 args
             }
             Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],

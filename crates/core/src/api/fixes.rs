@@ -262,7 +262,8 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         Request::InstallDeb(_)
         | Request::InstallPackage(_)
         | Request::InstallProgram(_)
-        | Request::ProgramSwitch { .. } => super::install::serve(request, now),
+        | Request::ProgramSwitch { .. }
+        | Request::InstallPassword { .. } => super::install::serve(request, now),
         Request::ScheduleAdd(_)
         | Request::ScheduleEdit(..)
         | Request::ScheduleRemove(_)

@@ -172,7 +172,13 @@ pub fn record(
     path: &Path,
     now: DateTime<Utc>,
 ) -> Result<RecordSaved> {
-    let found = super::updates::history(s)?
+    let found = installation(s, run)?;
+    install::record::save(s.store, &found, format, path, s.actor, now)
+}
+
+/// Installation `run` of this account's history.
+pub fn installation(s: Session<'_>, run: i64) -> Result<UpdateRun> {
+    super::updates::history(s)?
         .into_iter()
         .find(|r| r.id == run && r.kind.is_installation())
         .ok_or_else(|| {
@@ -181,8 +187,7 @@ pub fn record(
                 format!("Installation {run} is not in this account's list."),
                 "Run shipshape installs list to see the installations and their numbers.",
             )
-        })?;
-    install::record::save(s.store, &found, format, path, s.actor, now)
+        })
 }
 
 /// The helper's side: install a package file as root, reading it with
@@ -196,7 +201,7 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
     let state = RootState::open(now)?;
     let apt = Apt::this_computer();
     let (progress, cancel) = (door::ReportToDoor, door::cancel_from_door());
-    let answer = match request {
+    let answer_run = match request {
         Request::InstallDeb(ask) => {
             let as_uid = door::requester_ids().map(|(uid, _)| uid);
             install::direct::install(&apt, &state, ask, as_uid, &actor, now, &progress, &cancel)
@@ -211,14 +216,28 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         Request::ProgramSwitch { name, version } => {
             program::switch(&state, &name, &version, &actor, now)
         }
+        Request::InstallPassword { run, item, act } => {
+            let new = match act {
+                install::harden::PasswordAct::Replace => Some(door::secret_from_door()?),
+                _ => None,
+            };
+            let done =
+                install::harden::password(&state, run, &item, act, new.as_ref(), &actor, now);
+            return answer(&state, now, done);
+        }
         _ => Err(Error::internal("Not an installation request.")),
-    }
-    .and_then(|run| {
-        serde_json::to_value(run)
+    };
+    answer(&state, now, answer_run)
+}
+
+/// The helper's answer as JSON, after root's log is published.
+fn answer<T: serde::Serialize>(
+    state: &RootState,
+    now: DateTime<Utc>,
+    done: Result<T>,
+) -> Result<serde_json::Value> {
+    super::updates::published(state, now, done).and_then(|v| {
+        serde_json::to_value(v)
             .map_err(|e| Error::internal(format!("The helper's answer could not be written: {e}")))
-    });
-    if let Err(e) = state.publish(now) {
-        eprintln!("shipshape: {} {}", e.message, e.hint);
-    }
-    answer
+    })
 }

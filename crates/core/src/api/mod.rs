@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod baseline;
 pub mod fixes;
+pub mod harden_install;
 pub mod install;
 pub mod notify;
 pub mod records;

@@ -144,11 +144,11 @@ pub fn history(s: Session<'_>) -> Result<Vec<UpdateRun>> {
 }
 
 /// Root's log is published after each request, whatever its end.
-pub(super) fn published(
+pub(super) fn published<T>(
     state: &RootState,
     now: DateTime<Utc>,
-    answered: Result<UpdateRun>,
-) -> Result<UpdateRun> {
+    answered: Result<T>,
+) -> Result<T> {
     if let Err(e) = state.publish(now) {
         eprintln!("shipshape: {} {}", e.message, e.hint);
     }

@@ -221,8 +221,9 @@ pub(super) fn carry_out(
                 _ => String::new(),
             }
         );
+        let mut opened = Vec::new();
         if let (Some(before), Some(after)) = (listening, super::ports::listening()) {
-            let opened = super::ports::opened(&before, &after);
+            opened = super::ports::opened(&before, &after);
             if opened.is_empty() {
                 run.step(true, "Nothing new listens on the network");
             } else {
@@ -232,6 +233,27 @@ pub(super) fn carry_out(
                     " It began listening on the network: {list}. If nothing should be reached there, switch it off."
                 ));
             }
+        }
+        let brought: Vec<String> = run
+            .packages
+            .iter()
+            .filter(|p| p.new_version.is_some())
+            .map(|p| p.name.clone())
+            .collect();
+        run.hardening = super::harden::look(Path::new("/"), &brought, &opened);
+        if !run.hardening.is_empty() {
+            run.step(
+                true,
+                format!(
+                    "Found {} to look at after installing: {}",
+                    run.hardening.len(),
+                    run.hardening
+                        .iter()
+                        .map(|h| h.what.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            );
         }
     } else if run.packages.is_empty() {
         // apt refused before dpkg ran: nothing changed, nothing to undo.

@@ -17,6 +17,7 @@
 
 pub mod deb;
 pub mod direct;
+pub mod harden;
 pub mod named;
 pub mod ports;
 pub mod program;

@@ -131,6 +131,27 @@ pub fn html(run: &UpdateRun, computer: &str, by: &str, now: DateTime<Utc>) -> St
         }
         page.push_str("</table>");
     }
+    if !run.hardening.is_empty() {
+        page.push_str(
+            "<h2>After installing</h2><table><tr><th>What was found</th><th>What was done</th></tr>",
+        );
+        for h in &run.hardening {
+            let answer = match &h.answer {
+                Some(a) => format!(
+                    "{} <small>({}, {})</small>",
+                    escape(&a.words),
+                    escape(&a.by),
+                    time(&a.time)
+                ),
+                None => "<span class=\"failed\">Not answered yet</span>".into(),
+            };
+            page.push_str(&format!(
+                "<tr><td>{}</td><td>{answer}</td></tr>",
+                escape(&h.what)
+            ));
+        }
+        page.push_str("</table>");
+    }
     if !run.log_tail.is_empty() {
         page.push_str(&format!(
             "<h2>What the package manager said last</h2><pre>{}</pre>",

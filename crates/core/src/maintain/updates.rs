@@ -354,6 +354,11 @@ pub struct UpdateRun {
     /// happened, for its change record.
     #[serde(default)]
     pub steps: Vec<RunStep>,
+    /// For a package installed from the Install screen: what it switched
+    /// on or left open, found by root right after, and how each was
+    /// answered.
+    #[serde(default)]
+    pub hardening: Vec<crate::install::harden::Hardening>,
 }
 
 /// One step of an installation, when it ended and how.
@@ -1250,6 +1255,7 @@ pub(crate) fn new_run(kind: RunKind, asked: String, now: DateTime<Utc>) -> Updat
         admin_run: None,
         log_tail: String::new(),
         steps: Vec::new(),
+        hardening: Vec::new(),
     }
 }
 

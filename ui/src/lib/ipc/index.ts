@@ -131,6 +131,9 @@ export type {
 export type { Anomaly } from './generated/Anomaly';
 export type { Preview, FixOutcome, Change, Acceptance, Installed };
 export type { PreviewStep } from './generated/PreviewStep';
+export type { Hardening } from './generated/Hardening';
+export type { HardeningFound } from './generated/HardeningFound';
+export type { HardeningAnswer } from './generated/HardeningAnswer';
 export type { Step } from './generated/Step';
 export type { Accepted } from './generated/Accepted';
 export type { Area } from './generated/Area';
@@ -270,6 +273,16 @@ export const api = {
   /** Saves installation `run`'s change record (HTML or JSON) at `path`. */
   installRecord: (run: number, format: ReportFormat, path: string) =>
     call<RecordSaved>('install_record', { run, format, path }),
+  /** Leaves what installation `run` found (`item`) as it is; the record says so. */
+  installHardenKeep: (run: number, item: string) => call<UpdateRun>('install_harden_keep', { run, item }),
+  /** What switching off the service installation `run` found (`item`) would change. */
+  installHardenSwitchOffPreview: (run: number, item: string) =>
+    call<Preview>('install_harden_switch_off_preview', { run, item }),
+  /** Switches that service off exactly as `seen` previewed. Asks for the password. */
+  installHardenSwitchOff: (run: number, item: string, seen: Preview) =>
+    call<UpdateRun>('install_harden_switch_off', { run, item, seen }),
+  /** Moves a password installation `run` left into Credentials. Asks for the password. */
+  installHardenPassword: (run: number, item: string) => call<UpdateRun>('install_harden_password', { run, item }),
   /** Puts another installed version of a program in /opt in use. Asks for the password. */
   installSwitch: (name: string, version: string) => call<UpdateRun>('install_switch', { name, version }),
   /** Past verifications, newest first. */

@@ -17,6 +17,7 @@ pub mod guard;
 pub mod layered;
 pub mod remedy;
 pub mod service;
+pub mod switch_off;
 pub mod ufw;
 pub mod write;
 
@@ -81,7 +82,7 @@ pub use remedy::fixable_ids;
 
 /// Whether `check_id` has an automated fix.
 pub fn has_fix(check_id: &str) -> bool {
-    remedy::find(check_id).is_some()
+    remedy::find(check_id).is_some() || switch_off::unit_of(check_id).is_some()
 }
 
 /// Plans the fix of `check_id` on `host` and shows it, changing nothing.
@@ -98,6 +99,18 @@ struct Planned {
 }
 
 fn plan(host: &Target, check_id: &str) -> Result<Planned> {
+    if let Some(unit) = switch_off::unit_of(check_id) {
+        let preview = Preview {
+            check_id: check_id.to_string(),
+            title: format!("Switch off {unit}"),
+            steps: Vec::new(),
+            notes: vec![
+                "Undo starts the service again and lets it start with the computer, as before."
+                    .into(),
+            ],
+        };
+        return planned(preview, switch_off::plan(host, unit)?);
+    }
     let check = super::catalogue()
         .into_iter()
         .find(|c| c.id == check_id)
@@ -139,6 +152,17 @@ fn plan(host: &Target, check_id: &str) -> Result<Planned> {
         ));
     }
     notes.extend(remedy.note().map(str::to_string));
+    let preview = Preview {
+        check_id: check.id.to_string(),
+        title: check.title.to_string(),
+        steps: Vec::new(),
+        notes,
+    };
+    planned(preview, edits)
+}
+
+/// The plan of `edits`, shown in `preview` (whose steps it fills in).
+fn planned(mut preview: Preview, edits: Vec<edit::Edit>) -> Result<Planned> {
     let mut steps = Vec::new();
     let mut shown = Vec::new();
     let mut blobs = Vec::new();
@@ -152,19 +176,18 @@ fn plan(host: &Target, check_id: &str) -> Result<Planned> {
         }
         steps.push(e.into_step());
     }
+    preview.steps = shown;
     Ok(Planned {
-        preview: Preview {
-            check_id: check.id.to_string(),
-            title: check.title.to_string(),
-            steps: shown,
-            notes,
-        },
+        preview,
         steps,
         blobs,
     })
 }
 
 fn run_check(host: &Target, check_id: &str) -> Result<Finding> {
+    if let Some(unit) = switch_off::unit_of(check_id) {
+        return switch_off::finding(host, check_id, unit);
+    }
     let scan = super::scan(host, Some(check_id), Utc::now())?;
     scan.checks
         .into_iter()

@@ -562,7 +562,7 @@ fn sshd_edits(host: &Target, keyword: &str, value: &str) -> Result<Vec<Edit>> {
 /// Where systemd keeps the links that start services at boot.
 const UNIT_LINKS: &str = "etc/systemd/system";
 
-fn service_edits(host: &Target, units: &[&str]) -> Result<Vec<Edit>> {
+pub(super) fn service_edits(host: &Target, units: &[&str]) -> Result<Vec<Edit>> {
     let mut edits = Vec::new();
     if host.is_live() {
         for unit in units {

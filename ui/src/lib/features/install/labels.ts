@@ -1,6 +1,6 @@
 // Words for the Install screen: what the package manager would do to each
 // package, and how the file was trusted.
-import type { Algorithm, PackageStep, Trust, UpdateRun, VersionChange } from '../../ipc';
+import type { Algorithm, Hardening, PackageStep, Trust, UpdateRun, VersionChange } from '../../ipc';
 import type { Level } from '../../status';
 
 /** What happens to one package, in a word the table marks its row with. */
@@ -95,4 +95,28 @@ export function undoWords(run: UpdateRun): string {
       return said.join(' ') || 'What it changed is put back.';
     }
   }
+}
+
+/** The button that makes an item found after installing safe. */
+export function hardenActionWords(h: Hardening): string {
+  switch (h.found.kind) {
+    case 'service':
+      return 'Switch it off…';
+    case 'default_password':
+      return 'Replace with a new password';
+    case 'password_file':
+      return 'Move to Credentials';
+    case 'port':
+      return '';
+  }
+}
+
+/** The security score after installing, beside the last one before. */
+export function scoreWords(before: number | null, after: number): string {
+  if (before === null) return `Security score now: ${after} of 100.`;
+  if (after === before) return `Security score: ${after} of 100, the same as before.`;
+  const by = Math.abs(after - before);
+  return after > before
+    ? `Security score: ${after} of 100, up ${by} from ${before}.`
+    : `Security score: ${after} of 100, down ${by} from ${before}. The Security screen says what changed.`;
 }

@@ -100,6 +100,15 @@ describe('the install wizard', () => {
     expect(w.run).toBe(installedRun);
     expect(transition(w, { type: 'back' }).step).toBe(4);
     expect(transition(w, { type: 'startOver' })).toEqual(initialWizard());
+    // After a successful installation: making it safe, answer by answer.
+    w = transition(w, { type: 'harden' });
+    expect(w.step).toBe(5);
+    expect(transition(w, { type: 'back' }).step).toBe(5);
+    const later = { ...installedRun, message: 'answered' };
+    expect(transition(w, { type: 'answered', run: later }).run).toBe(later);
+    expect(transition(w, { type: 'answered', run: { ...later, id: 99 } }).run).toBe(installedRun);
+    const failed = { ...installedRun, outcome: 'failed' as const };
+    expect(transition(at({ step: 4, run: failed }), { type: 'harden' }).step).toBe(4);
   });
 
   it('offers the older version on purpose only when that was the refusal', () => {

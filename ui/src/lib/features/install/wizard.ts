@@ -18,8 +18,8 @@ import {
   type UpdateRun,
 } from '../../ipc';
 
-export type Step = 1 | 2 | 3 | 4;
-export const STEP_COUNT = 4;
+export type Step = 1 | 2 | 3 | 4 | 5;
+export const STEP_COUNT = 5;
 
 /** Where the software comes from. */
 export type Source = 'file' | 'package';
@@ -54,6 +54,8 @@ export function stepTitle(step: Step, source: Source): string {
       return 'What will change';
     case 4:
       return 'Installing';
+    case 5:
+      return 'Make it safe';
   }
 }
 
@@ -82,7 +84,7 @@ export interface Wizard {
   allowDowngrade: boolean;
   /** Step 3: what the package manager would do. */
   preview: AnyPreview | null;
-  /** Step 4: the run, once it ended. */
+  /** Step 4: the run, once it ended; step 5: with what was answered since. */
   run: UpdateRun | null;
   /** Work under way: reading the file (step 3) or installing (step 4). */
   busy: boolean;
@@ -102,6 +104,10 @@ export type WizardEvent =
   /** 3 → 4: the installation starts. */
   | { type: 'install' }
   | { type: 'installed'; run: UpdateRun }
+  /** 4 → 5: what the installation switched on or left open. */
+  | { type: 'harden' }
+  /** Step 5: an item answered; the run as now recorded. */
+  | { type: 'answered'; run: UpdateRun }
   | { type: 'failed'; error: AppError }
   /** A cancel before anything changed: back to where it started. */
   | { type: 'cancelled' }
@@ -267,13 +273,17 @@ export function transition(w: Wizard, e: WizardEvent): Wizard {
       return w.step === 3 && w.preview && !w.busy ? { ...w, step: 4, busy: true, run: null, error: null } : w;
     case 'installed':
       return w.step === 4 ? { ...w, busy: false, run: e.run } : w;
+    case 'harden':
+      return w.step === 4 && w.run?.outcome === 'done' && !w.busy ? { ...w, step: 5, error: null } : w;
+    case 'answered':
+      return w.step === 5 && w.run?.id === e.run.id ? { ...w, run: e.run } : w;
     case 'failed':
       return { ...w, busy: false, error: { step: w.step, error: e.error } };
     case 'cancelled':
       // Nothing changed: the step before the work started.
       return { ...w, busy: false, step: w.step === 4 ? 3 : 2, error: null };
     case 'back':
-      if (w.busy || w.step === 1 || (w.step === 4 && w.run !== null)) return w;
+      if (w.busy || w.step === 1 || w.run !== null) return w;
       return { ...w, step: (w.step - 1) as Step, error: null };
     case 'startOver':
       return w.busy ? w : initialWizard();

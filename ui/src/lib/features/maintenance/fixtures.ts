@@ -103,6 +103,7 @@ export function run(
     admin_run: fields.id + 100,
     log_tail: 'Setting up openssl (3.0.15-1~deb12u1) ...',
     steps: [],
+    hardening: [],
     ...fields,
   } as unknown as UpdateRun;
 }

@@ -399,6 +399,7 @@ describe('Security', () => {
       admin_run: 3,
       log_tail: '',
       steps: [],
+      hardening: [],
     };
 
     it('offers to install a missing program, then previews again and goes on with the fix', async () => {
