@@ -113,14 +113,32 @@ CONF
     printf 'Package: %s-file\nVersion: %s\nArchitecture: all\nMaintainer: %s\nInstalled-Size: %s\nDescription: what the end-to-end install test installs\n' \
       "$name" "$3" "$maintainer" "$((${KIB:-1} + 4))" >"$src/DEBIAN/control"
     printf '[Service]\nExecStart=/bin/true\n' >"$src/lib/systemd/system/$name-file.service"
-    printf 'port=8080\n' >"$src/etc/$name-file.conf"
+    # Its settings carry a well-known default password.
+    printf 'port=8080\nadmin_password = admin\n' >"$src/etc/$name-file.conf"
     printf '/etc/%s-file.conf\n' "$name" >"$src/DEBIAN/conffiles"
     if [[ ${4:-} == fails ]]; then
       printf '#!/bin/sh\necho "set-up failed on purpose" >&2\nexit 1\n' >"$src/DEBIAN/postinst"
     else
-      printf '#!/bin/sh\nexit 0\n' >"$src/DEBIAN/postinst"
+      # Its set-up makes its service start with the computer and leaves
+      # a first password in a file, as server packages do; purging it
+      # takes both away.
+      cat >"$src/DEBIAN/postinst" <<SCRIPT
+#!/bin/sh
+set -e
+mkdir -p /etc/systemd/system/multi-user.target.wants /var/lib/$name-file
+ln -sf /lib/systemd/system/$name-file.service /etc/systemd/system/multi-user.target.wants/$name-file.service
+echo first-login-e2e >/var/lib/$name-file/initialAdminPassword
+chmod 600 /var/lib/$name-file/initialAdminPassword
+SCRIPT
     fi
-    chmod 0755 "$src/DEBIAN/postinst"
+    cat >"$src/DEBIAN/postrm" <<SCRIPT
+#!/bin/sh
+if [ "\$1" = purge ] || [ "\$1" = remove ]; then
+  rm -f /etc/systemd/system/multi-user.target.wants/$name-file.service
+fi
+if [ "\$1" = purge ]; then rm -rf /var/lib/$name-file; fi
+SCRIPT
+    chmod 0755 "$src/DEBIAN/postinst" "$src/DEBIAN/postrm"
     dpkg-deb --root-owner-group -b "$src" "$dir/$name-file_$3_all.deb" >/dev/null
     rm -rf "$scratch"
     echo "$dir/$name-file_$3_all.deb"

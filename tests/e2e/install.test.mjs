@@ -2,7 +2,9 @@
 // apt. A package file is checked on the Verify screen, then installed from
 // the Install screen with that check as its proof: the preview says what
 // would change, the installation says it worked, the list shows it, and
-// Undo takes it away. A newer version whose set-up fails is rolled back to
+// Undo takes it away. After installing, what its set-up switched on is made
+// safe: its service switched off, its default password replaced by one kept
+// in the keychain, its password file moved there, and the score rechecked. A newer version whose set-up fails is rolled back to
 // the installed one and held. A package found by name in the archive's
 // signed package list is installed with what it needs, and undone. Two
 // versions of a program in a tarball go side by side into the test's /opt,
@@ -15,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 import { testIds } from '../../ui/src/lib/testIds.js';
-import { APP, ARTIFACTS, WEBDRIVER, axeViolations, env, openScreen, run, stepper, text } from './harness.mjs';
+import { APP, ARTIFACTS, CLI, DATA, WEBDRIVER, axeViolations, env, openScreen, run, stepper, text } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 
 let s;
@@ -133,7 +135,7 @@ describe('Install', () => {
     await s.waitFor('the empty list', () => s.byTestId(testIds.installedEmpty));
     await chooseFile(good);
     assert.equal(await (await s.byTestId(testIds.installProofVerified)).property('checked'), true);
-    assert.equal(await text(s, testIds.installStepLabel), 'Step 2 of 4');
+    assert.equal(await text(s, testIds.installStepLabel), 'Step 2 of 5');
     await click(testIds.installNext);
     const preview = await s.waitFor('the preview', () => s.byTestId(testIds.installPreview), 30000);
     assert.equal(await preview.attribute('data-change'), 'new');
@@ -157,6 +159,55 @@ describe('Install', () => {
     assert.match(await result.text(), new RegExp(`${PACKAGE} 1\\.0 is installed`));
     assert.equal(await installed(), '1.0 ii');
     await s.waitFor('the installed row', () => s.byTestId(testIds.installedRow, '[data-outcome="done"]'));
+  });
+
+  step('Make it safe: the service it switched on goes off, its passwords go to Credentials, the score is checked again', async () => {
+    await click(testIds.installHardenNext);
+    await waitStep(5);
+    assert.equal(await text(s, testIds.installStepLabel), 'Step 5 of 5');
+    const row = (id) => `[data-testid="${testIds.hardenItem}"][data-id="${id}"]`;
+    const service = row(`service:${PACKAGE}.service`);
+    const password = row(`password:/etc/${PACKAGE}.conf:admin_password`);
+    const file = row(`password-file:/var/lib/${PACKAGE}/initialAdminPassword`);
+    await s.waitFor('what it switched on', () => s.find(service));
+    await s.find(password);
+    await s.find(file);
+    assert.deepEqual(await axeViolations(s), []);
+    const link = `/etc/systemd/system/multi-user.target.wants/${PACKAGE}.service`;
+    await run('test', ['-L', link]);
+
+    // Switching off shows first what it changes.
+    await (await s.find(`${service} [data-testid="${testIds.hardenSwitchOff}"]`)).click();
+    const preview = await s.waitFor('what switching off changes', () => s.byTestId(testIds.hardenPreview), 30000);
+    assert.match(await preview.text(), /multi-user\.target\.wants/);
+    await click(testIds.hardenConfirm);
+    await s.waitFor('the service switched off', async () => (await (await s.find(service)).attribute('data-answered')) === 'done', 30000);
+    await assert.rejects(run('test', ['-L', link]), 'the boot link is gone');
+
+    // The default password is replaced by a new one kept in Credentials.
+    await (await s.find(`${password} [data-testid="${testIds.hardenPassword}"]`)).click();
+    await s.waitFor('the password replaced', async () => (await (await s.find(password)).attribute('data-answered')) === 'done', 30000);
+    const conf = await readFile(`/etc/${PACKAGE}.conf`, 'utf8');
+    assert.doesNotMatch(conf, /admin_password = admin\n/);
+    assert.match(conf, /^port=8080\nadmin_password = \S{24}\n$/);
+
+    // The first password leaves its file for Credentials.
+    await (await s.find(`${file} [data-testid="${testIds.hardenPassword}"]`)).click();
+    await s.waitFor('the password file moved', async () => (await (await s.find(file)).attribute('data-answered')) === 'done', 30000);
+    await assert.rejects(readFile(`/var/lib/${PACKAGE}/initialAdminPassword`), 'the file is gone');
+
+    const score = await s.waitFor('the score checked again', async () => {
+      const el = await s.byTestId(testIds.installScore);
+      return (await el.attribute('data-after')) !== '' && el;
+    }, 60000);
+    assert.match(await score.text(), /Security score/);
+    await snap('harden');
+
+    // Both are in the keychain the Credentials screen lists.
+    const kept = await run(CLI, ['--data-dir', DATA, 'vault', 'get', `${PACKAGE}: admin_password`, '--stdout']);
+    assert.equal(`port=8080\nadmin_password = ${kept.stdout.trim()}\n`, conf);
+    const first = await run(CLI, ['--data-dir', DATA, 'vault', 'get', `${PACKAGE}: first password`, '--stdout']);
+    assert.equal(first.stdout.trim(), 'first-login-e2e');
   });
 
   step('a newer version whose set-up fails is rolled back to 1.0 and held', async () => {

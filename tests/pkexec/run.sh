@@ -105,6 +105,19 @@ as() {
     '$work/bin/shipshape' $*"
 }
 
+# Runs the CLI as $alice on this computer itself (no fixture): what an
+# installation switched on is on the real system.
+as_backup() {
+  su -s /bin/sh "$alice" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' \
+    SHIPSHAPE_CREDENTIAL_SECRET='$work/host.secret' '$work/bin/shipshape' $*"
+}
+# Alice's session: a private bus with her own gnome-keyring, unlocked.
+in_keyring() {
+  su -s /bin/bash "$alice" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' \
+    SHIPSHAPE_CREDENTIAL_SECRET='$work/host.secret' dbus-run-session -- bash -c \
+    'printf %s pk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; $*'"
+}
+
 echo "pkexec: $alice fixes X11 forwarding through pkexec"
 out="$(as "$alice" fix ssh.x11_forwarding --root "'$work/system'" --json)" || fail "the fix failed: $out"
 [[ "$(cat "$conf")" == "X11Forwarding no" ]] || fail "the file was not fixed: $(cat "$conf")"
@@ -166,6 +179,27 @@ filed() { dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shipshape-e2e-tool-f
 out="$(as "$alice" install "'$deb'" --sha256 "$sum" --yes --json)" || fail "installing the file failed: $out"
 [[ "$(filed)" == "1.0 ii " ]] || fail "the file was not installed: $(filed)"
 run="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out")"
+
+echo "pkexec: $alice switches off the service it switched on, and replaces its default password, through pkexec"
+link=/etc/systemd/system/multi-user.target.wants/shipshape-e2e-tool-file.service
+[[ -L $link ]] || fail "the package did not make its service start with the computer"
+out="$(as_backup installs harden "$run" --switch-off "'service:shipshape-e2e-tool-file.service'" --yes --json)" ||
+  fail "switching the service off failed: $out"
+[[ ! -L $link ]] || fail "the service still starts with the computer"
+cat >"$work/harden-password.sh" <<SH
+set -e
+'$work/bin/shipshape' installs harden $run --password 'password:/etc/shipshape-e2e-tool-file.conf:admin_password' --json
+umask 077
+'$work/bin/shipshape' vault get 'shipshape-e2e-tool-file: admin_password' --stdout >new-password
+SH
+chmod 0755 "$work/harden-password.sh"
+out="$(in_keyring "bash $work/harden-password.sh")" || fail "replacing the default password failed: $out"
+new="$(cat "$work/home-$alice/new-password")"
+rm -f "$work/home-$alice/new-password"
+[[ "$(cat /etc/shipshape-e2e-tool-file.conf)" == "$(printf 'port=8080\nadmin_password = %s' "$new")" ]] ||
+  fail "the settings do not hold the password kept in the keychain: $(cat /etc/shipshape-e2e-tool-file.conf)"
+[[ "$(stat -c '%U %a' /etc/shipshape-e2e-tool-file.conf)" == "root 644" ]] || fail "the settings file lost its owner or mode"
+if grep -rqF "$new" "$work/state"; then fail "the new password was written in root's state"; fi
 as "$alice" updates undo "$run" --json >/dev/null || fail "undoing the installation failed"
 [[ -z "$(filed)" ]] || fail "the undo left the package installed: $(filed)"
 
@@ -211,16 +245,6 @@ mkdir -p "$work/backups" "$work/home-$alice/docs"
 chmod 0755 "$work/backups"
 printf 'minutes of the meeting\n' >"$work/home-$alice/docs/minutes.txt"
 chown -R "$alice:" "$work/home-$alice/docs"
-# Alice's session: a private bus with her own gnome-keyring, unlocked.
-in_keyring() {
-  su -s /bin/bash "$alice" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' \
-    SHIPSHAPE_CREDENTIAL_SECRET='$work/host.secret' dbus-run-session -- bash -c \
-    'printf %s pk | gnome-keyring-daemon --unlock --components=secrets >/dev/null; $*'"
-}
-as_backup() {
-  su -s /bin/sh "$alice" -c "cd && env SHIPSHAPE_STATE_DIR='$work/state' \
-    SHIPSHAPE_CREDENTIAL_SECRET='$work/host.secret' '$work/bin/shipshape' $*"
-}
 # In the same session, the password as her keychain keeps it (the test reads it after).
 cat >"$work/backup-init.sh" <<SH
 set -e
