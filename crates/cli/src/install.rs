@@ -11,6 +11,7 @@ use shipshape_core::api::{self, Session};
 use shipshape_core::harden::report::ReportFormat;
 use shipshape_core::install::deb::Deb;
 use shipshape_core::install::named::PackageAsk;
+use shipshape_core::install::plan::{Method, Part, Plan};
 use shipshape_core::install::program::{ProgramAsk, ProgramPreview, is_program_file};
 use shipshape_core::install::{Change, DebAsk, DebPreview, PackageStep, Trust};
 use shipshape_core::maintain::updates::UpdateRun;
@@ -24,8 +25,26 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A .deb file, or the name of a package this computer's package sources offer
-    #[arg(value_name = "FILE|PACKAGE")]
-    what: PathBuf,
+    #[arg(
+        value_name = "FILE|PACKAGE",
+        required_unless_present = "plan",
+        conflicts_with = "plan"
+    )]
+    what: Option<PathBuf>,
+    /// direct (replace the installed version), parallel (a program beside the others) or pilot (watched, then promoted or rolled back); phased needs --plan
+    #[arg(long, value_name = "METHOD")]
+    method: Option<String>,
+    /// For a pilot: how long it is watched before it may be promoted, in minutes
+    #[arg(
+        long,
+        value_name = "MINUTES",
+        default_value_t = 60,
+        requires = "method"
+    )]
+    soak: u32,
+    /// Deploy a saved plan (JSON: its stages, health checks, approval and watch)
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["method", "name", "program_version", "accept_risk", "allow_downgrade"])]
+    plan: Option<PathBuf>,
     /// What proves it genuine, as for shipshape verify: checked first, and installed only when it is safe
     #[command(flatten)]
     compare: CompareArgs,
@@ -332,12 +351,31 @@ fn package_name(what: &Path) -> Option<String> {
 
 pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
     let cancel = crate::stop_on_ctrl_c()?;
-    if let Some(name) = package_name(&args.what) {
+    let method = args.method.as_deref().map(Method::parse).transpose()?;
+    let Some(what) = args.what.clone() else {
+        let plan = args.plan.clone().unwrap_or_default();
+        let text = std::fs::read_to_string(&plan).map_err(|e| Error::io("read", &plan, &e))?;
+        let plan = Plan::from_json(&text)?;
+        return crate::plan::deploying(ctx, plan, None, args.yes, args.dry_run, args.json, &cancel);
+    };
+    if method == Some(Method::Phased) {
+        return Err(Error::invalid_input(
+            "A phased deployment installs several parts in stages, so it needs a plan.",
+            "Write the stages in a plan file and run shipshape install --plan PLAN.json.",
+        ));
+    }
+    if let Some(name) = package_name(&what) {
         return by_name(name, args, ctx, &cancel);
     }
-    let file = std::path::absolute(&args.what).map_err(|e| Error::io("find", &args.what, &e))?;
+    let file = std::path::absolute(&what).map_err(|e| Error::io("find", &what, &e))?;
     if is_program_file(&file.to_string_lossy()) {
         return program(file, args, ctx, &cancel);
+    }
+    if method == Some(Method::Parallel) {
+        return Err(Error::invalid_input(
+            "A package file replaces the installed version; only a program in a tarball or an AppImage goes in beside it.",
+            "Drop --method, or use --method pilot to watch it first.",
+        ));
     }
     if args.name.is_some() || args.program_version.is_some() {
         return Err(Error::invalid_input(
@@ -353,6 +391,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
         keep: Vec::new(),
     }
     .checked()?;
+    if let Some(verdict) = piloted(Part::File(ask.clone()), &args, ctx, &cancel) {
+        return verdict;
+    }
     // With --yes, as with apt-get -y, nothing is asked: root checks the
     // file again and the run says what changed. Otherwise the preview.
     if !args.yes {
@@ -394,6 +435,15 @@ fn program(file: PathBuf, args: Args, ctx: &Context, cancel: &Cancel) -> Result<
         name: args.name.clone(),
         version: args.program_version.clone(),
     };
+    if args.method.as_deref() == Some("direct") {
+        return Err(Error::invalid_input(
+            "A program goes into /opt beside the versions there, never in place of one.",
+            "Drop --method (parallel is how programs go in), or use --method pilot.",
+        ));
+    }
+    if let Some(verdict) = piloted(Part::Program(ask.clone()), &args, ctx, cancel) {
+        return verdict;
+    }
     if !args.yes {
         let preview = api::install::program_preview(ask, &NoProgress, cancel)?;
         return previewed(&preview, args.json, args.dry_run, print_program);
@@ -446,6 +496,15 @@ fn by_name(name: String, args: Args, ctx: &Context, cancel: &Cancel) -> Result<V
         keep: Vec::new(),
     }
     .checked()?;
+    if args.method.as_deref() == Some("parallel") {
+        return Err(Error::invalid_input(
+            "A package replaces the installed version; only a program in a tarball or an AppImage goes in beside it.",
+            "Drop --method, or use --method pilot to watch it first.",
+        ));
+    }
+    if let Some(verdict) = piloted(Part::Package(ask.clone()), &args, ctx, cancel) {
+        return verdict;
+    }
     if !args.yes {
         let preview = api::install::package_preview(ask, &NoProgress, cancel)?;
         return previewed(&preview, args.json, args.dry_run, |p| {
@@ -456,6 +515,24 @@ fn by_name(name: String, args: Args, ctx: &Context, cancel: &Cancel) -> Result<V
     installing(ctx, args.json, |s, progress| {
         api::install::package(s, ask, Utc::now(), progress, cancel)
     })
+}
+
+/// With --method pilot: `part` deployed as a pilot, watched for --soak
+/// minutes; otherwise `None`, and it is installed as asked.
+fn piloted(
+    part: Part,
+    args: &Args,
+    ctx: &Context,
+    cancel: &Cancel,
+) -> Option<Result<Verdict, Error>> {
+    if args.method.as_deref() != Some("pilot") {
+        return None;
+    }
+    Some(
+        Plan::single(part, Method::Pilot, args.soak).and_then(|plan| {
+            crate::plan::deploying(ctx, plan, None, args.yes, args.dry_run, args.json, cancel)
+        }),
+    )
 }
 
 /// Prints `preview` (as JSON with `json`), then refuses unless only the

@@ -13,6 +13,7 @@ mod info;
 mod install;
 mod monitor;
 mod notify;
+mod plan;
 mod schedule;
 mod security;
 mod show;
@@ -110,6 +111,9 @@ enum Command {
     /// The package files installed: list, show, undo
     #[command(subcommand)]
     Installs(install::Installs),
+    /// Deployments of plans: list, show, approve the next stage, check a pilot, roll back, repeat
+    #[command(subcommand)]
+    Plan(plan::Command),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -169,6 +173,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Backup(cmd) => backup::run(cmd, &ctx),
         Command::Install(args) => install::run(args, &ctx),
         Command::Installs(cmd) => install::installs(cmd, &ctx),
+        Command::Plan(cmd) => plan::run(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

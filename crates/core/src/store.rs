@@ -247,6 +247,13 @@ const MIGRATIONS: &[&str] = &[
     // token naming root's sealed key to it (`backup::sealed`).
     "ALTER TABLE backup_repos ADD COLUMN plan TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE backup_repos ADD COLUMN key TEXT NOT NULL DEFAULT '';",
+    // 19: deployments of plans (`install::deploy::Deployment`, JSON), each
+    // with its plan, stages, gates and approvals.
+    "CREATE TABLE deployments (
+        id      INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        record  TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

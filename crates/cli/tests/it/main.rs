@@ -12,6 +12,7 @@ mod baseline;
 mod concurrency;
 mod config_before_updates;
 mod data_dir;
+mod deploy;
 mod health;
 mod help;
 mod helper;

@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod baseline;
+pub mod deploy;
 pub mod fixes;
 pub mod harden_install;
 pub mod install;

@@ -16,9 +16,11 @@
 //! - `ports` — what listens on the network before and after installing.
 
 pub mod deb;
+pub mod deploy;
 pub mod direct;
 pub mod harden;
 pub mod named;
+pub mod plan;
 pub mod ports;
 pub mod program;
 pub mod record;
