@@ -75,32 +75,19 @@ fn go_on(
             approved: None,
         };
         for part in &stage.parts {
-            match install(s, part, now, progress, cancel) {
+            let why = match install(s, part, now, progress, cancel) {
                 Ok(run) if run.outcome == RunOutcome::Done => {
                     d.step(now, true, format!("{}: {}", stage.name, run.message));
                     done.runs.push(run.id);
+                    continue;
                 }
-                Ok(run) => {
-                    d.step(now, false, format!("{}: {}", stage.name, run.message));
-                    d.stages.push(done);
-                    return halt(
-                        s,
-                        d,
-                        format!("{} was not installed: {}", part.label(), run.message),
-                        now,
-                    );
-                }
-                Err(e) => {
-                    d.step(now, false, format!("{}: {}", stage.name, e.message));
-                    d.stages.push(done);
-                    return halt(
-                        s,
-                        d,
-                        format!("{} was not installed: {}", part.label(), e.message),
-                        now,
-                    );
-                }
-            }
+                Ok(run) => run.message,
+                Err(e) => e.message,
+            };
+            d.step(now, false, format!("{}: {why}", stage.name));
+            d.stages.push(done);
+            let why = format!("{} was not installed: {why}", part.label());
+            return halt(s, d, why, now);
         }
         done.gates = d
             .plan
