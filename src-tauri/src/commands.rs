@@ -27,7 +27,9 @@ use shipshape_core::health::alerts::{self, Alert, Rule, RuleChange, RuleKind};
 use shipshape_core::health::baseline::BaselineDiff;
 use shipshape_core::health::history::History;
 use shipshape_core::health::watch::{self, Overview};
+use shipshape_core::install::deploy::{self, Deployment};
 use shipshape_core::install::named::{Found, PackageAsk, PackagePreview};
+use shipshape_core::install::plan::Plan as DeploymentPlan;
 use shipshape_core::install::program::{ProgramAsk, ProgramPreview};
 use shipshape_core::install::record::RecordSaved;
 use shipshape_core::install::{DebAsk, DebPreview};
@@ -960,6 +962,87 @@ pub async fn install_harden_password(
     let keychain = state.keychain()?;
     with_session(state, move |session| {
         api::harden_install::password(session, &keychain, run, &item, chrono::Utc::now())
+    })
+    .await
+}
+
+/// The deployments of plans, newest first.
+#[tauri::command]
+pub async fn deploy_list(state: State<'_, AppState>) -> Result<Vec<Deployment>, Error> {
+    with_store(state, deploy::list).await
+}
+
+/// Reads the deployment plan in file `path` and checks it; nothing is
+/// installed.
+#[tauri::command]
+pub async fn deploy_plan_file(path: String) -> Result<DeploymentPlan, Error> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::io("read", std::path::Path::new(&path), &e))?;
+        DeploymentPlan::from_json(&text)
+    })
+    .await
+    .map_err(blocking_failed)?
+}
+
+/// Deploys `plan` as job `job` (asks for the password), as far as it goes
+/// without the administrator.
+#[tauri::command]
+pub async fn deploy_start(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    plan: DeploymentPlan,
+) -> Result<Deployment, Error> {
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::deploy::start(session, plan, None, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// Deploys again, as job `job`, the plan of deployment `id`.
+#[tauri::command]
+pub async fn deploy_repeat(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    id: i64,
+) -> Result<Deployment, Error> {
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::deploy::repeat(session, id, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// Approves deployment `id`'s next stage (installed as job `job`) or
+/// promotes its pilot.
+#[tauri::command]
+pub async fn deploy_approve(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    id: i64,
+) -> Result<Deployment, Error> {
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::deploy::approve(session, id, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// Checks the pilot of deployment `id` now.
+#[tauri::command]
+pub async fn deploy_check(state: State<'_, AppState>, id: i64) -> Result<Deployment, Error> {
+    with_session(state, move |session| {
+        api::deploy::check(session, id, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Takes back everything deployment `id` installed (asks for the password).
+#[tauri::command]
+pub async fn deploy_rollback(state: State<'_, AppState>, id: i64) -> Result<Deployment, Error> {
+    with_session(state, move |session| {
+        api::deploy::roll_back(session, id, chrono::Utc::now())
     })
     .await
 }

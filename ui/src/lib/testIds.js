@@ -663,6 +663,30 @@ export const testIds = Object.freeze({
   installHardenDialog: 'install-harden-dialog',
   installHardenClose: 'install-harden-close',
   // Undo asks first: installUndoDialog with its confirm and cancel.
+  // Deployments of plans: a plan file read (deployPlanPath, deployPlanRead)
+  // and shown (deployPlan, data-method) before deployStart; each
+  // deploymentRow (data-id, data-status) with Approve, Check, Roll back or
+  // Repeat.
+  deployments: 'deployments',
+  deploymentsEmpty: 'deployments-empty',
+  deployPlanPath: 'deploy-plan-path',
+  deployPlanRead: 'deploy-plan-read',
+  deployPlan: 'deploy-plan',
+  deployStart: 'deploy-start',
+  deployCancel: 'deploy-cancel',
+  deployError: 'deploy-error',
+  deploymentRow: 'deployment-row',
+  deployApprove: 'deploy-approve',
+  deployCheck: 'deploy-check',
+  deployRollback: 'deploy-rollback',
+  deployRepeat: 'deploy-repeat',
+  // The wizard's way to install on step 3: now, or as a pilot watched for
+  // installSoak minutes; a pilot's result is installDeployment.
+  installMethod: 'install-method',
+  installNow: 'install-now',
+  installPilot: 'install-pilot',
+  installSoak: 'install-soak',
+  installDeployment: 'install-deployment',
   installUndoDialog: 'install-undo-dialog',
   installUndoConfirm: 'install-undo-confirm',
   installUndoCancel: 'install-undo-cancel',

@@ -34,6 +34,8 @@ import type { Overview } from './generated/Overview';
 import type { Page } from './generated/Page';
 import type { PastScan } from './generated/PastScan';
 import type { Preview } from './generated/Preview';
+import type { Deployment } from './generated/Deployment';
+import type { DeploymentPlan } from './generated/DeploymentPlan';
 import type { Installed } from './generated/Installed';
 import type { FixOutcome } from './generated/FixOutcome';
 import type { Change } from './generated/Change';
@@ -132,6 +134,12 @@ export type { Anomaly } from './generated/Anomaly';
 export type { Preview, FixOutcome, Change, Acceptance, Installed };
 export type { PreviewStep } from './generated/PreviewStep';
 export type { Hardening } from './generated/Hardening';
+export type { Deployment } from './generated/Deployment';
+export type { DeploymentPlan } from './generated/DeploymentPlan';
+export type { DeploymentStatus } from './generated/DeploymentStatus';
+export type { HealthGate } from './generated/HealthGate';
+export type { InstallMethod } from './generated/InstallMethod';
+export type { PlanPart } from './generated/PlanPart';
 export type { HardeningFound } from './generated/HardeningFound';
 export type { HardeningAnswer } from './generated/HardeningAnswer';
 export type { Step } from './generated/Step';
@@ -283,6 +291,14 @@ export const api = {
     call<UpdateRun>('install_harden_switch_off', { run, item, seen }),
   /** Moves a password installation `run` left into Credentials. Asks for the password. */
   installHardenPassword: (run: number, item: string) => call<UpdateRun>('install_harden_password', { run, item }),
+  /** The deployments of plans, newest first. */
+  deployList: () => call<Deployment[]>('deploy_list'),
+  /** Reads and checks the deployment plan in the file at `path`; installs nothing. */
+  deployPlanFile: (path: string) => call<DeploymentPlan>('deploy_plan_file', { path }),
+  /** Checks deployment `id`'s pilot now; a failed health check rolls it back. */
+  deployCheck: (id: number) => call<Deployment>('deploy_check', { id }),
+  /** Takes back everything deployment `id` installed. Asks for the password. */
+  deployRollback: (id: number) => call<Deployment>('deploy_rollback', { id }),
   /** Puts another installed version of a program in /opt in use. Asks for the password. */
   installSwitch: (name: string, version: string) => call<UpdateRun>('install_switch', { name, version }),
   /** Past verifications, newest first. */
@@ -495,6 +511,15 @@ export const jobs = {
   /** Installs a tarball or an AppImage into /opt beside its other versions, as `installDeb` does a file. */
   installProgram: (ask: ProgramAsk, onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('install_program', onProgress, { ask }),
+  /** Deploys `plan` as far as it goes without you (asks for the password). */
+  deployStart: (plan: DeploymentPlan, onProgress: (p: JobProgress) => void) =>
+    startJob<Deployment>('deploy_start', onProgress, { plan }),
+  /** Deploys the plan of deployment `id` again. */
+  deployRepeat: (id: number, onProgress: (p: JobProgress) => void) =>
+    startJob<Deployment>('deploy_repeat', onProgress, { id }),
+  /** Goes on with deployment `id`'s next stage, or promotes its pilot. */
+  deployApprove: (id: number, onProgress: (p: JobProgress) => void) =>
+    startJob<Deployment>('deploy_approve', onProgress, { id }),
   /** Counts the files and bytes `plan` would back up; changes nothing. */
   backupEstimate: (plan: BackupPlan, onProgress: (p: JobProgress) => void) =>
     startJob<BackupEstimate>('backup_estimate', onProgress, { plan }),

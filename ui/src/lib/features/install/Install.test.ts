@@ -21,6 +21,7 @@ function setup(overrides: Record<string, Handler> = {}, runs: UpdateRun[] = []) 
   const calls = recordCommands({
     updates_history: () => runs,
     verify_history: () => [],
+    deploy_list: () => [],
     ...overrides,
   });
   render(Install);
@@ -223,6 +224,45 @@ describe('Install', () => {
     expect(byId(testIds.installedSwitch).textContent).toContain('Use 1.0 again');
     await fireEvent.click(byId(testIds.installedSwitch));
     await waitFor(() => expect(calls.install_switch).toEqual([{ name: 'tool', version: '1.0' }]));
+  });
+
+  it('installs as a pilot when asked: one stage, watched for the minutes given, with no new alerts as its check', async () => {
+    const deployment = {
+      id: 5,
+      plan: { name: 'office-app_2.0_all.deb', method: 'pilot', stages: [], gates: [], approval: 'ask', soak_minutes: 30 },
+      by: 'maria',
+      started: '2026-12-05T08:00:00Z',
+      finished: null,
+      status: 'soaking',
+      message: 'It is installed on the pilot computer and watched until 2026-12-05T08:30:00Z.',
+      stages: [],
+      soak_until: '2026-12-05T08:30:00Z',
+      repeats: null,
+      steps: [],
+    };
+    const calls = setup({ install_preview: () => preview, deploy_start: () => deployment });
+    await toProof();
+    await fireEvent.input(byId(testIds.installHex), { target: { value: SHA256 } });
+    await fireEvent.click(byId(testIds.installNext));
+    await waitFor(() => byId(testIds.installPreview));
+    await fireEvent.click(byId(testIds.installPilot));
+    await fireEvent.input(byId(testIds.installSoak), { target: { value: '0' } });
+    expect((byId(testIds.installConfirm) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(byId(testIds.installSoak), { target: { value: '30' } });
+    expect(byId(testIds.installConfirm).textContent).toContain('Install as a pilot');
+    await fireEvent.click(byId(testIds.installConfirm));
+    await waitFor(() => byId(testIds.installDeployment));
+    expect(calls.install_deb).toBeUndefined();
+    expect(calls.deploy_start[0].plan).toEqual({
+      name: 'office-app_2.0_all.deb',
+      method: 'pilot',
+      stages: [{ name: 'Install', parts: [{ kind: 'file', file: FILE, trust: { by: 'digest', algorithm: 'sha256', hex: SHA256 }, allow_downgrade: false, keep: ['office-app', 'old-plugin'] }] }],
+      gates: [{ kind: 'no_new_alerts' }],
+      approval: 'ask',
+      soak_minutes: 30,
+    });
+    expect(byId(testIds.installDeployment).dataset.status).toBe('soaking');
+    expect(byId(testIds.installDeployment).textContent).toContain('watched until');
   });
 
   it('asks before Undo in the list, saying what it would do, and saves an installation\'s record', async () => {

@@ -1,6 +1,18 @@
 // Words for the Install screen: what the package manager would do to each
 // package, and how the file was trusted.
-import type { Algorithm, Hardening, PackageStep, Trust, UpdateRun, VersionChange } from '../../ipc';
+import type {
+  Algorithm,
+  Deployment,
+  DeploymentStatus,
+  Hardening,
+  HealthGate,
+  InstallMethod,
+  PackageStep,
+  PlanPart,
+  Trust,
+  UpdateRun,
+  VersionChange,
+} from '../../ipc';
 import type { Level } from '../../status';
 
 /** What happens to one package, in a word the table marks its row with. */
@@ -119,4 +131,47 @@ export function scoreWords(before: number | null, after: number): string {
   return after > before
     ? `Security score: ${after} of 100, up ${by} from ${before}.`
     : `Security score: ${after} of 100, down ${by} from ${before}. The Security screen says what changed.`;
+}
+
+/** Each way to install, in one sentence. */
+export const METHOD_WORDS: Record<InstallMethod, string> = {
+  direct: 'Direct: the new version replaces the installed one.',
+  parallel: 'Parallel: the new version goes in beside the old one, and you switch between them.',
+  phased:
+    'Phased: the parts go in stage by stage; each next stage waits until the health checks pass and, if the plan says so, your approval.',
+  pilot: 'Pilot: it goes first on the pilot computer and is watched for a while; then you promote it or roll it back.',
+};
+
+export const DEPLOYMENT_STATUS: Record<DeploymentStatus, { words: string; level: Level }> = {
+  running: { words: 'Installing', level: 'warning' },
+  waiting: { words: 'Waits for you', level: 'warning' },
+  soaking: { words: 'Being watched', level: 'neutral' },
+  done: { words: 'Done', level: 'good' },
+  halted: { words: 'Stopped', level: 'danger' },
+  rolled_back: { words: 'Rolled back', level: 'neutral' },
+};
+
+/** A health check, in a few words. */
+export function gateWords(g: HealthGate): string {
+  switch (g.kind) {
+    case 'service_running':
+      return `${g.unit} runs`;
+    case 'port_answers':
+      return `port ${g.port} answers`;
+    case 'no_new_journal_errors':
+      return 'no new errors in the system journal';
+    case 'no_new_alerts':
+      return 'no new alerts';
+  }
+}
+
+/** A part of a plan: its file's name, or the package's. */
+export function partLabel(p: PlanPart): string {
+  return p.kind === 'package' ? p.name : (p.file.split('/').pop() ?? p.file);
+}
+
+/** What approving a waiting deployment does: the next stage, or promotion. */
+export function nextStep(d: Deployment): string {
+  const next = d.plan.stages[d.stages.length];
+  return next ? `Go on with ${next.name}` : 'Promote it';
 }

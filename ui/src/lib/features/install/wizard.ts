@@ -9,6 +9,8 @@ import {
   type Algorithm,
   type DebAsk,
   type DebPreview,
+  type Deployment,
+  type DeploymentPlan,
   type PackageAsk,
   type PackagePreview,
   type PastVerification,
@@ -86,6 +88,11 @@ export interface Wizard {
   preview: AnyPreview | null;
   /** Step 4: the run, once it ended; step 5: with what was answered since. */
   run: UpdateRun | null;
+  /** Step 3: install it as a pilot, watched for `soak` minutes first. */
+  pilot: boolean;
+  soak: number;
+  /** Step 4, for a pilot: its deployment. */
+  deployment: Deployment | null;
   /** Work under way: reading the file (step 3) or installing (step 4). */
   busy: boolean;
   /** Shown on the step that caused it. */
@@ -104,6 +111,8 @@ export type WizardEvent =
   /** 3 → 4: the installation starts. */
   | { type: 'install' }
   | { type: 'installed'; run: UpdateRun }
+  | { type: 'pilot'; on: boolean }
+  | { type: 'deployed'; deployment: Deployment }
   /** 4 → 5: what the installation switched on or left open. */
   | { type: 'harden' }
   /** Step 5: an item answered; the run as now recorded. */
@@ -130,6 +139,9 @@ export function initialWizard(): Wizard {
     allowDowngrade: false,
     preview: null,
     run: null,
+    pilot: false,
+    soak: 60,
+    deployment: null,
     busy: false,
     error: null,
   };
@@ -273,6 +285,10 @@ export function transition(w: Wizard, e: WizardEvent): Wizard {
       return w.step === 3 && w.preview && !w.busy ? { ...w, step: 4, busy: true, run: null, error: null } : w;
     case 'installed':
       return w.step === 4 ? { ...w, busy: false, run: e.run } : w;
+    case 'pilot':
+      return w.step === 3 && !w.busy ? { ...w, pilot: e.on, error: null } : w;
+    case 'deployed':
+      return w.step === 4 ? { ...w, busy: false, deployment: e.deployment } : w;
     case 'harden':
       return w.step === 4 && w.run?.outcome === 'done' && !w.busy ? { ...w, step: 5, error: null } : w;
     case 'answered':
@@ -283,7 +299,7 @@ export function transition(w: Wizard, e: WizardEvent): Wizard {
       // Nothing changed: the step before the work started.
       return { ...w, busy: false, step: w.step === 4 ? 3 : 2, error: null };
     case 'back':
-      if (w.busy || w.step === 1 || w.run !== null) return w;
+      if (w.busy || w.step === 1 || w.run !== null || w.deployment !== null) return w;
       return { ...w, step: (w.step - 1) as Step, error: null };
     case 'startOver':
       return w.busy ? w : initialWizard();
@@ -296,4 +312,37 @@ function localError(message: string, source: Source): AppError {
       ? 'Choose the .deb file, for example in your Downloads folder.'
       : 'Search the package sources for part of its name.';
   return new AppError({ code: 'invalid_input', message, hint });
+}
+
+/** Why the pilot's watch cannot be taken, or null. */
+export function soakProblem(w: Wizard): string | null {
+  if (!w.pilot) return null;
+  return Number.isInteger(w.soak) && w.soak >= 1 && w.soak <= 10080
+    ? null
+    : 'Watch the pilot for between 1 minute and a week (10080 minutes).';
+}
+
+/** The plan of installing what was previewed as a pilot, or null. */
+export function pilotPlan(w: Wizard): DeploymentPlan | null {
+  if (!w.pilot || soakProblem(w) !== null) return null;
+  const file = ask(w);
+  const program = programAsk(w);
+  const pkg = packageAsk(w);
+  const part = file
+    ? { kind: 'file' as const, ...file }
+    : program
+      ? { kind: 'program' as const, ...program }
+      : pkg
+        ? { kind: 'package' as const, ...pkg }
+        : null;
+  if (!part) return null;
+  const name = part.kind === 'package' ? part.name : (part.file.split('/').pop() ?? part.file);
+  return {
+    name,
+    method: 'pilot',
+    stages: [{ name: 'Install', parts: [part] }],
+    gates: [{ kind: 'no_new_alerts' }],
+    approval: 'ask',
+    soak_minutes: w.soak,
+  };
 }
