@@ -8,10 +8,11 @@
 // the installed one and held. A package found by name in the archive's
 // signed package list is installed with what it needs, and undone. Two
 // versions of a program in a tarball go side by side into the test's /opt,
-// and the earlier one is put back in use. What it installs is purged
-// afterwards.
+// and the earlier one is put back in use. A phased plan from a file
+// installs the package, waits for approval, installs the program, and is
+// rolled back. What it installs is purged afterwards.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -290,5 +291,41 @@ describe('Install', () => {
     assert.equal(stdout, '1.0\n', 'the earlier version stays, and runs');
     await click(testIds.installedSwitch);
     await s.waitFor('1.0 in use again', async () => (await current()) === '1.0', 30000);
+  });
+
+  step('a phased plan from a file is shown first, waits for approval between its stages, and is rolled back', async () => {
+    const v3 = await tarball('3.0');
+    const plan = join(root, 'plan.json');
+    await writeFile(
+      plan,
+      JSON.stringify({
+        name: 'Tool and its app',
+        method: 'phased',
+        stages: [
+          { name: 'The app', parts: [{ kind: 'package', name: BY_NAME }] },
+          { name: 'The tool', parts: [{ kind: 'program', file: v3, trust: { by: 'digest', algorithm: 'sha256', hex: await sha256(v3) } }] },
+        ],
+        gates: [{ kind: 'no_new_alerts' }],
+        approval: 'ask',
+      }),
+    );
+    await typeInto(testIds.deployPlanPath, plan);
+    await click(testIds.deployPlanRead);
+    const shown = await s.waitFor('the plan', () => s.byTestId(testIds.deployPlan));
+    assert.match(await shown.text(), /The tool: e2e-tool-3\.0\.tar\.gz/);
+    assert.equal(await installed(BY_NAME), '', 'reading the plan installed nothing');
+    await click(testIds.deployStart);
+    const row = `[data-testid="${testIds.deploymentRow}"]`;
+    await s.waitFor('the first stage', async () => (await (await s.find(row)).attribute('data-status')) === 'waiting', 60000);
+    assert.equal(await installed(BY_NAME), '2.0 ii');
+    assert.equal(await current(), '1.0', 'the second stage waits');
+    assert.deepEqual(await axeViolations(s), []);
+    await click(testIds.deployApprove);
+    await s.waitFor('the second stage', async () => (await (await s.find(row)).attribute('data-status')) === 'done', 60000);
+    assert.equal(await current(), '3.0');
+    await click(testIds.deployRollback);
+    await s.waitFor('rolled back', async () => (await (await s.find(row)).attribute('data-status')) === 'rolled_back', 60000);
+    assert.equal(await installed(BY_NAME), '');
+    assert.equal(await current(), '1.0');
   });
 });
