@@ -881,17 +881,23 @@ pub async fn choose_record_file(
     window: WebviewWindow,
     format: ReportFormat,
     run: i64,
+    deployment: bool,
 ) -> Result<Option<String>, Error> {
     let (label, extension) = match format {
         ReportFormat::Json => ("JSON", "json"),
         _ => ("Web page (HTML)", "html"),
     };
+    let (title, what) = if deployment {
+        ("Save the deployment's record", "deployment")
+    } else {
+        ("Save the installation's record", "installation")
+    };
     let save_as = SaveAs {
-        title: "Save the installation's record",
+        title,
         label,
         extension,
     };
-    let name = format!("shipshape-installation-{run}.{extension}");
+    let name = format!("shipshape-{what}-{run}.{extension}");
     let chosen = crate::dialog::choose_save_path(app, window, save_as, name).await?;
     Ok(chosen.map(|p| p.display().to_string()))
 }
@@ -962,6 +968,21 @@ pub async fn install_harden_password(
     let keychain = state.keychain()?;
     with_session(state, move |session| {
         api::harden_install::password(session, &keychain, run, &item, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Saves deployment `id`'s record at `path`.
+#[tauri::command]
+pub async fn deploy_record(
+    state: State<'_, AppState>,
+    id: i64,
+    format: ReportFormat,
+    path: String,
+) -> Result<RecordSaved, Error> {
+    let path = export_path(&path, "deployment-record.html")?;
+    with_session(state, move |session| {
+        api::deploy::record(session, id, format, &path, chrono::Utc::now())
     })
     .await
 }

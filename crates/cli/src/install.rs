@@ -173,12 +173,7 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             crate::updates::show(&found, json)
         }
         Installs::Record { run, file, format } => {
-            let format = match format {
-                Some(f) => ReportFormat::parse(&f)?,
-                None if file.extension().is_some_and(|e| e == "json") => ReportFormat::Json,
-                None => ReportFormat::Html,
-            };
-            let path = std::path::absolute(&file).map_err(|e| Error::io("find", &file, &e))?;
+            let (format, path) = record_target(&file, format.as_deref())?;
             let saved = api::install::record(s, run, format, &path, Utc::now())?;
             println!("The record of installation {run} is at {}.", saved.path);
             Ok(Verdict::Ok)
@@ -238,6 +233,18 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             crate::updates::show(&api::updates::undo(s, run, false, Utc::now())?, json)
         }
     }
+}
+
+/// Where a record goes and in which format: as asked, else by the
+/// file's name (`.json`, or a page).
+pub fn record_target(file: &Path, format: Option<&str>) -> Result<(ReportFormat, PathBuf), Error> {
+    let format = match format {
+        Some(f) => ReportFormat::parse(f)?,
+        None if file.extension().is_some_and(|e| e == "json") => ReportFormat::Json,
+        None => ReportFormat::Html,
+    };
+    let path = std::path::absolute(file).map_err(|e| Error::io("find", file, &e))?;
+    Ok((format, path))
 }
 
 /// What an installation found to look at, each with its answer or the

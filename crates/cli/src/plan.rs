@@ -45,6 +45,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Save a deployment's record: a printable page (HTML) or JSON
+    Record {
+        deployment: i64,
+        /// Where to save it
+        file: std::path::PathBuf,
+        /// html or json (by default, from the file's name)
+        #[arg(long)]
+        format: Option<String>,
+    },
     /// Deploy the same plan again
     Repeat {
         deployment: i64,
@@ -95,6 +104,19 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
         Command::Check { deployment, json } => (api::deploy::check(s, deployment, now)?, json),
         Command::Rollback { deployment, json } => {
             (api::deploy::roll_back(s, deployment, now)?, json)
+        }
+        Command::Record {
+            deployment,
+            file,
+            format,
+        } => {
+            let (format, path) = crate::install::record_target(&file, format.as_deref())?;
+            let saved = api::deploy::record(s, deployment, format, &path, now)?;
+            println!(
+                "The record of deployment {deployment} is at {}.",
+                saved.path
+            );
+            return Ok(Verdict::Ok);
         }
         Command::Repeat {
             deployment,

@@ -680,6 +680,7 @@ export const testIds = Object.freeze({
   deployCheck: 'deploy-check',
   deployRollback: 'deploy-rollback',
   deployRepeat: 'deploy-repeat',
+  deployRecord: 'deploy-record',
   // The wizard's way to install on step 3: now, or as a pilot watched for
   // installSoak minutes; a pilot's result is installDeployment.
   installMethod: 'install-method',

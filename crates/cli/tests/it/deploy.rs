@@ -108,6 +108,29 @@ fn a_phased_plan_waits_for_approval_between_stages_and_is_rolled_back_and_repeat
     );
     assert!(shown.stdout.contains("approved by root"), "{shown:?}");
 
+    // Its record names the plan, each stage's check and who approved.
+    let page = dir.root().join("deployment.html");
+    run(&["plan", "record", &id, page.to_str().unwrap()]).success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("Deployment record: Office server and client"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("Passed: Port {port} answers.")),
+        "{html}"
+    );
+    assert!(html.contains("Approved by root"), "{html}");
+    assert!(
+        html.contains("(signed package source): shipshape-test-deploy-server 1.0 is installed."),
+        "{html}"
+    );
+    let data = dir.root().join("deployment.json");
+    run(&["plan", "record", &id, data.to_str().unwrap()]).success();
+    let data: Value = serde_json::from_str(&std::fs::read_to_string(&data).unwrap()).unwrap();
+    assert_eq!(data["deployment"]["plan"]["method"], "phased");
+    assert_eq!(data["installations"].as_array().unwrap().len(), 2);
+
     let back = run(&["plan", "rollback", &id, "--json"]);
     back.success();
     assert_eq!(json(&back)["status"], "rolled_back");

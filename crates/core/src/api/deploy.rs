@@ -6,12 +6,15 @@
 //! halts it and everything it installed is undone, newest first.
 
 use super::Session;
+use crate::harden::report::ReportFormat;
 use crate::install::deploy::{self, Approved, Deployment, StageDone, Status};
 use crate::install::plan::{Method, Part, Plan};
+use crate::install::record::RecordSaved;
 use crate::maintain::updates::{RunOutcome, UpdateRun};
 use crate::progress::{Cancel, Progress};
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
+use std::path::Path;
 
 /// Starts a deployment of `plan` (a repeat of deployment `repeats`, when
 /// given) and carries it out as far as it goes without the administrator.
@@ -368,4 +371,22 @@ pub fn roll_back(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<Deployme
     };
     deploy::save(s.store, now, s.actor, &mut d, "deploy.rollback")?;
     Ok(d)
+}
+
+/// Saves deployment `id`'s record (its plan, stages, checks, approvals,
+/// steps and installations) at `path`.
+pub fn record(
+    s: Session<'_>,
+    id: i64,
+    format: ReportFormat,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<RecordSaved> {
+    let d = deploy::get(s.store, id)?;
+    let ids = d.runs();
+    let runs: Vec<UpdateRun> = super::updates::history(s)?
+        .into_iter()
+        .filter(|r| ids.contains(&r.id))
+        .collect();
+    crate::install::record::save_deployment(s.store, &d, &runs, format, path, s.actor, now)
 }

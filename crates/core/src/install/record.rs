@@ -3,6 +3,9 @@
 //! and whether it was undone. A printable page for the office's files, or
 //! JSON for other programs; saving it is in the activity log.
 
+use super::Trust;
+use super::deploy::{Deployment, Status};
+use super::plan::{Approval, Part};
 use crate::audit::{self, Actor, NewEntry};
 use crate::harden::report::ReportFormat;
 use crate::html::escape;
@@ -19,6 +22,7 @@ use ts_rs::TS;
 pub struct RecordSaved {
     pub path: String,
     pub format: ReportFormat,
+    /// The installation's number, or the deployment's.
     #[ts(type = "number")]
     pub run: i64,
 }
@@ -209,19 +213,221 @@ pub fn save(
             ));
         }
     };
-    let target = path.display().to_string();
     let details = serde_json::json!({ "run": run.id, "format": format.as_str() });
-    let written = crate::atomic_file::write(path, text.as_bytes());
-    let entry = match &written {
-        Ok(()) => NewEntry::ok("install.record", &target, details),
-        Err(e) => NewEntry::failed("install.record", &target, &e.message, details),
-    };
-    audit::append(store, now, actor, entry)?;
-    written?;
+    let path = written(store, path, &text, "install.record", details, actor, now)?;
     Ok(RecordSaved {
-        path: target,
+        path,
         format,
         run: run.id,
+    })
+}
+
+/// Writes `text` at `path` and notes it (or its failure) in the activity
+/// log as `action`; the path written.
+fn written(
+    store: &crate::store::Store,
+    path: &Path,
+    text: &str,
+    action: &str,
+    details: serde_json::Value,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let target = path.display().to_string();
+    let result = crate::atomic_file::write(path, text.as_bytes());
+    let entry = match &result {
+        Ok(()) => NewEntry::ok(action, &target, details),
+        Err(e) => NewEntry::failed(action, &target, &e.message, details),
+    };
+    audit::append(store, now, actor, entry)?;
+    result.map(|()| target)
+}
+
+/// A part of a plan and what proves it, for the record.
+fn part_words(part: &Part) -> (String, String, bool) {
+    let proof = |trust: &Trust| match trust {
+        Trust::Digest { algorithm, hex } => (format!("{} {hex}", algorithm.label()), false),
+        Trust::RiskAccepted { reason } => (format!("NOT verified; risk accepted: {reason}"), true),
+    };
+    match part {
+        Part::File(ask) => {
+            let (p, red) = proof(&ask.trust);
+            (ask.file.clone(), p, red)
+        }
+        Part::Program(ask) => {
+            let (p, red) = proof(&ask.trust);
+            (ask.file.clone(), p, red)
+        }
+        Part::Package(ask) => (
+            ask.name.clone(),
+            "this computer's signed package sources".into(),
+            false,
+        ),
+    }
+}
+
+fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::Running => "Not finished",
+        Status::Waiting => "Waiting for approval",
+        Status::Soaking => "Being watched",
+        Status::Done => "Done",
+        Status::Halted => "Stopped",
+        Status::RolledBack => "Rolled back",
+    }
+}
+
+/// A deployment's record as a printable page: its plan and every part's
+/// proof, each stage's installations (`runs`, from the user's history),
+/// health checks and approval, and every step.
+pub fn deployment_html(
+    d: &Deployment,
+    runs: &[UpdateRun],
+    computer: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let mut page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Deployment record {id}</title><style>{STYLE}</style></head><body>\
+<h1>Deployment record: {name}</h1>\
+<p><strong class=\"{class}\">{status}.</strong> {message}</p>\
+<dl><dt>Computer</dt><dd>{computer}</dd><dt>Method</dt><dd>{method}</dd>\
+<dt>Started</dt><dd>{started} by {starter}</dd><dt>Finished</dt><dd>{finished}</dd><dt>Number</dt><dd>{id}{repeats}</dd></dl>",
+        id = d.id,
+        name = escape(&d.plan.name),
+        class = if d.status == Status::Halted {
+            "failed"
+        } else {
+            ""
+        },
+        status = status_words(d.status),
+        message = escape(&d.message),
+        computer = escape(computer),
+        method = escape(d.plan.method.words()),
+        started = time(&d.started),
+        starter = escape(&d.by),
+        finished = d
+            .finished
+            .as_deref()
+            .map(time)
+            .unwrap_or_else(|| "not yet".into()),
+        repeats = d
+            .repeats
+            .map(|n| format!(" (repeats deployment {n})"))
+            .unwrap_or_default(),
+    );
+    page.push_str("<h2>The plan</h2><table><tr><th>Stage</th><th>What</th><th>Proven by</th></tr>");
+    for stage in &d.plan.stages {
+        for part in &stage.parts {
+            let (what, proof, red) = part_words(part);
+            page.push_str(&format!(
+                "<tr><td>{}</td><td class=\"mono\">{}</td><td{}>{}</td></tr>",
+                escape(&stage.name),
+                escape(&what),
+                if red { " class=\"failed\"" } else { "" },
+                escape(&proof)
+            ));
+        }
+    }
+    page.push_str("</table>");
+    let gates: Vec<String> = d.plan.gates.iter().map(|g| escape(&g.words())).collect();
+    page.push_str(&format!(
+        "<p>Health checks after each stage: {}. Next stage: {}.{}</p>",
+        if gates.is_empty() {
+            "none".into()
+        } else {
+            gates.join("; ")
+        },
+        match d.plan.approval {
+            Approval::Ask => "after the administrator's approval",
+            Approval::Automatic => "by itself once the checks pass",
+        },
+        if d.plan.soak_minutes > 0 {
+            format!(" The pilot is watched for {} minutes.", d.plan.soak_minutes)
+        } else {
+            String::new()
+        }
+    ));
+    for (stage, done) in d.plan.stages.iter().zip(&d.stages) {
+        page.push_str(&format!("<h2>Stage: {}</h2><ul>", escape(&stage.name)));
+        for id in &done.runs {
+            let said = runs
+                .iter()
+                .find(|r| r.id == *id)
+                .map(|r| format!("{}: {}", r.asked, r.message))
+                .unwrap_or_else(|| "not in this account's history".into());
+            page.push_str(&format!("<li>Installation {id}: {}</li>", escape(&said)));
+        }
+        for g in &done.gates {
+            page.push_str(&format!(
+                "<li{}>{} {}: {}</li>",
+                if g.passed { "" } else { " class=\"failed\"" },
+                time(&g.time),
+                if g.passed { "Passed" } else { "FAILED" },
+                escape(&g.words)
+            ));
+        }
+        if let Some(a) = &done.approved {
+            page.push_str(&format!(
+                "<li>Approved by {} at {}</li>",
+                escape(&a.by),
+                time(&a.time)
+            ));
+        }
+        page.push_str("</ul>");
+    }
+    page.push_str("<h2>Steps</h2><table><tr><th>When</th><th>What</th><th>Result</th></tr>");
+    for s in &d.steps {
+        page.push_str(&format!(
+            "<tr><td class=\"mono\">{}</td><td>{}</td><td{}>{}</td></tr>",
+            time(&s.time),
+            escape(&s.what),
+            if s.ok { "" } else { " class=\"failed\"" },
+            if s.ok { "Done" } else { "Failed" }
+        ));
+    }
+    page.push_str(&format!(
+        "</table><p><small>Saved by {} on {} with Shipshape.</small></p></body></html>\n",
+        escape(by),
+        now.format("%Y-%m-%d %H:%M UTC")
+    ));
+    page
+}
+
+/// Saves deployment `d`'s record (`runs`: its installations) at `path`.
+pub fn save_deployment(
+    store: &crate::store::Store,
+    d: &Deployment,
+    runs: &[UpdateRun],
+    format: ReportFormat,
+    path: &Path,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<RecordSaved> {
+    let computer = crate::computer::hostname();
+    let text = match format {
+        ReportFormat::Html => deployment_html(d, runs, &computer, &actor.user, now),
+        ReportFormat::Json => serde_json::to_string_pretty(&serde_json::json!({
+            "record": "deployment",
+            "computer": computer,
+            "saved": now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "deployment": d,
+            "installations": runs,
+        }))
+        .map_err(|e| Error::internal(e.to_string()))?,
+        ReportFormat::Csv => {
+            return Err(Error::invalid_input(
+                "A deployment's record is a web page (HTML) or JSON, not a spreadsheet.",
+                "Save it as HTML to print it, or as JSON for another program.",
+            ));
+        }
+    };
+    let details = serde_json::json!({ "deployment": d.id, "format": format.as_str() });
+    let path = written(store, path, &text, "deploy.record", details, actor, now)?;
+    Ok(RecordSaved {
+        path,
+        format,
+        run: d.id,
     })
 }
 

@@ -67,6 +67,7 @@ export type Command =
   | 'install_harden_switch_off_preview'
   | 'install_harden_switch_off'
   | 'install_harden_password'
+  | 'deploy_record'
   | 'deploy_list'
   | 'deploy_plan_file'
   | 'deploy_start'

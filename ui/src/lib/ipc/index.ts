@@ -277,7 +277,11 @@ export const api = {
   /** Packages of this computer's package sources whose names contain `word`. */
   installSearch: (word: string) => call<Found[]>('install_search', { word }),
   /** Asks where to save installation `run`'s change record; null when cancelled. */
-  chooseRecordFile: (format: ReportFormat, run: number) => call<string | null>('choose_record_file', { format, run }),
+  chooseRecordFile: (format: ReportFormat, run: number, deployment = false) =>
+    call<string | null>('choose_record_file', { format, run, deployment }),
+  /** Saves deployment `id`'s record (HTML or JSON) at `path`. */
+  deployRecord: (id: number, format: ReportFormat, path: string) =>
+    call<RecordSaved>('deploy_record', { id, format, path }),
   /** Saves installation `run`'s change record (HTML or JSON) at `path`. */
   installRecord: (run: number, format: ReportFormat, path: string) =>
     call<RecordSaved>('install_record', { run, format, path }),

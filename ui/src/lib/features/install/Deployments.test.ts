@@ -82,6 +82,7 @@ describe('Deployments', () => {
       deploy_check: () => list[0],
       deploy_rollback: () => (list = [deployment({ status: 'rolled_back', message: 'Rolled back by maria.' })])[0],
       deploy_repeat: () => failWith({ code: 'needs_admin', message: 'The administrator password was not given.', hint: 'Try again.' }),
+      deploy_record: (args) => ({ path: args.path, format: args.format, run: args.id }),
     });
     render(Deployments, { ondeployed: () => {} });
     await waitFor(() => byId(testIds.deployCheck));
@@ -93,6 +94,14 @@ describe('Deployments', () => {
     await fireEvent.click(byId(testIds.deployRepeat));
     await waitFor(() => byId(testIds.deployError));
     expect(byId(testIds.deployError).dataset.code).toBe('needs_admin');
+
+    await fireEvent.click(byId(testIds.deployRecord));
+    await waitFor(() => byId(testIds.recordDialog));
+    expect(byId(testIds.recordDialog).textContent).toContain('who approved it');
+    await fireEvent.input(byId(testIds.recordPath), { target: { value: '/home/maria/deployment.html' } });
+    await fireEvent.click(byId(testIds.recordSave));
+    await waitFor(() => byId(testIds.recordDone));
+    expect(calls.deploy_record).toEqual([{ id: 4, format: 'html', path: '/home/maria/deployment.html' }]);
   });
 
   it('says why a plan file cannot be deployed', async () => {

@@ -4,4 +4,8 @@ import type { ReportFormat } from "./ReportFormat";
 /**
  * Where a record was saved.
  */
-export type RecordSaved = { path: string, format: ReportFormat, run: number, };
+export type RecordSaved = { path: string, format: ReportFormat, 
+/**
+ * The installation's number, or the deployment's.
+ */
+run: number, };
