@@ -206,12 +206,7 @@ pub fn save(
     let text = match format {
         ReportFormat::Html => html(run, &computer, &actor.user, now),
         ReportFormat::Json => json(run, &computer, now)?,
-        ReportFormat::Csv => {
-            return Err(Error::invalid_input(
-                "An installation's record is a web page (HTML) or JSON, not a spreadsheet.",
-                "Save it as HTML to print it, or as JSON for another program.",
-            ));
-        }
+        ReportFormat::Csv => return Err(not_a_spreadsheet("An installation's")),
     };
     let details = serde_json::json!({ "run": run.id, "format": format.as_str() });
     let path = written(store, path, &text, "install.record", details, actor, now)?;
@@ -220,6 +215,15 @@ pub fn save(
         format,
         run: run.id,
     })
+}
+
+/// Refuses a record as CSV: `what` ("An installation's") record is a page
+/// or JSON.
+fn not_a_spreadsheet(what: &str) -> Error {
+    Error::invalid_input(
+        format!("{what} record is a web page (HTML) or JSON, not a spreadsheet."),
+        "Save it as HTML to print it, or as JSON for another program.",
+    )
 }
 
 /// Writes `text` at `path` and notes it (or its failure) in the activity
@@ -415,12 +419,7 @@ pub fn save_deployment(
             "installations": runs,
         }))
         .map_err(|e| Error::internal(e.to_string()))?,
-        ReportFormat::Csv => {
-            return Err(Error::invalid_input(
-                "A deployment's record is a web page (HTML) or JSON, not a spreadsheet.",
-                "Save it as HTML to print it, or as JSON for another program.",
-            ));
-        }
+        ReportFormat::Csv => return Err(not_a_spreadsheet("A deployment's")),
     };
     let details = serde_json::json!({ "deployment": d.id, "format": format.as_str() });
     let path = written(store, path, &text, "deploy.record", details, actor, now)?;
