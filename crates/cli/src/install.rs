@@ -272,7 +272,9 @@ fn print_hardening(run: &UpdateRun) {
                 println!("      {}", h.why);
                 let act = match h.found {
                     Found::Service { .. } => "--switch-off",
-                    Found::DefaultPassword { .. } | Found::PasswordFile { .. } => "--password",
+                    Found::DefaultPassword { .. }
+                    | Found::PasswordFile { .. }
+                    | Found::PasswordQuestion { .. } => "--password",
                     Found::Port { .. } => "",
                 };
                 if !act.is_empty() {

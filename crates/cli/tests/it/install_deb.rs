@@ -21,10 +21,11 @@ const FAILS: &str = "shipshape-test-fails";
 /// configuration file, a postinst (`postinst` as its body, or one that
 /// succeeds), and `control` added to its control file.
 fn build(dir: &Path, name: &str, version: &str, control: &str, postinst: Option<&str>) -> PathBuf {
-    build_with(dir, name, version, control, postinst, "port=8080\n", None)
+    build_with(dir, name, version, control, postinst, "port=8080\n", &[])
 }
 
-/// `build`, with `conf` as its configuration file and a `postrm`.
+/// `build`, with `conf` as its configuration file and `more` control
+/// files (a postrm, debconf templates), by name and content.
 pub fn build_with(
     dir: &Path,
     name: &str,
@@ -32,7 +33,7 @@ pub fn build_with(
     control: &str,
     postinst: Option<&str>,
     conf: &str,
-    postrm: Option<&str>,
+    more: &[(&str, &str)],
 ) -> PathBuf {
     let src = dir.join(format!("src-{name}-{version}"));
     for sub in ["DEBIAN", "lib/systemd/system", "etc", "usr/share/doc"] {
@@ -53,13 +54,14 @@ pub fn build_with(
     )
     .unwrap();
     std::fs::write(src.join("usr/share/doc").join(name), format!("{version}\n")).unwrap();
-    let scripts = [("postinst", postinst.unwrap_or("#!/bin/sh\nexit 0\n"))]
+    let control_files = [("postinst", postinst.unwrap_or("#!/bin/sh\nexit 0\n"))]
         .into_iter()
-        .chain(postrm.map(|p| ("postrm", p)));
-    for (which, body) in scripts {
-        let script = src.join("DEBIAN").join(which);
-        std::fs::write(&script, body).unwrap();
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        .chain(more.iter().copied());
+    for (which, body) in control_files {
+        let file = src.join("DEBIAN").join(which);
+        std::fs::write(&file, body).unwrap();
+        let mode = if body.starts_with("#!") { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
     }
     let deb = dir.join(format!("{name}_{version}_all.deb"));
     let out = Command::new("dpkg-deb")

@@ -44,7 +44,10 @@ keyring_test! {
             "",
             Some(&postinst()),
             "port = 8080\nadmin_password = \"admin\"\n",
-            Some(&postrm()),
+            &[
+                ("postrm", &postrm()),
+                ("templates", &format!("Template: {SERVER}/admin-password\nType: password\nDescription: The administrator's password\n")),
+            ],
         );
         let installed = install(&dir, &archive, &state, &deb, &["--sha256", &sha256(&deb), "--yes", "--json"]);
         installed.success();
@@ -64,7 +67,8 @@ keyring_test! {
             .map(|h| h["id"].as_str().unwrap())
             .filter(|id| !id.starts_with("port:"))
             .collect();
-        assert_eq!(found, [service.as_str(), &default, &first]);
+        let question = format!("password-question:{SERVER}/admin-password");
+        assert_eq!(found, [service.as_str(), &default, &first, &question]);
 
         let harden = |args: &[&str]| {
             let mut cmd = dir.cmd(&["installs", "harden", &id]);
@@ -123,6 +127,12 @@ keyring_test! {
         assert!(!Path::new(&file).exists());
         let kept = dir.run(&["vault", "get", &format!("{SERVER}: first password"), "--stdout"]);
         assert_eq!(kept.stdout.trim_end(), FIRST);
+
+        // Asked for while it is set up: a new one is made and kept.
+        harden(&["--password", &question]).success();
+        let made = dir.run(&["vault", "get", &format!("{SERVER}: admin-password"), "--stdout"]);
+        made.success();
+        assert_eq!(made.stdout.trim_end().len(), 24);
 
         harden(&["--keep", "service:nothing-here.service"]).fails_with("found nothing called");
         let listed = harden(&[]);

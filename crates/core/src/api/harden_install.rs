@@ -139,13 +139,7 @@ pub fn password(
     let vault = Vault::new(s.store, keychain, s.actor);
     let words = match &h.found {
         Found::DefaultPassword { file, key } => {
-            let new = generate(&Recipe::Characters {
-                length: 24,
-                lower: true,
-                upper: true,
-                digits: true,
-                symbols: false,
-            })?;
+            let new = new_password()?;
             let details = Details {
                 name: credential_name(&h.package, key),
                 kind: Kind::Password,
@@ -204,6 +198,25 @@ pub fn password(
                 credential.name
             )
         }
+        Found::PasswordQuestion { question } => {
+            let new = new_password()?;
+            let details = Details {
+                name: credential_name(&h.package, question.rsplit('/').next().unwrap_or(question)),
+                kind: Kind::Password,
+                username: String::new(),
+                url: String::new(),
+                notes: format!(
+                    "Made by Shipshape for the question {question}; set it with: sudo dpkg-reconfigure {}.",
+                    h.package
+                ),
+                rotate_days: Some(90),
+            };
+            let credential = vault.add(now, details, &new)?;
+            format!(
+                "A new password is in Credentials as \"{}\"; set it with sudo dpkg-reconfigure {}",
+                credential.name, h.package
+            )
+        }
         _ => {
             return Err(Error::invalid_input(
                 format!("\"{item}\" holds no password."),
@@ -213,6 +226,18 @@ pub fn password(
     };
     let done = answer(s, now, true, words);
     answered(s, found, item, done, now)
+}
+
+/// A new password for a program's settings: letters and digits only, so
+/// no settings file reads a character of it otherwise.
+fn new_password() -> Result<Secret> {
+    generate(&Recipe::Characters {
+        length: 24,
+        lower: true,
+        upper: true,
+        digits: true,
+        symbols: false,
+    })
 }
 
 /// The credential's name: "PACKAGE: WHAT", within the vault's limit.

@@ -44,6 +44,10 @@ pub enum Found {
     /// A file holding a password the package set up, such as its first
     /// administrator's.
     PasswordFile { file: String },
+    /// A password the package asks for while it is set up (a debconf
+    /// question); installed without questions, it was left empty or at
+    /// its default.
+    PasswordQuestion { question: String },
 }
 
 /// One thing to look at after an installation, and how it was answered.
@@ -129,6 +133,9 @@ pub fn look(root: &Path, packages: &[String], opened: &[String]) -> Vec<Hardenin
         for file in password_files(root, package, &files) {
             found.push(password_file(package, file));
         }
+        for question in password_questions(root, package) {
+            found.push(password_question(package, question));
+        }
     }
     found.extend(opened.iter().map(|socket| Hardening {
         id: format!("port:{socket}"),
@@ -185,6 +192,41 @@ fn password_file(package: &str, file: String) -> Hardening {
         found: Found::PasswordFile { file },
         answer: None,
     }
+}
+
+fn password_question(package: &str, question: String) -> Hardening {
+    Hardening {
+        id: format!("password-question:{question}"),
+        package: package.to_string(),
+        what: format!("{package} asks for a password while it is set up ({question})"),
+        why: format!(
+            "Installed without questions, that password is empty or the package's default. Make a new one, kept in Credentials, and set it: sudo dpkg-reconfigure {package}."
+        ),
+        found: Found::PasswordQuestion { question },
+        answer: None,
+    }
+}
+
+/// The debconf questions of type password in `package`'s templates.
+fn password_questions(root: &Path, package: &str) -> Vec<String> {
+    let info = root.join("var/lib/dpkg/info");
+    let text =
+        host_file::read_text(&info.join(format!("{package}.templates")), false).unwrap_or_default();
+    let mut found = Vec::new();
+    // Templates are RFC 822 stanzas: "Template: NAME" then "Type: TYPE".
+    for stanza in text.split("\n\n") {
+        let field = |name: &str| {
+            stanza
+                .lines()
+                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+        };
+        if let (Some(name), Some(kind)) = (field("Template:"), field("Type:"))
+            && kind == "password"
+        {
+            found.push(name);
+        }
+    }
+    found
 }
 
 /// The files dpkg lists for `package` ("/lib/systemd/system/x.service").
@@ -654,6 +696,10 @@ mod tests {
         write("var/lib/shop/secrets/initialAdminPassword", "4f1c2d\n");
         write("var/lib/shop/passwd", "not this\n");
         write("lib/systemd/system/shop.service", "[Service]\n");
+        write(
+            "var/lib/dpkg/info/shop.templates",
+            "Template: shop/admin-password\nType: password\nDescription: The administrator's password\n\nTemplate: shop/port\nType: string\nDescription: Port\n",
+        );
         std::fs::create_dir_all(root.join("etc/systemd/system/multi-user.target.wants")).unwrap();
         std::os::unix::fs::symlink(
             "/lib/systemd/system/shop.service",
@@ -668,6 +714,7 @@ mod tests {
                 "service:shop.service",
                 "password:/etc/shop/shop.conf:admin_password",
                 "password-file:/var/lib/shop/secrets/initialAdminPassword",
+                "password-question:shop/admin-password",
                 "port:tcp 0.0.0.0:8080 (shop)",
             ]
         );

@@ -118,6 +118,8 @@ export function hardenActionWords(h: Hardening): string {
       return 'Replace with a new password';
     case 'password_file':
       return 'Move to Credentials';
+    case 'password_question':
+      return 'Make a password and keep it';
     case 'port':
       return '';
   }
