@@ -179,6 +179,8 @@ pub enum Helper {
         replace: bool,
         item: String,
     },
+    /// Read this computer's accounts
+    AccessInventory,
     /// Add a scheduled job (its settings as JSON)
     ScheduleAdd {
         job: String,
@@ -598,6 +600,7 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 };
                 Request::InstallPassword { run, item, act }
             }
+            Helper::AccessInventory => Request::AccessInventory,
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
             Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),
             Helper::ScheduleRemove { id } => Request::ScheduleRemove(id),

@@ -236,12 +236,11 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
 }
 
 /// Where a record goes and in which format: as asked, else by the
-/// file's name (`.json`, or a page).
+/// file's name.
 pub fn record_target(file: &Path, format: Option<&str>) -> Result<(ReportFormat, PathBuf), Error> {
     let format = match format {
         Some(f) => ReportFormat::parse(f)?,
-        None if file.extension().is_some_and(|e| e == "json") => ReportFormat::Json,
-        None => ReportFormat::Html,
+        None => ReportFormat::from_extension(file),
     };
     let path = std::path::absolute(file).map_err(|e| Error::io("find", file, &e))?;
     Ok((format, path))

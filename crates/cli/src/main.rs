@@ -3,6 +3,7 @@
 //! A thin adapter: parse the arguments, call core, print the result, map it
 //! to an exit code. 0 ok, 1 a negative verdict, 2 a usage or I/O error.
 
+mod access;
 mod alerts;
 mod audit;
 mod backup;
@@ -114,6 +115,9 @@ enum Command {
     /// Deployments of plans: list, show, approve the next stage, check a pilot, roll back, repeat
     #[command(subcommand)]
     Plan(plan::Command),
+    /// Who can use this computer, and access reviews signed off by name
+    #[command(subcommand)]
+    Access(access::Command),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -174,6 +178,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Install(args) => install::run(args, &ctx),
         Command::Installs(cmd) => install::installs(cmd, &ctx),
         Command::Plan(cmd) => plan::run(cmd, &ctx),
+        Command::Access(cmd) => access::run(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

@@ -254,6 +254,13 @@ const MIGRATIONS: &[&str] = &[
         started TEXT NOT NULL,
         record  TEXT NOT NULL
     );",
+    // 20: access reviews (`govern::review::Review`, JSON): lines,
+    // decisions and the sign-off, never changed once signed.
+    "CREATE TABLE access_reviews (
+        id      INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        record  TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

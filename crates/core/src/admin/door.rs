@@ -66,6 +66,8 @@ pub enum Request {
         item: String,
         act: crate::install::harden::PasswordAct,
     },
+    /// Read this computer's accounts (read-only).
+    AccessInventory,
     ScheduleAdd(crate::maintain::schedule::Job),
     ScheduleEdit(i64, crate::maintain::schedule::Job),
     ScheduleRemove(i64),
@@ -377,6 +379,7 @@ impl Request {
                 args.extend(["--".into(), item.into()]);
                 args
             }
+            Request::AccessInventory => vec!["access-inventory".into()],
             Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],
             Request::ScheduleEdit(id, job) => vec![
                 "schedule-edit".into(),

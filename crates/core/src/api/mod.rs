@@ -3,6 +3,7 @@
 //! the orchestration (which door a change goes through, what is recorded
 //! where) lives here once.
 
+pub mod access;
 pub mod backup;
 pub mod baseline;
 pub mod deploy;

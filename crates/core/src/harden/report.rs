@@ -35,6 +35,15 @@ impl ReportFormat {
         }
     }
 
+    /// The format a file's name says (`.json`, `.csv`); a page otherwise.
+    pub fn from_extension(file: &Path) -> Self {
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("json") => ReportFormat::Json,
+            Some("csv") => ReportFormat::Csv,
+            _ => ReportFormat::Html,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReportFormat::Html => "html",

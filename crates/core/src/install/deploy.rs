@@ -5,11 +5,11 @@
 
 use super::plan::{Gate, Plan};
 use crate::audit::{self, Actor, NewEntry};
+use crate::json_rows;
 use crate::maintain::updates::RunStep;
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -132,13 +132,8 @@ pub fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn sql(doing: &str, e: rusqlite::Error) -> Error {
-    Error::new(
-        ErrorCode::StoreUnavailable,
-        format!("Could not {doing} the deployments: {e}."),
-        "Try again; if it keeps failing, check the disk.",
-    )
-}
+const TABLE: &str = "deployments";
+const WHAT: &str = "deployments";
 
 /// Keeps `d` (a new one gets its number) with an entry `action` in the
 /// activity log, in one transaction.
@@ -150,22 +145,7 @@ pub fn save(
     action: &str,
 ) -> Result<()> {
     let (id, _) = audit::append_with(store, now, actor, |tx| {
-        let record = serde_json::to_string(&*d).map_err(|e| Error::internal(e.to_string()))?;
-        let id = if d.id > 0 {
-            tx.execute(
-                "UPDATE deployments SET record = ?1 WHERE id = ?2",
-                rusqlite::params![record, d.id],
-            )
-            .map_err(|e| sql("write", e))?;
-            d.id
-        } else {
-            tx.execute(
-                "INSERT INTO deployments (started, record) VALUES (?1, ?2)",
-                rusqlite::params![d.started, record],
-            )
-            .map_err(|e| sql("write", e))?;
-            tx.last_insert_rowid()
-        };
+        let id = json_rows::put(tx, TABLE, WHAT, d.id, &d.started, &*d)?;
         let details = serde_json::json!({
             "deployment": id,
             "plan": d.plan.name,
@@ -187,36 +167,15 @@ pub fn save(
 
 /// Every deployment, newest first.
 pub fn list(store: &Store) -> Result<Vec<Deployment>> {
-    let mut stmt = store
-        .conn()
-        .prepare("SELECT id, record FROM deployments ORDER BY id DESC")
-        .map_err(|e| sql("read", e))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-        .map_err(|e| sql("read", e))?;
-    let mut found = Vec::new();
-    for row in rows {
-        let (id, record) = row.map_err(|e| sql("read", e))?;
-        // A row that does not read (edited by hand) is skipped, not fatal.
-        if let Ok(mut d) = serde_json::from_str::<Deployment>(&record) {
-            d.id = id;
-            found.push(d);
-        }
-    }
-    Ok(found)
+    Ok(json_rows::all::<Deployment>(store, TABLE, WHAT)?
+        .into_iter()
+        .map(|(id, d)| Deployment { id, ..d })
+        .collect())
 }
 
 /// Deployment `id`.
 pub fn get(store: &Store, id: i64) -> Result<Deployment> {
-    let record: Option<String> = store
-        .conn()
-        .query_row("SELECT record FROM deployments WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(|e| sql("read", e))?;
-    record
-        .and_then(|r| serde_json::from_str::<Deployment>(&r).ok())
+    json_rows::one::<Deployment>(store, TABLE, WHAT, id)?
         .map(|d| Deployment { id, ..d })
         .ok_or_else(|| {
             Error::new(
@@ -283,7 +242,7 @@ fn new_alerts(store: &Store, since: &str) -> Result<i64> {
             [since],
             |r| r.get(0),
         )
-        .map_err(|e| sql("read the alerts for", e))
+        .map_err(|e| json_rows::sql("alerts", "read", e))
 }
 
 /// Errors the system journal holds since `since` (journalctl; a computer

@@ -1,0 +1,183 @@
+//! `shipshape access` on this computer, as root, against the system's own
+//! tools: two accounts made for the test (one in the sudo group, with an
+//! SSH key made by ssh-keygen), their facts compared with `getent
+//! passwd`, `id -nG` and `ssh-keygen -lf`; then a review decided, refused
+//! while undecided, signed off, refused after, and exported. The accounts
+//! are removed afterwards, even when the test fails.
+
+use crate::updates::json;
+use crate::util::TestDir;
+use serde_json::Value;
+use std::process::Command;
+
+/// Accounts made for the test, removed when dropped.
+struct Accounts(Vec<String>);
+
+impl Drop for Accounts {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let _ = Command::new("userdel").args(["-r", name]).output();
+        }
+    }
+}
+
+fn sh(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).output().unwrap();
+    assert!(out.status.success(), "{program} {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
+    let dir = TestDir::new();
+    let tag = std::process::id() % 100_000;
+    let (admin, clerk) = (format!("ssra{tag}"), format!("ssrc{tag}"));
+    let _made = Accounts(vec![admin.clone(), clerk.clone()]);
+    for name in [&admin, &clerk] {
+        sh("useradd", &["-m", "-s", "/bin/bash", name]);
+    }
+    sh("usermod", &["-aG", "sudo", &admin]);
+    let ssh = format!("/home/{admin}/.ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    sh(
+        "ssh-keygen",
+        &[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "admin@laptop",
+            "-f",
+            &format!("{ssh}/id"),
+        ],
+    );
+    let public = std::fs::read_to_string(format!("{ssh}/id.pub")).unwrap();
+    std::fs::write(format!("{ssh}/authorized_keys"), format!("no-pty {public}")).unwrap();
+
+    let listed = dir.run(&["access", "list", "--json"]);
+    listed.success();
+    let inv = json(&listed);
+    let accounts = inv["accounts"].as_array().unwrap();
+    let names: Vec<&str> = accounts
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    let system: Vec<String> = sh("getent", &["passwd"])
+        .lines()
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, system);
+    let get = |n: &str| -> &Value { accounts.iter().find(|a| a["name"] == n).unwrap() };
+    for name in [&admin, &clerk] {
+        let mut ours: Vec<&str> = get(name)["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        let id = sh("id", &["-nG", name]);
+        let mut theirs: Vec<&str> = id.split_whitespace().collect();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(ours, theirs, "{name}");
+        assert_eq!(get(name)["human"], true);
+        // A new account has never logged in, and a locked password ("!").
+        assert_eq!(get(name)["password"], "locked");
+        assert_eq!(get(name)["last_login"], Value::Null);
+    }
+    assert!(
+        get(&admin)["admin"][0]
+            .as_str()
+            .unwrap()
+            .contains("sudo group")
+    );
+    assert_eq!(get(&clerk)["admin"].as_array().unwrap().len(), 0);
+    let fingerprint = sh("ssh-keygen", &["-lf", &format!("{ssh}/id.pub")]);
+    let key = &get(&admin)["keys"][0];
+    assert_eq!(
+        key["fingerprint"],
+        fingerprint.split_whitespace().nth(1).unwrap()
+    );
+    assert_eq!(key["comment"], "admin@laptop");
+    assert_eq!(key["options"][0], "no-pty");
+
+    // A review: every line decided, or it is not signed.
+    let started = dir.run(&["access", "review", "--json"]);
+    started.success();
+    let review = json(&started);
+    let id = review["id"].as_i64().unwrap().to_string();
+    let lines: Vec<String> = review["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    let key_line = format!("key:{admin}:{}", key["fingerprint"].as_str().unwrap());
+    assert!(
+        lines.contains(&format!("account:{clerk}")) && lines.contains(&key_line),
+        "{lines:?}"
+    );
+    dir.run(&["access", "sign-off", &id, "--name", "Maria Rossi"])
+        .fails_with("not decided yet");
+    dir.run(&[
+        "access",
+        "decide",
+        &id,
+        &format!("account:{clerk}"),
+        "remove",
+    ])
+    .fails_with("needs a reason");
+    dir.run(&["access", "decide", &id, "account:nobody-here", "keep"])
+        .fails_with("has no line");
+    dir.run(&["access", "decide", &id, &key_line, "maybe"])
+        .fails_with("not a decision");
+    for line in &lines {
+        let (decision, reason) = if *line == format!("account:{clerk}") {
+            ("remove", "left the office in May")
+        } else {
+            ("keep", "")
+        };
+        dir.run(&["access", "decide", &id, line, decision, "--reason", reason])
+            .success();
+    }
+    // Picked up again, not started anew, until it is signed.
+    assert_eq!(
+        json(&dir.run(&["access", "review", "--json"]))["id"],
+        review["id"]
+    );
+    let signed = dir.run(&["access", "sign-off", &id, "--name", "Maria Rossi", "--json"]);
+    signed.success();
+    assert_eq!(json(&signed)["signed"]["name"], "Maria Rossi");
+    dir.run(&[
+        "access", "decide", &id, &key_line, "remove", "--reason", "x",
+    ])
+    .fails_with("does not change any more");
+
+    let csv = dir.root().join("review.csv");
+    dir.run(&["access", "export", &id, csv.to_str().unwrap()])
+        .success();
+    let table = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        table.lines().any(
+            |l| l.contains(&format!("account:{clerk}")) && l.contains("left the office in May")
+        ),
+        "{table}"
+    );
+    let page = dir.root().join("review.html");
+    dir.run(&["access", "export", &id, page.to_str().unwrap()])
+        .success();
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("Signed off by Maria Rossi")
+    );
+    let history = dir.run(&["access", "history"]);
+    assert!(
+        history.stdout.contains("signed off by Maria Rossi"),
+        "{history:?}"
+    );
+    let log = dir.run(&["audit", "list", "--json", "--action", "access.sign_off"]);
+    assert!(log.stdout.contains("Maria Rossi"), "{log:?}");
+}

@@ -1,0 +1,86 @@
+//! Access reviews for both shells: the inventory of accounts (read by
+//! root through the helper when asked, since /etc/shadow and other
+//! people's keys are root's to read), then a review started or picked up
+//! again, decided line by line, signed off and exported.
+
+use super::Session;
+use crate::admin::door::{self, Request};
+use crate::admin::{self};
+use crate::govern::access::{self, Inventory};
+use crate::govern::review::{self, Decision, Review};
+use crate::harden::report::ReportFormat;
+use crate::host::Host;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+/// The accounts of this computer; with `as_admin`, read by root (through
+/// the helper unless Shipshape is root), so password states, and keys in
+/// homes only their owners may read, are known.
+pub fn inventory(as_admin: bool, now: DateTime<Utc>) -> Result<Inventory> {
+    if as_admin && !admin::running_as_root() {
+        return door::run(Request::AccessInventory);
+    }
+    Ok(access::inventory(&Host::at(&admin::this_computer()), now))
+}
+
+/// The review not signed off yet, or a new one of the accounts now.
+pub fn review(s: Session<'_>, as_admin: bool, now: DateTime<Utc>) -> Result<Review> {
+    let open = review::history(s.store)?
+        .into_iter()
+        .find(|r| r.signed.is_none());
+    if let Some(open) = open {
+        return Ok(open);
+    }
+    let inventory = inventory(as_admin, now)?;
+    review::start(s.store, &inventory, s.actor, now)
+}
+
+pub fn decide(
+    s: Session<'_>,
+    id: i64,
+    line: &str,
+    decision: Decision,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Review> {
+    review::decide(s.store, id, line, decision, reason, s.actor, now)
+}
+
+pub fn sign_off(s: Session<'_>, id: i64, name: &str, now: DateTime<Utc>) -> Result<Review> {
+    review::sign_off(s.store, id, name, s.actor, now)
+}
+
+/// Saves review `id` at `path` as a printable page or CSV; noted in the
+/// activity log.
+pub fn export(
+    s: Session<'_>,
+    id: i64,
+    format: ReportFormat,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let r = review::get(s.store, id)?;
+    let text = match format {
+        ReportFormat::Html => review::html(&r),
+        ReportFormat::Csv => review::csv(&r)?,
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&r).map_err(|e| Error::internal(e.to_string()))?
+        }
+    };
+    let target = path.display().to_string();
+    let written = crate::atomic_file::write(path, text.as_bytes());
+    let details = serde_json::json!({ "review": id, "format": format.as_str() });
+    let entry = match &written {
+        Ok(()) => crate::audit::NewEntry::ok("access.export", &target, details),
+        Err(e) => crate::audit::NewEntry::failed("access.export", &target, &e.message, details),
+    };
+    crate::audit::append(s.store, now, s.actor, entry)?;
+    written.map(|()| target)
+}
+
+/// The helper's side: the inventory, read as root.
+pub fn serve(now: DateTime<Utc>) -> Result<serde_json::Value> {
+    serde_json::to_value(access::inventory(&Host::at(&admin::this_computer()), now))
+        .map_err(|e| Error::internal(format!("The helper's answer could not be written: {e}")))
+}
