@@ -17,6 +17,8 @@ use shipshape_core::backup::remote::HostKey;
 use shipshape_core::backup::rest::Server as BackupServer;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
+use shipshape_core::govern::access::Inventory as AccessInventory;
+use shipshape_core::govern::review::{self, Decision, Review};
 use shipshape_core::harden::accepted::{self, Acceptance};
 use shipshape_core::harden::fix::change::Change;
 use shipshape_core::harden::fix::{self, Preview};
@@ -985,6 +987,98 @@ pub async fn deploy_record(
         api::deploy::record(session, id, format, &path, chrono::Utc::now())
     })
     .await
+}
+
+/// This computer's accounts; with `as_admin`, read by root (asks for the
+/// password).
+#[tauri::command]
+pub async fn access_inventory(as_admin: bool) -> Result<AccessInventory, Error> {
+    tauri::async_runtime::spawn_blocking(move || {
+        api::access::inventory(as_admin, chrono::Utc::now())
+    })
+    .await
+    .map_err(blocking_failed)?
+}
+
+/// The access review not signed off yet, or a new one.
+#[tauri::command]
+pub async fn access_review(state: State<'_, AppState>, as_admin: bool) -> Result<Review, Error> {
+    with_session(state, move |session| {
+        api::access::review(session, as_admin, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Decides line `line` of access review `id`.
+#[tauri::command]
+pub async fn access_decide(
+    state: State<'_, AppState>,
+    id: i64,
+    line: String,
+    decision: Decision,
+    reason: String,
+) -> Result<Review, Error> {
+    with_session(state, move |session| {
+        api::access::decide(session, id, &line, decision, &reason, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Signs access review `id` off as `name`.
+#[tauri::command]
+pub async fn access_sign_off(
+    state: State<'_, AppState>,
+    id: i64,
+    name: String,
+) -> Result<Review, Error> {
+    with_session(state, move |session| {
+        api::access::sign_off(session, id, &name, chrono::Utc::now())
+    })
+    .await
+}
+
+/// The access reviews, newest first.
+#[tauri::command]
+pub async fn access_history(state: State<'_, AppState>) -> Result<Vec<Review>, Error> {
+    with_store(state, review::history).await
+}
+
+/// Saves access review `id` at `path` (a page, CSV or JSON).
+#[tauri::command]
+pub async fn access_export(
+    state: State<'_, AppState>,
+    id: i64,
+    format: ReportFormat,
+    path: String,
+) -> Result<RecordSaved, Error> {
+    let path = export_path(&path, "access-review.html")?;
+    with_session(state, move |session| {
+        api::access::export(session, id, format, &path, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Asks where to save access review `id`.
+#[tauri::command]
+pub async fn choose_review_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    format: ReportFormat,
+    id: i64,
+) -> Result<Option<String>, Error> {
+    let (label, extension) = match format {
+        ReportFormat::Json => ("JSON", "json"),
+        ReportFormat::Csv => ("Spreadsheet (CSV)", "csv"),
+        ReportFormat::Html => ("Web page (HTML)", "html"),
+    };
+    let save_as = SaveAs {
+        title: "Save the access review",
+        label,
+        extension,
+    };
+    let name = format!("shipshape-access-review-{id}.{extension}");
+    let chosen = crate::dialog::choose_save_path(app, window, save_as, name).await?;
+    Ok(chosen.map(|p| p.display().to_string()))
 }
 
 /// The deployments of plans, newest first.

@@ -118,7 +118,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
         } => {
             let (format, path) = crate::install::record_target(&file, format.as_deref())?;
             let saved = session(ctx, |s| api::access::export(s, review, format, &path, now))?;
-            println!("Access review {review} is at {saved}.");
+            println!("Access review {review} is at {}.", saved.path);
             Ok(Verdict::Ok)
         }
     }

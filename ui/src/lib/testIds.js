@@ -8,6 +8,7 @@ export const testIds = Object.freeze({
   navBackups: 'nav-backups',
   navVerifyFile: 'nav-verify-file',
   navInstall: 'nav-install',
+  navOffice: 'nav-office',
   navCredentials: 'nav-credentials',
   navActivity: 'nav-activity',
   screenTitle: 'screen-title',
@@ -663,6 +664,27 @@ export const testIds = Object.freeze({
   installHardenDialog: 'install-harden-dialog',
   installHardenClose: 'install-harden-close',
   // Undo asks first: installUndoDialog with its confirm and cancel.
+  // The Office screen's access review: accessStart (accessAsAdmin) starts
+  // one; accessLine rows (data-id, data-decision) with Keep, Remove… and
+  // Not sure… (the last two ask accessReason, saved by accessReasonSave);
+  // accessProgress (data-left); accessSigner and accessSignOff; accessPast
+  // rows of signed reviews with accessExport.
+  accessReview: 'access-review',
+  accessError: 'access-error',
+  accessLast: 'access-last',
+  accessAsAdmin: 'access-as-admin',
+  accessStart: 'access-start',
+  accessProgress: 'access-progress',
+  accessLine: 'access-line',
+  accessKeep: 'access-keep',
+  accessRemove: 'access-remove',
+  accessNotSure: 'access-not-sure',
+  accessReason: 'access-reason',
+  accessReasonSave: 'access-reason-save',
+  accessSigner: 'access-signer',
+  accessSignOff: 'access-sign-off',
+  accessPast: 'access-past',
+  accessExport: 'access-export',
   // Deployments of plans: a plan file read (deployPlanPath, deployPlanRead)
   // and shown (deployPlan, data-method) before deployStart; each
   // deploymentRow (data-id, data-status) with Approve, Check, Roll back or
@@ -700,4 +722,14 @@ export const testIds = Object.freeze({
   recordDone: 'record-done',
   recordError: 'record-error',
   recordClose: 'record-close',
+});
+
+/** The ids of a record's save form (SaveToFile), shared by every record. */
+export const recordSaveIds = Object.freeze({
+  format: testIds.recordFormat,
+  choose: testIds.recordChoose,
+  path: testIds.recordPath,
+  submit: testIds.recordSave,
+  done: testIds.recordDone,
+  error: testIds.recordError,
 });

@@ -10,6 +10,7 @@ use crate::govern::access::{self, Inventory};
 use crate::govern::review::{self, Decision, Review};
 use crate::harden::report::ReportFormat;
 use crate::host::Host;
+use crate::install::record::RecordSaved;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use std::path::Path;
@@ -59,7 +60,7 @@ pub fn export(
     format: ReportFormat,
     path: &Path,
     now: DateTime<Utc>,
-) -> Result<String> {
+) -> Result<RecordSaved> {
     let r = review::get(s.store, id)?;
     let text = match format {
         ReportFormat::Html => review::html(&r),
@@ -76,7 +77,11 @@ pub fn export(
         Err(e) => crate::audit::NewEntry::failed("access.export", &target, &e.message, details),
     };
     crate::audit::append(s.store, now, s.actor, entry)?;
-    written.map(|()| target)
+    written.map(|()| RecordSaved {
+        path: target,
+        format,
+        run: id,
+    })
 }
 
 /// The helper's side: the inventory, read as root.

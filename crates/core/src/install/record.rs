@@ -22,7 +22,8 @@ use ts_rs::TS;
 pub struct RecordSaved {
     pub path: String,
     pub format: ReportFormat,
-    /// The installation's number, or the deployment's.
+    /// The number of what was saved: an installation, a deployment or an
+    /// access review.
     #[ts(type = "number")]
     pub run: i64,
 }

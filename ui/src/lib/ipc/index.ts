@@ -35,6 +35,9 @@ import type { Page } from './generated/Page';
 import type { PastScan } from './generated/PastScan';
 import type { Preview } from './generated/Preview';
 import type { Deployment } from './generated/Deployment';
+import type { AccessInventory } from './generated/AccessInventory';
+import type { AccessReview } from './generated/AccessReview';
+import type { Decision } from './generated/Decision';
 import type { DeploymentPlan } from './generated/DeploymentPlan';
 import type { Installed } from './generated/Installed';
 import type { FixOutcome } from './generated/FixOutcome';
@@ -135,6 +138,11 @@ export type { Preview, FixOutcome, Change, Acceptance, Installed };
 export type { PreviewStep } from './generated/PreviewStep';
 export type { Hardening } from './generated/Hardening';
 export type { Deployment } from './generated/Deployment';
+export type { AccessInventory, AccessReview, Decision };
+export type { Account } from './generated/Account';
+export type { ReviewLine } from './generated/ReviewLine';
+export type { PasswordState } from './generated/PasswordState';
+export type { LineKind } from './generated/LineKind';
 export type { DeploymentPlan } from './generated/DeploymentPlan';
 export type { DeploymentStatus } from './generated/DeploymentStatus';
 export type { HealthGate } from './generated/HealthGate';
@@ -295,6 +303,22 @@ export const api = {
     call<UpdateRun>('install_harden_switch_off', { run, item, seen }),
   /** Moves a password installation `run` left into Credentials. Asks for the password. */
   installHardenPassword: (run: number, item: string) => call<UpdateRun>('install_harden_password', { run, item }),
+  /** This computer's accounts; with `asAdmin`, read by root (asks for the password). */
+  accessInventory: (asAdmin: boolean) => call<AccessInventory>('access_inventory', { asAdmin }),
+  /** The access review not signed off yet, or a new one of the accounts now. */
+  accessReview: (asAdmin: boolean) => call<AccessReview>('access_review', { asAdmin }),
+  /** Decides one line of review `id`; remove and not sure need a reason. */
+  accessDecide: (id: number, line: string, decision: Decision, reason: string) =>
+    call<AccessReview>('access_decide', { id, line, decision, reason }),
+  /** Signs review `id` off as `name`; it never changes after. */
+  accessSignOff: (id: number, name: string) => call<AccessReview>('access_sign_off', { id, name }),
+  /** The access reviews, newest first. */
+  accessHistory: () => call<AccessReview[]>('access_history'),
+  /** Saves review `id` (a page, CSV or JSON) at `path`. */
+  accessExport: (id: number, format: ReportFormat, path: string) =>
+    call<RecordSaved>('access_export', { id, format, path }),
+  /** Asks where to save review `id`; null when cancelled. */
+  chooseReviewFile: (format: ReportFormat, id: number) => call<string | null>('choose_review_file', { format, id }),
   /** The deployments of plans, newest first. */
   deployList: () => call<Deployment[]>('deploy_list'),
   /** Reads and checks the deployment plan in the file at `path`; installs nothing. */

@@ -6,6 +6,7 @@ import type { ReportFormat } from "./ReportFormat";
  */
 export type RecordSaved = { path: string, format: ReportFormat, 
 /**
- * The installation's number, or the deployment's.
+ * The number of what was saved: an installation, a deployment or an
+ * access review.
  */
 run: number, };

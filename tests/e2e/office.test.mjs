@@ -1,0 +1,95 @@
+// End-to-end: the Office screen's access review in the real window. The
+// app reads the accounts of the fixture system run.sh points it at (its
+// test-only scan root): people, an administrator through the sudo group
+// and a dormant account. Each line is decided (a removal with its reason),
+// the review is signed off by name, and saved as CSV for an auditor.
+import assert from 'node:assert/strict';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { testIds } from '../../ui/src/lib/testIds.js';
+import { APP, CLI, DATA, WEBDRIVER, axeViolations, env, openScreen, run, stepper } from './harness.mjs';
+import { Session } from './webdriver.mjs';
+
+let s;
+const step = stepper(() => s);
+const ROOT = env('SHIPSHAPE_SCAN_ROOT');
+
+async function put(rel, text, mode = 0o644) {
+  const path = join(ROOT, rel);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+  await chmod(path, mode);
+}
+
+before(async () => {
+  await rm(ROOT, { recursive: true, force: true });
+  await put('etc/passwd', 'root:x:0:0:root:/root:/bin/bash\nann:x:1000:1000:Ann:/home/ann:/bin/bash\nbob:x:1001:1001:Bob:/home/bob:/bin/bash\n');
+  await put('etc/group', 'root:x:0:\nsudo:x:27:ann\nann:x:1000:\nbob:x:1001:\n');
+  await put('etc/shadow', 'root:!:19000:0:99999:7:::\nann:$y$j9T$a:19000:0:99999:7:::\nbob:$y$j9T$b:19000:0:99999:7:::\n', 0o640);
+  await put('etc/sudoers', '%sudo ALL=(ALL:ALL) ALL\n', 0o440);
+  s = await Session.start(WEBDRIVER, APP);
+  await s.waitFor('the sidebar', () => s.byTestId(testIds.navOffice));
+});
+
+after(async () => {
+  await s?.end();
+  await rm(ROOT, { recursive: true, force: true });
+});
+
+const line = (id) => `[data-testid="${testIds.accessLine}"][data-id="${id}"]`;
+
+describe('Office', () => {
+  step('an access review lists the people, their rights and the dormant account', async () => {
+    await openScreen(s, testIds.navOffice, 'Office');
+    await s.waitFor('no review yet', () => s.byTestId(testIds.accessLast));
+    assert.deepEqual(await axeViolations(s), []);
+    await (await s.byTestId(testIds.accessStart)).click();
+    await s.waitFor('the review', () => s.byTestId(testIds.accessProgress), 30000);
+    const ann = await s.find(line('admin:ann:It is in the sudo group.'));
+    assert.match(await ann.text(), /ann may act as administrator/);
+    assert.match(await (await s.find(line('account:bob'))).text(), /not used for 45 days or more/);
+    assert.deepEqual(await axeViolations(s), []);
+  });
+
+  step('each line is decided, a removal with its reason, and the review is signed off and saved', async () => {
+    const rows = await s.findAll(`[data-testid="${testIds.accessLine}"]`);
+    const ids = [];
+    for (const r of rows) ids.push(await r.attribute('data-id'));
+    for (const id of ids) {
+      if (id === 'account:bob') {
+        await (await s.find(`${line(id)} [data-testid="${testIds.accessRemove}"]`)).click();
+        const reason = await s.byTestId(testIds.accessReason);
+        await reason.type('left the office in May');
+        await (await s.byTestId(testIds.accessReasonSave)).click();
+      } else {
+        await (await s.find(`${line(id)} [data-testid="${testIds.accessKeep}"]`)).click();
+      }
+      await s.waitFor(`${id} decided`, async () => (await (await s.find(line(id))).attribute('data-decision')) !== '');
+    }
+    assert.equal(await (await s.byTestId(testIds.accessProgress)).attribute('data-left'), '0');
+    await (await s.byTestId(testIds.accessSigner)).type('Maria Rossi');
+    await (await s.byTestId(testIds.accessSignOff)).click();
+    const past = await s.waitFor('the signed review', () => s.byTestId(testIds.accessPast), 30000);
+    assert.match(await past.text(), /signed off by Maria Rossi/);
+
+    await (await s.byTestId(testIds.accessExport)).click();
+    await s.waitFor('the save dialog', () => s.byTestId(testIds.recordDialog));
+    const csv = join(ROOT, '..', 'access-review.csv');
+    await s.execute(
+      `const f = document.querySelector('[data-testid="${testIds.recordFormat}"]');
+       f.value = 'csv'; f.dispatchEvent(new Event('change', { bubbles: true })); return true;`,
+    );
+    const path = await s.byTestId(testIds.recordPath);
+    await path.clear();
+    await path.type(csv);
+    await (await s.byTestId(testIds.recordSave)).click();
+    await s.waitFor('saved', () => s.byTestId(testIds.recordDone), 30000);
+    const table = await readFile(csv, 'utf8');
+    assert.match(table, /account:bob,bob,account,.*Remove,left the office in May,.*Maria Rossi/);
+    await (await s.byTestId(testIds.recordClose)).click();
+    const { stdout } = await run(CLI, ['--data-dir', DATA, 'access', 'history', '--json']);
+    assert.equal(JSON.parse(stdout)[0].signed.name, 'Maria Rossi');
+    await rm(csv, { force: true });
+  });
+});
