@@ -47,6 +47,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Carry out a line decided "remove": lock the account, or take it out of an administrators' group (shows the change first; --yes makes it, with undo)
+    Remove {
+        review: i64,
+        line: String,
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// The reviews, newest first
     History {
         #[arg(long)]
@@ -89,6 +98,35 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             &session(ctx, |s| api::access::sign_off(s, review, &name, now))?,
             json,
         ),
+        Command::Remove {
+            review,
+            line,
+            yes,
+            json,
+        } => session(ctx, |s| {
+            let preview = api::access::remove_preview(s, review, &line, now)?;
+            if !yes {
+                if json {
+                    print_json(&preview)?;
+                } else {
+                    crate::fixes::print_preview(&preview);
+                }
+                return Err(Error::invalid_input(
+                    "Removing changes this computer, so it is done only when asked with --yes.",
+                    "Read what would change above, then run the same command with --yes.",
+                ));
+            }
+            let done = api::access::remove(s, review, &line, &preview.digest(), now)?;
+            if json {
+                print_json(&done)?;
+            } else {
+                println!(
+                    "{}: {} Undo it with: shipshape undo {}",
+                    done.change.title, done.recheck.detail, done.change.id
+                );
+            }
+            Ok(Verdict::Ok)
+        }),
         Command::History { json } => {
             let all = session(ctx, |s| review::history(s.store))?;
             if json {

@@ -133,9 +133,12 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
         .fails_with("has no line");
     dir.run(&["access", "decide", &id, &key_line, "maybe"])
         .fails_with("not a decision");
+    let admin_right = format!("admin:{admin}:It is in the sudo group.");
     for line in &lines {
         let (decision, reason) = if *line == format!("account:{clerk}") {
             ("remove", "left the office in May")
+        } else if *line == admin_right {
+            ("remove", "no longer looks after the computers")
         } else {
             ("keep", "")
         };
@@ -154,6 +157,46 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
         "access", "decide", &id, &key_line, "remove", "--reason", "x",
     ])
     .fails_with("does not change any more");
+
+    // The removals are carried out as Security fixes, with undo.
+    let shadow = |name: &str| sh("getent", &["shadow", name]);
+    dir.run(&["access", "remove", &id, &key_line])
+        .fails_with("was not decided");
+    dir.run(&["access", "remove", &id, &format!("account:{clerk}")])
+        .code(2);
+    assert!(
+        !shadow(&clerk).contains(":1:"),
+        "nothing changed without --yes"
+    );
+    let locked = dir.run(&[
+        "access",
+        "remove",
+        &id,
+        &format!("account:{clerk}"),
+        "--yes",
+        "--json",
+    ]);
+    locked.success();
+    let fields: Vec<String> = shadow(&clerk)
+        .trim()
+        .split(':')
+        .map(str::to_string)
+        .collect();
+    assert!(fields[1].starts_with('!') && fields[7] == "1", "{fields:?}");
+    dir.run(&["access", "remove", &id, &admin_right, "--yes"])
+        .success();
+    assert!(
+        !sh("id", &["-nG", &admin])
+            .split_whitespace()
+            .any(|g| g == "sudo")
+    );
+    let change = json(&locked)["change"]["id"].as_i64().unwrap().to_string();
+    dir.run(&["undo", &change]).success();
+    assert_eq!(
+        shadow(&clerk).trim().split(':').nth(7),
+        Some(""),
+        "Undo unlocked it"
+    );
 
     let csv = dir.root().join("review.csv");
     dir.run(&["access", "export", &id, csv.to_str().unwrap()])

@@ -7,7 +7,9 @@ use super::Session;
 use crate::admin::door::{self, Request};
 use crate::admin::{self};
 use crate::govern::access::{self, Inventory};
-use crate::govern::review::{self, Decision, Review};
+use crate::govern::review::{self, Decision, LineKind, Review};
+use crate::harden::fix::access_change::AccessChange;
+use crate::harden::fix::{FixOutcome, Preview};
 use crate::harden::report::ReportFormat;
 use crate::host::Host;
 use crate::install::record::RecordSaved;
@@ -88,4 +90,71 @@ pub fn export(
 pub fn serve(now: DateTime<Utc>) -> Result<serde_json::Value> {
     serde_json::to_value(access::inventory(&Host::at(&admin::this_computer()), now))
         .map_err(|e| Error::internal(format!("The helper's answer could not be written: {e}")))
+}
+
+/// The Security fix that carries out line `line` of review `id`, decided
+/// "remove": locking the account, or taking it out of an administrators'
+/// group. Other rights and keys are removed by hand: the error says where.
+fn removal(s: Session<'_>, id: i64, line: &str) -> Result<String> {
+    let r = review::get(s.store, id)?;
+    let l = r.lines.iter().find(|l| l.id == line).ok_or_else(|| {
+        Error::new(
+            crate::ErrorCode::NotFound,
+            format!("Access review {id} has no line \"{line}\"."),
+            "Run shipshape access review to see its lines.",
+        )
+    })?;
+    if l.decision != Some(Decision::Remove) {
+        return Err(Error::invalid_input(
+            format!("Line \"{line}\" was not decided \"remove\"."),
+            "Decide it remove (with a reason) first.",
+        ));
+    }
+    let by_hand = |what: String| {
+        Err(Error::invalid_input(
+            format!("Shipshape does not remove this itself: {what}"),
+            "Change it by hand, then review again.",
+        ))
+    };
+    match l.kind {
+        LineKind::Account => Ok(AccessChange::Lock {
+            account: l.account.clone(),
+        }
+        .check_id()),
+        LineKind::Admin => match l
+            .facts
+            .strip_prefix("It is in the ")
+            .and_then(|g| g.strip_suffix(" group."))
+        {
+            Some(group) => Ok(AccessChange::Ungroup {
+                account: l.account.clone(),
+                group: group.to_string(),
+            }
+            .check_id()),
+            None => by_hand(format!(
+                "{} (edit it with sudo visudo, or the file named).",
+                l.facts
+            )),
+        },
+        LineKind::Key => by_hand(format!("the key is at {}; delete that line.", l.facts)),
+    }
+}
+
+/// What carrying out line `line` (decided "remove") of review `id` would change.
+pub fn remove_preview(s: Session<'_>, id: i64, line: &str, now: DateTime<Utc>) -> Result<Preview> {
+    let check = removal(s, id, line)?;
+    super::fixes::preview(&admin::this_computer(), &check, now)
+}
+
+/// Carries out line `line` of review `id` as previewed (`seen`: the
+/// preview's digest), as a Security fix with undo.
+pub fn remove(
+    s: Session<'_>,
+    id: i64,
+    line: &str,
+    seen: &str,
+    now: DateTime<Utc>,
+) -> Result<FixOutcome> {
+    let check = removal(s, id, line)?;
+    super::fixes::apply(s, &admin::this_computer(), &check, seen, now)
 }

@@ -9,6 +9,7 @@
 //! checks that the file is still as the change left it, so a file edited
 //! since is shown as a conflict, never overwritten.
 
+pub mod access_change;
 pub mod auto_updates;
 pub mod backup;
 pub mod change;
@@ -82,7 +83,9 @@ pub use remedy::fixable_ids;
 
 /// Whether `check_id` has an automated fix.
 pub fn has_fix(check_id: &str) -> bool {
-    remedy::find(check_id).is_some() || switch_off::unit_of(check_id).is_some()
+    remedy::find(check_id).is_some()
+        || switch_off::unit_of(check_id).is_some()
+        || access_change::AccessChange::of(check_id).is_some()
 }
 
 /// Plans the fix of `check_id` on `host` and shows it, changing nothing.
@@ -110,6 +113,17 @@ fn plan(host: &Target, check_id: &str) -> Result<Planned> {
             ],
         };
         return planned(preview, switch_off::plan(host, unit)?);
+    }
+    if let Some(change) = access_change::AccessChange::of(check_id) {
+        let preview = Preview {
+            check_id: check_id.to_string(),
+            title: change.title(),
+            steps: Vec::new(),
+            notes: vec![
+                "Undo puts the file back as it was, so the account or right works again.".into(),
+            ],
+        };
+        return planned(preview, change.plan(host)?);
     }
     let check = super::catalogue()
         .into_iter()
@@ -187,6 +201,9 @@ fn planned(mut preview: Preview, edits: Vec<edit::Edit>) -> Result<Planned> {
 fn run_check(host: &Target, check_id: &str) -> Result<Finding> {
     if let Some(unit) = switch_off::unit_of(check_id) {
         return switch_off::finding(host, check_id, unit);
+    }
+    if let Some(change) = access_change::AccessChange::of(check_id) {
+        return change.finding(host);
     }
     let scan = super::scan(host, Some(check_id), Utc::now())?;
     scan.checks

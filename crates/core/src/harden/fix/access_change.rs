@@ -1,0 +1,287 @@
+//! What an access review's "remove" changes, as Security fixes (preview,
+//! backup, undo): locking an account (its password no longer works and
+//! the account has expired, so no login works, not even with a key), or
+//! taking it out of an administrators' group. Their check ids name the
+//! account (and group): `access-lock:NAME`, `access-ungroup:NAME:GROUP`.
+
+use super::edit::Edit;
+use crate::harden::check::{Area, Evidence, Finding, Severity, Status};
+use crate::harden::target::Target;
+use crate::{Error, Result};
+
+/// A change an access review can ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessChange {
+    Lock { account: String },
+    Ungroup { account: String, group: String },
+}
+
+/// Account and group names as useradd accepts them: never a path, an
+/// option or a line of a file.
+fn is_name(s: &str) -> bool {
+    (1..=32).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))
+}
+
+impl AccessChange {
+    /// The change a check id names, when its names are names.
+    pub fn of(check_id: &str) -> Option<AccessChange> {
+        if let Some(account) = check_id.strip_prefix("access-lock:") {
+            return is_name(account).then(|| AccessChange::Lock {
+                account: account.to_string(),
+            });
+        }
+        let (account, group) = check_id.strip_prefix("access-ungroup:")?.split_once(':')?;
+        (is_name(account) && is_name(group)).then(|| AccessChange::Ungroup {
+            account: account.to_string(),
+            group: group.to_string(),
+        })
+    }
+
+    pub fn check_id(&self) -> String {
+        match self {
+            AccessChange::Lock { account } => format!("access-lock:{account}"),
+            AccessChange::Ungroup { account, group } => format!("access-ungroup:{account}:{group}"),
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self {
+            AccessChange::Lock { account } => format!("Lock the account {account}"),
+            AccessChange::Ungroup { account, group } => {
+                format!("Take {account} out of the {group} group")
+            }
+        }
+    }
+
+    /// Whether it is still to be done on `host`: the account unlocked, or
+    /// still in the group.
+    fn to_do(&self, host: &Target) -> Result<bool> {
+        Ok(match self {
+            AccessChange::Lock { account } => {
+                let shadow = read(host, "etc/shadow")?;
+                let line = shadow_line(&shadow, account).ok_or_else(|| no_account(account))?;
+                let f: Vec<&str> = line.split(':').collect();
+                !(f[1].starts_with('!') && f.get(7) == Some(&"1"))
+            }
+            AccessChange::Ungroup { account, group } => {
+                let groups = read(host, "etc/group")?;
+                members(&groups, group).is_some_and(|m| m.contains(&account.as_str()))
+            }
+        })
+    }
+
+    /// Whether it is done, as a check would say it.
+    pub fn finding(&self, host: &Target) -> Result<Finding> {
+        let to_do = self.to_do(host)?;
+        let (file, detail) = match self {
+            AccessChange::Lock { account } => (
+                "/etc/shadow",
+                if to_do {
+                    format!("{account} can still log in.")
+                } else {
+                    format!("{account} is locked and has expired.")
+                },
+            ),
+            AccessChange::Ungroup { account, group } => (
+                "/etc/group",
+                if to_do {
+                    format!("{account} is in the {group} group.")
+                } else {
+                    format!("{account} is not in the {group} group.")
+                },
+            ),
+        };
+        Ok(Finding {
+            id: self.check_id(),
+            area: Area::Accounts,
+            title: self.title(),
+            severity: Severity::Medium,
+            status: if to_do { Status::Warning } else { Status::Pass },
+            why: "An access review decided to remove it: an account or right nobody needs is a way in for whoever finds it.".into(),
+            detail,
+            evidence: vec![Evidence {
+                source: file.into(),
+                line: None,
+                text: String::new(),
+            }],
+            remediation: match self {
+                AccessChange::Lock { account } => format!("usermod --lock --expiredate 1 {account}"),
+                AccessChange::Ungroup { account, group } => format!("gpasswd --delete {account} {group}"),
+            },
+            fixable: true,
+            references: vec!["CIS Control 5.3".into()],
+            accepted: None,
+        })
+    }
+
+    /// The edits that make it.
+    pub fn plan(&self, host: &Target) -> Result<Vec<Edit>> {
+        if !self.to_do(host)? {
+            return Err(Error::invalid_input(
+                format!("Nothing to do: {}", self.finding(host)?.detail),
+                "Look at the access review again.",
+            ));
+        }
+        let edits = match self {
+            AccessChange::Lock { account } => Edit::text(host, "etc/shadow", |text| {
+                map_lines(text, |line| {
+                    let mut f: Vec<String> = line.split(':').map(str::to_string).collect();
+                    if f.first().map(String::as_str) != Some(account.as_str()) || f.len() < 8 {
+                        return line.to_string();
+                    }
+                    if !f[1].starts_with('!') {
+                        f[1] = format!("!{}", f[1]);
+                    }
+                    // Expired since 2 January 1970: no login at all.
+                    f[7] = "1".into();
+                    f.join(":")
+                })
+            })?
+            .into_iter()
+            .collect(),
+            AccessChange::Ungroup { account, group } => {
+                let mut edits: Vec<Edit> = Vec::new();
+                for (rel, members_at) in [("etc/group", 3), ("etc/gshadow", 3)] {
+                    if rel == "etc/gshadow" && !host.root().join(rel).exists() {
+                        continue;
+                    }
+                    let edit = Edit::text(host, rel, |text| {
+                        map_lines(text, |line| {
+                            let mut f: Vec<String> = line.split(':').map(str::to_string).collect();
+                            if f.first().map(String::as_str) != Some(group.as_str())
+                                || f.len() <= members_at
+                            {
+                                return line.to_string();
+                            }
+                            let kept: Vec<&str> = f[members_at]
+                                .split(',')
+                                .filter(|m| !m.is_empty() && *m != account)
+                                .collect();
+                            f[members_at] = kept.join(",");
+                            f.join(":")
+                        })
+                    })?;
+                    edits.extend(edit);
+                }
+                edits
+            }
+        };
+        Ok(edits)
+    }
+}
+
+fn read(host: &Target, rel: &str) -> Result<String> {
+    std::fs::read_to_string(host.root().join(rel))
+        .map_err(|e| Error::io("read", &host.root().join(rel), &e))
+}
+
+fn no_account(account: &str) -> Error {
+    Error::invalid_input(
+        format!("There is no account {account} in /etc/shadow."),
+        "Look at the access review again: the account may be gone already.",
+    )
+}
+
+fn shadow_line<'a>(text: &'a str, account: &str) -> Option<&'a str> {
+    text.lines().find(|l| l.split(':').next() == Some(account))
+}
+
+fn members<'a>(text: &'a str, group: &str) -> Option<Vec<&'a str>> {
+    text.lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() == 4 && f[0] == group)
+        .map(|f| f[3].split(',').filter(|m| !m.is_empty()).collect())
+}
+
+/// `text` with each line changed by `change`, line endings kept.
+fn map_lines(text: &str, change: impl Fn(&str) -> String) -> String {
+    text.split_inclusive('\n')
+        .map(|l| match l.strip_suffix('\n') {
+            Some(body) => format!("{}\n", change(body)),
+            None => change(l),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn only_account_and_group_names_are_taken() {
+        assert_eq!(
+            AccessChange::of("access-ungroup:sam:sudo"),
+            Some(AccessChange::Ungroup {
+                account: "sam".into(),
+                group: "sudo".into()
+            })
+        );
+        assert_eq!(
+            AccessChange::of("access-lock:old"),
+            Some(AccessChange::Lock {
+                account: "old".into()
+            })
+        );
+        for bad in [
+            "access-lock:",
+            "access-lock:../x",
+            "access-lock:-o",
+            "access-lock:Sam",
+            "access-ungroup:sam",
+            "access-ungroup:sam:a:b",
+            "ssh.root",
+        ] {
+            assert_eq!(AccessChange::of(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn locking_and_leaving_a_group_change_only_that_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+        std::fs::write(
+            dir.path().join("etc/shadow"),
+            "root:!:19000:0:99999:7:::\nold:$y$abc:19000:0:99999:7:::\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("etc/group"),
+            "sudo:x:27:sam,old,kim\nold:x:1002:\n",
+        )
+        .unwrap();
+        let host = Target::new(dir.path(), 20000);
+        let lock = AccessChange::of("access-lock:old").unwrap();
+        assert_eq!(lock.finding(&host).unwrap().status, Status::Warning);
+        let edits = lock.plan(&host).unwrap();
+        assert_eq!(edits.len(), 1);
+        assert_eq!(
+            String::from_utf8(edits[0].after_bytes().unwrap().to_vec()).unwrap(),
+            "root:!:19000:0:99999:7:::\nold:!$y$abc:19000:0:99999:7::1:\n"
+        );
+        let ungroup = AccessChange::of("access-ungroup:old:sudo").unwrap();
+        let edits = ungroup.plan(&host).unwrap();
+        assert_eq!(
+            String::from_utf8(edits[0].after_bytes().unwrap().to_vec()).unwrap(),
+            "sudo:x:27:sam,kim\nold:x:1002:\n"
+        );
+        let gone = AccessChange::of("access-lock:nobody").unwrap();
+        assert!(
+            gone.plan(&host)
+                .unwrap_err()
+                .message
+                .contains("no account nobody")
+        );
+        let not_member = AccessChange::of("access-ungroup:kim:old").unwrap();
+        assert!(
+            not_member
+                .plan(&host)
+                .unwrap_err()
+                .message
+                .contains("Nothing to do")
+        );
+    }
+}
