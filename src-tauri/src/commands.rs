@@ -1037,6 +1037,34 @@ pub async fn access_sign_off(
     .await
 }
 
+/// What carrying out line `line` (decided remove) of review `id` changes.
+#[tauri::command]
+pub async fn access_remove_preview(
+    state: State<'_, AppState>,
+    id: i64,
+    line: String,
+) -> Result<Preview, Error> {
+    with_session(state, move |session| {
+        api::access::remove_preview(session, id, &line, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Carries out line `line` of review `id` exactly as `seen` previewed
+/// (asks for the password).
+#[tauri::command]
+pub async fn access_remove(
+    state: State<'_, AppState>,
+    id: i64,
+    line: String,
+    seen: Preview,
+) -> Result<fix::FixOutcome, Error> {
+    with_session(state, move |session| {
+        api::access::remove(session, id, &line, &seen.digest(), chrono::Utc::now())
+    })
+    .await
+}
+
 /// The access reviews, newest first.
 #[tauri::command]
 pub async fn access_history(state: State<'_, AppState>) -> Result<Vec<Review>, Error> {

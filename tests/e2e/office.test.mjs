@@ -2,7 +2,8 @@
 // app reads the accounts of the fixture system run.sh points it at (its
 // test-only scan root): people, an administrator through the sudo group
 // and a dormant account. Each line is decided (a removal with its reason),
-// the review is signed off by name, and saved as CSV for an auditor.
+// the review is signed off by name, saved as CSV for an auditor, and the
+// removal is carried out: the dormant account is locked.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -91,5 +92,16 @@ describe('Office', () => {
     const { stdout } = await run(CLI, ['--data-dir', DATA, 'access', 'history', '--json']);
     assert.equal(JSON.parse(stdout)[0].signed.name, 'Maria Rossi');
     await rm(csv, { force: true });
+  });
+
+  step('the removal decided is carried out after its preview: the account is locked', async () => {
+    await (await s.byTestId(testIds.accessCarryOut)).click();
+    const confirm = await s.waitFor('the preview', () => s.byTestId(testIds.accessRemoveConfirm), 30000);
+    assert.match(await (await s.byTestId(testIds.accessRemoveDialog)).text(), /etc\/shadow/);
+    assert.deepEqual(await axeViolations(s), []);
+    await confirm.click();
+    await s.waitFor('removed', () => s.byTestId(testIds.accessRemoved), 30000);
+    const bob = (await readFile(join(ROOT, 'etc/shadow'), 'utf8')).split('\n').find((l) => l.startsWith('bob:'));
+    assert.match(bob, /^bob:!\$y\$j9T\$b:19000:0:99999:7::1:$/);
   });
 });

@@ -685,6 +685,14 @@ export const testIds = Object.freeze({
   accessSignOff: 'access-sign-off',
   accessPast: 'access-past',
   accessExport: 'access-export',
+  // A signed review's removals (accessRemoval rows) are carried out from
+  // accessRemoveDialog: the preview, accessRemoveConfirm, then accessRemoved
+  // (data-change).
+  accessRemoval: 'access-removal',
+  accessCarryOut: 'access-carry-out',
+  accessRemoveDialog: 'access-remove-dialog',
+  accessRemoveConfirm: 'access-remove-confirm',
+  accessRemoved: 'access-removed',
   // Deployments of plans: a plan file read (deployPlanPath, deployPlanRead)
   // and shown (deployPlan, data-method) before deployStart; each
   // deploymentRow (data-id, data-status) with Approve, Check, Roll back or

@@ -72,6 +72,8 @@ export type Command =
   | 'access_review'
   | 'access_decide'
   | 'access_sign_off'
+  | 'access_remove_preview'
+  | 'access_remove'
   | 'access_history'
   | 'access_export'
   | 'choose_review_file'

@@ -312,6 +312,10 @@ export const api = {
     call<AccessReview>('access_decide', { id, line, decision, reason }),
   /** Signs review `id` off as `name`; it never changes after. */
   accessSignOff: (id: number, name: string) => call<AccessReview>('access_sign_off', { id, name }),
+  /** What carrying out line `line` (decided remove) of review `id` would change. */
+  accessRemovePreview: (id: number, line: string) => call<Preview>('access_remove_preview', { id, line }),
+  /** Carries it out exactly as `seen` previewed; undo is in the Security screen's changes. */
+  accessRemove: (id: number, line: string, seen: Preview) => call<FixOutcome>('access_remove', { id, line, seen }),
   /** The access reviews, newest first. */
   accessHistory: () => call<AccessReview[]>('access_history'),
   /** Saves review `id` (a page, CSV or JSON) at `path`. */

@@ -84,6 +84,38 @@ describe('AccessReview', () => {
     expect(byId(testIds.accessLast).textContent).toContain('signed off by Maria Rossi');
   });
 
+  it('carries out a signed review\'s removal after showing what it changes', async () => {
+    const signed = review({
+      lines: [line('account:old', { decision: 'remove', reason: 'left in May' }), line('account:sam', { decision: 'keep' })],
+      signed: { name: 'Maria Rossi', by: 'maria', time: '2026-12-05T09:00:00Z' },
+    });
+    const preview = {
+      check_id: 'access-lock:old',
+      title: 'Lock the account old',
+      steps: [{ target: '/etc/shadow', summary: 'Change 1 line', diff: '', command: '' }],
+      notes: [],
+    };
+    const calls = recordCommands({
+      access_history: () => [signed],
+      access_remove_preview: () => preview,
+      access_remove: () => ({
+        change: { id: 9 },
+        recheck: { detail: 'old is locked and has expired.' },
+      }),
+    });
+    render(AccessReview);
+    await waitFor(() => byId(testIds.accessRemoval));
+    expect(screen.getAllByTestId(testIds.accessRemoval)).toHaveLength(1);
+    await fireEvent.click(byId(testIds.accessCarryOut));
+    await waitFor(() => byId(testIds.accessRemoveConfirm));
+    expect(byId(testIds.accessRemoveDialog).textContent).toContain('/etc/shadow');
+    expect(calls.access_remove).toBeUndefined();
+    await fireEvent.click(byId(testIds.accessRemoveConfirm));
+    await waitFor(() => byId(testIds.accessRemoved));
+    expect(calls.access_remove).toEqual([{ id: 3, line: 'account:old', seen: preview }]);
+    expect(byId(testIds.accessRemoved).textContent).toContain('old is locked');
+  });
+
   it('picks up a review not signed off yet, and says why a decision was refused', async () => {
     recordCommands({
       access_history: () => [review({ lines: [line('account:sam', { decision: 'keep' })] })],
