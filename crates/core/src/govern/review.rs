@@ -237,6 +237,26 @@ fn save(
     Ok(())
 }
 
+/// How often an access review is due: quarterly.
+pub const REVIEW_DAYS: i64 = 91;
+
+/// When the review after the last signed one is overdue, in words for
+/// the Overview; nothing before the first review, or while one is due.
+pub fn overdue(store: &Store, now: DateTime<Utc>) -> Result<Option<String>> {
+    let last = history(store)?.into_iter().find_map(|r| r.signed);
+    Ok(last.and_then(|s| {
+        let signed = DateTime::parse_from_rfc3339(&s.time)
+            .ok()?
+            .with_timezone(&Utc);
+        (now - signed > chrono::Duration::days(REVIEW_DAYS)).then(|| {
+            format!(
+                "the access review is overdue (the last was signed off on {})",
+                signed.format("%Y-%m-%d")
+            )
+        })
+    }))
+}
+
 /// The review not signed yet, to go on with; else a new one of
 /// `inventory`, marked with what changed since the last signed review.
 pub fn start(
@@ -634,5 +654,10 @@ mod tests {
         );
         assert!(next.lines.iter().all(|l| !l.new));
         assert_eq!(history(&store).unwrap().len(), 2);
+        // Due again a quarter after the sign-off.
+        assert_eq!(overdue(&store, now).unwrap(), None);
+        let later = now + chrono::Duration::days(REVIEW_DAYS + 1);
+        let due = overdue(&store, later).unwrap().unwrap();
+        assert!(due.starts_with("the access review is overdue"), "{due}");
     }
 }

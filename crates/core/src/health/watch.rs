@@ -80,8 +80,10 @@ pub fn overview(store: &Store, anomalies: &[Anomaly], now: DateTime<Utc>) -> Res
         Some(s) => forecast::disks(store, s)?,
         None => Vec::new(),
     };
+    let mut due = maintenance_items();
+    due.extend(crate::govern::review::overdue(store, now)?);
     Ok(Overview {
-        summary: summarize(&maintenance_items(), &alerts, anomalies, check),
+        summary: summarize(&due, &alerts, anomalies, check),
         sample,
         alerts,
         forecasts,

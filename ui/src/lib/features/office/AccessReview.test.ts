@@ -82,6 +82,7 @@ describe('AccessReview', () => {
     await waitFor(() => byId(testIds.accessPast));
     expect(calls.access_sign_off).toEqual([{ id: 3, name: 'Maria Rossi' }]);
     expect(byId(testIds.accessLast).textContent).toContain('signed off by Maria Rossi');
+    expect(byId(testIds.accessLast).textContent).toMatch(/The next\s+is due by 2027-03-06/);
   });
 
   it('carries out a signed review\'s removal after showing what it changes', async () => {

@@ -18,3 +18,11 @@ export const KIND_WORDS: Record<LineKind, string> = {
 export function decidedCount(r: AccessReview): number {
   return r.lines.filter((l) => l.decision !== null).length;
 }
+
+/** How often a review is due: quarterly, as core's `review::REVIEW_DAYS`. */
+export const REVIEW_DAYS = 91;
+
+/** The day the review after one signed at `signed` is due (YYYY-MM-DD). */
+export function nextDue(signed: string): string {
+  return new Date(Date.parse(signed) + REVIEW_DAYS * 86_400_000).toISOString().slice(0, 10);
+}
