@@ -140,6 +140,7 @@ describe('Verify', () => {
       testIds.navBackups,
       testIds.navVerifyFile,
       testIds.navInstall,
+      testIds.navOffice,
       testIds.navCredentials,
       testIds.navActivity,
     ]);

@@ -28,7 +28,7 @@ pub fn start(
 ) -> Result<Deployment> {
     let plan = plan.checked()?;
     let mut d = Deployment::new(plan, &s.actor.user, repeats, now);
-    d.step(now, true, format!("Began: {}", d.plan.method.words()));
+    d.step(true, format!("Began: {}", d.plan.method.words()));
     deploy::save(s.store, now, s.actor, &mut d, "deploy.start")?;
     go_on(s, d, now, progress, cancel)
 }
@@ -80,14 +80,14 @@ fn go_on(
         for part in &stage.parts {
             let why = match install(s, part, now, progress, cancel) {
                 Ok(run) if run.outcome == RunOutcome::Done => {
-                    d.step(now, true, format!("{}: {}", stage.name, run.message));
+                    d.step(true, format!("{}: {}", stage.name, run.message));
                     done.runs.push(run.id);
                     continue;
                 }
                 Ok(run) => run.message,
                 Err(e) => e.message,
             };
-            d.step(now, false, format!("{}: {why}", stage.name));
+            d.step(false, format!("{}: {why}", stage.name));
             d.stages.push(done);
             let why = format!("{} was not installed: {why}", part.label());
             return halt(s, d, why, now);
@@ -106,7 +106,6 @@ fn go_on(
             .collect();
         for g in &done.gates {
             d.step(
-                now,
                 g.passed,
                 format!("Health check after {}: {}", stage.name, g.words),
             );
@@ -132,7 +131,7 @@ fn go_on(
                 stage.name,
                 d.plan.stages[d.stages.len()].name
             );
-            d.step(now, true, "Waiting for approval of the next stage");
+            d.step(true, "Waiting for approval of the next stage");
             deploy::save(s.store, now, s.actor, &mut d, "deploy.stage")?;
             return Ok(d);
         }
@@ -145,7 +144,7 @@ fn go_on(
             "It is installed on the pilot computer and watched until {}; then you promote it or roll it back.",
             deploy::stamp(until)
         );
-        d.step(now, true, "Watching the pilot");
+        d.step(true, "Watching the pilot");
         deploy::save(s.store, now, s.actor, &mut d, "deploy.stage")?;
         return Ok(d);
     }
@@ -177,7 +176,7 @@ fn finish(
     d.status = Status::Done;
     d.finished = Some(deploy::stamp(now));
     d.message = words.to_string();
-    d.step(now, true, words);
+    d.step(true, words);
     deploy::save(s.store, now, s.actor, &mut d, "deploy.done")?;
     Ok(d)
 }
@@ -207,15 +206,10 @@ fn undo_all(s: Session<'_>, d: &mut Deployment, now: DateTime<Utc>) -> Option<St
         }
         match super::updates::undo(s, run, false, now) {
             Ok(u) if u.outcome == RunOutcome::Done => {
-                d.step(
-                    now,
-                    true,
-                    format!("Took back installation {run}: {}", u.message),
-                );
+                d.step(true, format!("Took back installation {run}: {}", u.message));
             }
             Ok(u) => {
                 d.step(
-                    now,
                     false,
                     format!("Installation {run} was not taken back: {}", u.message),
                 );
@@ -223,7 +217,6 @@ fn undo_all(s: Session<'_>, d: &mut Deployment, now: DateTime<Utc>) -> Option<St
             }
             Err(e) => {
                 d.step(
-                    now,
                     false,
                     format!("Installation {run} was not taken back: {}", e.message),
                 );
@@ -268,14 +261,10 @@ pub fn approve(
     }
     d.status = Status::Running;
     if d.stages.len() == d.plan.stages.len() {
-        d.step(now, true, format!("Promoted by {}", s.actor.user));
+        d.step(true, format!("Promoted by {}", s.actor.user));
         return finish(s, d, now, "The pilot went well and was promoted.");
     }
-    d.step(
-        now,
-        true,
-        format!("Next stage approved by {}", s.actor.user),
-    );
+    d.step(true, format!("Next stage approved by {}", s.actor.user));
     deploy::save(s.store, now, s.actor, &mut d, "deploy.approve")?;
     go_on(s, d, now, progress, cancel)
 }
@@ -298,11 +287,7 @@ pub fn check(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<Deployment> 
         .map(|g| deploy::check(s.store, g, &d.started, now))
         .collect();
     for g in &results {
-        d.step(
-            now,
-            g.passed,
-            format!("Health check of the pilot: {}", g.words),
-        );
+        d.step(g.passed, format!("Health check of the pilot: {}", g.words));
     }
     let failed: Vec<String> = results
         .iter()
@@ -344,7 +329,7 @@ pub fn check(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<Deployment> 
     d.status = Status::Waiting;
     d.message =
         "The pilot was watched and its health checks passed. Promote it, or roll it back.".into();
-    d.step(now, true, "Waiting for promotion");
+    d.step(true, "Waiting for promotion");
     deploy::save(s.store, now, s.actor, &mut d, "deploy.check")?;
     Ok(d)
 }

@@ -105,10 +105,11 @@ impl Deployment {
         }
     }
 
-    /// Notes a step, at `now`.
-    pub fn step(&mut self, now: DateTime<Utc>, ok: bool, what: impl Into<String>) {
+    /// Notes a step just ended, at the clock's time (a stage's
+    /// installations take minutes; each step says when it ended).
+    pub fn step(&mut self, ok: bool, what: impl Into<String>) {
         self.steps.push(RunStep {
-            time: stamp(now),
+            time: stamp(Utc::now()),
             what: what.into(),
             ok,
         });
