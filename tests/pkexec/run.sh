@@ -203,6 +203,22 @@ if grep -rqF "$new" "$work/state"; then fail "the new password was written in ro
 as "$alice" updates undo "$run" --json >/dev/null || fail "undoing the installation failed"
 [[ -z "$(filed)" ]] || fail "the undo left the package installed: $(filed)"
 
+echo "pkexec: $alice reads the accounts as the administrator through pkexec: password states known"
+mine="$(as_backup access list --json)" || fail "listing the accounts failed: $mine"
+python3 - "$alice" "$mine" <<'PY' || fail "without the administrator, password states should be unknown"
+import json, sys
+a = next(a for a in json.loads(sys.argv[2])["accounts"] if a["name"] == sys.argv[1])
+assert a["password"] == "unknown", a
+PY
+admin="$(as_backup access list --as-admin --json)" || fail "listing the accounts as the administrator failed: $admin"
+python3 - "$alice" "$admin" <<'PY' || fail "root's reading lacks the password state: $admin"
+import json, sys
+accounts = json.loads(sys.argv[2])["accounts"]
+a = next(a for a in accounts if a["name"] == sys.argv[1])
+assert a["password"] == "locked" and a["human"], a
+assert next(r for r in accounts if r["name"] == "root")["password"] != "unknown"
+PY
+
 echo "pkexec: root reads the file as $alice: one only root may read is refused, its checksum never said"
 mkdir -m 0700 "$work/root-only-deb"
 cp "$deb" "$work/root-only-deb/secret.deb"

@@ -125,7 +125,10 @@ pub fn inventory(host: &Host, now: DateTime<Utc>) -> Inventory {
         }
     }
     let (groups_of, group_names) = groups(&group, &mut problems);
-    let shadows = shadow.as_deref().map(parse_shadow).unwrap_or_default();
+    let shadows = shadow
+        .as_deref()
+        .map(|t| parse_shadow(t, &mut problems))
+        .unwrap_or_default();
     let (grants, sudo_problems) = sudoers::read(host);
     problems.extend(sudo_problems);
     let polkit = polkit_admins(host);
@@ -262,12 +265,18 @@ struct Shadow {
     max_days: Option<u64>,
 }
 
-fn parse_shadow(text: &str) -> BTreeMap<String, Shadow> {
+fn parse_shadow(text: &str, problems: &mut Vec<String>) -> BTreeMap<String, Shadow> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     text.lines()
-        .filter_map(|line| {
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .filter_map(|(n, line)| {
             let f: Vec<&str> = line.split(':').collect();
             if f.len() < 5 || f[0].is_empty() {
+                problems.push(format!(
+                    "/etc/shadow line {} is not an account's password entry: it was left out.",
+                    n + 1
+                ));
                 return None;
             }
             let hash = f[1];
@@ -477,7 +486,7 @@ svc:x:999:999::/var/lib/svc:/usr/sbin/nologin\n",
         write(
             "etc/shadow",
             format!(
-                "root:!:{day}:0:99999:7:::\nsam:$y$j9T$abc:{day}:0:99999:7:::\nkim::{day}:0:99999:7:::\nold:$y$j9T$def:{}:0:30:7:::\n",
+                "root:!:{day}:0:99999:7:::\nsam:$y$j9T$abc:{day}:0:99999:7:::\nkim::{day}:0:99999:7:::\nold:$y$j9T$def:{}:0:30:7:::\nbroken\n",
                 day - 100
             )
             .as_bytes(),
@@ -551,6 +560,7 @@ svc:x:999:999::/var/lib/svc:/usr/sbin/nologin\n",
         for bad in [
             "/etc/passwd line 6",
             "/etc/group line 7",
+            "/etc/shadow line 5",
             "authorized_keys line 2",
         ] {
             assert!(
