@@ -106,15 +106,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
         } => session(ctx, |s| {
             let preview = api::access::remove_preview(s, review, &line, now)?;
             if !yes {
-                if json {
-                    print_json(&preview)?;
-                } else {
-                    crate::fixes::print_preview(&preview);
-                }
-                return Err(Error::invalid_input(
-                    "Removing changes this computer, so it is done only when asked with --yes.",
-                    "Read what would change above, then run the same command with --yes.",
-                ));
+                return crate::fixes::only_shown(&preview, json, "Removing");
             }
             let done = api::access::remove(s, review, &line, &preview.digest(), now)?;
             if json {

@@ -386,6 +386,20 @@ fn verdict(outcome: &FixOutcome) -> Verdict {
     }
 }
 
+/// Shows what a change would do (JSON with `json`) and refuses it, since
+/// it was not asked with --yes; `doing` names it: "Removing".
+pub(crate) fn only_shown(p: &Preview, json: bool, doing: &str) -> Result<Verdict, Error> {
+    if json {
+        print_json(p)?;
+    } else {
+        print_preview(p);
+    }
+    Err(Error::invalid_input(
+        format!("{doing} changes this computer, so it is done only when asked with --yes."),
+        "Read what would change above, then run the same command with --yes.",
+    ))
+}
+
 pub(crate) fn print_preview(p: &Preview) {
     println!("Fix: {} [{}]", p.title, p.check_id);
     for s in &p.steps {

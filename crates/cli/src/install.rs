@@ -198,15 +198,7 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             } else if let Some(item) = switch_off {
                 let preview = harden::switch_off_preview(s, run, &item, now)?;
                 if !yes {
-                    if json {
-                        print_json(&preview)?;
-                    } else {
-                        crate::fixes::print_preview(&preview);
-                    }
-                    return Err(Error::invalid_input(
-                        "Switching it off changes this computer, so it is done only when asked with --yes.",
-                        "Read what would change above, then run the same command with --yes.",
-                    ));
+                    return crate::fixes::only_shown(&preview, json, "Switching it off");
                 }
                 harden::switch_off(s, run, &item, &preview.digest(), now)?
             } else if let Some(item) = password {

@@ -9,7 +9,7 @@ use super::plan::{Approval, Part};
 use crate::audit::{self, Actor, NewEntry};
 use crate::harden::report::ReportFormat;
 use crate::html::escape;
-use crate::maintain::updates::{RunKind, RunOutcome, UpdateRun};
+use crate::maintain::updates::{RunKind, RunOutcome, RunStep, UpdateRun};
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -67,6 +67,23 @@ fn time(stamp: &str) -> String {
         .unwrap_or_else(|_| stamp.to_string())
 }
 
+/// Steps with their times and results, as a table under a heading.
+fn steps_table(steps: &[RunStep]) -> String {
+    let mut table =
+        String::from("<h2>Steps</h2><table><tr><th>When</th><th>What</th><th>Result</th></tr>");
+    for s in steps {
+        table.push_str(&format!(
+            "<tr><td class=\"mono\">{}</td><td>{}</td><td{}>{}</td></tr>",
+            time(&s.time),
+            escape(&s.what),
+            if s.ok { "" } else { " class=\"failed\"" },
+            if s.ok { "Done" } else { "Failed" }
+        ));
+    }
+    table.push_str("</table>");
+    table
+}
+
 /// The record as a printable page.
 pub fn html(run: &UpdateRun, computer: &str, by: &str, now: DateTime<Utc>) -> String {
     let unverified = run.asked.contains("NOT verified");
@@ -110,17 +127,7 @@ pub fn html(run: &UpdateRun, computer: &str, by: &str, now: DateTime<Utc>) -> St
             .unwrap_or_default(),
     ));
     if !run.steps.is_empty() {
-        page.push_str("<h2>Steps</h2><table><tr><th>When</th><th>What</th><th>Result</th></tr>");
-        for s in &run.steps {
-            page.push_str(&format!(
-                "<tr><td class=\"mono\">{}</td><td>{}</td><td{}>{}</td></tr>",
-                time(&s.time),
-                escape(&s.what),
-                if s.ok { "" } else { " class=\"failed\"" },
-                if s.ok { "Done" } else { "Failed" }
-            ));
-        }
-        page.push_str("</table>");
+        page.push_str(&steps_table(&run.steps));
     }
     if !run.packages.is_empty() {
         page.push_str(
@@ -381,18 +388,9 @@ pub fn deployment_html(
         }
         page.push_str("</ul>");
     }
-    page.push_str("<h2>Steps</h2><table><tr><th>When</th><th>What</th><th>Result</th></tr>");
-    for s in &d.steps {
-        page.push_str(&format!(
-            "<tr><td class=\"mono\">{}</td><td>{}</td><td{}>{}</td></tr>",
-            time(&s.time),
-            escape(&s.what),
-            if s.ok { "" } else { " class=\"failed\"" },
-            if s.ok { "Done" } else { "Failed" }
-        ));
-    }
+    page.push_str(&steps_table(&d.steps));
     page.push_str(&format!(
-        "</table><p><small>Saved by {} on {} with Shipshape.</small></p></body></html>\n",
+        "<p><small>Saved by {} on {} with Shipshape.</small></p></body></html>\n",
         escape(by),
         now.format("%Y-%m-%d %H:%M UTC")
     ));
@@ -436,7 +434,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::maintain::updates::{PackageChange, RunStep};
+    use crate::maintain::updates::PackageChange;
 
     fn run() -> UpdateRun {
         let mut run: UpdateRun = serde_json::from_value(serde_json::json!({
