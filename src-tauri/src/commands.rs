@@ -18,6 +18,9 @@ use shipshape_core::backup::rest::Server as BackupServer;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::govern::access::Inventory as AccessInventory;
+use shipshape_core::govern::eol::EolSource;
+use shipshape_core::govern::inventory::Inventory as SoftwareInventory;
+use shipshape_core::govern::retire::RetirePreview;
 use shipshape_core::govern::review::{self, Decision, Review};
 use shipshape_core::harden::accepted::{self, Acceptance};
 use shipshape_core::harden::fix::change::Change;
@@ -1082,6 +1085,53 @@ pub async fn access_export(
     let path = export_path(&path, "access-review.html")?;
     with_session(state, move |session| {
         api::access::export(session, id, format, &path, chrono::Utc::now())
+    })
+    .await
+}
+
+/// The software on this computer, its end-of-life dates and what to retire.
+#[tauri::command]
+pub async fn inventory(state: State<'_, AppState>) -> Result<SoftwareInventory, Error> {
+    with_session(state, move |session| {
+        api::inventory::inventory(session, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Uses the end-of-life list at `path` from now on, when it is newer.
+#[tauri::command]
+pub async fn inventory_import_eol(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<EolSource, Error> {
+    with_session(state, move |session| {
+        api::inventory::import_eol(session, std::path::Path::new(&path), chrono::Utc::now())
+    })
+    .await
+}
+
+/// What removing `names` from the retire list would do.
+#[tauri::command]
+pub async fn retire_preview(
+    state: State<'_, AppState>,
+    names: Vec<String>,
+) -> Result<RetirePreview, Error> {
+    with_session(state, move |session| {
+        api::inventory::retire_preview(session, &names, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Removes `names` (asks for the password), with progress and Cancel.
+#[tauri::command]
+pub async fn retire(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+    names: Vec<String>,
+) -> Result<UpdateRun, Error> {
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::inventory::retire(session, &names, chrono::Utc::now(), progress, cancel)
     })
     .await
 }

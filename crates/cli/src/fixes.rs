@@ -181,6 +181,11 @@ pub enum Helper {
     },
     /// Read this computer's accounts
     AccessInventory,
+    /// Remove outdated packages on the retire list
+    Retire {
+        #[arg(required = true, num_args = 1..)]
+        packages: Vec<String>,
+    },
     /// Add a scheduled job (its settings as JSON)
     ScheduleAdd {
         job: String,
@@ -615,6 +620,7 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 Request::InstallPassword { run, item, act }
             }
             Helper::AccessInventory => Request::AccessInventory,
+            Helper::Retire { packages } => Request::Retire(packages),
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),
             Helper::ScheduleEdit { id, job } => Request::ScheduleEdit(id, job_from(&job)?),
             Helper::ScheduleRemove { id } => Request::ScheduleRemove(id),

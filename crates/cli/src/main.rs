@@ -12,6 +12,7 @@ mod fixes;
 mod health;
 mod info;
 mod install;
+mod inventory;
 mod monitor;
 mod notify;
 mod plan;
@@ -118,6 +119,8 @@ enum Command {
     /// Who can use this computer, and access reviews signed off by name
     #[command(subcommand)]
     Access(access::Command),
+    /// The software installed, its end-of-life dates, and what to retire
+    Inventory(inventory::Args),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -179,6 +182,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Installs(cmd) => install::installs(cmd, &ctx),
         Command::Plan(cmd) => plan::run(cmd, &ctx),
         Command::Access(cmd) => access::run(cmd, &ctx),
+        Command::Inventory(args) => inventory::run(args, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

@@ -68,6 +68,8 @@ pub enum Request {
     },
     /// Read this computer's accounts (read-only).
     AccessInventory,
+    /// Remove outdated packages on root's own retire list.
+    Retire(Vec<String>),
     ScheduleAdd(crate::maintain::schedule::Job),
     ScheduleEdit(i64, crate::maintain::schedule::Job),
     ScheduleRemove(i64),
@@ -209,6 +211,7 @@ impl Request {
                 format!("\"{seen}\" is not a SHA-256 digest."),
                 "Read the password file again, then remove it.",
             )),
+            Request::Retire(names) => Ok(Request::Retire(crate::govern::retire::checked(names)?)),
             Request::ScheduleAdd(job) => Ok(Request::ScheduleAdd(job.clone().checked()?)),
             Request::ScheduleEdit(id, job) if *id > 0 => {
                 Ok(Request::ScheduleEdit(*id, job.clone().checked()?))
@@ -380,6 +383,11 @@ impl Request {
                 args
             }
             Request::AccessInventory => vec!["access-inventory".into()],
+            Request::Retire(names) => {
+                let mut args: Vec<OsString> = vec!["retire".into(), "--".into()];
+                args.extend(names.iter().map(OsString::from));
+                args
+            }
             Request::ScheduleAdd(job) => vec!["schedule-add".into(), job_json(job).into()],
             Request::ScheduleEdit(id, job) => vec![
                 "schedule-edit".into(),

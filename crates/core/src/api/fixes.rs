@@ -283,6 +283,7 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::BackupForget { .. } => super::backup::serve(request, &actor, now),
         // Read-only: no records are opened.
         Request::AccessInventory => super::access::serve(now),
+        Request::Retire(_) => super::inventory::serve(request, now),
         Request::Preview(id) => {
             let preview = fix::preview(&host(&admin::this_computer(), now), &id)?;
             to_json(serde_json::to_value(preview))

@@ -10,6 +10,7 @@ pub mod deploy;
 pub mod fixes;
 pub mod harden_install;
 pub mod install;
+pub mod inventory;
 pub mod notify;
 pub mod records;
 pub mod schedule;

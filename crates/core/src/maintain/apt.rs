@@ -177,6 +177,19 @@ impl Apt {
         Ok(self.read("apt-cache", &["policy", "--", name])?.stdout)
     }
 
+    /// `apt-cache policy` of several checked package names at once.
+    pub fn policies(&self, names: &[String]) -> Result<String> {
+        let mut args = vec!["policy", "--"];
+        args.extend(names.iter().map(String::as_str));
+        Ok(self.read("apt-cache", &args)?.stdout)
+    }
+
+    /// `apt-cache policy` alone: every package source with its release
+    /// fields (`o=Debian`, `a=stable`…).
+    pub fn sources(&self) -> Result<String> {
+        Ok(self.read("apt-cache", &["policy"])?.stdout)
+    }
+
     /// The package list's entry for `name` at `version`: its description,
     /// maintainer and size, as the signed source publishes them.
     pub fn entry(&self, name: &str, version: &str) -> Result<String> {
@@ -387,6 +400,53 @@ impl Apt {
         self.run("apt-get", &args, INSTALL_LIMIT)
             .finish()
             .map_err(|e| not_run("apt-get", &e))
+    }
+
+    /// Removes `names` (their configuration files stay, so putting a kept
+    /// copy back restores them as they were).
+    pub fn remove(&self, names: &[String]) -> Result<Finished> {
+        let lock = lock_wait();
+        let mut args = vec!["remove", "-y", "-q", "-o", &lock, "--"];
+        args.extend(names.iter().map(String::as_str));
+        self.run("apt-get", &args, INSTALL_LIMIT)
+            .finish()
+            .map_err(|e| not_run("apt-get", &e))
+    }
+
+    /// What removing `names` would remove, without doing it ("Remv NAME
+    /// [VERSION]" lines; no root needed).
+    pub fn simulate_remove(&self, names: &[String]) -> Result<String> {
+        let mut args = vec!["-s", "-q", "-o", "Debug::NoLocking=1", "remove", "--"];
+        args.extend(names.iter().map(String::as_str));
+        Ok(self.read("apt-get", &args)?.stdout)
+    }
+
+    /// What `apt-get autoremove` would remove, without doing it.
+    pub fn simulate_autoremove(&self) -> Result<String> {
+        Ok(self
+            .read(
+                "apt-get",
+                &["-s", "-q", "-o", "Debug::NoLocking=1", "autoremove"],
+            )?
+            .stdout)
+    }
+
+    /// Every installed package as `apt list --installed` shows it: name,
+    /// the sources that offer its version, version, architecture and
+    /// flags ("local" when no configured source offers it at all).
+    pub fn list_installed(&self) -> Result<String> {
+        Ok(self
+            .read(
+                "apt",
+                &[
+                    "list",
+                    "--installed",
+                    "-q",
+                    "-o",
+                    "apt::cmd::disable-script-warning=true",
+                ],
+            )?
+            .stdout)
     }
 
     /// Whether version `a` is older than version `b`, by dpkg's rules.

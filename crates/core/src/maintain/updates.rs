@@ -292,6 +292,9 @@ pub enum RunKind {
     InstallProgram,
     /// Another installed version of a program in /opt put in use.
     ProgramSwitch,
+    /// Outdated packages removed from the Office screen's retire list
+    /// (`govern::retire`); undone by putting the kept copies back.
+    Retire,
 }
 
 impl RunKind {
@@ -983,10 +986,20 @@ pub fn undo(
             "Run shipshape updates history to see the runs Shipshape made, and undo one of those.",
         )
     })?;
-    if !(original.kind == RunKind::Apply || original.kind.is_installation()) {
+    if !(matches!(original.kind, RunKind::Apply | RunKind::Retire)
+        || original.kind.is_installation())
+    {
         return Err(Error::invalid_input(
-            format!("Run {id} is not an installation of updates or of a package file."),
-            "Only a run that installed updates or a package file can be undone.",
+            format!(
+                "Run {id} is not an installation of updates or of a package file, nor a removal."
+            ),
+            "Only a run that installed updates or a package file, or removed outdated packages, can be undone.",
+        ));
+    }
+    if original.kind == RunKind::Retire && original.outcome != RunOutcome::Done {
+        return Err(Error::invalid_input(
+            format!("Run {id} did not remove its packages, so there is nothing of it to undo."),
+            "Look at the package manager's state with shipshape inventory.",
         ));
     }
     if original.kind.is_installation() && original.outcome != RunOutcome::Done {
@@ -1141,7 +1154,13 @@ pub fn undo(
         ));
     }
     let mut message = Vec::new();
-    if !names.is_empty() {
+    if original.kind == RunKind::Retire {
+        // Put back as they were: nothing newer is waiting to replace them.
+        message.push(format!(
+            "{} installed again, as before run {id}.",
+            names.join(", ")
+        ));
+    } else if !names.is_empty() {
         apt.hold(&names, true)?;
         message.push(format!(
             "{} put back to the earlier {} and held there; release the hold when a fixed update comes (sudo apt-mark unhold {}).",

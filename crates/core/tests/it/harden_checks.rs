@@ -40,6 +40,11 @@ const fn warns(id: &'static str, pass: Setup, fail: Setup) -> Case {
 
 fn nothing(_: &mut Root) {}
 
+const DISTRO_INFO: &str = "version,codename,series,created,release,eol,eol-lts,eol-elts
+12,Bookworm,bookworm,2021-08-14,2023-06-10,2026-07-11,2028-06-30,2033-06-30
+13,Trixie,trixie,2023-06-10,2025-08-09,2028-08-09,2030-06-30,2035-06-30
+";
+
 fn shadow(r: &Root, text: &str) {
     r.file_mode("etc/shadow", text, 0o640)
         .chown("etc/shadow", 0, SHADOW_GID);
@@ -252,6 +257,18 @@ pub const CASES: &[Case] = &[
             "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\n",
         );
     }),
+    case(
+        "updates.os_end_of_life",
+        |r| {
+            r.file("usr/share/distro-info/debian.csv", DISTRO_INFO);
+        },
+        |r| {
+            r.file(
+                "usr/share/distro-info/debian.csv",
+                &DISTRO_INFO.replace("2026-07-11,2028-06-30", "2024-07-11,2025-06-30"),
+            );
+        },
+    ),
     // Services.
     case("services.listening", nothing, |r| {
         r.listen("00000000", 3306);

@@ -61,7 +61,75 @@ pub const CHECKS: &[Check] = &[
         remediation: "Add your release's security source (for Debian 12: bookworm-security) to /etc/apt/sources.list.d.",
         run: security_source,
     },
+    Check {
+        id: "updates.os_end_of_life",
+        area: Area::Updates,
+        title: "The operating system reaches its end of life",
+        why: "When a release's support ends, its security holes are no longer fixed: every update check passes while the computer falls further behind.",
+        severity: Severity::High,
+        applies: Applies::needs(&[
+            "usr/share/distro-info/debian.csv",
+            "usr/share/distro-info/ubuntu.csv",
+        ]),
+        cis: "",
+        lynis: "",
+        remediation: "Upgrade to the next release before the date (after a backup): for Debian, follow the release notes' upgrade chapter; for Ubuntu, do-release-upgrade.",
+        run: os_end_of_life,
+    },
 ];
+
+/// The system's free security support, from distro-info-data: passed when
+/// more than `eol::WARN_DAYS` remain, a warning within them or when only
+/// longer (LTS) support is left, failed once it has all ended.
+fn os_end_of_life(h: &Target) -> Checked {
+    use crate::govern::eol;
+    let os = eol::os_release(
+        &h.read("etc/os-release")?
+            .or(h.read("usr/lib/os-release")?)
+            .unwrap_or_default(),
+    );
+    if !matches!(os.id.as_str(), "debian" | "ubuntu") {
+        return Ok(Outcome::not_applicable(
+            "distro-info-data has dates for Debian and Ubuntu only.",
+        ));
+    }
+    let rel = format!("usr/share/distro-info/{}.csv", os.id);
+    let shown = Target::shown(&rel);
+    let csv = h.read(&rel)?;
+    let life = eol::os_life(&os, csv.as_deref(), &shown).map_err(Outcome::error)?;
+    let today = chrono::DateTime::from_timestamp(h.today() * 86_400, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default();
+    let words = life.words(today);
+    let row = csv
+        .as_deref()
+        .unwrap_or_default()
+        .lines()
+        .find(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.get(2) == Some(&os.codename.as_str())
+                || f.first().and_then(|v| v.split_whitespace().next()) == Some(&os.version_id)
+        })
+        .unwrap_or_default();
+    let evidence = Evidence::file(&rel, None, row);
+    let Some(last) = life.last_free_day() else {
+        return Ok(Outcome::pass(words).with(evidence));
+    };
+    let left = (last - today).num_days();
+    let regular_over = life
+        .ends
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .is_some_and(|d| d < today);
+    Ok(if left < 0 {
+        Outcome::fail(words)
+    } else if left <= eol::WARN_DAYS || regular_over {
+        Outcome::warning(words)
+    } else {
+        Outcome::pass(words)
+    }
+    .with(evidence))
+}
 
 fn automatic(h: &Target) -> Checked {
     if h.facts().os_family == OsFamily::Fedora {
