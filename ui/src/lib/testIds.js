@@ -693,6 +693,27 @@ export const testIds = Object.freeze({
   accessRemoveDialog: 'access-remove-dialog',
   accessRemoveConfirm: 'access-remove-confirm',
   accessRemoved: 'access-removed',
+  // The Office screen's software: softwareSystem (data-level) says how long
+  // the system is supported; softwareEol rows (data-name, data-ended) of
+  // software with an end-of-life date; softwareRetire rows (data-id,
+  // data-why) with softwareChoose boxes, removed by softwareRemove after
+  // softwareRemoveDialog's preview and softwareRemoveConfirm, its result
+  // softwareRemoved (data-outcome); softwareImport reads a newer list.
+  software: 'software',
+  softwareError: 'software-error',
+  softwareSystem: 'software-system',
+  softwareSource: 'software-source',
+  softwareImport: 'software-import',
+  softwareEol: 'software-eol',
+  softwareRetire: 'software-retire',
+  softwareChoose: 'software-choose',
+  softwareRemove: 'software-remove',
+  softwareRemoveDialog: 'software-remove-dialog',
+  softwareRemoveConfirm: 'software-remove-confirm',
+  softwareRemoveCancel: 'software-remove-cancel',
+  softwareRemoved: 'software-removed',
+  softwareProgress: 'software-progress',
+  softwarePackages: 'software-packages',
   // Deployments of plans: a plan file read (deployPlanPath, deployPlanRead)
   // and shown (deployPlan, data-method) before deployStart; each
   // deploymentRow (data-id, data-status) with Approve, Check, Roll back or

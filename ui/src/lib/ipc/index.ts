@@ -37,6 +37,9 @@ import type { Preview } from './generated/Preview';
 import type { Deployment } from './generated/Deployment';
 import type { AccessInventory } from './generated/AccessInventory';
 import type { AccessReview } from './generated/AccessReview';
+import type { EolSource } from './generated/EolSource';
+import type { RetirePreview } from './generated/RetirePreview';
+import type { SoftwareInventory } from './generated/SoftwareInventory';
 import type { Decision } from './generated/Decision';
 import type { DeploymentPlan } from './generated/DeploymentPlan';
 import type { Installed } from './generated/Installed';
@@ -139,6 +142,10 @@ export type { PreviewStep } from './generated/PreviewStep';
 export type { Hardening } from './generated/Hardening';
 export type { Deployment } from './generated/Deployment';
 export type { AccessInventory, AccessReview, Decision };
+export type { EolSource, RetirePreview, SoftwareInventory };
+export type { Retire } from './generated/Retire';
+export type { RetireWhy } from './generated/RetireWhy';
+export type { InventoryPackage } from './generated/InventoryPackage';
 export type { Account } from './generated/Account';
 export type { ReviewLine } from './generated/ReviewLine';
 export type { PasswordState } from './generated/PasswordState';
@@ -321,6 +328,12 @@ export const api = {
   /** Saves review `id` (a page, CSV or JSON) at `path`. */
   accessExport: (id: number, format: ReportFormat, path: string) =>
     call<RecordSaved>('access_export', { id, format, path }),
+  /** The software installed, its end-of-life dates and what is worth retiring. */
+  inventory: () => call<SoftwareInventory>('inventory'),
+  /** Uses a newer end-of-life list (a file tools/endoflife-snapshot.py made). */
+  inventoryImportEol: (path: string) => call<EolSource>('inventory_import_eol', { path }),
+  /** What removing these packages of the retire list would do. */
+  retirePreview: (names: string[]) => call<RetirePreview>('retire_preview', { names }),
   /** Asks where to save review `id`; null when cancelled. */
   chooseReviewFile: (format: ReportFormat, id: number) => call<string | null>('choose_review_file', { format, id }),
   /** The deployments of plans, newest first. */
@@ -521,6 +534,9 @@ export const jobs = {
    */
   updatesApply: (choice: Choice, onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('updates_apply', onProgress, { choice }),
+  /** Removes packages of the retire list (asks for the password); undone from Maintenance's history. */
+  retire: (names: string[], onProgress: (p: JobProgress) => void) =>
+    startJob<UpdateRun>('retire', onProgress, { names }),
   /** What installing a package file would change (the file is hashed first); changes nothing. */
   installPreview: (ask: DebAsk, onProgress: (p: JobProgress) => void) =>
     startJob<DebPreview>('install_preview', onProgress, { ask }),

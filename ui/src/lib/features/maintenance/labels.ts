@@ -139,6 +139,8 @@ export function runTitle(run: UpdateRun): string {
       return `Install ${programVersion(run)} into its own folder`;
     case 'program_switch':
       return `Use ${programVersion(run)} again`;
+    case 'retire':
+      return `Remove outdated ${run.asked}`;
   }
 }
 
@@ -168,7 +170,7 @@ export const INSTALLATIONS: RunKind[] = ['install_file', 'install_package', 'ins
 /** An installation that worked and was not turned back yet. */
 export function canUndo(run: UpdateRun): boolean {
   return (
-    (run.kind === 'apply' || INSTALLATIONS.includes(run.kind)) &&
+    (run.kind === 'apply' || run.kind === 'retire' || INSTALLATIONS.includes(run.kind)) &&
     run.outcome === 'done' &&
     run.undone_by === null &&
     run.admin_run !== null

@@ -1,5 +1,5 @@
 // Words for the Office screen's access review.
-import type { AccessReview, Decision, LineKind } from '../../ipc';
+import type { AccessReview, Decision, LineKind, RetireWhy, SoftwareInventory } from '../../ipc';
 import type { Level } from '../../status';
 
 export const DECISION: Record<Decision, { words: string; level: Level }> = {
@@ -25,4 +25,31 @@ export const REVIEW_DAYS = 91;
 /** The day the review after one signed at `signed` is due (YYYY-MM-DD). */
 export function nextDue(signed: string): string {
   return new Date(Date.parse(signed) + REVIEW_DAYS * 86_400_000).toISOString().slice(0, 10);
+}
+
+// Words for the Office screen's software.
+
+export const RETIRE_WHY: Record<RetireWhy, string> = {
+  os_end_of_life: 'The system’s support ends',
+  end_of_life: 'Past its end of life',
+  no_source: 'No source offers it any more',
+  old_kernel: 'An older kernel',
+  unneeded: 'Nothing needs it any more',
+};
+
+/** How many days before an end it is worth a warning, as core's `eol::WARN_DAYS`. */
+export const WARN_DAYS = 180;
+
+/** How the system's support stands on `today` (milliseconds since 1970), in words with a level. */
+export function systemSupport(inv: SoftwareInventory, today: number): { level: Level; words: string } {
+  const life = inv.os_life;
+  if (!life) return { level: 'neutral', words: 'Support not known' };
+  const last = life.longer?.ends ?? life.ends;
+  if (!last) return { level: 'good', words: 'Supported' };
+  const days = (Date.parse(last) - today) / 86_400_000;
+  if (days < 0) return { level: 'danger', words: 'No longer supported' };
+  const regularOver = life.ends !== null && Date.parse(life.ends) < today;
+  if (days <= WARN_DAYS) return { level: 'warning', words: 'Support ends soon' };
+  if (regularOver) return { level: 'warning', words: `In longer support (${life.longer?.name ?? ''})` };
+  return { level: 'good', words: 'Supported' };
 }
