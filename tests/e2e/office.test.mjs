@@ -3,7 +3,8 @@
 // test-only scan root): people, an administrator through the sudo group
 // and a dormant account. Each line is decided (a removal with its reason),
 // the review is signed off by name, saved as CSV for an auditor, and the
-// removal is carried out: the dormant account is locked.
+// removal is carried out: the dormant account is locked. The software card
+// says how long this system is supported and where its dates come from.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -103,5 +104,27 @@ describe('Office', () => {
     await s.waitFor('removed', () => s.byTestId(testIds.accessRemoved), 30000);
     const bob = (await readFile(join(ROOT, 'etc/shadow'), 'utf8')).split('\n').find((l) => l.startsWith('bob:'));
     assert.match(bob, /^bob:!\$y\$j9T\$b:19000:0:99999:7::1:$/);
+  });
+
+  step('lists the software with the system’s support and the source of each end-of-life date', async () => {
+    // The fixture system is a Debian 12 whose regular support ended (in
+    // distro-info-data's dates) while Debian LTS goes on.
+    const csv = 'version,codename,series,created,release,eol,eol-lts,eol-elts\n12,Bookworm,bookworm,2021-08-14,2023-06-10,2024-07-11,2099-06-30,2099-12-31\n';
+    await put('etc/os-release', 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n');
+    await put('usr/share/distro-info/debian.csv', csv);
+    try {
+      await (await s.byTestId(testIds.accessRemoveClose)).click();
+      await openScreen(s, testIds.navOverview, 'Overview');
+      await openScreen(s, testIds.navOffice, 'Office');
+      const system = await s.waitFor('the system’s support', () => s.byTestId(testIds.softwareSystem), 60000);
+      assert.match(await system.text(), /Debian 12 \(Bookworm\)'s regular security support ended on 2024-07-11\. Debian LTS gives security updates/);
+      assert.equal(await system.attribute('data-level'), 'warning');
+      assert.match(await (await s.byTestId(testIds.softwareSource)).text(), /endoflife\.date, snapshot of \d{4}-\d{2}-\d{2}/);
+      assert.match(await (await s.byTestId(testIds.softwarePackages)).text(), /All \d+ installed packages/);
+      assert.deepEqual(await axeViolations(s), []);
+    } finally {
+      await rm(join(ROOT, 'etc/os-release'), { force: true });
+      await rm(join(ROOT, 'usr/share/distro-info'), { recursive: true, force: true });
+    }
   });
 });

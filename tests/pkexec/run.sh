@@ -237,6 +237,24 @@ run="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out"
 as "$alice" installs undo "$run" --json >/dev/null || fail "undoing $app failed"
 dpkg-query -W -f '${db:Status-Abbrev}' "$app" 2>/dev/null | grep -q '^ii' && fail "the undo left $app installed"
 
+echo "pkexec: $alice removes a package nothing needs from the retire list through pkexec, and undoes it"
+as "$alice" install "$app" --yes --json >/dev/null || fail "installing $app again failed"
+apt-mark auto "$app" >/dev/null
+listed="$(as "$alice" inventory --retire --json)" || fail "the retire list failed: $listed"
+python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin)["retire"] if x["id"]==sys.argv[1]]; sys.exit(not (r and r[0]["why"]=="unneeded" and r[0]["removable"]))' "$app" <<<"$listed" ||
+  fail "$app is not on the retire list as unneeded"
+if out="$(as "$alice" inventory remove "$app" 2>&1)"; then fail "a removal went ahead without --yes: $out"; fi
+grep -q "1 package would be removed" <<<"$out" || fail "the removal's preview was not shown: $out"
+if out="$(as "$bob" inventory remove "$app" --yes 2>&1)"; then
+  fail "a package was removed for an account polkit does not allow: $out"
+fi
+out="$(as "$alice" inventory remove "$app" --yes --json)" || fail "removing $app failed: $out"
+dpkg-query -W -f '${db:Status-Abbrev}' "$app" 2>/dev/null | grep -q '^ii' && fail "the removal left $app installed"
+run="$(python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["kind"]=="retire" and r["packages"][0]["undo_copy"]; print(r["id"])' <<<"$out")" ||
+  fail "the removal's record is not a retire run with a kept copy: $out"
+as "$alice" updates undo "$run" --json >/dev/null || fail "undoing the removal failed"
+[[ "$(dpkg-query -W -f '${Version} ${db:Status-Abbrev}' "$app")" == "2.0 ii " ]] || fail "the undo did not put $app 2.0 back, unheld"
+
 echo "pkexec: $alice installs two versions of a program from her folder into /opt through pkexec, and switches back"
 for v in 1.0 2.0; do
   mkdir -p "$work/home-$alice/src/tool-$v/bin"

@@ -687,12 +687,13 @@ export const testIds = Object.freeze({
   accessExport: 'access-export',
   // A signed review's removals (accessRemoval rows) are carried out from
   // accessRemoveDialog: the preview, accessRemoveConfirm, then accessRemoved
-  // (data-change).
+  // (data-change), closed by accessRemoveClose.
   accessRemoval: 'access-removal',
   accessCarryOut: 'access-carry-out',
   accessRemoveDialog: 'access-remove-dialog',
   accessRemoveConfirm: 'access-remove-confirm',
   accessRemoved: 'access-removed',
+  accessRemoveClose: 'access-remove-close',
   // The Office screen's software: softwareSystem (data-level) says how long
   // the system is supported; softwareEol rows (data-name, data-ended) of
   // software with an end-of-life date; softwareRetire rows (data-id,

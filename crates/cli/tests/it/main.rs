@@ -23,6 +23,7 @@ mod install_deb;
 mod install_harden;
 mod install_package;
 mod install_program;
+mod inventory;
 #[path = "../../../core/tests/it/keyring.rs"]
 mod keyring;
 mod notify;

@@ -1,0 +1,112 @@
+//! `shipshape inventory` on this computer, against the system's own
+//! tools: the installed packages are dpkg's, the system's support is
+//! distro-info-data's; a newer end-of-life list is imported, and bad ones
+//! (missing, damaged, older) are refused with the reason; a damaged list
+//! in the data folder falls back to the shipped one, saying so; a package
+//! not on the retire list, or not a package name, is never removed.
+
+use crate::updates::json;
+use crate::util::TestDir;
+use std::process::Command;
+
+/// The snapshot shipped in the binary, dated far ahead so it is newer.
+fn newer_list() -> String {
+    let shipped = include_str!("../../../core/data/endoflife.json");
+    let date = shipped
+        .split("\"snapshot\": \"")
+        .nth(1)
+        .and_then(|r| r.get(..10))
+        .expect("the shipped list has a date");
+    shipped.replacen(date, "2099-01-01", 1)
+}
+
+#[test]
+fn the_inventory_lists_what_dpkg_has_installed_and_the_systems_support() {
+    let dir = TestDir::new();
+    let run = dir.run(&["inventory", "--json"]);
+    run.success();
+    let inv = json(&run);
+    let dpkg = Command::new("dpkg-query")
+        .args(["-W", "-f", "${db:Status-Abbrev}\\n"])
+        .output()
+        .expect("dpkg-query runs");
+    let installed = String::from_utf8_lossy(&dpkg.stdout)
+        .lines()
+        .filter(|l| l.starts_with("ii") || l.starts_with("hi"))
+        .count();
+    let packages = inv["packages"].as_array().expect("packages");
+    assert_eq!(packages.len(), installed, "{}", run.stdout.len());
+    let os = std::fs::read_to_string("/etc/os-release").expect("os-release");
+    if os.contains("ID=debian") || os.contains("ID=ubuntu") {
+        let source = inv["os_life"]["source"].as_str().expect("a source");
+        assert!(source.starts_with("distro-info-data"), "{source}");
+        assert!(inv["os_words"].as_str().expect("words").contains("support"));
+    }
+    assert!(
+        inv["eol_source"]["words"]
+            .as_str()
+            .expect("words")
+            .contains("shipped with Shipshape")
+    );
+    let text = dir.run(&["inventory", "--retire"]);
+    text.success();
+    assert!(
+        text.stdout.contains("Nothing to retire.") || text.stdout.contains("Worth retiring"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_newer_list_is_imported_and_bad_ones_are_refused() {
+    let dir = TestDir::new();
+    let file = dir.root().join("list.json");
+    dir.run(&["inventory", "import-eol", &file.display().to_string()])
+        .fails_with("Could not read");
+    std::fs::write(&file, "{ \"format\": 1, ").expect("write");
+    dir.run(&["inventory", "import-eol", &file.display().to_string()])
+        .fails_with("is not an end-of-life list Shipshape can read");
+    std::fs::write(&file, newer_list().replacen("2099-01-01", "2001-01-01", 1)).expect("write");
+    dir.run(&["inventory", "import-eol", &file.display().to_string()])
+        .fails_with("not newer than the one in use");
+    std::fs::write(&file, newer_list()).expect("write");
+    let imported = dir.run(&["inventory", "import-eol", &file.display().to_string()]);
+    imported.success();
+    assert!(
+        imported
+            .stdout
+            .contains("snapshot of 2099-01-01 (imported)"),
+        "{}",
+        imported.stdout
+    );
+    let inv = json(dir.run(&["inventory", "--eol", "--json"]).success());
+    assert_eq!(inv["eol_source"]["imported"], true);
+    // Damaged in the data folder since: the shipped list is used, and said.
+    std::fs::write(dir.data().join("endoflife.json"), "[]").expect("write");
+    let inv = json(dir.run(&["inventory", "--eol", "--json"]).success());
+    assert_eq!(inv["eol_source"]["imported"], false);
+    let problem = inv["eol_source"]["problem"]
+        .as_str()
+        .expect("a problem said");
+    assert!(problem.contains("damaged"), "{problem}");
+    let audit = dir.run(&["audit", "list", "--json"]);
+    assert!(
+        audit.stdout.contains("inventory.import_eol"),
+        "{}",
+        audit.stdout
+    );
+}
+
+#[test]
+fn only_packages_on_the_retire_list_are_removed() {
+    let dir = TestDir::new();
+    dir.run(&["inventory", "remove", "Bad_Name"])
+        .fails_with("\"Bad_Name\" is not a package name.");
+    dir.run(&["inventory", "remove", "dpkg", "--yes"])
+        .fails_with("dpkg is not on the retire list");
+    let version = Command::new("dpkg-query")
+        .args(["-W", "-f", "${db:Status-Abbrev}", "dpkg"])
+        .output()
+        .expect("dpkg-query runs");
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("ii"));
+}
