@@ -22,6 +22,7 @@ use shipshape_core::govern::eol::EolSource;
 use shipshape_core::govern::inventory::Inventory as SoftwareInventory;
 use shipshape_core::govern::retire::RetirePreview;
 use shipshape_core::govern::review::{self, Decision, Review};
+use shipshape_core::govern::tickets::{LinkKind, Move, NewTicket, Ticket};
 use shipshape_core::harden::accepted::{self, Acceptance};
 use shipshape_core::harden::fix::change::Change;
 use shipshape_core::harden::fix::{self, Preview};
@@ -1132,6 +1133,73 @@ pub async fn retire(
 ) -> Result<UpdateRun, Error> {
     session_job(state, &job, progress, move |session, progress, cancel| {
         api::inventory::retire(session, &names, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// The incidents, newest first, their links read again.
+#[tauri::command]
+pub async fn tickets_list(state: State<'_, AppState>) -> Result<Vec<Ticket>, Error> {
+    with_session(state, move |session| {
+        api::tickets::list(session, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Opens an incident by hand.
+#[tauri::command]
+pub async fn ticket_open(state: State<'_, AppState>, new: NewTicket) -> Result<Ticket, Error> {
+    with_session(state, move |session| {
+        api::tickets::open(session, new, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Opens an incident about one finding, alert, run, change or deployment.
+#[tauri::command]
+pub async fn ticket_open_from(
+    state: State<'_, AppState>,
+    kind: LinkKind,
+    id: String,
+) -> Result<Ticket, Error> {
+    with_session(state, move |session| {
+        api::tickets::open_from(session, kind, &id, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Adds a note to incident `id`.
+#[tauri::command]
+pub async fn ticket_note(
+    state: State<'_, AppState>,
+    id: i64,
+    text: String,
+) -> Result<Ticket, Error> {
+    with_session(state, move |session| {
+        api::tickets::note(session, id, &text, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Links incident `id` to `kind` `item` (in the records now).
+#[tauri::command]
+pub async fn ticket_link(
+    state: State<'_, AppState>,
+    id: i64,
+    kind: LinkKind,
+    item: String,
+) -> Result<Ticket, Error> {
+    with_session(state, move |session| {
+        api::tickets::link(session, id, kind, &item, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Moves incident `id` to another status.
+#[tauri::command]
+pub async fn ticket_status(state: State<'_, AppState>, id: i64, to: Move) -> Result<Ticket, Error> {
+    with_session(state, move |session| {
+        api::tickets::set_status(session, id, to, chrono::Utc::now())
     })
     .await
 }

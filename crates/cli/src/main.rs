@@ -10,6 +10,7 @@ mod backup;
 mod baseline;
 mod fixes;
 mod health;
+mod incident;
 mod info;
 mod install;
 mod inventory;
@@ -121,6 +122,9 @@ enum Command {
     Access(access::Command),
     /// The software installed, its end-of-life dates, and what to retire
     Inventory(inventory::Args),
+    /// Incidents and maintenance tickets: open, note, move through their statuses, link
+    #[command(subcommand)]
+    Incident(incident::Command),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -183,6 +187,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Plan(cmd) => plan::run(cmd, &ctx),
         Command::Access(cmd) => access::run(cmd, &ctx),
         Command::Inventory(args) => inventory::run(args, &ctx),
+        Command::Incident(cmd) => incident::run(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

@@ -261,6 +261,13 @@ const MIGRATIONS: &[&str] = &[
         started TEXT NOT NULL,
         record  TEXT NOT NULL
     );",
+    // 21: incidents and maintenance tickets (`govern::tickets::Ticket`,
+    // JSON): status, links with their evidence, and the timeline.
+    "CREATE TABLE tickets (
+        id      INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        record  TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

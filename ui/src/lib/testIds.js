@@ -694,6 +694,45 @@ export const testIds = Object.freeze({
   accessRemoveConfirm: 'access-remove-confirm',
   accessRemoved: 'access-removed',
   accessRemoveClose: 'access-remove-close',
+  // The Office screen's incidents: incidentFilter buttons (data-filter,
+  // aria-pressed); incidentRow rows (data-id, data-status, data-priority)
+  // open incidentDialog; incidentNew opens the form (incidentTitle,
+  // incidentWhat, incidentImpact, incidentUrgency, incidentCreate). In the
+  // dialog: incidentLink rows (data-kind, data-gone, data-cleared),
+  // incidentEvent rows, incidentNote with incidentAddNote, the moves
+  // incidentStart, incidentHold (incidentReason, incidentRemind),
+  // incidentResolve (incidentDone, incidentPrevention), incidentSave,
+  // incidentClose, incidentReopen, and incidentCleared where a linked alert
+  // cleared. incidentOpenFrom is the one-click button elsewhere, its result
+  // incidentOpened (data-id).
+  incidents: 'incidents',
+  incidentError: 'incident-error',
+  incidentFilter: 'incident-filter',
+  incidentRow: 'incident-row',
+  incidentNew: 'incident-new',
+  incidentTitle: 'incident-title',
+  incidentWhat: 'incident-what',
+  incidentImpact: 'incident-impact',
+  incidentUrgency: 'incident-urgency',
+  incidentCreate: 'incident-create',
+  incidentDialog: 'incident-dialog',
+  incidentLink: 'incident-link',
+  incidentEvent: 'incident-event',
+  incidentNote: 'incident-note',
+  incidentAddNote: 'incident-add-note',
+  incidentStart: 'incident-start',
+  incidentHold: 'incident-hold',
+  incidentReason: 'incident-reason',
+  incidentRemind: 'incident-remind',
+  incidentResolve: 'incident-resolve',
+  incidentDone: 'incident-done',
+  incidentPrevention: 'incident-prevention',
+  incidentSave: 'incident-save',
+  incidentClose: 'incident-close',
+  incidentReopen: 'incident-reopen',
+  incidentCleared: 'incident-cleared',
+  incidentOpenFrom: 'incident-open-from',
+  incidentOpened: 'incident-opened',
   // The Office screen's software: softwareSystem (data-level) says how long
   // the system is supported; softwareEol rows (data-name, data-ended) of
   // software with an end-of-life date; softwareRetire rows (data-id,

@@ -17,6 +17,7 @@ mod deploy;
 mod health;
 mod help;
 mod helper;
+mod incident;
 mod info;
 mod install;
 mod install_deb;

@@ -15,6 +15,7 @@ pub mod notify;
 pub mod records;
 pub mod schedule;
 pub mod security;
+pub mod tickets;
 pub mod updates;
 
 use crate::audit::Actor;

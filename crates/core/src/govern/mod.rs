@@ -1,6 +1,6 @@
 //! The office's records of how its computers are kept: who may log in
-//! and act as administrator, reviewed and signed off; what software runs
-//! and how long it is supported.
+//! and act as administrator, reviewed and signed off; what went wrong
+//! and who handles it; what software runs and how long it is supported.
 
 pub mod access;
 mod deb_version;
@@ -10,3 +10,4 @@ pub mod keys;
 pub mod retire;
 pub mod review;
 pub mod sudoers;
+pub mod tickets;

@@ -82,6 +82,10 @@ pub fn overview(store: &Store, anomalies: &[Anomaly], now: DateTime<Utc>) -> Res
     };
     let mut due = maintenance_items();
     due.extend(crate::govern::review::overdue(store, now)?);
+    due.extend(crate::govern::tickets::summary(
+        &crate::govern::tickets::list(store)?,
+        now.date_naive(),
+    ));
     Ok(Overview {
         summary: summarize(&due, &alerts, anomalies, check),
         sample,

@@ -38,6 +38,10 @@ import type { Deployment } from './generated/Deployment';
 import type { AccessInventory } from './generated/AccessInventory';
 import type { AccessReview } from './generated/AccessReview';
 import type { EolSource } from './generated/EolSource';
+import type { NewTicket } from './generated/NewTicket';
+import type { Ticket } from './generated/Ticket';
+import type { TicketLinkKind } from './generated/TicketLinkKind';
+import type { TicketMove } from './generated/TicketMove';
 import type { RetirePreview } from './generated/RetirePreview';
 import type { SoftwareInventory } from './generated/SoftwareInventory';
 import type { Decision } from './generated/Decision';
@@ -143,6 +147,10 @@ export type { Hardening } from './generated/Hardening';
 export type { Deployment } from './generated/Deployment';
 export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
+export type { NewTicket, Ticket, TicketLinkKind, TicketMove };
+export type { TicketStatus } from './generated/TicketStatus';
+export type { TicketLevel } from './generated/TicketLevel';
+export type { TicketPriority } from './generated/TicketPriority';
 export type { Retire } from './generated/Retire';
 export type { RetireWhy } from './generated/RetireWhy';
 export type { InventoryPackage } from './generated/InventoryPackage';
@@ -328,6 +336,14 @@ export const api = {
   /** Saves review `id` (a page, CSV or JSON) at `path`. */
   accessExport: (id: number, format: ReportFormat, path: string) =>
     call<RecordSaved>('access_export', { id, format, path }),
+  /** The incidents, newest first; each link says whether its record is gone or its alert cleared. */
+  ticketsList: () => call<Ticket[]>('tickets_list'),
+  ticketOpen: (ticket: NewTicket) => call<Ticket>('ticket_open', { new: ticket }),
+  /** Opens an incident about a finding (its check id), an alert, a run, a change or a deployment (their numbers). */
+  ticketOpenFrom: (kind: TicketLinkKind, id: string) => call<Ticket>('ticket_open_from', { kind, id }),
+  ticketNote: (id: number, text: string) => call<Ticket>('ticket_note', { id, text }),
+  ticketStatus: (id: number, to: TicketMove) => call<Ticket>('ticket_status', { id, to }),
+  ticketLink: (id: number, kind: TicketLinkKind, item: string) => call<Ticket>('ticket_link', { id, kind, item }),
   /** The software installed, its end-of-life dates and what is worth retiring. */
   inventory: () => call<SoftwareInventory>('inventory'),
   /** Uses a newer end-of-life list (a file tools/endoflife-snapshot.py made). */

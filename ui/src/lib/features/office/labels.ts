@@ -1,5 +1,15 @@
 // Words for the Office screen's access review.
-import type { AccessReview, Decision, LineKind, RetireWhy, SoftwareInventory } from '../../ipc';
+import type {
+  AccessReview,
+  Decision,
+  LineKind,
+  RetireWhy,
+  SoftwareInventory,
+  Ticket,
+  TicketLinkKind,
+  TicketPriority,
+  TicketStatus,
+} from '../../ipc';
 import type { Level } from '../../status';
 
 export const DECISION: Record<Decision, { words: string; level: Level }> = {
@@ -52,4 +62,37 @@ export function systemSupport(inv: SoftwareInventory, today: number): { level: L
   if (days <= WARN_DAYS) return { level: 'warning', words: 'Support ends soon' };
   if (regularOver) return { level: 'warning', words: `In longer support (${life.longer?.name ?? ''})` };
   return { level: 'good', words: 'Supported' };
+}
+
+// Words for the Office screen's incidents.
+export const TICKET_STATUS: Record<TicketStatus, { words: string; level: Level }> = {
+  open: { words: 'Open', level: 'danger' },
+  in_work: { words: 'In work', level: 'warning' },
+  on_hold: { words: 'On hold', level: 'neutral' },
+  resolved: { words: 'Resolved', level: 'good' },
+  closed: { words: 'Closed', level: 'good' },
+};
+
+export const PRIORITY: Record<TicketPriority, { words: string; level: Level }> = {
+  critical: { words: 'Critical', level: 'danger' },
+  high: { words: 'High', level: 'danger' },
+  medium: { words: 'Medium', level: 'warning' },
+  low: { words: 'Low', level: 'neutral' },
+};
+
+export const LINK_WORDS: Record<TicketLinkKind, string> = {
+  finding: 'Security finding',
+  alert: 'Alert',
+  change: 'Change',
+  run: 'Run',
+  deployment: 'Deployment',
+};
+
+/** The filters of the incident list: what still needs someone first. */
+export type TicketFilter = 'active' | TicketStatus;
+
+export function shown(tickets: readonly Ticket[], filter: TicketFilter): Ticket[] {
+  return tickets.filter((t) =>
+    filter === 'active' ? t.status === 'open' || t.status === 'in_work' || t.status === 'on_hold' : t.status === filter,
+  );
 }
