@@ -4,7 +4,8 @@
 // and a dormant account. Each line is decided (a removal with its reason),
 // the review is signed off by name, saved as CSV for an auditor, and the
 // removal is carried out: the dormant account is locked. The software card
-// says how long this system is supported and where its dates come from.
+// says how long this system is supported and where its dates come from;
+// an incident goes from open to closed.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -106,6 +107,35 @@ describe('Office', () => {
     assert.match(bob, /^bob:!\$y\$j9T\$b:19000:0:99999:7::1:$/);
   });
 
+  step('an incident is opened, held with a reminder, resolved with what would stop it again, and closed', async () => {
+    await (await s.byTestId(testIds.accessRemoveClose)).click();
+    await (await s.byTestId(testIds.incidentNew)).click();
+    await (await s.waitFor('the form', () => s.byTestId(testIds.incidentTitle))).type('The print server stopped');
+    await (await s.byTestId(testIds.incidentWhat)).type('Nobody could print this morning.');
+    await (await s.byTestId(testIds.incidentCreate)).click();
+    const dialog = await s.waitFor('the incident', () => s.byTestId(testIds.incidentDialog), 30000);
+    assert.match(await dialog.text(), /Incident \d+: The print server stopped/);
+    await (await s.byTestId(testIds.incidentHold)).click();
+    await (await s.byTestId(testIds.incidentReason)).type('waiting for the vendor');
+    await (await s.byTestId(testIds.incidentSave)).click();
+    const held = async () => /reminder on \d{4}-\d{2}-\d{2}/.test(await (await s.byTestId(testIds.incidentDialog)).text());
+    await s.waitFor('on hold with a reminder', held, 30000);
+    await (await s.byTestId(testIds.incidentResolve)).click();
+    await (await s.byTestId(testIds.incidentDone)).type('Restarted the print service.');
+    await (await s.byTestId(testIds.incidentPrevention)).type('A weekly check of the print queue.');
+    await (await s.byTestId(testIds.incidentSave)).click();
+    const close = await s.waitFor('resolved', () => s.byTestId(testIds.incidentClose), 30000);
+    assert.deepEqual(await axeViolations(s), []);
+    await close.click();
+    await s.waitFor('closed', () => s.byTestId(testIds.incidentReopen), 30000);
+    const events = await s.findAll(`[data-testid="${testIds.incidentEvent}"]`);
+    assert.equal(events.length, 4);
+    assert.match(await events[2].text(), /To stop it happening again: A weekly check of the print queue\./);
+    const { stdout } = await run(CLI, ['--data-dir', DATA, 'incident', 'list', '--status', 'closed', '--json']);
+    assert.deepEqual(JSON.parse(stdout).map((t) => t.title), ['The print server stopped']);
+    await (await s.byTestId(testIds.incidentDismiss)).click();
+  });
+
   step('lists the software with the system’s support and the source of each end-of-life date', async () => {
     // The fixture system is a Debian 12 whose regular support ended (in
     // distro-info-data's dates) while Debian LTS goes on.
@@ -113,7 +143,6 @@ describe('Office', () => {
     await put('etc/os-release', 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n');
     await put('usr/share/distro-info/debian.csv', csv);
     try {
-      await (await s.byTestId(testIds.accessRemoveClose)).click();
       await openScreen(s, testIds.navOverview, 'Overview');
       await openScreen(s, testIds.navOffice, 'Office');
       const system = await s.waitFor('the system’s support', () => s.byTestId(testIds.softwareSystem), 60000);

@@ -703,8 +703,8 @@ export const testIds = Object.freeze({
   // incidentStart, incidentHold (incidentReason, incidentRemind),
   // incidentResolve (incidentDone, incidentPrevention), incidentSave,
   // incidentClose, incidentReopen, and incidentCleared where a linked alert
-  // cleared. incidentOpenFrom is the one-click button elsewhere, its result
-  // incidentOpened (data-id).
+  // cleared; incidentDismiss goes back to the list. incidentOpenFrom is
+  // the one-click button elsewhere, its result incidentOpened (data-id).
   incidents: 'incidents',
   incidentError: 'incident-error',
   incidentFilter: 'incident-filter',
@@ -730,6 +730,7 @@ export const testIds = Object.freeze({
   incidentSave: 'incident-save',
   incidentClose: 'incident-close',
   incidentReopen: 'incident-reopen',
+  incidentDismiss: 'incident-dismiss',
   incidentCleared: 'incident-cleared',
   incidentOpenFrom: 'incident-open-from',
   incidentOpened: 'incident-opened',
