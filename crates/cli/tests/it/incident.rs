@@ -70,6 +70,10 @@ fn an_incident_goes_from_open_to_closed_and_bad_moves_are_refused() {
         .fails_with("no alert number 99");
     dir.run(&["incident", "link", "1", "nonsense"])
         .fails_with("does not say what it is");
+    dir.run(&["incident", "link", "1", "anomaly:new_listener:8080"])
+        .fails_with("no difference \"new_listener:8080\" from its baseline");
+    dir.run(&["incident", "open", "--from", "run:x"])
+        .fails_with("\"x\" is not a number of a run.");
     dir.run(&[
         "incident",
         "status",

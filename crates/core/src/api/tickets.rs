@@ -7,6 +7,7 @@ use super::Session;
 use crate::govern::tickets::{self, Level, Link, LinkKind, Move, NewTicket, Ticket};
 use crate::harden::check::{Severity, Status};
 use crate::health::alerts::{self, RuleKind};
+use crate::health::baseline::{Anomaly, AnomalyKind};
 use crate::maintain::updates::{self, RunOutcome};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -80,9 +81,23 @@ fn fresh_links(s: Session<'_>, t: &mut Ticket, now: DateTime<Utc>) {
                 l.gone = false;
                 l.cleared = found.cleared;
             }
+            // An anomaly is not a record: not seen any more, it has cleared.
+            Err(_) if l.kind == LinkKind::Anomaly => {
+                l.gone = false;
+                l.cleared = true;
+            }
             Err(_) => l.gone = true,
         }
     }
+}
+
+/// How a link names an anomaly: its kind and subject, "new_listener:8080".
+pub fn anomaly_id(a: &Anomaly) -> String {
+    let kind = serde_json::to_value(a.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    format!("{kind}:{}", a.subject)
 }
 
 fn number(kind: LinkKind, id: &str) -> Result<i64> {
@@ -199,6 +214,35 @@ fn look_up(
                 if failed { Level::Medium } else { Level::Low },
             ))
         }
+        LinkKind::Anomaly => {
+            let host = crate::health::Host::this_computer();
+            let diff = super::baseline::check(s.store, &host)?;
+            let anomaly = diff
+                .into_iter()
+                .flat_map(|d| d.anomalies)
+                .find(|a| anomaly_id(a) == id)
+                .ok_or_else(|| {
+                    Error::new(
+                        crate::ErrorCode::NotFound,
+                        format!(
+                            "This computer shows no difference \"{id}\" from its baseline now."
+                        ),
+                        "Open the incident from the Overview's list of differences.",
+                    )
+                })?;
+            let (impact, urgency) = match anomaly.kind {
+                AnomalyKind::NewAdministrator => (Level::High, Level::High),
+                AnomalyKind::NewListener | AnomalyKind::NewSpecialFile => {
+                    (Level::High, Level::Medium)
+                }
+                _ => (Level::Medium, Level::Medium),
+            };
+            Ok((
+                link(anomaly.what.clone(), anomaly.advice.clone(), false),
+                impact,
+                urgency,
+            ))
+        }
         LinkKind::Deployment => {
             let d = crate::install::deploy::get(s.store, number(kind, id)?)?;
             Ok((
@@ -211,5 +255,22 @@ fn look_up(
                 Level::Medium,
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_anomaly_is_named_by_its_kind_and_subject() {
+        let a = Anomaly {
+            kind: AnomalyKind::NewListener,
+            subject: "8080".into(),
+            what: String::new(),
+            short: String::new(),
+            advice: String::new(),
+        };
+        assert_eq!(anomaly_id(&a), "new_listener:8080");
     }
 }

@@ -131,6 +131,9 @@ pub enum LinkKind {
     Run,
     /// A deployment of a plan (its number).
     Deployment,
+    /// A difference from the accepted baseline ("new_listener:8080": its
+    /// kind and subject).
+    Anomaly,
 }
 
 impl LinkKind {
@@ -141,6 +144,7 @@ impl LinkKind {
             LinkKind::Change => "change",
             LinkKind::Run => "run",
             LinkKind::Deployment => "deployment",
+            LinkKind::Anomaly => "anomaly",
         }
     }
 
@@ -151,9 +155,10 @@ impl LinkKind {
             "change" => Ok(LinkKind::Change),
             "run" => Ok(LinkKind::Run),
             "deployment" => Ok(LinkKind::Deployment),
+            "anomaly" => Ok(LinkKind::Anomaly),
             _ => Err(Error::invalid_input(
                 format!("\"{s}\" is not something a ticket links to."),
-                "Use finding:CHECK-ID, alert:N, change:N, run:N or deployment:N.",
+                "Use finding:CHECK-ID, alert:N, change:N, run:N, deployment:N or anomaly:KIND:SUBJECT.",
             )),
         }
     }
@@ -171,7 +176,8 @@ pub struct Link {
     /// Read now, not stored: no longer in the records.
     #[serde(default)]
     pub gone: bool,
-    /// Read now, not stored: an alert that has cleared since.
+    /// Read now, not stored: an alert that has cleared since, a finding
+    /// that passes now, an anomaly no longer seen.
     #[serde(default)]
     pub cleared: bool,
 }

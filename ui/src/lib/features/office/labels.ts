@@ -86,6 +86,17 @@ export const LINK_WORDS: Record<TicketLinkKind, string> = {
   change: 'Change',
   run: 'Run',
   deployment: 'Deployment',
+  anomaly: 'Difference from the baseline',
+};
+
+/** What a link's `cleared` means for its kind. */
+export const CLEARED: Record<TicketLinkKind, string> = {
+  finding: 'Passes now',
+  alert: 'Cleared since',
+  change: 'Cleared',
+  run: 'Cleared',
+  deployment: 'Cleared',
+  anomaly: 'Not seen any more',
 };
 
 /** The filters of the incident list: what still needs someone first. */

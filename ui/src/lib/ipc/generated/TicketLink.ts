@@ -10,6 +10,7 @@ export type TicketLink = { kind: TicketLinkKind, id: string, title: string, evid
  */
 gone: boolean, 
 /**
- * Read now, not stored: an alert that has cleared since.
+ * Read now, not stored: an alert that has cleared since, a finding
+ * that passes now, an anomaly no longer seen.
  */
 cleared: boolean, };

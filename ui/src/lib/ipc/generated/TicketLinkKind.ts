@@ -3,4 +3,4 @@
 /**
  * What a link points at.
  */
-export type TicketLinkKind = "finding" | "alert" | "change" | "run" | "deployment";
+export type TicketLinkKind = "finding" | "alert" | "change" | "run" | "deployment" | "anomaly";
