@@ -17,6 +17,7 @@ use shipshape_core::backup::remote::HostKey;
 use shipshape_core::backup::rest::Server as BackupServer;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
+use shipshape_core::fleet::computers::{Computer as FleetComputer, Enrolment};
 use shipshape_core::govern::access::Inventory as AccessInventory;
 use shipshape_core::govern::eol::EolSource;
 use shipshape_core::govern::inventory::Inventory as SoftwareInventory;
@@ -1200,6 +1201,75 @@ pub async fn ticket_link(
 pub async fn ticket_status(state: State<'_, AppState>, id: i64, to: Move) -> Result<Ticket, Error> {
     with_session(state, move |session| {
         api::tickets::set_status(session, id, to, chrono::Utc::now())
+    })
+    .await
+}
+
+/// The office's computers, with what their last check found.
+#[tauri::command]
+pub async fn fleet_list(state: State<'_, AppState>) -> Result<Vec<FleetComputer>, Error> {
+    with_session(state, api::fleet::list).await
+}
+
+/// The host key `address` offers now and the line to add there (the
+/// console's key is made on first use).
+#[tauri::command]
+pub async fn fleet_look(state: State<'_, AppState>, address: String) -> Result<Enrolment, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::fleet::look(session, &keychain, &address, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Enrols `address` as `name` once `fingerprint` is the one it offers, then checks it.
+#[tauri::command]
+pub async fn fleet_enrol(
+    state: State<'_, AppState>,
+    address: String,
+    name: String,
+    fingerprint: String,
+) -> Result<FleetComputer, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::fleet::enrol(
+            session,
+            &keychain,
+            &address,
+            &name,
+            &fingerprint,
+            chrono::Utc::now(),
+        )
+    })
+    .await
+}
+
+/// Takes computer `id` off the list and forgets its host key.
+#[tauri::command]
+pub async fn fleet_remove(state: State<'_, AppState>, id: i64) -> Result<FleetComputer, Error> {
+    with_session(state, move |session| {
+        api::fleet::remove(session, id, chrono::Utc::now())
+    })
+    .await
+}
+
+/// Checks every computer at once, with progress (computers answered) and Cancel.
+#[tauri::command]
+pub async fn fleet_check(
+    state: State<'_, AppState>,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Result<Vec<FleetComputer>, Error> {
+    let keychain = state.keychain()?;
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::fleet::check(
+            session,
+            &keychain,
+            None,
+            chrono::Utc::now(),
+            progress,
+            cancel,
+        )
     })
     .await
 }

@@ -141,6 +141,7 @@ describe('Verify', () => {
       testIds.navVerifyFile,
       testIds.navInstall,
       testIds.navOffice,
+      testIds.navFleet,
       testIds.navCredentials,
       testIds.navActivity,
     ]);

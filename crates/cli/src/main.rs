@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod baseline;
 mod fixes;
+mod fleet;
 mod health;
 mod incident;
 mod info;
@@ -125,6 +126,9 @@ enum Command {
     /// Incidents and maintenance tickets: open, note, move through their statuses, link
     #[command(subcommand)]
     Incident(incident::Command),
+    /// The office's computers over SSH: enrol, list, check all at once
+    #[command(subcommand)]
+    Fleet(fleet::Command),
     /// Used by pkexec: make one known fix or undo with administrator rights
     #[command(hide = true)]
     Helper(fixes::HelperArgs),
@@ -188,6 +192,7 @@ fn run(cli: Cli) -> Result<Verdict, Error> {
         Command::Access(cmd) => access::run(cmd, &ctx),
         Command::Inventory(args) => inventory::run(args, &ctx),
         Command::Incident(cmd) => incident::run(cmd, &ctx),
+        Command::Fleet(cmd) => fleet::run(cmd, &ctx),
         Command::Helper(args) => fixes::helper(args),
     }
 }

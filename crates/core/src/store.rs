@@ -268,6 +268,13 @@ const MIGRATIONS: &[&str] = &[
         started TEXT NOT NULL,
         record  TEXT NOT NULL
     );",
+    // 22: the office's computers (`fleet::computers::Computer`, JSON):
+    // address, the confirmed host key's fingerprint, last report.
+    "CREATE TABLE computers (
+        id      INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        record  TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

@@ -9,6 +9,7 @@ export const testIds = Object.freeze({
   navVerifyFile: 'nav-verify-file',
   navInstall: 'nav-install',
   navOffice: 'nav-office',
+  navFleet: 'nav-fleet',
   navCredentials: 'nav-credentials',
   navActivity: 'nav-activity',
   screenTitle: 'screen-title',
@@ -694,6 +695,28 @@ export const testIds = Object.freeze({
   accessRemoveConfirm: 'access-remove-confirm',
   accessRemoved: 'access-removed',
   accessRemoveClose: 'access-remove-close',
+  // The Computers screen: fleetAdd opens fleetAddDialog (fleetAddress,
+  // fleetName, fleetLook; then fleetFingerprint and fleetKeyLine to
+  // compare and copy, fleetSame, fleetEnrol); fleetCheck checks all with
+  // fleetProgress; fleetGrid with fleetRow rows (data-id, data-reached),
+  // fleetProblem, and fleetCell cells (data-column, data-level);
+  // fleetRemoveConfirm.
+  fleetAdd: 'fleet-add',
+  fleetAddDialog: 'fleet-add-dialog',
+  fleetAddress: 'fleet-address',
+  fleetName: 'fleet-name',
+  fleetLook: 'fleet-look',
+  fleetFingerprint: 'fleet-fingerprint',
+  fleetKeyLine: 'fleet-key-line',
+  fleetSame: 'fleet-same',
+  fleetEnrol: 'fleet-enrol',
+  fleetCheck: 'fleet-check',
+  fleetProgress: 'fleet-progress',
+  fleetGrid: 'fleet-grid',
+  fleetRow: 'fleet-row',
+  fleetProblem: 'fleet-problem',
+  fleetCell: 'fleet-cell',
+  fleetRemoveConfirm: 'fleet-remove-confirm',
   // The Office screen's incidents: incidentFilter buttons (data-filter,
   // aria-pressed); incidentRow rows (data-id, data-status, data-priority)
   // open incidentDialog; incidentNew opens the form (incidentTitle,

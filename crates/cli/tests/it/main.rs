@@ -14,6 +14,7 @@ mod concurrency;
 mod config_before_updates;
 mod data_dir;
 mod deploy;
+mod fleet;
 mod health;
 mod help;
 mod helper;

@@ -500,11 +500,11 @@ impl Request {
     }
 }
 
-/// A host key's fingerprint, in its one form (see `remote::checked_fingerprint`).
+/// A host key's fingerprint, in its one form (see `ssh::checked_fingerprint`).
 fn checked_trust(trust: &Option<String>) -> Result<Option<String>> {
     trust
         .as_deref()
-        .map(crate::backup::remote::checked_fingerprint)
+        .map(crate::ssh::checked_fingerprint)
         .transpose()
 }
 

@@ -79,7 +79,7 @@ impl Destination<'_> {
         let to = Location::parse(self.to)?;
         let trust = self
             .trust_host_key
-            .map(remote::checked_fingerprint)
+            .map(crate::ssh::checked_fingerprint)
             .transpose()?;
         if trust.is_some() && !matches!(to, Location::Sftp(_)) {
             return Err(Error::invalid_input(
@@ -238,7 +238,7 @@ pub fn host_key(
 ) -> Result<HostKey> {
     let to = Sftp::parse(to)?;
     let trust = trust_host_key
-        .map(remote::checked_fingerprint)
+        .map(crate::ssh::checked_fingerprint)
         .transpose()?;
     if !admin::running_as_root() {
         return door::run(Request::BackupHostKey { to, trust });

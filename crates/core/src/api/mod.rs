@@ -8,6 +8,7 @@ pub mod backup;
 pub mod baseline;
 pub mod deploy;
 pub mod fixes;
+pub mod fleet;
 pub mod harden_install;
 pub mod install;
 pub mod inventory;

@@ -60,15 +60,7 @@ impl Location {
     }
 }
 
-/// Letters, digits and a few marks, not starting with a mark: what an
-/// account or computer name may be so that no option or address reading
-/// can change its meaning.
-pub(super) fn plain(s: &str, extra: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(['-', '.'])
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
-}
+pub(super) use crate::ssh::plain;
 
 /// A port number, 1 to 65535, in plain digits.
 pub(super) fn port_number(text: &str) -> Option<u16> {

@@ -10,28 +10,19 @@
 //! and hands it back (`trust`), which pins the key only if it is still
 //! the one offered.
 
-use super::location::{plain, port_number};
+use super::location::port_number;
 use crate::audit::{self, Actor, NewEntry};
 use crate::program::Run;
+use crate::ssh::{
+    KEY_TYPE, LIMIT, Offered, Peer, SSH, SSH_KEYGEN, fingerprint, known_key, ssh_failed,
+    unreachable, with_known,
+};
 use crate::store::Store;
 use crate::{Error, ErrorCode, Result};
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 use ts_rs::TS;
-
-/// The programs, by full path: a folder early in `PATH` must not choose them.
-const SSH: &str = "/usr/bin/ssh";
-const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
-const SSH_KEYSCAN: &str = "/usr/bin/ssh-keyscan";
-
-/// How long a look at the other computer, or making a key, may take.
-const LIMIT: Duration = Duration::from_secs(60);
-
-/// The one kind of host key trusted: every current OpenSSH server has one.
-const KEY_TYPE: &str = "ssh-ed25519";
 
 /// How the way to write a place is told when one is refused.
 const FORM: &str = "Write it as sftp:USER@HOST:/folder, or sftp:USER@HOST:PORT:/folder for another port than 22, for example sftp:backup@nas.local:/srv/backups.";
@@ -40,9 +31,7 @@ const FORM: &str = "Write it as sftp:USER@HOST:/folder, or sftp:USER@HOST:PORT:/
 /// Made only by `parse`, so every part is one restic and ssh read as meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sftp {
-    user: String,
-    host: String,
-    port: u16,
+    peer: Peer,
     path: String,
 }
 
@@ -83,7 +72,7 @@ impl Sftp {
                 "it does not say which account to use on the other computer (USER@)",
             ));
         };
-        if user.len() > 32 || !plain(user, "._-") {
+        if !crate::ssh::plain_account(user) {
             return Err(refused(
                 text,
                 &format!("\u{201c}{user}\u{201d} is not an account name"),
@@ -98,7 +87,7 @@ impl Sftp {
         let Some((host, tail)) = rest.split_once(':') else {
             return Err(refused(text, "it does not say which folder (:/folder)"));
         };
-        if host.len() > 253 || !plain(host, ".-_") {
+        if !crate::ssh::plain_host(host) {
             return Err(refused(
                 text,
                 &format!("\u{201c}{host}\u{201d} is not a computer's name or address"),
@@ -133,23 +122,30 @@ impl Sftp {
             ));
         }
         Ok(Sftp {
-            user: user.to_string(),
-            host: host.to_ascii_lowercase(),
-            port,
+            peer: Peer {
+                user: user.to_string(),
+                host: host.to_ascii_lowercase(),
+                port,
+            },
             path: path.to_string(),
         })
     }
 
     pub fn user(&self) -> &str {
-        &self.user
+        &self.peer.user
     }
 
     pub fn host(&self) -> &str {
-        &self.host
+        &self.peer.host
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.peer.port
+    }
+
+    /// The account and computer it is reached as.
+    pub fn peer(&self) -> &Peer {
+        &self.peer
     }
 
     pub fn path(&self) -> &str {
@@ -158,33 +154,27 @@ impl Sftp {
 
     /// As kept and shown: the port only when it is not 22.
     pub fn shown(&self) -> String {
-        match self.port {
-            22 => format!("sftp:{}@{}:{}", self.user, self.host, self.path),
-            port => format!("sftp:{}@{}:{port}:{}", self.user, self.host, self.path),
+        let Peer { user, host, port } = &self.peer;
+        match port {
+            22 => format!("sftp:{user}@{host}:{}", self.path),
+            port => format!("sftp:{user}@{host}:{port}:{}", self.path),
         }
     }
 
     /// The repository as restic is given it; the port goes in the command
     /// that starts ssh (`RootSsh::command`).
     pub fn restic_repo(&self) -> String {
-        format!("sftp:{}@{}:{}", self.user, self.host, self.path)
+        format!("sftp:{}@{}:{}", self.peer.user, self.peer.host, self.path)
     }
 
-    /// How a known_hosts file names this computer: `host`, or
-    /// `[host]:port` for another port than 22, as ssh looks it up.
+    /// How a known_hosts file names this computer.
     fn known_as(&self) -> String {
-        match self.port {
-            22 => self.host.clone(),
-            port => format!("[{}]:{port}", self.host),
-        }
+        self.peer.known_as()
     }
 
     /// The computer in words: its name, and the port when not 22.
     fn named(&self) -> String {
-        match self.port {
-            22 => self.host.clone(),
-            port => format!("{} (port {port})", self.host),
-        }
+        self.peer.named()
     }
 }
 
@@ -212,22 +202,6 @@ pub struct HostKey {
 #[derive(Debug, Clone)]
 pub struct RootSsh {
     folder: PathBuf,
-}
-
-/// A host key the other computer offered: `ssh-ed25519 BASE64`, and its
-/// fingerprint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Offered {
-    key: String,
-    fingerprint: String,
-}
-
-fn ssh_failed(doing: &str, why: &str) -> Error {
-    Error::new(
-        ErrorCode::Io,
-        format!("Shipshape could not {doing}: {why}."),
-        "Check that OpenSSH's client is installed (sudo apt install openssh-client), then try again.",
-    )
 }
 
 impl RootSsh {
@@ -387,9 +361,9 @@ impl RootSsh {
             "{SSH} -F none -i {key} -o IdentitiesOnly=yes -o IdentityAgent=none -o UserKnownHostsFile={known} -o GlobalKnownHostsFile=none -o StrictHostKeyChecking=yes -o UpdateHostKeys=no -o HostKeyAlgorithms={KEY_TYPE} -o BatchMode=yes -o ConnectTimeout=20 -o ServerAliveInterval=15 -o ServerAliveCountMax=4 -p {port} {user}@{host} -s sftp",
             key = key.display(),
             known = known.display(),
-            port = to.port,
-            user = to.user,
-            host = to.host,
+            port = to.peer.port,
+            user = to.peer.user,
+            host = to.peer.host,
         ))
     }
 
@@ -441,124 +415,9 @@ fn plain_hostname() -> String {
     }
 }
 
-/// The key a known_hosts text gives `known_as`: the last plain line for it.
-fn known_key(text: &str, known_as: &str) -> Option<String> {
-    text.lines()
-        .rev()
-        .filter_map(|l| {
-            let mut words = l.split_whitespace();
-            let (names, kind, blob) = (words.next()?, words.next()?, words.next()?);
-            (names.split(',').any(|n| n == known_as) && kind == KEY_TYPE)
-                .then(|| format!("{kind} {blob}"))
-        })
-        .next()
-}
-
-/// `text` with `known_as`'s lines replaced by one for `key`.
-fn with_known(text: &str, known_as: &str, key: &str) -> String {
-    let mut lines: Vec<&str> = text
-        .lines()
-        .filter(|l| {
-            l.split_whitespace()
-                .next()
-                .is_none_or(|names| !names.split(',').any(|n| n == known_as))
-        })
-        .collect();
-    let line = format!("{known_as} {key}");
-    lines.push(&line);
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out
-}
-
-/// A fingerprint as `ssh-keygen -lf` shows it: `SHA256:` and 43 base64
-/// characters. Taken with or without the `SHA256:` and the `=` padding.
-pub fn checked_fingerprint(text: &str) -> Result<String> {
-    let bare = text.trim();
-    let bare = bare.strip_prefix("SHA256:").unwrap_or(bare);
-    let bare = bare.trim_end_matches('=');
-    if bare.len() != 43
-        || !bare
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
-    {
-        return Err(Error::invalid_input(
-            format!("\u{201c}{text}\u{201d} is not a host key's fingerprint."),
-            "Give it as shipshape backup host-key shows it, like SHA256:ZtBRcQ0BHw9XfJ6Kup9yBpRr1wqQ2KlKHvE2NpsyHrs.",
-        ));
-    }
-    Ok(format!("SHA256:{bare}"))
-}
-
-/// The fingerprint of a public key line, by `ssh-keygen -lf -`.
-fn fingerprint(key: &str) -> Result<String> {
-    let out = Run::new(SSH_KEYGEN, &["-l", "-E", "sha256", "-f", "-"], LIMIT)
-        .input(format!("{key}\n").into_bytes())
-        .finish()
-        .map_err(|e| ssh_failed("read a key's fingerprint", &e.to_string()))?;
-    out.stdout
-        .split_whitespace()
-        .nth(1)
-        .filter(|f| f.starts_with("SHA256:") && out.success())
-        .map(String::from)
-        .ok_or_else(|| ssh_failed("read a key's fingerprint", out.stderr.trim()))
-}
-
 /// The other computer's ED25519 host key, as `ssh-keyscan` hears it now.
 fn offered(to: &Sftp) -> Result<Offered> {
-    let port = to.port.to_string();
-    let args = ["-T", "10", "-t", "ed25519", "-p", &port, "--", &to.host];
-    let out = Run::new(SSH_KEYSCAN, &args, LIMIT)
-        .finish()
-        .map_err(|e| ssh_failed("ask the other computer for its host key", &e.to_string()))?;
-    let key = out.stdout.lines().find_map(|l| {
-        let mut words = l.split_whitespace();
-        let (_, kind, blob) = (words.next()?, words.next()?, words.next()?);
-        let valid = base64::engine::general_purpose::STANDARD
-            .decode(blob)
-            .is_ok();
-        (!l.starts_with('#') && kind == KEY_TYPE && valid).then(|| format!("{kind} {blob}"))
-    });
-    let Some(key) = key else {
-        // ssh-keyscan prints the server's greeting as a comment when it
-        // reached one.
-        if out.stderr.lines().any(|l| l.starts_with("# ")) {
-            return Err(Error::new(
-                ErrorCode::NotFound,
-                format!(
-                    "{} answered, but offers no ED25519 host key, the only kind Shipshape trusts.",
-                    to.named()
-                ),
-                format!(
-                    "Every current OpenSSH server has one: on {}, run sudo ssh-keygen -A and restart its SSH server, then try again.",
-                    to.host
-                ),
-            ));
-        }
-        let why = out.stderr.trim();
-        return Err(unreachable(
-            to,
-            if why.is_empty() {
-                "no SSH server answered"
-            } else {
-                why
-            },
-        ));
-    };
-    let fingerprint = fingerprint(&key)?;
-    Ok(Offered { key, fingerprint })
-}
-
-/// The other computer cannot be reached, and what was heard.
-pub(crate) fn unreachable(to: &Sftp, why: &str) -> Error {
-    Error::new(
-        ErrorCode::Io,
-        format!("Shipshape cannot reach {} ({why}).", to.named()),
-        format!(
-            "Check that {} is switched on and connected to the network, and that its SSH server runs on port {}; then try again.",
-            to.host, to.port
-        ),
-    )
+    crate::ssh::offered(&to.peer)
 }
 
 /// What the administrator needs to trust the computer `to` is on: its host
@@ -587,7 +446,7 @@ fn answer(ssh: &RootSsh, to: &Sftp, offered: &Offered) -> Result<HostKey> {
         fingerprint: offered.fingerprint.clone(),
         trusted,
         root_key: ssh.authorized_line()?,
-        add_to: format!("~{}/.ssh/authorized_keys", to.user),
+        add_to: format!("~{}/.ssh/authorized_keys", to.peer.user),
     })
 }
 
@@ -604,7 +463,7 @@ pub fn trust(
     confirmed: &str,
     now: DateTime<Utc>,
 ) -> Result<HostKey> {
-    let confirmed = checked_fingerprint(confirmed)?;
+    let confirmed = crate::ssh::checked_fingerprint(confirmed)?;
     ssh.make_key_once(store, actor, now)?;
     let offered = offered(to)?;
     if offered.fingerprint != confirmed {
@@ -617,7 +476,7 @@ pub fn trust(
             ),
             format!(
                 "Compare again with what {} shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). If it shows {confirmed}, another computer may be answering in its place: do not go on.",
-                to.host
+                to.peer.host
             ),
         ));
     }
@@ -682,7 +541,7 @@ pub(crate) fn not_trusted(to: &Sftp) -> Error {
         format!(
             "See its fingerprint with shipshape backup host-key --to {}, compare it with what {} shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then give it with --trust-host-key.",
             to.shown(),
-            to.host
+            to.peer.host
         ),
     )
 }
@@ -690,7 +549,7 @@ pub(crate) fn not_trusted(to: &Sftp) -> Error {
 /// What ssh (through restic) said went wrong with `to`, in plain words;
 /// `None` when it was not about reaching the other computer.
 pub(crate) fn failure(ssh: &RootSsh, to: &Sftp, said: &str) -> Option<Error> {
-    let host = &to.host;
+    let host = &to.peer.host;
     if said.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
         || said.contains("has changed and you have requested strict checking")
     {
@@ -718,27 +577,16 @@ pub(crate) fn failure(ssh: &RootSsh, to: &Sftp, said: &str) -> Option<Error> {
             format!(
                 "{} refused Shipshape's key for the account {}.",
                 to.named(),
-                to.user
+                to.peer.user
             ),
             format!(
                 "On {host}, add this line to ~{}/.ssh/authorized_keys: {line}",
-                to.user
+                to.peer.user
             ),
         ));
     }
-    const UNREACHABLE: [&str; 9] = [
-        "Connection refused",
-        "Connection timed out",
-        "No route to host",
-        "Network is unreachable",
-        "Could not resolve hostname",
-        "Name or service not known",
-        "Temporary failure in name resolution",
-        "Connection closed by",
-        "Connection reset by",
-    ];
-    if let Some(why) = UNREACHABLE.iter().find(|w| said.contains(**w)) {
-        return Some(unreachable(to, &why.to_lowercase()));
+    if let Some(why) = crate::ssh::UNREACHABLE.iter().find(|w| said.contains(**w)) {
+        return Some(unreachable(&to.peer, &why.to_lowercase()));
     }
     if said.contains("subsystem request failed") {
         return Some(Error::new(
@@ -757,13 +605,13 @@ pub(crate) fn failure(ssh: &RootSsh, to: &Sftp, said: &str) -> Option<Error> {
             ErrorCode::InvalidInput,
             format!(
                 "The account {} on {} may not write in {}.",
-                to.user,
+                to.peer.user,
                 to.named(),
                 to.path
             ),
             format!(
                 "On {host}, give {} that folder (sudo chown -R {} {}), or choose a folder it owns.",
-                to.user, to.user, to.path
+                to.peer.user, to.peer.user, to.path
             ),
         ));
     }
@@ -871,40 +719,7 @@ mod tests {
     }
 
     #[test]
-    fn a_computer_s_trusted_key_is_replaced_not_added_to() {
-        let old = "ssh-ed25519 AAAAold";
-        let text = format!("nas {old}\n[nas]:2222 ssh-ed25519 AAAAother\n");
-        assert_eq!(known_key(&text, "nas").as_deref(), Some(old));
-        assert_eq!(
-            known_key(&text, "[nas]:2222").as_deref(),
-            Some("ssh-ed25519 AAAAother")
-        );
-        assert_eq!(known_key(&text, "nas.local"), None);
-        let text = with_known(&text, "nas", "ssh-ed25519 AAAAnew");
-        assert_eq!(
-            text,
-            "[nas]:2222 ssh-ed25519 AAAAother\nnas ssh-ed25519 AAAAnew\n"
-        );
-        assert_eq!(with_known("", "h", "ssh-ed25519 K"), "h ssh-ed25519 K\n");
-    }
-
-    #[test]
-    fn fingerprints_are_taken_as_ssh_keygen_shows_them() {
-        let fp = "NCvqoHtHnmaT7CKKc+oni+ku3qvj7AQK5aranoUx98s";
-        let want = format!("SHA256:{fp}");
-        assert_eq!(checked_fingerprint(&want).unwrap(), want);
-        assert_eq!(checked_fingerprint(fp).unwrap(), want);
-        assert_eq!(checked_fingerprint(&format!(" {want}= ")).unwrap(), want);
-        for wrong in [
-            "",
-            "SHA256:",
-            "MD5:aa:bb",
-            &want[..want.len() - 1],
-            "SHA256:--rm -rf /---------------------------------",
-        ] {
-            assert!(checked_fingerprint(wrong).is_err(), "{wrong}");
-        }
-        // What ssh-keygen itself says of a key.
+    fn root_s_key_fingerprint_is_the_one_ssh_keygen_shows() {
         let dir = tempfile::tempdir().unwrap();
         let ssh = RootSsh::in_state(dir.path());
         ssh.make_key().unwrap();

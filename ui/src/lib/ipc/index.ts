@@ -38,6 +38,8 @@ import type { Deployment } from './generated/Deployment';
 import type { AccessInventory } from './generated/AccessInventory';
 import type { AccessReview } from './generated/AccessReview';
 import type { EolSource } from './generated/EolSource';
+import type { FleetComputer } from './generated/FleetComputer';
+import type { FleetEnrolment } from './generated/FleetEnrolment';
 import type { NewTicket } from './generated/NewTicket';
 import type { Ticket } from './generated/Ticket';
 import type { TicketLinkKind } from './generated/TicketLinkKind';
@@ -147,6 +149,8 @@ export type { Hardening } from './generated/Hardening';
 export type { Deployment } from './generated/Deployment';
 export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
+export type { FleetComputer, FleetEnrolment };
+export type { FleetReport } from './generated/FleetReport';
 export type { NewTicket, Ticket, TicketLinkKind, TicketMove };
 export type { TicketStatus } from './generated/TicketStatus';
 export type { TicketLevel } from './generated/TicketLevel';
@@ -336,6 +340,14 @@ export const api = {
   /** Saves review `id` (a page, CSV or JSON) at `path`. */
   accessExport: (id: number, format: ReportFormat, path: string) =>
     call<RecordSaved>('access_export', { id, format, path }),
+  /** The office's computers, with what their last check found. */
+  fleetList: () => call<FleetComputer[]>('fleet_list'),
+  /** The host key `address` offers now and the line to add there. */
+  fleetLook: (address: string) => call<FleetEnrolment>('fleet_look', { address }),
+  /** Enrols `address` once `fingerprint` is the one it offers, then checks it. */
+  fleetEnrol: (address: string, name: string, fingerprint: string) =>
+    call<FleetComputer>('fleet_enrol', { address, name, fingerprint }),
+  fleetRemove: (id: number) => call<FleetComputer>('fleet_remove', { id }),
   /** The incidents, newest first; each link says whether its record is gone or its alert cleared. */
   ticketsList: () => call<Ticket[]>('tickets_list'),
   ticketOpen: (ticket: NewTicket) => call<Ticket>('ticket_open', { new: ticket }),
@@ -550,6 +562,8 @@ export const jobs = {
    */
   updatesApply: (choice: Choice, onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('updates_apply', onProgress, { choice }),
+  /** Asks every computer for its report at once; progress counts computers answered. */
+  fleetCheck: (onProgress: (p: JobProgress) => void) => startJob<FleetComputer[]>('fleet_check', onProgress),
   /** Removes packages of the retire list (asks for the password); undone from Maintenance's history. */
   retire: (names: string[], onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('retire', onProgress, { names }),

@@ -1,0 +1,207 @@
+//! Reaching the office's computers: ssh with nothing of anyone's settings
+//! (`-F none`), the console's key through its own agent, strict checking
+//! against the fleet's known_hosts and only the ED25519 key pinned there,
+//! no questions (`BatchMode`), a short connect timeout so a computer that
+//! is off is said quickly, and a shared connection per computer
+//! (`ControlMaster`) closed when the work ends. Only Shipshape commands
+//! are sent; `serve` on the other side refuses anything else.
+
+use super::computers::{self, Computer};
+use super::key::Agent;
+use super::report::{self, Report};
+use crate::program::Run;
+use crate::ssh::{self, KEY_TYPE, Peer, SSH};
+use crate::{Error, ErrorCode, Result};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long one computer may take to answer a check.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// What the console asks a computer for its report.
+pub const REPORT: &[&str] = &["shipshape", "fleet", "report", "--json"];
+
+/// The console at work: its agent and the fleet's known_hosts.
+#[derive(Debug)]
+pub struct Console {
+    agent: Agent,
+    known_hosts: PathBuf,
+    public_key: PathBuf,
+}
+
+impl Console {
+    pub fn new(agent: Agent, data_dir: &Path) -> Console {
+        Console {
+            agent,
+            known_hosts: computers::known_hosts(data_dir),
+            public_key: super::key::ConsoleKey::in_data(data_dir).public_file(),
+        }
+    }
+
+    fn options(&self) -> Vec<String> {
+        let control = self.agent.folder().join("%C");
+        vec![
+            "-F".into(),
+            "none".into(),
+            "-o".into(),
+            format!("IdentityAgent={}", self.agent.socket().display()),
+            "-o".into(),
+            "IdentitiesOnly=yes".into(),
+            "-i".into(),
+            self.public_key.display().to_string(),
+            "-o".into(),
+            format!("UserKnownHostsFile={}", self.known_hosts.display()),
+            "-o".into(),
+            "GlobalKnownHostsFile=none".into(),
+            "-o".into(),
+            "StrictHostKeyChecking=yes".into(),
+            "-o".into(),
+            "UpdateHostKeys=no".into(),
+            "-o".into(),
+            format!("HostKeyAlgorithms={KEY_TYPE}"),
+            "-o".into(),
+            "BatchMode=yes".into(),
+            "-o".into(),
+            "ConnectTimeout=5".into(),
+            "-o".into(),
+            "ControlMaster=auto".into(),
+            "-o".into(),
+            format!("ControlPath={}", control.display()),
+            "-o".into(),
+            "ControlPersist=30".into(),
+        ]
+    }
+
+    /// Runs `command` (Shipshape's own words) on `peer`; what it printed.
+    pub fn run(&self, peer: &Peer, command: &[&str]) -> Result<String> {
+        let mut args = self.options();
+        args.extend([
+            "-p".into(),
+            peer.port.to_string(),
+            format!("{}@{}", peer.user, peer.host),
+            "--".into(),
+        ]);
+        args.extend(command.iter().map(|w| w.to_string()));
+        let words: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = Run::new(SSH, &words, LIMIT)
+            .env("SSH_AUTH_SOCK", self.agent.socket().display().to_string())
+            .finish()
+            .map_err(|e| ssh::ssh_failed("start ssh", &e.to_string()))?;
+        if out.success() {
+            return Ok(out.stdout);
+        }
+        Err(failure(peer, &out.stderr).unwrap_or_else(|| {
+            Error::new(
+                ErrorCode::Io,
+                format!("{} did not answer as Shipshape does: {}", peer.named(), last_line(&out.stderr)),
+                "Check that Shipshape is installed there and that the key's line was added as shown when it was enrolled.",
+            )
+        }))
+    }
+
+    /// Asks `c` for its report.
+    pub fn report(&self, c: &Computer) -> Result<Report> {
+        let peer = c.peer()?;
+        let text = self.run(&peer, REPORT)?;
+        report::read(&text, &c.name)
+    }
+
+    /// Closes the shared connection to `peer`, if one is open.
+    pub fn close(&self, peer: &Peer) {
+        let mut args = self.options();
+        args.extend([
+            "-O".into(),
+            "exit".into(),
+            "-p".into(),
+            peer.port.to_string(),
+            format!("{}@{}", peer.user, peer.host),
+        ]);
+        let words: Vec<&str> = args.iter().map(String::as_str).collect();
+        let _ = Run::new(SSH, &words, Duration::from_secs(10)).finish();
+    }
+}
+
+fn last_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("it ended without a word")
+        .trim()
+        .to_string()
+}
+
+/// What ssh said went wrong with `peer`, in plain words; `None` when it
+/// was not about reaching the other computer.
+pub fn failure(peer: &Peer, said: &str) -> Option<Error> {
+    if said.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+        || said.contains("has changed and you have requested strict checking")
+    {
+        return Some(Error::new(
+            ErrorCode::KeyChanged,
+            format!(
+                "{} answered with another identity (host key) than the one confirmed when it was enrolled, so nothing was asked of it: another computer may be answering in its place.",
+                peer.named()
+            ),
+            format!(
+                "Do not go on unless you know why it changed (it was reinstalled, or its SSH server replaced). Then compare its new key on {} (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) with the one Shipshape shows, and enrol it again.",
+                peer.host
+            ),
+        ));
+    }
+    if said.contains("Host key verification failed") {
+        return Some(Error::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "Shipshape does not know {}'s identity (its host key).",
+                peer.named()
+            ),
+            "Enrol it again, confirming its fingerprint.",
+        ));
+    }
+    if said.contains("Permission denied (publickey") {
+        return Some(Error::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} refused Shipshape's key for the account {}.",
+                peer.named(),
+                peer.user
+            ),
+            format!(
+                "On {}, add the line shipshape fleet key shows to ~{}/.ssh/authorized_keys.",
+                peer.host, peer.user
+            ),
+        ));
+    }
+    ssh::UNREACHABLE
+        .iter()
+        .find(|w| said.contains(**w))
+        .map(|why| ssh::unreachable(peer, &why.to_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_ssh_says_is_told_in_plain_words() {
+        let peer = Peer {
+            user: "shipshape".into(),
+            host: "pc".into(),
+            port: 2222,
+        };
+        let changed = failure(&peer, "Host key for [pc]:2222 has changed and you have requested strict checking.\nHost key verification failed.").expect("said");
+        assert_eq!(changed.code, ErrorCode::KeyChanged);
+        let refused = failure(&peer, "shipshape@pc: Permission denied (publickey).").expect("said");
+        assert!(refused.message.contains("refused Shipshape's key"));
+        let away = failure(
+            &peer,
+            "ssh: connect to host pc port 2222: Connection refused",
+        )
+        .expect("said");
+        assert_eq!(
+            away.message,
+            "Shipshape cannot reach pc (port 2222) (connection refused)."
+        );
+        assert!(failure(&peer, "shipshape: something else").is_none());
+    }
+}

@@ -1,0 +1,16 @@
+//! The office's computers, reached with the system's OpenSSH, no agent of
+//! our own: each enrolled by address once its host key's fingerprint is
+//! confirmed (`computers`), then reached with strict host key checking
+//! against Shipshape's own known_hosts and the console's own key, whose
+//! passphrase is in the keychain and loaded into an ssh-agent only while
+//! the console works (`key`). On the other computer, the key may run only
+//! `shipshape fleet serve`, which runs only the Shipshape commands it
+//! allows (`serve`); what comes back is JSON read into the same types as
+//! here (`report`), never code or markup, so a computer that lies can
+//! only lie about itself. `connect` runs them, several computers at once.
+
+pub mod computers;
+pub mod connect;
+pub mod key;
+pub mod report;
+pub mod serve;

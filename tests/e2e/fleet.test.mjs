@@ -1,0 +1,111 @@
+// End-to-end: the Computers screen in the real window. The test starts a
+// real OpenSSH server on 127.0.0.1 (its own host key and authorized_keys;
+// it answers only through `shipshape fleet serve`, with its own data
+// folder). The computer is added by its address: the fingerprint shown is
+// the one ssh-keygen gives for the server's key, the line shown goes into
+// authorized_keys, and once confirmed the grid shows it reached with its
+// report; "Check all now" asks it again. The server is stopped by its pid.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { testIds } from '../../ui/src/lib/testIds.js';
+import { APP, CLI, DATA, WEBDRIVER, axeViolations, openScreen, run, stepper } from './harness.mjs';
+import { Session } from './webdriver.mjs';
+
+let s;
+let sshd;
+let folder;
+const step = stepper(() => s);
+const PORT = 20000 + (process.pid % 20000);
+
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'shipshape-fleet-'));
+  await mkdir(join(folder, 'data'), { recursive: true });
+  await mkdir('/run/sshd', { recursive: true });
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(folder, 'host_key')]);
+  await writeFile(join(folder, 'authorized_keys'), '');
+  const config = join(folder, 'sshd_config');
+  await writeFile(
+    config,
+    [
+      `Port ${PORT}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(folder, 'host_key')}`,
+      `AuthorizedKeysFile ${join(folder, 'authorized_keys')}`,
+      'StrictModes no',
+      `PidFile ${join(folder, 'sshd.pid')}`,
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'AllowUsers root',
+      'PermitRootLogin prohibit-password',
+      '',
+    ].join('\n'),
+  );
+  sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: 'ignore' });
+  const started = Date.now();
+  while (!(await listening(PORT))) {
+    if (Date.now() - started > 20000) throw new Error('sshd never listened');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  s = await Session.start(WEBDRIVER, APP);
+  await s.waitFor('the sidebar', () => s.byTestId(testIds.navFleet));
+});
+
+after(async () => {
+  await s?.end();
+  if (sshd?.pid) process.kill(sshd.pid, 'SIGTERM');
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+describe('Computers', () => {
+  step('a computer is added once its fingerprint is confirmed, and the grid shows its report', async () => {
+    await openScreen(s, testIds.navFleet, 'Computers');
+    await (await s.waitFor('add', () => s.byTestId(testIds.fleetAdd))).click();
+    await (await s.waitFor('the address', () => s.byTestId(testIds.fleetAddress))).type(`root@127.0.0.1:${PORT}`);
+    await (await s.byTestId(testIds.fleetName)).type('Reception PC');
+    await (await s.byTestId(testIds.fleetLook)).click();
+    const shown = await s.waitFor('the fingerprint', () => s.byTestId(testIds.fleetFingerprint), 60000);
+    const { stdout } = await run('ssh-keygen', ['-lf', join(folder, 'host_key.pub')]);
+    assert.equal((await shown.text()).trim(), stdout.split(/\s+/)[1]);
+    const line = (await (await s.byTestId(testIds.fleetKeyLine)).text()).trim();
+    assert.match(line, /^restrict,command="shipshape fleet serve" ssh-ed25519 /);
+    const mine = line.replace('command="shipshape fleet serve"', `command="${CLI} --data-dir ${join(folder, 'data')} fleet serve"`);
+    await writeFile(join(folder, 'authorized_keys'), `${mine}\n`);
+    assert.deepEqual(await axeViolations(s), []);
+    await (await s.byTestId(testIds.fleetSame)).click();
+    await (await s.byTestId(testIds.fleetEnrol)).click();
+    const row = await s.waitFor('the computer in the grid', () => s.byTestId(testIds.fleetRow), 120000);
+    assert.equal(await row.attribute('data-reached'), 'Reached');
+    assert.match(await row.text(), /Reception PC/);
+    const cells = await s.findAll(`[data-testid="${testIds.fleetCell}"]`);
+    assert.equal(cells.length, 7);
+    assert.equal(await cells[0].attribute('data-column'), 'security');
+    assert.match(await cells[0].text(), /Score \d+/);
+    assert.deepEqual(await axeViolations(s), []);
+  });
+
+  step('"Check all now" asks every computer again', async () => {
+    await (await s.byTestId(testIds.fleetCheck)).click();
+    await s.waitFor('the check to end', () => s.byTestId(testIds.fleetCheck), 120000);
+    const row = await s.byTestId(testIds.fleetRow);
+    assert.equal(await row.attribute('data-reached'), 'Reached');
+    const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'list', '--json'])).stdout);
+    assert.equal(listed.length, 1);
+    assert.ok(listed[0].last_seen);
+  });
+});

@@ -1,0 +1,134 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import type { FleetComputer, FleetReport } from '../../ipc';
+import { failWith, recordCommands, report as reportProgress } from '../../ipc/testing';
+import { testIds } from '../../testIds';
+import Fleet from './Fleet.svelte';
+import { cell } from './labels';
+
+function report(fields: Partial<FleetReport> = {}): FleetReport {
+  return {
+    computer: 'reception',
+    system: 'Debian GNU/Linux 12 (bookworm)',
+    version: '0.1.0',
+    made: '2026-12-05T09:00:00Z',
+    score: 84,
+    findings: 6,
+    security_updates: 0,
+    updates: 3,
+    last_backup: '2026-12-05T02:00:00Z: done',
+    last_backup_ok: true,
+    restore_test: '2026-12-04T03:00:00Z: passed',
+    restore_test_ok: true,
+    open_alerts: 0,
+    support: 'Debian 12 is supported.',
+    support_level: 'ending',
+    last_review: '2026-10-01',
+    review_overdue: false,
+    open_incidents: 1,
+    ...fields,
+  };
+}
+
+function computer(fields: Partial<FleetComputer> = {}): FleetComputer {
+  return {
+    id: 1,
+    name: 'Reception PC',
+    address: 'shipshape@reception',
+    fingerprint: 'SHA256:abc',
+    enrolled: '2026-12-05T08:00:00Z',
+    by: 'maria',
+    last_seen: '2026-12-05T09:00:00Z',
+    report: report(),
+    problem: null,
+    ...fields,
+  };
+}
+
+const byId = (id: string) => screen.getByTestId(id);
+
+describe('Fleet', () => {
+  it('shows each computer in the grid with words and colours, and one not reached with why', async () => {
+    recordCommands({
+      fleet_list: () => [
+        computer(),
+        computer({ id: 2, name: 'Office PC', report: null, last_seen: null, problem: 'Shipshape cannot reach office (connection refused).' }),
+      ],
+    });
+    render(Fleet);
+    await waitFor(() => expect(screen.getAllByTestId(testIds.fleetRow)).toHaveLength(2));
+    const [first, second] = screen.getAllByTestId(testIds.fleetRow);
+    expect(first.dataset.reached).toBe('Reached');
+    const cells = [...first.querySelectorAll<HTMLElement>(`[data-testid="${testIds.fleetCell}"]`)];
+    expect(cells.map((c) => [c.dataset.column, c.dataset.level])).toEqual([
+      ['security', 'good'],
+      ['updates', 'good'],
+      ['backup', 'good'],
+      ['alerts', 'good'],
+      ['support', 'warning'],
+      ['review', 'good'],
+      ['incidents', 'warning'],
+    ]);
+    expect(second.dataset.reached).toBe('Not reached');
+    expect(second.textContent).toContain('connection refused');
+  });
+
+  it('adds a computer only once its fingerprint is confirmed, then checks all with progress', async () => {
+    let list: FleetComputer[] = [];
+    const calls = recordCommands({
+      fleet_list: () => list,
+      fleet_look: () => ({
+        address: 'root@pc',
+        fingerprint: 'SHA256:NCvqoHtHnmaT7CKKc+oni+ku3qvj7AQK5aranoUx98s',
+        key_line: 'restrict,command="shipshape fleet serve" ssh-ed25519 AAAA shipshape-fleet@console',
+        add_to: '~root/.ssh/authorized_keys on pc',
+      }),
+      fleet_enrol: () => {
+        list = [computer()];
+        return list[0];
+      },
+      fleet_check: (args) => {
+        reportProgress(args, { done: 1, total: 1 });
+        return list;
+      },
+    });
+    render(Fleet);
+    await waitFor(() => expect(byId(testIds.fleetAdd)).toBeTruthy());
+    await fireEvent.click(byId(testIds.fleetAdd));
+    await fireEvent.input(byId(testIds.fleetAddress), { target: { value: 'root@pc' } });
+    await fireEvent.input(byId(testIds.fleetName), { target: { value: 'Reception PC' } });
+    await fireEvent.click(byId(testIds.fleetLook));
+    await waitFor(() => expect(byId(testIds.fleetFingerprint).textContent).toContain('SHA256:NCvq'));
+    expect(byId(testIds.fleetKeyLine).textContent).toContain('command="shipshape fleet serve"');
+    expect((byId(testIds.fleetEnrol) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(byId(testIds.fleetSame));
+    await fireEvent.click(byId(testIds.fleetEnrol));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.fleetRow)).toHaveLength(1));
+    expect(calls.fleet_enrol).toEqual([
+      { address: 'root@pc', name: 'Reception PC', fingerprint: 'SHA256:NCvqoHtHnmaT7CKKc+oni+ku3qvj7AQK5aranoUx98s' },
+    ]);
+    await fireEvent.click(byId(testIds.fleetCheck));
+    await waitFor(() => expect(calls.fleet_check).toHaveLength(1));
+  });
+
+  it('says why a computer could not be looked at, and adds nothing', async () => {
+    const calls = recordCommands({
+      fleet_list: () => [],
+      fleet_look: () =>
+        failWith({ code: 'invalid_input', message: '“pc” is not an address Shipshape can use: it does not say which account to use (USER@).', hint: 'Write it as USER@HOST.' }),
+    });
+    render(Fleet);
+    await waitFor(() => expect(byId(testIds.fleetAdd)).toBeTruthy());
+    await fireEvent.click(byId(testIds.fleetAdd));
+    await fireEvent.input(byId(testIds.fleetAddress), { target: { value: 'pc' } });
+    await fireEvent.click(byId(testIds.fleetLook));
+    await waitFor(() => expect(byId(testIds.fleetAddDialog).textContent).toContain('which account'));
+    expect(calls.fleet_enrol).toBeUndefined();
+  });
+
+  it('words a cell from the report', () => {
+    expect(cell(report({ security_updates: 2 }), 'updates')).toEqual({ words: '2 security updates wait', level: 'danger' });
+    expect(cell(report({ last_backup_ok: null }), 'backup').words).toBe('No backup');
+    expect(cell(report({ restore_test_ok: false }), 'backup').level).toBe('danger');
+    expect(cell(null, 'security').level).toBe('neutral');
+  });
+});
