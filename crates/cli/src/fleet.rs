@@ -11,9 +11,7 @@ use shipshape_core::Error;
 use shipshape_core::api::{self, Session};
 use shipshape_core::fleet::computers::Computer;
 use shipshape_core::fleet::serve::{self, Asked};
-use shipshape_core::progress::{NoProgress, Progress};
 use shipshape_core::vault::Keychain;
-use std::io::{IsTerminal, Write};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -127,18 +125,12 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
         Command::Check { ids, json } => {
             let keychain = Keychain::system()?;
             let cancel = crate::stop_on_ctrl_c()?;
-            let on_terminal = !json && std::io::stderr().is_terminal();
-            let steps = |done: u64, total: u64| {
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\rChecked {done} of {total} computers. ");
-                let _ = err.flush();
-            };
-            let progress: &dyn Progress = if on_terminal { &steps } else { &NoProgress };
+            let steps = crate::TerminalSteps::new(json, |done, total| {
+                format!("Checked {done} of {total} computers. ")
+            });
             let only = (!ids.is_empty()).then_some(ids.as_slice());
-            let all = api::fleet::check(s, &keychain, only, now, progress, &cancel)?;
-            if on_terminal {
-                eprintln!();
-            }
+            let all = api::fleet::check(s, &keychain, only, now, &steps, &cancel)?;
+            steps.end();
             if json {
                 print_json(&all)?;
             } else {

@@ -8,8 +8,6 @@ use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::api::{self, Session};
 use shipshape_core::govern::inventory::{Inventory, RetireWhy};
-use shipshape_core::progress::{NoProgress, Progress};
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -84,17 +82,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
                 ));
             }
             let cancel = crate::stop_on_ctrl_c()?;
-            let on_terminal = !json && std::io::stderr().is_terminal();
-            let steps = |done: u64, total: u64| {
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\rRemoving: step {done} of {total}. ");
-                let _ = err.flush();
-            };
-            let progress: &dyn Progress = if on_terminal { &steps } else { &NoProgress };
-            let run = api::inventory::retire(s, &packages, now, progress, &cancel);
-            if on_terminal {
-                eprintln!();
-            }
+            let steps = crate::TerminalSteps::new(json, |done, total| {
+                format!("Removing: step {done} of {total}. ")
+            });
+            let run = api::inventory::retire(s, &packages, now, &steps, &cancel);
+            steps.end();
             crate::updates::show(&run?, json)
         }
         None => {

@@ -228,6 +228,43 @@ impl Context {
     }
 }
 
+/// Long work's progress on a terminal's standard error, one line
+/// rewritten in place ("Installing: step 3 of 8."); nothing when standard
+/// error is not a terminal or the answer is JSON.
+#[derive(Debug)]
+pub struct TerminalSteps {
+    shown: bool,
+    words: fn(u64, u64) -> String,
+}
+
+impl TerminalSteps {
+    pub fn new(json: bool, words: fn(u64, u64) -> String) -> TerminalSteps {
+        use std::io::IsTerminal;
+        TerminalSteps {
+            shown: !json && std::io::stderr().is_terminal(),
+            words,
+        }
+    }
+
+    /// Ends the line, once the work is done.
+    pub fn end(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}
+
+impl shipshape_core::progress::Progress for TerminalSteps {
+    fn report(&self, done: u64, total: u64) {
+        use std::io::Write;
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{}", (self.words)(done, total));
+            let _ = err.flush();
+        }
+    }
+}
+
 /// A Cancel that Ctrl-C (or SIGTERM) sets, so long work stops where
 /// stopping is safe and says so, instead of dying half-way.
 pub fn stop_on_ctrl_c() -> Result<shipshape_core::progress::Cancel, Error> {

@@ -7,8 +7,6 @@ use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::api::{self, Session};
 use shipshape_core::maintain::updates::{Choice, RunKind, RunOutcome, UpdateRun, Waiting};
-use shipshape_core::progress::{NoProgress, Progress};
-use std::io::{IsTerminal, Write};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -123,17 +121,11 @@ pub fn run(cmd: Command, ctx: &Context) -> Result<Verdict, Error> {
                 ));
             }
             let cancel = crate::stop_on_ctrl_c()?;
-            let on_terminal = !json && std::io::stderr().is_terminal();
-            let steps = |done: u64, total: u64| {
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\rInstalling: step {done} of {total}. ");
-                let _ = err.flush();
-            };
-            let progress: &dyn Progress = if on_terminal { &steps } else { &NoProgress };
-            let run = api::updates::apply(s, choice, now, progress, &cancel);
-            if on_terminal {
-                eprintln!();
-            }
+            let steps = crate::TerminalSteps::new(json, |done, total| {
+                format!("Installing: step {done} of {total}. ")
+            });
+            let run = api::updates::apply(s, choice, now, &steps, &cancel);
+            steps.end();
             if cancel.is_cancelled() && run.is_ok() {
                 eprintln!(
                     "shipshape: the package manager had started, so the run was finished rather than stopped half-way."
