@@ -81,6 +81,7 @@ bench: deps release build
 	SHIPSHAPE_DEBUG_CLI=$(CURDIR)/target/measured/shipshape bash tests/bench/backup.sh
 	SHIPSHAPE_CLI=$(CURDIR)/target/measured/shipshape bash tests/bench/install.sh
 	SHIPSHAPE_CLI=$(CURDIR)/target/measured/shipshape bash tests/bench/access.sh
+	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape bash tests/bench/fleet.sh
 	cargo bench -p shipshape-core --bench history
 	SHIPSHAPE_APP=$(CURDIR)/target/release/shipshape-app SHIPSHAPE_SAMPLE_SECONDS=5 \
 	SHIPSHAPE_CLI=$(CURDIR)/target/release/shipshape \

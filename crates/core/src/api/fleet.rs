@@ -78,7 +78,7 @@ pub fn remove(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<Computer> {
 
 /// This computer's own report (what `shipshape fleet report` prints).
 pub fn report_here(s: Session<'_>, now: DateTime<Utc>) -> Result<Report> {
-    report::here(s.store, now)
+    report::here(s.store, s.actor, now)
 }
 
 /// Checks the computers `only` names (all when `None`) at once, one

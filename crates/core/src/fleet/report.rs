@@ -1,15 +1,21 @@
 //! What a computer says about itself for the office's grid: its security
-//! score (a scan run now), security updates waiting, its last backup and
+//! score (from a scan of the last quarter of an hour, else one run now),
+//! security updates waiting, its last backup and
 //! restore test, open alerts, its system's support, its last access review
 //! and open incidents. Built from what that computer keeps, quickly, so
 //! checking twenty computers at once stays within seconds.
 
+use crate::audit::Actor;
 use crate::harden::check::Status;
 use crate::store::Store;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// A full scan younger than this is the report's, so checking every
+/// computer again soon after is quick; an older one is run again.
+pub const FRESH_MINUTES: i64 = 15;
 
 /// Longest report read from another computer.
 pub const MOST_BYTES: usize = 256 * 1024;
@@ -21,8 +27,11 @@ pub struct Report {
     pub system: String,
     pub version: String,
     pub made: String,
-    /// 0–100, from a security scan run for the report.
+    /// 0–100, from the last full security scan (run for the report
+    /// unless one ran in the last `FRESH_MINUTES`).
     pub score: Option<u32>,
+    /// When that scan ran.
+    pub scanned: Option<String>,
     /// Checks failed or warned in that scan.
     pub findings: usize,
     pub security_updates: Option<usize>,
@@ -57,10 +66,23 @@ pub enum SupportLevel {
 /// This computer's report, from `store` (the account's records) and what
 /// any account may read (the scan, apt's kept check, root's published
 /// backup board, distro-info-data).
-pub fn here(store: &Store, now: DateTime<Utc>) -> Result<Report> {
+pub fn here(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<Report> {
     let root = crate::admin::this_computer();
     let target = crate::harden::target::Target::new(&root, now.timestamp().div_euclid(86_400));
-    let scan = crate::harden::scan(&target, None, now)?;
+    let recent = crate::harden::history::latest(store, now)?.filter(|s| {
+        s.root == root.display().to_string()
+            && DateTime::parse_from_rfc3339(&s.time).is_ok_and(|t| {
+                now.signed_duration_since(t) < chrono::Duration::minutes(FRESH_MINUTES)
+            })
+    });
+    let scan = match recent {
+        Some(scan) => scan,
+        None => {
+            let scan = crate::harden::scan(&target, None, now)?;
+            crate::harden::history::record(store, now, actor, &scan, true)?;
+            scan
+        }
+    };
     let findings = scan
         .checks
         .iter()
@@ -97,6 +119,7 @@ pub fn here(store: &Store, now: DateTime<Utc>) -> Result<Report> {
         version: env!("CARGO_PKG_VERSION").to_string(),
         made: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         score: Some(scan.score),
+        scanned: Some(scan.time.clone()),
         findings,
         security_updates: waiting.as_ref().map(|w| w.security()),
         updates: waiting.as_ref().map(|w| w.updates.len()),

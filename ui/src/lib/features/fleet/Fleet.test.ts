@@ -12,6 +12,7 @@ function report(fields: Partial<FleetReport> = {}): FleetReport {
     version: '0.1.0',
     made: '2026-12-05T09:00:00Z',
     score: 84,
+    scanned: '2026-12-05T09:00:00Z',
     findings: 6,
     security_updates: 0,
     updates: 3,

@@ -3,9 +3,14 @@ import type { SupportLevel } from "./SupportLevel";
 
 export type FleetReport = { computer: string, system: string, version: string, made: string, 
 /**
- * 0–100, from a security scan run for the report.
+ * 0–100, from the last full security scan (run for the report
+ * unless one ran in the last `FRESH_MINUTES`).
  */
 score: number | null, 
+/**
+ * When that scan ran.
+ */
+scanned: string | null, 
 /**
  * Checks failed or warned in that scan.
  */
