@@ -4,7 +4,7 @@
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
-use shipshape_core::api::{self, Session};
+use shipshape_core::api;
 use shipshape_core::govern::access::PasswordState;
 use shipshape_core::govern::review::{self, Decision, Review};
 use std::path::PathBuf;
@@ -76,7 +76,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
     match command {
         Command::List { as_admin, json } => list(as_admin, json, now),
         Command::Review { as_admin, json } => show(
-            &session(ctx, |s| api::access::review(s, as_admin, now))?,
+            &ctx.session(|s| api::access::review(s, as_admin, now))?,
             json,
         ),
         Command::Decide {
@@ -88,14 +88,12 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
         } => {
             let decision = Decision::parse(&decision)?;
             show(
-                &session(ctx, |s| {
-                    api::access::decide(s, review, &line, decision, &reason, now)
-                })?,
+                &ctx.session(|s| api::access::decide(s, review, &line, decision, &reason, now))?,
                 json,
             )
         }
         Command::SignOff { review, name, json } => show(
-            &session(ctx, |s| api::access::sign_off(s, review, &name, now))?,
+            &ctx.session(|s| api::access::sign_off(s, review, &name, now))?,
             json,
         ),
         Command::Remove {
@@ -103,7 +101,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             line,
             yes,
             json,
-        } => session(ctx, |s| {
+        } => ctx.session(|s| {
             let preview = api::access::remove_preview(s, review, &line, now)?;
             if !yes {
                 return crate::fixes::only_shown(&preview, json, "Removing");
@@ -120,7 +118,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             Ok(Verdict::Ok)
         }),
         Command::History { json } => {
-            let all = session(ctx, |s| review::history(s.store))?;
+            let all = ctx.session(|s| review::history(s.store))?;
             if json {
                 print_json(&all)?;
             } else if all.is_empty() {
@@ -147,7 +145,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             format,
         } => {
             let (format, path) = crate::install::record_target(&file, format.as_deref())?;
-            let saved = session(ctx, |s| api::access::export(s, review, format, &path, now))?;
+            let saved = ctx.session(|s| api::access::export(s, review, format, &path, now))?;
             println!("Access review {review} is at {}.", saved.path);
             Ok(Verdict::Ok)
         }
@@ -182,19 +180,6 @@ fn list(as_admin: bool, json: bool, now: chrono::DateTime<Utc>) -> Result<Verdic
         }
     }
     Ok(Verdict::Ok)
-}
-
-/// Runs `work` with this account's records.
-fn session<T>(
-    ctx: &Context,
-    work: impl FnOnce(Session<'_>) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let store = ctx.open_store()?;
-    let actor = ctx.actor();
-    work(Session {
-        store: &store,
-        actor: &actor,
-    })
 }
 
 fn password_words(p: PasswordState) -> &'static str {

@@ -8,7 +8,7 @@
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
-use shipshape_core::api::{self, Session};
+use shipshape_core::api;
 use shipshape_core::fleet::computers::Computer;
 use shipshape_core::fleet::serve::{self, Asked};
 use shipshape_core::vault::Keychain;
@@ -55,12 +55,7 @@ pub enum Command {
 
 pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
     let now = Utc::now();
-    let store = ctx.open_store()?;
-    let actor = ctx.actor();
-    let s = Session {
-        store: &store,
-        actor: &actor,
-    };
+    ctx.session(|s| {
     match command {
         Command::Add {
             address,
@@ -171,6 +166,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             }
         }
     }
+    })
 }
 
 fn print_one(c: &Computer) {

@@ -5,7 +5,7 @@
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
-use shipshape_core::api::{self, Session};
+use shipshape_core::api;
 use shipshape_core::govern::tickets::{
     self, Level, LinkKind, Move, NewTicket, Ticket, TicketStatus,
 };
@@ -88,104 +88,100 @@ fn item(text: &str) -> Result<(LinkKind, String), Error> {
 
 pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
     let now = Utc::now();
-    let store = ctx.open_store()?;
-    let actor = ctx.actor();
-    let s = Session {
-        store: &store,
-        actor: &actor,
-    };
-    let (ticket, json) = match command {
-        Command::List { status, json } => {
-            let wanted = status.as_deref().map(TicketStatus::parse).transpose()?;
-            let all: Vec<Ticket> = api::tickets::list(s, now)?
-                .into_iter()
-                .filter(|t| wanted.is_none_or(|w| t.status == w))
-                .collect();
-            if json {
-                print_json(&all)?;
-            } else if all.is_empty() {
-                println!("No incidents.");
-            } else {
-                for t in &all {
-                    println!(
-                        "{:>4}  {:<9} {:<8} {}",
-                        t.id,
-                        t.status.words(),
-                        tickets::priority_words(t.priority),
-                        t.title
-                    );
+    ctx.session(|s| {
+        let (ticket, json) = match command {
+            Command::List { status, json } => {
+                let wanted = status.as_deref().map(TicketStatus::parse).transpose()?;
+                let all: Vec<Ticket> = api::tickets::list(s, now)?
+                    .into_iter()
+                    .filter(|t| wanted.is_none_or(|w| t.status == w))
+                    .collect();
+                if json {
+                    print_json(&all)?;
+                } else if all.is_empty() {
+                    println!("No incidents.");
+                } else {
+                    for t in &all {
+                        println!(
+                            "{:>4}  {:<9} {:<8} {}",
+                            t.id,
+                            t.status.words(),
+                            tickets::priority_words(t.priority),
+                            t.title
+                        );
+                    }
                 }
+                return Ok(Verdict::Ok);
             }
-            return Ok(Verdict::Ok);
+            Command::Open {
+                title,
+                what,
+                impact,
+                urgency,
+                from,
+                json,
+            } => {
+                let t = match (from, title) {
+                    (Some(from), _) => {
+                        let (kind, id) = item(&from)?;
+                        api::tickets::open_from(s, kind, &id, now)?
+                    }
+                    (None, Some(title)) => api::tickets::open(
+                        s,
+                        NewTicket {
+                            title,
+                            what,
+                            impact: Level::parse(&impact)?,
+                            urgency: Level::parse(&urgency)?,
+                            links: Vec::new(),
+                        },
+                        now,
+                    )?,
+                    (None, None) => {
+                        return Err(Error::invalid_input(
+                            "An incident needs a title, or what it is about.",
+                            "Add --title \"…\", or --from alert:N.",
+                        ));
+                    }
+                };
+                (t, json)
+            }
+            Command::Show { id, json } => (api::tickets::show(s, id, now)?, json),
+            Command::Note { id, text, json } => (api::tickets::note(s, id, &text, now)?, json),
+            Command::Status {
+                id,
+                status,
+                reason,
+                remind,
+                done,
+                prevention,
+                json,
+            } => {
+                let to = match TicketStatus::parse(&status)? {
+                    TicketStatus::Open => Move::Open,
+                    TicketStatus::InWork => Move::InWork,
+                    TicketStatus::OnHold => Move::OnHold { reason, remind },
+                    TicketStatus::Resolved => Move::Resolved { done, prevention },
+                    TicketStatus::Closed => Move::Closed,
+                };
+                (api::tickets::set_status(s, id, to, now)?, json)
+            }
+            Command::Link {
+                id,
+                item: text,
+                json,
+            } => {
+                let (kind, item_id) = item(&text)?;
+                (api::tickets::link(s, id, kind, &item_id, now)?, json)
+            }
+        };
+        if json {
+            print_json(&ticket)?;
+        } else {
+            print(&ticket);
         }
-        Command::Open {
-            title,
-            what,
-            impact,
-            urgency,
-            from,
-            json,
-        } => {
-            let t = match (from, title) {
-                (Some(from), _) => {
-                    let (kind, id) = item(&from)?;
-                    api::tickets::open_from(s, kind, &id, now)?
-                }
-                (None, Some(title)) => api::tickets::open(
-                    s,
-                    NewTicket {
-                        title,
-                        what,
-                        impact: Level::parse(&impact)?,
-                        urgency: Level::parse(&urgency)?,
-                        links: Vec::new(),
-                    },
-                    now,
-                )?,
-                (None, None) => {
-                    return Err(Error::invalid_input(
-                        "An incident needs a title, or what it is about.",
-                        "Add --title \"…\", or --from alert:N.",
-                    ));
-                }
-            };
-            (t, json)
-        }
-        Command::Show { id, json } => (api::tickets::show(s, id, now)?, json),
-        Command::Note { id, text, json } => (api::tickets::note(s, id, &text, now)?, json),
-        Command::Status {
-            id,
-            status,
-            reason,
-            remind,
-            done,
-            prevention,
-            json,
-        } => {
-            let to = match TicketStatus::parse(&status)? {
-                TicketStatus::Open => Move::Open,
-                TicketStatus::InWork => Move::InWork,
-                TicketStatus::OnHold => Move::OnHold { reason, remind },
-                TicketStatus::Resolved => Move::Resolved { done, prevention },
-                TicketStatus::Closed => Move::Closed,
-            };
-            (api::tickets::set_status(s, id, to, now)?, json)
-        }
-        Command::Link {
-            id,
-            item: text,
-            json,
-        } => {
-            let (kind, item_id) = item(&text)?;
-            (api::tickets::link(s, id, kind, &item_id, now)?, json)
-        }
-    };
-    if json {
-        print_json(&ticket)?;
-    } else {
-        print(&ticket);
-    }
-    Ok(Verdict::Ok)
+        Ok(Verdict::Ok)
+    })
 }
 
 fn print(t: &Ticket) {

@@ -6,7 +6,7 @@
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
-use shipshape_core::api::{self, Session};
+use shipshape_core::api;
 use shipshape_core::govern::inventory::{Inventory, RetireWhy};
 use std::path::PathBuf;
 
@@ -43,12 +43,7 @@ enum Command {
 
 pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
     let now = Utc::now();
-    let store = ctx.open_store()?;
-    let actor = ctx.actor();
-    let s = Session {
-        store: &store,
-        actor: &actor,
-    };
+    ctx.session(|s| {
     match args.command {
         Some(Command::ImportEol { file }) => {
             let source = api::inventory::import_eol(s, &file, now)?;
@@ -99,6 +94,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<Verdict, Error> {
             Ok(Verdict::Ok)
         }
     }
+    })
 }
 
 /// The inventory with only what `eol` and `retire` ask for.

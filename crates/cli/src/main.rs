@@ -215,6 +215,19 @@ impl Context {
         Actor::current(Source::Cli)
     }
 
+    /// Runs `work` with this account's records.
+    pub fn session<T>(
+        &self,
+        work: impl FnOnce(shipshape_core::api::Session<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let store = self.open_store()?;
+        let actor = self.actor();
+        work(shipshape_core::api::Session {
+            store: &store,
+            actor: &actor,
+        })
+    }
+
     /// Opens the store, telling the user (and the log) when a damaged
     /// database had to be moved aside.
     pub fn open_store(&self) -> Result<Store, Error> {

@@ -85,6 +85,49 @@ pub fn ssh_failed(doing: &str, why: &str) -> Error {
     )
 }
 
+/// Makes `folder` (for keys and known hosts) if needed, 0700 whatever it
+/// was, refusing one another account could change.
+pub fn private_folder(folder: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    crate::admin::safe_path::check(folder)?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+        .map_err(|e| Error::io("create", folder, &e))?;
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| Error::io("protect", folder, &e))
+}
+
+/// A known_hosts file of Shipshape's own; empty when there is none yet.
+pub fn read_known(path: &std::path::Path) -> Result<String> {
+    match crate::host_file::read_text(path, false) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::io("read", path, &e)),
+    }
+}
+
+/// Refuses (`KeyChanged`) when `peer` offers another host key than the
+/// one whose fingerprint the administrator `confirmed`.
+pub fn confirmed(peer: &Peer, offered: &Offered, confirmed: &str) -> Result<()> {
+    if offered.fingerprint == confirmed {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::KeyChanged,
+        format!(
+            "{} offers the host key {}, not {confirmed}, so Shipshape does not trust it.",
+            peer.named(),
+            offered.fingerprint
+        ),
+        format!(
+            "Compare again with what {} shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). If it shows {confirmed}, another computer may be answering in its place: do not go on.",
+            peer.host
+        ),
+    ))
+}
+
 /// The key a known_hosts text gives `known_as`: the last plain line for it.
 pub fn known_key(text: &str, known_as: &str) -> Option<String> {
     text.lines()

@@ -225,15 +225,7 @@ impl RootSsh {
     /// place, so a run at the same moment never finds half a key, and two
     /// never replace each other's.
     fn make_key(&self) -> Result<bool> {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        crate::admin::safe_path::check(&self.folder)?;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&self.folder)
-            .map_err(|e| Error::io("create", &self.folder, &e))?;
-        std::fs::set_permissions(&self.folder, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| Error::io("protect", &self.folder, &e))?;
+        crate::ssh::private_folder(&self.folder)?;
         let key = self.key_file();
         if std::fs::symlink_metadata(&key).is_ok() {
             return Ok(false);
@@ -393,12 +385,7 @@ impl RootSsh {
     }
 
     fn read_known(&self) -> Result<String> {
-        let path = self.known_hosts();
-        match crate::host_file::read_text(&path, false) {
-            Ok(text) => Ok(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-            Err(e) => Err(Error::io("read", &path, &e)),
-        }
+        crate::ssh::read_known(&self.known_hosts())
     }
 }
 
@@ -466,20 +453,7 @@ pub fn trust(
     let confirmed = crate::ssh::checked_fingerprint(confirmed)?;
     ssh.make_key_once(store, actor, now)?;
     let offered = offered(to)?;
-    if offered.fingerprint != confirmed {
-        return Err(Error::new(
-            ErrorCode::KeyChanged,
-            format!(
-                "{} offers the host key {}, not {confirmed}, so Shipshape does not trust it.",
-                to.named(),
-                offered.fingerprint
-            ),
-            format!(
-                "Compare again with what {} shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). If it shows {confirmed}, another computer may be answering in its place: do not go on.",
-                to.peer.host
-            ),
-        ));
-    }
+    crate::ssh::confirmed(&to.peer, &offered, &confirmed)?;
     let text = ssh.read_known()?;
     let before = known_key(&text, &to.known_as());
     if before.as_deref() != Some(offered.key.as_str()) {

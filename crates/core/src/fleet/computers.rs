@@ -208,20 +208,7 @@ pub fn enrol(
         ));
     }
     let offered = ssh::offered(&peer)?;
-    if offered.fingerprint != confirmed {
-        return Err(Error::new(
-            ErrorCode::KeyChanged,
-            format!(
-                "{} offers the host key {}, not {confirmed}, so Shipshape does not trust it.",
-                peer.named(),
-                offered.fingerprint
-            ),
-            format!(
-                "Compare again with what {} shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). If it shows {confirmed}, another computer may be answering in its place: do not go on.",
-                peer.host
-            ),
-        ));
-    }
+    ssh::confirmed(&peer, &offered, &confirmed)?;
     pin(data_dir, &peer, &offered.key)?;
     let mut c = existing.unwrap_or(Computer {
         id: 0,
@@ -251,9 +238,9 @@ pub fn enrol(
 /// Writes `key` as the one trusted for `peer` in the fleet's known_hosts.
 fn pin(data_dir: &Path, peer: &Peer, key: &str) -> Result<()> {
     let path = known_hosts(data_dir);
-    let text = read_known(&path)?;
+    let text = ssh::read_known(&path)?;
     let folder = path.parent().unwrap_or(data_dir);
-    private_folder(folder)?;
+    ssh::private_folder(folder)?;
     crate::atomic_file::write_with(
         &path,
         ssh::with_known(&text, &peer.known_as(), key).as_bytes(),
@@ -262,25 +249,6 @@ fn pin(data_dir: &Path, peer: &Peer, key: &str) -> Result<()> {
             owner: None,
         },
     )
-}
-
-pub(super) fn private_folder(folder: &Path) -> Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(folder)
-        .map_err(|e| Error::io("create", folder, &e))?;
-    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))
-        .map_err(|e| Error::io("protect", folder, &e))
-}
-
-fn read_known(path: &Path) -> Result<String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => Err(Error::io("read", path, &e)),
-    }
 }
 
 /// Takes computer `id` off the list and forgets its host key.
@@ -294,7 +262,7 @@ pub fn remove(
     let c = get(store, id)?;
     let peer = c.peer()?;
     let path = known_hosts(data_dir);
-    let text = read_known(&path)?;
+    let text = ssh::read_known(&path)?;
     if ssh::known_key(&text, &peer.known_as()).is_some() {
         crate::atomic_file::write_with(
             &path,

@@ -58,7 +58,7 @@ impl ConsoleKey {
         if std::fs::symlink_metadata(self.key_file()).is_ok() {
             return Ok(false);
         }
-        super::computers::private_folder(&self.folder)?;
+        ssh::private_folder(&self.folder)?;
         let passphrase = vault::generate(&PASSPHRASE)?;
         let details = Details {
             name: PASSPHRASE_NAME.into(),

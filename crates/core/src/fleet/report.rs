@@ -6,6 +6,7 @@
 //! checking twenty computers at once stays within seconds.
 
 use crate::audit::Actor;
+use crate::govern::eol::SupportLevel;
 use crate::harden::check::Status;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -51,16 +52,6 @@ pub struct Report {
     pub last_review: Option<String>,
     pub review_overdue: bool,
     pub open_incidents: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum SupportLevel {
-    Supported,
-    Ending,
-    Ended,
-    Unknown,
 }
 
 /// This computer's report, from `store` (the account's records) and what
@@ -153,25 +144,7 @@ fn support(target: &crate::harden::target::Target, now: DateTime<Utc>) -> (Strin
     let csv = target.read_quiet(&rel);
     let today = now.date_naive();
     match eol::os_life(&os, csv.as_deref(), &format!("/{rel}")) {
-        Ok(life) => {
-            let level = match life.last_free_day() {
-                None => SupportLevel::Supported,
-                Some(last) if last < today => SupportLevel::Ended,
-                Some(last) => {
-                    let regular_over = life
-                        .ends
-                        .as_deref()
-                        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                        .is_some_and(|d| d < today);
-                    if (last - today).num_days() <= eol::WARN_DAYS || regular_over {
-                        SupportLevel::Ending
-                    } else {
-                        SupportLevel::Supported
-                    }
-                }
-            };
-            (life.words(today), level)
-        }
+        Ok(life) => (life.words(today), life.level(today)),
         Err(why) => (why, SupportLevel::Unknown),
     }
 }

@@ -33,6 +33,21 @@ pub struct OsLife {
     pub paid: Option<Support>,
     /// "distro-info-data, /usr/share/distro-info/debian.csv".
     pub source: String,
+    /// The file's line for this release, as evidence.
+    pub line: String,
+}
+
+/// How the system's support stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SupportLevel {
+    Supported,
+    /// Free support ends within `WARN_DAYS`, or only longer support is left.
+    Ending,
+    Ended,
+    /// No dates are known for this system.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -51,6 +66,25 @@ impl OsLife {
             .map(|s| s.ends.as_str())
             .or(self.ends.as_deref())
             .and_then(date)
+    }
+
+    /// How the support stands on `today`.
+    pub fn level(&self, today: NaiveDate) -> SupportLevel {
+        let Some(last) = self.last_free_day() else {
+            return SupportLevel::Supported;
+        };
+        let regular_over = self
+            .ends
+            .as_deref()
+            .and_then(date)
+            .is_some_and(|d| d < today);
+        if last < today {
+            SupportLevel::Ended
+        } else if (last - today).num_days() <= WARN_DAYS || regular_over {
+            SupportLevel::Ending
+        } else {
+            SupportLevel::Supported
+        }
     }
 
     /// The verdict in plain words, counted from `today`.
@@ -238,6 +272,7 @@ pub fn os_life(os: &OsRelease, csv: Option<&str>, file: &str) -> Result<OsLife, 
         longer,
         paid,
         source: format!("distro-info-data, {file}"),
+        line: row.join(","),
     })
 }
 
@@ -406,6 +441,18 @@ pub fn parse(text: &str) -> Result<Snapshot, String> {
     Ok(s)
 }
 
+/// The product of `s` that names package `name` ("name:arch" taken as
+/// `name`), and what its `*` matched.
+pub fn product_of<'a>(s: &'a Snapshot, name: &str) -> Option<(&'a Product, String)> {
+    let name = name.split(':').next().unwrap_or(name);
+    s.products.iter().find_map(|p| {
+        p.packages
+            .iter()
+            .find_map(|pattern| star(pattern, name))
+            .map(|matched| (p, matched))
+    })
+}
+
 /// A product's life as it applies to one installed package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -439,44 +486,52 @@ pub fn life_of(
     version: &str,
     today: NaiveDate,
 ) -> Option<Life> {
-    let name = name.split(':').next().unwrap_or(name);
-    s.products.iter().find_map(|p| {
-        let matched = p.packages.iter().find_map(|pattern| star(pattern, name))?;
-        // A product may name its cycles by one, two or three numbers, and
-        // change its habit over time (Docker Engine 26.1, then 27): the
-        // usual way first, then the others.
-        let tries: Vec<String> = match p.cycle_from {
-            CycleFrom::Name => vec![matched],
-            CycleFrom::Major => [1, 2, 3].iter().filter_map(|n| numbers(version, *n)).collect(),
-            CycleFrom::MajorMinor => [2, 1, 3].iter().filter_map(|n| numbers(version, *n)).collect(),
-        };
-        let cycle = tries.first()?.clone();
-        let found = tries
+    let (p, matched) = product_of(s, name)?;
+    // A product may name its cycles by one, two or three numbers, and
+    // change its habit over time (Docker Engine 26.1, then 27): the
+    // usual way first, then the others.
+    let tries: Vec<String> = match p.cycle_from {
+        CycleFrom::Name => vec![matched],
+        CycleFrom::Major => [1, 2, 3]
             .iter()
-            .find_map(|t| p.cycles.iter().find(|c| &c.cycle == t));
-        let label = format!("{} {}", p.label, found.map_or(cycle.as_str(), |c| c.cycle.as_str()));
-        let Some(c) = found else {
-            return Some(Life {
-                product: label,
-                cycle: cycle.clone(),
-                ends: None,
-                ended: false,
-                link: p.link.clone(),
-                source: source.to_string(),
-                note: Some(format!(
-                    "The end-of-life list does not know {} {cycle}: it is older than this software. Import a newer list.",
-                    p.label
-                )),
-                kept_by: None,
-            });
-        };
-        let upstream = version
-            .split_once(':')
-            .map_or(version, |(_, v)| v)
-            .split(['-', '+', '~'])
-            .next()
-            .unwrap_or("");
-        let note = c
+            .filter_map(|n| numbers(version, *n))
+            .collect(),
+        CycleFrom::MajorMinor => [2, 1, 3]
+            .iter()
+            .filter_map(|n| numbers(version, *n))
+            .collect(),
+    };
+    let cycle = tries.first()?.clone();
+    let found = tries
+        .iter()
+        .find_map(|t| p.cycles.iter().find(|c| &c.cycle == t));
+    let label = format!(
+        "{} {}",
+        p.label,
+        found.map_or(cycle.as_str(), |c| c.cycle.as_str())
+    );
+    let Some(c) = found else {
+        return Some(Life {
+            product: label,
+            cycle: cycle.clone(),
+            ends: None,
+            ended: false,
+            link: p.link.clone(),
+            source: source.to_string(),
+            note: Some(format!(
+                "The end-of-life list does not know {} {cycle}: it is older than this software. Import a newer list.",
+                p.label
+            )),
+            kept_by: None,
+        });
+    };
+    let upstream = version
+        .split_once(':')
+        .map_or(version, |(_, v)| v)
+        .split(['-', '+', '~'])
+        .next()
+        .unwrap_or("");
+    let note = c
             .latest
             .as_deref()
             .filter(|latest| deb_version::compare(upstream, latest).is_gt())
@@ -485,21 +540,20 @@ pub fn life_of(
                     "The installed {upstream} is newer than the list's latest {latest}: the list is older than this software."
                 )
             });
-        let (ends, ended) = match &c.eol {
-            Eol::Date(d) => (Some(d.clone()), date(d).is_some_and(|d| d < today)),
-            Eol::Flag(ended) => (None, *ended),
-            Eol::Unknown => (None, false),
-        };
-        Some(Life {
-            product: label,
-            cycle: c.cycle.clone(),
-            ends,
-            ended,
-            link: p.link.clone(),
-            source: source.to_string(),
-            note,
-            kept_by: None,
-        })
+    let (ends, ended) = match &c.eol {
+        Eol::Date(d) => (Some(d.clone()), date(d).is_some_and(|d| d < today)),
+        Eol::Flag(ended) => (None, *ended),
+        Eol::Unknown => (None, false),
+    };
+    Some(Life {
+        product: label,
+        cycle: c.cycle.clone(),
+        ends,
+        ended,
+        link: p.link.clone(),
+        source: source.to_string(),
+        note,
+        kept_by: None,
     })
 }
 
@@ -568,6 +622,15 @@ mod tests {
         );
         assert!(words.contains("in 573 days"), "{words}");
         assert!(!words.contains("Paid"), "{words}");
+        assert_eq!(life.level(day("2026-12-05")), SupportLevel::Ending);
+        assert_eq!(life.level(day("2025-01-05")), SupportLevel::Supported);
+        assert_eq!(life.level(day("2028-03-01")), SupportLevel::Ending);
+        assert_eq!(life.level(day("2029-01-01")), SupportLevel::Ended);
+        assert!(
+            life.line.starts_with("12,Bookworm,bookworm,"),
+            "{}",
+            life.line
+        );
         let later = life.words(day("2029-01-01"));
         assert!(later.contains("Debian LTS ended too"), "{later}");
         assert!(later.contains("Freexian ELTS"), "{later}");

@@ -151,6 +151,7 @@ export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
 export type { FleetComputer, FleetEnrolment };
 export type { FleetReport } from './generated/FleetReport';
+export type { SupportLevel } from './generated/SupportLevel';
 export type { NewTicket, Ticket, TicketLinkKind, TicketMove };
 export type { TicketStatus } from './generated/TicketStatus';
 export type { TicketLevel } from './generated/TicketLevel';

@@ -95,38 +95,16 @@ fn os_end_of_life(h: &Target) -> Checked {
     }
     let rel = format!("usr/share/distro-info/{}.csv", os.id);
     let shown = Target::shown(&rel);
-    let csv = h.read(&rel)?;
-    let life = eol::os_life(&os, csv.as_deref(), &shown).map_err(Outcome::error)?;
+    let life = eol::os_life(&os, h.read(&rel)?.as_deref(), &shown).map_err(Outcome::error)?;
     let today = chrono::DateTime::from_timestamp(h.today() * 86_400, 0)
         .map(|t| t.date_naive())
         .unwrap_or_default();
     let words = life.words(today);
-    let row = csv
-        .as_deref()
-        .unwrap_or_default()
-        .lines()
-        .find(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            f.get(2) == Some(&os.codename.as_str())
-                || f.first().and_then(|v| v.split_whitespace().next()) == Some(&os.version_id)
-        })
-        .unwrap_or_default();
-    let evidence = Evidence::file(&rel, None, row);
-    let Some(last) = life.last_free_day() else {
-        return Ok(Outcome::pass(words).with(evidence));
-    };
-    let left = (last - today).num_days();
-    let regular_over = life
-        .ends
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .is_some_and(|d| d < today);
-    Ok(if left < 0 {
-        Outcome::fail(words)
-    } else if left <= eol::WARN_DAYS || regular_over {
-        Outcome::warning(words)
-    } else {
-        Outcome::pass(words)
+    let evidence = Evidence::file(&rel, None, &life.line);
+    Ok(match life.level(today) {
+        eol::SupportLevel::Ended => Outcome::fail(words),
+        eol::SupportLevel::Ending => Outcome::warning(words),
+        eol::SupportLevel::Supported | eol::SupportLevel::Unknown => Outcome::pass(words),
     }
     .with(evidence))
 }

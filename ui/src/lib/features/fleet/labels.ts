@@ -1,6 +1,7 @@
 // Words for the Computers screen: each grid cell in plain words with its level.
 import type { FleetComputer, FleetReport } from '../../ipc';
 import type { Level } from '../../status';
+import { SUPPORT } from '../../support';
 
 export type Cell = { words: string; level: Level };
 
@@ -48,12 +49,7 @@ export function cell(r: FleetReport | null, column: Column): Cell {
         ? { words: plural(r.open_alerts, 'open alert', 'open alerts'), level: 'danger' }
         : { words: 'None', level: 'good' };
     case 'support':
-      return {
-        supported: { words: 'Supported', level: 'good' as Level },
-        ending: { words: 'Support ending', level: 'warning' as Level },
-        ended: { words: 'No longer supported', level: 'danger' as Level },
-        unknown: { words: 'Not known', level: 'neutral' as Level },
-      }[r.support_level];
+      return SUPPORT[r.support_level];
     case 'review':
       if (!r.last_review) return { words: 'Never reviewed', level: 'warning' };
       return { words: `Signed ${r.last_review}`, level: r.review_overdue ? 'warning' : 'good' };

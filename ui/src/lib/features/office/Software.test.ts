@@ -2,7 +2,6 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { SoftwareInventory, UpdateRun } from '../../ipc';
 import { failWith, recordCommands } from '../../ipc/testing';
 import { testIds } from '../../testIds';
-import { systemSupport } from './labels';
 import Software from './Software.svelte';
 
 function inventory(fields: Partial<SoftwareInventory> = {}): SoftwareInventory {
@@ -14,9 +13,11 @@ function inventory(fields: Partial<SoftwareInventory> = {}): SoftwareInventory {
       longer: { name: 'Debian LTS', ends: '2028-06-30' },
       paid: { name: 'Freexian ELTS', ends: '2033-06-30' },
       source: 'distro-info-data, /usr/share/distro-info/debian.csv',
+      line: '12,Bookworm,bookworm,2021-08-14,2023-06-10,2026-07-11,2028-06-30,2033-06-30',
     },
     os_problem: null,
     os_words: "Debian 12 (Bookworm)'s regular security support ended on 2026-07-11.",
+    os_level: 'ending',
     kernel: '6.1.0-27-amd64',
     packages: [
       {
@@ -85,6 +86,8 @@ describe('Software', () => {
     recordCommands({ inventory: () => inventory() });
     render(Software);
     await waitFor(() => expect(byId(testIds.softwareSystem).textContent).toContain('regular security support ended'));
+    expect(byId(testIds.softwareSystem).dataset.level).toBe('warning');
+    expect(byId(testIds.softwareSystem).textContent).toContain('Support ending');
     const rows = screen.getAllByTestId(testIds.softwareEol);
     expect(rows.map((r) => [r.dataset.name, r.dataset.ended])).toEqual([
       ['nodejs', 'true'],
@@ -128,14 +131,5 @@ describe('Software', () => {
     recordCommands({ inventory: () => failWith({ code: 'io', message: 'apt could not be run.', hint: 'Check the package manager.' }) });
     render(Software);
     await waitFor(() => expect(byId(testIds.softwareError).textContent).toContain('apt could not be run.'));
-  });
-
-  it('words the system’s support from its dates', () => {
-    const inv = inventory();
-    expect(systemSupport(inv, Date.parse('2026-12-05')).level).toBe('warning');
-    expect(systemSupport(inv, Date.parse('2026-01-05')).level).toBe('good');
-    expect(systemSupport(inv, Date.parse('2028-03-01')).words).toBe('Support ends soon');
-    expect(systemSupport(inv, Date.parse('2029-01-01')).level).toBe('danger');
-    expect(systemSupport(inventory({ os_life: null }), 0).level).toBe('neutral');
   });
 });

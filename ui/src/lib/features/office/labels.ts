@@ -4,7 +4,6 @@ import type {
   Decision,
   LineKind,
   RetireWhy,
-  SoftwareInventory,
   Ticket,
   TicketLinkKind,
   TicketPriority,
@@ -46,23 +45,6 @@ export const RETIRE_WHY: Record<RetireWhy, string> = {
   old_kernel: 'An older kernel',
   unneeded: 'Nothing needs it any more',
 };
-
-/** How many days before an end it is worth a warning, as core's `eol::WARN_DAYS`. */
-export const WARN_DAYS = 180;
-
-/** How the system's support stands on `today` (milliseconds since 1970), in words with a level. */
-export function systemSupport(inv: SoftwareInventory, today: number): { level: Level; words: string } {
-  const life = inv.os_life;
-  if (!life) return { level: 'neutral', words: 'Support not known' };
-  const last = life.longer?.ends ?? life.ends;
-  if (!last) return { level: 'good', words: 'Supported' };
-  const days = (Date.parse(last) - today) / 86_400_000;
-  if (days < 0) return { level: 'danger', words: 'No longer supported' };
-  const regularOver = life.ends !== null && Date.parse(life.ends) < today;
-  if (days <= WARN_DAYS) return { level: 'warning', words: 'Support ends soon' };
-  if (regularOver) return { level: 'warning', words: `In longer support (${life.longer?.name ?? ''})` };
-  return { level: 'good', words: 'Supported' };
-}
 
 // Words for the Office screen's incidents.
 export const TICKET_STATUS: Record<TicketStatus, { words: string; level: Level }> = {

@@ -26,4 +26,8 @@ paid: SupportPeriod | null,
 /**
  * "distro-info-data, /usr/share/distro-info/debian.csv".
  */
-source: string, };
+source: string, 
+/**
+ * The file's line for this release, as evidence.
+ */
+line: string, };

@@ -4,6 +4,7 @@ import type { InventoryPackage } from "./InventoryPackage";
 import type { InventoryProgram } from "./InventoryProgram";
 import type { OsLife } from "./OsLife";
 import type { Retire } from "./Retire";
+import type { SupportLevel } from "./SupportLevel";
 
 /**
  * The software on this computer.
@@ -14,9 +15,10 @@ export type SoftwareInventory = {
  */
 os_name: string, os_life: OsLife | null, os_problem: string | null, 
 /**
- * The verdict on the operating system's support, in plain words.
+ * The verdict on the operating system's support, in plain words, and
+ * how it stands.
  */
-os_words: string, kernel: string, packages: Array<InventoryPackage>, programs: Array<InventoryProgram>, 
+os_words: string, os_level: SupportLevel, kernel: string, packages: Array<InventoryPackage>, programs: Array<InventoryProgram>, 
 /**
  * Where the other products' dates come from.
  */
