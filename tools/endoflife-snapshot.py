@@ -35,7 +35,7 @@ Output format (format 1):
      "source": "endoflife.date (MIT licence)",
      "products": [{"id", "label", "link", "packages", "cycle_from",
                    "cycles": [{"cycle", "release"?, "eol", "latest"?}]}]}
-  packages    dpkg binary package name patterns matched against the whole
+  packages    dpkg or rpm binary package name patterns matched against the whole
               name; "*" matches one or more characters, at most one "*".
   cycle_from  how an installed package's cycle is found:
               "name"        the text the "*" matched in the package name
@@ -66,7 +66,10 @@ DEFAULT_OUT = os.path.join("crates", "core", "data", "endoflife.json")
 #
 #   id          endoflife.date's product id (products/<id>.md)
 #   label       the name shown to people
-#   packages    dpkg package name patterns (see the module docstring). A
+#   packages    dpkg and rpm package name patterns (see the module
+#               docstring); rpm names only where no Debian or Ubuntu package
+#               has the same name (Debian's "php-common" is a package of
+#               its own whose version would read as a wrong cycle). A
 #               pattern holding "{cycle}" is expanded to one literal name per
 #               cycle in the data (python{cycle} -> python3.13, python3.12,
 #               ...), for the cycles whose shape cycle_from can give ("15"
@@ -97,7 +100,8 @@ PRODUCTS = [
     # Debian/Ubuntu build OpenJDK themselves; Eclipse Temurin's schedule is
     # the community OpenJDK one and lists every feature release.
     {"id": "eclipse-temurin", "label": "Java (OpenJDK)",
-     "packages": ["openjdk-*-jre-headless", "openjdk-*-jdk-headless"],
+     "packages": ["openjdk-*-jre-headless", "openjdk-*-jdk-headless",
+                  "java-*-openjdk-headless"],
      "cycle_from": "name"},
     # Ubuntu's and Microsoft's packages; every dotnet-runtime-* package
     # (runtime, runtime-deps) carries the runtime's version.
@@ -105,7 +109,8 @@ PRODUCTS = [
      "packages": ["dotnet-runtime-*"], "cycle_from": "major"},
     # Databases
     {"id": "postgresql", "label": "PostgreSQL",
-     "packages": ["postgresql-{cycle}"], "cycle_from": "major"},
+     "packages": ["postgresql-{cycle}", "postgresql-server"],
+     "cycle_from": "major"},
     {"id": "mariadb", "label": "MariaDB",
      "packages": ["mariadb-server"], "cycle_from": "major.minor"},
     {"id": "mysql", "label": "MySQL",
@@ -118,7 +123,7 @@ PRODUCTS = [
     {"id": "nginx", "label": "nginx",
      "packages": ["nginx"], "cycle_from": "major.minor"},
     {"id": "apache-http-server", "label": "Apache HTTP Server",
-     "packages": ["apache2"], "cycle_from": "major.minor"},
+     "packages": ["apache2", "httpd"], "cycle_from": "major.minor"},
     {"id": "tomcat", "label": "Apache Tomcat",
      "packages": ["tomcat8", "tomcat9", "tomcat10", "tomcat11"],
      "cycle_from": "major.minor"},
@@ -151,7 +156,7 @@ PRODUCTS = [
     {"id": "postfix", "label": "Postfix",
      "packages": ["postfix"], "cycle_from": "major.minor"},
     {"id": "dovecot", "label": "Dovecot",
-     "packages": ["dovecot-core"], "cycle_from": "major.minor"},
+     "packages": ["dovecot-core", "dovecot"], "cycle_from": "major.minor"},
     {"id": "openvpn", "label": "OpenVPN",
      "packages": ["openvpn"], "cycle_from": "major.minor"},
     {"id": "clamav", "label": "ClamAV",
@@ -160,6 +165,18 @@ PRODUCTS = [
      "packages": ["zabbix-server-*", "zabbix-proxy-*", "zabbix-agent",
                   "zabbix-agent2"],
      "cycle_from": "major.minor"},
+    # Operating systems that distro-info-data does not cover: no package
+    # names them; the system's os-release ID and major VERSION_ID pick the
+    # cycle, whose eol is the end of its security updates (for the RHEL
+    # family the end of maintenance support, after full support).
+    {"id": "fedora", "label": "Fedora Linux",
+     "packages": [], "cycle_from": "major"},
+    {"id": "rhel", "label": "Red Hat Enterprise Linux",
+     "packages": [], "cycle_from": "major"},
+    {"id": "almalinux", "label": "AlmaLinux",
+     "packages": [], "cycle_from": "major"},
+    {"id": "rocky-linux", "label": "Rocky Linux",
+     "packages": [], "cycle_from": "major"},
 ]
 
 CYCLE_FROM = ("name", "major", "major.minor")

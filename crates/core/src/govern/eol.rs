@@ -177,14 +177,20 @@ pub fn os_release(text: &str) -> OsRelease {
 /// The support of the system `os` describes, from distro-info-data's CSV
 /// for its family (`csv`, the file's text; `file`, where it was read).
 /// `Err` says in plain words why it cannot be known.
+/// Systems of the RHEL family and Fedora have no distro-info-data: their
+/// dates come from the end-of-life list shipped with Shipshape instead.
 pub fn os_life(os: &OsRelease, csv: Option<&str>, file: &str) -> Result<OsLife, String> {
+    if let Some(product) = listed_system(&os.id) {
+        let (list, source) = shipped();
+        return listed_os_life(os, product, &list, &source.words);
+    }
     let family = match os.id.as_str() {
         "debian" => "Debian",
         "ubuntu" => "Ubuntu",
         "" => return Err("/etc/os-release does not name the operating system.".into()),
         other => {
             return Err(format!(
-                "distro-info-data has dates for Debian and Ubuntu only, not for \"{other}\"."
+                "Shipshape knows the support dates of Debian, Ubuntu, Fedora, Red Hat Enterprise Linux, AlmaLinux and Rocky Linux, not of \"{other}\"."
             ));
         }
     };
@@ -273,6 +279,66 @@ pub fn os_life(os: &OsRelease, csv: Option<&str>, file: &str) -> Result<OsLife, 
         paid,
         source: format!("distro-info-data, {file}"),
         line: row.join(","),
+    })
+}
+
+/// The end-of-life list's product for a system distro-info-data does not
+/// cover, by its os-release ID.
+pub fn listed_system(id: &str) -> Option<&'static str> {
+    match id {
+        "fedora" => Some("fedora"),
+        "rhel" => Some("rhel"),
+        "almalinux" => Some("almalinux"),
+        "rocky" => Some("rocky-linux"),
+        _ => None,
+    }
+}
+
+/// The support of `os` from product `product` of `list`: the cycle is the
+/// major VERSION_ID ("9.4" is RHEL 9), its end the end of security
+/// updates. There is no free longer support after it.
+pub fn listed_os_life(
+    os: &OsRelease,
+    product: &str,
+    list: &Snapshot,
+    source: &str,
+) -> Result<OsLife, String> {
+    let Some(p) = list.products.iter().find(|p| p.id == product) else {
+        return Err(format!(
+            "The end-of-life list in use ({source}) has no dates for {product}. Import a list made by this Shipshape's tools/endoflife-snapshot.py."
+        ));
+    };
+    let major = os.version_id.split('.').next().unwrap_or("");
+    if major.is_empty() {
+        return Err(format!(
+            "/etc/os-release does not give {}'s version (VERSION_ID).",
+            p.label
+        ));
+    }
+    let Some(c) = p.cycles.iter().find(|c| c.cycle == major) else {
+        return Err(format!(
+            "The end-of-life list ({source}) does not know {} {major}: it is older than this system. Import a newer list.",
+            p.label
+        ));
+    };
+    let ends = match &c.eol {
+        Eol::Date(d) => Some(d.clone()),
+        // Ended on a day the list does not give: by the list's own date.
+        Eol::Flag(true) => Some(list.snapshot.clone()),
+        Eol::Flag(false) | Eol::Unknown => None,
+    };
+    Ok(OsLife {
+        name: format!("{} {major}", p.label),
+        line: format!(
+            "{} {}: security updates until {}",
+            p.label,
+            c.cycle,
+            ends.as_deref().unwrap_or("(no end announced)")
+        ),
+        ends,
+        longer: None,
+        paid: None,
+        source: format!("{source}, {}", p.link),
     })
 }
 
@@ -662,15 +728,21 @@ mod tests {
 
     #[test]
     fn unknown_systems_and_missing_or_damaged_files_say_why() {
+        let arch = OsRelease {
+            id: "arch".into(),
+            ..OsRelease::default()
+        };
+        assert!(
+            os_life(&arch, Some(DEBIAN), "x")
+                .expect_err("refused")
+                .contains("not of \"arch\"")
+        );
         let fedora = OsRelease {
             id: "fedora".into(),
             ..OsRelease::default()
         };
-        assert!(
-            os_life(&fedora, Some(DEBIAN), "x")
-                .expect_err("refused")
-                .contains("fedora")
-        );
+        let err = os_life(&fedora, None, "x").expect_err("refused");
+        assert!(err.contains("VERSION_ID"), "{err}");
         let err = os_life(
             &debian("12", "bookworm"),
             None,
@@ -683,6 +755,37 @@ mod tests {
         assert!(err.contains("damaged"), "{err}");
         let err = os_life(&debian("19", "nineteen"), Some(DEBIAN), "d.csv").expect_err("refused");
         assert!(err.contains("older than this system"), "{err}");
+    }
+
+    #[test]
+    fn fedora_and_the_rhel_family_take_their_dates_from_the_list() {
+        let os = |id: &str, v: &str| OsRelease {
+            id: id.into(),
+            version_id: v.into(),
+            ..OsRelease::default()
+        };
+        let life = os_life(&os("rocky", "9.4"), None, "unused").expect("listed");
+        assert_eq!(life.name, "Rocky Linux 9");
+        assert_eq!(life.ends.as_deref(), Some("2032-05-31"));
+        assert!(life.source.starts_with("endoflife.date, snapshot of"));
+        assert!(life.source.ends_with("/rocky-linux"), "{}", life.source);
+        let fedora = os_life(&os("fedora", "39"), None, "unused").expect("listed");
+        assert_eq!(fedora.level(day("2026-12-05")), SupportLevel::Ended);
+        assert!(
+            fedora
+                .words(day("2026-12-05"))
+                .contains("Fedora Linux 39's regular security support ended on 2024-11-26")
+        );
+        let err = os_life(&os("almalinux", "99"), None, "unused").expect_err("unknown");
+        assert!(err.contains("does not know AlmaLinux 99"), "{err}");
+        let empty = Snapshot {
+            format: 1,
+            snapshot: "2026-01-01".into(),
+            products: Vec::new(),
+        };
+        let err =
+            listed_os_life(&os("rhel", "9.4"), "rhel", &empty, "an import").expect_err("none");
+        assert!(err.contains("has no dates for rhel"), "{err}");
     }
 
     #[test]

@@ -9,24 +9,44 @@ use super::deb_version;
 use super::eol::{self, EolSource, Life, OsLife, Snapshot, SupportLevel};
 use crate::host::Host;
 use crate::maintain::apt::Apt;
+use crate::maintain::rpm::{self, Rpm};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use ts_rs::TS;
 
+/// The package manager whose database lists the installed software.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "PackageManager")]
+pub enum Manager {
+    /// dpkg and apt: Debian, Ubuntu. Shipshape can remove packages.
+    #[default]
+    Apt,
+    /// rpm and dnf: Fedora, the RHEL family. Shipshape lists; removing is
+    /// left to dnf, whose command is given.
+    Rpm,
+}
+
 /// What the inventory is built from, as the package manager said it.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
+    pub manager: Manager,
     /// /etc/os-release.
     pub os_release: String,
     /// distro-info-data's CSV for this system's family, and where it is.
     pub distro_info: Option<String>,
     pub distro_info_file: String,
-    /// `apt list --installed`.
+    /// `apt list --installed`, or rpm's list (`rpm::Rpm::installed`).
     pub installed: String,
-    /// `apt-get -s autoremove`; `None` when apt could not answer.
+    /// `apt-get -s autoremove`, or `dnf repoquery --unneeded`; `None` when
+    /// the package manager could not answer.
     pub autoremove: Option<String>,
+    /// rpm systems only: `dnf repoquery --extras` (installed, offered by
+    /// no source) and `--upgrades`, `None` when dnf could not answer.
+    pub extras: Option<String>,
+    pub upgrades: Option<String>,
     /// The running kernel's release (`uname -r`).
     pub kernel: String,
     /// Programs Shipshape installed into /opt: name, versions, the one in use.
@@ -52,6 +72,7 @@ pub struct Inventory {
     pub os_words: String,
     pub os_level: SupportLevel,
     pub kernel: String,
+    pub manager: Manager,
     pub packages: Vec<Package>,
     pub programs: Vec<Program>,
     /// Where the other products' dates come from.
@@ -138,8 +159,24 @@ pub fn build(facts: &Facts, snapshot: &Snapshot, source: EolSource, today: Naive
         (None, Some(p)) => format!("The end of {os_name}'s support is not known: {p}"),
         (None, None) => String::new(),
     };
-    let mut packages = parse_installed(&facts.installed);
+    let rpm_list = match facts.manager {
+        Manager::Apt => Vec::new(),
+        Manager::Rpm => rpm::parse_installed(&facts.installed),
+    };
+    let mut packages = match facts.manager {
+        Manager::Apt => parse_installed(&facts.installed),
+        Manager::Rpm => rpm_packages(&rpm_list, facts),
+    };
     let family = family_origin(&os.id).unwrap_or("the distribution");
+    let apt = facts.manager == Manager::Apt;
+    // What to do ends with dnf's command where Shipshape does not remove.
+    let todo = |what: String, name: &str| {
+        if apt {
+            what
+        } else {
+            format!("{what} With dnf: sudo dnf remove {name}")
+        }
+    };
     let system_until = os_life
         .as_ref()
         .and_then(|l| l.last_free_day())
@@ -191,14 +228,17 @@ pub fn build(facts: &Facts, snapshot: &Snapshot, source: EolSource, today: Naive
                     "{} reached its end of life{when}: it gets no more security fixes ({}).",
                     life.product, life.source
                 ),
-                todo: format!(
-                    "Move what uses it to a supported release of {}, then remove {}.",
-                    life.product
-                        .rsplit_once(' ')
-                        .map_or(life.product.as_str(), |(l, _)| l),
-                    p.name
+                todo: todo(
+                    format!(
+                        "Move what uses it to a supported release of {}, then remove {}.",
+                        life.product
+                            .rsplit_once(' ')
+                            .map_or(life.product.as_str(), |(l, _)| l),
+                        p.name
+                    ),
+                    &p.name,
                 ),
-                removable: true,
+                removable: apt,
             });
         }
     }
@@ -211,11 +251,15 @@ pub fn build(facts: &Facts, snapshot: &Snapshot, source: EolSource, today: Naive
                 "No package source of this computer offers {} any more, so it gets no updates.",
                 p.name
             ),
-            todo: "Remove it if nobody uses it; otherwise find where it now comes from (a newer release's name, the vendor's source).".into(),
-            removable: true,
+            todo: todo("Remove it if nobody uses it; otherwise find where it now comes from (a newer release's name, the vendor's source).".into(), &p.name),
+            removable: apt,
         });
     }
-    for (name, version) in old_kernels(&packages, &facts.kernel) {
+    let kernels = match facts.manager {
+        Manager::Apt => old_kernels(&packages, &facts.kernel),
+        Manager::Rpm => rpm::old_kernels(&rpm_list, &facts.kernel),
+    };
+    for (name, version) in kernels {
         retire.push(Retire {
             id: name.clone(),
             why: RetireWhy::OldKernel,
@@ -224,14 +268,17 @@ pub fn build(facts: &Facts, snapshot: &Snapshot, source: EolSource, today: Naive
                 "An older kernel, beside the running one ({}) and the one kept before it to fall back to.",
                 facts.kernel
             ),
-            todo: "Remove it to free space in /boot.".into(),
-            removable: true,
+            todo: todo("Remove it to free space in /boot.".into(), &name),
+            removable: apt,
         });
     }
     for (name, version) in facts
         .autoremove
         .as_deref()
-        .map(removals)
+        .map(|text| match facts.manager {
+            Manager::Apt => removals(text),
+            Manager::Rpm => rpm::parse_pairs(text),
+        })
         .unwrap_or_default()
     {
         retire.push(Retire {
@@ -239,8 +286,12 @@ pub fn build(facts: &Facts, snapshot: &Snapshot, source: EolSource, today: Naive
             why: RetireWhy::Unneeded,
             version,
             what: format!("Nothing installed needs {name} any more."),
-            todo: "Remove it (apt autoremove would).".into(),
-            removable: true,
+            todo: if apt {
+                "Remove it (apt autoremove would).".into()
+            } else {
+                "Remove it: sudo dnf autoremove removes every package nothing needs.".into()
+            },
+            removable: apt,
         });
     }
     // Each package once, for its weightiest reason.
@@ -256,6 +307,7 @@ pub fn build(facts: &Facts, snapshot: &Snapshot, source: EolSource, today: Naive
         os_problem,
         os_words,
         kernel: facts.kernel.clone(),
+        manager: facts.manager,
         packages,
         programs: facts.programs.clone(),
         eol_source: source,
@@ -277,6 +329,19 @@ pub fn gather(root: &Path, apt: &Apt, programs: Vec<Program>, snapshot: &Snapsho
     let id = eol::os_release(&os_release).id;
     let rel = format!("usr/share/distro-info/{id}.csv");
     let distro_info = host.read(&rel).ok();
+    let kernel = host
+        .read("proc/sys/kernel/osrelease")
+        .map(|k| k.trim().to_string())
+        .unwrap_or_default();
+    if let Some(rpm) = Rpm::of(root) {
+        return Facts {
+            distro_info_file: format!("/{rel}"),
+            distro_info,
+            kernel,
+            programs,
+            ..gather_rpm(&rpm, &id, os_release, snapshot)
+        };
+    }
     let installed = apt.list_installed().unwrap_or_else(|e| {
         problems.push(format!(
             "The installed packages could not be listed: {} {}",
@@ -320,22 +385,93 @@ pub fn gather(root: &Path, apt: &Apt, programs: Vec<Program>, snapshot: &Snapsho
         distro_info_file: format!("/{rel}"),
         installed,
         autoremove,
-        kernel: host
-            .read("proc/sys/kernel/osrelease")
-            .map(|k| k.trim().to_string())
-            .unwrap_or_default(),
+        kernel,
         programs,
         problems,
+        ..Facts::default()
     }
 }
 
-/// The origin a system's own package sources carry in their Release
-/// files.
+/// The rpm side of `gather`: rpm's list, and dnf's answers where dnf can
+/// be asked. The distribution's own packages are those its vendor built.
+fn gather_rpm(rpm: &Rpm, os_id: &str, os_release: String, snapshot: &Snapshot) -> Facts {
+    let mut problems = Vec::new();
+    let installed = rpm.installed().unwrap_or_else(|e| {
+        problems.push(format!(
+            "The installed packages could not be listed: {} {}",
+            e.message, e.hint
+        ));
+        String::new()
+    });
+    let mut ask = |which: &str, what: &str| match rpm.dnf_query(which) {
+        Some(Ok(text)) => Some(text),
+        Some(Err(e)) => {
+            problems.push(format!(
+                "{what} could not be asked of dnf: {} {}",
+                e.message, e.hint
+            ));
+            None
+        }
+        None => None,
+    };
+    let extras = ask("--extras", "Which packages no source offers");
+    let upgrades = ask("--upgrades", "Which packages have updates");
+    let autoremove = ask("--unneeded", "Which packages nothing needs");
+    if extras.is_none() && upgrades.is_none() && autoremove.is_none() && problems.is_empty() {
+        problems.push(
+            "dnf could not be asked, so which packages no source offers, which have updates and which nothing needs are not shown.".into(),
+        );
+    }
+    let from_system = match rpm::vendor_of(os_id) {
+        Some((vendor, _)) => rpm::parse_installed(&installed)
+            .into_iter()
+            .filter(|p| p.vendor == vendor && eol::product_of(snapshot, &p.name).is_some())
+            .map(|p| p.name)
+            .collect(),
+        None => BTreeSet::new(),
+    };
+    Facts {
+        manager: Manager::Rpm,
+        os_release,
+        installed,
+        autoremove,
+        extras,
+        upgrades,
+        from_system,
+        problems,
+        ..Facts::default()
+    }
+}
+
+/// rpm's packages as the inventory shows them, with dnf's answers.
+fn rpm_packages(list: &[rpm::Installed], facts: &Facts) -> Vec<Package> {
+    let extras = facts.extras.as_deref().map(rpm::names).unwrap_or_default();
+    let upgrades = facts
+        .upgrades
+        .as_deref()
+        .map(rpm::upgrades)
+        .unwrap_or_default();
+    list.iter()
+        .map(|p| Package {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            arch: p.arch.clone(),
+            no_source: extras.contains(&p.name),
+            automatic: false,
+            upgradable_to: upgrades.get(&p.name).cloned(),
+            life: None,
+        })
+        .collect()
+}
+
+/// The distribution whose own packages the system carries: for Debian and
+/// Ubuntu the origin of their sources' Release files, for the rpm family
+/// the distribution whose vendor built them.
 fn family_origin(os_id: &str) -> Option<&'static str> {
     match os_id {
         "debian" => Some("Debian"),
         "ubuntu" => Some("Ubuntu"),
-        _ => None,
+        other => rpm::vendor_of(other).map(|(_, family)| family),
     }
 }
 
@@ -557,7 +693,7 @@ nodejs:
             kernel: "6.1.0-27-amd64".into(),
             programs: Vec::new(),
             from_system: BTreeSet::from(["perl".to_string()]),
-            problems: Vec::new(),
+            ..Facts::default()
         }
     }
 
@@ -572,6 +708,60 @@ nodejs:
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 5).expect("present")
+    }
+
+    #[test]
+    fn an_rpm_system_is_listed_and_its_removals_left_to_dnf() {
+        const RPM: &str =
+            "nodejs\t1\t16.20.2-8.el9_4\tx86_64\t1700000100\tRocky Enterprise Software Foundation
+httpd\t0\t2.2.34-1\tx86_64\t1700000100\tExample Corp
+old-tool\t0\t1.0-1\tnoarch\t1700000000\t(none)
+kernel-core\t0\t5.14.0-1.el9\tx86_64\t1700000000\tRocky Enterprise Software Foundation
+kernel-core\t0\t5.14.0-2.el9\tx86_64\t1700000200\tRocky Enterprise Software Foundation
+kernel-core\t0\t5.14.0-3.el9\tx86_64\t1700000300\tRocky Enterprise Software Foundation
+";
+        let (snapshot, source) = eol::shipped();
+        let facts = Facts {
+            manager: Manager::Rpm,
+            os_release: "ID=\"rocky\"\nVERSION_ID=\"9.4\"\n".into(),
+            installed: RPM.into(),
+            kernel: "5.14.0-3.el9.x86_64".into(),
+            extras: Some("old-tool|1.0-1\n".into()),
+            upgrades: Some("nodejs|1:16.20.2-9.el9_5\n".into()),
+            autoremove: Some("old-tool|1.0-1\n".into()),
+            from_system: ["nodejs".to_string()].into(),
+            ..Facts::default()
+        };
+        let inv = build(&facts, &snapshot, source, today());
+        assert_eq!(inv.manager, Manager::Rpm);
+        assert_eq!(inv.os_name, "Rocky Linux 9");
+        assert_eq!(inv.os_level, SupportLevel::Supported);
+        let node = inv
+            .packages
+            .iter()
+            .find(|p| p.name == "nodejs")
+            .expect("listed");
+        assert_eq!(node.version, "1:16.20.2-8.el9_4");
+        assert_eq!(node.upgradable_to.as_deref(), Some("1:16.20.2-9.el9_5"));
+        let life = node.life.as_ref().expect("Node.js is on the list");
+        assert_eq!(life.kept_by.as_deref(), Some("Rocky Linux"));
+        let why: Vec<(&str, RetireWhy)> =
+            inv.retire.iter().map(|r| (r.id.as_str(), r.why)).collect();
+        assert_eq!(
+            why,
+            vec![
+                ("httpd", RetireWhy::EndOfLife),
+                ("old-tool", RetireWhy::NoSource),
+                ("kernel-core-5.14.0-1.el9", RetireWhy::OldKernel),
+            ]
+        );
+        assert!(inv.retire.iter().all(|r| !r.removable));
+        let httpd = &inv.retire[0];
+        assert!(
+            httpd.todo.ends_with("With dnf: sudo dnf remove httpd"),
+            "{}",
+            httpd.todo
+        );
     }
 
     #[test]

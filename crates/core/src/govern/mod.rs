@@ -3,7 +3,7 @@
 //! and who handles it; what software runs and how long it is supported.
 
 pub mod access;
-mod deb_version;
+pub(crate) mod deb_version;
 pub mod eol;
 pub mod inventory;
 pub mod keys;

@@ -18,5 +18,6 @@ pub mod jobs;
 pub mod kept_config;
 pub mod needed;
 pub mod notify;
+pub mod rpm;
 pub mod schedule;
 pub mod updates;

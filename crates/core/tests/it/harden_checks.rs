@@ -747,3 +747,25 @@ fn a_hardened_server_scores_100() {
     assert_eq!(scan.system, "Debian GNU/Linux 12 (bookworm)");
     assert!(!scan.has_serious_failure());
 }
+
+#[test]
+fn the_end_of_life_of_a_rhel_family_system_comes_from_the_list() {
+    let root = Root::hardened();
+    root.file(
+        "etc/os-release",
+        "NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID=\"8.10\"\nPRETTY_NAME=\"Rocky Linux 8.10 (Green Obsidian)\"\n",
+    )
+    .file("etc/redhat-release", "Rocky Linux release 8.10 (Green Obsidian)\n");
+    let f = run(&root, "updates.os_end_of_life");
+    // Rocky Linux 8's security updates end on 2029-05-31; the fixture's
+    // today is in November 2025.
+    assert_eq!(f.status, Status::Pass, "{}", f.detail);
+    assert!(f.detail.contains("Rocky Linux 8"), "{}", f.detail);
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| format!("{e:?}").contains("2029-05-31")),
+        "{:?}",
+        f.evidence
+    );
+}

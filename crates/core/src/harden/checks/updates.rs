@@ -70,6 +70,8 @@ pub const CHECKS: &[Check] = &[
         applies: Applies::needs(&[
             "usr/share/distro-info/debian.csv",
             "usr/share/distro-info/ubuntu.csv",
+            "etc/fedora-release",
+            "etc/redhat-release",
         ]),
         cis: "",
         lynis: "",
@@ -78,7 +80,8 @@ pub const CHECKS: &[Check] = &[
     },
 ];
 
-/// The system's free security support, from distro-info-data: passed when
+/// The system's free security support, from distro-info-data (or the
+/// end-of-life list for Fedora and the RHEL family): passed when
 /// more than `eol::WARN_DAYS` remain, a warning within them or when only
 /// longer (LTS) support is left, failed once it has all ended.
 fn os_end_of_life(h: &Target) -> Checked {
@@ -88,14 +91,22 @@ fn os_end_of_life(h: &Target) -> Checked {
             .or(h.read("usr/lib/os-release")?)
             .unwrap_or_default(),
     );
-    if !matches!(os.id.as_str(), "debian" | "ubuntu") {
+    let listed = eol::listed_system(&os.id).is_some();
+    if !listed && !matches!(os.id.as_str(), "debian" | "ubuntu") {
         return Ok(Outcome::not_applicable(
-            "distro-info-data has dates for Debian and Ubuntu only.",
+            "Shipshape knows the support dates of Debian, Ubuntu, Fedora and the Red Hat Enterprise Linux family only.",
         ));
     }
-    let rel = format!("usr/share/distro-info/{}.csv", os.id);
+    // Debian and Ubuntu's dates are in distro-info-data; the others' in
+    // the end-of-life list, shown with the system's os-release.
+    let rel = if listed {
+        "etc/os-release".to_string()
+    } else {
+        format!("usr/share/distro-info/{}.csv", os.id)
+    };
     let shown = Target::shown(&rel);
-    let life = eol::os_life(&os, h.read(&rel)?.as_deref(), &shown).map_err(Outcome::error)?;
+    let csv = if listed { None } else { h.read(&rel)? };
+    let life = eol::os_life(&os, csv.as_deref(), &shown).map_err(Outcome::error)?;
     let today = chrono::DateTime::from_timestamp(h.today() * 86_400, 0)
         .map(|t| t.date_naive())
         .unwrap_or_default();

@@ -19,6 +19,7 @@ function inventory(fields: Partial<SoftwareInventory> = {}): SoftwareInventory {
     os_words: "Debian 12 (Bookworm)'s regular security support ended on 2026-07-11.",
     os_level: 'ending',
     kernel: '6.1.0-27-amd64',
+    manager: 'apt',
     packages: [
       {
         name: 'nodejs',
@@ -125,6 +126,41 @@ describe('Software', () => {
     await waitFor(() => expect(byId(testIds.softwareRemoved).dataset.outcome).toBe('done'));
     expect(calls.retire_preview).toEqual([{ names: ['nodejs'] }, { names: ['nodejs'] }]);
     expect(calls.retire[0]).toMatchObject({ names: ['nodejs'] });
+  });
+
+  it('lists an rpm system with several kernels of one name and leaves removing to dnf', async () => {
+    const kernel = (version: string) => ({
+      name: 'kernel-core',
+      version,
+      arch: 'x86_64',
+      no_source: false,
+      automatic: false,
+      upgradable_to: null,
+      life: null,
+    });
+    recordCommands({
+      inventory: () =>
+        inventory({
+          manager: 'rpm',
+          packages: [kernel('5.14.0-1.el9'), kernel('5.14.0-2.el9'), kernel('5.14.0-3.el9')],
+          retire: [
+            {
+              id: 'kernel-core-5.14.0-1.el9',
+              why: 'old_kernel',
+              version: '5.14.0-1.el9',
+              what: 'An older kernel.',
+              todo: 'Remove it to free space in /boot. With dnf: sudo dnf remove kernel-core-5.14.0-1.el9',
+              removable: false,
+            },
+          ],
+        }),
+    });
+    render(Software);
+    await waitFor(() => expect(screen.getAllByTestId(testIds.softwareRetire)).toHaveLength(1));
+    expect(byId(testIds.softwarePackages).textContent).toContain('kernel-core 5.14.0-2.el9');
+    expect(screen.getByText(/sudo dnf remove kernel-core-5.14.0-1.el9/)).toBeTruthy();
+    expect(screen.queryByTestId(testIds.softwareChoose)).toBeNull();
+    expect(screen.queryByTestId(testIds.softwareRemove)).toBeNull();
   });
 
   it('says why the software could not be listed', async () => {

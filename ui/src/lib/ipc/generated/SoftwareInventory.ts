@@ -3,6 +3,7 @@ import type { EolSource } from "./EolSource";
 import type { InventoryPackage } from "./InventoryPackage";
 import type { InventoryProgram } from "./InventoryProgram";
 import type { OsLife } from "./OsLife";
+import type { PackageManager } from "./PackageManager";
 import type { Retire } from "./Retire";
 import type { SupportLevel } from "./SupportLevel";
 
@@ -18,7 +19,7 @@ os_name: string, os_life: OsLife | null, os_problem: string | null,
  * The verdict on the operating system's support, in plain words, and
  * how it stands.
  */
-os_words: string, os_level: SupportLevel, kernel: string, packages: Array<InventoryPackage>, programs: Array<InventoryProgram>, 
+os_words: string, os_level: SupportLevel, kernel: string, manager: PackageManager, packages: Array<InventoryPackage>, programs: Array<InventoryProgram>, 
 /**
  * Where the other products' dates come from.
  */
