@@ -18,6 +18,7 @@ use shipshape_core::backup::rest::Server as BackupServer;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::fleet::computers::{Computer as FleetComputer, Enrolment};
+use shipshape_core::fleet::rollout::{Rollout, RolloutPlan};
 use shipshape_core::govern::access::Inventory as AccessInventory;
 use shipshape_core::govern::eol::EolSource;
 use shipshape_core::govern::inventory::Inventory as SoftwareInventory;
@@ -1270,6 +1271,73 @@ pub async fn fleet_check(
             progress,
             cancel,
         )
+    })
+    .await
+}
+
+/// The roll-outs, newest first.
+#[tauri::command]
+pub async fn rollouts(state: State<'_, AppState>) -> Result<Vec<Rollout>, Error> {
+    with_session(state, api::fleet::rollouts).await
+}
+
+/// Plans a roll-out and begins it, with progress (computers done) and Cancel.
+#[tauri::command]
+pub async fn rollout_start(
+    state: State<'_, AppState>,
+    plan: RolloutPlan,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Result<Rollout, Error> {
+    let keychain = state.keychain()?;
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::fleet::rollout_start(
+            session,
+            &keychain,
+            plan,
+            chrono::Utc::now(),
+            progress,
+            cancel,
+        )
+    })
+    .await
+}
+
+/// Goes on with roll-out `id` (approving its next ring with `approve`).
+#[tauri::command]
+pub async fn rollout_continue(
+    state: State<'_, AppState>,
+    id: i64,
+    approve: bool,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Result<Rollout, Error> {
+    let keychain = state.keychain()?;
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::fleet::rollout_continue(
+            session,
+            &keychain,
+            id,
+            approve,
+            chrono::Utc::now(),
+            progress,
+            cancel,
+        )
+    })
+    .await
+}
+
+/// Takes roll-out `id` back on the computers it changed.
+#[tauri::command]
+pub async fn rollout_rollback(
+    state: State<'_, AppState>,
+    id: i64,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Result<Rollout, Error> {
+    let keychain = state.keychain()?;
+    session_job(state, &job, progress, move |session, progress, cancel| {
+        api::fleet::rollout_rollback(session, &keychain, id, chrono::Utc::now(), progress, cancel)
     })
     .await
 }

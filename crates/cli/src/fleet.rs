@@ -3,14 +3,19 @@
 //! fingerprint, as that computer shows it for itself) it is enrolled and
 //! checked. `check` asks every computer for its report at once. `report`
 //! and `serve` are the other side: what a computer says about itself,
-//! and the only command the console's key may run there.
+//! and the only command the console's key may run there; `apply` and
+//! `undo` make (or take back) a roll-out's change on the computer they
+//! run on. `rollout` carries a change to every computer ring by ring,
+//! `run` to all at once, and `status` shows the roll-outs.
 
 use crate::{Context, Verdict, print_json};
 use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::api;
 use shipshape_core::fleet::computers::Computer;
-use shipshape_core::fleet::serve::{self, Asked};
+use shipshape_core::fleet::rollout::{Change, PartState, Rollout, RolloutPlan};
+use shipshape_core::fleet::serve::{self, Applied, Asked};
+use shipshape_core::install::plan::Approval;
 use shipshape_core::vault::Keychain;
 
 #[derive(Debug, clap::Subcommand)]
@@ -51,6 +56,111 @@ pub enum Command {
     /// Answers the console over SSH (the key's forced command); not for people
     #[command(hide = true)]
     Serve,
+    /// Make a roll-out's change on this computer (what the console asks over SSH)
+    Apply {
+        #[command(subcommand)]
+        what: ApplyWhat,
+    },
+    /// Take back this computer's run RUN, made by a roll-out
+    Undo {
+        run: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Carry a change to the office's computers ring by ring: a pilot, then waves
+    Rollout {
+        #[command(subcommand)]
+        command: RolloutCommand,
+    },
+    /// Carry a change to every computer at once (a roll-out of one ring)
+    Run {
+        #[command(flatten)]
+        change: ChangeArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The roll-outs, or roll-out ID with every computer's part
+    Status {
+        id: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ApplyWhat {
+    /// Install (or bring up to date) a package from this computer's signed sources
+    Package {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Install the security updates waiting here
+    SecurityUpdates {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct ChangeArgs {
+    /// Install this package from each computer's signed sources
+    #[arg(long)]
+    package: Option<String>,
+    /// Install the security updates waiting on each computer
+    #[arg(long)]
+    security_updates: bool,
+}
+
+impl ChangeArgs {
+    fn change(self) -> Change {
+        match self.package {
+            Some(name) => Change::Package { name },
+            None => Change::SecurityUpdates,
+        }
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RolloutCommand {
+    /// Plan a roll-out and begin it with its first ring
+    Start {
+        #[command(flatten)]
+        change: ChangeArgs,
+        /// The pilot ring: one or two computers by number (shipshape fleet list)
+        #[arg(long, value_delimiter = ',')]
+        pilot: Vec<i64>,
+        /// The other computers in waves, shares in % rising to 100
+        #[arg(long, value_delimiter = ',', default_value = "25,100")]
+        waves: Vec<u8>,
+        /// Minutes each ring is watched before the next may begin
+        #[arg(long, default_value_t = 0)]
+        soak: u32,
+        /// Halt when more than this % of a ring's computers fail (0: on the first)
+        #[arg(long, default_value_t = 0)]
+        halt_percent: u8,
+        /// Go on to the next ring by itself after the soak, without asking
+        #[arg(long)]
+        automatic: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Go on with roll-out ID: after its soak, trying unreachable computers again
+    Continue {
+        id: i64,
+        /// Approve the next ring, where the plan asks for approval
+        #[arg(long)]
+        approve: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take roll-out ID back on every computer it changed
+    Rollback {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
@@ -159,14 +269,147 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
         }
         Command::Serve => {
             match serve::asked(std::env::var("SSH_ORIGINAL_COMMAND").ok().as_deref())? {
-                Asked::Report => {
-                    print_json(&api::fleet::report_here(s, now)?)?;
-                    Ok(Verdict::Ok)
-                }
+                Asked::Report => print_json(&api::fleet::report_here(s, now)?)?,
+                Asked::Apply(change) => print_json(&api::fleet::apply_here(s, &change, now)?)?,
+                Asked::Undo(run) => print_json(&api::fleet::undo_here(s, run, now)?)?,
             }
+            Ok(Verdict::Ok)
         }
+        Command::Apply { what } => {
+            let (change, json) = match what {
+                ApplyWhat::Package { name, json } => (Change::Package { name }, json),
+                ApplyWhat::SecurityUpdates { json } => (Change::SecurityUpdates, json),
+            };
+            answered(&api::fleet::apply_here(s, &change, now)?, json)
+        }
+        Command::Undo { run, json } => answered(&api::fleet::undo_here(s, run, now)?, json),
+        Command::Rollout { command } => {
+            let keychain = Keychain::system()?;
+            let cancel = crate::stop_on_ctrl_c()?;
+            let steps = crate::TerminalSteps::new(false, |done, total| {
+                format!("{done} of {total} computers. ")
+            });
+            let (r, json) = match command {
+                RolloutCommand::Start {
+                    change,
+                    pilot,
+                    waves,
+                    soak,
+                    halt_percent,
+                    automatic,
+                    json,
+                } => {
+                    let plan = RolloutPlan {
+                        change: change.change(),
+                        pilot,
+                        waves,
+                        soak_minutes: soak,
+                        approval: if automatic { Approval::Automatic } else { Approval::Ask },
+                        halt_percent,
+                    };
+                    (api::fleet::rollout_start(s, &keychain, plan, now, &steps, &cancel)?, json)
+                }
+                RolloutCommand::Continue { id, approve, json } => (
+                    api::fleet::rollout_continue(s, &keychain, id, approve, now, &steps, &cancel)?,
+                    json,
+                ),
+                RolloutCommand::Rollback { id, json } => (
+                    api::fleet::rollout_rollback(s, &keychain, id, now, &steps, &cancel)?,
+                    json,
+                ),
+            };
+            steps.end();
+            shown(&r, json)
+        }
+        Command::Run { change, json } => {
+            let keychain = Keychain::system()?;
+            let cancel = crate::stop_on_ctrl_c()?;
+            let steps = crate::TerminalSteps::new(json, |done, total| {
+                format!("{done} of {total} computers. ")
+            });
+            let plan = RolloutPlan {
+                change: change.change(),
+                pilot: Vec::new(),
+                waves: vec![100],
+                soak_minutes: 0,
+                approval: Approval::Automatic,
+                halt_percent: 100,
+            };
+            let r = api::fleet::rollout_start(s, &keychain, plan, now, &steps, &cancel)?;
+            steps.end();
+            shown(&r, json)
+        }
+        Command::Status { id, json } => match id {
+            Some(id) => {
+                let r = api::fleet::rollout_get(s, id)?;
+                if json {
+                    print_json(&r)?;
+                } else {
+                    print_rollout(&r);
+                }
+                Ok(Verdict::Ok)
+            }
+            None => {
+                let all = api::fleet::rollouts(s)?;
+                if json {
+                    print_json(&all)?;
+                } else if all.is_empty() {
+                    println!("No roll-outs yet. Start one with shipshape fleet rollout start.");
+                } else {
+                    for r in &all {
+                        println!("{:>3}  {:<40} {}", r.id, r.plan.change.words(), r.message);
+                    }
+                }
+                Ok(Verdict::Ok)
+            }
+        },
     }
     })
+}
+
+/// A computer's answer to a change, printed; negative when it failed.
+fn answered(a: &Applied, json: bool) -> Result<Verdict, Error> {
+    if json {
+        print_json(a)?;
+    } else {
+        println!("{}", a.words);
+    }
+    Ok(match a.outcome {
+        serve::Outcome::Failed => Verdict::Negative,
+        _ => Verdict::Ok,
+    })
+}
+
+/// A roll-out, printed; negative when halted or a computer failed.
+fn shown(r: &Rollout, json: bool) -> Result<Verdict, Error> {
+    if json {
+        print_json(r)?;
+    } else {
+        print_rollout(r);
+    }
+    let failed = r
+        .rings
+        .iter()
+        .flat_map(|g| &g.parts)
+        .any(|p| p.state == PartState::Failed);
+    Ok(
+        if failed || r.status == shipshape_core::fleet::rollout::Status::Halted {
+            Verdict::Negative
+        } else {
+            Verdict::Ok
+        },
+    )
+}
+
+fn print_rollout(r: &Rollout) {
+    println!("Roll-out {}: {}", r.id, r.plan.change.words());
+    println!("{}", r.message);
+    for ring in &r.rings {
+        println!("  {}", ring.name);
+        for p in &ring.parts {
+            println!("    {:<20} {:?}: {}", p.name, p.state, p.words);
+        }
+    }
 }
 
 fn print_one(c: &Computer) {

@@ -275,6 +275,13 @@ const MIGRATIONS: &[&str] = &[
         started TEXT NOT NULL,
         record  TEXT NOT NULL
     );",
+    // 23: roll-outs to the office's computers (`fleet::rollout::Rollout`,
+    // JSON): the plan, its rings with each computer's part, the steps.
+    "CREATE TABLE rollouts (
+        id      INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        record  TEXT NOT NULL
+    );",
 ];
 
 /// How long a writer waits for another process (the app or the CLI) to

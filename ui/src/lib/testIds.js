@@ -717,6 +717,30 @@ export const testIds = Object.freeze({
   fleetProblem: 'fleet-problem',
   fleetCell: 'fleet-cell',
   fleetRemoveConfirm: 'fleet-remove-confirm',
+  // Roll-outs on the Computers screen: rolloutNew opens rolloutDialog
+  // (rolloutPackage or rolloutSecurity, rolloutPilot checkboxes by
+  // data-id, rolloutWaves, rolloutSoak, rolloutHalt, rolloutAutomatic,
+  // rolloutStart); rolloutProgress while it works; each rolloutItem
+  // (data-id, data-status) with rolloutPart rows (data-name,
+  // data-state), rolloutContinue, rolloutApprove, rolloutRollback;
+  // rolloutError.
+  rolloutNew: 'rollout-new',
+  rolloutDialog: 'rollout-dialog',
+  rolloutPackage: 'rollout-package',
+  rolloutSecurity: 'rollout-security',
+  rolloutPilot: 'rollout-pilot',
+  rolloutWaves: 'rollout-waves',
+  rolloutSoak: 'rollout-soak',
+  rolloutHalt: 'rollout-halt',
+  rolloutAutomatic: 'rollout-automatic',
+  rolloutStart: 'rollout-start',
+  rolloutProgress: 'rollout-progress',
+  rolloutItem: 'rollout-item',
+  rolloutPart: 'rollout-part',
+  rolloutContinue: 'rollout-continue',
+  rolloutApprove: 'rollout-approve',
+  rolloutRollback: 'rollout-rollback',
+  rolloutError: 'rollout-error',
   // The Office screen's incidents: incidentFilter buttons (data-filter,
   // aria-pressed); incidentRow rows (data-id, data-status, data-priority)
   // open incidentDialog; incidentNew opens the form (incidentTitle,

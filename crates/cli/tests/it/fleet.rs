@@ -11,7 +11,7 @@
 
 use crate::keyring::keyring_test;
 use crate::served::{Served, free_port};
-use crate::updates::json;
+use crate::updates::{Archive, dpkg_turn, json, version_of};
 use crate::util::TestDir;
 use serde_json::Value;
 use std::os::unix::fs::MetadataExt;
@@ -63,12 +63,22 @@ impl Computer {
     /// The console's line, its command pointed at this build and this
     /// computer's data (the package installs /usr/bin/shipshape).
     fn allow(&self, line: &str) {
+        self.allow_with(line, &[]);
+    }
+
+    /// `allow`, with test settings for this computer's Shipshape (its apt
+    /// archive, its own administrator's records).
+    fn allow_with(&self, line: &str, settings: &[(&str, &Path)]) {
         let bin = env!("CARGO_BIN_EXE_shipshape");
         let data = self.folder.join("data");
+        let env: String = settings
+            .iter()
+            .map(|(k, v)| format!("{k}={} ", v.display()))
+            .collect();
         let line = line.replace(
             "command=\"shipshape fleet serve\"",
             &format!(
-                "command=\"{bin} --data-dir {} fleet serve\"",
+                "command=\"env {env}{bin} --data-dir {} fleet serve\"",
                 data.display()
             ),
         );
@@ -206,4 +216,133 @@ keyring_test! {
         }
         assert_eq!(agents_left(), agents_before, "an agent was left running");
     }
+}
+
+const GOOD: &str = "shipshape-test-rollout";
+const FAILS: &str = "shipshape-test-rollout-fails";
+
+/// The parts' states of a roll-out, ring by ring.
+fn states(r: &Value) -> Vec<Vec<String>> {
+    r["rings"]
+        .as_array()
+        .expect("rings")
+        .iter()
+        .map(|g| {
+            g["parts"]
+                .as_array()
+                .expect("parts")
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{}",
+                        p["name"].as_str().unwrap_or(""),
+                        p["state"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn audit_of(c: &Computer) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .arg("--data-dir")
+        .arg(c.folder.join("data"))
+        .args(["audit", "list", "--json"])
+        .output()
+        .expect("runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+keyring_test! {
+    fn a_package_rolls_out_pilot_first_halts_on_a_failed_pilot_and_rolls_back() {
+        let _turn = dpkg_turn();
+        let dir = TestDir::new();
+        let mut archive = Archive::empty(dir.root());
+        archive.package(GOOD, "1.0", "main", Some("#!/bin/sh\nexit 0\n"), &[]);
+        archive.package(FAILS, "1.0", "main", Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n"), &[]);
+        archive.index(true);
+        archive.read_into_apt();
+        archive.purge_after(GOOD);
+        archive.purge_after(FAILS);
+        let agents_before = agents_left();
+
+        // Three computers, each with its own records and administrator's state.
+        let office: Vec<Computer> = ["pilot", "front", "back"].iter().map(|n| Computer::new(dir.root(), n)).collect();
+        let mut servers: Vec<Option<Served>> = office.iter().map(|c| Some(c.start("host_key"))).collect();
+        let line = json(dir.run(&["fleet", "add", &office[0].address(), "--json"]).success())["key_line"]
+            .as_str()
+            .expect("a line")
+            .to_string();
+        for c in &office {
+            let state = c.folder.join("state");
+            c.allow_with(&line, &[("SHIPSHAPE_APT_CONFIG", &archive.config), ("SHIPSHAPE_STATE_DIR", &state)]);
+            let name = c.folder.file_name().and_then(|n| n.to_str()).expect("a name").to_string();
+            dir.run(&["fleet", "add", &c.address(), "--name", &name, "--trust", &c.fingerprint("host_key"), "--json"]).success();
+        }
+
+        // Plans that cannot be carried out are refused before anything is asked.
+        dir.run(&["fleet", "rollout", "start", "--package", "x;y", "--pilot", "1"]).fails_with("not a package name");
+        dir.run(&["fleet", "rollout", "start", "--package", GOOD, "--pilot", "1,2,3"]).fails_with("one or two computers");
+        dir.run(&["fleet", "rollout", "start", "--package", GOOD, "--pilot", "1", "--waves", "50"]).fails_with("rising and ending at 100");
+        dir.run(&["fleet", "rollout", "start", "--package", GOOD, "--pilot", "9"]).fails_with("no computer 9");
+        dir.run(&["fleet", "rollout", "continue", "7"]).fails_with("no roll-out 7");
+
+        // A pilot that fails halts the roll-out: its set-up was put back
+        // there, and the other computers were never asked.
+        let halted = dir.run(&["fleet", "rollout", "start", "--package", FAILS, "--pilot", "1", "--waves", "100", "--json"]);
+        halted.code(1);
+        let halted = json(&halted);
+        assert_eq!(halted["status"], "halted", "{halted}");
+        assert_eq!(states(&halted), vec![vec!["pilot:failed"], vec!["back:waiting", "front:waiting"]]);
+        assert!(halted["message"].as_str().expect("words").contains("1 of 1 computers in the Pilot ring failed"), "{halted}");
+        assert_eq!(version_of(FAILS), None);
+        for c in &office[1..] {
+            assert!(!audit_of(c).contains("install.package"), "a computer after the pilot was asked");
+        }
+        dir.run(&["fleet", "rollout", "continue", "1", "--approve"]).fails_with("has ended");
+
+        // Pilot first, then it waits for approval; a computer that is down
+        // during the wave waits and catches up once it is back.
+        let started = json(dir.run(&["fleet", "rollout", "start", "--package", GOOD, "--pilot", "1", "--waves", "100", "--json"]).success());
+        assert_eq!(started["status"], "waiting", "{started}");
+        assert_eq!(states(&started)[0], vec!["pilot:done"]);
+        assert_eq!(version_of(GOOD).as_deref(), Some("1.0"));
+        let id = started["id"].as_i64().expect("a number").to_string();
+        dir.run(&["fleet", "rollout", "continue", &id]).fails_with("waits for your approval");
+        drop(servers[2].take());
+        let wave = json(dir.run(&["fleet", "rollout", "continue", &id, "--approve", "--json"]).success());
+        assert_eq!(wave["status"], "unreachable", "{wave}");
+        // The same machine serves all three, so the wave finds it there already.
+        assert_eq!(states(&wave)[1], vec!["back:unreachable", "front:already_there"]);
+        servers[2] = Some(office[2].start("host_key"));
+        let done = json(dir.run(&["fleet", "rollout", "continue", &id, "--json"]).success());
+        assert_eq!(done["status"], "done", "{done}");
+        assert_eq!(states(&done)[1], vec!["back:already_there", "front:already_there"]);
+        assert_eq!(done["rings"][0]["approved_by"], whoami());
+        assert!(audit_of(&office[0]).contains("install.package"), "the pilot's own log has its part");
+
+        // Rolled back where it changed something: the pilot.
+        let back = json(dir.run(&["fleet", "rollout", "rollback", &id, "--json"]).success());
+        assert_eq!(back["status"], "rolled_back", "{back}");
+        assert_eq!(states(&back)[0], vec!["pilot:rolled_back"]);
+        assert_eq!(version_of(GOOD), None);
+        dir.run(&["fleet", "rollout", "rollback", &id]).fails_with("rolled back already");
+
+        let all = json(dir.run(&["fleet", "status", "--json"]).success());
+        assert_eq!(all.as_array().expect("a list").len(), 2);
+        let text = dir.run(&["fleet", "status", &id]).success().stdout.clone();
+        assert!(text.contains("Rolled back"), "{text}");
+        let audit = dir.run(&["audit", "list", "--json"]);
+        for action in ["fleet.rollout.start", "fleet.rollout.part", "fleet.rollout.halt", "fleet.rollout.rollback"] {
+            assert!(audit.stdout.contains(action), "{action}");
+        }
+        drop(servers);
+        assert_eq!(agents_left(), agents_before, "an agent was left running");
+    }
+}
+
+fn whoami() -> String {
+    let out = Command::new("id").arg("-un").output().expect("id runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }

@@ -1,13 +1,23 @@
 //! The office's computers for both shells: enrol one (its host key's
 //! fingerprint shown, then confirmed), list and remove them, and check
-//! them all at once, each computer's report kept with when it was seen.
+//! them all at once, each computer's report kept with when it was seen;
+//! roll a change out to them ring by ring, go on, roll it back; and the
+//! other side's part: make the change here, or undo it.
 
 use super::Session;
 use crate::Result;
+use crate::audit::NewEntry;
 use crate::fleet::computers::{self, Computer, Enrolment};
 use crate::fleet::connect::Console;
 use crate::fleet::key::ConsoleKey;
 use crate::fleet::report::{self, Report};
+use crate::fleet::rollout::{
+    self, Change, Part as RolloutPart, PartState, Rollout, RolloutPlan, Status as RolloutStatus,
+};
+use crate::fleet::serve::{Applied, Outcome};
+use crate::install::named::{self, PackageAsk};
+use crate::maintain::apt::Apt;
+use crate::maintain::updates::{Choice, RunOutcome, UpdateRun};
 use crate::progress::{Cancel, Progress};
 use crate::vault::Keychain;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -152,4 +162,417 @@ pub fn check(
         computers::save_check(s.store, c)?;
     }
     Ok(all)
+}
+
+/// The other side of a roll-out: makes `change` on this computer (as root,
+/// or through the helper) and says how it went. A package already at the
+/// version its sources offer, or no security update waiting, is there
+/// already; a failure is an answer too, with the run it left.
+pub fn apply_here(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result<Applied> {
+    let (progress, cancel) = (&crate::progress::NoProgress, &Cancel::new());
+    let run = match change {
+        Change::Package { name } => {
+            if named::up_to_date(&Apt::this_computer(), name)? {
+                return Ok(Applied {
+                    outcome: Outcome::AlreadyThere,
+                    run: None,
+                    words: format!("{name} is installed at the version its sources offer."),
+                });
+            }
+            let ask = PackageAsk {
+                name: name.clone(),
+                keep: Vec::new(),
+            };
+            super::install::package(s, ask, now, progress, cancel)
+        }
+        Change::SecurityUpdates => {
+            let asked = super::updates::apply(s, Choice::Security, now, progress, cancel);
+            if let Err(e) = &asked
+                && e.code == crate::ErrorCode::NotFound
+            {
+                return Ok(Applied {
+                    outcome: Outcome::AlreadyThere,
+                    run: None,
+                    words: e.message.clone(),
+                });
+            }
+            asked
+        }
+    };
+    Ok(applied(run))
+}
+
+/// The other side of a rollback: undoes this computer's run `run`.
+pub fn undo_here(s: Session<'_>, run: i64, now: DateTime<Utc>) -> Result<Applied> {
+    Ok(applied(super::updates::undo(s, run, false, now)))
+}
+
+fn applied(run: Result<UpdateRun>) -> Applied {
+    match run {
+        Ok(run) => Applied {
+            outcome: if run.outcome == RunOutcome::Done {
+                Outcome::Done
+            } else {
+                Outcome::Failed
+            },
+            run: Some(run.id),
+            words: run.message,
+        },
+        Err(e) => Applied {
+            outcome: Outcome::Failed,
+            run: None,
+            words: format!("{} {}", e.message, e.hint),
+        },
+    }
+}
+
+pub fn rollouts(s: Session<'_>) -> Result<Vec<Rollout>> {
+    rollout::list(s.store)
+}
+
+pub fn rollout_get(s: Session<'_>, id: i64) -> Result<Rollout> {
+    rollout::get(s.store, id)
+}
+
+/// Plans a roll-out of `plan` over the enrolled computers and begins it.
+pub fn rollout_start(
+    s: Session<'_>,
+    keychain: &Keychain,
+    plan: RolloutPlan,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Rollout> {
+    let mut r = Rollout::new(plan, &computers::list(s.store)?, &s.actor.user, now)?;
+    rollout::save(s.store, now, s.actor, &mut r, "fleet.rollout.start")?;
+    carry_on(s, keychain, r, None, now, progress, cancel)
+}
+
+/// Goes on with roll-out `id`: after its soak, with the administrator's
+/// approval where the plan asks for it, trying unreachable computers
+/// again.
+pub fn rollout_continue(
+    s: Session<'_>,
+    keychain: &Keychain,
+    id: i64,
+    approve: bool,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Rollout> {
+    let r = rollout::get(s.store, id)?;
+    let by = approve.then_some(s.actor.user.as_str());
+    carry_on(s, keychain, r, by, now, progress, cancel)
+}
+
+/// Rings one after another while the roll-out may go on by itself.
+fn carry_on(
+    s: Session<'_>,
+    keychain: &Keychain,
+    mut r: Rollout,
+    approve: Option<&str>,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Rollout> {
+    let soaked = r.status == RolloutStatus::Soaking;
+    r.may_go_on(approve, now)?;
+    let agent = key(s).agent(s.store, keychain, s.actor, now)?;
+    let console = Console::new(agent, s.store.data_dir());
+    let all = computers::list(s.store)?;
+    if soaked && let Some(prev) = r.current.checked_sub(1) {
+        // The gates again, after the watch: the ring soaked is judged anew.
+        recheck(&console, &all, &mut r, prev, now);
+        if r.status == RolloutStatus::Halted {
+            rollout::save(s.store, Utc::now(), s.actor, &mut r, "fleet.rollout.halt")?;
+            return Ok(r);
+        }
+    }
+    while matches!(
+        r.status,
+        RolloutStatus::Running | RolloutStatus::Unreachable
+    ) && r.current < r.rings.len()
+    {
+        cancel.check()?;
+        let ring = r.current;
+        let name = r.rings[ring].name.clone();
+        r.step(true, format!("The {name} ring begins"), Utc::now());
+        carry_out_ring(s, &console, &all, &mut r, ring, progress, cancel)?;
+        r.judge_ring(Utc::now());
+        let action = if r.status == RolloutStatus::Halted {
+            "fleet.rollout.halt"
+        } else {
+            "fleet.rollout.ring"
+        };
+        rollout::save(s.store, Utc::now(), s.actor, &mut r, action)?;
+        if r.status != RolloutStatus::Running {
+            break;
+        }
+    }
+    Ok(r)
+}
+
+/// Carries out ring `ring` on its computers not yet done, at once.
+fn carry_out_ring(
+    s: Session<'_>,
+    console: &Console,
+    all: &[Computer],
+    r: &mut Rollout,
+    ring: usize,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<()> {
+    let change = r.plan.change.clone();
+    let todo: Vec<usize> = r.rings[ring]
+        .parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p.state, PartState::Waiting | PartState::Unreachable))
+        .map(|(i, _)| i)
+        .collect();
+    let total = todo.len() as u64;
+    let done = AtomicU64::new(0);
+    let parts: Vec<(usize, RolloutPart)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
+            .iter()
+            .map(|i| {
+                let mut part = r.rings[ring].parts[*i].clone();
+                let (change, done) = (&change, &done);
+                let computer = all.iter().find(|c| c.id == part.computer);
+                scope.spawn(move || {
+                    match computer {
+                        None => {
+                            part.state = PartState::Failed;
+                            part.words = "It was taken off the list of computers.".into();
+                        }
+                        Some(_) if cancel.is_cancelled() => {}
+                        Some(c) => carry_out_part(console, c, change, &mut part),
+                    }
+                    if let Ok(peer) = computer.map_or_else(
+                        || Err(crate::Error::internal("no computer")),
+                        Computer::peer,
+                    ) {
+                        console.close(&peer);
+                    }
+                    progress.report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    (*i, part)
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    for (i, part) in parts {
+        let details = serde_json::json!({
+            "rollout": r.id,
+            "ring": r.rings[ring].name,
+            "state": part.state,
+            "run": part.run,
+            "words": part.words,
+        });
+        let entry = match part.state {
+            PartState::Failed => {
+                NewEntry::failed("fleet.rollout.part", &part.name, &part.words, details)
+            }
+            _ => NewEntry::ok("fleet.rollout.part", &part.name, details),
+        };
+        crate::audit::append(s.store, Utc::now(), s.actor, entry)?;
+        r.step(
+            part.state != PartState::Failed,
+            format!("{}: {}", part.name, part.words),
+            Utc::now(),
+        );
+        r.rings[ring].parts[i] = part;
+    }
+    Ok(())
+}
+
+/// One computer's part: its report before, the change, and the health
+/// gates after (the change succeeded; the security score did not drop; no
+/// new alert).
+fn carry_out_part(console: &Console, c: &Computer, change: &Change, part: &mut RolloutPart) {
+    let before = match console.report(c) {
+        Ok(report) => report,
+        Err(e) => {
+            part.state = if e.code == crate::ErrorCode::NotNow {
+                PartState::Unreachable
+            } else {
+                PartState::Failed
+            };
+            part.words = format!("{} {}", e.message, e.hint);
+            return;
+        }
+    };
+    part.score_before = before.score;
+    part.alerts_before = Some(before.open_alerts);
+    let applied = match console.apply(c, change) {
+        Ok(a) => a,
+        Err(e) => {
+            part.state = PartState::Failed;
+            part.words = format!("{} {}", e.message, e.hint);
+            return;
+        }
+    };
+    part.run = applied.run;
+    match applied.outcome {
+        Outcome::AlreadyThere => {
+            part.state = PartState::AlreadyThere;
+            part.words = applied.words;
+        }
+        Outcome::Failed => {
+            part.state = PartState::Failed;
+            part.words = format!("The change failed there: {}", applied.words);
+        }
+        Outcome::Done => gates(console, c, part, &applied.words),
+    }
+}
+
+/// The health gates on `c` after its change, against its part's "before".
+fn gates(console: &Console, c: &Computer, part: &mut RolloutPart, done: &str) {
+    match console.report(c) {
+        Err(e) => {
+            part.state = PartState::Failed;
+            part.words = format!(
+                "Changed ({done}), but it did not answer after: {}",
+                e.message
+            );
+        }
+        Ok(after) => {
+            let mut bad = Vec::new();
+            if let (Some(b), Some(a)) = (part.score_before, after.score)
+                && a < b
+            {
+                bad.push(format!("its security score dropped from {b} to {a}"));
+            }
+            if let Some(b) = part.alerts_before
+                && after.open_alerts > b
+            {
+                bad.push(format!("{} new alert(s)", after.open_alerts - b));
+            }
+            if bad.is_empty() {
+                part.state = PartState::Done;
+                part.words = format!(
+                    "{done} Healthy after: security score {}, no new alert.",
+                    after.score.map_or("unknown".into(), |n| n.to_string())
+                );
+            } else {
+                part.state = PartState::Failed;
+                part.words = format!(
+                    "Changed ({done}), but a health gate failed: {}.",
+                    bad.join(" and ")
+                );
+            }
+        }
+    }
+}
+
+/// Ring `ring`'s computers done are checked again after the soak; a ring
+/// whose failures now pass the threshold halts the roll-out.
+fn recheck(console: &Console, all: &[Computer], r: &mut Rollout, ring: usize, now: DateTime<Utc>) {
+    for part in r.rings[ring]
+        .parts
+        .iter_mut()
+        .filter(|p| p.state == PartState::Done)
+    {
+        if let Some(c) = all.iter().find(|c| c.id == part.computer) {
+            gates(console, c, part, "After the soak:");
+        }
+    }
+    let (total, failed) = (
+        r.rings[ring].parts.len(),
+        r.rings[ring]
+            .parts
+            .iter()
+            .filter(|p| p.state == PartState::Failed)
+            .count(),
+    );
+    if failed * 100 > total * usize::from(r.plan.halt_percent) {
+        r.status = RolloutStatus::Halted;
+        r.finished = Some(now.to_rfc3339_opts(SecondsFormat::Secs, true));
+        r.message = format!(
+            "Halted after the soak: {failed} of {total} computers in the {} ring failed their health gates.",
+            r.rings[ring].name
+        );
+        r.step(false, r.message.clone(), now);
+    }
+}
+
+/// Takes roll-out `id` back on every computer it changed, newest ring
+/// first; a computer that cannot be reached keeps its part, to be tried
+/// again.
+pub fn rollout_rollback(
+    s: Session<'_>,
+    keychain: &Keychain,
+    id: i64,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Rollout> {
+    let mut r = rollout::get(s.store, id)?;
+    if matches!(r.status, RolloutStatus::RolledBack) {
+        return Err(crate::Error::new(
+            crate::ErrorCode::Conflict,
+            format!("Roll-out {id} was rolled back already."),
+            "Nothing needs doing.",
+        ));
+    }
+    let agent = key(s).agent(s.store, keychain, s.actor, now)?;
+    let console = Console::new(agent, s.store.data_dir());
+    let all = computers::list(s.store)?;
+    let changed: Vec<(usize, usize)> = (0..r.rings.len())
+        .rev()
+        .flat_map(|g| {
+            let parts = &r.rings[g].parts;
+            (0..parts.len())
+                .filter(move |i| parts[*i].changed())
+                .map(move |i| (g, i))
+        })
+        .collect();
+    let total = changed.len() as u64;
+    r.status = RolloutStatus::Halted;
+    r.step(true, "Rollback begins", now);
+    for (n, (g, i)) in changed.into_iter().enumerate() {
+        cancel.check()?;
+        let part = &mut r.rings[g].parts[i];
+        let Some(c) = all.iter().find(|c| c.id == part.computer) else {
+            continue;
+        };
+        let run = part.run.unwrap_or_default();
+        let (ok, words) = match console.undo(c, run) {
+            Ok(a) if a.outcome == Outcome::Done => {
+                part.state = PartState::RolledBack;
+                (
+                    true,
+                    format!("Rolled back (run {run} there undone). {}", a.words),
+                )
+            }
+            Ok(a) => (false, format!("Could not be rolled back: {}", a.words)),
+            Err(e) => (
+                false,
+                format!("Could not be rolled back: {} {}", e.message, e.hint),
+            ),
+        };
+        if let Ok(peer) = c.peer() {
+            console.close(&peer);
+        }
+        part.words = words.clone();
+        let name = part.name.clone();
+        let details = serde_json::json!({ "rollout": r.id, "run": run, "words": words });
+        let entry = if ok {
+            NewEntry::ok("fleet.rollout.rollback", &name, details)
+        } else {
+            NewEntry::failed("fleet.rollout.rollback", &name, &words, details)
+        };
+        crate::audit::append(s.store, Utc::now(), s.actor, entry)?;
+        r.step(ok, format!("{name}: {words}"), Utc::now());
+        progress.report(n as u64 + 1, total);
+    }
+    r.judge_rollback(Utc::now());
+    rollout::save(
+        s.store,
+        Utc::now(),
+        s.actor,
+        &mut r,
+        "fleet.rollout.rollback",
+    )?;
+    Ok(r)
 }

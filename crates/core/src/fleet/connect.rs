@@ -9,6 +9,8 @@
 use super::computers::{self, Computer};
 use super::key::Agent;
 use super::report::{self, Report};
+use super::rollout::Change;
+use super::serve::{self, Applied};
 use crate::program::Run;
 use crate::ssh::{self, KEY_TYPE, Peer, SSH};
 use crate::{Error, ErrorCode, Result};
@@ -106,6 +108,20 @@ impl Console {
         report::read(&text, &c.name)
     }
 
+    /// Asks `c` to make `change` (a roll-out's part there).
+    pub fn apply(&self, c: &Computer, change: &Change) -> Result<Applied> {
+        let words = change.command();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        serve::read_applied(&self.run(&c.peer()?, &words)?, &c.name)
+    }
+
+    /// Asks `c` to undo its run `run` (a roll-out taken back there).
+    pub fn undo(&self, c: &Computer, run: i64) -> Result<Applied> {
+        let run = run.to_string();
+        let words = ["shipshape", "fleet", "undo", run.as_str(), "--json"];
+        serve::read_applied(&self.run(&c.peer()?, &words)?, &c.name)
+    }
+
     /// Closes the shared connection to `peer`, if one is open.
     pub fn close(&self, peer: &Peer) {
         let mut args = self.options();
@@ -172,10 +188,15 @@ pub fn failure(peer: &Peer, said: &str) -> Option<Error> {
             ),
         ));
     }
+    // Not reached is "not now" for the fleet: its work waits and is
+    // tried again (`rollout`), not failed.
     ssh::UNREACHABLE
         .iter()
         .find(|w| said.contains(**w))
-        .map(|why| ssh::unreachable(peer, &why.to_lowercase()))
+        .map(|why| Error {
+            code: ErrorCode::NotNow,
+            ..ssh::unreachable(peer, &why.to_lowercase())
+        })
 }
 
 #[cfg(test)]
@@ -202,6 +223,7 @@ mod tests {
             away.message,
             "Shipshape cannot reach pc (port 2222) (connection refused)."
         );
+        assert_eq!(away.code, ErrorCode::NotNow);
         assert!(failure(&peer, "shipshape: something else").is_none());
     }
 }

@@ -8,9 +8,12 @@
 //! allows (`serve`); what comes back is JSON read into the same types as
 //! here (`report`), never code or markup, so a computer that lies can
 //! only lie about itself. `connect` runs them, several computers at once.
+//! `rollout` carries one change to them ring by ring: a pilot, then
+//! waves, with a soak, health gates, approval, a halt and a rollback.
 
 pub mod computers;
 pub mod connect;
 pub mod key;
 pub mod report;
+pub mod rollout;
 pub mod serve;

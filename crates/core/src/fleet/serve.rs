@@ -1,19 +1,27 @@
 //! The other side: the console's key may run only `shipshape fleet
 //! serve` (its authorized_keys line says so), which reads what the
 //! console asked (`SSH_ORIGINAL_COMMAND`) and answers only the Shipshape
-//! commands listed here, word for word; anything else is refused and
-//! nothing runs.
+//! commands listed here, word for word, their one argument checked (a
+//! package name by Debian's rules, a run by its number); anything else is
+//! refused and nothing runs. What a change did comes back as `Applied`.
 
+use super::rollout::Change;
+use crate::maintain::apt;
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// What the console may ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Asked {
     /// `shipshape fleet report --json`.
     Report,
+    /// `shipshape fleet apply package NAME --json` or
+    /// `shipshape fleet apply security-updates --json`.
+    Apply(Change),
+    /// `shipshape fleet undo RUN --json`: take back a run a roll-out made.
+    Undo(i64),
 }
-
-const ALLOWED: &[(&[&str], Asked)] = &[(super::connect::REPORT, Asked::Report)];
 
 /// What `original` (the command the console sent) asks, if it is allowed.
 pub fn asked(original: Option<&str>) -> Result<Asked> {
@@ -23,18 +31,85 @@ pub fn asked(original: Option<&str>) -> Result<Asked> {
             "Run shipshape fleet check on the console instead.",
         ));
     };
-    let words: Vec<&str> = original.split_whitespace().collect();
-    ALLOWED
-        .iter()
-        .find(|(shape, _)| *shape == words.as_slice())
-        .map(|(_, asked)| *asked)
-        .ok_or_else(|| {
-            let shown: String = original.chars().take(200).collect();
-            Error::invalid_input(
-                format!("\u{201c}{shown}\u{201d} is not something Shipshape's console may ask here."),
-                "Only Shipshape's own commands are answered; update Shipshape here if the console is newer.",
-            )
-        })
+    let words: Vec<&str> = original.split(' ').collect();
+    let found = match words.as_slice() {
+        ["shipshape", "fleet", "report", "--json"] => Some(Asked::Report),
+        ["shipshape", "fleet", "apply", "security-updates", "--json"] => {
+            Some(Asked::Apply(Change::SecurityUpdates))
+        }
+        ["shipshape", "fleet", "apply", "package", name, "--json"]
+            if apt::is_package_name(name) =>
+        {
+            Some(Asked::Apply(Change::Package {
+                name: name.to_string(),
+            }))
+        }
+        ["shipshape", "fleet", "undo", run, "--json"] => run
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0 && run.bytes().all(|b| b.is_ascii_digit()))
+            .map(Asked::Undo),
+        _ => None,
+    };
+    found.ok_or_else(|| {
+        let shown: String = original.chars().take(200).collect();
+        Error::invalid_input(
+            format!("\u{201c}{shown}\u{201d} is not something Shipshape's console may ask here."),
+            "Only Shipshape's own commands are answered; update Shipshape here if the console is newer.",
+        )
+    })
+}
+
+/// How a change went on a computer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "AppliedOutcome")]
+pub enum Outcome {
+    Done,
+    /// It was there already: nothing changed.
+    AlreadyThere,
+    /// It failed, and what it began was put back.
+    Failed,
+}
+
+/// A computer's answer to a change or an undo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Applied {
+    pub outcome: Outcome,
+    /// The run it made, by its number in that computer's history.
+    #[ts(type = "number | null")]
+    pub run: Option<i64>,
+    /// What happened, in plain words.
+    pub words: String,
+}
+
+/// Longest answer read, and longest words kept from it.
+const MOST_BYTES: usize = 64 * 1024;
+const MOST_WORDS: usize = 600;
+
+/// An answer another computer sent, read as data.
+pub fn read_applied(text: &str, from: &str) -> Result<Applied> {
+    let bad = |why: String| {
+        Error::invalid_input(
+            format!("{from} answered something Shipshape cannot read: {why}."),
+            "Check that the same version of Shipshape is installed there.",
+        )
+    };
+    if text.len() > MOST_BYTES {
+        return Err(bad(format!("{} bytes", text.len())));
+    }
+    let mut a: Applied = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+    if a.run.is_some_and(|r| r <= 0) {
+        return Err(bad("a run numbered below 1".into()));
+    }
+    a.words = a
+        .words
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(MOST_WORDS)
+        .collect();
+    Ok(a)
 }
 
 #[cfg(test)]
@@ -47,15 +122,50 @@ mod tests {
             asked(Some("shipshape fleet report --json")).expect("allowed"),
             Asked::Report
         );
+        assert_eq!(
+            asked(Some("shipshape fleet apply package hello --json")).expect("allowed"),
+            Asked::Apply(Change::Package {
+                name: "hello".into()
+            })
+        );
+        assert_eq!(
+            asked(Some("shipshape fleet apply security-updates --json")).expect("allowed"),
+            Asked::Apply(Change::SecurityUpdates)
+        );
+        assert_eq!(
+            asked(Some("shipshape fleet undo 12 --json")).expect("allowed"),
+            Asked::Undo(12)
+        );
         for bad in [
             "bash",
             "shipshape fleet report --json; rm -rf /",
             "shipshape vault show x",
-            "shipshape  fleet report",
+            "shipshape  fleet report --json",
+            "shipshape fleet apply package -oDpkg::Pre-Invoke=x --json",
+            "shipshape fleet apply package Hello --json",
+            "shipshape fleet apply package hello",
+            "shipshape fleet undo -1 --json",
+            "shipshape fleet undo +1 --json",
+            "shipshape fleet undo 0 --json",
+            "shipshape fleet undo 1 2 --json",
             "",
         ] {
             assert!(asked(Some(bad)).is_err(), "{bad}");
         }
         assert!(asked(None).is_err());
+    }
+
+    #[test]
+    fn answers_are_read_as_data_and_bounded() {
+        let a = read_applied(
+            r#"{"outcome":"done","run":3,"words":"hello 1.0 installed\u001b[31m"}"#,
+            "pc",
+        )
+        .expect("read");
+        assert_eq!(a.outcome, Outcome::Done);
+        assert_eq!(a.words, "hello 1.0 installed[31m");
+        assert!(read_applied("<html>", "pc").is_err());
+        assert!(read_applied(r#"{"outcome":"done","run":-2,"words":""}"#, "pc").is_err());
+        assert!(read_applied(&"x".repeat(MOST_BYTES + 1), "pc").is_err());
     }
 }

@@ -160,6 +160,16 @@ pub struct PackagePreview {
     pub steps: Vec<PackageStep>,
 }
 
+/// Whether `name` is installed at the version this computer's sources
+/// offer; refused when no source offers it.
+pub fn up_to_date(apt: &Apt, name: &str) -> Result<bool> {
+    match offered(apt, name) {
+        Ok(_) => Ok(false),
+        Err(e) if e.code == ErrorCode::Conflict => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
 /// What the sources offer for `name`, judged against what is installed:
 /// refused when none offers it, or when nothing newer than the installed
 /// version is offered.

@@ -39,6 +39,8 @@ import type { AccessInventory } from './generated/AccessInventory';
 import type { AccessReview } from './generated/AccessReview';
 import type { EolSource } from './generated/EolSource';
 import type { FleetComputer } from './generated/FleetComputer';
+import type { Rollout } from './generated/Rollout';
+import type { RolloutPlan } from './generated/RolloutPlan';
 import type { FleetEnrolment } from './generated/FleetEnrolment';
 import type { NewTicket } from './generated/NewTicket';
 import type { Ticket } from './generated/Ticket';
@@ -151,6 +153,10 @@ export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
 export type { FleetComputer, FleetEnrolment };
 export type { FleetReport } from './generated/FleetReport';
+export type { Rollout, RolloutPlan };
+export type { RolloutPart } from './generated/RolloutPart';
+export type { RolloutPartState } from './generated/RolloutPartState';
+export type { RolloutStatus } from './generated/RolloutStatus';
 export type { SupportLevel } from './generated/SupportLevel';
 export type { NewTicket, Ticket, TicketLinkKind, TicketMove };
 export type { TicketStatus } from './generated/TicketStatus';
@@ -349,6 +355,8 @@ export const api = {
   fleetEnrol: (address: string, name: string, fingerprint: string) =>
     call<FleetComputer>('fleet_enrol', { address, name, fingerprint }),
   fleetRemove: (id: number) => call<FleetComputer>('fleet_remove', { id }),
+  /** The roll-outs to the office's computers, newest first. */
+  rollouts: () => call<Rollout[]>('rollouts'),
   /** The incidents, newest first; each link says whether its record is gone or its alert cleared. */
   ticketsList: () => call<Ticket[]>('tickets_list'),
   ticketOpen: (ticket: NewTicket) => call<Ticket>('ticket_open', { new: ticket }),
@@ -565,6 +573,18 @@ export const jobs = {
     startJob<UpdateRun>('updates_apply', onProgress, { choice }),
   /** Asks every computer for its report at once; progress counts computers answered. */
   fleetCheck: (onProgress: (p: JobProgress) => void) => startJob<FleetComputer[]>('fleet_check', onProgress),
+  /**
+   * Plans a roll-out and carries out its first rings; progress counts the
+   * computers of a ring done. A halted roll-out resolves, it does not reject.
+   */
+  rolloutStart: (plan: RolloutPlan, onProgress: (p: JobProgress) => void) =>
+    startJob<Rollout>('rollout_start', onProgress, { plan }),
+  /** Goes on with a roll-out: after its soak, approving its next ring with `approve`. */
+  rolloutContinue: (id: number, approve: boolean, onProgress: (p: JobProgress) => void) =>
+    startJob<Rollout>('rollout_continue', onProgress, { id, approve }),
+  /** Takes a roll-out back on every computer it changed. */
+  rolloutRollback: (id: number, onProgress: (p: JobProgress) => void) =>
+    startJob<Rollout>('rollout_rollback', onProgress, { id }),
   /** Removes packages of the retire list (asks for the password); undone from Maintenance's history. */
   retire: (names: string[], onProgress: (p: JobProgress) => void) =>
     startJob<UpdateRun>('retire', onProgress, { names }),

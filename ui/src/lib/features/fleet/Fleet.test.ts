@@ -50,6 +50,7 @@ const byId = (id: string) => screen.getByTestId(id);
 describe('Fleet', () => {
   it('shows each computer in the grid with words and colours, and one not reached with why', async () => {
     recordCommands({
+      rollouts: () => [],
       fleet_list: () => [
         computer(),
         computer({ id: 2, name: 'Office PC', report: null, last_seen: null, problem: 'Shipshape cannot reach office (connection refused).' }),
@@ -76,6 +77,7 @@ describe('Fleet', () => {
   it('adds a computer only once its fingerprint is confirmed, then checks all with progress', async () => {
     let list: FleetComputer[] = [];
     const calls = recordCommands({
+      rollouts: () => [],
       fleet_list: () => list,
       fleet_look: () => ({
         address: 'root@pc',

@@ -1,0 +1,136 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import type { FleetComputer, Rollout, RolloutPart } from '../../ipc';
+import { recordCommands, report } from '../../ipc/testing';
+import { testIds } from '../../testIds';
+import Rollouts from './Rollouts.svelte';
+
+function computer(id: number, name: string): FleetComputer {
+  return {
+    id,
+    name,
+    address: `root@${name}`,
+    fingerprint: 'SHA256:abc',
+    enrolled: '2026-12-05T08:00:00Z',
+    by: 'maria',
+    last_seen: null,
+    report: null,
+    problem: null,
+  };
+}
+
+function part(computer: number, name: string, state: RolloutPart['state'], run: number | null = null): RolloutPart {
+  return { computer, name, state, run, words: `${name}: ${state}`, score_before: 90, alerts_before: 0 };
+}
+
+function rollout(fields: Partial<Rollout> = {}): Rollout {
+  return {
+    id: 1,
+    plan: {
+      change: { kind: 'package', name: 'hello' },
+      pilot: [1],
+      waves: [100],
+      soak_minutes: 0,
+      approval: 'ask',
+      halt_percent: 0,
+    },
+    by: 'maria',
+    started: '2026-12-05T09:00:00Z',
+    finished: null,
+    status: 'waiting',
+    message: 'The Pilot ring is done; Wave 1 waits for your approval.',
+    rings: [
+      { name: 'Pilot', parts: [part(1, 'Reception PC', 'done', 4)], finished: '2026-12-05T09:01:00Z', approved_by: null },
+      { name: 'Wave 1', parts: [part(2, 'Office PC', 'waiting')], finished: null, approved_by: null },
+    ],
+    current: 1,
+    soak_until: null,
+    steps: [],
+    ...fields,
+  };
+}
+
+const office = [computer(1, 'Reception PC'), computer(2, 'Office PC')];
+const byId = (id: string) => screen.getByTestId(id);
+
+describe('Rollouts', () => {
+  it('starts a roll-out pilot first from the form, with progress, and shows each computer’s part', async () => {
+    let list: Rollout[] = [];
+    const calls = recordCommands({
+      rollouts: () => list,
+      rollout_start: (args) => {
+        report(args, { done: 1, total: 1 });
+        list = [rollout()];
+        return list[0];
+      },
+    });
+    render(Rollouts, { computers: office, onchanged: () => {} });
+    await fireEvent.click(byId(testIds.rolloutNew));
+    await fireEvent.input(byId(testIds.rolloutPackage), { target: { value: 'hello' } });
+    const pilots = screen.getAllByTestId(testIds.rolloutPilot);
+    await fireEvent.click(pilots[0]);
+    await fireEvent.input(byId(testIds.rolloutWaves), { target: { value: '100' } });
+    await fireEvent.click(byId(testIds.rolloutStart));
+    await waitFor(() => expect(byId(testIds.rolloutItem).dataset.status).toBe('waiting'));
+    expect(calls.rollout_start[0].plan).toEqual({
+      change: { kind: 'package', name: 'hello' },
+      pilot: [1],
+      waves: [100],
+      soak_minutes: 0,
+      approval: 'ask',
+      halt_percent: 0,
+    });
+    const parts = screen.getAllByTestId(testIds.rolloutPart);
+    expect(parts.map((p) => [p.dataset.name, p.dataset.state])).toEqual([
+      ['Reception PC', 'done'],
+      ['Office PC', 'waiting'],
+    ]);
+    expect(byId(testIds.rolloutItem).textContent).toContain('Waiting for your approval');
+    expect(byId(testIds.rolloutApprove)).toBeTruthy();
+    expect(byId(testIds.rolloutRollback)).toBeTruthy();
+  });
+
+  it('refuses waves that are not shares, and asks nothing', async () => {
+    const calls = recordCommands({ rollouts: () => [] });
+    render(Rollouts, { computers: office, onchanged: () => {} });
+    await fireEvent.click(byId(testIds.rolloutNew));
+    await fireEvent.click(byId(testIds.rolloutSecurity));
+    await fireEvent.input(byId(testIds.rolloutWaves), { target: { value: 'half, all' } });
+    await fireEvent.click(byId(testIds.rolloutStart));
+    await waitFor(() => expect(byId(testIds.rolloutDialog).textContent).toContain('is not a list of shares'));
+    expect(calls.rollout_start).toBeUndefined();
+  });
+
+  it('approves the next ring, and rolls a halted roll-out back', async () => {
+    let list: Rollout[] = [rollout()];
+    const calls = recordCommands({
+      rollouts: () => list,
+      rollout_continue: () => {
+        list = [
+          rollout({
+            status: 'halted',
+            message: 'Halted: 1 of 1 computers in the Wave 1 ring failed.',
+            rings: [
+              { name: 'Pilot', parts: [part(1, 'Reception PC', 'done', 4)], finished: 'x', approved_by: 'maria' },
+              { name: 'Wave 1', parts: [part(2, 'Office PC', 'failed')], finished: null, approved_by: null },
+            ],
+          }),
+        ];
+        return list[0];
+      },
+      rollout_rollback: () => {
+        list = [rollout({ status: 'rolled_back', message: 'Rolled back.' })];
+        return list[0];
+      },
+    });
+    render(Rollouts, { computers: office, onchanged: () => {} });
+    await waitFor(() => expect(byId(testIds.rolloutApprove)).toBeTruthy());
+    await fireEvent.click(byId(testIds.rolloutApprove));
+    await waitFor(() => expect(byId(testIds.rolloutItem).dataset.status).toBe('halted'));
+    expect(calls.rollout_continue[0]).toMatchObject({ id: 1, approve: true });
+    expect(screen.queryByTestId(testIds.rolloutContinue)).toBeNull();
+    expect(byId(testIds.rolloutItem).textContent).toContain('approved by maria');
+    await fireEvent.click(byId(testIds.rolloutRollback));
+    await waitFor(() => expect(byId(testIds.rolloutItem).dataset.status).toBe('rolled_back'));
+    expect(calls.rollout_rollback[0]).toMatchObject({ id: 1 });
+  });
+});
