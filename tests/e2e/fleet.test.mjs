@@ -4,16 +4,21 @@
 // folder). The computer is added by its address: the fingerprint shown is
 // the one ssh-keygen gives for the server's key, the line shown goes into
 // authorized_keys, and once confirmed the grid shows it reached with its
-// report; "Check all now" asks it again. The server is stopped by its pid.
+// report; "Check all now" asks it again. Then a package from the local
+// signed archive (apt-archive.sh) is rolled out pilot first: that computer
+// installs it for real with apt, its part shows done and healthy, and the
+// roll-out is rolled back, which removes it again. The server is stopped
+// by its pid; what the archive installed is purged after.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe } from 'node:test';
 import { testIds } from '../../ui/src/lib/testIds.js';
-import { APP, CLI, DATA, WEBDRIVER, axeViolations, openScreen, run, stepper } from './harness.mjs';
+import { APP, CLI, DATA, WEBDRIVER, axeViolations, env, openScreen, run, stepper } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 
 let s;
@@ -21,6 +26,15 @@ let sshd;
 let folder;
 const step = stepper(() => s);
 const PORT = 20000 + (process.pid % 20000);
+const ARCHIVE = join(dirname(fileURLToPath(import.meta.url)), 'apt-archive.sh');
+/** In the archive's signed package list, never installed by it. */
+const PACKAGE = 'shipshape-e2e-tool-app';
+
+async function installed(name) {
+  return run('dpkg-query', ['-W', '-f', '${Status} ${Version}', name])
+    .then((r) => (r.stdout.startsWith('install ok installed') ? r.stdout.split(' ').pop() : null))
+    .catch(() => null);
+}
 
 function listening(port) {
   return new Promise((resolve) => {
@@ -33,6 +47,7 @@ function listening(port) {
 }
 
 before(async () => {
+  await run('bash', [ARCHIVE, 'make', dirname(env('SHIPSHAPE_APT_CONFIG'))]);
   folder = await mkdtemp(join(tmpdir(), 'shipshape-fleet-'));
   await mkdir(join(folder, 'data'), { recursive: true });
   await mkdir('/run/sshd', { recursive: true });
@@ -69,6 +84,7 @@ before(async () => {
 after(async () => {
   await s?.end();
   if (sshd?.pid) process.kill(sshd.pid, 'SIGTERM');
+  await run('bash', [ARCHIVE, 'remove']);
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
@@ -84,7 +100,12 @@ describe('Computers', () => {
     assert.equal((await shown.text()).trim(), stdout.split(/\s+/)[1]);
     const line = (await (await s.byTestId(testIds.fleetKeyLine)).text()).trim();
     assert.match(line, /^restrict,command="shipshape fleet serve" ssh-ed25519 /);
-    const mine = line.replace('command="shipshape fleet serve"', `command="${CLI} --data-dir ${join(folder, 'data')} fleet serve"`);
+    // Its own administrator's records, and apt reading the local archive.
+    const settings = `SHIPSHAPE_APT_CONFIG=${env('SHIPSHAPE_APT_CONFIG')} SHIPSHAPE_STATE_DIR=${join(folder, 'state')}`;
+    const mine = line.replace(
+      'command="shipshape fleet serve"',
+      `command="env ${settings} ${CLI} --data-dir ${join(folder, 'data')} fleet serve"`,
+    );
     await writeFile(join(folder, 'authorized_keys'), `${mine}\n`);
     assert.deepEqual(await axeViolations(s), []);
     await (await s.byTestId(testIds.fleetSame)).click();
@@ -107,5 +128,41 @@ describe('Computers', () => {
     const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'list', '--json'])).stdout);
     assert.equal(listed.length, 1);
     assert.ok(listed[0].last_seen);
+  });
+
+  step('a package is rolled out pilot first, then rolled back', async () => {
+    assert.equal(await installed(PACKAGE), null);
+    await (await s.waitFor('roll out', () => s.byTestId(testIds.rolloutNew))).click();
+    await (await s.waitFor('the package', () => s.byTestId(testIds.rolloutPackage))).type(PACKAGE);
+    await (await s.byTestId(testIds.rolloutPilot)).click();
+    const waves = await s.byTestId(testIds.rolloutWaves);
+    await waves.clear();
+    await waves.type('100');
+    assert.deepEqual(await axeViolations(s), []);
+    await (await s.byTestId(testIds.rolloutStart)).click();
+    const item = await s.waitFor(
+      'the roll-out done',
+      async () => {
+        const found = await s.byTestId(testIds.rolloutItem);
+        return found && (await found.attribute('data-status')) === 'done' ? found : null;
+      },
+      180000,
+    );
+    assert.match(await item.text(), /Done/);
+    assert.equal(await installed(PACKAGE), '2.0');
+    const part = await s.byTestId(testIds.rolloutPart);
+    assert.equal(await part.attribute('data-state'), 'done');
+    assert.deepEqual(await axeViolations(s), []);
+
+    await (await s.byTestId(testIds.rolloutRollback)).click();
+    await s.waitFor(
+      'the roll-out rolled back',
+      async () => (await (await s.byTestId(testIds.rolloutItem))?.attribute('data-status')) === 'rolled_back',
+      180000,
+    );
+    assert.equal(await installed(PACKAGE), null);
+    const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'status', '--json'])).stdout);
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].status, 'rolled_back');
   });
 });
