@@ -17,6 +17,7 @@ use shipshape_core::backup::remote::HostKey;
 use shipshape_core::backup::rest::Server as BackupServer;
 use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
+use shipshape_core::fleet::ansible::Export as AnsibleExport;
 use shipshape_core::fleet::computers::{Computer as FleetComputer, Enrolment};
 use shipshape_core::fleet::rollout::{Rollout, RolloutPlan};
 use shipshape_core::govern::access::Inventory as AccessInventory;
@@ -1338,6 +1339,24 @@ pub async fn rollout_rollback(
     let keychain = state.keychain()?;
     session_job(state, &job, progress, move |session, progress, cancel| {
         api::fleet::rollout_rollback(session, &keychain, id, chrono::Utc::now(), progress, cancel)
+    })
+    .await
+}
+
+/// Writes `plan` as an Ansible inventory and playbook into `folder`.
+#[tauri::command]
+pub async fn fleet_export_ansible(
+    state: State<'_, AppState>,
+    plan: RolloutPlan,
+    folder: String,
+) -> Result<AnsibleExport, Error> {
+    with_session(state, move |session| {
+        api::fleet::export_ansible(
+            session,
+            plan,
+            std::path::Path::new(&folder),
+            chrono::Utc::now(),
+        )
     })
     .await
 }

@@ -7,11 +7,12 @@
 // report; "Check all now" asks it again. Then a package from the local
 // signed archive (apt-archive.sh) is rolled out pilot first: that computer
 // installs it for real with apt, its part shows done and healthy, and the
-// roll-out is rolled back, which removes it again. The server is stopped
+// roll-out is rolled back, which removes it again; its plan is also
+// written as an Ansible playbook from the same form. The server is stopped
 // by its pid; what the archive installed is purged after.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -138,6 +139,15 @@ describe('Computers', () => {
     const waves = await s.byTestId(testIds.rolloutWaves);
     await waves.clear();
     await waves.type('100');
+    // The same plan as an Ansible playbook first (folded under the form).
+    await (await s.find(`[data-testid="${testIds.rolloutDialog}"] details summary`)).click();
+    await (await s.byTestId(testIds.rolloutAnsibleFolder)).type(join(folder, 'ansible'));
+    await (await s.byTestId(testIds.rolloutAnsibleWrite)).click();
+    const written = await s.waitFor('the playbook written', () => s.byTestId(testIds.rolloutAnsibleWritten), 30000);
+    assert.match(await written.text(), /ansible-playbook -i /);
+    const playbook = await readFile(join(folder, 'ansible', 'playbook.yml'), 'utf8');
+    assert.match(playbook, new RegExp(`ansible.builtin.raw: shipshape fleet apply package ${PACKAGE} --json`));
+    assert.match(playbook, /max_fail_percentage: 0/);
     assert.deepEqual(await axeViolations(s), []);
     await (await s.byTestId(testIds.rolloutStart)).click();
     const item = await s.waitFor(

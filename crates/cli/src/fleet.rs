@@ -79,6 +79,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a roll-out's plan as an Ansible inventory and playbook into DIR
+    ExportAnsible {
+        dir: std::path::PathBuf,
+        #[command(flatten)]
+        plan: PlanArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// The roll-outs, or roll-out ID with every computer's part
     Status {
         id: Option<i64>,
@@ -122,27 +130,51 @@ impl ChangeArgs {
     }
 }
 
+/// A roll-out's plan, as `rollout start` and `export-ansible` take it.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    change: ChangeArgs,
+    /// The pilot ring: one or two computers by number (shipshape fleet list)
+    #[arg(long, value_delimiter = ',')]
+    pilot: Vec<i64>,
+    /// The other computers in waves, shares in % rising to 100
+    #[arg(long, value_delimiter = ',', default_value = "25,100")]
+    waves: Vec<u8>,
+    /// Minutes each ring is watched before the next may begin
+    #[arg(long, default_value_t = 0)]
+    soak: u32,
+    /// Halt when more than this % of a ring's computers fail (0: on the first)
+    #[arg(long, default_value_t = 0)]
+    halt_percent: u8,
+    /// Go on to the next ring by itself after the soak, without asking
+    #[arg(long)]
+    automatic: bool,
+}
+
+impl PlanArgs {
+    fn plan(self) -> RolloutPlan {
+        RolloutPlan {
+            change: self.change.change(),
+            pilot: self.pilot,
+            waves: self.waves,
+            soak_minutes: self.soak,
+            approval: if self.automatic {
+                Approval::Automatic
+            } else {
+                Approval::Ask
+            },
+            halt_percent: self.halt_percent,
+        }
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum RolloutCommand {
     /// Plan a roll-out and begin it with its first ring
     Start {
         #[command(flatten)]
-        change: ChangeArgs,
-        /// The pilot ring: one or two computers by number (shipshape fleet list)
-        #[arg(long, value_delimiter = ',')]
-        pilot: Vec<i64>,
-        /// The other computers in waves, shares in % rising to 100
-        #[arg(long, value_delimiter = ',', default_value = "25,100")]
-        waves: Vec<u8>,
-        /// Minutes each ring is watched before the next may begin
-        #[arg(long, default_value_t = 0)]
-        soak: u32,
-        /// Halt when more than this % of a ring's computers fail (0: on the first)
-        #[arg(long, default_value_t = 0)]
-        halt_percent: u8,
-        /// Go on to the next ring by itself after the soak, without asking
-        #[arg(long)]
-        automatic: bool,
+        plan: PlanArgs,
         #[arg(long)]
         json: bool,
     },
@@ -290,25 +322,10 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                 format!("{done} of {total} computers. ")
             });
             let (r, json) = match command {
-                RolloutCommand::Start {
-                    change,
-                    pilot,
-                    waves,
-                    soak,
-                    halt_percent,
-                    automatic,
+                RolloutCommand::Start { plan, json } => (
+                    api::fleet::rollout_start(s, &keychain, plan.plan(), now, &steps, &cancel)?,
                     json,
-                } => {
-                    let plan = RolloutPlan {
-                        change: change.change(),
-                        pilot,
-                        waves,
-                        soak_minutes: soak,
-                        approval: if automatic { Approval::Automatic } else { Approval::Ask },
-                        halt_percent,
-                    };
-                    (api::fleet::rollout_start(s, &keychain, plan, now, &steps, &cancel)?, json)
-                }
+                ),
                 RolloutCommand::Continue { id, approve, json } => (
                     api::fleet::rollout_continue(s, &keychain, id, approve, now, &steps, &cancel)?,
                     json,
@@ -338,6 +355,24 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             let r = api::fleet::rollout_start(s, &keychain, plan, now, &steps, &cancel)?;
             steps.end();
             shown(&r, json)
+        }
+        Command::ExportAnsible { dir, plan, json } => {
+            let dir = std::path::absolute(&dir).map_err(|e| Error::io("read", &dir, &e))?;
+            let e = api::fleet::export_ansible(s, plan.plan(), &dir, now)?;
+            if json {
+                print_json(&e)?;
+            } else {
+                let rings: Vec<String> = e.serial.iter().map(usize::to_string).collect();
+                println!(
+                    "Wrote {} for {} computers (rings of {}) into {}.",
+                    e.files.join(", "),
+                    e.computers,
+                    rings.join(", "),
+                    e.folder
+                );
+                println!("Run it with: {}", e.run);
+            }
+            Ok(Verdict::Ok)
         }
         Command::Status { id, json } => match id {
             Some(id) => {

@@ -741,6 +741,12 @@ export const testIds = Object.freeze({
   rolloutApprove: 'rollout-approve',
   rolloutRollback: 'rollout-rollback',
   rolloutError: 'rollout-error',
+  // In rolloutDialog: the same plan as an Ansible playbook, written into
+  // the folder typed in rolloutAnsibleFolder by rolloutAnsibleWrite;
+  // rolloutAnsibleWritten says what was written and how to run it.
+  rolloutAnsibleFolder: 'rollout-ansible-folder',
+  rolloutAnsibleWrite: 'rollout-ansible-write',
+  rolloutAnsibleWritten: 'rollout-ansible-written',
   // The Office screen's incidents: incidentFilter buttons (data-filter,
   // aria-pressed); incidentRow rows (data-id, data-status, data-priority)
   // open incidentDialog; incidentNew opens the form (incidentTitle,

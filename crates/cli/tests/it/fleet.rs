@@ -342,6 +342,96 @@ keyring_test! {
     }
 }
 
+/// Runs the exported playbook with plain ansible-playbook and `key`.
+fn ansible_playbook(folder: &Path, key: &Path) -> (bool, String) {
+    let out = Command::new("ansible-playbook")
+        .arg("-i")
+        .arg(folder.join("inventory.ini"))
+        .arg(folder.join("playbook.yml"))
+        .arg("--private-key")
+        .arg(key)
+        .env("ANSIBLE_NOCOLOR", "1")
+        .env("ANSIBLE_LOCAL_TEMP", folder.join(".ansible-tmp"))
+        .output()
+        .expect("ansible-playbook runs");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+keyring_test! {
+    fn the_ansible_export_runs_the_same_rings_with_ansible_playbook() {
+        let _turn = dpkg_turn();
+        let dir = TestDir::new();
+        let mut archive = Archive::empty(dir.root());
+        archive.package(GOOD, "1.0", "main", Some("#!/bin/sh\nexit 0\n"), &[]);
+        archive.package(FAILS, "1.0", "main", Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n"), &[]);
+        archive.index(true);
+        archive.read_into_apt();
+        archive.purge_after(GOOD);
+        archive.purge_after(FAILS);
+
+        // The office's own key for Ansible, allowed the same forced command.
+        let key = dir.root().join("ansible_key");
+        let made = Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&key).status().expect("ssh-keygen runs");
+        assert!(made.success());
+        let public = std::fs::read_to_string(key.with_extension("pub")).expect("a public key");
+        let office: Vec<Computer> = ["pilot", "back"].iter().map(|n| Computer::new(dir.root(), n)).collect();
+        let _servers: Vec<Served> = office.iter().map(|c| c.start("host_key")).collect();
+        let line = json(dir.run(&["fleet", "add", &office[0].address(), "--json"]).success())["key_line"]
+            .as_str()
+            .expect("a line")
+            .to_string();
+        let both = format!("{line}\nrestrict,command=\"shipshape fleet serve\" {}", public.trim());
+        for c in &office {
+            let state = c.folder.join("state");
+            c.allow_with(&both, &[("SHIPSHAPE_APT_CONFIG", &archive.config), ("SHIPSHAPE_STATE_DIR", &state)]);
+            let name = c.folder.file_name().and_then(|n| n.to_str()).expect("a name").to_string();
+            dir.run(&["fleet", "add", &c.address(), "--name", &name, "--trust", &c.fingerprint("host_key"), "--json"]).success();
+        }
+
+        let spaced = dir.root().join("my playbooks");
+        dir.run(&["fleet", "export-ansible", spaced.to_str().expect("a path"), "--package", GOOD, "--pilot", "1"])
+            .fails_with("without spaces or quotes");
+
+        // The pilot fails: Ansible stops there, as the roll-out would.
+        let fails = dir.root().join("ansible-fails");
+        let written = json(dir.run(&["fleet", "export-ansible", fails.to_str().expect("a path"), "--package", FAILS, "--pilot", "1", "--waves", "100", "--json"]).success());
+        assert_eq!(written["serial"], serde_json::json!([1, 1]));
+        let (ok, said) = ansible_playbook(&fails, &key);
+        assert!(!ok, "{said}");
+        assert!(said.contains("fatal: [pilot-1]"), "{said}");
+        // Its own answer, in JSON: the change failed there and was put back.
+        assert!(said.contains(r#""rc": 0"#), "{said}");
+        assert!(said.contains(r#"\"outcome\": \"failed\""#), "{said}");
+        assert!(said.contains("so it was rolled back"), "{said}");
+        assert!(!said.contains("back-2"), "the second ring ran: {said}");
+        assert_eq!(version_of(FAILS), None);
+        assert!(!audit_of(&office[1]).contains("install.package"));
+
+        // The package: the pilot changed, the other had it already.
+        let good = dir.root().join("ansible-good");
+        dir.run(&["fleet", "export-ansible", good.to_str().expect("a path"), "--package", GOOD, "--pilot", "1", "--waves", "100"]).success();
+        let (ok, said) = ansible_playbook(&good, &key);
+        assert!(ok, "{said}");
+        assert_eq!(version_of(GOOD).as_deref(), Some("1.0"));
+        let recap: Vec<&str> = said.lines().filter(|l| l.contains("unreachable=")).collect();
+        assert!(recap.iter().any(|l| l.starts_with("pilot-1") && l.contains("changed=1")), "{said}");
+        assert!(recap.iter().any(|l| l.starts_with("back-2") && l.contains("changed=0") && l.contains("failed=0")), "{said}");
+        assert!(audit_of(&office[0]).contains("install.package"));
+
+        // Written once: a second export into the same folder is refused.
+        dir.run(&["fleet", "export-ansible", good.to_str().expect("a path"), "--package", GOOD])
+            .fails_with("already holds");
+        assert!(dir.run(&["audit", "list", "--json"]).stdout.contains("fleet.export_ansible"));
+    }
+}
+
 fn whoami() -> String {
     let out = Command::new("id").arg("-un").output().expect("id runs");
     String::from_utf8_lossy(&out.stdout).trim().to_string()

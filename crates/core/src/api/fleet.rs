@@ -7,6 +7,7 @@
 use super::Session;
 use crate::Result;
 use crate::audit::NewEntry;
+use crate::fleet::ansible;
 use crate::fleet::computers::{self, Computer, Enrolment};
 use crate::fleet::connect::Console;
 use crate::fleet::key::ConsoleKey;
@@ -172,12 +173,17 @@ pub fn apply_here(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result
     let (progress, cancel) = (&crate::progress::NoProgress, &Cancel::new());
     let run = match change {
         Change::Package { name } => {
-            if named::up_to_date(&Apt::this_computer(), name)? {
-                return Ok(Applied {
-                    outcome: Outcome::AlreadyThere,
-                    run: None,
-                    words: format!("{name} is installed at the version its sources offer."),
-                });
+            match named::up_to_date(&Apt::this_computer(), name) {
+                Ok(true) => {
+                    return Ok(Applied {
+                        outcome: Outcome::AlreadyThere,
+                        run: None,
+                        words: format!("{name} is installed at the version its sources offer."),
+                    });
+                }
+                Ok(false) => {}
+                // Not offered here, apt not answering: this computer's failure, said.
+                Err(e) => return Ok(applied(Err(e))),
             }
             let ask = PackageAsk {
                 name: name.clone(),
@@ -575,4 +581,28 @@ pub fn rollout_rollback(
         "fleet.rollout.rollback",
     )?;
     Ok(r)
+}
+
+/// Writes `plan` over the enrolled computers as an Ansible inventory and
+/// playbook into `folder`; noted in the activity log.
+pub fn export_ansible(
+    s: Session<'_>,
+    plan: RolloutPlan,
+    folder: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<ansible::Export> {
+    let all = computers::list(s.store)?;
+    let known = ansible::known_hosts_text(s.store.data_dir());
+    let e = ansible::export(&all, &known, plan, folder, &s.actor.user)?;
+    crate::audit::append(
+        s.store,
+        now,
+        s.actor,
+        NewEntry::ok(
+            "fleet.export_ansible",
+            &e.folder,
+            serde_json::json!({ "computers": e.computers, "serial": e.serial }),
+        ),
+    )?;
+    Ok(e)
 }

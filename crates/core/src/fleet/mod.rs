@@ -9,8 +9,10 @@
 //! here (`report`), never code or markup, so a computer that lies can
 //! only lie about itself. `connect` runs them, several computers at once.
 //! `rollout` carries one change to them ring by ring: a pilot, then
-//! waves, with a soak, health gates, approval, a halt and a rollback.
+//! waves, with a soak, health gates, approval, a halt and a rollback;
+//! `ansible` writes the same plan as an Ansible inventory and playbook.
 
+pub mod ansible;
 pub mod computers;
 pub mod connect;
 pub mod key;

@@ -95,6 +95,7 @@ export type Command =
   | 'rollout_start'
   | 'rollout_continue'
   | 'rollout_rollback'
+  | 'fleet_export_ansible'
   | 'choose_review_file'
   | 'deploy_list'
   | 'deploy_plan_file'

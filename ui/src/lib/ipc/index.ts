@@ -39,6 +39,7 @@ import type { AccessInventory } from './generated/AccessInventory';
 import type { AccessReview } from './generated/AccessReview';
 import type { EolSource } from './generated/EolSource';
 import type { FleetComputer } from './generated/FleetComputer';
+import type { AnsibleExport } from './generated/AnsibleExport';
 import type { Rollout } from './generated/Rollout';
 import type { RolloutPlan } from './generated/RolloutPlan';
 import type { FleetEnrolment } from './generated/FleetEnrolment';
@@ -153,7 +154,7 @@ export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
 export type { FleetComputer, FleetEnrolment };
 export type { FleetReport } from './generated/FleetReport';
-export type { Rollout, RolloutPlan };
+export type { AnsibleExport, Rollout, RolloutPlan };
 export type { RolloutPart } from './generated/RolloutPart';
 export type { RolloutPartState } from './generated/RolloutPartState';
 export type { RolloutStatus } from './generated/RolloutStatus';
@@ -357,6 +358,9 @@ export const api = {
   fleetRemove: (id: number) => call<FleetComputer>('fleet_remove', { id }),
   /** The roll-outs to the office's computers, newest first. */
   rollouts: () => call<Rollout[]>('rollouts'),
+  /** Writes a roll-out's plan as an Ansible inventory and playbook into a folder (refused when it holds them). */
+  fleetExportAnsible: (plan: RolloutPlan, folder: string) =>
+    call<AnsibleExport>('fleet_export_ansible', { plan, folder }),
   /** The incidents, newest first; each link says whether its record is gone or its alert cleared. */
   ticketsList: () => call<Ticket[]>('tickets_list'),
   ticketOpen: (ticket: NewTicket) => call<Ticket>('ticket_open', { new: ticket }),

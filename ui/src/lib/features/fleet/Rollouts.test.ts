@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import type { FleetComputer, Rollout, RolloutPart } from '../../ipc';
-import { recordCommands, report } from '../../ipc/testing';
+import { failWith, recordCommands, report } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import Rollouts from './Rollouts.svelte';
 
@@ -97,6 +97,36 @@ describe('Rollouts', () => {
     await fireEvent.input(byId(testIds.rolloutWaves), { target: { value: 'half, all' } });
     await fireEvent.click(byId(testIds.rolloutStart));
     await waitFor(() => expect(byId(testIds.rolloutDialog).textContent).toContain('is not a list of shares'));
+    expect(calls.rollout_start).toBeUndefined();
+  });
+
+  it('writes the same plan as an Ansible playbook into a folder, and says why when it cannot', async () => {
+    let refuse = true;
+    const calls = recordCommands({
+      rollouts: () => [],
+      fleet_export_ansible: (args) => {
+        if (refuse) failWith({ code: 'invalid_input', message: '/srv/x already holds playbook.yml, so nothing was written.', hint: 'Choose an empty folder.' });
+        return {
+          folder: args.folder,
+          files: ['inventory.ini', 'playbook.yml', 'known_hosts'],
+          computers: 2,
+          serial: [1, 1],
+          run: 'ansible-playbook -i /srv/office/inventory.ini /srv/office/playbook.yml',
+        };
+      },
+    });
+    render(Rollouts, { computers: office, onchanged: () => {} });
+    await fireEvent.click(byId(testIds.rolloutNew));
+    await fireEvent.input(byId(testIds.rolloutPackage), { target: { value: 'hello' } });
+    await fireEvent.click(screen.getAllByTestId(testIds.rolloutPilot)[1]);
+    await fireEvent.input(byId(testIds.rolloutAnsibleFolder), { target: { value: '/srv/x' } });
+    await fireEvent.click(byId(testIds.rolloutAnsibleWrite));
+    await waitFor(() => expect(byId(testIds.rolloutDialog).textContent).toContain('already holds playbook.yml'));
+    refuse = false;
+    await fireEvent.input(byId(testIds.rolloutAnsibleFolder), { target: { value: '/srv/office' } });
+    await fireEvent.click(byId(testIds.rolloutAnsibleWrite));
+    await waitFor(() => expect(byId(testIds.rolloutAnsibleWritten).textContent).toContain('ansible-playbook -i /srv/office/inventory.ini'));
+    expect(calls.fleet_export_ansible[1]).toMatchObject({ folder: '/srv/office', plan: { pilot: [2], waves: [25, 100] } });
     expect(calls.rollout_start).toBeUndefined();
   });
 
