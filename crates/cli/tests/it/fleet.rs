@@ -254,32 +254,77 @@ fn audit_of(c: &Computer) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A local signed archive offering GOOD and FAILS, both purged after.
+fn rollout_archive(dir: &TestDir) -> Archive {
+    let mut archive = Archive::empty(dir.root());
+    archive.package(GOOD, "1.0", "main", Some("#!/bin/sh\nexit 0\n"), &[]);
+    archive.package(
+        FAILS,
+        "1.0",
+        "main",
+        Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n"),
+        &[],
+    );
+    archive.index(true);
+    archive.read_into_apt();
+    archive.purge_after(GOOD);
+    archive.purge_after(FAILS);
+    archive
+}
+
+/// Enrols `office` with the console's key `line` (and any further
+/// lines), each computer's Shipshape reading `archive` and keeping its own
+/// administrator's records.
+fn enrol_all(dir: &TestDir, office: &[Computer], archive: &Archive, lines: &str) {
+    for c in office {
+        let state = c.folder.join("state");
+        c.allow_with(
+            lines,
+            &[
+                ("SHIPSHAPE_APT_CONFIG", &archive.config),
+                ("SHIPSHAPE_STATE_DIR", &state),
+            ],
+        );
+        let name = c
+            .folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a name")
+            .to_string();
+        dir.run(&[
+            "fleet",
+            "add",
+            &c.address(),
+            "--name",
+            &name,
+            "--trust",
+            &c.fingerprint("host_key"),
+            "--json",
+        ])
+        .success();
+    }
+}
+
+/// The console's key line, as `fleet add` shows it (the key made then).
+fn console_line(dir: &TestDir, c: &Computer) -> String {
+    json(dir.run(&["fleet", "add", &c.address(), "--json"]).success())["key_line"]
+        .as_str()
+        .expect("a line")
+        .to_string()
+}
+
 keyring_test! {
     fn a_package_rolls_out_pilot_first_halts_on_a_failed_pilot_and_rolls_back() {
         let _turn = dpkg_turn();
         let dir = TestDir::new();
-        let mut archive = Archive::empty(dir.root());
-        archive.package(GOOD, "1.0", "main", Some("#!/bin/sh\nexit 0\n"), &[]);
-        archive.package(FAILS, "1.0", "main", Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n"), &[]);
-        archive.index(true);
-        archive.read_into_apt();
-        archive.purge_after(GOOD);
-        archive.purge_after(FAILS);
+        let archive = rollout_archive(&dir);
         let agents_before = agents_left();
 
         // Three computers, each with its own records and administrator's state.
         let office: Vec<Computer> = ["pilot", "front", "back"].iter().map(|n| Computer::new(dir.root(), n)).collect();
         let mut servers: Vec<Option<Served>> = office.iter().map(|c| Some(c.start("host_key"))).collect();
-        let line = json(dir.run(&["fleet", "add", &office[0].address(), "--json"]).success())["key_line"]
-            .as_str()
-            .expect("a line")
-            .to_string();
-        for c in &office {
-            let state = c.folder.join("state");
-            c.allow_with(&line, &[("SHIPSHAPE_APT_CONFIG", &archive.config), ("SHIPSHAPE_STATE_DIR", &state)]);
-            let name = c.folder.file_name().and_then(|n| n.to_str()).expect("a name").to_string();
-            dir.run(&["fleet", "add", &c.address(), "--name", &name, "--trust", &c.fingerprint("host_key"), "--json"]).success();
-        }
+        let line = console_line(&dir, &office[0]);
+        enrol_all(&dir, &office, &archive, &line);
 
         // Plans that cannot be carried out are refused before anything is asked.
         dir.run(&["fleet", "rollout", "start", "--package", "x;y", "--pilot", "1"]).fails_with("not a package name");
@@ -368,13 +413,7 @@ keyring_test! {
     fn the_ansible_export_runs_the_same_rings_with_ansible_playbook() {
         let _turn = dpkg_turn();
         let dir = TestDir::new();
-        let mut archive = Archive::empty(dir.root());
-        archive.package(GOOD, "1.0", "main", Some("#!/bin/sh\nexit 0\n"), &[]);
-        archive.package(FAILS, "1.0", "main", Some("#!/bin/sh\necho 'set-up failed on purpose' >&2\nexit 1\n"), &[]);
-        archive.index(true);
-        archive.read_into_apt();
-        archive.purge_after(GOOD);
-        archive.purge_after(FAILS);
+        let archive = rollout_archive(&dir);
 
         // The office's own key for Ansible, allowed the same forced command.
         let key = dir.root().join("ansible_key");
@@ -383,17 +422,9 @@ keyring_test! {
         let public = std::fs::read_to_string(key.with_extension("pub")).expect("a public key");
         let office: Vec<Computer> = ["pilot", "back"].iter().map(|n| Computer::new(dir.root(), n)).collect();
         let _servers: Vec<Served> = office.iter().map(|c| c.start("host_key")).collect();
-        let line = json(dir.run(&["fleet", "add", &office[0].address(), "--json"]).success())["key_line"]
-            .as_str()
-            .expect("a line")
-            .to_string();
+        let line = console_line(&dir, &office[0]);
         let both = format!("{line}\nrestrict,command=\"shipshape fleet serve\" {}", public.trim());
-        for c in &office {
-            let state = c.folder.join("state");
-            c.allow_with(&both, &[("SHIPSHAPE_APT_CONFIG", &archive.config), ("SHIPSHAPE_STATE_DIR", &state)]);
-            let name = c.folder.file_name().and_then(|n| n.to_str()).expect("a name").to_string();
-            dir.run(&["fleet", "add", &c.address(), "--name", &name, "--trust", &c.fingerprint("host_key"), "--json"]).success();
-        }
+        enrol_all(&dir, &office, &archive, &both);
 
         let spaced = dir.root().join("my playbooks");
         dir.run(&["fleet", "export-ansible", spaced.to_str().expect("a path"), "--package", GOOD, "--pilot", "1"])
