@@ -30,6 +30,7 @@ packages=(
   exfatprogs exfat-fuse        # an exFAT disk, mounted for a person, for a backup test
   openssh-client               # ssh, ssh-keyscan, ssh-keygen: backups to another computer
   openssh-server               # a real sshd the backup tests start on loopback (never the system's)
+  sudo                         # the fleet test: the console's account reaches only the helper through a sudo rule
   rpm                          # rpm and rpmbuild: an rpm database made in a test, read by the inventory
   ansible-core                 # the fleet benchmark's side-by-side: ansible -m setup over the same computers
   nodejs npm                   # builds the UI

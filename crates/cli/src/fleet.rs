@@ -13,6 +13,7 @@ use chrono::Utc;
 use shipshape_core::Error;
 use shipshape_core::api;
 use shipshape_core::fleet::computers::Computer;
+use shipshape_core::fleet::prepare;
 use shipshape_core::fleet::rollout::{Change, PartState, Rollout, RolloutPlan};
 use shipshape_core::fleet::serve::{self, Applied, Asked};
 use shipshape_core::install::plan::Approval;
@@ -56,6 +57,17 @@ pub enum Command {
     /// Answers the console over SSH (the key's forced command); not for people
     #[command(hide = true)]
     Serve,
+    /// On an office computer, as root: the console's own account, which logs in only with the console's key and may run only Shipshape's helper as root
+    Prepare {
+        /// The line the console shows for its key (shipshape fleet key)
+        #[arg(long, required_unless_present = "remove", conflicts_with = "remove")]
+        key: Option<String>,
+        /// Take the account and its sudo rule away again
+        #[arg(long)]
+        remove: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Make a roll-out's change on this computer (what the console asks over SSH)
     Apply {
         #[command(subcommand)]
@@ -216,7 +228,11 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                         println!(
                             "On that computer, check it shows the same: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"
                         );
-                        println!("Add this line to {}:", e.add_to);
+                        println!(
+                            "Best, on that computer, once (an account of Shipshape's own whose sudo rights reach only its helper; then add it as shipshape-fleet@HOST):"
+                        );
+                        println!("{}", e.prepare);
+                        println!("Or add this line to {}:", e.add_to);
                         println!("{}", e.key_line);
                         println!(
                             "Then: shipshape fleet add {address} --trust {}",
@@ -300,10 +316,39 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             Ok(Verdict::Ok)
         }
         Command::Serve => {
+            // Nobody is at this computer to give a password: the helper is
+            // reached through the sudo rule `prepare` wrote.
+            shipshape_core::admin::door::elevate_with_sudo();
             match serve::asked(std::env::var("SSH_ORIGINAL_COMMAND").ok().as_deref())? {
                 Asked::Report => print_json(&api::fleet::report_here(s, now)?)?,
                 Asked::Apply(change) => print_json(&api::fleet::apply_here(s, &change, now)?)?,
                 Asked::Undo(run) => print_json(&api::fleet::undo_here(s, run, now)?)?,
+            }
+            Ok(Verdict::Ok)
+        }
+        Command::Prepare { key, remove, json } => {
+            let places = prepare::Places::system();
+            match key {
+                Some(line) if !remove => {
+                    let helper = shipshape_core::admin::door::program()?;
+                    let p = prepare::prepare(&line, &helper, &places)?;
+                    if json {
+                        print_json(&p)?;
+                    } else {
+                        println!(
+                            "This computer is ready: the account {} logs in only with the console's key ({}) and may run only this as root: {}",
+                            p.account, p.authorized_keys, p.rule
+                        );
+                        println!("On the console, add it as {}@THIS-COMPUTER.", p.account);
+                    }
+                }
+                _ => {
+                    prepare::remove(&places)?;
+                    println!(
+                        "The console's account {} and its sudo rule are gone.",
+                        prepare::ACCOUNT
+                    );
+                }
             }
             Ok(Verdict::Ok)
         }

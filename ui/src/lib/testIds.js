@@ -696,8 +696,8 @@ export const testIds = Object.freeze({
   accessRemoved: 'access-removed',
   accessRemoveClose: 'access-remove-close',
   // The Computers screen: fleetAdd opens fleetAddDialog (fleetAddress,
-  // fleetName, fleetLook; then fleetFingerprint and fleetKeyLine to
-  // compare and copy, fleetSame, fleetEnrol); fleetCheck checks all with
+  // fleetName, fleetLook; then fleetFingerprint, fleetPrepare (the command
+  // to run there) and fleetKeyLine to compare and copy, fleetSame, fleetEnrol); fleetCheck checks all with
   // fleetProgress; fleetGrid with fleetRow rows (data-id, data-reached),
   // fleetProblem, and fleetCell cells (data-column, data-level);
   // fleetRemoveConfirm.
@@ -708,6 +708,7 @@ export const testIds = Object.freeze({
   fleetLook: 'fleet-look',
   fleetFingerprint: 'fleet-fingerprint',
   fleetKeyLine: 'fleet-key-line',
+  fleetPrepare: 'fleet-prepare',
   fleetSame: 'fleet-same',
   fleetEnrol: 'fleet-enrol',
   fleetCheck: 'fleet-check',

@@ -47,6 +47,10 @@ impl Computer {
         format!("root@127.0.0.1:{}", self.port)
     }
 
+    fn address_of(&self, user: &str) -> String {
+        format!("{user}@127.0.0.1:{}", self.port)
+    }
+
     fn fingerprint(&self, key: &str) -> String {
         let out = Command::new("ssh-keygen")
             .arg("-lf")
@@ -86,6 +90,11 @@ impl Computer {
     }
 
     fn start(&self, host_key: &str) -> Served {
+        self.start_for(host_key, "root")
+    }
+
+    /// Served for the account `user` only.
+    fn start_for(&self, host_key: &str, user: &str) -> Served {
         std::fs::create_dir_all("/run/sshd").expect("sshd's folder");
         let config = self.folder.join("sshd_config");
         std::fs::write(
@@ -94,7 +103,7 @@ impl Computer {
                 "Port {port}\nListenAddress 127.0.0.1\nHostKey {folder}/{host_key}\n\
                  AuthorizedKeysFile {folder}/authorized_keys\nStrictModes no\n\
                  PidFile {folder}/sshd.pid\nUsePAM no\nPasswordAuthentication no\n\
-                 KbdInteractiveAuthentication no\nAllowUsers root\n\
+                 KbdInteractiveAuthentication no\nAllowUsers {user}\n\
                  PermitRootLogin prohibit-password\n",
                 port = self.port,
                 folder = self.folder.display(),
@@ -466,4 +475,93 @@ keyring_test! {
 fn whoami() -> String {
     let out = Command::new("id").arg("-un").output().expect("id runs");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The console's account made by `fleet prepare`, taken away after the
+/// test even when it fails.
+struct PreparedAccount;
+
+impl Drop for PreparedAccount {
+    fn drop(&mut self) {
+        let _ = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+            .args(["fleet", "prepare", "--remove"])
+            .output();
+        let _ = Command::new("userdel").arg("shipshape-fleet").output();
+        let _ = std::fs::remove_file("/etc/sudoers.d/shipshape-fleet");
+        let _ = std::fs::remove_dir_all("/var/lib/shipshape-fleet");
+    }
+}
+
+fn as_fleet_account(args: &[&str]) -> std::process::Output {
+    Command::new("runuser")
+        .args(["-u", "shipshape-fleet", "--"])
+        .args(args)
+        .output()
+        .expect("runuser runs")
+}
+
+keyring_test! {
+    fn a_prepared_computer_is_changed_through_a_sudo_rule_that_reaches_only_the_helper() {
+        let _turn = dpkg_turn();
+        let dir = TestDir::new();
+        let archive = rollout_archive(&dir);
+        let _account = PreparedAccount;
+        let bin = env!("CARGO_BIN_EXE_shipshape");
+
+        // Only the console's own line is taken; nothing is made before.
+        dir.run(&["fleet", "prepare", "--key", "ssh-ed25519 AAAA me@home"]).fails_with("not the line Shipshape's console shows");
+        assert!(Command::new("getent").args(["passwd", "shipshape-fleet"]).status().is_ok_and(|s| !s.success()));
+
+        let line = dir.run(&["fleet", "key"]).success().stdout.trim().to_string();
+        let made = json(dir.run(&["fleet", "prepare", "--key", &line, "--json"]).success());
+        assert_eq!(made["rule"], format!("shipshape-fleet ALL=(root) NOPASSWD: {bin} helper *"));
+        let sudoers = std::fs::metadata("/etc/sudoers.d/shipshape-fleet").expect("the rule");
+        assert_eq!(sudoers.mode() & 0o777, 0o440);
+        let keys = std::fs::read_to_string("/var/lib/shipshape-fleet/.ssh/authorized_keys").expect("the key");
+        assert_eq!(keys, format!("{line}\n"));
+        assert_eq!(std::fs::metadata("/var/lib/shipshape-fleet/.ssh/authorized_keys").expect("the key").uid(), 0);
+        // Prepared twice: the same, the key not added again.
+        dir.run(&["fleet", "prepare", "--key", &line]).success();
+        assert_eq!(std::fs::read_to_string("/var/lib/shipshape-fleet/.ssh/authorized_keys").expect("the key"), keys);
+        // The rule reaches the helper, and nothing else.
+        assert!(!as_fleet_account(&["sudo", "-n", "/bin/true"]).status.success());
+        assert!(!as_fleet_account(&["sudo", "-n", bin, "vault", "list"]).status.success());
+
+        // The computer, reached as that account; its Shipshape keeps its
+        // records in the account's own folder.
+        let desk = Computer::new(dir.root(), "desk");
+        let data = "/var/lib/shipshape-fleet/.local/share/shipshape";
+        let state = desk.folder.join("state");
+        let settings = format!("SHIPSHAPE_APT_CONFIG={} SHIPSHAPE_STATE_DIR={}", archive.config.display(), state.display());
+        std::fs::write(
+            desk.folder.join("authorized_keys"),
+            format!("{}\n", line.replace("command=\"shipshape fleet serve\"", &format!("command=\"env {settings} {bin} --data-dir {data} fleet serve\""))),
+        )
+        .expect("written");
+        let _server = desk.start_for("host_key", "shipshape-fleet");
+        dir.run(&["fleet", "add", &desk.address_of("shipshape-fleet"), "--name", "Desk", "--trust", &desk.fingerprint("host_key"), "--json"]).success();
+
+        let done = json(dir.run(&["fleet", "run", "--package", GOOD, "--json"]).success());
+        assert_eq!(done["status"], "done", "{done}");
+        assert_eq!(version_of(GOOD).as_deref(), Some("1.0"));
+        // Its own log, read as the account (root opens no folder another account may change).
+        let remote_log = as_fleet_account(&[bin, "--data-dir", data, "audit", "list", "--json"]);
+        assert!(String::from_utf8_lossy(&remote_log.stdout).contains("install.package"), "{remote_log:?}");
+        let back = json(dir.run(&["fleet", "rollout", "rollback", "1", "--json"]).success());
+        assert_eq!(back["status"], "rolled_back", "{back}");
+        assert_eq!(version_of(GOOD), None);
+
+        // Without the rule, the computer says so and nothing changes.
+        std::fs::remove_file("/etc/sudoers.d/shipshape-fleet").expect("removed");
+        let refused = dir.run(&["fleet", "run", "--package", GOOD, "--json"]);
+        refused.code(1);
+        let refused = json(&refused);
+        let words = refused["rings"][0]["parts"][0]["words"].as_str().expect("words");
+        assert!(words.contains("may not run Shipshape's helper as root"), "{refused}");
+        assert_eq!(version_of(GOOD), None);
+
+        dir.run(&["fleet", "prepare", "--remove"]).success();
+        assert!(Command::new("getent").args(["passwd", "shipshape-fleet"]).status().is_ok_and(|s| !s.success()));
+        assert!(!Path::new("/var/lib/shipshape-fleet").exists());
+    }
 }

@@ -589,10 +589,35 @@ const FORWARDED: &[&str] = &[
     "SHIPSHAPE_BACKUP_STALL_SECONDS",
 ];
 
-/// Runs `request` through pkexec and Shipshape's helper, and reads its
-/// answer: a `Preview` for a preview, a `FixOutcome` for a fix or an undo.
+/// Set in `shipshape fleet serve`: there nobody sits at the computer to
+/// give a password, so the helper is reached with `sudo -n` through the
+/// rule `shipshape fleet prepare` wrote (the fleet account may run the
+/// helper, and nothing else).
+static BY_SUDO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on in this process, the helper is reached with sudo, not pkexec.
+pub fn elevate_with_sudo() {
+    BY_SUDO.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// sudo by its full path, as pkexec.
+pub const SUDO: &str = "/usr/bin/sudo";
+
+/// What asks for administrator rights in this process: pkexec, or sudo
+/// for the console's account on an office computer.
+fn elevator() -> &'static Path {
+    if BY_SUDO.load(std::sync::atomic::Ordering::Relaxed) {
+        Path::new(SUDO)
+    } else {
+        Path::new(PKEXEC)
+    }
+}
+
+/// Runs `request` through pkexec (or sudo, see `elevate_with_sudo`) and
+/// Shipshape's helper, and reads its answer: a `Preview` for a preview, a
+/// `FixOutcome` for a fix or an undo.
 pub fn run<T: DeserializeOwned>(request: Request) -> Result<T> {
-    run_with(Path::new(PKEXEC), &program()?, request)
+    run_with(elevator(), &program()?, request)
 }
 
 /// `run`, showing the helper's progress and passing on a cancel.
@@ -601,7 +626,7 @@ pub fn run_showing<T: DeserializeOwned>(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<T> {
-    run_with_progress(Path::new(PKEXEC), &program()?, request, progress, cancel)
+    run_with_progress(elevator(), &program()?, request, progress, cancel)
 }
 
 /// How the helper's progress lines begin on its standard error.
@@ -671,7 +696,7 @@ pub fn run_giving<T: DeserializeOwned>(
     secret: &crate::vault::Secret,
 ) -> Result<T> {
     exchange(
-        Path::new(PKEXEC),
+        elevator(),
         &program()?,
         request,
         &NoProgress,
@@ -710,6 +735,11 @@ fn exchange<T: DeserializeOwned>(
         }
     }
     args.extend(request.args());
+    let by_sudo = pkexec == Path::new(SUDO);
+    if by_sudo {
+        // Never a password prompt: the rule allows it, or it is refused.
+        args.insert(0, "-n".into());
+    }
     let mut child = Command::new(pkexec)
         .args(args)
         .stdin(Stdio::piped())
@@ -787,6 +817,14 @@ fn exchange<T: DeserializeOwned>(
             "The administrator's password was not given, so nothing was changed.",
             "Try again and enter the administrator's password when asked.",
         )),
+        _ if by_sudo && stdout.trim().is_empty() && said.contains("sudo:") => Err(Error::new(
+            ErrorCode::NeedsAdmin,
+            format!(
+                "This account may not run Shipshape's helper as root here, so nothing was changed ({}).",
+                said.trim()
+            ),
+            "On this computer, run: sudo shipshape fleet prepare --key 'LINE' with the line the console shows, and enrol it as shipshape-fleet@HOST.",
+        )),
         _ => Err(serde_json::from_str::<Error>(&stdout)
             .unwrap_or_else(|_| Error::internal(format!("The helper failed: {}", said.trim())))),
     }
@@ -847,11 +885,19 @@ fn installed_safely(program: &Path) -> Result<()> {
     }
 }
 
-/// In the helper: the user pkexec runs it for, by name from /etc/passwd
-/// (or the number when it has none), so the activity log names who asked
-/// and not root. `None` outside pkexec.
+/// The account that started the helper, by number: pkexec's, or sudo's
+/// (which sets it itself and drops any the caller gave).
+fn requester_uid() -> Option<String> {
+    std::env::var("PKEXEC_UID")
+        .or_else(|_| std::env::var("SUDO_UID"))
+        .ok()
+}
+
+/// In the helper: the user pkexec (or sudo) runs it for, by name from
+/// /etc/passwd (or the number when it has none), so the activity log names
+/// who asked and not root. `None` outside pkexec and sudo.
 pub fn requester() -> Option<String> {
-    let uid = std::env::var("PKEXEC_UID").ok()?;
+    let uid = requester_uid()?;
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     Some(user_named(&passwd, &uid).unwrap_or_else(|| format!("uid {uid}")))
 }
@@ -859,7 +905,7 @@ pub fn requester() -> Option<String> {
 /// The account that asked, by number with its group, from pkexec and the
 /// passwd file; `None` when pkexec did not start this process.
 pub fn requester_ids() -> Option<(u32, u32)> {
-    account_ids(std::env::var("PKEXEC_UID").ok()?.parse().ok()?)
+    account_ids(requester_uid()?.parse().ok()?)
 }
 
 /// The account numbered `uid` and its primary group, from /etc/passwd.

@@ -59,6 +59,9 @@ pub struct Enrolment {
     pub key_line: String,
     /// Where to add `key_line` on that computer.
     pub add_to: String,
+    /// Or what to run there as root: the console's own account
+    /// (`shipshape-fleet`), whose sudo rights reach only Shipshape's helper.
+    pub prepare: String,
 }
 
 const FORM: &str = "Write it as USER@HOST, or USER@HOST:PORT for another port than 22, for example shipshape@reception.local.";
@@ -165,6 +168,7 @@ pub fn look(address: &str, key_line: String) -> Result<Enrolment> {
         address: shown(&peer),
         fingerprint: offered.fingerprint,
         add_to: format!("~{}/.ssh/authorized_keys on {}", peer.user, peer.host),
+        prepare: format!("sudo shipshape fleet prepare --key '{key_line}'"),
         key_line,
     })
 }

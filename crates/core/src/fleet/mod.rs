@@ -10,12 +10,15 @@
 //! only lie about itself. `connect` runs them, several computers at once.
 //! `rollout` carries one change to them ring by ring: a pilot, then
 //! waves, with a soak, health gates, approval, a halt and a rollback;
-//! `ansible` writes the same plan as an Ansible inventory and playbook.
+//! `ansible` writes the same plan as an Ansible inventory and playbook;
+//! `prepare` makes an office computer ready: the console's own account,
+//! whose sudo rights reach Shipshape's helper alone.
 
 pub mod ansible;
 pub mod computers;
 pub mod connect;
 pub mod key;
+pub mod prepare;
 pub mod report;
 pub mod rollout;
 pub mod serve;

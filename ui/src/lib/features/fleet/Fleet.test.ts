@@ -84,6 +84,7 @@ describe('Fleet', () => {
         fingerprint: 'SHA256:NCvqoHtHnmaT7CKKc+oni+ku3qvj7AQK5aranoUx98s',
         key_line: 'restrict,command="shipshape fleet serve" ssh-ed25519 AAAA shipshape-fleet@console',
         add_to: '~root/.ssh/authorized_keys on pc',
+        prepare: `sudo shipshape fleet prepare --key 'restrict,command="shipshape fleet serve" ssh-ed25519 AAAA shipshape-fleet@console'`,
       }),
       fleet_enrol: () => {
         list = [computer()];
@@ -102,6 +103,7 @@ describe('Fleet', () => {
     await fireEvent.click(byId(testIds.fleetLook));
     await waitFor(() => expect(byId(testIds.fleetFingerprint).textContent).toContain('SHA256:NCvq'));
     expect(byId(testIds.fleetKeyLine).textContent).toContain('command="shipshape fleet serve"');
+    expect(byId(testIds.fleetPrepare).textContent).toMatch(/^sudo shipshape fleet prepare --key 'restrict,/);
     expect((byId(testIds.fleetEnrol) as HTMLButtonElement).disabled).toBe(true);
     await fireEvent.click(byId(testIds.fleetSame));
     await fireEvent.click(byId(testIds.fleetEnrol));

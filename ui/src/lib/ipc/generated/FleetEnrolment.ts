@@ -12,4 +12,9 @@ key_line: string,
 /**
  * Where to add `key_line` on that computer.
  */
-add_to: string, };
+add_to: string, 
+/**
+ * Or what to run there as root: the console's own account
+ * (`shipshape-fleet`), whose sudo rights reach only Shipshape's helper.
+ */
+prepare: string, };
