@@ -19,6 +19,7 @@ use shipshape_core::backup::{BackupRun, Plan, Repository};
 use shipshape_core::computer::{self, ComputerFacts};
 use shipshape_core::fleet::ansible::Export as AnsibleExport;
 use shipshape_core::fleet::computers::{Computer as FleetComputer, Enrolment};
+use shipshape_core::fleet::report::Details as FleetDetails;
 use shipshape_core::fleet::rollout::{Rollout, RolloutPlan};
 use shipshape_core::govern::access::Inventory as AccessInventory;
 use shipshape_core::govern::eol::EolSource;
@@ -1272,6 +1273,16 @@ pub async fn fleet_check(
             progress,
             cancel,
         )
+    })
+    .await
+}
+
+/// Computer `id`'s report and what it counts, asked of it now.
+#[tauri::command]
+pub async fn fleet_details(state: State<'_, AppState>, id: i64) -> Result<FleetDetails, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::fleet::details(session, &keychain, id, chrono::Utc::now())
     })
     .await
 }

@@ -131,6 +131,25 @@ describe('Computers', () => {
     assert.ok(listed[0].last_seen);
   });
 
+  step("a computer's own screen is read from it", async () => {
+    await (await s.byTestId(testIds.fleetDetailsOpen)).click();
+    const dialog = await s.waitFor('its details', async () => {
+      const d = await s.byTestId(testIds.fleetDetails);
+      return d && /Security checks that need attention/.test(await d.text()) ? d : null;
+    }, 120000);
+    try {
+      // One line for each finding its report counts, kept by the console.
+      const shown = (await s.findAll(`[data-testid="${testIds.fleetDetailsFinding}"]`)).length;
+      const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'list', '--json'])).stdout);
+      assert.equal(shown, listed[0].report.findings);
+      assert.match(await dialog.text(), new RegExp(`Security checks that need attention \\(${shown}\\)`));
+      assert.match(await dialog.text(), /Updates waiting \(\d+\)/);
+      assert.deepEqual(await axeViolations(s), []);
+    } finally {
+      await (await s.find(`[data-testid="${testIds.fleetDetails}"] .actions button`)).click();
+    }
+  });
+
   step('a package is rolled out pilot first, then rolled back', async () => {
     assert.equal(await installed(PACKAGE), null);
     await (await s.waitFor('roll out', () => s.byTestId(testIds.rolloutNew))).click();

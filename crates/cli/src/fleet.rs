@@ -54,6 +54,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// This computer's report and what it counts (its findings, waiting updates and open alerts); with ID, computer ID's, asked now
+    Details {
+        id: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Answers the console over SSH (the key's forced command); not for people
     #[command(hide = true)]
     Serve,
@@ -321,8 +327,39 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             shipshape_core::admin::door::elevate_with_sudo();
             match serve::asked(std::env::var("SSH_ORIGINAL_COMMAND").ok().as_deref())? {
                 Asked::Report => print_json(&api::fleet::report_here(s, now)?)?,
+                Asked::Details => print_json(&api::fleet::details_here(s, now)?)?,
                 Asked::Apply(change) => print_json(&api::fleet::apply_here(s, &change, now)?)?,
                 Asked::Undo(run) => print_json(&api::fleet::undo_here(s, run, now)?)?,
+            }
+            Ok(Verdict::Ok)
+        }
+        Command::Details { id, json } => {
+            let d = match id {
+                Some(id) => api::fleet::details(s, &Keychain::system()?, id, now)?,
+                None => api::fleet::details_here(s, now)?,
+            };
+            if json {
+                print_json(&d)?;
+            } else {
+                let r = &d.report;
+                println!("{} ({}), Shipshape {}", r.computer, r.system, r.version);
+                println!(
+                    "Security score {}; {} findings:",
+                    r.score.map_or("unknown".into(), |n| n.to_string()),
+                    d.findings.len()
+                );
+                for f in &d.findings {
+                    println!("  {:?}  {}: {}", f.status, f.title, f.detail);
+                }
+                println!("{} updates waiting:", d.updates.len());
+                for u in &d.updates {
+                    let security = if u.security { " (security)" } else { "" };
+                    println!("  {} {}{security}", u.name, u.candidate);
+                }
+                println!("{} open alerts:", d.alerts.len());
+                for a in &d.alerts {
+                    println!("  {}", a.title);
+                }
             }
             Ok(Verdict::Ok)
         }

@@ -709,6 +709,14 @@ export const testIds = Object.freeze({
   fleetFingerprint: 'fleet-fingerprint',
   fleetKeyLine: 'fleet-key-line',
   fleetPrepare: 'fleet-prepare',
+  // A computer's own screen, read from it: fleetDetailsOpen on its row
+  // opens fleetDetails, with fleetDetailsFinding (data-status),
+  // fleetDetailsUpdate and fleetDetailsAlert lines.
+  fleetDetailsOpen: 'fleet-details-open',
+  fleetDetails: 'fleet-details',
+  fleetDetailsFinding: 'fleet-details-finding',
+  fleetDetailsUpdate: 'fleet-details-update',
+  fleetDetailsAlert: 'fleet-details-alert',
   fleetSame: 'fleet-same',
   fleetEnrol: 'fleet-enrol',
   fleetCheck: 'fleet-check',

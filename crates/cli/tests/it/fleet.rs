@@ -186,6 +186,14 @@ keyring_test! {
         }
         assert_eq!(all[0]["name"], "Reception PC");
 
+        // One computer's screen, read from it now: what its counts count.
+        let details = json(dir.run(&["fleet", "details", "2", "--json"]).success());
+        let findings = details["findings"].as_array().expect("findings");
+        assert_eq!(findings.len() as u64, details["report"]["findings"].as_u64().expect("a count"), "{details}");
+        assert!(findings.iter().all(|f| f["status"] == "fail" || f["status"] == "warning"));
+        assert!(details["updates"].is_array() && details["alerts"].is_array());
+        dir.run(&["fleet", "details", "9"]).fails_with("no computer 9");
+
         // Another identity answers for the reception PC: refused loudly;
         // the office PC is still checked.
         drop(a_server.take());

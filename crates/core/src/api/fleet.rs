@@ -87,6 +87,47 @@ pub fn remove(s: Session<'_>, id: i64, now: DateTime<Utc>) -> Result<Computer> {
     computers::remove(s.store, s.store.data_dir(), id, s.actor, now)
 }
 
+/// Computer `id`'s report and what it counts, asked now; its report and
+/// when it was seen are kept as a check keeps them.
+pub fn details(
+    s: Session<'_>,
+    keychain: &Keychain,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<report::Details> {
+    let mut c = computers::list(s.store)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| {
+            crate::Error::new(
+                crate::ErrorCode::NotFound,
+                format!("There is no computer {id}."),
+                "Run shipshape fleet list to see the computers and their numbers.",
+            )
+        })?;
+    let agent = key(s).agent(s.store, keychain, s.actor, now)?;
+    let console = Console::new(agent, s.store.data_dir());
+    let answer = console.details(&c);
+    if let Ok(peer) = c.peer() {
+        console.close(&peer);
+    }
+    match &answer {
+        Ok(d) => {
+            c.report = Some(d.report.clone());
+            c.last_seen = Some(now.to_rfc3339_opts(SecondsFormat::Secs, true));
+            c.problem = None;
+        }
+        Err(e) => c.problem = Some(format!("{} {}", e.message, e.hint)),
+    }
+    computers::save_check(s.store, &c)?;
+    answer
+}
+
+/// This computer's report and what it counts (`shipshape fleet details`).
+pub fn details_here(s: Session<'_>, now: DateTime<Utc>) -> Result<report::Details> {
+    report::details(s.store, s.actor, now)
+}
+
 /// This computer's own report (what `shipshape fleet report` prints).
 pub fn report_here(s: Session<'_>, now: DateTime<Utc>) -> Result<Report> {
     report::here(s.store, s.actor, now)

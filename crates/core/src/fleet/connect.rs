@@ -8,7 +8,7 @@
 
 use super::computers::{self, Computer};
 use super::key::Agent;
-use super::report::{self, Report};
+use super::report::{self, Details, Report};
 use super::rollout::Change;
 use super::serve::{self, Applied};
 use crate::program::Run;
@@ -106,6 +106,12 @@ impl Console {
         let peer = c.peer()?;
         let text = self.run(&peer, REPORT)?;
         report::read(&text, &c.name)
+    }
+
+    /// Asks `c` for its report and what it counts (its screen here).
+    pub fn details(&self, c: &Computer) -> Result<Details> {
+        let text = self.run(&c.peer()?, &["shipshape", "fleet", "details", "--json"])?;
+        report::read_details(&text, &c.name)
     }
 
     /// Asks `c` to make `change` (a roll-out's part there).

@@ -54,10 +54,32 @@ pub struct Report {
     pub open_incidents: usize,
 }
 
+/// Longest details read from another computer.
+pub const MOST_DETAIL_BYTES: usize = 4 * 1024 * 1024;
+
+/// What a computer says about itself for its own screen on the console:
+/// its report, and behind each count what it counts. Shown as words, never
+/// acted on: a fix or an update is made at that computer, or by a roll-out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FleetDetails")]
+pub struct Details {
+    pub report: Report,
+    /// The scan's checks that failed or warned.
+    pub findings: Vec<crate::harden::check::Finding>,
+    /// The updates waiting (apt's last check kept).
+    pub updates: Vec<crate::maintain::updates::Update>,
+    pub alerts: Vec<crate::health::alerts::Alert>,
+}
+
 /// This computer's report, from `store` (the account's records) and what
 /// any account may read (the scan, apt's kept check, root's published
 /// backup board, distro-info-data).
 pub fn here(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<Report> {
+    Ok(details(store, actor, now)?.report)
+}
+
+/// This computer's report and what it counts.
+pub fn details(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<Details> {
     let root = crate::admin::this_computer();
     let target = crate::harden::target::Target::new(&root, now.timestamp().div_euclid(86_400));
     let recent = crate::harden::history::latest(store, now)?.filter(|s| {
@@ -104,7 +126,8 @@ pub fn here(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<Report> 
                 .map(|s| s.time.chars().take(10).collect::<String>())
         });
     let tickets = crate::govern::tickets::list(store)?;
-    Ok(Report {
+    let alerts = crate::health::alerts::open(store)?;
+    let report = Report {
         computer: scan.computer.clone(),
         system: scan.system.clone(),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -122,12 +145,41 @@ pub fn here(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<Report> 
             .as_ref()
             .map(|r| format!("{}: {}", r.finished, r.message)),
         restore_test_ok: test.as_ref().map(ok),
-        open_alerts: crate::health::alerts::open(store)?.len(),
+        open_alerts: alerts.len(),
         support,
         support_level,
         last_review,
         review_overdue: crate::govern::review::overdue(store, now)?.is_some(),
         open_incidents: tickets.iter().filter(|t| t.status.is_active()).count(),
+    };
+    Ok(Details {
+        report,
+        findings: scan
+            .checks
+            .into_iter()
+            .filter(|f| matches!(f.status, Status::Fail | Status::Warning))
+            .collect(),
+        updates: waiting.map(|w| w.updates).unwrap_or_default(),
+        alerts,
+    })
+}
+
+/// Details another computer sent, read as data of that shape and size.
+pub fn read_details(text: &str, from: &str) -> Result<Details> {
+    if text.len() > MOST_DETAIL_BYTES {
+        return Err(Error::invalid_input(
+            format!(
+                "{from} sent {} bytes, more than its details ever are.",
+                text.len()
+            ),
+            "Check that Shipshape on that computer is a version this console knows.",
+        ));
+    }
+    serde_json::from_str(text.trim()).map_err(|e| {
+        Error::invalid_input(
+            format!("{from} did not send details Shipshape can read ({e})."),
+            "Install the same version of Shipshape there, then look again.",
+        )
     })
 }
 

@@ -16,6 +16,8 @@ use ts_rs::TS;
 pub enum Asked {
     /// `shipshape fleet report --json`.
     Report,
+    /// `shipshape fleet details --json`: the report and what it counts.
+    Details,
     /// `shipshape fleet apply package NAME --json` or
     /// `shipshape fleet apply security-updates --json`.
     Apply(Change),
@@ -34,6 +36,7 @@ pub fn asked(original: Option<&str>) -> Result<Asked> {
     let words: Vec<&str> = original.split(' ').collect();
     let found = match words.as_slice() {
         ["shipshape", "fleet", "report", "--json"] => Some(Asked::Report),
+        ["shipshape", "fleet", "details", "--json"] => Some(Asked::Details),
         ["shipshape", "fleet", "apply", "security-updates", "--json"] => {
             Some(Asked::Apply(Change::SecurityUpdates))
         }
@@ -121,6 +124,10 @@ mod tests {
         assert_eq!(
             asked(Some("shipshape fleet report --json")).expect("allowed"),
             Asked::Report
+        );
+        assert_eq!(
+            asked(Some("shipshape fleet details --json")).expect("allowed"),
+            Asked::Details
         );
         assert_eq!(
             asked(Some("shipshape fleet apply package hello --json")).expect("allowed"),

@@ -91,6 +91,7 @@ export type Command =
   | 'fleet_enrol'
   | 'fleet_remove'
   | 'fleet_check'
+  | 'fleet_details'
   | 'rollouts'
   | 'rollout_start'
   | 'rollout_continue'

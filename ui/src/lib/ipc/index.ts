@@ -39,6 +39,7 @@ import type { AccessInventory } from './generated/AccessInventory';
 import type { AccessReview } from './generated/AccessReview';
 import type { EolSource } from './generated/EolSource';
 import type { FleetComputer } from './generated/FleetComputer';
+import type { FleetDetails } from './generated/FleetDetails';
 import type { AnsibleExport } from './generated/AnsibleExport';
 import type { Rollout } from './generated/Rollout';
 import type { RolloutPlan } from './generated/RolloutPlan';
@@ -154,7 +155,7 @@ export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
 export type { FleetComputer, FleetEnrolment };
 export type { FleetReport } from './generated/FleetReport';
-export type { AnsibleExport, Rollout, RolloutPlan };
+export type { AnsibleExport, FleetDetails, Rollout, RolloutPlan };
 export type { RolloutPart } from './generated/RolloutPart';
 export type { RolloutPartState } from './generated/RolloutPartState';
 export type { RolloutStatus } from './generated/RolloutStatus';
@@ -358,6 +359,8 @@ export const api = {
   fleetRemove: (id: number) => call<FleetComputer>('fleet_remove', { id }),
   /** The roll-outs to the office's computers, newest first. */
   rollouts: () => call<Rollout[]>('rollouts'),
+  /** A computer's report and what it counts, asked of it now over SSH. */
+  fleetDetails: (id: number) => call<FleetDetails>('fleet_details', { id }),
   /** Writes a roll-out's plan as an Ansible inventory and playbook into a folder (refused when it holds them). */
   fleetExportAnsible: (plan: RolloutPlan, folder: string) =>
     call<AnsibleExport>('fleet_export_ansible', { plan, folder }),

@@ -130,6 +130,63 @@ describe('Fleet', () => {
     expect(calls.fleet_enrol).toBeUndefined();
   });
 
+  it('opens a computer’s own screen read from it, and says why when it does not answer', async () => {
+    let answer = true;
+    const calls = recordCommands({
+      rollouts: () => [],
+      fleet_list: () => [computer()],
+      fleet_details: () => {
+        if (!answer) failWith({ code: 'not_now', message: 'Shipshape cannot reach reception (connection refused).', hint: 'Check that it is on.' });
+        return {
+          report: report(),
+          findings: [
+            {
+              id: 'ssh.root_login',
+              area: 'network',
+              title: 'SSH lets root log in',
+              severity: 'high',
+              status: 'fail',
+              why: 'why',
+              detail: 'PermitRootLogin yes',
+              evidence: [],
+              remediation: '',
+              fixable: true,
+              references: [],
+              accepted: null,
+            },
+          ],
+          updates: [
+            {
+              name: 'openssl',
+              arch: 'amd64',
+              installed: '3.0.11-1',
+              candidate: '3.0.15-1',
+              security: true,
+              sources: [],
+              download_bytes: 0,
+              installed_kib: 0,
+              summary: '',
+              needs_restart: false,
+            },
+          ],
+          alerts: [],
+        };
+      },
+    });
+    render(Fleet);
+    await waitFor(() => expect(byId(testIds.fleetDetailsOpen)).toBeTruthy());
+    await fireEvent.click(byId(testIds.fleetDetailsOpen));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.fleetDetailsFinding)).toHaveLength(1));
+    expect(byId(testIds.fleetDetailsFinding).dataset.status).toBe('fail');
+    expect(byId(testIds.fleetDetailsUpdate).textContent).toContain('3.0.11-1 → 3.0.15-1 (security)');
+    expect(byId(testIds.fleetDetails).textContent).toContain('No open alert.');
+    expect(calls.fleet_details).toEqual([{ id: 1 }]);
+    answer = false;
+    await fireEvent.click(screen.getByText('Close'));
+    await fireEvent.click(byId(testIds.fleetDetailsOpen));
+    await waitFor(() => expect(byId(testIds.fleetDetails).textContent).toContain('cannot reach reception'));
+  });
+
   it('words a cell from the report', () => {
     expect(cell(report({ security_updates: 2 }), 'updates')).toEqual({ words: '2 security updates wait', level: 'danger' });
     expect(cell(report({ last_backup_ok: null }), 'backup').words).toBe('No backup');
