@@ -166,21 +166,7 @@ pub fn details(store: &Store, actor: &Actor, now: DateTime<Utc>) -> Result<Detai
 
 /// Details another computer sent, read as data of that shape and size.
 pub fn read_details(text: &str, from: &str) -> Result<Details> {
-    if text.len() > MOST_DETAIL_BYTES {
-        return Err(Error::invalid_input(
-            format!(
-                "{from} sent {} bytes, more than its details ever are.",
-                text.len()
-            ),
-            "Check that Shipshape on that computer is a version this console knows.",
-        ));
-    }
-    serde_json::from_str(text.trim()).map_err(|e| {
-        Error::invalid_input(
-            format!("{from} did not send details Shipshape can read ({e})."),
-            "Install the same version of Shipshape there, then look again.",
-        )
-    })
+    bounded(text, from, MOST_DETAIL_BYTES, "its details")
 }
 
 /// The system's support from distro-info-data, in words and as a level.
@@ -204,10 +190,20 @@ fn support(target: &crate::harden::target::Target, now: DateTime<Utc>) -> (Strin
 /// A report another computer sent, read as data: JSON of this shape and
 /// size, nothing else.
 pub fn read(text: &str, from: &str) -> Result<Report> {
-    if text.len() > MOST_BYTES {
+    bounded(text, from, MOST_BYTES, "a report")
+}
+
+/// JSON of type `T` from `from`, at most `most` bytes; `what` names it.
+fn bounded<T: serde::de::DeserializeOwned>(
+    text: &str,
+    from: &str,
+    most: usize,
+    what: &str,
+) -> Result<T> {
+    if text.len() > most {
         return Err(Error::invalid_input(
             format!(
-                "{from} sent {} bytes, more than a report ever is.",
+                "{from} sent {} bytes, more than {what} ever is.",
                 text.len()
             ),
             "Check that Shipshape on that computer is a version this console knows.",
@@ -215,7 +211,7 @@ pub fn read(text: &str, from: &str) -> Result<Report> {
     }
     serde_json::from_str(text.trim()).map_err(|e| {
         Error::invalid_input(
-            format!("{from} did not send a report Shipshape can read ({e})."),
+            format!("{from} did not send {what} Shipshape can read ({e})."),
             "Install the same version of Shipshape there, then check it again.",
         )
     })
