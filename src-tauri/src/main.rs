@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod catch_up;
 mod clipboard;
 mod commands;
 mod dialog;
@@ -50,6 +51,7 @@ fn main() {
         .setup(|app| {
             open_window(app)?;
             monitor::start(app.handle().clone());
+            catch_up::start(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 handle

@@ -198,7 +198,11 @@ pub enum RolloutCommand {
     },
     /// Go on with roll-out ID: after its soak, trying unreachable computers again
     Continue {
-        id: i64,
+        #[arg(required_unless_present = "due")]
+        id: Option<i64>,
+        /// Instead: every roll-out whose next step is due by itself (for a timer)
+        #[arg(long, conflicts_with_all = ["id", "approve"])]
+        due: bool,
         /// Approve the next ring, where the plan asks for approval
         #[arg(long)]
         approve: bool,
@@ -408,7 +412,27 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                     api::fleet::rollout_start(s, &keychain, plan.plan(), now, &steps, &cancel)?,
                     json,
                 ),
-                RolloutCommand::Continue { id, approve, json } => (
+                RolloutCommand::Continue {
+                    id: None,
+                    json,
+                    ..
+                } => {
+                    let moved = api::fleet::rollouts_due(s, &keychain, now, &cancel)?;
+                    if json {
+                        print_json(&moved)?;
+                    } else if moved.is_empty() {
+                        println!("No roll-out has a step due.");
+                    } else {
+                        moved.iter().for_each(print_rollout);
+                    }
+                    return Ok(Verdict::Ok);
+                }
+                RolloutCommand::Continue {
+                    id: Some(id),
+                    approve,
+                    json,
+                    ..
+                } => (
                     api::fleet::rollout_continue(s, &keychain, id, approve, now, &steps, &cancel)?,
                     json,
                 ),

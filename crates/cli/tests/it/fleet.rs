@@ -378,7 +378,14 @@ keyring_test! {
         // The same machine serves all three, so the wave finds it there already.
         assert_eq!(states(&wave)[1], vec!["back:unreachable", "front:already_there"]);
         servers[2] = Some(office[2].start("host_key"));
-        let done = json(dir.run(&["fleet", "rollout", "continue", &id, "--json"]).success());
+        // Not yet due by itself (ten minutes after the last try)...
+        let none = json(dir.run(&["fleet", "rollout", "continue", "--due", "--json"]).success());
+        assert_eq!(none, Value::Array(Vec::new()));
+        // ...then caught up by itself, as the app and a timer do.
+        let mut due = dir.cmd(&["fleet", "rollout", "continue", "--due", "--json"]);
+        due.env("SHIPSHAPE_FLEET_RETRY_SECONDS", "0");
+        let caught = json(&crate::util::Run::from(due.output().expect("runs")));
+        let done = caught[0].clone();
         assert_eq!(done["status"], "done", "{done}");
         assert_eq!(states(&done)[1], vec!["back:already_there", "front:already_there"]);
         assert_eq!(done["rings"][0]["approved_by"], whoami());

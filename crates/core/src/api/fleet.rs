@@ -312,6 +312,42 @@ pub fn rollout_continue(
     carry_on(s, keychain, r, by, now, progress, cancel)
 }
 
+/// Goes on with every roll-out whose next step is due by itself (a soak
+/// over, unreachable computers to try again, a ring the console stopped
+/// in): what the app does while it is open, and `shipshape fleet rollout
+/// continue --due` from a timer. Those it went on with; one that is busy
+/// or fails is left for the next time, its reason in its record.
+pub fn rollouts_due(
+    s: Session<'_>,
+    keychain: &Keychain,
+    now: DateTime<Utc>,
+    cancel: &Cancel,
+) -> Result<Vec<Rollout>> {
+    let mut moved = Vec::new();
+    let retry = rollout::retry_wait();
+    for r in rollout::list(s.store)?
+        .into_iter()
+        .filter(|r| r.due(now, retry))
+    {
+        cancel.check()?;
+        let id = r.id;
+        match carry_on(
+            s,
+            keychain,
+            r,
+            None,
+            now,
+            &crate::progress::NoProgress,
+            cancel,
+        ) {
+            Ok(r) => moved.push(r),
+            Err(e) if e.code == crate::ErrorCode::Cancelled => return Err(e),
+            Err(_) => moved.push(rollout::get(s.store, id)?),
+        }
+    }
+    Ok(moved)
+}
+
 /// Rings one after another while the roll-out may go on by itself.
 fn carry_on(
     s: Session<'_>,
@@ -322,8 +358,20 @@ fn carry_on(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Rollout> {
+    let _turn = rollout::take_turn(s.store.data_dir())?;
+    // Read again under the turn: another may have moved it meanwhile.
+    if r.id > 0 {
+        r = rollout::get(s.store, r.id)?;
+    }
     let soaked = r.status == RolloutStatus::Soaking;
-    r.may_go_on(approve, now)?;
+    if let Err(e) = r.may_go_on(approve, now) {
+        // A soak that ended waits for approval now: said, and kept so.
+        if r.status == RolloutStatus::Waiting && soaked {
+            r.message = e.message.clone();
+            rollout::save(s.store, now, s.actor, &mut r, "fleet.rollout.soaked")?;
+        }
+        return Err(e);
+    }
     let agent = key(s).agent(s.store, keychain, s.actor, now)?;
     let console = Console::new(agent, s.store.data_dir());
     let all = computers::list(s.store)?;
@@ -554,6 +602,7 @@ pub fn rollout_rollback(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Rollout> {
+    let _turn = rollout::take_turn(s.store.data_dir())?;
     let mut r = rollout::get(s.store, id)?;
     if matches!(r.status, RolloutStatus::RolledBack) {
         return Err(crate::Error::new(

@@ -498,6 +498,65 @@ impl Rollout {
     }
 }
 
+/// How long computers that could not be reached wait before a roll-out
+/// tries them again by itself: ten minutes (tests may shorten it with
+/// `SHIPSHAPE_FLEET_RETRY_SECONDS`).
+pub fn retry_wait() -> Duration {
+    crate::test_settings::number("SHIPSHAPE_FLEET_RETRY_SECONDS")
+        .and_then(|s| i64::try_from(s).ok())
+        .map_or(Duration::minutes(10), Duration::seconds)
+}
+
+impl Rollout {
+    /// Whether going on by itself is due at `now`: a soak that is over, an
+    /// unreachable ring whose last try is `retry` old, or a ring that was
+    /// being carried out when the console stopped.
+    pub fn due(&self, now: DateTime<Utc>, retry: Duration) -> bool {
+        let passed = |t: Option<&str>, wait: Duration| {
+            t.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| now.signed_duration_since(t) >= wait)
+        };
+        match self.status {
+            Status::Running => true,
+            Status::Soaking => passed(self.soak_until.as_deref(), Duration::zero()),
+            Status::Unreachable => passed(self.steps.last().map(|s| s.time.as_str()), retry),
+            Status::Waiting | Status::Done | Status::Halted | Status::RolledBack => false,
+        }
+    }
+}
+
+/// Held while a roll-out is carried out or rolled back, so the app's
+/// catching up and the command line never do one twice at once.
+#[derive(Debug)]
+pub struct Turn {
+    _held: std::fs::File,
+}
+
+/// The console's one turn at roll-outs; refused while another has it.
+pub fn take_turn(data_dir: &std::path::Path) -> Result<Turn> {
+    use rustix::fs::{FlockOperation, flock};
+    use std::os::unix::fs::OpenOptionsExt;
+    let folder = data_dir.join("fleet");
+    crate::ssh::private_folder(&folder)?;
+    let path = folder.join("rollouts.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(&path)
+        .map_err(|e| Error::io("open", &path, &e))?;
+    flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|_| {
+        Error::new(
+            ErrorCode::Conflict,
+            "A roll-out is being carried out now.",
+            "Wait for it to finish (the Computers screen shows it), then try again.",
+        )
+    })?;
+    Ok(Turn { _held: file })
+}
+
 const TABLE: &str = "rollouts";
 const WHAT: &str = "roll-outs";
 
@@ -746,6 +805,47 @@ mod tests {
         r.judge_ring(now);
         assert_eq!(r.current, 1);
         assert_eq!(r.status, Status::Running);
+    }
+
+    #[test]
+    fn it_goes_on_by_itself_after_a_soak_or_a_while_for_unreachable_computers() {
+        let now = Utc::now();
+        let mut r = Rollout::new(
+            RolloutPlan {
+                soak_minutes: 30,
+                ..plan()
+            },
+            &office(),
+            "admin",
+            now,
+        )
+        .expect("planned");
+        r.rings[0].parts[0].state = PartState::Done;
+        r.judge_ring(now);
+        let retry = Duration::minutes(10);
+        assert!(!r.due(now, retry));
+        assert!(r.due(now + Duration::minutes(31), retry));
+        r.status = Status::Unreachable;
+        r.step(false, "not reached", now);
+        assert!(!r.due(now + Duration::minutes(5), retry));
+        assert!(r.due(now + retry, retry));
+        r.status = Status::Waiting;
+        assert!(
+            !r.due(now + Duration::days(1), retry),
+            "approval is a person's"
+        );
+    }
+
+    #[test]
+    fn one_turn_at_a_time() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let held = take_turn(dir.path()).expect("first");
+        assert_eq!(
+            take_turn(dir.path()).expect_err("busy").code,
+            ErrorCode::Conflict
+        );
+        drop(held);
+        take_turn(dir.path()).expect("free again");
     }
 
     #[test]
