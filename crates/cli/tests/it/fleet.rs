@@ -121,10 +121,11 @@ impl Computer {
     }
 }
 
-/// How many ssh-agents of Shipshape's run now.
-fn agents_left() -> usize {
+/// How many ssh-agents of Shipshape's run now for `dir`'s commands.
+fn agents_left(dir: &TestDir) -> usize {
+    let mine = format!("{}/tmp/shipshape-agent-", dir.root().display());
     let out = Command::new("pgrep")
-        .args(["-f", "shipshape-agent-"])
+        .args(["-f", &mine])
         .output()
         .expect("pgrep runs");
     String::from_utf8_lossy(&out.stdout).lines().count()
@@ -137,7 +138,7 @@ keyring_test! {
         let b = Computer::new(dir.root(), "office");
         let mut a_server = Some(a.start("host_key"));
         let _b_server = b.start("host_key");
-        let agents_before = agents_left();
+        let agents_before = agents_left(&dir);
 
         // Addresses ssh could misread are refused before anything is done.
         dir.run(&["fleet", "add", "root@-oProxyCommand=x"]).fails_with("not a computer's name");
@@ -231,7 +232,7 @@ keyring_test! {
         for action in ["fleet.key", "fleet.enrol", "fleet.remove"] {
             assert!(audit.stdout.contains(action), "{action}");
         }
-        assert_eq!(agents_left(), agents_before, "an agent was left running");
+        assert_eq!(agents_left(&dir), agents_before, "an agent was left running");
     }
 }
 
@@ -335,7 +336,7 @@ keyring_test! {
         let _turn = dpkg_turn();
         let dir = TestDir::new();
         let archive = rollout_archive(&dir);
-        let agents_before = agents_left();
+        let agents_before = agents_left(&dir);
 
         // Three computers, each with its own records and administrator's state.
         let office: Vec<Computer> = ["pilot", "front", "back"].iter().map(|n| Computer::new(dir.root(), n)).collect();
@@ -407,7 +408,7 @@ keyring_test! {
             assert!(audit.stdout.contains(action), "{action}");
         }
         drop(servers);
-        assert_eq!(agents_left(), agents_before, "an agent was left running");
+        assert_eq!(agents_left(&dir), agents_before, "an agent was left running");
     }
 }
 

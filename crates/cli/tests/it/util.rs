@@ -19,6 +19,7 @@ impl TestDir {
     pub fn new() -> Self {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir(tmp.path().join("home")).unwrap();
+        std::fs::create_dir(tmp.path().join("tmp")).unwrap();
         let data = tmp.path().join("data");
         TestDir { tmp, data }
     }
@@ -42,6 +43,9 @@ impl TestDir {
             .env_remove("SHIPSHAPE_DATA_DIR")
             .env_remove("XDG_DATA_HOME")
             .env("HOME", self.root().join("home"))
+            // Its own temporary files (ssh-agent sockets, scratch folders)
+            // where a test can count them, and gone with the test.
+            .env("TMPDIR", self.root().join("tmp"))
             .env("NO_COLOR", "1");
         cmd
     }

@@ -211,6 +211,21 @@ pub fn check(
 /// version its sources offer, or no security update waiting, is there
 /// already; a failure is an answer too, with the run it left.
 pub fn apply_here(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result<Applied> {
+    let mut answer = apply_change(s, change, now)?;
+    if answer.outcome == Outcome::Done {
+        // Its own gate: nothing went wrong in the system since it began.
+        let since = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+        answer.gates.push(crate::install::deploy::check(
+            s.store,
+            &crate::install::plan::Gate::NoNewJournalErrors,
+            &since,
+            Utc::now(),
+        ));
+    }
+    Ok(answer)
+}
+
+fn apply_change(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result<Applied> {
     let (progress, cancel) = (&crate::progress::NoProgress, &Cancel::new());
     let run = match change {
         Change::Package { name } => {
@@ -220,6 +235,7 @@ pub fn apply_here(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result
                         outcome: Outcome::AlreadyThere,
                         run: None,
                         words: format!("{name} is installed at the version its sources offer."),
+                        gates: Vec::new(),
                     });
                 }
                 Ok(false) => {}
@@ -241,6 +257,7 @@ pub fn apply_here(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result
                     outcome: Outcome::AlreadyThere,
                     run: None,
                     words: e.message.clone(),
+                    gates: Vec::new(),
                 });
             }
             asked
@@ -264,11 +281,13 @@ fn applied(run: Result<UpdateRun>) -> Applied {
             },
             run: Some(run.id),
             words: run.message,
+            gates: Vec::new(),
         },
         Err(e) => Applied {
             outcome: Outcome::Failed,
             run: None,
             words: format!("{} {}", e.message, e.hint),
+            gates: Vec::new(),
         },
     }
 }
@@ -517,7 +536,16 @@ fn carry_out_part(console: &Console, c: &Computer, change: &Change, part: &mut R
             part.state = PartState::Failed;
             part.words = format!("The change failed there: {}", applied.words);
         }
-        Outcome::Done => gates(console, c, part, &applied.words),
+        Outcome::Done => match applied.gates.iter().find(|g| !g.passed) {
+            Some(g) => {
+                part.state = PartState::Failed;
+                part.words = format!(
+                    "Changed ({}), but a health gate failed there: {}",
+                    applied.words, g.words
+                );
+            }
+            None => gates(console, c, part, &applied.words),
+        },
     }
 }
 

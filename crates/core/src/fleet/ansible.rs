@@ -122,7 +122,9 @@ pub fn export(
          \x20     ansible.builtin.raw: {command}\n\
          \x20     register: applied\n\
          \x20     changed_when: applied.rc == 0 and (applied.stdout | from_json).outcome == 'done'\n\
-         \x20     failed_when: applied.rc != 0 or (applied.stdout | from_json).outcome == 'failed'\n",
+         \x20     failed_when: >-\n\
+         \x20       applied.rc != 0 or (applied.stdout | from_json).outcome == 'failed'\n\
+         \x20       or ((applied.stdout | from_json).gates | rejectattr('passed') | list | length) > 0\n",
         rings = r
             .rings
             .iter()

@@ -85,6 +85,10 @@ pub struct Applied {
     pub run: Option<i64>,
     /// What happened, in plain words.
     pub words: String,
+    /// The health gates that computer checked itself after a change that
+    /// was made (no new error in its system journal since it began).
+    #[serde(default)]
+    pub gates: Vec<crate::install::deploy::GateResult>,
 }
 
 /// Longest answer read, and longest words kept from it.
