@@ -126,24 +126,50 @@ pub enum ApplyWhat {
         #[arg(long)]
         json: bool,
     },
+    /// Install the package file given on standard input, only if it has this SHA-256
+    File {
+        sha256: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What a roll-out changes, and a package file's checksum.
+#[derive(Debug, clap::Args)]
+pub struct ChangeArgs {
+    #[command(flatten)]
+    what: WhatArgs,
+    /// The package file's SHA-256, as its publisher lists it
+    #[arg(long, requires = "file")]
+    sha256: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
 #[group(required = true, multiple = false)]
-pub struct ChangeArgs {
+pub struct WhatArgs {
     /// Install this package from each computer's signed sources
     #[arg(long)]
     package: Option<String>,
     /// Install the security updates waiting on each computer
     #[arg(long)]
     security_updates: bool,
+    /// Copy this package file (.deb) to each computer and install it there
+    #[arg(long, requires = "sha256")]
+    file: Option<std::path::PathBuf>,
 }
 
 impl ChangeArgs {
     fn change(self) -> Change {
-        match self.package {
-            Some(name) => Change::Package { name },
-            None => Change::SecurityUpdates,
+        match (self.what.package, self.what.file) {
+            (Some(name), _) => Change::Package { name },
+            (None, Some(file)) => Change::File {
+                path: std::path::absolute(&file)
+                    .unwrap_or(file)
+                    .display()
+                    .to_string(),
+                sha256: self.sha256.unwrap_or_default().to_ascii_lowercase(),
+            },
+            (None, None) => Change::SecurityUpdates,
         }
     }
 }
@@ -333,6 +359,12 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                 Asked::Report => print_json(&api::fleet::report_here(s, now)?)?,
                 Asked::Details => print_json(&api::fleet::details_here(s, now)?)?,
                 Asked::Apply(change) => print_json(&api::fleet::apply_here(s, &change, now)?)?,
+                Asked::ApplyFile(hex) => print_json(&api::fleet::apply_file_here(
+                    s,
+                    &hex,
+                    &mut std::io::stdin().lock(),
+                    now,
+                )?)?,
                 Asked::Undo(run) => print_json(&api::fleet::undo_here(s, run, now)?)?,
             }
             Ok(Verdict::Ok)
@@ -397,6 +429,19 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             let (change, json) = match what {
                 ApplyWhat::Package { name, json } => (Change::Package { name }, json),
                 ApplyWhat::SecurityUpdates { json } => (Change::SecurityUpdates, json),
+                ApplyWhat::File { sha256, json } => {
+                    if !shipshape_core::fleet::rollout::is_sha256(&sha256) {
+                        return Err(Error::invalid_input(
+                            format!("\u{201c}{sha256}\u{201d} is not a SHA-256 (64 lower-case hex digits)."),
+                            "Give the package file's SHA-256 as its publisher lists it.",
+                        ));
+                    }
+                    let mut input = std::io::stdin().lock();
+                    return answered(
+                        &api::fleet::apply_file_here(s, &sha256, &mut input, now)?,
+                        json,
+                    );
+                }
             };
             answered(&api::fleet::apply_here(s, &change, now)?, json)
         }

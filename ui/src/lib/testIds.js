@@ -727,7 +727,8 @@ export const testIds = Object.freeze({
   fleetCell: 'fleet-cell',
   fleetRemoveConfirm: 'fleet-remove-confirm',
   // Roll-outs on the Computers screen: rolloutNew opens rolloutDialog
-  // (rolloutPackage or rolloutSecurity, rolloutPilot checkboxes by
+  // (rolloutPackage, rolloutSecurity, or rolloutFileKind with rolloutFile
+  // and rolloutSha256; rolloutPilot checkboxes by
   // data-id, rolloutWaves, rolloutSoak, rolloutHalt, rolloutAutomatic,
   // rolloutStart); rolloutProgress while it works; each rolloutItem
   // (data-id, data-status) with rolloutPart rows (data-name,
@@ -737,6 +738,9 @@ export const testIds = Object.freeze({
   rolloutDialog: 'rollout-dialog',
   rolloutPackage: 'rollout-package',
   rolloutSecurity: 'rollout-security',
+  rolloutFileKind: 'rollout-file-kind',
+  rolloutFile: 'rollout-file',
+  rolloutSha256: 'rollout-sha256',
   rolloutPilot: 'rollout-pilot',
   rolloutWaves: 'rollout-waves',
   rolloutSoak: 'rollout-soak',

@@ -581,3 +581,68 @@ keyring_test! {
         assert!(!Path::new("/var/lib/shipshape-fleet").exists());
     }
 }
+
+const FILE_PACKAGE: &str = "shipshape-test-rollout-file";
+
+keyring_test! {
+    fn a_package_file_is_copied_checked_and_installed_pilot_first() {
+        let _turn = dpkg_turn();
+        let dir = TestDir::new();
+        let mut archive = rollout_archive(&dir);
+        let deb = archive.package(FILE_PACKAGE, "1.0", "build", Some("#!/bin/sh\nexit 0\n"), &[]);
+        archive.purge_after(FILE_PACKAGE);
+        let bytes = std::fs::read(&deb).expect("the package file");
+        let summed = Command::new("sha256sum").arg(&deb).output().expect("sha256sum runs");
+        let hex = String::from_utf8_lossy(&summed.stdout)
+            .split_whitespace()
+            .next()
+            .expect("a checksum")
+            .to_string();
+        let office: Vec<Computer> = ["pilot", "back"].iter().map(|n| Computer::new(dir.root(), n)).collect();
+        let _servers: Vec<Served> = office.iter().map(|c| c.start("host_key")).collect();
+        let line = console_line(&dir, &office[0]);
+        enrol_all(&dir, &office, &archive, &line);
+        let path = deb.to_str().expect("a path");
+
+        // A checksum the file does not have: refused before anything is sent.
+        let wrong = "0".repeat(64);
+        dir.run(&["fleet", "rollout", "start", "--file", path, "--sha256", &wrong, "--pilot", "1"])
+            .fails_with("does not have the SHA-256 the roll-out was given");
+        dir.run(&["fleet", "rollout", "start", "--file", path, "--sha256", "abc", "--pilot", "1"])
+            .fails_with("only with its SHA-256");
+        dir.run(&["fleet", "export-ansible", dir.root().join("play").to_str().expect("a path"), "--file", path, "--sha256", &hex])
+            .fails_with("not a package file");
+        assert_eq!(version_of(FILE_PACKAGE), None);
+
+        // Copied to each computer, checked there, installed on the pilot
+        // first; the other had it by then (one machine serves both).
+        let done = json(dir.run(&["fleet", "rollout", "start", "--file", path, "--sha256", &hex, "--pilot", "1", "--waves", "100", "--automatic", "--json"]).success());
+        assert_eq!(done["status"], "done", "{done}");
+        assert_eq!(states(&done), vec![vec!["pilot:done"], vec!["back:already_there"]]);
+        assert_eq!(version_of(FILE_PACKAGE).as_deref(), Some("1.0"));
+
+        // Bytes that are not the file's, as if damaged on the way: not installed.
+        let mut serve = Command::new(env!("CARGO_BIN_EXE_shipshape"));
+        serve
+            .arg("--data-dir")
+            .arg(office[1].folder.join("data"))
+            .args(["fleet", "serve"])
+            .env("SSH_ORIGINAL_COMMAND", format!("shipshape fleet apply file {hex} --json"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = serve.spawn().expect("runs");
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("its input");
+            stdin.write_all(&bytes[..bytes.len() / 2]).expect("written");
+        }
+        let out = child.wait_with_output().expect("ends");
+        let answer: Value = serde_json::from_slice(&out.stdout).expect("an answer");
+        assert_eq!(answer["outcome"], "failed", "{answer}");
+        assert!(answer["words"].as_str().expect("words").contains("so it was not installed"), "{answer}");
+
+        let back = json(dir.run(&["fleet", "rollout", "rollback", "1", "--json"]).success());
+        assert_eq!(back["status"], "rolled_back", "{back}");
+        assert_eq!(version_of(FILE_PACKAGE), None);
+    }
+}

@@ -248,6 +248,33 @@ fn apply_change(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result<A
             };
             super::install::package(s, ask, now, progress, cancel)
         }
+        Change::File { path, sha256 } => {
+            let deb = match crate::install::deb::read(std::path::Path::new(path)) {
+                Ok(deb) => deb,
+                Err(e) => return Ok(applied(Err(e))),
+            };
+            let installed = Apt::this_computer().installed(std::slice::from_ref(&deb.package))?;
+            if installed.iter().any(|(name, version)| {
+                name.split(':').next() == Some(deb.package.as_str()) && *version == deb.version
+            }) {
+                return Ok(Applied {
+                    outcome: Outcome::AlreadyThere,
+                    run: None,
+                    words: format!("{} {} is installed already.", deb.package, deb.version),
+                    gates: Vec::new(),
+                });
+            }
+            let ask = crate::install::DebAsk {
+                file: path.clone(),
+                trust: crate::install::Trust::Digest {
+                    algorithm: crate::verify::algorithm::Algorithm::Sha256,
+                    hex: sha256.clone(),
+                },
+                allow_downgrade: false,
+                keep: Vec::new(),
+            };
+            super::install::deb(s, ask, now, progress, cancel)
+        }
         Change::SecurityUpdates => {
             let asked = super::updates::apply(s, Choice::Security, now, progress, cancel);
             if let Err(e) = &asked
@@ -264,6 +291,62 @@ fn apply_change(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result<A
         }
     };
     Ok(applied(run))
+}
+
+/// The other side of a roll-out of a package file: its bytes read from
+/// `input` into a private folder of this account's (at most
+/// `MOST_FILE_BYTES`), installed only when they have SHA-256 `sha256`, as
+/// a file verified here would be; the copy is gone after.
+pub fn apply_file_here(
+    s: Session<'_>,
+    sha256: &str,
+    input: &mut dyn std::io::Read,
+    now: DateTime<Utc>,
+) -> Result<Applied> {
+    use sha2::Digest;
+    use std::io::{Read, Write};
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::Builder::new()
+        .prefix("shipshape-rollout-")
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .map_err(|e| crate::Error::io("create", &std::env::temp_dir(), &e))?;
+    let path = folder.path().join("package.deb");
+    let mut out =
+        std::fs::File::create(&path).map_err(|e| crate::Error::io("create", &path, &e))?;
+    let mut hash = sha2::Sha256::new();
+    let mut limited = input.take(rollout::MOST_FILE_BYTES + 1);
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total: u64 = 0;
+    loop {
+        let n = limited
+            .read(&mut buf)
+            .map_err(|e| crate::Error::io("read", &path, &e))?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hash.update(&buf[..n]);
+        out.write_all(&buf[..n])
+            .map_err(|e| crate::Error::io("write", &path, &e))?;
+    }
+    drop(out);
+    let got = hex::encode(hash.finalize());
+    if total > rollout::MOST_FILE_BYTES || got != sha256 {
+        return Ok(Applied {
+            outcome: Outcome::Failed,
+            run: None,
+            words: format!(
+                "The package file arrived with SHA-256 {got} ({total} bytes), not {sha256}, so it was not installed."
+            ),
+            gates: Vec::new(),
+        });
+    }
+    let change = Change::File {
+        path: path.display().to_string(),
+        sha256: sha256.to_string(),
+    };
+    apply_here(s, &change, now)
 }
 
 /// The other side of a rollback: undoes this computer's run `run`.
@@ -310,6 +393,7 @@ pub fn rollout_start(
     cancel: &Cancel,
 ) -> Result<Rollout> {
     let mut r = Rollout::new(plan, &computers::list(s.store)?, &s.actor.user, now)?;
+    file_bytes(&r.plan.change)?;
     rollout::save(s.store, now, s.actor, &mut r, "fleet.rollout.start")?;
     carry_on(s, keychain, r, None, now, progress, cancel)
 }
@@ -437,6 +521,9 @@ fn carry_out_ring(
     cancel: &Cancel,
 ) -> Result<()> {
     let change = r.plan.change.clone();
+    // Read and checked again for each ring: the file may have changed.
+    let file = file_bytes(&change)?;
+    let file = file.as_deref();
     let todo: Vec<usize> = r.rings[ring]
         .parts
         .iter()
@@ -460,7 +547,7 @@ fn carry_out_ring(
                             part.words = "It was taken off the list of computers.".into();
                         }
                         Some(_) if cancel.is_cancelled() => {}
-                        Some(c) => carry_out_part(console, c, change, &mut part),
+                        Some(c) => carry_out_part(console, c, change, file, &mut part),
                     }
                     if let Ok(peer) = computer.map_or_else(
                         || Err(crate::Error::internal("no computer")),
@@ -500,10 +587,45 @@ fn carry_out_ring(
     Ok(())
 }
 
+/// A package file's bytes, read on the console and checked against the
+/// SHA-256 the roll-out was given; `None` for other changes.
+fn file_bytes(change: &Change) -> Result<Option<Vec<u8>>> {
+    use sha2::Digest;
+    let Change::File { path, sha256 } = change else {
+        return Ok(None);
+    };
+    let file = std::path::Path::new(path);
+    let size = std::fs::metadata(file)
+        .map_err(|e| crate::Error::io("read", file, &e))?
+        .len();
+    if size > rollout::MOST_FILE_BYTES {
+        return Err(crate::Error::invalid_input(
+            format!("{path} is {size} bytes, more than a roll-out copies (256 MiB)."),
+            "Put it in a package source the computers use, and roll it out by its name.",
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| crate::Error::io("read", file, &e))?;
+    let got = hex::encode(sha2::Sha256::digest(&bytes));
+    if got != *sha256 {
+        return Err(crate::Error::new(
+            crate::ErrorCode::FileChanged,
+            format!("{path} does not have the SHA-256 the roll-out was given: it has {got}."),
+            "Check the file against its publisher's checksum (the Verify screen does), then start again with the right one.",
+        ));
+    }
+    Ok(Some(bytes))
+}
+
 /// One computer's part: its report before, the change, and the health
 /// gates after (the change succeeded; the security score did not drop; no
 /// new alert).
-fn carry_out_part(console: &Console, c: &Computer, change: &Change, part: &mut RolloutPart) {
+fn carry_out_part(
+    console: &Console,
+    c: &Computer,
+    change: &Change,
+    file: Option<&[u8]>,
+    part: &mut RolloutPart,
+) {
     let before = match console.report(c) {
         Ok(report) => report,
         Err(e) => {
@@ -518,7 +640,7 @@ fn carry_out_part(console: &Console, c: &Computer, change: &Change, part: &mut R
     };
     part.score_before = before.score;
     part.alerts_before = Some(before.open_alerts);
-    let applied = match console.apply(c, change) {
+    let applied = match console.apply(c, change, file) {
         Ok(a) => a,
         Err(e) => {
             part.state = PartState::Failed;

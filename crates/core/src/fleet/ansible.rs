@@ -57,6 +57,12 @@ pub fn export(
             "Choose a folder such as /home/you/office-ansible.",
         ));
     }
+    if let super::rollout::Change::File { .. } = plan.change {
+        return Err(Error::invalid_input(
+            "The Ansible playbook carries packages by name and security updates, not a package file.",
+            "Copy the file with Ansible's own copy module, or put it in a package source the computers use and roll it out by its name.",
+        ));
+    }
     let r = Rollout::new(plan, all, by, Utc::now())?;
     for name in [INVENTORY, PLAYBOOK, KNOWN_HOSTS] {
         if folder.join(name).symlink_metadata().is_ok() {
@@ -261,5 +267,19 @@ mod tests {
             .expect_err("refused");
         assert!(spaced.message.contains("without spaces"));
         assert!(export(&all, known, plan(), Path::new("relative"), "admin").is_err());
+        let file = RolloutPlan {
+            change: Change::File {
+                path: "/tmp/app_1.0_all.deb".into(),
+                sha256: "ab".repeat(32),
+            },
+            ..plan()
+        };
+        let refused =
+            export(&all, known, file, &dir.path().join("other"), "admin").expect_err("refused");
+        assert!(
+            refused.message.contains("not a package file"),
+            "{}",
+            refused.message
+        );
     }
 }

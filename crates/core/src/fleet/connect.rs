@@ -19,6 +19,8 @@ use std::time::Duration;
 
 /// How long one computer may take to answer a check.
 const LIMIT: Duration = Duration::from_secs(60);
+/// How long a package file may take to be sent and installed.
+const FILE_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 /// What the console asks a computer for its report.
 pub const REPORT: &[&str] = &["shipshape", "fleet", "report", "--json"];
@@ -76,6 +78,11 @@ impl Console {
 
     /// Runs `command` (Shipshape's own words) on `peer`; what it printed.
     pub fn run(&self, peer: &Peer, command: &[&str]) -> Result<String> {
+        self.run_giving(peer, command, None)
+    }
+
+    /// `run`, with `input` on the command's standard input.
+    fn run_giving(&self, peer: &Peer, command: &[&str], input: Option<Vec<u8>>) -> Result<String> {
         let mut args = self.options();
         args.extend([
             "-p".into(),
@@ -85,8 +92,16 @@ impl Console {
         ]);
         args.extend(command.iter().map(|w| w.to_string()));
         let words: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = Run::new(SSH, &words, LIMIT)
-            .env("SSH_AUTH_SOCK", self.agent.socket().display().to_string())
+        let mut run = Run::new(
+            SSH,
+            &words,
+            if input.is_some() { FILE_LIMIT } else { LIMIT },
+        )
+        .env("SSH_AUTH_SOCK", self.agent.socket().display().to_string());
+        if let Some(bytes) = input {
+            run = run.input(bytes);
+        }
+        let out = run
             .finish()
             .map_err(|e| ssh::ssh_failed("start ssh", &e.to_string()))?;
         if out.success() {
@@ -114,11 +129,13 @@ impl Console {
         report::read_details(&text, &c.name)
     }
 
-    /// Asks `c` to make `change` (a roll-out's part there).
-    pub fn apply(&self, c: &Computer, change: &Change) -> Result<Applied> {
+    /// Asks `c` to make `change` (a roll-out's part there); a package
+    /// file's bytes (`file`) are sent with it.
+    pub fn apply(&self, c: &Computer, change: &Change, file: Option<&[u8]>) -> Result<Applied> {
         let words = change.command();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        serve::read_applied(&self.run(&c.peer()?, &words)?, &c.name)
+        let said = self.run_giving(&c.peer()?, &words, file.map(<[u8]>::to_vec))?;
+        serve::read_applied(&said, &c.name)
     }
 
     /// Asks `c` to undo its run `run` (a roll-out taken back there).

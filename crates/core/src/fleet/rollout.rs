@@ -30,6 +30,21 @@ pub enum Change {
     Package { name: String },
     /// Install the security updates waiting there.
     SecurityUpdates,
+    /// Install a package file (.deb) on this console, copied to each
+    /// computer and installed there only if it arrives with this SHA-256.
+    File { path: String, sha256: String },
+}
+
+/// The largest package file a roll-out copies: each computer's copy is
+/// held in memory while it is sent.
+pub const MOST_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Whether `hex` is a SHA-256 as Shipshape writes it: 64 lower-case hex digits.
+pub fn is_sha256(hex: &str) -> bool {
+    hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Change {
@@ -37,6 +52,10 @@ impl Change {
         match self {
             Change::Package { name } => format!("install {name}"),
             Change::SecurityUpdates => "install the security updates".into(),
+            Change::File { path, .. } => format!(
+                "install the package file {}",
+                path.rsplit('/').next().unwrap_or(path)
+            ),
         }
     }
 
@@ -47,6 +66,8 @@ impl Change {
         match self {
             Change::Package { name } => words.extend(["package".into(), name.clone()]),
             Change::SecurityUpdates => words.push("security-updates".into()),
+            // The file's bytes follow on the command's standard input.
+            Change::File { sha256, .. } => words.extend(["file".into(), sha256.clone()]),
         }
         words.push("--json".into());
         words
@@ -89,6 +110,22 @@ impl RolloutPlan {
                 format!("\u{201c}{name}\u{201d} is not a package name."),
                 "Package names are lower-case letters, digits and + - . (for example hello).",
             ));
+        }
+        if let Change::File { path, sha256 } = &self.change {
+            if !is_sha256(sha256) {
+                return bad(
+                    "A package file is rolled out only with its SHA-256, 64 hex digits.",
+                    "Give the checksum its publisher lists (the Verify screen checks it), in lower case.",
+                );
+            }
+            if !path.starts_with('/') || !path.ends_with(".deb") {
+                return Err(Error::invalid_input(
+                    format!(
+                        "\u{201c}{path}\u{201d} is not the full path of a package file (.deb)."
+                    ),
+                    "Give the whole path, for example /home/you/Downloads/app_1.0_amd64.deb.",
+                ));
+            }
         }
         if self.pilot.len() > MAX_PILOT {
             return bad(

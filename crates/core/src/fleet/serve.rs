@@ -21,6 +21,9 @@ pub enum Asked {
     /// `shipshape fleet apply package NAME --json` or
     /// `shipshape fleet apply security-updates --json`.
     Apply(Change),
+    /// `shipshape fleet apply file SHA256 --json`, the package file's bytes
+    /// on standard input: installed only if they have this SHA-256.
+    ApplyFile(String),
     /// `shipshape fleet undo RUN --json`: take back a run a roll-out made.
     Undo(i64),
 }
@@ -46,6 +49,11 @@ pub fn asked(original: Option<&str>) -> Result<Asked> {
             Some(Asked::Apply(Change::Package {
                 name: name.to_string(),
             }))
+        }
+        ["shipshape", "fleet", "apply", "file", hex, "--json"]
+            if super::rollout::is_sha256(hex) =>
+        {
+            Some(Asked::ApplyFile(hex.to_string()))
         }
         ["shipshape", "fleet", "undo", run, "--json"] => run
             .parse::<i64>()
@@ -143,6 +151,11 @@ mod tests {
             asked(Some("shipshape fleet apply security-updates --json")).expect("allowed"),
             Asked::Apply(Change::SecurityUpdates)
         );
+        let hex = "ab".repeat(32);
+        assert_eq!(
+            asked(Some(&format!("shipshape fleet apply file {hex} --json"))).expect("allowed"),
+            Asked::ApplyFile(hex)
+        );
         assert_eq!(
             asked(Some("shipshape fleet undo 12 --json")).expect("allowed"),
             Asked::Undo(12)
@@ -156,6 +169,8 @@ mod tests {
             "shipshape fleet apply package Hello --json",
             "shipshape fleet apply package hello",
             "shipshape fleet undo -1 --json",
+            "shipshape fleet apply file ABC --json",
+            "shipshape fleet apply file /etc/shadow --json",
             "shipshape fleet undo +1 --json",
             "shipshape fleet undo 0 --json",
             "shipshape fleet undo 1 2 --json",

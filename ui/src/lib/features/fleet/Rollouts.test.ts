@@ -89,6 +89,24 @@ describe('Rollouts', () => {
     expect(byId(testIds.rolloutRollback)).toBeTruthy();
   });
 
+  it('rolls out a package file with its checksum', async () => {
+    const calls = recordCommands({
+      rollouts: () => [],
+      rollout_start: () => rollout({ status: 'done', message: 'Done.' }),
+    });
+    render(Rollouts, { computers: office, onchanged: () => {} });
+    await fireEvent.click(byId(testIds.rolloutNew));
+    await fireEvent.click(byId(testIds.rolloutFileKind));
+    expect((byId(testIds.rolloutStart) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(byId(testIds.rolloutFile), { target: { value: '/srv/app_1.0_all.deb' } });
+    await fireEvent.input(byId(testIds.rolloutSha256), { target: { value: 'AB'.repeat(32) } });
+    await fireEvent.click(byId(testIds.rolloutStart));
+    await waitFor(() => expect(calls.rollout_start).toHaveLength(1));
+    expect(calls.rollout_start[0].plan).toMatchObject({
+      change: { kind: 'file', path: '/srv/app_1.0_all.deb', sha256: 'ab'.repeat(32) },
+    });
+  });
+
   it('refuses waves that are not shares, and asks nothing', async () => {
     const calls = recordCommands({ rollouts: () => [] });
     render(Rollouts, { computers: office, onchanged: () => {} });

@@ -3,4 +3,4 @@
 /**
  * What a roll-out changes on each computer.
  */
-export type RolloutChange = { "kind": "package", name: string, } | { "kind": "security_updates" };
+export type RolloutChange = { "kind": "package", name: string, } | { "kind": "security_updates" } | { "kind": "file", path: string, sha256: string, };
