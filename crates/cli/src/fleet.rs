@@ -573,18 +573,18 @@ fn shown(r: &Rollout, json: bool) -> Result<Verdict, Error> {
     } else {
         print_rollout(r);
     }
-    let failed = r
-        .rings
-        .iter()
-        .flat_map(|g| &g.parts)
-        .any(|p| p.state == PartState::Failed);
-    Ok(
-        if failed || r.status == shipshape_core::fleet::rollout::Status::Halted {
-            Verdict::Negative
-        } else {
-            Verdict::Ok
-        },
-    )
+    use shipshape_core::fleet::rollout::Status;
+    // A roll-out taken back is the end asked for, whatever failed before.
+    let failed = r.status != Status::RolledBack
+        && r.rings
+            .iter()
+            .flat_map(|g| &g.parts)
+            .any(|p| p.state == PartState::Failed);
+    Ok(if failed || r.status == Status::Halted {
+        Verdict::Negative
+    } else {
+        Verdict::Ok
+    })
 }
 
 fn print_rollout(r: &Rollout) {

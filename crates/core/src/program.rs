@@ -52,7 +52,7 @@ pub struct Run<'a> {
     limit: Duration,
     env: Vec<(&'a str, String)>,
     folder: Option<&'a std::path::Path>,
-    input: Option<zeroize::Zeroizing<Vec<u8>>>,
+    input: Option<Input>,
     cancel: Option<(&'a crate::progress::Cancel, Duration)>,
     /// Set by the caller from what the program prints (it stopped making
     /// progress): asked to stop as on Cancel.
@@ -77,7 +77,14 @@ impl<'a> Run<'a> {
     /// a password reaches a program without a file, an argument or the
     /// environment (all readable by others). The copy is wiped after.
     pub fn input(mut self, bytes: Vec<u8>) -> Self {
-        self.input = Some(zeroize::Zeroizing::new(bytes));
+        self.input = Some(Input::Secret(zeroize::Zeroizing::new(bytes)));
+        self
+    }
+
+    /// Writes `bytes` (no secret: a file's, shared by several programs at
+    /// once without a copy each) to the program's standard input.
+    pub fn input_shared(mut self, bytes: std::sync::Arc<[u8]>) -> Self {
+        self.input = Some(Input::Shared(bytes));
         self
     }
 
@@ -143,7 +150,11 @@ impl<'a> Run<'a> {
         if let (Some(input), Some(mut stdin)) = (self.input.take(), child.stdin.take()) {
             // A thread, so a program that reads late never blocks this one.
             std::thread::spawn(move || {
-                let _ = std::io::Write::write_all(&mut stdin, &input);
+                let bytes: &[u8] = match &input {
+                    Input::Secret(b) => b,
+                    Input::Shared(b) => b,
+                };
+                let _ = std::io::Write::write_all(&mut stdin, bytes);
             });
         }
         let group = rustix::process::Pid::from_child(&child);
@@ -218,6 +229,23 @@ impl<'a> Run<'a> {
     }
 }
 
+/// What a program is given on its standard input.
+enum Input {
+    /// Wiped after.
+    Secret(zeroize::Zeroizing<Vec<u8>>),
+    Shared(std::sync::Arc<[u8]>),
+}
+
+/// Never the bytes: a secret's would end up in a log.
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Input::Secret(b) => write!(f, "Secret({} bytes)", b.len()),
+            Input::Shared(b) => write!(f, "Shared({} bytes)", b.len()),
+        }
+    }
+}
+
 fn read_capped(
     mut from: Box<dyn Read + Send>,
     lines: Option<std::sync::mpsc::Sender<String>>,
@@ -237,6 +265,12 @@ fn read_capped(
                         while let Some(end) = partial.iter().position(|&b| b == b'\n') {
                             let l: Vec<u8> = partial.drain(..=end).collect();
                             let _ = lines.send(String::from_utf8_lossy(&l[..end]).into_owned());
+                        }
+                        // A line that never ends is cut, as what is kept is.
+                        if partial.len() > MAX_OUTPUT {
+                            let l: Vec<u8> = std::mem::take(&mut partial);
+                            let _ =
+                                lines.send(String::from_utf8_lossy(&l[..MAX_OUTPUT]).into_owned());
                         }
                     }
                 }

@@ -364,6 +364,9 @@ keyring_test! {
             assert!(!audit_of(c).contains("install.package"), "a computer after the pilot was asked");
         }
         dir.run(&["fleet", "rollout", "continue", "1", "--approve"]).fails_with("has ended");
+        // Its failed pilot was put back there: a rollback has nothing to ask.
+        let nothing = json(dir.run(&["fleet", "rollout", "rollback", "1", "--json"]).success());
+        assert_eq!(nothing["status"], "rolled_back", "{nothing}");
 
         // Pilot first, then it waits for approval; a computer that is down
         // during the wave waits and catches up once it is back.
@@ -400,6 +403,7 @@ keyring_test! {
         dir.run(&["fleet", "rollout", "rollback", &id]).fails_with("rolled back already");
 
         let all = json(dir.run(&["fleet", "status", "--json"]).success());
+        assert_eq!(all[1]["status"], "rolled_back");
         assert_eq!(all.as_array().expect("a list").len(), 2);
         let text = dir.run(&["fleet", "status", &id]).success().stdout.clone();
         assert!(text.contains("Rolled back"), "{text}");

@@ -349,8 +349,19 @@ pub fn apply_file_here(
     apply_here(s, &change, now)
 }
 
-/// The other side of a rollback: undoes this computer's run `run`.
+/// The other side of a rollback: undoes this computer's run `run`; one
+/// undone already (a rollback asked again) is said to be back.
 pub fn undo_here(s: Session<'_>, run: i64, now: DateTime<Utc>) -> Result<Applied> {
+    if let Ok(done) = crate::maintain::updates::run_numbered(s.store, run)
+        && let Some(by) = done.undone_by
+    {
+        return Ok(Applied {
+            outcome: Outcome::Done,
+            run: Some(by),
+            words: format!("Run {run} was undone already, by run {by}."),
+            gates: Vec::new(),
+        });
+    }
     Ok(applied(super::updates::undo(s, run, false, now)))
 }
 
@@ -466,26 +477,31 @@ fn carry_on(
     if r.id > 0 {
         r = rollout::get(s.store, r.id)?;
     }
-    let soaked = r.status == RolloutStatus::Soaking;
-    if let Err(e) = r.may_go_on(approve, now) {
-        // A soak that ended waits for approval now: said, and kept so.
-        if r.status == RolloutStatus::Waiting && soaked {
-            r.message = e.message.clone();
-            rollout::save(s.store, now, s.actor, &mut r, "fleet.rollout.soaked")?;
-        }
-        return Err(e);
-    }
-    let agent = key(s).agent(s.store, keychain, s.actor, now)?;
-    let console = Console::new(agent, s.store.data_dir());
     let all = computers::list(s.store)?;
-    if soaked && let Some(prev) = r.current.checked_sub(1) {
-        // The gates again, after the watch: the ring soaked is judged anew.
-        recheck(&console, &all, &mut r, prev, now);
+    let mut console = None;
+    if r.soak_over(now) {
+        // The gates again when the watch is over, before anything else
+        // (approval included): the ring soaked is judged anew.
+        let agent = key(s).agent(s.store, keychain, s.actor, now)?;
+        let c = console.insert(Console::new(agent, s.store.data_dir()));
+        if let Some(prev) = r.current.checked_sub(1) {
+            recheck(c, &all, &mut r, prev, now);
+        }
         if r.status == RolloutStatus::Halted {
             rollout::save(s.store, Utc::now(), s.actor, &mut r, "fleet.rollout.halt")?;
             return Ok(r);
         }
+        r.end_soak(now);
+        rollout::save(s.store, Utc::now(), s.actor, &mut r, "fleet.rollout.soaked")?;
     }
+    r.may_go_on(approve, now)?;
+    let console = match console {
+        Some(c) => c,
+        None => Console::new(
+            key(s).agent(s.store, keychain, s.actor, now)?,
+            s.store.data_dir(),
+        ),
+    };
     while matches!(
         r.status,
         RolloutStatus::Running | RolloutStatus::Unreachable
@@ -494,8 +510,24 @@ fn carry_on(
         cancel.check()?;
         let ring = r.current;
         let name = r.rings[ring].name.clone();
+        // Read and checked again for each ring: the file may have changed.
+        let file = match file_bytes(&r.plan.change) {
+            Ok(file) => file.map(std::sync::Arc::<[u8]>::from),
+            Err(e) => {
+                r.halt(
+                    format!("Halted before the {name} ring: {} {}", e.message, e.hint),
+                    Utc::now(),
+                );
+                rollout::save(s.store, Utc::now(), s.actor, &mut r, "fleet.rollout.halt")?;
+                return Ok(r);
+            }
+        };
         r.step(true, format!("The {name} ring begins"), Utc::now());
-        carry_out_ring(s, &console, &all, &mut r, ring, progress, cancel)?;
+        let office = Office {
+            console: &console,
+            all: &all,
+        };
+        carry_out_ring(s, &office, &mut r, ring, file, progress, cancel)?;
         r.judge_ring(Utc::now());
         let action = if r.status == RolloutStatus::Halted {
             "fleet.rollout.halt"
@@ -511,19 +543,22 @@ fn carry_on(
 }
 
 /// Carries out ring `ring` on its computers not yet done, at once.
+/// The console at work and the computers it knows.
+struct Office<'a> {
+    console: &'a Console,
+    all: &'a [Computer],
+}
+
 fn carry_out_ring(
     s: Session<'_>,
-    console: &Console,
-    all: &[Computer],
+    office: &Office<'_>,
     r: &mut Rollout,
     ring: usize,
+    file: Option<std::sync::Arc<[u8]>>,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<()> {
     let change = r.plan.change.clone();
-    // Read and checked again for each ring: the file may have changed.
-    let file = file_bytes(&change)?;
-    let file = file.as_deref();
     let todo: Vec<usize> = r.rings[ring]
         .parts
         .iter()
@@ -538,8 +573,8 @@ fn carry_out_ring(
             .iter()
             .map(|i| {
                 let mut part = r.rings[ring].parts[*i].clone();
-                let (change, done) = (&change, &done);
-                let computer = all.iter().find(|c| c.id == part.computer);
+                let (change, done, file) = (&change, &done, file.clone());
+                let computer = office.all.iter().find(|c| c.id == part.computer);
                 scope.spawn(move || {
                     match computer {
                         None => {
@@ -547,13 +582,13 @@ fn carry_out_ring(
                             part.words = "It was taken off the list of computers.".into();
                         }
                         Some(_) if cancel.is_cancelled() => {}
-                        Some(c) => carry_out_part(console, c, change, file, &mut part),
+                        Some(c) => carry_out_part(office.console, c, change, file, &mut part),
                     }
                     if let Ok(peer) = computer.map_or_else(
                         || Err(crate::Error::internal("no computer")),
                         Computer::peer,
                     ) {
-                        console.close(&peer);
+                        office.console.close(&peer);
                     }
                     progress.report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                     (*i, part)
@@ -623,7 +658,7 @@ fn carry_out_part(
     console: &Console,
     c: &Computer,
     change: &Change,
-    file: Option<&[u8]>,
+    file: Option<std::sync::Arc<[u8]>>,
     part: &mut RolloutPart,
 ) {
     let before = match console.report(c) {
@@ -648,7 +683,8 @@ fn carry_out_part(
             return;
         }
     };
-    part.run = applied.run;
+    // A failed change was put back there: nothing of it to undo.
+    part.run = applied.run.filter(|_| applied.outcome != Outcome::Failed);
     match applied.outcome {
         Outcome::AlreadyThere => {
             part.state = PartState::AlreadyThere;
@@ -731,13 +767,11 @@ fn recheck(console: &Console, all: &[Computer], r: &mut Rollout, ring: usize, no
             .count(),
     );
     if failed * 100 > total * usize::from(r.plan.halt_percent) {
-        r.status = RolloutStatus::Halted;
-        r.finished = Some(now.to_rfc3339_opts(SecondsFormat::Secs, true));
-        r.message = format!(
-            "Halted after the soak: {failed} of {total} computers in the {} ring failed their health gates.",
-            r.rings[ring].name
+        let name = r.rings[ring].name.clone();
+        r.halt(
+            format!("Halted after the soak: {failed} of {total} computers in the {name} ring failed their health gates."),
+            now,
         );
-        r.step(false, r.message.clone(), now);
     }
 }
 
@@ -777,7 +811,10 @@ pub fn rollout_rollback(
     r.status = RolloutStatus::Halted;
     r.step(true, "Rollback begins", now);
     for (n, (g, i)) in changed.into_iter().enumerate() {
-        cancel.check()?;
+        // Stopped between computers: what was done is kept below.
+        if cancel.is_cancelled() {
+            break;
+        }
         let part = &mut r.rings[g].parts[i];
         let Some(c) = all.iter().find(|c| c.id == part.computer) else {
             continue;

@@ -115,7 +115,10 @@ pub fn export(
         "# Written by Shipshape (shipshape fleet export-ansible) for: {words}.\n\
          # The rings of a Shipshape roll-out: {rings}; halted when more than\n\
          # {halt} % of a ring fails. Each computer runs Shipshape's own command,\n\
-         # as the console would ask it, and answers in JSON.\n\
+         # as the console would ask it, and answers in JSON. Unlike the console,\n\
+         # Ansible goes on past a computer it cannot reach (counted as failed),\n\
+         # stops when a whole ring fails whatever the threshold, and has no soak\n\
+         # or approval between rings.\n\
          # Run: ansible-playbook -i {inventory} {playbook_path}\n\
          - name: \"Shipshape: {words}\"\n\
          \x20 hosts: office\n\

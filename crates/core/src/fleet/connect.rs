@@ -82,7 +82,12 @@ impl Console {
     }
 
     /// `run`, with `input` on the command's standard input.
-    fn run_giving(&self, peer: &Peer, command: &[&str], input: Option<Vec<u8>>) -> Result<String> {
+    fn run_giving(
+        &self,
+        peer: &Peer,
+        command: &[&str],
+        input: Option<std::sync::Arc<[u8]>>,
+    ) -> Result<String> {
         let mut args = self.options();
         args.extend([
             "-p".into(),
@@ -99,7 +104,7 @@ impl Console {
         )
         .env("SSH_AUTH_SOCK", self.agent.socket().display().to_string());
         if let Some(bytes) = input {
-            run = run.input(bytes);
+            run = run.input_shared(bytes);
         }
         let out = run
             .finish()
@@ -131,10 +136,15 @@ impl Console {
 
     /// Asks `c` to make `change` (a roll-out's part there); a package
     /// file's bytes (`file`) are sent with it.
-    pub fn apply(&self, c: &Computer, change: &Change, file: Option<&[u8]>) -> Result<Applied> {
+    pub fn apply(
+        &self,
+        c: &Computer,
+        change: &Change,
+        file: Option<std::sync::Arc<[u8]>>,
+    ) -> Result<Applied> {
         let words = change.command();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        let said = self.run_giving(&c.peer()?, &words, file.map(<[u8]>::to_vec))?;
+        let said = self.run_giving(&c.peer()?, &words, file)?;
         serve::read_applied(&said, &c.name)
     }
 

@@ -4,7 +4,9 @@
 //! only to run `shipshape fleet serve`, and whose sudo rights reach
 //! Shipshape's helper and nothing else. Root writes only into folders it
 //! made and owns: the account's home, its `.ssh` and `authorized_keys` are
-//! root's (so the account cannot change which key may log in), and only
+//! root's (so the account cannot change which key may log in; the console's
+//! line is the only one), it reads the system journal (`systemd-journal`,
+//! where there is one) for the roll-outs' journal gate, and only
 //! its Shipshape data folder is the account's. The sudo rule is checked
 //! with `visudo` before it is put in place. `--remove` takes it all away.
 
@@ -153,12 +155,10 @@ pub fn prepare(line: &str, helper: &Path, places: &Places) -> Result<Prepared> {
                 .map_err(|e| Error::io("protect", &data, &e))?;
         }
     }
+    // This console's line alone: a key of an earlier console (a laptop
+    // replaced, or stolen) loses its way in.
     let keys = places.authorized_keys();
-    let mut text = std::fs::read_to_string(&keys).unwrap_or_default();
-    if !text.lines().any(|l| l == line) {
-        text.push_str(&line);
-        text.push('\n');
-    }
+    let text = format!("{line}\n");
     crate::atomic_file::write_with(
         &keys,
         text.as_bytes(),
@@ -239,24 +239,35 @@ pub fn remove(places: &Places) -> Result<()> {
 fn account(places: &Places) -> Result<(u32, u32)> {
     if uid_of(ACCOUNT).is_none() {
         let home = places.home.display().to_string();
+        // The journal gate of a roll-out reads the whole system journal,
+        // which only its readers' group may.
+        let journal = group_exists("systemd-journal");
+        let mut groups: Vec<&str> = Vec::new();
+        if journal {
+            groups.extend(["--groups", "systemd-journal"]);
+        }
         let out = run(
             "useradd",
             &[
-                "--system",
-                "--user-group",
-                "--no-create-home",
-                "--home-dir",
-                &home,
-                "--shell",
-                "/bin/sh",
-                "--comment",
-                "Shipshape console",
-                // No password can be given ("*"), yet the account is not
-                // locked ("!"), which sshd would refuse even for its key.
-                "--password",
-                "*",
-                ACCOUNT,
-            ],
+                groups.as_slice(),
+                &[
+                    "--system",
+                    "--user-group",
+                    "--no-create-home",
+                    "--home-dir",
+                    &home,
+                    "--shell",
+                    "/bin/sh",
+                    "--comment",
+                    "Shipshape console",
+                    // No password can be given ("*"), yet the account is not
+                    // locked ("!"), which sshd would refuse even for its key.
+                    "--password",
+                    "*",
+                    ACCOUNT,
+                ],
+            ]
+            .concat(),
         )?;
         if !out.success() {
             return Err(Error::internal(format!(
@@ -270,6 +281,11 @@ fn account(places: &Places) -> Result<(u32, u32)> {
     })?;
     crate::admin::door::account_ids(uid)
         .ok_or_else(|| Error::internal(format!("{ACCOUNT} has no group in /etc/passwd.")))
+}
+
+fn group_exists(name: &str) -> bool {
+    std::fs::read_to_string("/etc/group")
+        .is_ok_and(|g| g.lines().any(|l| l.split(':').next() == Some(name)))
 }
 
 fn uid_of(name: &str) -> Option<u32> {

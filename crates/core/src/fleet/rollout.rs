@@ -367,6 +367,46 @@ impl Rollout {
         Ok(r)
     }
 
+    /// Halts it with `why`, noted as its last step.
+    pub fn halt(&mut self, why: String, now: DateTime<Utc>) {
+        self.status = Status::Halted;
+        self.finished = Some(stamp(now));
+        self.message = why;
+        self.step(false, self.message.clone(), now);
+    }
+
+    /// Whether it is soaking and the soak is over at `now`.
+    pub fn soak_over(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Soaking
+            && self
+                .soak_until
+                .as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| t <= now)
+    }
+
+    /// The soak is over (and its ring passed its gates again): the next
+    /// ring waits for approval, or may begin.
+    pub fn end_soak(&mut self, now: DateTime<Utc>) {
+        let next = self
+            .rings
+            .get(self.current)
+            .map_or_else(String::new, |r| r.name.clone());
+        self.soak_until = None;
+        if self.plan.approval == Approval::Ask {
+            self.status = Status::Waiting;
+            self.message = format!(
+                "The watch is over and the ring before passed its health gates again; {next} waits for your approval."
+            );
+        } else {
+            self.status = Status::Running;
+            self.message = format!(
+                "The watch is over and the ring before passed its health gates again; {next} begins."
+            );
+        }
+        self.step(true, self.message.clone(), now);
+    }
+
     pub fn step(&mut self, ok: bool, what: impl Into<String>, now: DateTime<Utc>) {
         self.steps.push(RunStep {
             time: stamp(now),
@@ -394,9 +434,8 @@ impl Rollout {
             );
         }
         if self.status == Status::Soaking {
-            let until = self.soak_until.clone().unwrap_or_default();
-            let over = DateTime::parse_from_rfc3339(&until).is_ok_and(|t| t <= now);
-            if !over {
+            if !self.soak_over(now) {
+                let until = self.soak_until.clone().unwrap_or_default();
                 return refuse(
                     format!(
                         "The {} ring is watched until {until} before the next one begins.",
@@ -405,12 +444,7 @@ impl Rollout {
                     "Go on after that time; the health gates are checked again then.",
                 );
             }
-            self.status = if self.plan.approval == Approval::Ask {
-                Status::Waiting
-            } else {
-                Status::Running
-            };
-            self.soak_until = None;
+            self.end_soak(now);
         }
         if self.status == Status::Waiting {
             let Some(by) = approve else {
@@ -456,13 +490,13 @@ impl Rollout {
             .filter(|p| p.state == PartState::Unreachable)
             .count();
         if failed * 100 > total * usize::from(self.plan.halt_percent) {
-            self.status = Status::Halted;
-            self.finished = Some(stamp(now));
-            self.message = format!(
-                "Halted: {failed} of {total} computers in the {name} ring failed, more than the {} % allowed. The rings after it were not begun; roll back the computers already done, or look into the failure.",
-                self.plan.halt_percent
+            self.halt(
+                format!(
+                    "Halted: {failed} of {total} computers in the {name} ring failed, more than the {} % allowed. The rings after it were not begun; roll back the computers already done, or look into the failure.",
+                    self.plan.halt_percent
+                ),
+                now,
             );
-            self.step(false, self.message.clone(), now);
             return;
         }
         if unreachable > 0 {

@@ -144,11 +144,16 @@ pub struct Retire {
 /// The inventory from `facts`, with product dates from `snapshot`.
 pub fn build(facts: &Facts, snapshot: &Snapshot, source: EolSource, today: NaiveDate) -> Inventory {
     let os = eol::os_release(&facts.os_release);
-    let (os_life, os_problem) =
-        match eol::os_life(&os, facts.distro_info.as_deref(), &facts.distro_info_file) {
-            Ok(l) => (Some(l), None),
-            Err(e) => (None, Some(e)),
-        };
+    // Systems distro-info-data does not cover take the list in use (an
+    // imported one too).
+    let life = match eol::listed_system(&os.id) {
+        Some(product) => eol::listed_os_life(&os, product, snapshot, &source.words),
+        None => eol::os_life(&os, facts.distro_info.as_deref(), &facts.distro_info_file),
+    };
+    let (os_life, os_problem) = match life {
+        Ok(l) => (Some(l), None),
+        Err(e) => (None, Some(e)),
+    };
     let os_name = os_life
         .as_ref()
         .map(|l| l.name.clone())

@@ -160,9 +160,17 @@ pub fn upgrades(text: &str) -> BTreeMap<String, String> {
 /// "name-version" (how dnf names one of several installed versions) and
 /// version.
 pub fn old_kernels(installed: &[Installed], running: &str) -> Vec<(String, String)> {
+    // Fedora and RHEL 8 on split a kernel into kernel and kernel-core (and
+    // modules): one name is counted, the one that holds the kernel, so two
+    // packages of one version never read as two kernels.
+    let name = if installed.iter().any(|p| p.name == "kernel-core") {
+        "kernel-core"
+    } else {
+        "kernel"
+    };
     let mut kernels: Vec<&Installed> = installed
         .iter()
-        .filter(|p| matches!(p.name.as_str(), "kernel-core" | "kernel"))
+        .filter(|p| p.name == name)
         .filter(|p| format!("{}.{}", p.version, p.arch) != running && p.version != running)
         .collect();
     // Newest first: the last installed, then the higher version.
@@ -219,6 +227,8 @@ kernel-core\t0\t5.14.0-1.el9\tx86_64\t1700000000\tRocky Enterprise Software Foun
 kernel-core\t0\t5.14.0-3.el9\tx86_64\t1700000300\tRocky Enterprise Software Foundation
 kernel-core\t0\t5.14.0-2.el9\tx86_64\t1700000200\tRocky Enterprise Software Foundation
 kernel-core\t0\t5.14.0-0.el9\tx86_64\t1700000000\tRocky Enterprise Software Foundation
+kernel\t0\t5.14.0-3.el9\tx86_64\t1700000300\tRocky Enterprise Software Foundation
+kernel\t0\t5.14.0-1.el9\tx86_64\t1700000000\tRocky Enterprise Software Foundation
 local-tool\t0\t1.0-1\tnoarch\t1700000000\t(none)
 broken line
 ";
@@ -226,10 +236,10 @@ broken line
     #[test]
     fn reads_installed_packages_with_their_epochs() {
         let p = parse_installed(LIST);
-        assert_eq!(p.len(), 7, "{p:?}");
+        assert_eq!(p.len(), 9, "{p:?}");
         assert_eq!(p[0].name, "bash");
         assert_eq!(p[1].version, "1:16.20.2-8.el9_4");
-        assert_eq!(p[6].vendor, "");
+        assert_eq!(p[8].vendor, "");
         assert!(p.iter().all(|p| p.name != "gpg-pubkey"));
     }
 
