@@ -183,7 +183,8 @@ describe('Fleet', () => {
     expect(calls.fleet_details).toEqual([{ id: 1 }]);
     answer = false;
     await fireEvent.click(screen.getByText('Close'));
-    await fireEvent.click(byId(testIds.fleetDetailsOpen));
+    // A cell of the grid leads there too.
+    await fireEvent.click(screen.getAllByTestId(testIds.fleetCell)[0].querySelector('button') as HTMLElement);
     await waitFor(() => expect(byId(testIds.fleetDetails).textContent).toContain('cannot reach reception'));
   });
 
