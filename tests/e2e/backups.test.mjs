@@ -34,7 +34,8 @@ let work;
 let restServer;
 const SERVER_PASSWORD = 'pass:w@rd/1';
 const step = stepper(() => s);
-const click = async (id) => (await s.byTestId(id)).click();
+// Waits for the element: a screen may still be reading what it shows.
+const click = async (id) => (await s.waitFor(id, () => s.byTestId(id))).click();
 
 /** A port nothing listens on now. */
 function freePort() {

@@ -50,7 +50,8 @@ async function fill(id, value) {
   await el.type(value);
   await s.waitFor(`the typed ${id}`, async () => (await el.property('value')) === value);
 }
-const click = async (id) => (await s.byTestId(id)).click();
+// Waits for the element: a screen may still be reading what it shows.
+const click = async (id) => (await s.waitFor(id, () => s.byTestId(id))).click();
 
 before(async () => {
   mkdirSync(MAIL, { recursive: true });

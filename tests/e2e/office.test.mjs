@@ -128,7 +128,11 @@ describe('Office', () => {
     assert.deepEqual(await axeViolations(s), []);
     await close.click();
     await s.waitFor('closed', () => s.byTestId(testIds.incidentReopen), 30000);
-    const events = await s.findAll(`[data-testid="${testIds.incidentEvent}"]`);
+    // The timeline is read again after the move: its fourth line comes then.
+    const events = await s.waitFor('the closing in the timeline', async () => {
+      const all = await s.findAll(`[data-testid="${testIds.incidentEvent}"]`);
+      return all.length === 4 ? all : null;
+    });
     assert.equal(events.length, 4);
     assert.match(await events[2].text(), /To stop it happening again: A weekly check of the print queue\./);
     const { stdout } = await run(CLI, ['--data-dir', DATA, 'incident', 'list', '--status', 'closed', '--json']);

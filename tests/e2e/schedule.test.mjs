@@ -51,7 +51,8 @@ async function waitStep(n) {
   assert.equal(await (await s.byTestId(testIds.scheduleWizard)).attribute('data-step'), String(n));
 }
 
-const click = async (id) => (await s.byTestId(id)).click();
+// Waits for the element: a screen may still be reading what it shows.
+const click = async (id) => (await s.waitFor(id, () => s.byTestId(id))).click();
 
 /** The times the wizard's job steps proposed, in step order. */
 const proposed = [];
