@@ -56,29 +56,36 @@ pub struct Turn {
     _held: std::fs::File,
 }
 
-impl RootState {
-    /// Takes the one turn for `kind`; refused, saying `busy`, while another
-    /// run holds it.
-    pub fn take_turn(&self, kind: &str, busy: &str) -> Result<Turn> {
+impl Turn {
+    /// Locks the file at `path` (made when missing, never through a link)
+    /// for as long as the turn is held; refused with `busy` and `hint`
+    /// while another process holds it.
+    pub fn take(path: &Path, busy: &str, hint: &str) -> Result<Turn> {
         use rustix::fs::{FlockOperation, flock};
         use std::os::unix::fs::OpenOptionsExt;
-        let path = self.paths.state.join(format!("{kind}.lock"));
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .mode(0o600)
             .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(&path)
-            .map_err(|e| Error::io("open", &path, &e))?;
-        flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|_| {
-            Error::new(
-                ErrorCode::Conflict,
-                busy,
-                "Wait for it to finish (the Maintenance screen shows it), then try again.",
-            )
-        })?;
+            .open(path)
+            .map_err(|e| Error::io("open", path, &e))?;
+        flock(&file, FlockOperation::NonBlockingLockExclusive)
+            .map_err(|_| Error::new(ErrorCode::Conflict, busy, hint))?;
         Ok(Turn { _held: file })
+    }
+}
+
+impl RootState {
+    /// Takes the one turn for `kind`; refused, saying `busy`, while another
+    /// run holds it.
+    pub fn take_turn(&self, kind: &str, busy: &str) -> Result<Turn> {
+        Turn::take(
+            &self.paths.state.join(format!("{kind}.lock")),
+            busy,
+            "Wait for it to finish (the Maintenance screen shows it), then try again.",
+        )
     }
 
     /// Opens root's state, making its folders on first use. Refused unless

@@ -95,30 +95,14 @@ pub fn details(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<report::Details> {
-    let mut c = computers::list(s.store)?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| {
-            crate::Error::new(
-                crate::ErrorCode::NotFound,
-                format!("There is no computer {id}."),
-                "Run shipshape fleet list to see the computers and their numbers.",
-            )
-        })?;
+    let mut c = computers::get(s.store, id)?;
     let agent = key(s).agent(s.store, keychain, s.actor, now)?;
     let console = Console::new(agent, s.store.data_dir());
     let answer = console.details(&c);
     if let Ok(peer) = c.peer() {
         console.close(&peer);
     }
-    match &answer {
-        Ok(d) => {
-            c.report = Some(d.report.clone());
-            c.last_seen = Some(now.to_rfc3339_opts(SecondsFormat::Secs, true));
-            c.problem = None;
-        }
-        Err(e) => c.problem = Some(format!("{} {}", e.message, e.hint)),
-    }
+    c.answered(answer.as_ref().map(|d| &d.report), now);
     computers::save_check(s.store, &c)?;
     answer
 }
@@ -191,16 +175,8 @@ pub fn check(
             })
             .collect()
     });
-    let seen = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     for (c, answer) in all.iter_mut().zip(answers) {
-        match answer {
-            Ok(report) => {
-                c.report = Some(report);
-                c.last_seen = Some(seen.clone());
-                c.problem = None;
-            }
-            Err(e) => c.problem = Some(format!("{} {}", e.message, e.hint)),
-        }
+        c.answered(answer.as_ref(), now);
         computers::save_check(s.store, c)?;
     }
     Ok(all)

@@ -210,17 +210,7 @@ mod tests {
     use crate::install::plan::Approval;
 
     fn computer(id: i64, name: &str, port: u16) -> Computer {
-        Computer {
-            id,
-            name: name.into(),
-            address: format!("root@127.0.0.1:{port}"),
-            fingerprint: String::new(),
-            enrolled: String::new(),
-            by: String::new(),
-            last_seen: None,
-            report: None,
-            problem: None,
-        }
+        Computer::for_tests(id, name, &format!("root@127.0.0.1:{port}"))
     }
 
     fn plan() -> RolloutPlan {

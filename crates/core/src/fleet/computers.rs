@@ -46,6 +46,35 @@ impl Computer {
     pub fn peer(&self) -> Result<Peer> {
         parse_address(&self.address)
     }
+
+    /// What asking it gave: its report and when it was seen, or why it
+    /// was not reached (the report it gave before is kept).
+    pub fn answered(&mut self, answer: Result<&Report, &crate::Error>, now: DateTime<Utc>) {
+        match answer {
+            Ok(report) => {
+                self.report = Some(report.clone());
+                self.last_seen = Some(stamp(now));
+                self.problem = None;
+            }
+            Err(e) => self.problem = Some(format!("{} {}", e.message, e.hint)),
+        }
+    }
+
+    /// A computer as enrolled, for unit tests of what uses the list.
+    #[cfg(test)]
+    pub(crate) fn for_tests(id: i64, name: &str, address: &str) -> Computer {
+        Computer {
+            id,
+            name: name.into(),
+            address: address.into(),
+            fingerprint: String::new(),
+            enrolled: String::new(),
+            by: String::new(),
+            last_seen: None,
+            report: None,
+            problem: None,
+        }
+    }
 }
 
 /// What enrolling a computer needs the administrator to see: the host

@@ -596,36 +596,17 @@ impl Rollout {
     }
 }
 
-/// Held while a roll-out is carried out or rolled back, so the app's
-/// catching up and the command line never do one twice at once.
-#[derive(Debug)]
-pub struct Turn {
-    _held: std::fs::File,
-}
-
-/// The console's one turn at roll-outs; refused while another has it.
-pub fn take_turn(data_dir: &std::path::Path) -> Result<Turn> {
-    use rustix::fs::{FlockOperation, flock};
-    use std::os::unix::fs::OpenOptionsExt;
+/// The console's one turn at roll-outs, held while one is carried out or
+/// rolled back, so the app's catching up and the command line never do
+/// one twice at once; refused while another has it.
+pub fn take_turn(data_dir: &std::path::Path) -> Result<crate::admin::state::Turn> {
     let folder = data_dir.join("fleet");
     crate::ssh::private_folder(&folder)?;
-    let path = folder.join("rollouts.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(&path)
-        .map_err(|e| Error::io("open", &path, &e))?;
-    flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|_| {
-        Error::new(
-            ErrorCode::Conflict,
-            "A roll-out is being carried out now.",
-            "Wait for it to finish (the Computers screen shows it), then try again.",
-        )
-    })?;
-    Ok(Turn { _held: file })
+    crate::admin::state::Turn::take(
+        &folder.join("rollouts.lock"),
+        "A roll-out is being carried out now.",
+        "Wait for it to finish (the Computers screen shows it), then try again.",
+    )
 }
 
 const TABLE: &str = "rollouts";
@@ -685,17 +666,7 @@ mod tests {
     use super::*;
 
     fn computer(id: i64, name: &str) -> Computer {
-        Computer {
-            id,
-            name: name.into(),
-            address: format!("root@{name}"),
-            fingerprint: String::new(),
-            enrolled: String::new(),
-            by: String::new(),
-            last_seen: None,
-            report: None,
-            problem: None,
-        }
+        Computer::for_tests(id, name, &format!("root@{name}"))
     }
 
     fn office() -> Vec<Computer> {

@@ -547,7 +547,8 @@ fn not_run(program: &str, e: &std::io::Error) -> Error {
     )
 }
 
-fn failed(program: &str, out: &Finished) -> Error {
+/// A program that ran and failed, with the last of what it said.
+pub(crate) fn failed(program: &str, out: &Finished) -> Error {
     Error::new(
         ErrorCode::Io,
         format!("{program} failed."),

@@ -3,7 +3,7 @@
 //! is there to ask, which no source offers, which have updates and which
 //! nothing needs. Only reads: nothing here changes a package.
 
-use super::apt::last_lines;
+use super::apt::failed;
 use crate::govern::deb_version;
 use crate::program::Run;
 use crate::{Error, ErrorCode, Result};
@@ -60,7 +60,7 @@ impl Rpm {
             .finish()
             .map_err(|e| not_run("rpm", &e))?;
         if out.code != Some(0) {
-            return Err(failed("rpm", &out.stdout, &out.stderr));
+            return Err(failed("rpm", &out));
         }
         Ok(out.stdout)
     }
@@ -78,7 +78,7 @@ impl Rpm {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => Some(Err(not_run("dnf", &e))),
             Ok(out) if out.code == Some(0) => Some(Ok(out.stdout)),
-            Ok(out) => Some(Err(failed("dnf", &out.stdout, &out.stderr))),
+            Ok(out) => Some(Err(failed("dnf", &out))),
         }
     }
 }
@@ -204,14 +204,6 @@ fn not_run(program: &str, e: &std::io::Error) -> Error {
         ErrorCode::Io,
         format!("{program} could not be run: {e}."),
         "Try again; if it keeps failing, run it in a terminal to see why.",
-    )
-}
-
-fn failed(program: &str, stdout: &str, stderr: &str) -> Error {
-    Error::new(
-        ErrorCode::Io,
-        format!("{program} failed."),
-        format!("It said: {}", last_lines(&format!("{stdout}\n{stderr}"))),
     )
 }
 
