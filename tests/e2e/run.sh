@@ -78,7 +78,11 @@ exec_in_session() {
     curl -sf "$WEBDRIVER_URL/status" >/dev/null 2>&1 && break
     sleep 0.1
   done
-  node ${E2E_SCRIPT:---test --test-concurrency=1 --test-timeout=60000 "$root/tests/e2e/"*.test.mjs}
+  set +e
+  node ${E2E_SCRIPT:---test --test-concurrency=1 --test-timeout=60000 "$root/tests/e2e/"*.test.mjs} | tee "$E2E_ARTIFACTS/output.tap"
+  local status=${PIPESTATUS[0]}
+  [[ $status -eq 0 ]] || node "$root/tests/e2e/failures.mjs" "$E2E_ARTIFACTS/output.tap"
+  return "$status"
 }
 export -f exec_in_session
 export port native_port root

@@ -1,23 +1,27 @@
 // A small W3C WebDriver client over fetch: just what the end-to-end tests
 // use, talking to tauri-driver (which drives WebKitWebDriver).
-import { writeFile } from 'node:fs/promises';
+import { readdir, readlink, realpath, writeFile } from 'node:fs/promises';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class Session {
-  constructor(base, id) {
+  constructor(base, id, application) {
     this.base = base;
     this.id = id;
+    this.application = application;
   }
 
   static async start(base, application) {
+    // The app is one instance per desktop session: a window of the file
+    // before that is still closing would take this start over and end it.
+    await closed(application);
     const body = {
       capabilities: {
         alwaysMatch: { browserName: 'wry', 'tauri:options': { application } },
       },
     };
     const value = await request(base, 'POST', '/session', body);
-    return new Session(base, value.sessionId);
+    return new Session(base, value.sessionId, application);
   }
 
   cmd(method, path, body) {
@@ -26,6 +30,7 @@ export class Session {
 
   async end() {
     await this.cmd('DELETE', '');
+    await closed(this.application);
   }
 
   async find(css) {
@@ -129,4 +134,29 @@ async function request(base, method, path, body) {
     throw new Error(`${method} ${path}: ${v.error ?? res.status} ${v.message ?? ''}`.trim());
   }
   return json.value;
+}
+
+/** Waits until no process runs `application`; throws after `ms`. */
+async function closed(application, ms = 30000) {
+  const exe = await realpath(application);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const left = await running(exe);
+    if (left.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the app from an earlier session is still running (process ${left.join(', ')}) after ${ms / 1000} s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The ids of the processes whose program is `exe`. */
+async function running(exe) {
+  const found = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const program = await readlink(`/proc/${pid}/exe`).catch(() => '');
+    if (program === exe) found.push(Number(pid));
+  }
+  return found;
 }
