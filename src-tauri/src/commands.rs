@@ -21,6 +21,7 @@ use shipshape_core::fleet::ansible::Export as AnsibleExport;
 use shipshape_core::fleet::computers::{Computer as FleetComputer, Enrolment};
 use shipshape_core::fleet::report::Details as FleetDetails;
 use shipshape_core::fleet::rollout::{Rollout, RolloutPlan};
+use shipshape_core::fleet::setup::SetUp;
 use shipshape_core::govern::access::Inventory as AccessInventory;
 use shipshape_core::govern::eol::EolSource;
 use shipshape_core::govern::inventory::Inventory as SoftwareInventory;
@@ -1243,6 +1244,20 @@ pub async fn fleet_enrol(
             &fingerprint,
             chrono::Utc::now(),
         )
+    })
+    .await
+}
+
+/// Sets Shipshape up on a computer that does not have it yet (reached as
+/// root through its setting-up line), then enrols its own account there.
+#[tauri::command]
+pub async fn fleet_set_up(
+    state: State<'_, AppState>,
+    asked: SetUp,
+) -> Result<FleetComputer, Error> {
+    let keychain = state.keychain()?;
+    with_session(state, move |session| {
+        api::fleet::set_up(session, &keychain, &asked, chrono::Utc::now())
     })
     .await
 }

@@ -16,8 +16,10 @@ use shipshape_core::fleet::computers::Computer;
 use shipshape_core::fleet::prepare;
 use shipshape_core::fleet::rollout::{Change, PartState, Rollout, RolloutPlan};
 use shipshape_core::fleet::serve::{self, Applied, Asked};
+use shipshape_core::fleet::setup::SetUp;
 use shipshape_core::install::plan::Approval;
 use shipshape_core::vault::Keychain;
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -31,6 +33,12 @@ pub enum Command {
         /// The fingerprint that computer shows for itself (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)
         #[arg(long)]
         trust: Option<String>,
+        /// Where Shipshape is not installed yet: set it up there from this package file (ADDRESS is root@HOST, with the setting-up line added to root's authorized_keys), then enrol the console's own account
+        #[arg(long, value_name = "FILE.deb", requires_all = ["trust", "sha256"])]
+        install_shipshape: Option<PathBuf>,
+        /// The package file's SHA-256, from the release's checksum list
+        #[arg(long, requires = "install_shipshape")]
+        sha256: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -251,11 +259,39 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             address,
             name,
             trust,
+            install_shipshape,
+            sha256,
             json,
         } => {
             let keychain = Keychain::system()?;
-            match trust {
-                None => {
+            match (trust, install_shipshape) {
+                (Some(fingerprint), Some(package)) => {
+                    let asked = SetUp {
+                        address,
+                        name,
+                        fingerprint,
+                        package: std::path::absolute(&package)
+                            .unwrap_or(package)
+                            .display()
+                            .to_string(),
+                        sha256: sha256.unwrap_or_default(),
+                    };
+                    if !json {
+                        eprintln!("Sending the package and setting Shipshape up there; this can take a few minutes.");
+                    }
+                    let c = api::fleet::set_up(s, &keychain, &asked, now)?;
+                    if json {
+                        print_json(&c)?;
+                    } else {
+                        println!(
+                            "Shipshape is set up on {}; it is enrolled as computer {} ({}).",
+                            c.name, c.id, c.address
+                        );
+                        print_one(&c);
+                    }
+                    Ok(Verdict::Ok)
+                }
+                (None, _) => {
                     let e = api::fleet::look(s, &keychain, &address, now)?;
                     if json {
                         print_json(&e)?;
@@ -271,13 +307,17 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                         println!("Or add this line to {}:", e.add_to);
                         println!("{}", e.key_line);
                         println!(
+                            "Or, where Shipshape is not installed yet, add this line to ~root/.ssh/authorized_keys there (it works for one hour), then add it with --install-shipshape FILE.deb --sha256 HEX:"
+                        );
+                        println!("{}", e.setup_line);
+                        println!(
                             "Then: shipshape fleet add {address} --trust {}",
                             e.fingerprint
                         );
                     }
                     Ok(Verdict::Ok)
                 }
-                Some(fingerprint) => {
+                (Some(fingerprint), None) => {
                     let c = api::fleet::enrol(s, &keychain, &address, &name, &fingerprint, now)?;
                     if json {
                         print_json(&c)?;

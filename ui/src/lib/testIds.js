@@ -697,7 +697,10 @@ export const testIds = Object.freeze({
   accessRemoveClose: 'access-remove-close',
   // The Computers screen: fleetAdd opens fleetAddDialog (fleetAddress,
   // fleetName, fleetLook; then fleetFingerprint, fleetPrepare (the command
-  // to run there) and fleetKeyLine to compare and copy, fleetSame, fleetEnrol); fleetCheck checks all with
+  // to run there) and fleetKeyLine to compare and copy, fleetSame, fleetEnrol;
+  // or, where Shipshape is not installed yet, fleetSetup folds open
+  // fleetSetupLine for root, fleetSetupPackage, fleetSetupSha256 and
+  // fleetSetUp); fleetCheck checks all with
   // fleetProgress; fleetGrid with fleetRow rows (data-id, data-reached),
   // fleetProblem, and fleetCell cells (data-column, data-level);
   // fleetRemoveConfirm.
@@ -709,6 +712,11 @@ export const testIds = Object.freeze({
   fleetFingerprint: 'fleet-fingerprint',
   fleetKeyLine: 'fleet-key-line',
   fleetPrepare: 'fleet-prepare',
+  fleetSetup: 'fleet-setup',
+  fleetSetupLine: 'fleet-setup-line',
+  fleetSetupPackage: 'fleet-setup-package',
+  fleetSetupSha256: 'fleet-setup-sha256',
+  fleetSetUp: 'fleet-set-up',
   // A computer's own screen, read from it: fleetDetailsOpen on its row
   // opens fleetDetails, with fleetDetailsFinding (data-status),
   // fleetDetailsUpdate and fleetDetailsAlert lines.

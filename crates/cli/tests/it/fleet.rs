@@ -95,15 +95,27 @@ impl Computer {
 
     /// Served for the account `user` only.
     fn start_for(&self, host_key: &str, user: &str) -> Served {
+        let keys = format!("{}/authorized_keys", self.folder.display());
+        self.serve(host_key, user, &keys)
+    }
+
+    /// Served for root, whose keys are in the folder's `root_keys`, and
+    /// for the console's own account, whose keys are in its home.
+    fn start_for_setting_up(&self) -> Served {
+        let keys = format!("{}/%u_keys .ssh/authorized_keys", self.folder.display());
+        self.serve("host_key", "root shipshape-fleet", &keys)
+    }
+
+    fn serve(&self, host_key: &str, users: &str, keys: &str) -> Served {
         std::fs::create_dir_all("/run/sshd").expect("sshd's folder");
         let config = self.folder.join("sshd_config");
         std::fs::write(
             &config,
             format!(
                 "Port {port}\nListenAddress 127.0.0.1\nHostKey {folder}/{host_key}\n\
-                 AuthorizedKeysFile {folder}/authorized_keys\nStrictModes no\n\
+                 AuthorizedKeysFile {keys}\nStrictModes no\n\
                  PidFile {folder}/sshd.pid\nUsePAM no\nPasswordAuthentication no\n\
-                 KbdInteractiveAuthentication no\nAllowUsers {user}\n\
+                 KbdInteractiveAuthentication no\nAllowUsers {users}\n\
                  PermitRootLogin prohibit-password\n",
                 port = self.port,
                 folder = self.folder.display(),
@@ -648,5 +660,136 @@ keyring_test! {
         let back = json(dir.run(&["fleet", "rollout", "rollback", "1", "--json"]).success());
         assert_eq!(back["status"], "rolled_back", "{back}");
         assert_eq!(version_of(FILE_PACKAGE), None);
+    }
+}
+
+/// Shipshape's package, built in the test from this build's program
+/// (stripped, as the release's is), purged after the test even when it
+/// fails; `named` other than "shipshape" for a package that is not it.
+struct ShipshapePackage {
+    file: PathBuf,
+    sha256: String,
+}
+
+impl ShipshapePackage {
+    fn build(folder: &Path, named: &str) -> ShipshapePackage {
+        let src = folder.join(format!("{named}-build"));
+        std::fs::create_dir_all(src.join("DEBIAN")).expect("a folder");
+        std::fs::create_dir_all(src.join("usr/bin")).expect("a folder");
+        let arch = Command::new("dpkg")
+            .arg("--print-architecture")
+            .output()
+            .expect("dpkg runs");
+        let control = format!(
+            "Package: {named}\nVersion: 0.0.1~test\nArchitecture: {}\nMaintainer: Shipshape tests <tests@example.invalid>\nDescription: Shipshape, as the fleet set-up test builds it\n",
+            String::from_utf8_lossy(&arch.stdout).trim()
+        );
+        std::fs::write(src.join("DEBIAN/control"), control).expect("written");
+        let stripped = Command::new("objcopy")
+            .arg("--strip-debug")
+            .arg(env!("CARGO_BIN_EXE_shipshape"))
+            .arg(src.join("usr/bin/shipshape"))
+            .status()
+            .expect("objcopy runs");
+        assert!(stripped.success());
+        let file = folder.join(format!("{named}_0.0.1~test.deb"));
+        let built = Command::new("dpkg-deb")
+            .args(["--root-owner-group", "-Zgzip", "-z1", "-b"])
+            .arg(&src)
+            .arg(&file)
+            .output()
+            .expect("dpkg-deb runs");
+        assert!(built.status.success(), "{built:?}");
+        let summed = Command::new("sha256sum")
+            .arg(&file)
+            .output()
+            .expect("sha256sum runs");
+        let sha256 = String::from_utf8_lossy(&summed.stdout)[..64].to_string();
+        ShipshapePackage { file, sha256 }
+    }
+
+    fn path(&self) -> &str {
+        self.file.to_str().expect("a plain path")
+    }
+}
+
+/// Purges the package `shipshape` after the test.
+struct PurgedAfter;
+
+impl Drop for PurgedAfter {
+    fn drop(&mut self) {
+        let _ = Command::new("dpkg").args(["--purge", "shipshape"]).output();
+    }
+}
+
+keyring_test! {
+    fn shipshape_is_set_up_from_the_console_where_it_is_not_installed_and_enrolled_as_its_own_account() {
+        let _turn = dpkg_turn();
+        // The machine's own Shipshape is never replaced by the test's.
+        assert_eq!(version_of("shipshape"), None, "Shipshape's package is installed here; the test would replace it");
+        let dir = TestDir::new();
+        let _account = PreparedAccount;
+        let _purged = PurgedAfter;
+        let package = ShipshapePackage::build(dir.root(), "shipshape");
+        let other = ShipshapePackage::build(dir.root(), "shipshape-other");
+        let desk = Computer::new(dir.root(), "desk");
+        let _server = desk.start_for_setting_up();
+        let fingerprint = desk.fingerprint("host_key");
+        let root = desk.address();
+        let set_up = |address: &str, file: &str, sha256: &str| {
+            dir.run(&["fleet", "add", address, "--name", "Desk", "--trust", &fingerprint, "--install-shipshape", file, "--sha256", sha256, "--json"])
+        };
+        let nothing_kept = || {
+            assert_eq!(json(dir.run(&["fleet", "list", "--json"]).success()), Value::Array(Vec::new()));
+            let known = std::fs::read_to_string(dir.data().join("fleet/known_hosts")).unwrap_or_default();
+            assert!(!known.contains(&desk.port.to_string()), "{known}");
+            assert_eq!(version_of("shipshape"), None);
+        };
+
+        // The line for root works for an hour and allows no terminal.
+        let shown = json(dir.run(&["fleet", "add", &root, "--json"]).success());
+        let setup_line = shown["setup_line"].as_str().expect("a line").to_string();
+        assert!(setup_line.starts_with("restrict,expiry-time=\""), "{setup_line}");
+        let key_line = shown["key_line"].as_str().expect("a line").to_string();
+
+        // Bad input is refused before anything is sent.
+        set_up(&desk.address_of("shipshape-fleet"), package.path(), &package.sha256).fails_with("needs root's login");
+        set_up(&root, package.path(), &"0".repeat(64)).fails_with("not the 0000");
+        set_up(&root, package.path(), "abc").fails_with("64 hexadecimal digits");
+        set_up(&root, other.path(), &other.sha256).fails_with("is the package shipshape-other, not Shipshape's");
+        dir.run(&["fleet", "add", &root, "--trust", &fingerprint, "--install-shipshape", package.path()]).code(2);
+        nothing_kept();
+
+        // Without root's line, or with one whose hour is over: refused
+        // there, nothing kept here, the attempt in the activity log.
+        set_up(&root, package.path(), &package.sha256).fails_with("refused the console's key for root");
+        nothing_kept();
+        let public = &setup_line[setup_line.find("ssh-ed25519").expect("the key")..];
+        std::fs::write(desk.folder.join("root_keys"), format!("restrict,expiry-time=\"200001010000Z\" {public}\n")).expect("written");
+        set_up(&root, package.path(), &package.sha256).fails_with("refused the console's key for root");
+        nothing_kept();
+        let log = dir.run(&["audit", "list", "--json"]).success().stdout.clone();
+        assert!(log.contains("fleet.setup"), "{log}");
+
+        // With it: the package is sent, checked there and installed; the
+        // console's account is made there with only the console's line,
+        // and the computer is enrolled as that account and answers.
+        std::fs::write(desk.folder.join("root_keys"), format!("{setup_line}\n")).expect("written");
+        let enrolled = json(set_up(&root, package.path(), &package.sha256).success());
+        assert_eq!(enrolled["address"], desk.address_of("shipshape-fleet"), "{enrolled}");
+        assert_eq!(enrolled["problem"], Value::Null, "{enrolled}");
+        assert!(enrolled["report"]["score"].is_number(), "{enrolled}");
+        assert_eq!(version_of("shipshape").as_deref(), Some("0.0.1~test"));
+        let keys = std::fs::read_to_string("/var/lib/shipshape-fleet/.ssh/authorized_keys").expect("the key");
+        assert_eq!(keys, format!("{key_line}\n"));
+        let rule = std::fs::read_to_string("/etc/sudoers.d/shipshape-fleet").expect("the rule");
+        assert!(rule.contains("shipshape-fleet ALL=(root) NOPASSWD: /usr/bin/shipshape helper *"), "{rule}");
+        let listed = json(dir.run(&["fleet", "list", "--json"]).success());
+        assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+        let log = dir.run(&["audit", "list", "--json"]).success().stdout.clone();
+        assert!(log.contains(&package.sha256), "{log}");
+        // Checked again later, through the account alone.
+        dir.run(&["fleet", "check", "--json"]).success();
+        assert_eq!(agents_left(&dir), 0);
     }
 }

@@ -11,11 +11,13 @@ use crate::fleet::ansible;
 use crate::fleet::computers::{self, Computer, Enrolment};
 use crate::fleet::connect::Console;
 use crate::fleet::key::ConsoleKey;
+use crate::fleet::prepare;
 use crate::fleet::report::{self, Report};
 use crate::fleet::rollout::{
     self, Change, Part as RolloutPart, PartState, Rollout, RolloutPlan, Status as RolloutStatus,
 };
 use crate::fleet::serve::{Applied, Outcome};
+use crate::fleet::setup::{self, SetUp};
 use crate::install::named::{self, PackageAsk};
 use crate::maintain::apt::Apt;
 use crate::maintain::updates::{Choice, RunOutcome, UpdateRun};
@@ -44,7 +46,86 @@ pub fn look(
 ) -> Result<Enrolment> {
     computers::parse_address(address)?;
     let line = key_line(s, keychain, now)?;
-    computers::look(address, line)
+    let setup_line = setup::setup_line(&key(s).public_line()?, now);
+    computers::look(address, line, setup_line)
+}
+
+/// Sets Shipshape up on a computer that does not have it yet, reached as
+/// root through its setting-up line (see `fleet::setup`), then enrols it
+/// as the console's own account there and checks it. Nothing is kept
+/// when it fails: not the host key, not the computer.
+pub fn set_up(
+    s: Session<'_>,
+    keychain: &Keychain,
+    asked: &SetUp,
+    now: DateTime<Utc>,
+) -> Result<Computer> {
+    let peer = computers::parse_address(&asked.address)?;
+    if peer.user != "root" {
+        return Err(crate::Error::invalid_input(
+            "Setting Shipshape up there needs root's login: its setting-up line goes into root's authorized_keys.",
+            "Write the address as root@HOST, or root@HOST:PORT.",
+        ));
+    }
+    let package = setup::checked_package(std::path::Path::new(&asked.package), &asked.sha256)?;
+    let line = prepare::checked_line(&key_line(s, keychain, now)?)?;
+    let data_dir = s.store.data_dir();
+    let known = computers::pinned(data_dir, &peer)?;
+    computers::trust(data_dir, &peer, &asked.fingerprint)?;
+    let agent = key(s).agent(s.store, keychain, s.actor, now)?;
+    let console = Console::new(agent, data_dir);
+    let said = console.set_up(&peer, &package, &line);
+    console.close(&peer);
+    let made = said.and_then(|text| {
+        serde_json::from_str::<prepare::Prepared>(text.trim()).map_err(|_| {
+            crate::Error::new(
+                crate::ErrorCode::Io,
+                format!("{} installed the package but did not say it made the console's account.", peer.named()),
+                format!("On {}, run: sudo shipshape fleet prepare --key '{line}'; then add it as {}@{}.", peer.host, prepare::ACCOUNT, peer.host),
+            )
+        })
+    });
+    let made = match made {
+        Ok(made) => made,
+        Err(e) => {
+            if !known {
+                computers::forget(data_dir, &peer)?;
+            }
+            let details =
+                serde_json::json!({ "version": package.version, "sha256": package.sha256 });
+            crate::audit::append(
+                s.store,
+                now,
+                s.actor,
+                NewEntry::failed("fleet.setup", &computers::shown(&peer), &e.message, details),
+            )?;
+            return Err(e);
+        }
+    };
+    let details = serde_json::json!({
+        "version": package.version,
+        "sha256": package.sha256,
+        "account": made.account,
+        "rule": made.rule,
+    });
+    crate::audit::append(
+        s.store,
+        now,
+        s.actor,
+        NewEntry::ok("fleet.setup", &computers::shown(&peer), details),
+    )?;
+    let account = crate::ssh::Peer {
+        user: prepare::ACCOUNT.to_string(),
+        ..peer
+    };
+    enrol(
+        s,
+        keychain,
+        &computers::shown(&account),
+        &asked.name,
+        &asked.fingerprint,
+        now,
+    )
 }
 
 /// Enrols `address` once `confirmed` is the fingerprint it offers, then

@@ -91,6 +91,9 @@ pub struct Enrolment {
     /// Or what to run there as root: the console's own account
     /// (`shipshape-fleet`), whose sudo rights reach only Shipshape's helper.
     pub prepare: String,
+    /// Or, where Shipshape is not installed yet, the line for root's
+    /// authorized_keys that lets the console set it up (for an hour).
+    pub setup_line: String,
 }
 
 const FORM: &str = "Write it as USER@HOST, or USER@HOST:PORT for another port than 22, for example shipshape@reception.local.";
@@ -190,7 +193,7 @@ fn stamp(t: DateTime<Utc>) -> String {
 }
 
 /// The host key `address` offers now, and what to add there.
-pub fn look(address: &str, key_line: String) -> Result<Enrolment> {
+pub fn look(address: &str, key_line: String, setup_line: String) -> Result<Enrolment> {
     let peer = parse_address(address)?;
     let offered = ssh::offered(&peer)?;
     Ok(Enrolment {
@@ -199,7 +202,18 @@ pub fn look(address: &str, key_line: String) -> Result<Enrolment> {
         add_to: format!("~{}/.ssh/authorized_keys on {}", peer.user, peer.host),
         prepare: format!("sudo shipshape fleet prepare --key '{key_line}'"),
         key_line,
+        setup_line,
     })
+}
+
+/// Pins the host key `peer` offers now when `confirmed` is its
+/// fingerprint (see `enrol`); the fingerprint pinned.
+pub fn trust(data_dir: &Path, peer: &Peer, confirmed: &str) -> Result<String> {
+    let confirmed = ssh::checked_fingerprint(confirmed)?;
+    let offered = ssh::offered(peer)?;
+    ssh::confirmed(peer, &offered, &confirmed)?;
+    pin(data_dir, peer, &offered.key)?;
+    Ok(offered.fingerprint)
 }
 
 /// Enrols `address` as `name` when `confirmed` is the fingerprint of the
@@ -218,7 +232,7 @@ pub fn enrol(
     now: DateTime<Utc>,
 ) -> Result<Computer> {
     let peer = parse_address(address)?;
-    let confirmed = ssh::checked_fingerprint(confirmed)?;
+    ssh::checked_fingerprint(confirmed)?;
     let name = name.trim();
     let name = if name.is_empty() {
         peer.host.clone()
@@ -240,9 +254,7 @@ pub fn enrol(
             "Remove one you no longer use first.",
         ));
     }
-    let offered = ssh::offered(&peer)?;
-    ssh::confirmed(&peer, &offered, &confirmed)?;
-    pin(data_dir, &peer, &offered.key)?;
+    let fingerprint = trust(data_dir, &peer, confirmed)?;
     let mut c = existing.unwrap_or(Computer {
         id: 0,
         name: name.clone(),
@@ -254,10 +266,10 @@ pub fn enrol(
         report: None,
         problem: None,
     });
-    let replaced = (!c.fingerprint.is_empty() && c.fingerprint != offered.fingerprint)
-        .then(|| c.fingerprint.clone());
+    let replaced =
+        (!c.fingerprint.is_empty() && c.fingerprint != fingerprint).then(|| c.fingerprint.clone());
     c.name = name;
-    c.fingerprint = offered.fingerprint.clone();
+    c.fingerprint = fingerprint;
     c.problem = None;
     let details = serde_json::json!({ "fingerprint": c.fingerprint, "replaced": replaced });
     let (id, _) = audit::append_with(store, now, actor, |tx| {
@@ -284,6 +296,29 @@ fn pin(data_dir: &Path, peer: &Peer, key: &str) -> Result<()> {
     )
 }
 
+/// Whether a host key is pinned for `peer`.
+pub fn pinned(data_dir: &Path, peer: &Peer) -> Result<bool> {
+    let text = ssh::read_known(&known_hosts(data_dir))?;
+    Ok(ssh::known_key(&text, &peer.known_as()).is_some())
+}
+
+/// Forgets the host key pinned for `peer`, if one is.
+pub fn forget(data_dir: &Path, peer: &Peer) -> Result<()> {
+    let path = known_hosts(data_dir);
+    let text = ssh::read_known(&path)?;
+    if ssh::known_key(&text, &peer.known_as()).is_none() {
+        return Ok(());
+    }
+    crate::atomic_file::write_with(
+        &path,
+        ssh::without_known(&text, &peer.known_as()).as_bytes(),
+        crate::atomic_file::Options {
+            mode: Some(0o600),
+            owner: None,
+        },
+    )
+}
+
 /// Takes computer `id` off the list and forgets its host key.
 pub fn remove(
     store: &Store,
@@ -293,19 +328,7 @@ pub fn remove(
     now: DateTime<Utc>,
 ) -> Result<Computer> {
     let c = get(store, id)?;
-    let peer = c.peer()?;
-    let path = known_hosts(data_dir);
-    let text = ssh::read_known(&path)?;
-    if ssh::known_key(&text, &peer.known_as()).is_some() {
-        crate::atomic_file::write_with(
-            &path,
-            ssh::without_known(&text, &peer.known_as()).as_bytes(),
-            crate::atomic_file::Options {
-                mode: Some(0o600),
-                owner: None,
-            },
-        )?;
-    }
+    forget(data_dir, &c.peer()?)?;
     audit::append_with(store, now, actor, |tx| {
         tx.execute(&format!("DELETE FROM {TABLE} WHERE id = ?1"), [id])
             .map_err(|e| json_rows::sql(WHAT, "change", e))?;

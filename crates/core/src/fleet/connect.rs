@@ -11,6 +11,7 @@ use super::key::Agent;
 use super::report::{self, Details, Report};
 use super::rollout::Change;
 use super::serve::{self, Applied};
+use super::setup;
 use crate::program::Run;
 use crate::ssh::{self, KEY_TYPE, Peer, SSH};
 use crate::{Error, ErrorCode, Result};
@@ -88,6 +89,79 @@ impl Console {
         command: &[&str],
         input: Option<std::sync::Arc<[u8]>>,
     ) -> Result<String> {
+        let out = self.send(peer, command, input)?;
+        if out.success() {
+            return Ok(out.stdout);
+        }
+        Err(failure(peer, &out.stderr).unwrap_or_else(|| {
+            Error::new(
+                ErrorCode::Io,
+                format!("{} did not answer as Shipshape does: {}", peer.named(), last_line(&out.stderr)),
+                "Check that Shipshape is installed there and that the key's line was added as shown when it was enrolled.",
+            )
+        }))
+    }
+
+    /// Sets Shipshape up on `peer` (reached as root through its setting-up
+    /// line): `setup::script` with the package on its standard input;
+    /// what `prepare` printed there.
+    pub fn set_up(&self, peer: &Peer, package: &setup::Package, key_line: &str) -> Result<String> {
+        let script = setup::script(&package.sha256, key_line);
+        let out = self.send(peer, &[script.as_str()], Some(package.bytes.clone()))?;
+        if out.success() {
+            return Ok(out.stdout);
+        }
+        if out.stderr.contains("Permission denied (publickey") {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "{} refused the console's key for root: its setting-up line is not in ~root/.ssh/authorized_keys there, or its hour is over. Nothing was sent.",
+                    peer.named()
+                ),
+                format!(
+                    "Look at {} again (Add a computer) for a new setting-up line, add it to ~root/.ssh/authorized_keys there, and set it up within the hour.",
+                    peer.host
+                ),
+            ));
+        }
+        if let Some(e) = failure(peer, &out.stderr) {
+            return Err(e);
+        }
+        let apt = out
+            .stderr
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("E: "))
+            .map(|l| format!(" apt said: {}", l.trim_start_matches("E: ")))
+            .unwrap_or_default();
+        Err(match setup::said(&out.stderr) {
+            Some(words) => Error::new(
+                ErrorCode::Io,
+                format!("Shipshape was not set up on {}: {words}{apt}", peer.named()),
+                "Nothing was enrolled. Put right what it says there, then set it up again (the setting-up line works for an hour).",
+            ),
+            None => Error::new(
+                ErrorCode::Io,
+                format!(
+                    "Shipshape was not set up on {}: {}",
+                    peer.named(),
+                    last_line(&out.stderr)
+                ),
+                format!(
+                    "Check that the setting-up line is in ~root/.ssh/authorized_keys on {} and less than an hour old, then set it up again.",
+                    peer.host
+                ),
+            ),
+        })
+    }
+
+    /// Runs `command` on `peer` with `input`; what ssh gave back.
+    fn send(
+        &self,
+        peer: &Peer,
+        command: &[&str],
+        input: Option<std::sync::Arc<[u8]>>,
+    ) -> Result<crate::program::Finished> {
         let mut args = self.options();
         args.extend([
             "-p".into(),
@@ -106,19 +180,8 @@ impl Console {
         if let Some(bytes) = input {
             run = run.input_shared(bytes);
         }
-        let out = run
-            .finish()
-            .map_err(|e| ssh::ssh_failed("start ssh", &e.to_string()))?;
-        if out.success() {
-            return Ok(out.stdout);
-        }
-        Err(failure(peer, &out.stderr).unwrap_or_else(|| {
-            Error::new(
-                ErrorCode::Io,
-                format!("{} did not answer as Shipshape does: {}", peer.named(), last_line(&out.stderr)),
-                "Check that Shipshape is installed there and that the key's line was added as shown when it was enrolled.",
-            )
-        }))
+        run.finish()
+            .map_err(|e| ssh::ssh_failed("start ssh", &e.to_string()))
     }
 
     /// Asks `c` for its report.

@@ -12,7 +12,8 @@
 //! waves, with a soak, health gates, approval, a halt and a rollback;
 //! `ansible` writes the same plan as an Ansible inventory and playbook;
 //! `prepare` makes an office computer ready: the console's own account,
-//! whose sudo rights reach Shipshape's helper alone.
+//! whose sudo rights reach Shipshape's helper alone; `setup` installs
+//! Shipshape there from the console first, where it is not yet.
 
 pub mod ansible;
 pub mod computers;
@@ -22,3 +23,4 @@ pub mod prepare;
 pub mod report;
 pub mod rollout;
 pub mod serve;
+pub mod setup;

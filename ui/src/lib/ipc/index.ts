@@ -44,6 +44,7 @@ import type { AnsibleExport } from './generated/AnsibleExport';
 import type { Rollout } from './generated/Rollout';
 import type { RolloutPlan } from './generated/RolloutPlan';
 import type { FleetEnrolment } from './generated/FleetEnrolment';
+import type { FleetSetUp } from './generated/FleetSetUp';
 import type { NewTicket } from './generated/NewTicket';
 import type { Ticket } from './generated/Ticket';
 import type { TicketLinkKind } from './generated/TicketLinkKind';
@@ -153,7 +154,7 @@ export type { Hardening } from './generated/Hardening';
 export type { Deployment } from './generated/Deployment';
 export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
-export type { FleetComputer, FleetEnrolment };
+export type { FleetComputer, FleetEnrolment, FleetSetUp };
 export type { FleetReport } from './generated/FleetReport';
 export type { AnsibleExport, FleetDetails, Rollout, RolloutPlan };
 export type { RolloutPart } from './generated/RolloutPart';
@@ -356,6 +357,8 @@ export const api = {
   /** Enrols `address` once `fingerprint` is the one it offers, then checks it. */
   fleetEnrol: (address: string, name: string, fingerprint: string) =>
     call<FleetComputer>('fleet_enrol', { address, name, fingerprint }),
+  /** Installs Shipshape on a computer that does not have it (reached as root through its setting-up line), then enrols its own account there. */
+  fleetSetUp: (asked: FleetSetUp) => call<FleetComputer>('fleet_set_up', { asked }),
   fleetRemove: (id: number) => call<FleetComputer>('fleet_remove', { id }),
   /** The roll-outs to the office's computers, newest first. */
   rollouts: () => call<Rollout[]>('rollouts'),

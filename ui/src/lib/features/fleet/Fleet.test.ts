@@ -85,6 +85,7 @@ describe('Fleet', () => {
         key_line: 'restrict,command="shipshape fleet serve" ssh-ed25519 AAAA shipshape-fleet@console',
         add_to: '~root/.ssh/authorized_keys on pc',
         prepare: `sudo shipshape fleet prepare --key 'restrict,command="shipshape fleet serve" ssh-ed25519 AAAA shipshape-fleet@console'`,
+        setup_line: 'restrict,expiry-time="202612051800Z" ssh-ed25519 AAAA shipshape-fleet@console',
       }),
       fleet_enrol: () => {
         list = [computer()];
@@ -113,6 +114,65 @@ describe('Fleet', () => {
     ]);
     await fireEvent.click(byId(testIds.fleetCheck));
     await waitFor(() => expect(calls.fleet_check).toHaveLength(1));
+  });
+
+  it('sets Shipshape up where it is not installed, from root\'s address, its package file and SHA-256', async () => {
+    let list: FleetComputer[] = [];
+    const look = {
+      fingerprint: 'SHA256:NCvqoHtHnmaT7CKKc+oni+ku3qvj7AQK5aranoUx98s',
+      key_line: 'restrict,command="shipshape fleet serve" ssh-ed25519 AAAA shipshape-fleet@console',
+      add_to: '~root/.ssh/authorized_keys on pc',
+      prepare: "sudo shipshape fleet prepare --key '…'",
+      setup_line: 'restrict,expiry-time="202612051800Z" ssh-ed25519 AAAA shipshape-fleet@console',
+    };
+    let refuse = true;
+    const calls = recordCommands({
+      rollouts: () => [],
+      fleet_list: () => list,
+      fleet_look: (args) => ({ ...look, address: (args as { address: string }).address }),
+      fleet_set_up: () => {
+        if (refuse) {
+          return failWith({
+            code: 'file_changed',
+            message: '/tmp/shipshape.deb has SHA-256 1111, not the 2222 given, so it was not sent.',
+            hint: 'Check the SHA-256 against the release’s checksum list.',
+          });
+        }
+        list = [computer({ address: 'shipshape-fleet@pc' })];
+        return list[0];
+      },
+    });
+    render(Fleet);
+    await waitFor(() => expect(byId(testIds.fleetAdd)).toBeTruthy());
+    await fireEvent.click(byId(testIds.fleetAdd));
+    // Another account than root: told to give root's address.
+    await fireEvent.input(byId(testIds.fleetAddress), { target: { value: 'maria@pc' } });
+    await fireEvent.click(byId(testIds.fleetLook));
+    await waitFor(() => expect(byId(testIds.fleetSetup).textContent).toContain("give root's address"));
+    expect(screen.queryByTestId(testIds.fleetSetupLine)).toBeNull();
+    await fireEvent.click(screen.getByText('Back'));
+    await fireEvent.input(byId(testIds.fleetAddress), { target: { value: 'root@pc' } });
+    await fireEvent.input(byId(testIds.fleetName), { target: { value: 'Reception PC' } });
+    await fireEvent.click(byId(testIds.fleetLook));
+    await waitFor(() => expect(byId(testIds.fleetSetupLine).textContent).toContain('expiry-time='));
+    // Plain enrolment until a package file is given.
+    expect(screen.queryByTestId(testIds.fleetSetUp)).toBeNull();
+    await fireEvent.input(byId(testIds.fleetSetupPackage), { target: { value: '/tmp/shipshape.deb' } });
+    const button = byId(testIds.fleetSetUp) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    await fireEvent.click(byId(testIds.fleetSame));
+    expect(button.disabled).toBe(true);
+    await fireEvent.input(byId(testIds.fleetSetupSha256), { target: { value: ' 2222 ' } });
+    expect(button.disabled).toBe(false);
+    await fireEvent.click(button);
+    await waitFor(() => expect(byId(testIds.fleetAddDialog).textContent).toContain('not the 2222 given'));
+    expect(screen.queryAllByTestId(testIds.fleetRow)).toHaveLength(0);
+    refuse = false;
+    await fireEvent.click(byId(testIds.fleetSetUp));
+    await waitFor(() => expect(screen.getAllByTestId(testIds.fleetRow)).toHaveLength(1));
+    const asked = { address: 'root@pc', name: 'Reception PC', fingerprint: look.fingerprint, package: '/tmp/shipshape.deb', sha256: '2222' };
+    expect(calls.fleet_set_up).toEqual([{ asked }, { asked }]);
+    expect(calls.fleet_enrol).toBeUndefined();
   });
 
   it('says why a computer could not be looked at, and adds nothing', async () => {

@@ -17,4 +17,9 @@ add_to: string,
  * Or what to run there as root: the console's own account
  * (`shipshape-fleet`), whose sudo rights reach only Shipshape's helper.
  */
-prepare: string, };
+prepare: string, 
+/**
+ * Or, where Shipshape is not installed yet, the line for root's
+ * authorized_keys that lets the console set it up (for an hour).
+ */
+setup_line: string, };
