@@ -8,8 +8,13 @@
 // signed archive (apt-archive.sh) is rolled out pilot first: that computer
 // installs it for real with apt, its part shows done and healthy, and the
 // roll-out is rolled back, which removes it again; its plan is also
-// written as an Ansible playbook from the same form. The server is stopped
-// by its pid; what the archive installed is purged after.
+// written as an Ansible playbook from the same form. Last, a second
+// server stands for a computer without Shipshape: from root's address,
+// its one-hour setting-up line and a Shipshape package file built from
+// this build's program, the console installs Shipshape there with the
+// real apt, makes its own account, and the grid shows that account's
+// computer reached. The servers are stopped by their pids; what the
+// archive installed, the package and the account are taken away after.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -24,9 +29,12 @@ import { Session } from './webdriver.mjs';
 
 let s;
 let sshd;
+let bare;
 let folder;
 const step = stepper(() => s);
 const PORT = 20000 + (process.pid % 20000);
+/** The computer without Shipshape. */
+const BARE_PORT = PORT + 1;
 const ARCHIVE = join(dirname(fileURLToPath(import.meta.url)), 'apt-archive.sh');
 /** In the archive's signed package list, never installed by it. */
 const PACKAGE = 'shipshape-e2e-tool-app';
@@ -47,47 +55,72 @@ function listening(port) {
   });
 }
 
+/** sshd on 127.0.0.1:`port` for `users`, its host key and config in `dir`. */
+async function startSshd(dir, port, users, keys) {
+  await mkdir(dir, { recursive: true });
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  const config = join(dir, 'sshd_config');
+  await writeFile(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${keys}`,
+      'StrictModes no',
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      `AllowUsers ${users}`,
+      'PermitRootLogin prohibit-password',
+      '',
+    ].join('\n'),
+  );
+  const server = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: 'ignore' });
+  const started = Date.now();
+  while (!(await listening(port))) {
+    if (Date.now() - started > 20000) throw new Error('sshd never listened');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return server;
+}
+
 before(async () => {
   await run('bash', [ARCHIVE, 'make', dirname(env('SHIPSHAPE_APT_CONFIG'))]);
   folder = await mkdtemp(join(tmpdir(), 'shipshape-fleet-'));
   await mkdir(join(folder, 'data'), { recursive: true });
   await mkdir('/run/sshd', { recursive: true });
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(folder, 'host_key')]);
   await writeFile(join(folder, 'authorized_keys'), '');
-  const config = join(folder, 'sshd_config');
-  await writeFile(
-    config,
-    [
-      `Port ${PORT}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${join(folder, 'host_key')}`,
-      `AuthorizedKeysFile ${join(folder, 'authorized_keys')}`,
-      'StrictModes no',
-      `PidFile ${join(folder, 'sshd.pid')}`,
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'AllowUsers root',
-      'PermitRootLogin prohibit-password',
-      '',
-    ].join('\n'),
-  );
-  sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: 'ignore' });
-  const started = Date.now();
-  while (!(await listening(PORT))) {
-    if (Date.now() - started > 20000) throw new Error('sshd never listened');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  sshd = await startSshd(folder, PORT, 'root', join(folder, 'authorized_keys'));
+  // Root's keys in bare/root_keys; the console's account's in its home.
+  bare = await startSshd(join(folder, 'bare'), BARE_PORT, 'root shipshape-fleet', `${join(folder, 'bare')}/%u_keys .ssh/authorized_keys`);
   s = await Session.start(WEBDRIVER, APP);
   await s.waitFor('the sidebar', () => s.byTestId(testIds.navFleet));
 });
 
 after(async () => {
   await s?.end();
-  if (sshd?.pid) process.kill(sshd.pid, 'SIGTERM');
+  for (const server of [sshd, bare]) if (server?.pid) process.kill(server.pid, 'SIGTERM');
   await run('bash', [ARCHIVE, 'remove']);
+  // What the set-up made: the console's account, its sudo rule, the package.
+  await run(CLI, ['fleet', 'prepare', '--remove']).catch(() => {});
+  await run('dpkg', ['--purge', 'shipshape']).catch(() => {});
   if (folder) await rm(folder, { recursive: true, force: true });
 });
+
+/** Shipshape's package built from this build's program (stripped, as the
+ * release's is); its path and SHA-256. */
+async function shipshapePackage() {
+  const script = `set -e; d="$1/pkg"; mkdir -p "$d/DEBIAN" "$d/usr/bin"
+printf 'Package: shipshape\\nVersion: 0.0.1~e2e\\nArchitecture: %s\\nMaintainer: Shipshape tests <tests@example.invalid>\\nDescription: Shipshape, as the end-to-end test builds it\\n' "$(dpkg --print-architecture)" >"$d/DEBIAN/control"
+objcopy --strip-debug "$2" "$d/usr/bin/shipshape"
+dpkg-deb --root-owner-group -Zgzip -z1 -b "$d" "$1/shipshape_0.0.1~e2e.deb" >/dev/null
+echo "$1/shipshape_0.0.1~e2e.deb"`;
+  const file = (await run('bash', ['-c', script, 'package', folder, CLI])).stdout.trim();
+  const { stdout } = await run('sha256sum', [file]);
+  return { file, sha256: stdout.slice(0, 64) };
+}
 
 describe('Computers', () => {
   step('a computer is added once its fingerprint is confirmed, and the grid shows its report', async () => {
@@ -193,5 +226,41 @@ describe('Computers', () => {
     const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'status', '--json'])).stdout);
     assert.equal(listed.length, 1);
     assert.equal(listed[0].status, 'rolled_back');
+  });
+
+  step('Shipshape is set up from the console on a computer without it, and added as its own account', async () => {
+    assert.equal(await installed('shipshape'), null, "Shipshape's package is installed here; the test would replace it");
+    const { file, sha256 } = await shipshapePackage();
+    await (await s.byTestId(testIds.fleetAdd)).click();
+    await (await s.waitFor('the address', () => s.byTestId(testIds.fleetAddress))).type(`root@127.0.0.1:${BARE_PORT}`);
+    await (await s.byTestId(testIds.fleetName)).type('Back office PC');
+    await (await s.byTestId(testIds.fleetLook)).click();
+    const shown = await s.waitFor('the fingerprint', () => s.byTestId(testIds.fleetFingerprint), 60000);
+    const { stdout } = await run('ssh-keygen', ['-lf', join(folder, 'bare', 'host_key.pub')]);
+    assert.equal((await shown.text()).trim(), stdout.split(/\s+/)[1]);
+    await (await s.find(`[data-testid="${testIds.fleetSetup}"] summary`)).click();
+    const line = (await (await s.byTestId(testIds.fleetSetupLine)).text()).trim();
+    assert.match(line, /^restrict,expiry-time="\d{12}Z" ssh-ed25519 /);
+    await writeFile(join(folder, 'bare', 'root_keys'), `${line}\n`);
+    await (await s.byTestId(testIds.fleetSetupPackage)).type(file);
+    await (await s.byTestId(testIds.fleetSetupSha256)).type(sha256);
+    await (await s.byTestId(testIds.fleetSame)).click();
+    assert.deepEqual(await axeViolations(s), []);
+    await (await s.byTestId(testIds.fleetSetUp)).click();
+    const row = await s.waitFor(
+      'the computer set up in the grid',
+      async () => {
+        const rows = await s.allByTestId(testIds.fleetRow);
+        for (const r of rows) if (/Back office PC/.test(await r.text())) return r;
+        return null;
+      },
+      240000,
+    );
+    assert.equal(await row.attribute('data-reached'), 'Reached');
+    assert.equal(await installed('shipshape'), '0.0.1~e2e');
+    const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'list', '--json'])).stdout);
+    assert.ok(listed.some((c) => c.address === `shipshape-fleet@127.0.0.1:${BARE_PORT}`), JSON.stringify(listed));
+    const sudoers = await readFile('/etc/sudoers.d/shipshape-fleet', 'utf8');
+    assert.match(sudoers, /shipshape-fleet ALL=\(root\) NOPASSWD: \/usr\/bin\/shipshape helper \*/);
   });
 });
