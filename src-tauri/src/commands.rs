@@ -1248,6 +1248,18 @@ pub async fn fleet_enrol(
     .await
 }
 
+/// The deployment plan saved at `path` as a roll-out's change.
+#[tauri::command]
+pub async fn rollout_plan_change(
+    path: String,
+) -> Result<shipshape_core::fleet::rollout::Change, Error> {
+    tauri::async_runtime::spawn_blocking(move || {
+        api::fleet::plan_change(std::path::Path::new(&path))
+    })
+    .await
+    .map_err(|e| Error::internal(format!("Reading the plan stopped unexpectedly: {e}")))?
+}
+
 /// Sets Shipshape up on a computer that does not have it yet (reached as
 /// root through its setting-up line), then enrols its own account there.
 #[tauri::command]

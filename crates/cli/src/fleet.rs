@@ -164,11 +164,17 @@ pub struct WhatArgs {
     /// Copy this package file (.deb) to each computer and install it there
     #[arg(long, requires = "sha256")]
     file: Option<std::path::PathBuf>,
+    /// Carry out this deployment plan (JSON, as Install saves it) on each computer, stage by stage
+    #[arg(long, value_name = "PLAN.json")]
+    plan: Option<std::path::PathBuf>,
 }
 
 impl ChangeArgs {
-    fn change(self) -> Change {
-        match (self.what.package, self.what.file) {
+    fn change(self) -> Result<Change, Error> {
+        if let Some(plan) = self.what.plan {
+            return api::fleet::plan_change(&plan);
+        }
+        Ok(match (self.what.package, self.what.file) {
             (Some(name), _) => Change::Package { name },
             (None, Some(file)) => Change::File {
                 path: std::path::absolute(&file)
@@ -178,7 +184,7 @@ impl ChangeArgs {
                 sha256: self.sha256.unwrap_or_default().to_ascii_lowercase(),
             },
             (None, None) => Change::SecurityUpdates,
-        }
+        })
     }
 }
 
@@ -205,9 +211,9 @@ pub struct PlanArgs {
 }
 
 impl PlanArgs {
-    fn plan(self) -> RolloutPlan {
-        RolloutPlan {
-            change: self.change.change(),
+    fn plan(self) -> Result<RolloutPlan, Error> {
+        Ok(RolloutPlan {
+            change: self.change.change()?,
             pilot: self.pilot,
             waves: self.waves,
             soak_minutes: self.soak,
@@ -217,7 +223,7 @@ impl PlanArgs {
                 Approval::Ask
             },
             halt_percent: self.halt_percent,
-        }
+        })
     }
 }
 
@@ -406,6 +412,10 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                     now,
                 )?)?,
                 Asked::Undo(run) => print_json(&api::fleet::undo_here(s, run, now)?)?,
+                Asked::Gates(since) => {
+                    let gates = serve::read_asked_gates(&mut std::io::stdin().lock())?;
+                    print_json(&api::fleet::gates_here(s, &gates, &since, now))?
+                }
             }
             Ok(Verdict::Ok)
         }
@@ -494,7 +504,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
             });
             let (r, json) = match command {
                 RolloutCommand::Start { plan, json } => (
-                    api::fleet::rollout_start(s, &keychain, plan.plan(), now, &steps, &cancel)?,
+                    api::fleet::rollout_start(s, &keychain, plan.plan()?, now, &steps, &cancel)?,
                     json,
                 ),
                 RolloutCommand::Continue {
@@ -536,7 +546,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                 format!("{done} of {total} computers. ")
             });
             let plan = RolloutPlan {
-                change: change.change(),
+                change: change.change()?,
                 pilot: Vec::new(),
                 waves: vec![100],
                 soak_minutes: 0,
@@ -549,7 +559,7 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
         }
         Command::ExportAnsible { dir, plan, json } => {
             let dir = std::path::absolute(&dir).map_err(|e| Error::io("read", &dir, &e))?;
-            let e = api::fleet::export_ansible(s, plan.plan(), &dir, now)?;
+            let e = api::fleet::export_ansible(s, plan.plan()?, &dir, now)?;
             if json {
                 print_json(&e)?;
             } else {

@@ -736,7 +736,7 @@ export const testIds = Object.freeze({
   fleetRemoveConfirm: 'fleet-remove-confirm',
   // Roll-outs on the Computers screen: rolloutNew opens rolloutDialog
   // (rolloutPackage, rolloutSecurity, or rolloutFileKind with rolloutFile
-  // and rolloutSha256; rolloutPilot checkboxes by
+  // and rolloutSha256, or rolloutPlanKind with rolloutPlanFile; rolloutPilot checkboxes by
   // data-id, rolloutWaves, rolloutSoak, rolloutHalt, rolloutAutomatic,
   // rolloutStart); rolloutProgress while it works; each rolloutItem
   // (data-id, data-status) with rolloutPart rows (data-name,
@@ -749,6 +749,8 @@ export const testIds = Object.freeze({
   rolloutFileKind: 'rollout-file-kind',
   rolloutFile: 'rollout-file',
   rolloutSha256: 'rollout-sha256',
+  rolloutPlanKind: 'rollout-plan-kind',
+  rolloutPlanFile: 'rollout-plan-file',
   rolloutPilot: 'rollout-pilot',
   rolloutWaves: 'rollout-waves',
   rolloutSoak: 'rollout-soak',

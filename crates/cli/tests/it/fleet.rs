@@ -793,3 +793,104 @@ keyring_test! {
         assert_eq!(agents_left(&dir), 0);
     }
 }
+
+/// A deployment plan as Install saves it, written into the test folder.
+fn plan_file(dir: &TestDir, name: &str, plan: &Value) -> String {
+    let path = dir.root().join(name);
+    std::fs::write(&path, plan.to_string()).expect("written");
+    path.display().to_string()
+}
+
+fn sha256_of(file: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(file)
+        .output()
+        .expect("sha256sum runs");
+    String::from_utf8_lossy(&out.stdout)[..64].to_string()
+}
+
+const PLAN_FILE_PACKAGE: &str = "shipshape-test-rollout-plan-file";
+
+keyring_test! {
+    fn a_deployment_plan_rolls_out_stage_by_stage_with_its_gates_and_is_put_back_when_a_stage_fails() {
+        let _turn = dpkg_turn();
+        let dir = TestDir::new();
+        let mut archive = rollout_archive(&dir);
+        let deb = archive.package(PLAN_FILE_PACKAGE, "1.0", "build", Some("#!/bin/sh\nexit 0\n"), &[]);
+        archive.purge_after(PLAN_FILE_PACKAGE);
+        let sha256 = sha256_of(&deb);
+        let office: Vec<Computer> = ["pilot", "front"].iter().map(|n| Computer::new(dir.root(), n)).collect();
+        let _servers: Vec<Served> = office.iter().map(|c| c.start("host_key")).collect();
+        let line = console_line(&dir, &office[0]);
+        enrol_all(&dir, &office, &archive, &line);
+        // What the plan's gate asks to answer, on each computer (this one).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let open = listener.local_addr().expect("an address").port();
+        let closed = free_port();
+        let file_part = serde_json::json!({
+            "kind": "file", "file": deb.display().to_string(),
+            "trust": { "by": "digest", "algorithm": "sha256", "hex": sha256 },
+        });
+        let plan = |name: &str, second: Value, port: u16| serde_json::json!({
+            "name": name, "method": "phased", "approval": "automatic",
+            "stages": [
+                { "name": "Server", "parts": [{ "kind": "package", "name": GOOD }] },
+                { "name": "Client", "parts": [second] },
+            ],
+            "gates": [{ "kind": "port_answers", "port": port }],
+        });
+        let start = |file: &str| {
+            dir.run(&["fleet", "rollout", "start", "--plan", file, "--pilot", "1", "--waves", "100", "--automatic", "--json"])
+        };
+
+        // Plans a roll-out cannot carry are refused before anything is asked.
+        let program = plan_file(&dir, "program.json", &plan("With a program", serde_json::json!({
+            "kind": "program", "file": "/tmp/office-tool-1.0.tar.gz", "trust": { "by": "digest", "algorithm": "sha256", "hex": sha256 },
+        }), open));
+        start(&program).fails_with("goes into /opt on this computer only");
+        let unproved = plan_file(&dir, "unproved.json", &plan("Unproved", serde_json::json!({
+            "kind": "file", "file": deb.display().to_string(), "trust": { "by": "risk_accepted", "reason": "testing" },
+        }), open));
+        start(&unproved).fails_with("not proved by a SHA-256");
+        start(&dir.root().join("none.json").display().to_string()).fails_with("none.json");
+        let good = plan_file(&dir, "good.json", &plan("Office app 2.0", file_part.clone(), open));
+        dir.run(&["fleet", "export-ansible", &dir.root().join("ansible").display().to_string(), "--plan", &good])
+            .fails_with("not a package file");
+
+        // A gate that fails after the first stage: what the plan installed
+        // on the pilot is put back there, and the roll-out halts.
+        let gated = plan_file(&dir, "gated.json", &plan("Office app 2.0", file_part.clone(), closed));
+        let halted = json(start(&gated).code(1));
+        assert_eq!(halted["status"], "halted", "{halted}");
+        assert_eq!(states(&halted)[0], vec!["pilot:failed"]);
+        let words = halted["rings"][0]["parts"][0]["words"].as_str().expect("words");
+        assert!(words.contains("After stage 1, a health gate failed there") && words.contains("was put back"), "{words}");
+        assert_eq!(version_of(GOOD), None);
+        assert_eq!(version_of(PLAN_FILE_PACKAGE), None);
+
+        // A second stage that fails: the first stage is put back there too.
+        let failing = plan_file(&dir, "failing.json", &plan("Office app 2.1", serde_json::json!({ "kind": "package", "name": FAILS }), open));
+        let halted = json(start(&failing).code(1));
+        let words = halted["rings"][0]["parts"][0]["words"].as_str().expect("words");
+        assert!(words.contains("Stage 2, install shipshape-test-rollout-fails, failed there") && words.contains("was put back"), "{words}");
+        assert_eq!(version_of(GOOD), None);
+        assert_eq!(version_of(FAILS), None);
+
+        // The whole plan, pilot first then the rest: both stages there,
+        // its gates passed after each; one change record; rolled back whole.
+        let done = json(start(&good).success());
+        assert_eq!(done["status"], "done", "{done}");
+        assert_eq!(states(&done), vec![vec!["pilot:done"], vec!["front:already_there"]]);
+        let pilot = &done["rings"][0]["parts"][0];
+        assert_eq!(pilot["runs"].as_array().map(Vec::len), Some(2), "{pilot}");
+        assert!(pilot["words"].as_str().expect("words").contains("Stage 2: its health gates passed."), "{pilot}");
+        assert_eq!(version_of(GOOD).as_deref(), Some("1.0"));
+        assert_eq!(version_of(PLAN_FILE_PACKAGE).as_deref(), Some("1.0"));
+        let id = done["id"].as_i64().expect("a number").to_string();
+        let back = json(dir.run(&["fleet", "rollout", "rollback", &id, "--json"]).success());
+        assert_eq!(states(&back)[0], vec!["pilot:rolled_back"]);
+        assert_eq!(version_of(GOOD), None);
+        assert_eq!(version_of(PLAN_FILE_PACKAGE), None);
+        drop(listener);
+    }
+}

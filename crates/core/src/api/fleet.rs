@@ -285,6 +285,16 @@ pub fn apply_here(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result
 fn apply_change(s: Session<'_>, change: &Change, now: DateTime<Utc>) -> Result<Applied> {
     let (progress, cancel) = (&crate::progress::NoProgress, &Cancel::new());
     let run = match change {
+        // The console sends a plan change by change; `serve` never asks one whole.
+        Change::Plan { .. } => {
+            return Ok(Applied {
+                outcome: Outcome::Failed,
+                run: None,
+                words: "A plan is carried out here change by change, as the console sends them."
+                    .into(),
+                gates: Vec::new(),
+            });
+        }
         Change::Package { name } => {
             match named::up_to_date(&Apt::this_computer(), name) {
                 Ok(true) => {
@@ -406,6 +416,20 @@ pub fn apply_file_here(
     apply_here(s, &change, now)
 }
 
+/// The other side of a plan's stage: checks its `gates` here for changes
+/// begun at `since`.
+pub fn gates_here(
+    s: Session<'_>,
+    gates: &[crate::install::plan::Gate],
+    since: &str,
+    now: DateTime<Utc>,
+) -> Vec<crate::install::deploy::GateResult> {
+    gates
+        .iter()
+        .map(|g| crate::install::deploy::check(s.store, g, since, now))
+        .collect()
+}
+
 /// The other side of a rollback: undoes this computer's run `run`; one
 /// undone already (a rollback asked again) is said to be back.
 pub fn undo_here(s: Session<'_>, run: i64, now: DateTime<Utc>) -> Result<Applied> {
@@ -443,6 +467,26 @@ fn applied(run: Result<UpdateRun>) -> Applied {
     }
 }
 
+/// The deployment plan saved as JSON at `path` (as Install writes and
+/// reads them), as a roll-out's change.
+pub fn plan_change(path: &std::path::Path) -> Result<Change> {
+    const MOST: u64 = 1024 * 1024;
+    let size = std::fs::metadata(path)
+        .map_err(|e| crate::Error::io("read", path, &e))?
+        .len();
+    if size > MOST {
+        return Err(crate::Error::invalid_input(
+            format!(
+                "{} is {size} bytes, more than a deployment plan ever is.",
+                path.display()
+            ),
+            "Choose the plan's JSON file (shipshape plan show N --json writes one).",
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| crate::Error::io("read", path, &e))?;
+    Change::from_deployment(&crate::install::plan::Plan::from_json(&text)?)
+}
+
 pub fn rollouts(s: Session<'_>) -> Result<Vec<Rollout>> {
     rollout::list(s.store)
 }
@@ -461,7 +505,7 @@ pub fn rollout_start(
     cancel: &Cancel,
 ) -> Result<Rollout> {
     let mut r = Rollout::new(plan, &computers::list(s.store)?, &s.actor.user, now)?;
-    file_bytes(&r.plan.change)?;
+    files(&r.plan.change)?;
     rollout::save(s.store, now, s.actor, &mut r, "fleet.rollout.start")?;
     carry_on(s, keychain, r, None, now, progress, cancel)
 }
@@ -567,9 +611,9 @@ fn carry_on(
         cancel.check()?;
         let ring = r.current;
         let name = r.rings[ring].name.clone();
-        // Read and checked again for each ring: the file may have changed.
-        let file = match file_bytes(&r.plan.change) {
-            Ok(file) => file.map(std::sync::Arc::<[u8]>::from),
+        // Read and checked again for each ring: a file may have changed.
+        let files = match files(&r.plan.change) {
+            Ok(files) => files,
             Err(e) => {
                 r.halt(
                     format!("Halted before the {name} ring: {} {}", e.message, e.hint),
@@ -584,7 +628,7 @@ fn carry_on(
             console: &console,
             all: &all,
         };
-        carry_out_ring(s, &office, &mut r, ring, file, progress, cancel)?;
+        carry_out_ring(s, &office, &mut r, ring, &files, progress, cancel)?;
         r.judge_ring(Utc::now());
         let action = if r.status == RolloutStatus::Halted {
             "fleet.rollout.halt"
@@ -611,7 +655,7 @@ fn carry_out_ring(
     office: &Office<'_>,
     r: &mut Rollout,
     ring: usize,
-    file: Option<std::sync::Arc<[u8]>>,
+    files: &Files,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<()> {
@@ -630,7 +674,7 @@ fn carry_out_ring(
             .iter()
             .map(|i| {
                 let mut part = r.rings[ring].parts[*i].clone();
-                let (change, done, file) = (&change, &done, file.clone());
+                let (change, done) = (&change, &done);
                 let computer = office.all.iter().find(|c| c.id == part.computer);
                 scope.spawn(move || {
                     match computer {
@@ -639,7 +683,7 @@ fn carry_out_ring(
                             part.words = "It was taken off the list of computers.".into();
                         }
                         Some(_) if cancel.is_cancelled() => {}
-                        Some(c) => carry_out_part(office.console, c, change, file, &mut part),
+                        Some(c) => carry_out_part(office.console, c, change, files, &mut part),
                     }
                     if let Ok(peer) = computer.map_or_else(
                         || Err(crate::Error::internal("no computer")),
@@ -679,13 +723,22 @@ fn carry_out_ring(
     Ok(())
 }
 
-/// A package file's bytes, read on the console and checked against the
-/// SHA-256 the roll-out was given; `None` for other changes.
-fn file_bytes(change: &Change) -> Result<Option<Vec<u8>>> {
+/// The package files a roll-out sends, by path: read once on the console
+/// for every computer of a ring.
+type Files = Vec<(String, std::sync::Arc<[u8]>)>;
+
+/// The package files of `change`, each read on the console and checked
+/// against the SHA-256 the roll-out was given.
+fn files(change: &Change) -> Result<Files> {
+    change
+        .files()
+        .into_iter()
+        .map(|(path, sha256)| Ok((path.to_string(), file_bytes(path, sha256)?.into())))
+        .collect()
+}
+
+fn file_bytes(path: &str, sha256: &str) -> Result<Vec<u8>> {
     use sha2::Digest;
-    let Change::File { path, sha256 } = change else {
-        return Ok(None);
-    };
     let file = std::path::Path::new(path);
     let size = std::fs::metadata(file)
         .map_err(|e| crate::Error::io("read", file, &e))?
@@ -698,14 +751,14 @@ fn file_bytes(change: &Change) -> Result<Option<Vec<u8>>> {
     }
     let bytes = std::fs::read(file).map_err(|e| crate::Error::io("read", file, &e))?;
     let got = hex::encode(sha2::Sha256::digest(&bytes));
-    if got != *sha256 {
+    if got != sha256 {
         return Err(crate::Error::new(
             crate::ErrorCode::FileChanged,
             format!("{path} does not have the SHA-256 the roll-out was given: it has {got}."),
             "Check the file against its publisher's checksum (the Verify screen does), then start again with the right one.",
         ));
     }
-    Ok(Some(bytes))
+    Ok(bytes)
 }
 
 /// One computer's part: its report before, the change, and the health
@@ -715,7 +768,7 @@ fn carry_out_part(
     console: &Console,
     c: &Computer,
     change: &Change,
-    file: Option<std::sync::Arc<[u8]>>,
+    files: &Files,
     part: &mut RolloutPart,
 ) {
     let before = match console.report(c) {
@@ -732,7 +785,10 @@ fn carry_out_part(
     };
     part.score_before = before.score;
     part.alerts_before = Some(before.open_alerts);
-    let applied = match console.apply(c, change, file) {
+    if let Change::Plan { gates, .. } = change {
+        return carry_out_plan(console, c, change, gates, files, part);
+    }
+    let applied = match console.apply(c, change, file_of(change, files)) {
         Ok(a) => a,
         Err(e) => {
             part.state = PartState::Failed;
@@ -762,6 +818,114 @@ fn carry_out_part(
             None => gates(console, c, part, &applied.words),
         },
     }
+}
+
+/// The bytes to send with `change`: a package file's, read on the console.
+fn file_of(change: &Change, files: &Files) -> Option<std::sync::Arc<[u8]>> {
+    let Change::File { path, .. } = change else {
+        return None;
+    };
+    files
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, b)| b.clone())
+}
+
+/// A plan's part on `c`: stage by stage, each change sent on its own,
+/// then the plan's gates checked there before the next stage. A failure
+/// puts back there what the plan installed there, newest first; what
+/// could not be put back stays in the part for a rollback. At the end,
+/// the roll-out's own gates (score, alerts) as for one change.
+fn carry_out_plan(
+    console: &Console,
+    c: &Computer,
+    change: &Change,
+    plan_gates: &[crate::install::plan::Gate],
+    files: &Files,
+    part: &mut RolloutPart,
+) {
+    let since = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let stages = change.stages();
+    let mut runs: Vec<i64> = Vec::new();
+    let mut said: Vec<String> = Vec::new();
+    for (n, stage) in stages.iter().enumerate() {
+        let stage_no = n + 1;
+        for step in stage {
+            let failed = match console.apply(c, step, file_of(step, files)) {
+                Err(e) => Some(format!("{} {}", e.message, e.hint)),
+                Ok(a) => {
+                    if a.outcome == Outcome::Done
+                        && let Some(run) = a.run
+                    {
+                        runs.push(run);
+                    }
+                    match (a.outcome, a.gates.iter().find(|g| !g.passed)) {
+                        (Outcome::Failed, _) => Some(a.words),
+                        (_, Some(g)) => {
+                            Some(format!("{} but a health gate failed: {}", a.words, g.words))
+                        }
+                        _ => {
+                            said.push(a.words);
+                            None
+                        }
+                    }
+                }
+            };
+            if let Some(why) = failed {
+                let what = format!("Stage {stage_no}, {}, failed there: {why}", step.words());
+                return put_back(console, c, runs, what, part);
+            }
+        }
+        if !plan_gates.is_empty() {
+            let bad = match console.gates(c, plan_gates, &since) {
+                Err(e) => Some(format!("{} {}", e.message, e.hint)),
+                Ok(results) => results.into_iter().find(|g| !g.passed).map(|g| g.words),
+            };
+            if let Some(why) = bad {
+                let what = format!("After stage {stage_no}, a health gate failed there: {why}");
+                return put_back(console, c, runs, what, part);
+            }
+            said.push(format!("Stage {stage_no}: its health gates passed."));
+        }
+    }
+    part.run = runs.last().copied();
+    if runs.is_empty() {
+        part.state = PartState::AlreadyThere;
+        part.words = format!(
+            "Everything in the plan was there already. {}",
+            said.join(" ")
+        );
+        return;
+    }
+    part.runs = runs;
+    gates(console, c, part, &said.join(" "));
+}
+
+/// Undoes `runs` on `c`, newest first, after `what` failed: the part
+/// failed, keeping the runs that could not be undone.
+fn put_back(
+    console: &Console,
+    c: &Computer,
+    mut runs: Vec<i64>,
+    what: String,
+    part: &mut RolloutPart,
+) {
+    part.state = PartState::Failed;
+    let mut left = Vec::new();
+    while let Some(run) = runs.pop() {
+        match console.undo(c, run) {
+            Ok(a) if a.outcome == Outcome::Done => {}
+            _ => left.push(run),
+        }
+    }
+    left.reverse();
+    part.words = if runs.is_empty() && left.is_empty() {
+        format!("{what} What the plan installed there was put back.")
+    } else {
+        format!("{what} Runs {left:?} there could not be put back; a rollback tries again.")
+    };
+    part.run = left.last().copied();
+    part.runs = left;
 }
 
 /// The health gates on `c` after its change, against its part's "before".
@@ -832,6 +996,39 @@ fn recheck(console: &Console, all: &[Computer], r: &mut Rollout, ring: usize, no
     }
 }
 
+/// Undoes `runs` (newest first) on `c` for a rollback: the part rolled
+/// back when every one is; those left stay for the next rollback.
+fn undo_all(
+    console: &Console,
+    c: &Computer,
+    part: &mut RolloutPart,
+    runs: &[i64],
+) -> (bool, String) {
+    let mut said = Vec::new();
+    for (n, run) in runs.iter().enumerate() {
+        let failed = match console.undo(c, *run) {
+            Ok(a) if a.outcome == Outcome::Done => {
+                said.push(format!("run {run} there undone: {}", a.words));
+                None
+            }
+            Ok(a) => Some(a.words),
+            Err(e) => Some(format!("{} {}", e.message, e.hint)),
+        };
+        if let Some(why) = failed {
+            // Those not undone yet stay, oldest first, for the next try.
+            let mut left: Vec<i64> = runs[n..].to_vec();
+            left.reverse();
+            part.run = left.last().copied();
+            if !part.runs.is_empty() {
+                part.runs = left;
+            }
+            return (false, format!("Could not be rolled back: {why}"));
+        }
+    }
+    part.state = PartState::RolledBack;
+    (true, format!("Rolled back ({}).", said.join("; ")))
+}
+
 /// Takes roll-out `id` back on every computer it changed, newest ring
 /// first; a computer that cannot be reached keeps its part, to be tried
 /// again.
@@ -876,21 +1073,9 @@ pub fn rollout_rollback(
         let Some(c) = all.iter().find(|c| c.id == part.computer) else {
             continue;
         };
-        let run = part.run.unwrap_or_default();
-        let (ok, words) = match console.undo(c, run) {
-            Ok(a) if a.outcome == Outcome::Done => {
-                part.state = PartState::RolledBack;
-                (
-                    true,
-                    format!("Rolled back (run {run} there undone). {}", a.words),
-                )
-            }
-            Ok(a) => (false, format!("Could not be rolled back: {}", a.words)),
-            Err(e) => (
-                false,
-                format!("Could not be rolled back: {} {}", e.message, e.hint),
-            ),
-        };
+        let runs = part.to_undo();
+        let run = runs.first().copied().unwrap_or_default();
+        let (ok, words) = undo_all(&console, c, part, &runs);
         if let Ok(peer) = c.peer() {
             console.close(&peer);
         }

@@ -57,10 +57,18 @@ pub fn export(
             "Choose a folder such as /home/you/office-ansible.",
         ));
     }
-    if let super::rollout::Change::File { .. } = plan.change {
+    if !plan.change.files().is_empty() {
         return Err(Error::invalid_input(
             "The Ansible playbook carries packages by name and security updates, not a package file.",
             "Copy the file with Ansible's own copy module, or put it in a package source the computers use and roll it out by its name.",
+        ));
+    }
+    if let super::rollout::Change::Plan { gates, .. } = &plan.change
+        && !gates.is_empty()
+    {
+        return Err(Error::invalid_input(
+            "The Ansible playbook carries a plan's packages stage by stage, but not its health gates between stages.",
+            "Roll the plan out from Shipshape, which checks them; or export a plan without gates.",
         ));
     }
     let r = Rollout::new(plan, all, by, Utc::now())?;
@@ -109,8 +117,16 @@ pub fn export(
         known.display(),
         ssh::KEY_TYPE
     );
-    let command = r.plan.change.command().join(" ");
     let words = r.plan.change.words();
+    // One task for each change, stage after stage (a plan's in its order).
+    let tasks: String = r
+        .plan
+        .change
+        .stages()
+        .into_iter()
+        .flatten()
+        .map(|c| task(&c.words(), &c.command().join(" ")))
+        .collect();
     let playbook = format!(
         "# Written by Shipshape (shipshape fleet export-ansible) for: {words}.\n\
          # The rings of a Shipshape roll-out: {rings}; halted when more than\n\
@@ -120,20 +136,13 @@ pub fn export(
          # stops when a whole ring fails whatever the threshold, and has no soak\n\
          # or approval between rings.\n\
          # Run: ansible-playbook -i {inventory} {playbook_path}\n\
-         - name: \"Shipshape: {words}\"\n\
+         - name: {play}\n\
          \x20 hosts: office\n\
          \x20 order: inventory\n\
          \x20 gather_facts: false\n\
          \x20 serial: [{serial}]\n\
          \x20 max_fail_percentage: {halt}\n\
-         \x20 tasks:\n\
-         \x20   - name: \"{words}\"\n\
-         \x20     ansible.builtin.raw: {command}\n\
-         \x20     register: applied\n\
-         \x20     changed_when: applied.rc == 0 and (applied.stdout | from_json).outcome == 'done'\n\
-         \x20     failed_when: >-\n\
-         \x20       applied.rc != 0 or (applied.stdout | from_json).outcome == 'failed'\n\
-         \x20       or ((applied.stdout | from_json).gates | rejectattr('passed') | list | length) > 0\n",
+         \x20 tasks:\n{tasks}",
         rings = r
             .rings
             .iter()
@@ -141,6 +150,7 @@ pub fn export(
             .collect::<Vec<_>>()
             .join(", "),
         halt = r.plan.halt_percent,
+        play = quoted(&format!("Shipshape: {words}")),
         inventory = folder.join(INVENTORY).display(),
         playbook_path = folder.join(PLAYBOOK).display(),
         serial = serial
@@ -201,6 +211,26 @@ fn alias(c: &Computer) -> String {
 /// The fleet's known_hosts text, for `export`.
 pub fn known_hosts_text(data_dir: &Path) -> String {
     std::fs::read_to_string(computers::known_hosts(data_dir)).unwrap_or_default()
+}
+
+/// One task of the playbook: Shipshape's `command`, its JSON answer
+/// judged as the console judges it.
+fn task(words: &str, command: &str) -> String {
+    format!(
+        "\x20   - name: {}\n\
+         \x20     ansible.builtin.raw: {command}\n\
+         \x20     register: applied\n\
+         \x20     changed_when: applied.rc == 0 and (applied.stdout | from_json).outcome == 'done'\n\
+         \x20     failed_when: >-\n\
+         \x20       applied.rc != 0 or (applied.stdout | from_json).outcome == 'failed'\n\
+         \x20       or ((applied.stdout | from_json).gates | rejectattr('passed') | list | length) > 0\n",
+        quoted(words)
+    )
+}
+
+/// `text` as a YAML double-quoted string (a plan's name may hold quotes).
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ use super::report::{self, Details, Report};
 use super::rollout::Change;
 use super::serve::{self, Applied};
 use super::setup;
+use crate::install::deploy::GateResult;
+use crate::install::plan::Gate;
 use crate::program::Run;
 use crate::ssh::{self, KEY_TYPE, Peer, SSH};
 use crate::{Error, ErrorCode, Result};
@@ -209,6 +211,16 @@ impl Console {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         let said = self.run_giving(&c.peer()?, &words, file)?;
         serve::read_applied(&said, &c.name)
+    }
+
+    /// Asks `c` to check a plan's `gates` there, for changes begun at
+    /// `since`; one result for each.
+    pub fn gates(&self, c: &Computer, gates: &[Gate], since: &str) -> Result<Vec<GateResult>> {
+        let input = serde_json::to_vec(gates)
+            .map_err(|e| Error::internal(format!("The health gates could not be written: {e}")))?;
+        let words = ["shipshape", "fleet", "gates", since, "--json"];
+        let said = self.run_giving(&c.peer()?, &words, Some(input.into()))?;
+        serve::read_gates(&said, &c.name, gates)
     }
 
     /// Asks `c` to undo its run `run` (a roll-out taken back there).

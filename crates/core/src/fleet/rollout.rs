@@ -10,11 +10,13 @@
 
 use super::computers::Computer;
 use crate::audit::{self, Actor, NewEntry};
-use crate::install::plan::Approval;
+use crate::install::Trust;
+use crate::install::plan::{Approval, Gate, Part as PlanPart, Plan as DeploymentPlan};
 use crate::json_rows;
 use crate::maintain::apt;
 use crate::maintain::updates::RunStep;
 use crate::store::Store;
+use crate::verify::algorithm::Algorithm;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -33,6 +35,23 @@ pub enum Change {
     /// Install a package file (.deb) on this console, copied to each
     /// computer and installed there only if it arrives with this SHA-256.
     File { path: String, sha256: String },
+    /// A deployment plan of several stages (from Install), carried out on
+    /// each computer stage by stage: each stage's packages and package
+    /// files, then the plan's health gates checked there before the next
+    /// stage; a failure there puts back what the plan installed there.
+    Plan {
+        name: String,
+        stages: Vec<PlanStage>,
+        gates: Vec<Gate>,
+    },
+}
+
+/// One stage of a plan rolled out: packages and package files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "RolloutStage")]
+pub struct PlanStage {
+    pub name: String,
+    pub changes: Vec<Change>,
 }
 
 /// The largest package file a roll-out copies: each computer's copy is
@@ -56,11 +75,92 @@ impl Change {
                 "install the package file {}",
                 path.rsplit('/').next().unwrap_or(path)
             ),
+            Change::Plan { name, stages, .. } => {
+                let parts: usize = stages.iter().map(|s| s.changes.len()).sum();
+                format!(
+                    "carry out the plan \u{201c}{name}\u{201d} ({parts} part(s) in {} stage(s))",
+                    stages.len()
+                )
+            }
         }
     }
 
-    /// The words the console sends for it; `shipshape fleet serve` there
-    /// answers only these.
+    /// A deployment plan from Install as a roll-out's change: its stages'
+    /// packages and package files (each proved by its SHA-256, which the
+    /// other computers check again), and its health gates. Refused: a
+    /// program for /opt, or a file proved otherwise.
+    pub fn from_deployment(plan: &DeploymentPlan) -> Result<Change> {
+        let mut stages = Vec::new();
+        for stage in &plan.stages {
+            let mut changes = Vec::new();
+            for part in &stage.parts {
+                changes.push(match part {
+                    PlanPart::Package(ask) => Change::Package {
+                        name: ask.name.clone(),
+                    },
+                    PlanPart::File(ask) => match &ask.trust {
+                        Trust::Digest {
+                            algorithm: Algorithm::Sha256,
+                            hex,
+                        } => Change::File {
+                            path: ask.file.clone(),
+                            sha256: hex.to_ascii_lowercase(),
+                        },
+                        _ => {
+                            return Err(Error::invalid_input(
+                                format!("The plan's file {} is not proved by a SHA-256, and a roll-out sends a package file only with one (each computer checks it again).", part.label()),
+                                "In the plan, give the file's SHA-256 from its publisher's checksum list.",
+                            ));
+                        }
+                    },
+                    PlanPart::Program(_) => {
+                        return Err(Error::invalid_input(
+                            format!("The plan's program {} goes into /opt on this computer only; a roll-out carries packages and package files (.deb).", part.label()),
+                            "Install the program here from the Install screen, or roll out a package of it.",
+                        ));
+                    }
+                });
+            }
+            stages.push(PlanStage {
+                name: stage.name.clone(),
+                changes,
+            });
+        }
+        let change = Change::Plan {
+            name: plan.name.clone(),
+            stages,
+            gates: plan.gates.clone(),
+        };
+        change.checked()?;
+        Ok(change)
+    }
+
+    /// What each computer is asked, stage by stage: a plan's stages, or
+    /// this one change as a stage of its own.
+    pub fn stages(&self) -> Vec<Vec<&Change>> {
+        match self {
+            Change::Plan { stages, .. } => {
+                stages.iter().map(|s| s.changes.iter().collect()).collect()
+            }
+            single => vec![vec![single]],
+        }
+    }
+
+    /// The package files it sends: (path, SHA-256) in order.
+    pub fn files(&self) -> Vec<(&str, &str)> {
+        self.stages()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| match c {
+                Change::File { path, sha256 } => Some((path.as_str(), sha256.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The words the console sends for one change of `stages`;
+    /// `shipshape fleet serve` there answers only these. A plan is sent
+    /// change by change, so it has no words of its own.
     pub fn command(&self) -> Vec<String> {
         let mut words: Vec<String> = ["shipshape", "fleet", "apply"].map(String::from).to_vec();
         match self {
@@ -68,9 +168,77 @@ impl Change {
             Change::SecurityUpdates => words.push("security-updates".into()),
             // The file's bytes follow on the command's standard input.
             Change::File { sha256, .. } => words.extend(["file".into(), sha256.clone()]),
+            Change::Plan { .. } => return Vec::new(),
         }
         words.push("--json".into());
         words
+    }
+
+    /// Refuses a change that cannot be sent: a package name or a file
+    /// not as Shipshape takes them; a plan that is empty, too big, or
+    /// holds anything but packages and package files.
+    fn checked(&self) -> Result<()> {
+        match self {
+            Change::Package { name } if !apt::is_package_name(name) => Err(Error::invalid_input(
+                format!("\u{201c}{name}\u{201d} is not a package name."),
+                "Package names are lower-case letters, digits and + - . (for example hello).",
+            )),
+            Change::File { sha256, .. } if !is_sha256(sha256) => Err(Error::invalid_input(
+                "A package file is rolled out only with its SHA-256, 64 hex digits.",
+                "Give the checksum its publisher lists (the Verify screen checks it), in lower case.",
+            )),
+            Change::File { path, .. } if !path.starts_with('/') || !path.ends_with(".deb") => {
+                Err(Error::invalid_input(
+                    format!(
+                        "\u{201c}{path}\u{201d} is not the full path of a package file (.deb)."
+                    ),
+                    "Give the whole path, for example /home/you/Downloads/app_1.0_amd64.deb.",
+                ))
+            }
+            Change::Plan {
+                name,
+                stages,
+                gates,
+            } => {
+                let parts: usize = stages.iter().map(|s| s.changes.len()).sum();
+                if name.trim().is_empty()
+                    || name.chars().count() > 100
+                    || name.contains(char::is_control)
+                {
+                    return Err(Error::invalid_input(
+                        "A plan needs a name of one line, at most 100 characters.",
+                        "Name it after what it installs, for example \"Office app 2.0\".",
+                    ));
+                }
+                if stages.is_empty()
+                    || stages.len() > MAX_PLAN_STAGES
+                    || stages.iter().any(|s| s.changes.is_empty())
+                    || parts > MAX_PLAN_PARTS
+                    || gates.len() > MAX_PLAN_GATES
+                {
+                    return Err(Error::invalid_input(
+                        format!(
+                            "The plan \u{201c}{name}\u{201d} has an empty stage, or more than {MAX_PLAN_STAGES} stages, {MAX_PLAN_PARTS} parts or {MAX_PLAN_GATES} gates."
+                        ),
+                        "Give each stage at least one part, and split a bigger plan in two.",
+                    ));
+                }
+                for c in stages.iter().flat_map(|s| &s.changes) {
+                    if !matches!(c, Change::Package { .. } | Change::File { .. }) {
+                        return Err(Error::invalid_input(
+                            format!(
+                                "The plan \u{201c}{name}\u{201d} holds a change a roll-out does not carry inside a plan: {}.",
+                                c.words()
+                            ),
+                            "A plan rolled out installs packages from the computers' sources and package files (.deb); roll the security updates out on their own.",
+                        ));
+                    }
+                    c.checked()?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -95,6 +263,9 @@ pub struct RolloutPlan {
 }
 
 const MAX_PILOT: usize = 2;
+const MAX_PLAN_STAGES: usize = 20;
+const MAX_PLAN_PARTS: usize = 50;
+const MAX_PLAN_GATES: usize = 10;
 const MAX_WAVES: usize = 10;
 const MAX_SOAK_MINUTES: u32 = 7 * 24 * 60;
 
@@ -103,30 +274,7 @@ impl RolloutPlan {
     /// of any computer.
     pub fn checked(self) -> Result<RolloutPlan> {
         let bad = |what: &str, hint: &str| Err(Error::invalid_input(what, hint));
-        if let Change::Package { name } = &self.change
-            && !apt::is_package_name(name)
-        {
-            return Err(Error::invalid_input(
-                format!("\u{201c}{name}\u{201d} is not a package name."),
-                "Package names are lower-case letters, digits and + - . (for example hello).",
-            ));
-        }
-        if let Change::File { path, sha256 } = &self.change {
-            if !is_sha256(sha256) {
-                return bad(
-                    "A package file is rolled out only with its SHA-256, 64 hex digits.",
-                    "Give the checksum its publisher lists (the Verify screen checks it), in lower case.",
-                );
-            }
-            if !path.starts_with('/') || !path.ends_with(".deb") {
-                return Err(Error::invalid_input(
-                    format!(
-                        "\u{201c}{path}\u{201d} is not the full path of a package file (.deb)."
-                    ),
-                    "Give the whole path, for example /home/you/Downloads/app_1.0_amd64.deb.",
-                ));
-            }
-        }
+        self.change.checked()?;
         if self.pilot.len() > MAX_PILOT {
             return bad(
                 "A pilot ring is one or two computers.",
@@ -198,9 +346,14 @@ pub struct Part {
     pub computer: i64,
     pub name: String,
     pub state: PartState,
-    /// The run it made there (its number in that computer's history).
+    /// The run it made there (its number in that computer's history);
+    /// a plan's last.
     #[ts(type = "number | null")]
     pub run: Option<i64>,
+    /// Every run a plan made there, in order.
+    #[serde(default)]
+    #[ts(type = "number[]")]
+    pub runs: Vec<i64>,
     /// What happened, in plain words.
     pub words: String,
     /// The security score and open alerts before the change, to compare.
@@ -212,6 +365,17 @@ impl Part {
     /// Whether it changed that computer (so a rollback has something to undo).
     pub fn changed(&self) -> bool {
         self.run.is_some() && matches!(self.state, PartState::Done | PartState::Failed)
+    }
+
+    /// The runs to undo to take it back, newest first.
+    pub fn to_undo(&self) -> Vec<i64> {
+        let mut runs = if self.runs.is_empty() {
+            self.run.into_iter().collect()
+        } else {
+            self.runs.clone()
+        };
+        runs.reverse();
+        runs
     }
 }
 
@@ -302,6 +466,7 @@ impl Rollout {
             name: c.name.clone(),
             state: PartState::Waiting,
             run: None,
+            runs: Vec::new(),
             words: "Not begun.".into(),
             score_before: None,
             alerts_before: None,
@@ -724,6 +889,51 @@ mod tests {
             .command(),
             ["shipshape", "fleet", "apply", "package", "hello", "--json"]
         );
+    }
+
+    #[test]
+    fn a_deployment_plan_is_checked_before_anything_is_sent() {
+        let package = |name: &str| Change::Package { name: name.into() };
+        let with = |changes: Vec<Change>| Change::Plan {
+            name: "Office app".into(),
+            stages: vec![
+                PlanStage {
+                    name: "Server".into(),
+                    changes: vec![package("office-server")],
+                },
+                PlanStage {
+                    name: "Client".into(),
+                    changes,
+                },
+            ],
+            gates: vec![Gate::NoNewAlerts],
+        };
+        let plan = with(vec![Change::File {
+            path: "/tmp/client_1.0_all.deb".into(),
+            sha256: "a".repeat(64),
+        }]);
+        plan.checked().expect("a plan of packages and files");
+        assert_eq!(
+            plan.stages().iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![1, 1]
+        );
+        assert_eq!(
+            plan.files(),
+            vec![("/tmp/client_1.0_all.deb", "a".repeat(64).as_str())]
+        );
+        assert!(plan.words().contains("2 part(s) in 2 stage(s)"));
+        let refused = |c: Change| c.checked().expect_err("refused").message;
+        assert!(refused(with(Vec::new())).contains("an empty stage"));
+        assert!(
+            refused(with(vec![Change::SecurityUpdates])).contains("does not carry inside a plan")
+        );
+        assert!(refused(with(vec![plan.clone()])).contains("does not carry inside a plan"));
+        assert!(refused(with(vec![package("x;y")])).contains("not a package name"));
+        let mut unnamed = plan.clone();
+        if let Change::Plan { name, .. } = &mut unnamed {
+            *name = " ".into();
+        }
+        assert!(refused(unnamed).contains("needs a name"));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! refused and nothing runs. What a change did comes back as `Applied`.
 
 use super::rollout::Change;
+use crate::install::deploy::GateResult;
+use crate::install::plan::Gate;
 use crate::maintain::apt;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -26,6 +28,9 @@ pub enum Asked {
     ApplyFile(String),
     /// `shipshape fleet undo RUN --json`: take back a run a roll-out made.
     Undo(i64),
+    /// `shipshape fleet gates SINCE --json`, a plan's health gates (JSON)
+    /// on standard input: checked here for changes begun at SINCE.
+    Gates(String),
 }
 
 /// What `original` (the command the console sent) asks, if it is allowed.
@@ -54,6 +59,14 @@ pub fn asked(original: Option<&str>) -> Result<Asked> {
             if super::rollout::is_sha256(hex) =>
         {
             Some(Asked::ApplyFile(hex.to_string()))
+        }
+        ["shipshape", "fleet", "gates", since, "--json"]
+            if since
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"TZ:-".contains(&b))
+                && chrono::DateTime::parse_from_rfc3339(since).is_ok() =>
+        {
+            Some(Asked::Gates(since.to_string()))
         }
         ["shipshape", "fleet", "undo", run, "--json"] => run
             .parse::<i64>()
@@ -103,20 +116,74 @@ pub struct Applied {
 const MOST_BYTES: usize = 64 * 1024;
 const MOST_WORDS: usize = 600;
 
+fn unreadable(from: &str, why: &str) -> Error {
+    Error::invalid_input(
+        format!("{from} answered something Shipshape cannot read: {why}."),
+        "Check that the same version of Shipshape is installed there.",
+    )
+}
+
+/// JSON another computer sent (at most `MOST_BYTES`), read as `T`.
+fn read_json<T: serde::de::DeserializeOwned>(text: &str, from: &str) -> Result<T> {
+    if text.len() > MOST_BYTES {
+        return Err(unreadable(from, &format!("{} bytes", text.len())));
+    }
+    serde_json::from_str(text).map_err(|e| unreadable(from, &e.to_string()))
+}
+
+/// The gates another computer checked for `asked` gates, read as data:
+/// one result for each gate asked, in order, each about that gate.
+pub fn read_gates(text: &str, from: &str, asked: &[Gate]) -> Result<Vec<GateResult>> {
+    let bad = |why: &str| unreadable(from, why);
+    let mut results: Vec<GateResult> = read_json(text, from)?;
+    if results.len() != asked.len() || results.iter().zip(asked).any(|(r, g)| r.gate != *g) {
+        return Err(bad("not the gates it was asked to check"));
+    }
+    for r in &mut results {
+        r.words = r
+            .words
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MOST_WORDS)
+            .collect();
+    }
+    Ok(results)
+}
+
+/// The plan's gates the console sends on standard input (at most
+/// `MOST_BYTES`), read as data.
+pub fn read_asked_gates(input: &mut dyn std::io::Read) -> Result<Vec<Gate>> {
+    use std::io::Read;
+    let mut text = String::new();
+    input
+        .take(MOST_BYTES as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| {
+            Error::invalid_input(
+                format!("The health gates could not be read: {e}."),
+                "Run it from Shipshape's console.",
+            )
+        })?;
+    if text.len() > MOST_BYTES {
+        return Err(Error::invalid_input(
+            "More health gates were sent than a plan holds.",
+            "Run it from Shipshape's console.",
+        ));
+    }
+    serde_json::from_str(&text).map_err(|e| {
+        Error::invalid_input(
+            format!("The health gates sent are not a plan's: {e}."),
+            "Run it from Shipshape's console.",
+        )
+    })
+}
+
 /// An answer another computer sent, read as data.
 pub fn read_applied(text: &str, from: &str) -> Result<Applied> {
-    let bad = |why: String| {
-        Error::invalid_input(
-            format!("{from} answered something Shipshape cannot read: {why}."),
-            "Check that the same version of Shipshape is installed there.",
-        )
-    };
-    if text.len() > MOST_BYTES {
-        return Err(bad(format!("{} bytes", text.len())));
-    }
-    let mut a: Applied = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let bad = |why: &str| unreadable(from, why);
+    let mut a: Applied = read_json(text, from)?;
     if a.run.is_some_and(|r| r <= 0) {
-        return Err(bad("a run numbered below 1".into()));
+        return Err(bad("a run numbered below 1"));
     }
     a.words = a
         .words
@@ -130,6 +197,53 @@ pub fn read_applied(text: &str, from: &str) -> Result<Applied> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plans_gates_are_asked_with_a_time_and_answered_one_for_each() {
+        assert_eq!(
+            asked(Some("shipshape fleet gates 2026-12-05T10:00:00Z --json")).expect("allowed"),
+            Asked::Gates("2026-12-05T10:00:00Z".into())
+        );
+        for bad in [
+            "shipshape fleet gates yesterday --json",
+            "shipshape fleet gates 2026-12-05T10:00:00Z;reboot --json",
+        ] {
+            assert!(asked(Some(bad)).is_err(), "{bad}");
+        }
+        let asked_gates = [Gate::NoNewAlerts, Gate::PortAnswers { port: 80 }];
+        let answer = |gates: &[Gate]| {
+            serde_json::to_string(
+                &gates
+                    .iter()
+                    .map(|g| GateResult {
+                        gate: g.clone(),
+                        passed: true,
+                        words: "fine\u{1b}[31m".into(),
+                        time: "2026-12-05T10:01:00Z".into(),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .expect("json")
+        };
+        let read = read_gates(&answer(&asked_gates), "pc", &asked_gates).expect("read");
+        assert_eq!(read[0].words, "fine[31m");
+        // Another gate than asked, or one missing: not believed.
+        assert!(read_gates(&answer(&asked_gates[..1]), "pc", &asked_gates).is_err());
+        assert!(
+            read_gates(
+                &answer(&[Gate::NoNewJournalErrors, Gate::NoNewAlerts]),
+                "pc",
+                &asked_gates
+            )
+            .is_err()
+        );
+        let sent = serde_json::to_vec(&asked_gates).expect("json");
+        assert_eq!(
+            read_asked_gates(&mut sent.as_slice()).expect("read"),
+            asked_gates
+        );
+        assert!(read_asked_gates(&mut &b"[{\"kind\":\"reboot\"}]"[..]).is_err());
+    }
 
     #[test]
     fn only_the_listed_commands_are_answered() {

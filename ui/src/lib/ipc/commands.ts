@@ -89,6 +89,7 @@ export type Command =
   | 'fleet_list'
   | 'fleet_look'
   | 'fleet_enrol'
+  | 'rollout_plan_change'
   | 'fleet_set_up'
   | 'fleet_remove'
   | 'fleet_check'

@@ -43,6 +43,7 @@ import type { FleetDetails } from './generated/FleetDetails';
 import type { AnsibleExport } from './generated/AnsibleExport';
 import type { Rollout } from './generated/Rollout';
 import type { RolloutPlan } from './generated/RolloutPlan';
+import type { RolloutChange } from './generated/RolloutChange';
 import type { FleetEnrolment } from './generated/FleetEnrolment';
 import type { FleetSetUp } from './generated/FleetSetUp';
 import type { NewTicket } from './generated/NewTicket';
@@ -156,7 +157,7 @@ export type { AccessInventory, AccessReview, Decision };
 export type { EolSource, RetirePreview, SoftwareInventory };
 export type { FleetComputer, FleetEnrolment, FleetSetUp };
 export type { FleetReport } from './generated/FleetReport';
-export type { AnsibleExport, FleetDetails, Rollout, RolloutPlan };
+export type { AnsibleExport, FleetDetails, Rollout, RolloutChange, RolloutPlan };
 export type { RolloutPart } from './generated/RolloutPart';
 export type { RolloutPartState } from './generated/RolloutPartState';
 export type { RolloutStatus } from './generated/RolloutStatus';
@@ -365,6 +366,8 @@ export const api = {
   /** A computer's report and what it counts, asked of it now over SSH. */
   fleetDetails: (id: number) => call<FleetDetails>('fleet_details', { id }),
   /** Writes a roll-out's plan as an Ansible inventory and playbook into a folder (refused when it holds them). */
+  /** A deployment plan saved as JSON (as Install saves it), as a roll-out's change. */
+  rolloutPlanChange: (path: string) => call<RolloutChange>('rollout_plan_change', { path }),
   fleetExportAnsible: (plan: RolloutPlan, folder: string) =>
     call<AnsibleExport>('fleet_export_ansible', { plan, folder }),
   /** The incidents, newest first; each link says whether its record is gone or its alert cleared. */

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import type { FleetComputer, Rollout, RolloutPart } from '../../ipc';
+import type { FleetComputer, Rollout, RolloutChange, RolloutPart } from '../../ipc';
 import { failWith, recordCommands, report } from '../../ipc/testing';
 import { testIds } from '../../testIds';
 import Rollouts from './Rollouts.svelte';
@@ -19,7 +19,7 @@ function computer(id: number, name: string): FleetComputer {
 }
 
 function part(computer: number, name: string, state: RolloutPart['state'], run: number | null = null): RolloutPart {
-  return { computer, name, state, run, words: `${name}: ${state}`, score_before: 90, alerts_before: 0 };
+  return { computer, name, state, run, runs: [], words: `${name}: ${state}`, score_before: 90, alerts_before: 0 };
 }
 
 function rollout(fields: Partial<Rollout> = {}): Rollout {
@@ -105,6 +105,45 @@ describe('Rollouts', () => {
     expect(calls.rollout_start[0].plan).toMatchObject({
       change: { kind: 'file', path: '/srv/app_1.0_all.deb', sha256: 'ab'.repeat(32) },
     });
+  });
+
+  it('rolls out a deployment plan read from its file, and says why a plan is refused', async () => {
+    const change: RolloutChange = {
+      kind: 'plan',
+      name: 'Office app 2.0',
+      stages: [
+        { name: 'Server', changes: [{ kind: 'package', name: 'office-server' }] },
+        { name: 'Client', changes: [{ kind: 'package', name: 'office-client' }] },
+      ],
+      gates: [{ kind: 'port_answers', port: 8080 }],
+    };
+    let refuse = true;
+    const calls = recordCommands({
+      rollouts: () => (calls.rollout_start ? [rollout({ plan: { ...rollout().plan, change } })] : []),
+      rollout_plan_change: () =>
+        refuse
+          ? failWith({
+              code: 'invalid_input',
+              message: 'The plan’s program tool-1.0.tar.gz goes into /opt on this computer only.',
+              hint: 'Install the program here from the Install screen.',
+            })
+          : change,
+      rollout_start: () => rollout({ status: 'done', message: 'Done.' }),
+    });
+    render(Rollouts, { computers: office, onchanged: () => {} });
+    await fireEvent.click(byId(testIds.rolloutNew));
+    await fireEvent.click(byId(testIds.rolloutPlanKind));
+    expect((byId(testIds.rolloutStart) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(byId(testIds.rolloutPlanFile), { target: { value: ' /srv/plan.json ' } });
+    await fireEvent.click(byId(testIds.rolloutStart));
+    await waitFor(() => expect(byId(testIds.rolloutDialog).textContent).toContain('goes into /opt on this computer only'));
+    expect(calls.rollout_start).toBeUndefined();
+    refuse = false;
+    await fireEvent.click(byId(testIds.rolloutStart));
+    await waitFor(() => expect(calls.rollout_start).toHaveLength(1));
+    expect(calls.rollout_plan_change).toEqual([{ path: '/srv/plan.json' }, { path: '/srv/plan.json' }]);
+    expect(calls.rollout_start[0].plan).toMatchObject({ change });
+    await waitFor(() => expect(byId(testIds.rolloutItem).textContent).toContain('Carry out the plan “Office app 2.0” (2 stages)'));
   });
 
   it('refuses waves that are not shares, and asks nothing', async () => {

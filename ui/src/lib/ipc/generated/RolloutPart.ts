@@ -6,9 +6,14 @@ import type { RolloutPartState } from "./RolloutPartState";
  */
 export type RolloutPart = { computer: number, name: string, state: RolloutPartState, 
 /**
- * The run it made there (its number in that computer's history).
+ * The run it made there (its number in that computer's history);
+ * a plan's last.
  */
 run: number | null, 
+/**
+ * Every run a plan made there, in order.
+ */
+runs: number[], 
 /**
  * What happened, in plain words.
  */
