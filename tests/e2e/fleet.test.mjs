@@ -8,7 +8,9 @@
 // signed archive (apt-archive.sh) is rolled out pilot first: that computer
 // installs it for real with apt, its part shows done and healthy, and the
 // roll-out is rolled back, which removes it again; its plan is also
-// written as an Ansible playbook from the same form. Last, a second
+// written as an Ansible playbook from the same form. A deployment plan of
+// two stages (the program's data, then the program) is rolled out from its
+// file and rolled back whole. Last, a second
 // server stands for a computer without Shipshape: from root's address,
 // its one-hour setting-up line and a Shipshape package file built from
 // this build's program, the console installs Shipshape there with the
@@ -226,6 +228,54 @@ describe('Computers', () => {
     const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'status', '--json'])).stdout);
     assert.equal(listed.length, 1);
     assert.equal(listed[0].status, 'rolled_back');
+  });
+
+  step('a deployment plan of two stages is rolled out from its file, then rolled back', async () => {
+    const plan = join(folder, 'plan.json');
+    await writeFile(
+      plan,
+      JSON.stringify({
+        name: 'Office tool 2.0',
+        method: 'phased',
+        approval: 'automatic',
+        stages: [
+          { name: 'Data', parts: [{ kind: 'package', name: `${PACKAGE}-data` }] },
+          { name: 'Program', parts: [{ kind: 'package', name: PACKAGE }] },
+        ],
+        gates: [{ kind: 'no_new_alerts' }],
+      }),
+    );
+    await (await s.waitFor('roll out', () => s.byTestId(testIds.rolloutNew))).click();
+    await (await s.waitFor('the plan kind', () => s.byTestId(testIds.rolloutPlanKind))).click();
+    await (await s.waitFor('the plan file', () => s.byTestId(testIds.rolloutPlanFile))).type(plan);
+    await (await s.byTestId(testIds.rolloutPilot)).click();
+    const waves = await s.byTestId(testIds.rolloutWaves);
+    await waves.clear();
+    await waves.type('100');
+    assert.deepEqual(await axeViolations(s), []);
+    await (await s.byTestId(testIds.rolloutStart)).click();
+    const item = await s.waitFor(
+      'the plan rolled out',
+      async () => {
+        const found = await s.byTestId(testIds.rolloutItem);
+        return found && (await found.attribute('data-status')) === 'done' && /Office tool 2\.0/.test(await found.text()) ? found : null;
+      },
+      180000,
+    );
+    assert.match(await item.text(), /Carry out the plan “Office tool 2\.0” \(2 stages\)/);
+    assert.equal(await installed(`${PACKAGE}-data`), '2.0');
+    assert.equal(await installed(PACKAGE), '2.0');
+    const listed = JSON.parse((await run(CLI, ['--data-dir', DATA, 'fleet', 'status', '--json'])).stdout);
+    assert.equal(listed[0].rings[0].parts[0].runs.length, 2, JSON.stringify(listed[0]));
+
+    await (await s.byTestId(testIds.rolloutRollback)).click();
+    await s.waitFor(
+      'the plan rolled back',
+      async () => (await (await s.byTestId(testIds.rolloutItem))?.attribute('data-status')) === 'rolled_back',
+      180000,
+    );
+    assert.equal(await installed(PACKAGE), null);
+    assert.equal(await installed(`${PACKAGE}-data`), null);
   });
 
   step('Shipshape is set up from the console on a computer without it, and added as its own account', async () => {
