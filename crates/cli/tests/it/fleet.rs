@@ -891,6 +891,21 @@ keyring_test! {
         assert_eq!(states(&back)[0], vec!["pilot:rolled_back"]);
         assert_eq!(version_of(GOOD), None);
         assert_eq!(version_of(PLAN_FILE_PACKAGE), None);
+
+        // Watched for a minute after the pilot: its gates are checked
+        // there again when the soak is over, and one that fails by then
+        // halts the roll-out before the next ring.
+        let soaking = json(dir.run(&["fleet", "rollout", "start", "--plan", &good, "--pilot", "1", "--waves", "100", "--soak", "1", "--json"]).success());
+        assert_eq!(soaking["status"], "soaking", "{soaking}");
         drop(listener);
+        std::thread::sleep(std::time::Duration::from_secs(61));
+        let id = soaking["id"].as_i64().expect("a number").to_string();
+        let halted = json(dir.run(&["fleet", "rollout", "continue", &id, "--json"]).code(1));
+        assert_eq!(halted["status"], "halted", "{halted}");
+        assert_eq!(states(&halted), vec![vec!["pilot:failed"], vec!["front:waiting"]]);
+        let words = halted["rings"][0]["parts"][0]["words"].as_str().expect("words");
+        assert!(words.contains("After the soak, a health gate of the plan failed there"), "{words}");
+        dir.run(&["fleet", "rollout", "rollback", &id]).success();
+        assert_eq!(version_of(GOOD), None);
     }
 }

@@ -977,6 +977,20 @@ fn recheck(console: &Console, all: &[Computer], r: &mut Rollout, ring: usize, no
     {
         if let Some(c) = all.iter().find(|c| c.id == part.computer) {
             gates(console, c, part, "After the soak:");
+            if let Change::Plan { gates: asked, .. } = &r.plan.change
+                && !asked.is_empty()
+                && part.state == PartState::Done
+            {
+                let bad = match console.gates(c, asked, &r.started) {
+                    Err(e) => Some(format!("{} {}", e.message, e.hint)),
+                    Ok(results) => results.into_iter().find(|g| !g.passed).map(|g| g.words),
+                };
+                if let Some(why) = bad {
+                    part.state = PartState::Failed;
+                    part.words =
+                        format!("After the soak, a health gate of the plan failed there: {why}");
+                }
+            }
         }
     }
     let (total, failed) = (
