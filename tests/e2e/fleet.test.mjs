@@ -106,8 +106,11 @@ after(async () => {
   for (const server of [sshd, bare]) if (server?.pid) process.kill(server.pid, 'SIGTERM');
   await run('bash', [ARCHIVE, 'remove']);
   // What the set-up made: the console's account, its sudo rule, the package.
-  await run(CLI, ['fleet', 'prepare', '--remove']).catch(() => {});
-  await run('dpkg', ['--purge', 'shipshape']).catch(() => {});
+  // Only the test's own package: never a Shipshape installed here before.
+  if ((await installed('shipshape')) === '0.0.1~e2e') {
+    await run(CLI, ['fleet', 'prepare', '--remove']).catch(() => {});
+    await run('dpkg', ['--purge', 'shipshape']).catch(() => {});
+  }
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
@@ -280,6 +283,7 @@ describe('Computers', () => {
 
   step('Shipshape is set up from the console on a computer without it, and added as its own account', async () => {
     assert.equal(await installed('shipshape'), null, "Shipshape's package is installed here; the test would replace it");
+    await assert.rejects(run('getent', ['passwd', 'shipshape-fleet']), 'this computer has a shipshape-fleet account; the test would take it away');
     const { file, sha256 } = await shipshapePackage();
     await (await s.byTestId(testIds.fleetAdd)).click();
     await (await s.waitFor('the address', () => s.byTestId(testIds.fleetAddress))).type(`root@127.0.0.1:${BARE_PORT}`);

@@ -510,8 +510,23 @@ fn whoami() -> String {
 }
 
 /// The console's account made by `fleet prepare`, taken away after the
-/// test even when it fails.
+/// test even when it fails; the test refuses to begin where one is
+/// already, so it never takes away a real one.
 struct PreparedAccount;
+
+impl PreparedAccount {
+    fn guard() -> PreparedAccount {
+        let there = Command::new("getent")
+            .args(["passwd", "shipshape-fleet"])
+            .status()
+            .expect("getent runs");
+        assert!(
+            !there.success(),
+            "this computer has a shipshape-fleet account; the test would take it away"
+        );
+        PreparedAccount
+    }
+}
 
 impl Drop for PreparedAccount {
     fn drop(&mut self) {
@@ -537,7 +552,7 @@ keyring_test! {
         let _turn = dpkg_turn();
         let dir = TestDir::new();
         let archive = rollout_archive(&dir);
-        let _account = PreparedAccount;
+        let _account = PreparedAccount::guard();
         let bin = env!("CARGO_BIN_EXE_shipshape");
 
         // Only the console's own line is taken; nothing is made before.
@@ -713,12 +728,15 @@ impl ShipshapePackage {
     }
 }
 
-/// Purges the package `shipshape` after the test.
+/// Purges the package `shipshape` after the test, when it is the test's
+/// own (never a Shipshape installed here before).
 struct PurgedAfter;
 
 impl Drop for PurgedAfter {
     fn drop(&mut self) {
-        let _ = Command::new("dpkg").args(["--purge", "shipshape"]).output();
+        if version_of("shipshape").as_deref() == Some("0.0.1~test") {
+            let _ = Command::new("dpkg").args(["--purge", "shipshape"]).output();
+        }
     }
 }
 
@@ -728,7 +746,7 @@ keyring_test! {
         // The machine's own Shipshape is never replaced by the test's.
         assert_eq!(version_of("shipshape"), None, "Shipshape's package is installed here; the test would replace it");
         let dir = TestDir::new();
-        let _account = PreparedAccount;
+        let _account = PreparedAccount::guard();
         let _purged = PurgedAfter;
         let package = ShipshapePackage::build(dir.root(), "shipshape");
         let other = ShipshapePackage::build(dir.root(), "shipshape-other");
