@@ -198,6 +198,15 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
     if let Some(user) = door::requester() {
         actor.user = user;
     }
+    // A new password comes first on standard input: it is read before
+    // Cancel's watch begins reading there.
+    let new = match &request {
+        Request::InstallPassword {
+            act: install::harden::PasswordAct::Replace,
+            ..
+        } => Some(door::secret_from_door()?),
+        _ => None,
+    };
     let state = RootState::open(now)?;
     let apt = Apt::this_computer();
     let (progress, cancel) = (door::ReportToDoor, door::cancel_from_door());
@@ -217,10 +226,6 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
             program::switch(&state, &name, &version, &actor, now)
         }
         Request::InstallPassword { run, item, act } => {
-            let new = match act {
-                install::harden::PasswordAct::Replace => Some(door::secret_from_door()?),
-                _ => None,
-            };
             let done =
                 install::harden::password(&state, run, &item, act, new.as_ref(), &actor, now);
             return answer(&state, now, done);
