@@ -8,7 +8,7 @@
 // the installed one and held. A package found by name in the archive's
 // signed package list is installed with what it needs, and undone. Two
 // versions of a program in a tarball go side by side into the test's /opt,
-// and the earlier one is put back in use. A phased plan from a file
+// each with its menu entry, and the earlier one is put back in use. A phased plan from a file
 // installs the package, waits for approval, installs the program, and is
 // rolled back. What it installs is purged afterwards.
 import assert from 'node:assert/strict';
@@ -289,6 +289,11 @@ describe('Install', () => {
     assert.equal(await current(), '2.0');
     const { stdout } = await run(join(env('SHIPSHAPE_OPT_DIR'), 'e2e-tool', '1.0', 'bin', 'e2e-tool'));
     assert.equal(stdout, '1.0\n', 'the earlier version stays, and runs');
+    // Both in the menu, each named with its version, beside the one in use.
+    const menu = env('SHIPSHAPE_MENU_DIR');
+    const older = await readFile(join(menu, 'shipshape-opt-e2e-tool-V1.0.desktop'), 'utf8');
+    assert.match(older, /^Name=e2e-tool 1\.0$/m);
+    assert.match(await readFile(join(menu, 'shipshape-opt-e2e-tool.desktop'), 'utf8'), /\/e2e-tool\/current\/bin\/e2e-tool$/m);
     await click(testIds.installedSwitch);
     await s.waitFor('1.0 in use again', async () => (await current()) === '1.0', 30000);
   });

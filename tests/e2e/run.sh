@@ -57,6 +57,8 @@ export SHIPSHAPE_STATE_DIR="${SHIPSHAPE_STATE_DIR:-$work/root-state}"
 export SHIPSHAPE_APT_CONFIG="$work/apt/apt.conf"
 # Programs from tarballs and AppImages go here instead of /opt.
 export SHIPSHAPE_OPT_DIR="$work/opt"
+# Their menu entries go here instead of /usr/local/share/applications.
+export SHIPSHAPE_MENU_DIR="$work/applications"
 
 # Test-only: email notices also trust the certificate of the mail server
 # notices.test.mjs starts on loopback (made there, with the server).

@@ -101,7 +101,7 @@ as() {
   local user="$1"
   shift
   su -s /bin/sh "$user" -c "cd && env SHIPSHAPE_SCAN_ROOT='$work/system' SHIPSHAPE_STATE_DIR='$work/state' \
-    SHIPSHAPE_APT_CONFIG='$work/apt/apt.conf' SHIPSHAPE_OPT_DIR='$work/opt' \
+    SHIPSHAPE_APT_CONFIG='$work/apt/apt.conf' SHIPSHAPE_OPT_DIR='$work/opt' SHIPSHAPE_MENU_DIR='$work/applications' \
     '$work/bin/shipshape' $*"
 }
 

@@ -13,8 +13,14 @@ use std::process::Command;
 fn shipshape(dir: &TestDir, opt: &Path, args: &[&str]) -> Run {
     let mut cmd = dir.cmd(args);
     cmd.env("SHIPSHAPE_OPT_DIR", opt)
+        .env("SHIPSHAPE_MENU_DIR", menu(dir))
         .env("SHIPSHAPE_STATE_DIR", dir.root().join("state"));
     Run::from(cmd.output().unwrap())
+}
+
+/// The menu entries' folder for `dir`'s runs.
+fn menu(dir: &TestDir) -> PathBuf {
+    dir.root().join("applications")
 }
 
 fn sha256(file: &Path) -> String {
@@ -118,6 +124,27 @@ fn versions_of_a_program_are_installed_side_by_side_switched_and_undone() {
         std::fs::read_link(tool.join("1.0/programs")).unwrap(),
         Path::new("bin")
     );
+    // In the menu: the version in use, started through `current`.
+    let entries = || -> Vec<String> {
+        let mut files: Vec<String> = std::fs::read_dir(menu(&dir))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    };
+    assert_eq!(entries(), vec!["shipshape-opt-tool.desktop"]);
+    let entry = std::fs::read_to_string(menu(&dir).join("shipshape-opt-tool.desktop")).unwrap();
+    assert!(
+        entry.contains(&format!(
+            "Exec={}\n",
+            tool.join("current/bin/tool").display()
+        )),
+        "{entry}"
+    );
 
     let second = shipshape(
         &dir,
@@ -160,6 +187,17 @@ fn versions_of_a_program_are_installed_side_by_side_switched_and_undone() {
         tool.join("1.0/VERSION").exists(),
         "the earlier version stays"
     );
+    // Both in the menu, each named with its version, beside the one in use.
+    assert_eq!(
+        entries(),
+        vec![
+            "shipshape-opt-tool-V1.0.desktop",
+            "shipshape-opt-tool-V2.0.desktop",
+            "shipshape-opt-tool.desktop"
+        ]
+    );
+    let old = std::fs::read_to_string(menu(&dir).join("shipshape-opt-tool-V1.0.desktop")).unwrap();
+    assert!(old.contains("Name=tool 1.0\n"), "{old}");
 
     let again = shipshape(
         &dir,
@@ -253,6 +291,7 @@ fn versions_of_a_program_are_installed_side_by_side_switched_and_undone() {
     assert!(audit.stdout.contains("install.record"));
     shipshape(&dir, &opt, &["installs", "undo", &ids[1].to_string()]).success();
     assert!(!tool.join("2.0").exists(), "undoing 2.0 removes it");
+    assert_eq!(entries(), vec!["shipshape-opt-tool.desktop"]);
     assert_eq!(
         std::fs::read_link(tool.join("current")).unwrap(),
         Path::new("1.0")
@@ -262,6 +301,7 @@ fn versions_of_a_program_are_installed_side_by_side_switched_and_undone() {
         !tool.exists(),
         "undoing the first version removes the program"
     );
+    assert_eq!(entries(), Vec::<String>::new(), "and its menu entry");
 }
 
 #[test]
@@ -448,6 +488,7 @@ fn an_installation_cut_off_at_each_step_is_closed_and_cleared_by_the_next() {
         let args2: Vec<&str> = args2.iter().map(String::as_str).collect();
         let mut cut = dir.cmd(&args2);
         cut.env("SHIPSHAPE_OPT_DIR", &opt)
+            .env("SHIPSHAPE_MENU_DIR", menu(&dir))
             .env("SHIPSHAPE_STATE_DIR", dir.root().join("state"))
             .env("SHIPSHAPE_CUT_AT", step);
         let killed = cut.output().unwrap();

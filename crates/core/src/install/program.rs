@@ -866,6 +866,8 @@ pub fn install(
             folder.display()
         ),
     );
+    let (ok, words) = menu_step(&name);
+    run.step(ok, words);
     run.outcome = RunOutcome::Done;
     run.message = match &current {
         Some(old) => format!(
@@ -969,6 +971,8 @@ pub fn switch(
         }],
         ..new_run(RunKind::ProgramSwitch, format!("{name} {version}"), now)
     };
+    let (ok, words) = menu_step(name);
+    run.step(ok, words);
     run.message = after_settled(&settled, std::mem::take(&mut run.message));
     record(&state.store, now, actor, &mut run, "install.switch")?;
     Ok(run)
@@ -1002,7 +1006,7 @@ pub(crate) fn undo(original: &UpdateRun, now: DateTime<Utc>) -> Result<UpdateRun
         Some(old) => format!("{} {old} is in use again.", p.name),
         None => format!("{} is removed, as before run {}.", p.name, original.id),
     };
-    Ok(UpdateRun {
+    let mut run = UpdateRun {
         outcome: RunOutcome::Done,
         message,
         packages: vec![PackageChange {
@@ -1014,7 +1018,34 @@ pub(crate) fn undo(original: &UpdateRun, now: DateTime<Utc>) -> Result<UpdateRun
         }],
         undoes: Some(original.id),
         ..new_run(RunKind::Undo, format!("undo run {}", original.id), now)
-    })
+    };
+    let (ok, words) = menu_step(&p.name);
+    run.step(ok, words);
+    Ok(run)
+}
+
+/// Brings the menu entries of program `name` up to date with what is
+/// installed: the step it is in the run. A menu that cannot be written
+/// does not undo what was installed; the step says why.
+fn menu_step(name: &str) -> (bool, String) {
+    let menu = super::menu::menu_dir();
+    match super::menu::refresh(&opt_root(), &menu, name) {
+        Ok(files) if files.is_empty() => (
+            true,
+            format!("No menu entry for {name}: no program to start was found in it"),
+        ),
+        Ok(files) => (
+            true,
+            format!("Menu entries in {}: {}", menu.display(), files.join(", ")),
+        ),
+        Err(e) => (
+            false,
+            format!(
+                "The menu entries could not be written: {} {}",
+                e.message, e.hint
+            ),
+        ),
+    }
 }
 
 #[cfg(test)]
