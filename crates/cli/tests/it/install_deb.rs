@@ -476,3 +476,79 @@ fn what_cannot_be_installed_safely_is_refused_before_anything_changes() {
     assert!(std::fs::read_dir(&staging).map_or(true, |d| d.count() == 0));
     assert!(audit_clean());
 }
+
+const OTHER: &str = "shipshape-test-other";
+
+#[test]
+fn an_installation_cut_off_at_each_step_is_explained_by_the_next_one() {
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let mut archive = archive_with_needed(&dir);
+    archive.purge_after(OTHER);
+    let v1 = build(dir.root(), APP, "1.0", &format!("Depends: {NEED}\n"), None);
+    let sum = sha256(&v1);
+    let other = build(dir.root(), OTHER, "1.0", "", None);
+    let other_sum = sha256(&other);
+    // Killed after the old versions are kept, and after the package
+    // manager finished but before the verdict is written, as a power cut
+    // would stop it (the test setting SHIPSHAPE_CUT_AT).
+    for step in ["install-kept", "install-installed"] {
+        let mut cmd = dir.cmd(&["install"]);
+        cmd.arg(&v1)
+            .args(["--sha256", &sum, "--yes", "--json"])
+            .env("SHIPSHAPE_APT_CONFIG", &archive.config)
+            .env("SHIPSHAPE_STATE_DIR", &state)
+            .env("SHIPSHAPE_CUT_AT", step);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), None, "killed at {step}: {out:?}");
+        assert!(
+            audit_clean(),
+            "nothing is half installed after a cut at {step}"
+        );
+        let moved = step == "install-installed";
+        assert_eq!(version_of(APP).as_deref(), moved.then_some("1.0"), "{step}");
+
+        // The next installation closes the cut-off one in the records,
+        // says so first, then does its own work.
+        let next = install(
+            &dir,
+            &archive,
+            &state,
+            &other,
+            &["--sha256", &other_sum, "--yes", "--json"],
+        );
+        next.success();
+        let said = json(&next)["message"].as_str().unwrap().to_string();
+        assert!(
+            said.contains("had been cut off before it finished; it is closed as failed"),
+            "{said}"
+        );
+        let closed = crate::power_cut::cut_off(&dir, &state);
+        let last = closed.first().unwrap();
+        let changed = if moved {
+            "1 of 1 package changed"
+        } else {
+            "0 of 1 package changed"
+        };
+        assert!(
+            last.contains("cut off before it finished") && last.contains(changed),
+            "{step}: {last}"
+        );
+        let listed = json(&Run::from(
+            dir.cmd(&["installs", "list", "--json"])
+                .env("SHIPSHAPE_STATE_DIR", &state)
+                .output()
+                .unwrap(),
+        ));
+        assert!(
+            listed.to_string().contains("cut off before it finished"),
+            "{listed}"
+        );
+        let purged = Command::new("dpkg")
+            .args(["--purge", APP, NEED, OTHER])
+            .output()
+            .unwrap();
+        assert!(purged.status.success(), "{purged:?}");
+    }
+}

@@ -113,7 +113,7 @@ fn audit_is_clean() -> bool {
 
 /// Root's activity entries closing cut-off runs, newest first, with the
 /// words each says.
-fn cut_off(dir: &TestDir, state: &std::path::Path) -> Vec<String> {
+pub fn cut_off(dir: &TestDir, state: &std::path::Path) -> Vec<String> {
     let mut cmd = dir.cmd(&["audit", "list", "--admin", "--json"]);
     cmd.env("SHIPSHAPE_STATE_DIR", state);
     let entries = json(&Run::from(cmd.output().unwrap()));

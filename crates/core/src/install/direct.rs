@@ -12,7 +12,7 @@ use crate::audit::Actor;
 use crate::maintain::apt::Present;
 use crate::maintain::apt::{self, Apt};
 use crate::maintain::updates::{
-    self, BUSY, PackageChange, RunKind, RunOutcome, UpdateRun, after_settled, consistent,
+    self, BUSY, PackageChange, RunKind, RunOutcome, UpdateRun, after_settled, consistent, cut_here,
     keep_version, new_run, private_folder, record, run_folder, save, settle_cut_off,
 };
 use crate::progress::{Cancel, Progress};
@@ -162,6 +162,7 @@ pub(super) fn carry_out(
         },
     );
     save(state.store.conn(), &run)?;
+    cut_here("install-kept");
     let checked = ready().and_then(|words| cancel.check().map(|()| words));
     if let Ok(words) = &checked {
         run.step(true, *words);
@@ -188,6 +189,7 @@ pub(super) fn carry_out(
             progress.report(percent.round() as u64, 100);
         }
     })?;
+    cut_here("install-installed");
     let log = format!("{}\n{}", out.stdout, out.stderr);
     run.log_tail = apt::last_lines(&log);
     let after = apt.present()?;
