@@ -313,7 +313,8 @@ pub fn run(command: Command, ctx: &Context) -> Result<Verdict, Error> {
                         println!("Or add this line to {}:", e.add_to);
                         println!("{}", e.key_line);
                         println!(
-                            "Or, where Shipshape is not installed yet, add this line to ~root/.ssh/authorized_keys there (it works for one hour), then add it with --install-shipshape FILE.deb --sha256 HEX:"
+                            "Or, where Shipshape is not installed yet, add this line to ~root/.ssh/authorized_keys there (it works {}), then add it with --install-shipshape FILE.deb --sha256 HEX:",
+                            e.setup_for
                         );
                         println!("{}", e.setup_line);
                         println!(

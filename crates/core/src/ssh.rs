@@ -75,6 +75,20 @@ pub fn plain_host(host: &str) -> bool {
 pub struct Offered {
     pub key: String,
     pub fingerprint: String,
+    /// The server's software, as its greeting names it ("OpenSSH_9.2p1").
+    pub server: Option<String>,
+}
+
+/// Whether `server` (a greeting's software) is OpenSSH 9.1 or newer,
+/// which reads a UTC time ("…Z") in authorized_keys' `expiry-time`.
+pub fn reads_utc_expiry(server: &str) -> bool {
+    let Some(version) = server.strip_prefix("OpenSSH_") else {
+        return false;
+    };
+    let mut parts = version.split(|c: char| !c.is_ascii_digit());
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (major, minor) >= (9, 1)
 }
 
 pub fn ssh_failed(doing: &str, why: &str) -> Error {
@@ -270,12 +284,35 @@ pub fn offered(peer: &Peer) -> Result<Offered> {
         ));
     };
     let fingerprint = fingerprint(&key)?;
-    Ok(Offered { key, fingerprint })
+    // ssh-keyscan prints the greeting as "# HOST:PORT SSH-2.0-SOFTWARE ...".
+    let server = out.stderr.lines().find_map(|l| {
+        let greeting = l.strip_prefix("# ")?.split_whitespace().nth(1)?;
+        let software = greeting.strip_prefix("SSH-2.0-")?;
+        software
+            .bytes()
+            .all(|b| b.is_ascii_graphic())
+            .then(|| software.chars().take(64).collect())
+    });
+    Ok(Offered {
+        key,
+        fingerprint,
+        server,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_openssh_9_1_and_newer_reads_a_utc_expiry() {
+        assert!(reads_utc_expiry("OpenSSH_9.2p1"));
+        assert!(reads_utc_expiry("OpenSSH_9.1"));
+        assert!(reads_utc_expiry("OpenSSH_10.0p2"));
+        assert!(!reads_utc_expiry("OpenSSH_8.9p1"));
+        assert!(!reads_utc_expiry("OpenSSH_9.0p1"));
+        assert!(!reads_utc_expiry("dropbear_2022.83"));
+    }
 
     #[test]
     fn a_computer_s_trusted_key_is_replaced_not_added_to() {

@@ -46,8 +46,7 @@ pub fn look(
 ) -> Result<Enrolment> {
     computers::parse_address(address)?;
     let line = key_line(s, keychain, now)?;
-    let setup_line = setup::setup_line(&key(s).public_line()?, now);
-    computers::look(address, line, setup_line)
+    computers::look(address, line, &key(s).public_line()?, now)
 }
 
 /// Sets Shipshape up on a computer that does not have it yet, reached as
@@ -69,36 +68,51 @@ pub fn set_up(
     }
     let package = setup::checked_package(std::path::Path::new(&asked.package), &asked.sha256)?;
     let line = prepare::checked_line(&key_line(s, keychain, now)?)?;
+    let account = crate::ssh::Peer {
+        user: prepare::ACCOUNT.to_string(),
+        ..peer.clone()
+    };
+    // What enrolling will check, checked before anything changes there.
+    crate::ssh::checked_fingerprint(&asked.fingerprint)?;
+    computers::checked_name(&asked.name, &peer)?;
+    computers::room_for(s.store, &computers::shown(&account))?;
     let data_dir = s.store.data_dir();
     let known = computers::pinned(data_dir, &peer)?;
     computers::trust(data_dir, &peer, &asked.fingerprint)?;
-    let agent = key(s).agent(s.store, keychain, s.actor, now)?;
-    let console = Console::new(agent, data_dir);
-    let said = console.set_up(&peer, &package, &line);
-    console.close(&peer);
-    let made = said.and_then(|text| {
-        serde_json::from_str::<prepare::Prepared>(text.trim()).map_err(|_| {
-            crate::Error::new(
-                crate::ErrorCode::Io,
-                format!("{} installed the package but did not say it made the console's account.", peer.named()),
-                format!("On {}, run: sudo shipshape fleet prepare --key '{line}'; then add it as {}@{}.", peer.host, prepare::ACCOUNT, peer.host),
-            )
+    let made = key(s)
+        .agent(s.store, keychain, s.actor, now)
+        .and_then(|agent| {
+            let console = Console::new(agent, data_dir);
+            let said = console.set_up(&peer, &package, &line);
+            console.close(&peer);
+            said
         })
-    });
+        .and_then(|text| {
+            serde_json::from_str::<prepare::Prepared>(text.trim()).map_err(|_| {
+                crate::Error::new(
+                    crate::ErrorCode::Io,
+                    format!("{} installed the package but did not say it made the console's account.", peer.named()),
+                    format!("On {}, run: sudo shipshape fleet prepare --key '{line}'; then add it as {}@{}.", peer.host, prepare::ACCOUNT, peer.host),
+                )
+            })
+        });
     let made = match made {
         Ok(made) => made,
         Err(e) => {
+            // Nothing kept: the host key pinned for it is forgotten and
+            // the attempt logged; what failed is what is said, even when
+            // these fail too.
             if !known {
-                computers::forget(data_dir, &peer)?;
+                let _ = computers::forget(data_dir, &peer);
             }
             let details =
                 serde_json::json!({ "version": package.version, "sha256": package.sha256 });
-            crate::audit::append(
+            let _ = crate::audit::append(
                 s.store,
                 now,
                 s.actor,
                 NewEntry::failed("fleet.setup", &computers::shown(&peer), &e.message, details),
-            )?;
+            );
             return Err(e);
         }
     };
@@ -114,10 +128,6 @@ pub fn set_up(
         s.actor,
         NewEntry::ok("fleet.setup", &computers::shown(&peer), details),
     )?;
-    let account = crate::ssh::Peer {
-        user: prepare::ACCOUNT.to_string(),
-        ..peer
-    };
     enrol(
         s,
         keychain,
@@ -704,6 +714,7 @@ fn carry_out_ring(
             "ring": r.rings[ring].name,
             "state": part.state,
             "run": part.run,
+            "runs": part.runs,
             "words": part.words,
         });
         let entry = match part.state {
@@ -730,8 +741,25 @@ type Files = Vec<(String, std::sync::Arc<[u8]>)>;
 /// The package files of `change`, each read on the console and checked
 /// against the SHA-256 the roll-out was given.
 fn files(change: &Change) -> Result<Files> {
-    change
-        .files()
+    let wanted = change.files();
+    // Each computer's connection shares one copy; a plan's files together
+    // are held at most as one file may be.
+    let mut total: u64 = 0;
+    for (path, _) in &wanted {
+        let file = std::path::Path::new(path);
+        total += std::fs::metadata(file)
+            .map_err(|e| crate::Error::io("read", file, &e))?
+            .len();
+    }
+    if wanted.len() > 1 && total > rollout::MOST_FILE_BYTES {
+        return Err(crate::Error::invalid_input(
+            format!(
+                "The plan's package files come to {total} bytes together, more than a roll-out copies (256 MiB)."
+            ),
+            "Put the larger ones in a package source the computers use, and name them in the plan instead.",
+        ));
+    }
+    wanted
         .into_iter()
         .map(|(path, sha256)| Ok((path.to_string(), file_bytes(path, sha256)?.into())))
         .collect()
@@ -845,6 +873,7 @@ fn carry_out_plan(
     part: &mut RolloutPart,
 ) {
     let since = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    part.began = Some(since.clone());
     let stages = change.stages();
     let mut runs: Vec<i64> = Vec::new();
     let mut said: Vec<String> = Vec::new();
@@ -911,21 +940,21 @@ fn put_back(
     part: &mut RolloutPart,
 ) {
     part.state = PartState::Failed;
-    let mut left = Vec::new();
+    // Newest first, stopping at the first that cannot be undone: an older
+    // stage is not taken away from under a newer one still there.
     while let Some(run) = runs.pop() {
-        match console.undo(c, run) {
-            Ok(a) if a.outcome == Outcome::Done => {}
-            _ => left.push(run),
+        if !matches!(console.undo(c, run), Ok(a) if a.outcome == Outcome::Done) {
+            runs.push(run);
+            break;
         }
     }
-    left.reverse();
-    part.words = if runs.is_empty() && left.is_empty() {
+    part.words = if runs.is_empty() {
         format!("{what} What the plan installed there was put back.")
     } else {
-        format!("{what} Runs {left:?} there could not be put back; a rollback tries again.")
+        format!("{what} Runs {runs:?} there could not be put back; a rollback tries again.")
     };
-    part.run = left.last().copied();
-    part.runs = left;
+    part.run = runs.last().copied();
+    part.runs = runs;
 }
 
 /// The health gates on `c` after its change, against its part's "before".
@@ -981,7 +1010,8 @@ fn recheck(console: &Console, all: &[Computer], r: &mut Rollout, ring: usize, no
                 && !asked.is_empty()
                 && part.state == PartState::Done
             {
-                let bad = match console.gates(c, asked, &r.started) {
+                let since = part.began.clone().unwrap_or_else(|| r.started.clone());
+                let bad = match console.gates(c, asked, &since) {
                     Err(e) => Some(format!("{} {}", e.message, e.hint)),
                     Ok(results) => results.into_iter().find(|g| !g.passed).map(|g| g.words),
                 };
@@ -1095,7 +1125,8 @@ pub fn rollout_rollback(
         }
         part.words = words.clone();
         let name = part.name.clone();
-        let details = serde_json::json!({ "rollout": r.id, "run": run, "words": words });
+        let details =
+            serde_json::json!({ "rollout": r.id, "run": run, "runs": runs, "words": words });
         let entry = if ok {
             NewEntry::ok("fleet.rollout.rollback", &name, details)
         } else {

@@ -92,8 +92,10 @@ pub struct Enrolment {
     /// (`shipshape-fleet`), whose sudo rights reach only Shipshape's helper.
     pub prepare: String,
     /// Or, where Shipshape is not installed yet, the line for root's
-    /// authorized_keys that lets the console set it up (for an hour).
+    /// authorized_keys that lets the console set it up for a short while,
     pub setup_line: String,
+    /// and how long, in words ("for one hour").
+    pub setup_for: String,
 }
 
 const FORM: &str = "Write it as USER@HOST, or USER@HOST:PORT for another port than 22, for example shipshape@reception.local.";
@@ -193,9 +195,16 @@ fn stamp(t: DateTime<Utc>) -> String {
 }
 
 /// The host key `address` offers now, and what to add there.
-pub fn look(address: &str, key_line: String, setup_line: String) -> Result<Enrolment> {
+pub fn look(
+    address: &str,
+    key_line: String,
+    public_line: &str,
+    now: DateTime<Utc>,
+) -> Result<Enrolment> {
     let peer = parse_address(address)?;
     let offered = ssh::offered(&peer)?;
+    let (setup_line, setup_for) =
+        super::setup::setup_line(public_line, offered.server.as_deref(), now);
     Ok(Enrolment {
         address: shown(&peer),
         fingerprint: offered.fingerprint,
@@ -203,6 +212,7 @@ pub fn look(address: &str, key_line: String, setup_line: String) -> Result<Enrol
         prepare: format!("sudo shipshape fleet prepare --key '{key_line}'"),
         key_line,
         setup_line,
+        setup_for,
     })
 }
 
@@ -233,27 +243,9 @@ pub fn enrol(
 ) -> Result<Computer> {
     let peer = parse_address(address)?;
     ssh::checked_fingerprint(confirmed)?;
-    let name = name.trim();
-    let name = if name.is_empty() {
-        peer.host.clone()
-    } else {
-        name.to_string()
-    };
-    if name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(Error::invalid_input(
-            "A computer's name is at most 100 plain characters.",
-            "Give a shorter name, such as \"Reception PC\".",
-        ));
-    }
-    let all = list(store)?;
+    let name = checked_name(name, &peer)?;
     let address = shown(&peer);
-    let existing = all.iter().find(|c| c.address == address).cloned();
-    if existing.is_none() && all.len() >= MOST {
-        return Err(Error::invalid_input(
-            format!("The office already has {MOST} computers, the most Shipshape looks after."),
-            "Remove one you no longer use first.",
-        ));
-    }
+    let existing = room_for(store, &address)?;
     let fingerprint = trust(data_dir, &peer, confirmed)?;
     let mut c = existing.unwrap_or(Computer {
         id: 0,
@@ -278,6 +270,38 @@ pub fn enrol(
     })?;
     c.id = id;
     Ok(c)
+}
+
+/// What the office calls `peer`: `name` trimmed, its host name when
+/// none is given; refused when longer than 100 plain characters.
+pub fn checked_name(name: &str, peer: &Peer) -> Result<String> {
+    let name = name.trim();
+    let name = if name.is_empty() {
+        peer.host.clone()
+    } else {
+        name.to_string()
+    };
+    if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(Error::invalid_input(
+            "A computer's name is at most 100 plain characters.",
+            "Give a shorter name, such as \"Reception PC\".",
+        ));
+    }
+    Ok(name)
+}
+
+/// The computer enrolled at `address` already, if any; refused when it is
+/// a new one and the office has the most computers Shipshape looks after.
+pub fn room_for(store: &Store, address: &str) -> Result<Option<Computer>> {
+    let all = list(store)?;
+    let existing = all.iter().find(|c| c.address == address).cloned();
+    if existing.is_none() && all.len() >= MOST {
+        return Err(Error::invalid_input(
+            format!("The office already has {MOST} computers, the most Shipshape looks after."),
+            "Remove one you no longer use first.",
+        ));
+    }
+    Ok(existing)
 }
 
 /// Writes `key` as the one trusted for `peer` in the fleet's known_hosts.

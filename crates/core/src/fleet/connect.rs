@@ -22,8 +22,9 @@ use std::time::Duration;
 
 /// How long one computer may take to answer a check.
 const LIMIT: Duration = Duration::from_secs(60);
-/// How long a package file may take to be sent and installed.
-const FILE_LIMIT: Duration = Duration::from_secs(30 * 60);
+/// How long a change may take there: a package installed or undone by
+/// the package manager, a package file sent first, Shipshape set up.
+const CHANGE_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 /// What the console asks a computer for its report.
 pub const REPORT: &[&str] = &["shipshape", "fleet", "report", "--json"];
@@ -81,17 +82,18 @@ impl Console {
 
     /// Runs `command` (Shipshape's own words) on `peer`; what it printed.
     pub fn run(&self, peer: &Peer, command: &[&str]) -> Result<String> {
-        self.run_giving(peer, command, None)
+        self.run_giving(peer, command, None, LIMIT)
     }
 
-    /// `run`, with `input` on the command's standard input.
+    /// `run`, with `input` on the command's standard input, for at most `limit`.
     fn run_giving(
         &self,
         peer: &Peer,
         command: &[&str],
         input: Option<std::sync::Arc<[u8]>>,
+        limit: Duration,
     ) -> Result<String> {
-        let out = self.send(peer, command, input)?;
+        let out = self.send(peer, command, input, limit)?;
         if out.success() {
             return Ok(out.stdout);
         }
@@ -109,7 +111,12 @@ impl Console {
     /// what `prepare` printed there.
     pub fn set_up(&self, peer: &Peer, package: &setup::Package, key_line: &str) -> Result<String> {
         let script = setup::script(&package.sha256, key_line);
-        let out = self.send(peer, &[script.as_str()], Some(package.bytes.clone()))?;
+        let out = self.send(
+            peer,
+            &[script.as_str()],
+            Some(package.bytes.clone()),
+            CHANGE_LIMIT,
+        )?;
         if out.success() {
             return Ok(out.stdout);
         }
@@ -117,11 +124,11 @@ impl Console {
             return Err(Error::new(
                 ErrorCode::InvalidInput,
                 format!(
-                    "{} refused the console's key for root: its setting-up line is not in ~root/.ssh/authorized_keys there, or its hour is over. Nothing was sent.",
+                    "{} refused the console's key for root: its setting-up line is not in ~root/.ssh/authorized_keys there, or its time is over. Nothing was sent.",
                     peer.named()
                 ),
                 format!(
-                    "Look at {} again (Add a computer) for a new setting-up line, add it to ~root/.ssh/authorized_keys there, and set it up within the hour.",
+                    "Look at {} again (Add a computer) for a new setting-up line, add it to ~root/.ssh/authorized_keys there, and set it up while it works.",
                     peer.host
                 ),
             ));
@@ -129,18 +136,25 @@ impl Console {
         if let Some(e) = failure(peer, &out.stderr) {
             return Err(e);
         }
+        // What apt or Shipshape there said last about why, if anything.
         let apt = out
             .stderr
             .lines()
             .rev()
-            .find(|l| l.starts_with("E: "))
-            .map(|l| format!(" apt said: {}", l.trim_start_matches("E: ")))
+            .find_map(|l| {
+                l.strip_prefix("E: ")
+                    .map(|e| format!(" apt said: {e}"))
+                    .or_else(|| {
+                        l.strip_prefix("shipshape: ")
+                            .map(|e| format!(" It said: {e}"))
+                    })
+            })
             .unwrap_or_default();
         Err(match setup::said(&out.stderr) {
             Some(words) => Error::new(
                 ErrorCode::Io,
                 format!("Shipshape was not set up on {}: {words}{apt}", peer.named()),
-                "Nothing was enrolled. Put right what it says there, then set it up again (the setting-up line works for an hour).",
+                "Nothing was enrolled. Put right what it says there, then set it up again while the setting-up line works.",
             ),
             None => Error::new(
                 ErrorCode::Io,
@@ -150,19 +164,21 @@ impl Console {
                     last_line(&out.stderr)
                 ),
                 format!(
-                    "Check that the setting-up line is in ~root/.ssh/authorized_keys on {} and less than an hour old, then set it up again.",
+                    "Check that the setting-up line is in ~root/.ssh/authorized_keys on {} and still works, then set it up again.",
                     peer.host
                 ),
             ),
         })
     }
 
-    /// Runs `command` on `peer` with `input`; what ssh gave back.
+    /// Runs `command` on `peer` with `input`, for at most `limit`; what
+    /// ssh gave back.
     fn send(
         &self,
         peer: &Peer,
         command: &[&str],
         input: Option<std::sync::Arc<[u8]>>,
+        limit: Duration,
     ) -> Result<crate::program::Finished> {
         let mut args = self.options();
         args.extend([
@@ -173,12 +189,8 @@ impl Console {
         ]);
         args.extend(command.iter().map(|w| w.to_string()));
         let words: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut run = Run::new(
-            SSH,
-            &words,
-            if input.is_some() { FILE_LIMIT } else { LIMIT },
-        )
-        .env("SSH_AUTH_SOCK", self.agent.socket().display().to_string());
+        let mut run = Run::new(SSH, &words, limit)
+            .env("SSH_AUTH_SOCK", self.agent.socket().display().to_string());
         if let Some(bytes) = input {
             run = run.input_shared(bytes);
         }
@@ -209,7 +221,7 @@ impl Console {
     ) -> Result<Applied> {
         let words = change.command();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        let said = self.run_giving(&c.peer()?, &words, file)?;
+        let said = self.run_giving(&c.peer()?, &words, file, CHANGE_LIMIT)?;
         serve::read_applied(&said, &c.name)
     }
 
@@ -219,7 +231,7 @@ impl Console {
         let input = serde_json::to_vec(gates)
             .map_err(|e| Error::internal(format!("The health gates could not be written: {e}")))?;
         let words = ["shipshape", "fleet", "gates", since, "--json"];
-        let said = self.run_giving(&c.peer()?, &words, Some(input.into()))?;
+        let said = self.run_giving(&c.peer()?, &words, Some(input.into()), LIMIT)?;
         serve::read_gates(&said, &c.name, gates)
     }
 
@@ -227,7 +239,8 @@ impl Console {
     pub fn undo(&self, c: &Computer, run: i64) -> Result<Applied> {
         let run = run.to_string();
         let words = ["shipshape", "fleet", "undo", run.as_str(), "--json"];
-        serve::read_applied(&self.run(&c.peer()?, &words)?, &c.name)
+        let said = self.run_giving(&c.peer()?, &words, None, CHANGE_LIMIT)?;
+        serve::read_applied(&said, &c.name)
     }
 
     /// Closes the shared connection to `peer`, if one is open.

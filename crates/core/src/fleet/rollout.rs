@@ -201,12 +201,16 @@ impl Change {
                 gates,
             } => {
                 let parts: usize = stages.iter().map(|s| s.changes.len()).sum();
+                // Its name is written into an Ansible playbook: no line
+                // break of any kind, and no braces Ansible would template.
                 if name.trim().is_empty()
                     || name.chars().count() > 100
-                    || name.contains(char::is_control)
+                    || name
+                        .chars()
+                        .any(|c| c.is_control() || "\u{2028}\u{2029}{}".contains(c))
                 {
                     return Err(Error::invalid_input(
-                        "A plan needs a name of one line, at most 100 characters.",
+                        "A plan needs a name of one line, at most 100 characters, without braces.",
                         "Name it after what it installs, for example \"Office app 2.0\".",
                     ));
                 }
@@ -354,6 +358,9 @@ pub struct Part {
     #[serde(default)]
     #[ts(type = "number[]")]
     pub runs: Vec<i64>,
+    /// When a plan began there: its gates count what came after.
+    #[serde(default)]
+    pub began: Option<String>,
     /// What happened, in plain words.
     pub words: String,
     /// The security score and open alerts before the change, to compare.
@@ -467,6 +474,7 @@ impl Rollout {
             state: PartState::Waiting,
             run: None,
             runs: Vec::new(),
+            began: None,
             words: "Not begun.".into(),
             score_before: None,
             alerts_before: None,
@@ -933,7 +941,13 @@ mod tests {
         if let Change::Plan { name, .. } = &mut unnamed {
             *name = " ".into();
         }
-        assert!(refused(unnamed).contains("needs a name"));
+        assert!(refused(unnamed.clone()).contains("needs a name"));
+        for bad in ["App\u{2028}- hosts: all", "App {{ lookup('pipe', 'id') }}"] {
+            if let Change::Plan { name, .. } = &mut unnamed {
+                *name = bad.into();
+            }
+            assert!(refused(unnamed.clone()).contains("without braces"), "{bad}");
+        }
     }
 
     #[test]

@@ -24,19 +24,39 @@ use ts_rs::TS;
 
 /// How long root's setting-up line lets the console in.
 const SETUP_HOURS: i64 = 1;
+/// On an SSH server older than 9.1, which reads only a local date or time
+/// there, the line works until the start of the day after tomorrow (its
+/// own time zone unknown here): one to two days.
+const SETUP_DAYS_OLDER: i64 = 2;
 /// The package Shipshape is released as.
 const PACKAGE: &str = "shipshape";
 /// How the script marks what it says for the administrator.
 pub const SAID: &str = "shipshape-setup: ";
 
 /// The line for root's `authorized_keys` that lets the console's key
-/// (`public_line`, "ssh-ed25519 KEY COMMENT") in until an hour from `now`.
-pub fn setup_line(public_line: &str, now: DateTime<Utc>) -> String {
-    let until = now + chrono::Duration::hours(SETUP_HOURS);
-    format!(
-        "restrict,expiry-time=\"{}\" {}",
-        until.format("%Y%m%d%H%MZ"),
-        public_line.trim()
+/// (`public_line`, "ssh-ed25519 KEY COMMENT") in for a short while from
+/// `now`, as the SSH server `server` (its greeting's software) reads it;
+/// and how long, in words.
+pub fn setup_line(public_line: &str, server: Option<&str>, now: DateTime<Utc>) -> (String, String) {
+    let (expiry, words) = if server.is_some_and(crate::ssh::reads_utc_expiry) {
+        let until = now + chrono::Duration::hours(SETUP_HOURS);
+        (
+            until.format("%Y%m%d%H%MZ").to_string(),
+            "for one hour".to_string(),
+        )
+    } else {
+        let until = (now + chrono::Duration::days(SETUP_DAYS_OLDER)).date_naive();
+        (
+            until.format("%Y%m%d").to_string(),
+            format!(
+                "until {} begins (its SSH server is older than 9.1, which cannot be given an hour)",
+                until.format("%-d %B %Y")
+            ),
+        )
+    };
+    (
+        format!("restrict,expiry-time=\"{expiry}\" {}", public_line.trim()),
+        words,
     )
 }
 
@@ -102,7 +122,24 @@ pub fn checked_package(path: &Path, sha256: &str) -> Result<Package> {
             "Check the SHA-256 against the release's checksum list; if the file was downloaded, download it again.",
         ));
     }
-    let read = deb::read(path)?;
+    // Its name is read from the bytes checked (and sent), copied into a
+    // private file: the chosen one may be changed meanwhile.
+    let copy = tempfile::Builder::new()
+        .prefix("shipshape-setup-")
+        .suffix(".deb")
+        .tempfile()
+        .map_err(|e| Error::io("create", &std::env::temp_dir(), &e))?;
+    std::fs::write(copy.path(), &bytes).map_err(|e| Error::io("write", copy.path(), &e))?;
+    let read = deb::read(copy.path()).map_err(|e| {
+        Error::new(
+            e.code,
+            e.message.replace(
+                &copy.path().display().to_string(),
+                &path.display().to_string(),
+            ),
+            e.hint,
+        )
+    })?;
     if read.package != PACKAGE {
         return Err(Error::invalid_input(
             format!(
@@ -138,7 +175,7 @@ echo "{sha256}  $d/shipshape.deb" | sha256sum --check --status - || say "The pac
 chmod 0755 "$d"
 chmod 0644 "$d/shipshape.deb"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=120 "$d/shipshape.deb" >&2 || say "apt could not install the package there."
-/usr/bin/shipshape fleet prepare --key '{key_line}' --json
+/usr/bin/shipshape fleet prepare --key '{key_line}' --json || say "Shipshape was installed, but the console's account could not be made."
 "#,
         most = MOST_FILE_BYTES + 1,
     )
@@ -164,10 +201,23 @@ mod tests {
             .with_ymd_and_hms(2026, 12, 5, 23, 30, 0)
             .single()
             .expect("a time");
+        let key = "ssh-ed25519 AAAAC3 shipshape@console\n";
         assert_eq!(
-            setup_line("ssh-ed25519 AAAAC3 shipshape@console\n", now),
-            "restrict,expiry-time=\"202612060030Z\" ssh-ed25519 AAAAC3 shipshape@console"
+            setup_line(key, Some("OpenSSH_9.2p1"), now),
+            (
+                "restrict,expiry-time=\"202612060030Z\" ssh-ed25519 AAAAC3 shipshape@console"
+                    .to_string(),
+                "for one hour".to_string()
+            )
         );
+        // An older server reads no UTC time: a date, a day or two ahead.
+        let (line, words) = setup_line(key, Some("OpenSSH_8.9p1"), now);
+        assert!(
+            line.starts_with("restrict,expiry-time=\"20261207\" ssh-ed25519 "),
+            "{line}"
+        );
+        assert!(words.starts_with("until 7 December 2026 begins"), "{words}");
+        assert!(setup_line(key, None, now).0.contains("\"20261207\""));
     }
 
     #[test]

@@ -365,9 +365,9 @@ export const api = {
   rollouts: () => call<Rollout[]>('rollouts'),
   /** A computer's report and what it counts, asked of it now over SSH. */
   fleetDetails: (id: number) => call<FleetDetails>('fleet_details', { id }),
-  /** Writes a roll-out's plan as an Ansible inventory and playbook into a folder (refused when it holds them). */
   /** A deployment plan saved as JSON (as Install saves it), as a roll-out's change. */
   rolloutPlanChange: (path: string) => call<RolloutChange>('rollout_plan_change', { path }),
+  /** Writes a roll-out's plan as an Ansible inventory and playbook into a folder (refused when it holds them). */
   fleetExportAnsible: (plan: RolloutPlan, folder: string) =>
     call<AnsibleExport>('fleet_export_ansible', { plan, folder }),
   /** The incidents, newest first; each link says whether its record is gone or its alert cleared. */

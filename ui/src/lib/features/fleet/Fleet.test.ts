@@ -86,6 +86,7 @@ describe('Fleet', () => {
         add_to: '~root/.ssh/authorized_keys on pc',
         prepare: `sudo shipshape fleet prepare --key 'restrict,command="shipshape fleet serve" ssh-ed25519 AAAA shipshape-fleet@console'`,
         setup_line: 'restrict,expiry-time="202612051800Z" ssh-ed25519 AAAA shipshape-fleet@console',
+        setup_for: 'for one hour',
       }),
       fleet_enrol: () => {
         list = [computer()];
@@ -124,6 +125,7 @@ describe('Fleet', () => {
       add_to: '~root/.ssh/authorized_keys on pc',
       prepare: "sudo shipshape fleet prepare --key '…'",
       setup_line: 'restrict,expiry-time="202612051800Z" ssh-ed25519 AAAA shipshape-fleet@console',
+      setup_for: 'for one hour',
     };
     let refuse = true;
     const calls = recordCommands({

@@ -19,7 +19,7 @@ function computer(id: number, name: string): FleetComputer {
 }
 
 function part(computer: number, name: string, state: RolloutPart['state'], run: number | null = null): RolloutPart {
-  return { computer, name, state, run, runs: [], words: `${name}: ${state}`, score_before: 90, alerts_before: 0 };
+  return { computer, name, state, run, runs: [], began: null, words: `${name}: ${state}`, score_before: 90, alerts_before: 0 };
 }
 
 function rollout(fields: Partial<Rollout> = {}): Rollout {

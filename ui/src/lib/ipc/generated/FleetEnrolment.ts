@@ -20,6 +20,10 @@ add_to: string,
 prepare: string, 
 /**
  * Or, where Shipshape is not installed yet, the line for root's
- * authorized_keys that lets the console set it up (for an hour).
+ * authorized_keys that lets the console set it up for a short while,
  */
-setup_line: string, };
+setup_line: string, 
+/**
+ * and how long, in words ("for one hour").
+ */
+setup_for: string, };

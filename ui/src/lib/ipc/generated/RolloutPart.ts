@@ -15,6 +15,10 @@ run: number | null,
  */
 runs: number[], 
 /**
+ * When a plan began there: its gates count what came after.
+ */
+began: string | null, 
+/**
  * What happened, in plain words.
  */
 words: string, 
