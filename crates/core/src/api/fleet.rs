@@ -906,11 +906,7 @@ fn carry_out_plan(
             }
         }
         if !plan_gates.is_empty() {
-            let bad = match console.gates(c, plan_gates, &since) {
-                Err(e) => Some(format!("{} {}", e.message, e.hint)),
-                Ok(results) => results.into_iter().find(|g| !g.passed).map(|g| g.words),
-            };
-            if let Some(why) = bad {
+            if let Some(why) = gate_failed(console, c, plan_gates, &since) {
                 let what = format!("After stage {stage_no}, a health gate failed there: {why}");
                 return put_back(console, c, runs, what, part);
             }
@@ -928,6 +924,20 @@ fn carry_out_plan(
     }
     part.runs = runs;
     gates(console, c, part, &said.join(" "));
+}
+
+/// Why the first of a plan's `gates` failed on `c` for changes begun at
+/// `since` (or why they could not be checked); `None` when all passed.
+fn gate_failed(
+    console: &Console,
+    c: &Computer,
+    gates: &[crate::install::plan::Gate],
+    since: &str,
+) -> Option<String> {
+    match console.gates(c, gates, since) {
+        Err(e) => Some(format!("{} {}", e.message, e.hint)),
+        Ok(results) => results.into_iter().find(|g| !g.passed).map(|g| g.words),
+    }
 }
 
 /// Undoes `runs` on `c`, newest first, after `what` failed: the part
@@ -1011,11 +1021,7 @@ fn recheck(console: &Console, all: &[Computer], r: &mut Rollout, ring: usize, no
                 && part.state == PartState::Done
             {
                 let since = part.began.clone().unwrap_or_else(|| r.started.clone());
-                let bad = match console.gates(c, asked, &since) {
-                    Err(e) => Some(format!("{} {}", e.message, e.hint)),
-                    Ok(results) => results.into_iter().find(|g| !g.passed).map(|g| g.words),
-                };
-                if let Some(why) = bad {
+                if let Some(why) = gate_failed(console, c, asked, &since) {
                     part.state = PartState::Failed;
                     part.words =
                         format!("After the soak, a health gate of the plan failed there: {why}");

@@ -31,7 +31,7 @@ const SETUP_DAYS_OLDER: i64 = 2;
 /// The package Shipshape is released as.
 const PACKAGE: &str = "shipshape";
 /// How the script marks what it says for the administrator.
-pub const SAID: &str = "shipshape-setup: ";
+const SAID: &str = "shipshape-setup: ";
 
 /// The line for root's `authorized_keys` that lets the console's key
 /// (`public_line`, "ssh-ed25519 KEY COMMENT") in for a short while from
