@@ -3,11 +3,13 @@
 // test-only scan root): people, an administrator through the sudo group
 // and a dormant account. Each line is decided (a removal with its reason),
 // the review is signed off by name, saved as CSV for an auditor, and the
-// removal is carried out: the dormant account is locked. The software card
+// removals are carried out: the dormant account is locked and an old key
+// taken out of its file, the other key kept. The software card
 // says how long this system is supported and where its dates come from;
 // an incident goes from open to closed.
 import assert from 'node:assert/strict';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { testIds } from '../../ui/src/lib/testIds.js';
@@ -17,6 +19,17 @@ import { Session } from './webdriver.mjs';
 let s;
 const step = stepper(() => s);
 const ROOT = env('SHIPSHAPE_SCAN_ROOT');
+
+/** An ed25519 public key line's key (base64) made from `seed`, and its fingerprint as ssh-keygen prints it. */
+function edKey(seed) {
+  const field = (b) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(Buffer.alloc(32, seed))]);
+  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  return { key: blob.toString('base64'), fingerprint };
+}
+const oldKey = edKey(1);
+const newKey = edKey(2);
+const keys = `ssh-ed25519 ${oldKey.key} ann@old-laptop\nssh-ed25519 ${newKey.key} ann@laptop\n`;
 
 async function put(rel, text, mode = 0o644) {
   const path = join(ROOT, rel);
@@ -31,6 +44,7 @@ before(async () => {
   await put('etc/group', 'root:x:0:\nsudo:x:27:ann\nann:x:1000:\nbob:x:1001:\n');
   await put('etc/shadow', 'root:!:19000:0:99999:7:::\nann:$y$j9T$a:19000:0:99999:7:::\nbob:$y$j9T$b:19000:0:99999:7:::\n', 0o640);
   await put('etc/sudoers', '%sudo ALL=(ALL:ALL) ALL\n', 0o440);
+  await put('home/ann/.ssh/authorized_keys', keys, 0o600);
   s = await Session.start(WEBDRIVER, APP);
   await s.waitFor('the sidebar', () => s.byTestId(testIds.navOffice));
 });
@@ -41,6 +55,9 @@ after(async () => {
 });
 
 const line = (id) => `[data-testid="${testIds.accessLine}"][data-id="${id}"]`;
+const carryOut = (id) => `[data-testid="${testIds.accessRemoval}"][data-id="${id}"] [data-testid="${testIds.accessCarryOut}"]`;
+const oldKeyLine = `key:ann:${oldKey.fingerprint}`;
+const removals = { 'account:bob': 'left the office in May', [oldKeyLine]: 'the old laptop was sold' };
 
 describe('Office', () => {
   step('an access review lists the people, their rights and the dormant account', async () => {
@@ -60,10 +77,10 @@ describe('Office', () => {
     const ids = [];
     for (const r of rows) ids.push(await r.attribute('data-id'));
     for (const id of ids) {
-      if (id === 'account:bob') {
+      if (removals[id]) {
         await (await s.find(`${line(id)} [data-testid="${testIds.accessRemove}"]`)).click();
         const reason = await s.byTestId(testIds.accessReason);
-        await reason.type('left the office in May');
+        await reason.type(removals[id]);
         await (await s.byTestId(testIds.accessReasonSave)).click();
       } else {
         await (await s.find(`${line(id)} [data-testid="${testIds.accessKeep}"]`)).click();
@@ -97,7 +114,7 @@ describe('Office', () => {
   });
 
   step('the removal decided is carried out after its preview: the account is locked', async () => {
-    await (await s.byTestId(testIds.accessCarryOut)).click();
+    await (await s.find(carryOut('account:bob'))).click();
     const confirm = await s.waitFor('the preview', () => s.byTestId(testIds.accessRemoveConfirm), 30000);
     assert.match(await (await s.byTestId(testIds.accessRemoveDialog)).text(), /etc\/shadow/);
     assert.deepEqual(await axeViolations(s), []);
@@ -105,6 +122,17 @@ describe('Office', () => {
     await s.waitFor('removed', () => s.byTestId(testIds.accessRemoved), 30000);
     const bob = (await readFile(join(ROOT, 'etc/shadow'), 'utf8')).split('\n').find((l) => l.startsWith('bob:'));
     assert.match(bob, /^bob:!\$y\$j9T\$b:19000:0:99999:7::1:$/);
+  });
+
+  step('the old key decided remove is taken out of its file after its preview, the other kept', async () => {
+    await (await s.byTestId(testIds.accessRemoveClose)).click();
+    await (await s.find(carryOut(oldKeyLine))).click();
+    const confirm = await s.waitFor('the preview', () => s.byTestId(testIds.accessRemoveConfirm), 30000);
+    assert.match(await (await s.byTestId(testIds.accessRemoveDialog)).text(), /home\/ann\/\.ssh\/authorized_keys/);
+    await confirm.click();
+    await s.waitFor('removed', () => s.byTestId(testIds.accessRemoved), 30000);
+    const left = await readFile(join(ROOT, 'home/ann/.ssh/authorized_keys'), 'utf8');
+    assert.equal(left, `ssh-ed25519 ${newKey.key} ann@laptop\n`);
   });
 
   step('an incident is opened, held with a reminder, resolved with what would stop it again, and closed', async () => {

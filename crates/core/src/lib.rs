@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod as_account;
 pub mod atomic_file;
 pub mod audit;
 pub mod backup;

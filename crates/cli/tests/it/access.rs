@@ -2,10 +2,13 @@
 //! tools: two accounts made for the test (one in the sudo group, with an
 //! SSH key made by ssh-keygen), their facts compared with `getent
 //! passwd`, `id -nG` and `ssh-keygen -lf`; then a review decided, refused
-//! while undecided, signed off, refused after, and exported. The accounts
-//! are removed afterwards, even when the test fails.
+//! while undecided, signed off, refused after, and exported; its removals
+//! carried out, a key's with the account's own rights. The accounts are
+//! removed afterwards, even when the test fails. Tests that change the
+//! system's accounts take turns with those that install packages, whose
+//! scripts may change them too.
 
-use crate::updates::json;
+use crate::updates::{dpkg_turn, json};
 use crate::util::TestDir;
 use serde_json::Value;
 use std::process::Command;
@@ -29,6 +32,7 @@ fn sh(program: &str, args: &[&str]) -> String {
 
 #[test]
 fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
+    let _turn = dpkg_turn();
     let dir = TestDir::new();
     let tag = std::process::id() % 100_000;
     let (admin, clerk) = (format!("ssra{tag}"), format!("ssrc{tag}"));
@@ -39,21 +43,7 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
     sh("usermod", &["-aG", "sudo", &admin]);
     let ssh = format!("/home/{admin}/.ssh");
     std::fs::create_dir_all(&ssh).unwrap();
-    sh(
-        "ssh-keygen",
-        &[
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            "admin@laptop",
-            "-f",
-            &format!("{ssh}/id"),
-        ],
-    );
-    let public = std::fs::read_to_string(format!("{ssh}/id.pub")).unwrap();
+    let public = public_key(std::path::Path::new(&ssh), "admin@laptop");
     std::fs::write(format!("{ssh}/authorized_keys"), format!("no-pty {public}")).unwrap();
 
     let listed = dir.run(&["access", "list", "--json"]);
@@ -94,7 +84,7 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
             .contains("sudo group")
     );
     assert_eq!(get(&clerk)["admin"].as_array().unwrap().len(), 0);
-    let fingerprint = sh("ssh-keygen", &["-lf", &format!("{ssh}/id.pub")]);
+    let fingerprint = sh("ssh-keygen", &["-lf", &format!("{ssh}/admin@laptop.pub")]);
     let key = &get(&admin)["keys"][0];
     assert_eq!(
         key["fingerprint"],
@@ -223,4 +213,138 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
     );
     let log = dir.run(&["audit", "list", "--json", "--action", "access.sign_off"]);
     assert!(log.stdout.contains("Maria Rossi"), "{log:?}");
+}
+
+/// An `authorized_keys` the account owns, holding `keys` (public key lines).
+fn owned_keys(account: &str, keys: &[&str]) -> String {
+    let ssh = format!("/home/{account}/.ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    std::fs::write(format!("{ssh}/authorized_keys"), keys.concat()).unwrap();
+    sh("chown", &["-R", &format!("{account}:{account}"), &ssh]);
+    sh("chmod", &["700", &ssh]);
+    format!("{ssh}/authorized_keys")
+}
+
+fn public_key(folder: &std::path::Path, name: &str) -> String {
+    let path = folder.join(name);
+    sh(
+        "ssh-keygen",
+        &[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            name,
+            "-f",
+            path.to_str().unwrap(),
+        ],
+    );
+    std::fs::read_to_string(path.with_extension("pub")).unwrap()
+}
+
+/// The fingerprints `ssh-keygen -lf` reads in `file`.
+fn fingerprints(file: &str) -> Vec<String> {
+    let out = Command::new("ssh-keygen")
+        .args(["-lf", file])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_key_decided_remove_is_taken_away_with_the_accounts_own_rights_and_undone() {
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let tag = std::process::id() % 100_000;
+    let user = format!("ssrk{tag}");
+    let _made = Accounts(vec![user.clone()]);
+    sh("useradd", &["-m", "-s", "/bin/bash", &user]);
+    let keys = dir.root().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let (old, laptop) = (public_key(&keys, "old"), public_key(&keys, "laptop"));
+    let file = owned_keys(&user, &[&format!("no-pty {old}"), &laptop]);
+    let [gone, kept] = [&keys.join("old.pub"), &keys.join("laptop.pub")]
+        .map(|k| fingerprints(k.to_str().unwrap()).remove(0));
+
+    let review = json(&dir.run(&["access", "review", "--json"]));
+    let id = review["id"].as_i64().unwrap().to_string();
+    let key_line = format!("key:{user}:{gone}");
+    for line in review["lines"].as_array().unwrap() {
+        let line = line["id"].as_str().unwrap();
+        let (decision, reason) = if line == key_line {
+            ("remove", "the old laptop was sold")
+        } else {
+            ("keep", "")
+        };
+        dir.run(&["access", "decide", &id, line, decision, "--reason", reason])
+            .success();
+    }
+    dir.run(&["access", "sign-off", &id, "--name", "Maria Rossi"])
+        .success();
+
+    // The account swaps its folder for a link to one only root may read
+    // (as /root/.ssh), holding the same key: root's file is neither read
+    // nor changed, as sshd, which reads keys as the account, would not.
+    let roots = dir.root().join("roots");
+    std::fs::create_dir_all(&roots).unwrap();
+    sh("chmod", &["700", roots.to_str().unwrap()]);
+    std::fs::write(roots.join("authorized_keys"), &old).unwrap();
+    let ssh = format!("/home/{user}/.ssh");
+    let aside = format!("/home/{user}/.ssh-aside");
+    std::fs::rename(&ssh, &aside).unwrap();
+    std::os::unix::fs::symlink(&roots, &ssh).unwrap();
+    dir.run(&["access", "remove", &id, &key_line, "--yes"])
+        .fails_with("rights of the account that owns the folder");
+    let listed = json(&dir.run(&["access", "list", "--json"]));
+    let theirs = listed["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == user.as_str())
+        .unwrap();
+    assert_eq!(
+        theirs["keys"],
+        serde_json::json!([]),
+        "root's key is not shown as theirs"
+    );
+    assert!(
+        listed["problems"]
+            .to_string()
+            .contains(&format!("{ssh}/authorized_keys could not be read")),
+        "{listed}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(roots.join("authorized_keys")).unwrap(),
+        old
+    );
+    std::fs::remove_file(&ssh).unwrap();
+    std::fs::rename(&aside, &ssh).unwrap();
+
+    dir.run(&["access", "remove", &id, &key_line]).code(2);
+    assert_eq!(
+        fingerprints(&file),
+        [gone.clone(), kept.clone()],
+        "not without --yes"
+    );
+    let removed = dir.run(&["access", "remove", &id, &key_line, "--yes", "--json"]);
+    removed.success();
+    assert_eq!(fingerprints(&file), std::slice::from_ref(&kept));
+    let meta = std::fs::metadata(&file).unwrap();
+    let owner = sh("id", &["-u", &user]);
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::uid(&meta).to_string(),
+        owner.trim(),
+        "still the account's own file"
+    );
+    dir.run(&["access", "remove", &id, &key_line, "--yes"])
+        .fails_with("Nothing to do");
+
+    let change = json(&removed)["change"]["id"].as_i64().unwrap().to_string();
+    dir.run(&["undo", &change]).success();
+    assert_eq!(fingerprints(&file), [gone, kept], "Undo put it back");
 }

@@ -11,7 +11,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// dpkg has one lock: the tests that install take turns, also with those
+/// dpkg has one lock: the tests that install (or change the system's
+/// accounts, as package scripts do) take turns, also with those
 /// that run again in a private keychain session, in another process: the
 /// turn is a lock on a file, held until the answer is dropped.
 pub fn dpkg_turn() -> std::fs::File {

@@ -93,8 +93,9 @@ pub fn serve(now: DateTime<Utc>) -> Result<serde_json::Value> {
 }
 
 /// The Security fix that carries out line `line` of review `id`, decided
-/// "remove": locking the account, or taking it out of an administrators'
-/// group. Other rights and keys are removed by hand: the error says where.
+/// "remove": locking the account, taking it out of an administrators'
+/// group, or taking a key away. Other rights are removed by hand: the
+/// error says where.
 fn removal(s: Session<'_>, id: i64, line: &str) -> Result<String> {
     let r = review::get(s.store, id)?;
     let l = r.lines.iter().find(|l| l.id == line).ok_or_else(|| {
@@ -136,7 +137,18 @@ fn removal(s: Session<'_>, id: i64, line: &str) -> Result<String> {
                 l.facts
             )),
         },
-        LineKind::Key => by_hand(format!("the key is at {}; delete that line.", l.facts)),
+        LineKind::Key => {
+            match l
+                .id
+                .strip_prefix(&format!("key:{}:", l.account))
+                .map(|fingerprint| AccessChange::Unkey {
+                    account: l.account.clone(),
+                    fingerprint: fingerprint.to_string(),
+                }) {
+                Some(change) => Ok(change.check_id()),
+                None => by_hand(format!("the key is at {}; delete that line.", l.facts)),
+            }
+        }
     }
 }
 

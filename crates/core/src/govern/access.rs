@@ -417,24 +417,27 @@ fn last_logins(
 }
 
 /// The keys that may log in as `u`: its `~/.ssh/authorized_keys` and
-/// `authorized_keys2`, read without following a final link (the account
-/// owns them).
+/// `authorized_keys2`, read without following a final link and with the
+/// rights of the account that owns their folder, as sshd reads them: a
+/// link it plants there never shows keys it may not read as its own.
 fn authorized_keys(host: &Host, u: &Passwd, problems: &mut Vec<String>) -> Vec<Key> {
     let mut found = Vec::new();
     for name in ["authorized_keys", "authorized_keys2"] {
         let path = format!("{}/.ssh/{name}", u.home.trim_end_matches('/'));
         let rel = path.trim_start_matches('/');
-        let text = match host.open(rel, false) {
-            Ok((file, meta)) => match crate::host_file::read_capped(file, &meta) {
-                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                Err(e) => {
-                    problems.push(format!("{path} could not be read: {e}."));
-                    continue;
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => {
+        let read = crate::as_account::on(host.root(), rel, &path, || {
+            let opened = host.open(rel, false);
+            Ok(opened.and_then(|(file, meta)| crate::host_file::read_capped(file, &meta)))
+        });
+        let text = match read {
+            Ok(Ok(b)) => String::from_utf8_lossy(&b).into_owned(),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Ok(Err(e)) => {
                 problems.push(format!("{path} could not be read: {e}."));
+                continue;
+            }
+            Err(e) => {
+                problems.push(format!("{path} could not be read: {}", e.message));
                 continue;
             }
         };

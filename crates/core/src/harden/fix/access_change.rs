@@ -1,8 +1,13 @@
 //! What an access review's "remove" changes, as Security fixes (preview,
 //! backup, undo): locking an account (its password no longer works and
-//! the account has expired, so no login works, not even with a key), or
-//! taking it out of an administrators' group. Their check ids name the
-//! account (and group): `access-lock:NAME`, `access-ungroup:NAME:GROUP`.
+//! the account has expired, so no login works, not even with a key),
+//! taking it out of an administrators' group, or taking an SSH key out of
+//! its `authorized_keys`. Their check ids name the account (and group or
+//! key): `access-lock:NAME`, `access-ungroup:NAME:GROUP`,
+//! `access-unkey:NAME:SHA256:…`.
+//!
+//! An account's key files are in folders it owns, so they are read and
+//! written with that account's rights only (`as_account`).
 
 use super::edit::Edit;
 use crate::harden::check::{Area, Evidence, Finding, Severity, Status};
@@ -12,8 +17,19 @@ use crate::{Error, Result};
 /// A change an access review can ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccessChange {
-    Lock { account: String },
-    Ungroup { account: String, group: String },
+    Lock {
+        account: String,
+    },
+    Ungroup {
+        account: String,
+        group: String,
+    },
+    /// Every line of the account's key files that holds the key with this
+    /// fingerprint ("SHA256:…", as `ssh-keygen -lf` prints it).
+    Unkey {
+        account: String,
+        fingerprint: String,
+    },
 }
 
 /// Account and group names as useradd accepts them: never a path, an
@@ -33,6 +49,15 @@ impl AccessChange {
                 account: account.to_string(),
             });
         }
+        if let Some(rest) = check_id.strip_prefix("access-unkey:") {
+            let (account, fingerprint) = rest.split_once(':')?;
+            return (is_name(account) && is_fingerprint(fingerprint)).then(|| {
+                AccessChange::Unkey {
+                    account: account.to_string(),
+                    fingerprint: fingerprint.to_string(),
+                }
+            });
+        }
         let (account, group) = check_id.strip_prefix("access-ungroup:")?.split_once(':')?;
         (is_name(account) && is_name(group)).then(|| AccessChange::Ungroup {
             account: account.to_string(),
@@ -44,6 +69,10 @@ impl AccessChange {
         match self {
             AccessChange::Lock { account } => format!("access-lock:{account}"),
             AccessChange::Ungroup { account, group } => format!("access-ungroup:{account}:{group}"),
+            AccessChange::Unkey {
+                account,
+                fingerprint,
+            } => format!("access-unkey:{account}:{fingerprint}"),
         }
     }
 
@@ -53,6 +82,10 @@ impl AccessChange {
             AccessChange::Ungroup { account, group } => {
                 format!("Take {account} out of the {group} group")
             }
+            AccessChange::Unkey {
+                account,
+                fingerprint,
+            } => format!("Take the SSH key {fingerprint} away from {account}"),
         }
     }
 
@@ -62,7 +95,8 @@ impl AccessChange {
         Ok(match self {
             AccessChange::Lock { account } => {
                 let shadow = read(host, "etc/shadow")?;
-                let line = shadow_line(&shadow, account).ok_or_else(|| no_account(account))?;
+                let line = shadow_line(&shadow, account)
+                    .ok_or_else(|| no_account(account, "/etc/shadow"))?;
                 let f: Vec<&str> = line.split(':').collect();
                 !(f[1].starts_with('!') && f.get(7) == Some(&"1"))
             }
@@ -70,6 +104,12 @@ impl AccessChange {
                 let groups = read(host, "etc/group")?;
                 members(&groups, group).is_some_and(|m| m.contains(&account.as_str()))
             }
+            AccessChange::Unkey {
+                account,
+                fingerprint,
+            } => key_files(host, account)?
+                .iter()
+                .any(|(_, text)| !key_lines(text, fingerprint).is_empty()),
         })
     }
 
@@ -77,6 +117,17 @@ impl AccessChange {
     pub fn finding(&self, host: &Target) -> Result<Finding> {
         let to_do = self.to_do(host)?;
         let (file, detail) = match self {
+            AccessChange::Unkey {
+                account,
+                fingerprint,
+            } => (
+                "~/.ssh/authorized_keys",
+                if to_do {
+                    format!("The key {fingerprint} may log in as {account}.")
+                } else {
+                    format!("No key file of {account} holds the key {fingerprint}.")
+                },
+            ),
             AccessChange::Lock { account } => (
                 "/etc/shadow",
                 if to_do {
@@ -110,6 +161,9 @@ impl AccessChange {
             remediation: match self {
                 AccessChange::Lock { account } => format!("usermod --lock --expiredate 1 {account}"),
                 AccessChange::Ungroup { account, group } => format!("gpasswd --delete {account} {group}"),
+                AccessChange::Unkey { account, fingerprint } => format!(
+                    "Delete the line of the key {fingerprint} from ~{account}/.ssh/authorized_keys."
+                ),
             },
             fixable: true,
             references: vec!["CIS Control 5.3".into()],
@@ -168,6 +222,28 @@ impl AccessChange {
                 }
                 edits
             }
+            AccessChange::Unkey {
+                account,
+                fingerprint,
+            } => {
+                let mut edits: Vec<Edit> = Vec::new();
+                for (rel, text) in key_files(host, account)? {
+                    if key_lines(&text, fingerprint).is_empty() {
+                        continue;
+                    }
+                    edits.extend(Edit::text(host, &rel, |now| {
+                        // The lines are found again in the text the edit
+                        // read, which is what it writes back.
+                        let gone = key_lines(now, fingerprint);
+                        now.split_inclusive('\n')
+                            .enumerate()
+                            .filter(|(n, _)| !gone.contains(&(*n as u32 + 1)))
+                            .map(|(_, l)| l)
+                            .collect()
+                    })?);
+                }
+                edits
+            }
         };
         Ok(edits)
     }
@@ -178,9 +254,63 @@ fn read(host: &Target, rel: &str) -> Result<String> {
         .map_err(|e| Error::io("read", &host.root().join(rel), &e))
 }
 
-fn no_account(account: &str) -> Error {
+/// A fingerprint as `ssh-keygen -lf` prints it: SHA-256, base64 without
+/// padding (43 characters).
+fn is_fingerprint(s: &str) -> bool {
+    s.strip_prefix("SHA256:").is_some_and(|b| {
+        b.len() == 43
+            && b.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+    })
+}
+
+/// The key files of `account` sshd reads by default, under its home
+/// folder in /etc/passwd, each with its text; read as the account.
+fn key_files(host: &Target, account: &str) -> Result<Vec<(String, String)>> {
+    let passwd = read(host, "etc/passwd")?;
+    let home = passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() == 7 && f[0] == account)
+        .map(|f| f[5].trim_matches('/').to_string())
+        .ok_or_else(|| no_account(account, "/etc/passwd"))?;
+    let mut found = Vec::new();
+    for name in ["authorized_keys", "authorized_keys2"] {
+        let rel = if home.is_empty() {
+            format!(".ssh/{name}")
+        } else {
+            format!("{home}/.ssh/{name}")
+        };
+        let root = host.root();
+        let text = crate::as_account::on(root, &rel, &Target::shown(&rel), || {
+            let path = super::write::under(root, &rel)?;
+            match crate::host_file::read_text(&path, false) {
+                Ok(text) => Ok(Some(text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(Error::io("read", &path, &e)),
+            }
+        })?;
+        if let Some(text) = text {
+            found.push((rel, text));
+        }
+    }
+    Ok(found)
+}
+
+/// The numbers (from 1) of the lines of `text` that hold the key with
+/// `fingerprint`, whatever their options or comment.
+fn key_lines(text: &str, fingerprint: &str) -> Vec<u32> {
+    crate::govern::keys::parse("", text)
+        .0
+        .into_iter()
+        .filter(|k| k.fingerprint == fingerprint)
+        .map(|k| k.line)
+        .collect()
+}
+
+fn no_account(account: &str, file: &str) -> Error {
     Error::invalid_input(
-        format!("There is no account {account} in /etc/shadow."),
+        format!("There is no account {account} in {file}."),
         "Look at the access review again: the account may be gone already.",
     )
 }
@@ -233,10 +363,83 @@ mod tests {
             "access-lock:Sam",
             "access-ungroup:sam",
             "access-ungroup:sam:a:b",
+            "access-unkey:sam",
+            "access-unkey:sam:MD5:ab",
+            "access-unkey:sam:SHA256:short",
+            "access-unkey:sam:SHA256:../../../../../../../../../../../../etc/shadow",
             "ssh.root",
         ] {
             assert_eq!(AccessChange::of(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn taking_a_key_away_removes_each_line_that_holds_it_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        let blob = |seed: u8| {
+            let mut b = vec![0, 0, 0, 11];
+            b.extend_from_slice(b"ssh-ed25519");
+            b.extend_from_slice(&[0, 0, 0, 32]);
+            b.extend_from_slice(&[seed; 32]);
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b)
+        };
+        let (gone, kept) = (blob(1), blob(2));
+        write(
+            "etc/passwd",
+            "root:x:0:0:root:/root:/bin/bash\nsam:x:1000:1000::/home/sam:/bin/bash\n",
+        );
+        write(
+            "home/sam/.ssh/authorized_keys",
+            &format!(
+                "# laptop\nssh-ed25519 {gone} sam@old\nssh-ed25519 {kept} sam@new\nfrom=\"10.0.0.1,10.0.0.2\",no-pty ssh-ed25519 {gone} again\n"
+            ),
+        );
+        write(
+            "home/sam/.ssh/authorized_keys2",
+            &format!("ssh-ed25519 {gone}\n"),
+        );
+        let fingerprint = crate::govern::keys::parse("", &format!("ssh-ed25519 {gone}"))
+            .0
+            .remove(0)
+            .fingerprint;
+        let host = Target::new(dir.path(), 20000);
+        let unkey = AccessChange::of(&format!("access-unkey:sam:{fingerprint}")).unwrap();
+        assert_eq!(unkey.finding(&host).unwrap().status, Status::Warning);
+        let edits = unkey.plan(&host).unwrap();
+        let after: Vec<String> = edits
+            .iter()
+            .map(|e| String::from_utf8(e.after_bytes().unwrap().to_vec()).unwrap())
+            .collect();
+        assert_eq!(
+            after,
+            [
+                format!("# laptop\nssh-ed25519 {kept} sam@new\n"),
+                String::new()
+            ]
+        );
+        std::fs::write(dir.path().join("home/sam/.ssh/authorized_keys"), &after[0]).unwrap();
+        std::fs::remove_file(dir.path().join("home/sam/.ssh/authorized_keys2")).unwrap();
+        assert_eq!(unkey.finding(&host).unwrap().status, Status::Pass);
+        assert!(
+            unkey
+                .plan(&host)
+                .unwrap_err()
+                .message
+                .contains("Nothing to do")
+        );
+        let nobody = AccessChange::of(&format!("access-unkey:kim:{fingerprint}")).unwrap();
+        assert!(
+            nobody
+                .plan(&host)
+                .unwrap_err()
+                .message
+                .contains("no account kim in /etc/passwd")
+        );
     }
 
     #[test]

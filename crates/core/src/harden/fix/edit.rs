@@ -51,11 +51,15 @@ pub enum Edit {
     },
 }
 
+/// `rel`'s state and content, read with the rights of the account whose
+/// folder it is in, if any (see `as_account`).
 fn read(root: &Path, rel: &str) -> Result<Option<Content>> {
-    Ok(
-        FileState::read_with_content(&super::write::under(root, rel)?)?
-            .map(|(state, bytes)| Content { state, bytes }),
-    )
+    crate::as_account::on(root, rel, &Target::shown(rel), || {
+        Ok(
+            FileState::read_with_content(&super::write::under(root, rel)?)?
+                .map(|(state, bytes)| Content { state, bytes }),
+        )
+    })
 }
 
 impl Edit {

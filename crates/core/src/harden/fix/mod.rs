@@ -545,7 +545,9 @@ pub fn apply(root: &Path, backups: &Backups, steps: &[Step]) -> std::result::Res
 fn conflict(root: &Path, step: &Step) -> Result<()> {
     match step {
         Step::File { path, before, .. } => {
-            let now = FileState::read(&write::under(root, path)?)?;
+            let now = crate::as_account::on(root, path, &Target::shown(path), || {
+                FileState::read(&write::under(root, path)?)
+            })?;
             if now.as_ref() != before.as_ref() {
                 return Err(Error::new(
                     ErrorCode::Conflict,

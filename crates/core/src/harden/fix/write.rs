@@ -5,6 +5,7 @@
 
 use super::backup::Backups;
 use super::change::{FileState, Step};
+use crate::harden::target::Target;
 use crate::{Error, ErrorCode, Result};
 use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
@@ -17,12 +18,23 @@ pub fn step(root: &Path, backups: &Backups, step: &Step) -> Result<()> {
             before,
             after,
         } => {
-            let target = under(root, path)?;
-            match (before, after) {
-                (_, None) => fs::remove_file(&target).map_err(|e| refused("remove", &target, &e)),
-                (Some(b), Some(a)) if b.same_content(a) => permissions(&target, a),
-                (_, Some(a)) => put(&target, &backups.get(&a.sha256)?, a),
-            }
+            // The content comes from root's own backups, read before the
+            // write may take an account's rights.
+            let content = match (before, after) {
+                (Some(b), Some(a)) if b.same_content(a) => None,
+                (_, Some(a)) => Some(backups.get(&a.sha256)?),
+                (_, None) => None,
+            };
+            crate::as_account::on(root, path, &Target::shown(path), || {
+                let target = under(root, path)?;
+                match (after, content) {
+                    (None, _) => {
+                        fs::remove_file(&target).map_err(|e| refused("remove", &target, &e))
+                    }
+                    (Some(a), None) => permissions(&target, a),
+                    (Some(a), Some(bytes)) => put(&target, &bytes, a),
+                }
+            })
         }
         Step::Kernel { path, after, .. } => {
             let target = under(root, path)?;
