@@ -24,6 +24,29 @@ impl Drop for Accounts {
     }
 }
 
+/// A file of sudo rules made for the test, removed when dropped.
+struct SudoRules(String);
+
+impl SudoRules {
+    fn new(name: &str, text: &str) -> SudoRules {
+        let path = format!("/etc/sudoers.d/{name}");
+        assert!(
+            !std::path::Path::new(&path).exists(),
+            "{path} is there already; the test would take it away"
+        );
+        let made = SudoRules(path);
+        std::fs::write(&made.0, text).unwrap();
+        sh("chmod", &["440", &made.0]);
+        made
+    }
+}
+
+impl Drop for SudoRules {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 fn sh(program: &str, args: &[&str]) -> String {
     let out = Command::new(program).args(args).output().unwrap();
     assert!(out.status.success(), "{program} {args:?}: {out:?}");
@@ -41,6 +64,7 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
         sh("useradd", &["-m", "-s", "/bin/bash", name]);
     }
     sh("usermod", &["-aG", "sudo", &admin]);
+    let rules = SudoRules::new(&admin, &format!("{admin} ALL=(ALL) /usr/bin/true\n"));
     let ssh = format!("/home/{admin}/.ssh");
     std::fs::create_dir_all(&ssh).unwrap();
     let public = public_key(std::path::Path::new(&ssh), "admin@laptop");
@@ -124,10 +148,15 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
     dir.run(&["access", "decide", &id, &key_line, "maybe"])
         .fails_with("not a decision");
     let admin_right = format!("admin:{admin}:It is in the sudo group.");
+    let sudo_right = format!(
+        "admin:{admin}:sudo rule in {} line 1: {admin} ALL=(ALL) /usr/bin/true",
+        rules.0
+    );
+    assert!(lines.contains(&sudo_right), "{lines:?}");
     for line in &lines {
         let (decision, reason) = if *line == format!("account:{clerk}") {
             ("remove", "left the office in May")
-        } else if *line == admin_right {
+        } else if *line == admin_right || *line == sudo_right {
             ("remove", "no longer looks after the computers")
         } else {
             ("keep", "")
@@ -179,6 +208,20 @@ fn accounts_rights_and_keys_match_the_system_and_a_review_is_signed_off() {
         !sh("id", &["-nG", &admin])
             .split_whitespace()
             .any(|g| g == "sudo")
+    );
+    assert!(sh("sudo", &["-l", "-U", &admin]).contains("/usr/bin/true"));
+    let unsudo = dir.run(&["access", "remove", &id, &sudo_right, "--yes", "--json"]);
+    unsudo.success();
+    assert!(
+        !sh("sudo", &["-l", "-U", &admin]).contains("/usr/bin/true"),
+        "sudo reads the rule no more"
+    );
+    sh("visudo", &["-c"]);
+    let unsudo = json(&unsudo)["change"]["id"].as_i64().unwrap().to_string();
+    dir.run(&["undo", &unsudo]).success();
+    assert_eq!(
+        std::fs::read_to_string(&rules.0).unwrap(),
+        format!("{admin} ALL=(ALL) /usr/bin/true\n")
     );
     let change = json(&locked)["change"]["id"].as_i64().unwrap().to_string();
     dir.run(&["undo", &change]).success();

@@ -94,8 +94,9 @@ pub fn serve(now: DateTime<Utc>) -> Result<serde_json::Value> {
 
 /// The Security fix that carries out line `line` of review `id`, decided
 /// "remove": locking the account, taking it out of an administrators'
-/// group, or taking a key away. Other rights are removed by hand: the
-/// error says where.
+/// group or a sudo rule of its own, or taking a key away. Other rights
+/// (polkit's, a rule shared with others) are removed by hand: the error
+/// says where.
 fn removal(s: Session<'_>, id: i64, line: &str) -> Result<String> {
     let r = review::get(s.store, id)?;
     let l = r.lines.iter().find(|l| l.id == line).ok_or_else(|| {
@@ -132,10 +133,13 @@ fn removal(s: Session<'_>, id: i64, line: &str) -> Result<String> {
                 group: group.to_string(),
             }
             .check_id()),
-            None => by_hand(format!(
-                "{} (edit it with sudo visudo, or the file named).",
-                l.facts
-            )),
+            None => match sudo_rule(&l.account, &l.facts) {
+                Some(change) => Ok(change.check_id()),
+                None => by_hand(format!(
+                    "{} (edit it with sudo visudo, or the file named).",
+                    l.facts
+                )),
+            },
         },
         LineKind::Key => {
             match l
@@ -150,6 +154,14 @@ fn removal(s: Session<'_>, id: i64, line: &str) -> Result<String> {
             }
         }
     }
+}
+
+/// The sudo rule a line's facts name ("sudo rule in FILE line N: …"),
+/// when that file is one Shipshape may change (`AccessChange::of` says).
+fn sudo_rule(account: &str, facts: &str) -> Option<AccessChange> {
+    let (file, rest) = facts.strip_prefix("sudo rule in ")?.split_once(" line ")?;
+    let (line, _) = rest.split_once(':')?;
+    AccessChange::of(&format!("access-unsudo:{account}:{line}:{file}"))
 }
 
 /// What carrying out line `line` (decided "remove") of review `id` would change.

@@ -1,10 +1,12 @@
 //! What an access review's "remove" changes, as Security fixes (preview,
 //! backup, undo): locking an account (its password no longer works and
 //! the account has expired, so no login works, not even with a key),
-//! taking it out of an administrators' group, or taking an SSH key out of
-//! its `authorized_keys`. Their check ids name the account (and group or
-//! key): `access-lock:NAME`, `access-ungroup:NAME:GROUP`,
-//! `access-unkey:NAME:SHA256:…`.
+//! taking it out of an administrators' group, taking an SSH key out of
+//! its `authorized_keys`, or turning a sudo rule of its own into a comment.
+//! Their check ids name the account (and group, key or rule):
+//! `access-lock:NAME`, `access-ungroup:NAME:GROUP`,
+//! `access-unkey:NAME:SHA256:…`, `access-unsudo:NAME:LINE:FILE`. A rule's
+//! file is only ever one sudo itself reads, found again by reading them.
 //!
 //! An account's key files are in folders it owns, so they are read and
 //! written with that account's rights only (`as_account`).
@@ -30,6 +32,13 @@ pub enum AccessChange {
         account: String,
         fingerprint: String,
     },
+    /// The sudo rule at `file` line `line` (as `govern::sudoers` finds
+    /// it), which must name this account alone.
+    Unsudo {
+        account: String,
+        file: String,
+        line: u32,
+    },
 }
 
 /// Account and group names as useradd accepts them: never a path, an
@@ -47,6 +56,19 @@ impl AccessChange {
         if let Some(account) = check_id.strip_prefix("access-lock:") {
             return is_name(account).then(|| AccessChange::Lock {
                 account: account.to_string(),
+            });
+        }
+        if let Some(rest) = check_id.strip_prefix("access-unsudo:") {
+            let (account, rest) = rest.split_once(':')?;
+            let (line, file) = rest.split_once(':')?;
+            let line: u32 = line.parse().ok().filter(|n| *n > 0)?;
+            let sudoers = file.starts_with("/etc/sudoers")
+                && !file.split('/').any(|part| part == "..")
+                && !file.chars().any(char::is_control);
+            return (is_name(account) && sudoers).then(|| AccessChange::Unsudo {
+                account: account.to_string(),
+                file: file.to_string(),
+                line,
             });
         }
         if let Some(rest) = check_id.strip_prefix("access-unkey:") {
@@ -73,6 +95,11 @@ impl AccessChange {
                 account,
                 fingerprint,
             } => format!("access-unkey:{account}:{fingerprint}"),
+            AccessChange::Unsudo {
+                account,
+                file,
+                line,
+            } => format!("access-unsudo:{account}:{line}:{file}"),
         }
     }
 
@@ -86,6 +113,11 @@ impl AccessChange {
                 account,
                 fingerprint,
             } => format!("Take the SSH key {fingerprint} away from {account}"),
+            AccessChange::Unsudo {
+                account,
+                file,
+                line,
+            } => format!("Take away {account}'s sudo rule in {file} line {line}"),
         }
     }
 
@@ -110,6 +142,7 @@ impl AccessChange {
             } => key_files(host, account)?
                 .iter()
                 .any(|(_, text)| !key_lines(text, fingerprint).is_empty()),
+            AccessChange::Unsudo { .. } => self.sudo_rule(host)?,
         })
     }
 
@@ -117,6 +150,18 @@ impl AccessChange {
     pub fn finding(&self, host: &Target) -> Result<Finding> {
         let to_do = self.to_do(host)?;
         let (file, detail) = match self {
+            AccessChange::Unsudo {
+                account,
+                file,
+                line,
+            } => (
+                file.as_str(),
+                if to_do {
+                    format!("{file} line {line} lets {account} act as administrator.")
+                } else {
+                    format!("sudo reads no rule for {account} at {file} line {line}.")
+                },
+            ),
             AccessChange::Unkey {
                 account,
                 fingerprint,
@@ -164,6 +209,9 @@ impl AccessChange {
                 AccessChange::Unkey { account, fingerprint } => format!(
                     "Delete the line of the key {fingerprint} from ~{account}/.ssh/authorized_keys."
                 ),
+                AccessChange::Unsudo { file, line, .. } => {
+                    format!("Delete line {line} of {file} with sudo visudo -f {file}.")
+                }
             },
             fixable: true,
             references: vec!["CIS Control 5.3".into()],
@@ -244,6 +292,24 @@ impl AccessChange {
                 }
                 edits
             }
+            AccessChange::Unsudo {
+                account,
+                file,
+                line,
+            } => Edit::text(host, file.trim_start_matches('/'), |text| {
+                text.split_inclusive('\n')
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if i + 1 == *line as usize {
+                            format!("# Taken away from {account} by an access review: {l}")
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect()
+            })?
+            .into_iter()
+            .collect(),
         };
         Ok(edits)
     }
@@ -252,6 +318,50 @@ impl AccessChange {
 fn read(host: &Target, rel: &str) -> Result<String> {
     std::fs::read_to_string(host.root().join(rel))
         .map_err(|e| Error::io("read", &host.root().join(rel), &e))
+}
+
+impl AccessChange {
+    /// Whether sudo reads the rule an `Unsudo` names, for this account,
+    /// now. A rule that also names others, through an alias, or over
+    /// several lines is refused: turning its line into a comment would
+    /// change more than this account's right.
+    fn sudo_rule(&self, host: &Target) -> Result<bool> {
+        let AccessChange::Unsudo {
+            account,
+            file,
+            line,
+        } = self
+        else {
+            return Ok(false);
+        };
+        let (grants, _) = crate::govern::sudoers::read(&crate::host::Host::at(host.root()));
+        let Some(grant) = grants.into_iter().find(|g| {
+            g.file == *file
+                && g.line == *line
+                && g.who == crate::govern::sudoers::Who::User(account.clone())
+        }) else {
+            return Ok(false);
+        };
+        let text = read(host, file.trim_start_matches('/'))?;
+        let lines: Vec<&str> = text.lines().collect();
+        let n = *line as usize;
+        let physical = lines.get(n - 1).copied().unwrap_or_default();
+        let continued = physical.trim_end().ends_with('\\')
+            || (n >= 2 && lines[n - 2].trim_end().ends_with('\\'));
+        let first = physical.split_whitespace().next().unwrap_or_default();
+        if continued || first != account {
+            return Err(Error::invalid_input(
+                format!(
+                    "The sudo rule in {file} line {line} does not name {account} alone on one line: {}",
+                    grant.rule
+                ),
+                format!(
+                    "Change it by hand with sudo visudo -f {file}, so that others keep their rights."
+                ),
+            ));
+        }
+        Ok(true)
+    }
 }
 
 /// A fingerprint as `ssh-keygen -lf` prints it: SHA-256, base64 without
@@ -341,6 +451,12 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    fn put(root: &std::path::Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
     #[test]
     fn only_account_and_group_names_are_taken() {
         assert_eq!(
@@ -376,11 +492,7 @@ mod tests {
     #[test]
     fn taking_a_key_away_removes_each_line_that_holds_it_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let p = dir.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| put(dir.path(), rel, text);
         let blob = |seed: u8| {
             let mut b = vec![0, 0, 0, 11];
             b.extend_from_slice(b"ssh-ed25519");
@@ -440,6 +552,48 @@ mod tests {
                 .message
                 .contains("no account kim in /etc/passwd")
         );
+    }
+
+    #[test]
+    fn a_sudo_rule_of_the_account_alone_becomes_a_comment_and_a_shared_one_is_left_to_a_person() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| put(dir.path(), rel, text);
+        write(
+            "etc/sudoers",
+            "Defaults env_reset\n%sudo ALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n",
+        );
+        write(
+            "etc/sudoers.d/office",
+            "sam ALL=(ALL) ALL\nsam,kim ALL=(ALL) /usr/bin/apt\nkim ALL=(ALL) \\\n  /usr/bin/systemctl\n",
+        );
+        let host = Target::new(dir.path(), 20000);
+        let own = AccessChange::of("access-unsudo:sam:1:/etc/sudoers.d/office").unwrap();
+        assert_eq!(own.finding(&host).unwrap().status, Status::Warning);
+        let edits = own.plan(&host).unwrap();
+        assert_eq!(
+            String::from_utf8(edits[0].after_bytes().unwrap().to_vec()).unwrap(),
+            "# Taken away from sam by an access review: sam ALL=(ALL) ALL\nsam,kim ALL=(ALL) /usr/bin/apt\nkim ALL=(ALL) \\\n  /usr/bin/systemctl\n"
+        );
+        let shared = AccessChange::of("access-unsudo:sam:2:/etc/sudoers.d/office").unwrap();
+        let refused = shared.plan(&host).unwrap_err();
+        assert!(
+            refused.message.contains("does not name sam alone"),
+            "{refused:?}"
+        );
+        let continued = AccessChange::of("access-unsudo:kim:3:/etc/sudoers.d/office").unwrap();
+        assert!(continued.plan(&host).is_err());
+        // No rule of sam's there: nothing to do.
+        let elsewhere = AccessChange::of("access-unsudo:sam:1:/etc/sudoers").unwrap();
+        assert_eq!(elsewhere.finding(&host).unwrap().status, Status::Pass);
+        for bad in [
+            "access-unsudo:sam:1:/etc/passwd",
+            "access-unsudo:sam:0:/etc/sudoers",
+            "access-unsudo:sam:x:/etc/sudoers",
+            "access-unsudo:sam:1:/etc/sudoers.d/../shadow",
+            "access-unsudo:sam:1",
+        ] {
+            assert_eq!(AccessChange::of(bad), None, "{bad}");
+        }
     }
 
     #[test]
