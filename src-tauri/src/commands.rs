@@ -983,6 +983,20 @@ pub async fn install_harden_password(
     .await
 }
 
+/// Moves the sample content of item `item` out of where it is served,
+/// keeping a copy (asks for the password).
+#[tauri::command]
+pub async fn install_harden_remove_sample(
+    state: State<'_, AppState>,
+    run: i64,
+    item: String,
+) -> Result<UpdateRun, Error> {
+    with_session(state, move |session| {
+        api::harden_install::remove_sample(session, run, &item, chrono::Utc::now())
+    })
+    .await
+}
+
 /// Saves deployment `id`'s record at `path`.
 #[tauri::command]
 pub async fn deploy_record(

@@ -15,8 +15,8 @@
 #                             is installed here;
 #   apt-archive.sh file DIR VERSION [fails]  builds shipshape-e2e-tool-file
 #                             at VERSION as a package file of its own in DIR
-#                             (with a service, a configuration file and KIB
-#                             KiB of data; with
+#                             (with a service, a configuration file, example
+#                             pages under /var/www and KIB KiB of data; with
 #                             "fails", a set-up script that fails) and
 #                             prints its path;
 #   apt-archive.sh remove     purges what `make` and `file` installed, and the
@@ -108,8 +108,11 @@ CONF
     dir="$2"
     scratch="$(mktemp -d)"
     src="$scratch/$name-file-$3"
-    mkdir -p "$src/DEBIAN" "$src/lib/systemd/system" "$src/etc" "$src/usr/share/$name-file"
+    mkdir -p "$src/DEBIAN" "$src/lib/systemd/system" "$src/etc" "$src/usr/share/$name-file" \
+      "$src/var/www/$name-file/examples"
     head -c "$((${KIB:-1} * 1024))" /dev/urandom >"$src/usr/share/$name-file/data"
+    # Example pages where a web server serves them.
+    printf '<h1>%s examples</h1>\n' "$name" >"$src/var/www/$name-file/examples/index.html"
     printf 'Package: %s-file\nVersion: %s\nArchitecture: all\nMaintainer: %s\nInstalled-Size: %s\nDescription: what the end-to-end install test installs\n' \
       "$name" "$3" "$maintainer" "$((${KIB:-1} + 4))" >"$src/DEBIAN/control"
     printf '[Service]\nExecStart=/bin/true\n' >"$src/lib/systemd/system/$name-file.service"

@@ -162,7 +162,7 @@ describe('Install', () => {
     await s.waitFor('the installed row', () => s.byTestId(testIds.installedRow, '[data-outcome="done"]'));
   });
 
-  step('Make it safe: the service it switched on goes off, its passwords go to Credentials, the score is checked again', async () => {
+  step('Make it safe: the service it switched on goes off, its passwords go to Credentials, its examples are moved aside, the score is checked again', async () => {
     await click(testIds.installHardenNext);
     await waitStep(5);
     assert.equal(await text(s, testIds.installStepLabel), 'Step 5 of 5');
@@ -196,6 +196,13 @@ describe('Install', () => {
     await (await s.find(`${file} [data-testid="${testIds.hardenPassword}"]`)).click();
     await s.waitFor('the password file moved', async () => (await (await s.find(file)).attribute('data-answered')) === 'done', 30000);
     await assert.rejects(readFile(`/var/lib/${PACKAGE}/initialAdminPassword`), 'the file is gone');
+
+    // Its example pages leave where a web server serves them; a copy is kept.
+    const sample = row(`sample:/var/www/${PACKAGE}/examples`);
+    await (await s.find(`${sample} [data-testid="${testIds.hardenRemoveSample}"]`)).click();
+    await s.waitFor('the examples moved', async () => (await (await s.find(sample)).attribute('data-answered')) === 'done', 30000);
+    assert.match(await (await s.find(sample)).text(), /a copy is kept in \S+examples/);
+    await assert.rejects(readFile(`/var/www/${PACKAGE}/examples/index.html`), 'the examples are not served any more');
 
     const score = await s.waitFor('the score checked again', async () => {
       const el = await s.byTestId(testIds.installScore);

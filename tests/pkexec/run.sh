@@ -200,6 +200,11 @@ rm -f "$work/home-$alice/new-password"
   fail "the settings do not hold the password kept in the keychain: $(cat /etc/shipshape-e2e-tool-file.conf)"
 [[ "$(stat -c '%U %a' /etc/shipshape-e2e-tool-file.conf)" == "root 644" ]] || fail "the settings file lost its owner or mode"
 if grep -rqF "$new" "$work/state"; then fail "the new password was written in root's state"; fi
+echo "pkexec: $alice moves the package's example pages out of where they are served, through pkexec"
+out="$(as_backup installs harden "$run" --remove-sample "'sample:/var/www/shipshape-e2e-tool-file/examples'" --json)" ||
+  fail "moving the examples aside failed: $out"
+[[ ! -e /var/www/shipshape-e2e-tool-file/examples ]] || fail "the examples are still served"
+ls "$work"/state/private/sample-data/*/examples/index.html >/dev/null || fail "no copy of the examples was kept in root's state"
 as "$alice" updates undo "$run" --json >/dev/null || fail "undoing the installation failed"
 [[ -z "$(filed)" ]] || fail "the undo left the package installed: $(filed)"
 

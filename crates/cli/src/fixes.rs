@@ -165,6 +165,11 @@ pub enum Helper {
         keep: Vec<String>,
         file: String,
     },
+    /// Move sample content an installation (root's number) found into a copy
+    InstallSample {
+        run: i64,
+        item: String,
+    },
     /// Act on a password an installation (root's number) left
     InstallPassword {
         run: i64,
@@ -619,6 +624,7 @@ pub fn helper(args: HelperArgs) -> Result<Verdict, Error> {
                 };
                 Request::InstallPassword { run, item, act }
             }
+            Helper::InstallSample { run, item } => Request::InstallSample { run, item },
             Helper::AccessInventory => Request::AccessInventory,
             Helper::Retire { packages } => Request::Retire(packages),
             Helper::ScheduleAdd { job } => Request::ScheduleAdd(job_from(&job)?),

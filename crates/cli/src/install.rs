@@ -107,19 +107,22 @@ pub enum Installs {
         #[arg(long)]
         json: bool,
     },
-    /// What an installation switched on or left open (services, ports, default passwords), and answering each
+    /// What an installation switched on or left open (services, ports, default passwords, sample content), and answering each
     Harden {
         /// Its number (see shipshape installs list)
         run: i64,
         /// Leave this item as it is (its id, as listed)
-        #[arg(long, value_name = "ITEM", conflicts_with_all = ["switch_off", "password"])]
+        #[arg(long, value_name = "ITEM", conflicts_with_all = ["switch_off", "password", "remove_sample"])]
         keep: Option<String>,
         /// Switch off this service item (through the Security screen's fix, with undo); shows what would change, then asks for --yes
-        #[arg(long, value_name = "ITEM", conflicts_with = "password")]
+        #[arg(long, value_name = "ITEM", conflicts_with_all = ["password", "remove_sample"])]
         switch_off: Option<String>,
         /// Move this item's password into Credentials: a default one is replaced by a new generated one, a password file is kept and removed
-        #[arg(long, value_name = "ITEM")]
+        #[arg(long, value_name = "ITEM", conflicts_with = "remove_sample")]
         password: Option<String>,
+        /// Move this sample content out of where it is served; a copy is kept in Shipshape's administrator folder
+        #[arg(long, value_name = "ITEM")]
+        remove_sample: Option<String>,
         /// Switch off without asking
         #[arg(long)]
         yes: bool,
@@ -188,6 +191,7 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             keep,
             switch_off,
             password,
+            remove_sample,
             yes,
             json,
         } => {
@@ -204,6 +208,8 @@ pub fn installs(command: Installs, ctx: &Context) -> Result<Verdict, Error> {
             } else if let Some(item) = password {
                 let keychain = shipshape_core::vault::Keychain::system()?;
                 harden::password(s, &keychain, run, &item, now)?
+            } else if let Some(item) = remove_sample {
+                harden::remove_sample(s, run, &item, now)?
             } else {
                 let found = api::install::installation(s, run)?;
                 if json {
@@ -244,7 +250,7 @@ fn print_hardening(run: &UpdateRun) {
     use shipshape_core::install::harden::Found;
     if run.hardening.is_empty() {
         println!(
-            "Installation {} switched on no service, opened no port and left no default password that Shipshape found.",
+            "Installation {} switched on no service, opened no port and left no default password or sample content that Shipshape found.",
             run.id
         );
         return;
@@ -266,6 +272,7 @@ fn print_hardening(run: &UpdateRun) {
                     Found::DefaultPassword { .. }
                     | Found::PasswordFile { .. }
                     | Found::PasswordQuestion { .. } => "--password",
+                    Found::SampleData { .. } => "--remove-sample",
                     Found::Port { .. } => "",
                 };
                 if !act.is_empty() {

@@ -638,13 +638,15 @@ export const testIds = Object.freeze({
   installHardenNext: 'install-harden-next',
   // Step 5, after installing: installHarden lists hardenItem rows (data-id,
   // data-kind, data-answered) with their Keep, Switch off and Move to
-  // Credentials buttons; switching off shows hardenPreview first. The
+  // Credentials buttons, and Remove for sample content (hardenRemoveSample);
+  // switching off shows hardenPreview first. The
   // security score before and after is installScore (data-before, data-after).
   installHarden: 'install-harden',
   hardenItem: 'harden-item',
   hardenKeep: 'harden-keep',
   hardenSwitchOff: 'harden-switch-off',
   hardenPassword: 'harden-password',
+  hardenRemoveSample: 'harden-remove-sample',
   hardenPreview: 'harden-preview',
   hardenConfirm: 'harden-confirm',
   hardenCancel: 'harden-cancel',

@@ -57,8 +57,14 @@ pub fn build_with(
     let control_files = [("postinst", postinst.unwrap_or("#!/bin/sh\nexit 0\n"))]
         .into_iter()
         .chain(more.iter().copied());
+    // A name starting with "/" is a file the package installs there;
+    // others are control files.
     for (which, body) in control_files {
-        let file = src.join("DEBIAN").join(which);
+        let file = match which.strip_prefix('/') {
+            Some(path) => src.join(path),
+            None => src.join("DEBIAN").join(which),
+        };
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, body).unwrap();
         let mode = if body.starts_with("#!") { 0o755 } else { 0o644 };
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();

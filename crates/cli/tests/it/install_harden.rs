@@ -4,7 +4,9 @@
 //! password. Root finds all three; the service is switched off (and back
 //! with the Security screen's Undo), the default password is replaced by
 //! a generated one kept in Credentials, the password file is kept there
-//! and removed, and a file another account could swap is left alone.
+//! and removed, and a file another account could swap is left alone. Its
+//! example pages, where a web server serves them, are moved into a copy
+//! root keeps.
 //! Everything installed is purged afterwards, even when the test fails.
 
 use crate::install_deb::{build_with, install, sha256};
@@ -47,6 +49,8 @@ keyring_test! {
             &[
                 ("postrm", &postrm()),
                 ("templates", &format!("Template: {SERVER}/admin-password\nType: password\nDescription: The administrator's password\n")),
+                (&format!("/var/www/{SERVER}/index.html"), "<h1>shop</h1>\n"),
+                (&format!("/var/www/{SERVER}/examples/index.html"), "<h1>demo</h1>\n"),
             ],
         );
         let installed = install(&dir, &archive, &state, &deb, &["--sha256", &sha256(&deb), "--yes", "--json"]);
@@ -68,7 +72,9 @@ keyring_test! {
             .filter(|id| !id.starts_with("port:"))
             .collect();
         let question = format!("password-question:{SERVER}/admin-password");
-        assert_eq!(found, [service.as_str(), &default, &first, &question]);
+        let examples = format!("/var/www/{SERVER}/examples");
+        let sample = format!("sample:{examples}");
+        assert_eq!(found, [service.as_str(), &default, &first, &question, &sample]);
 
         let harden = |args: &[&str]| {
             let mut cmd = dir.cmd(&["installs", "harden", &id]);
@@ -82,6 +88,23 @@ keyring_test! {
             listed.stdout.contains(&format!("shipshape installs harden {id} --switch-off '{service}'")),
             "{listed:?}"
         );
+
+        // Sample content is moved out of where it is served, into a copy
+        // in root's private folder.
+        harden(&["--remove-sample", &default]).fails_with("is not sample content");
+        harden(&["--remove-sample", &sample]).success();
+        assert!(!Path::new(&examples).exists());
+        assert!(Path::new(&format!("/var/www/{SERVER}/index.html")).exists(), "only the examples");
+        let copies: Vec<_> = std::fs::read_dir(state.join("private/sample-data"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(copies.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(copies[0].join("examples/index.html")).unwrap(),
+            "<h1>demo</h1>\n"
+        );
+        harden(&["--remove-sample", &sample]).fails_with("answered already");
 
         // Switching off shows the change first, and makes it only with --yes.
         let link = format!("/etc/systemd/system/multi-user.target.wants/{SERVER}.service");
@@ -138,6 +161,7 @@ keyring_test! {
         let listed = harden(&[]);
         assert!(listed.stdout.contains("Switched off"), "{listed:?}");
         assert!(listed.stdout.contains("Kept its password in Credentials"), "{listed:?}");
+        assert!(listed.stdout.contains("away from where it is served; a copy is kept in"), "{listed:?}");
 
         // The change record says what was done; no password is in
         // Shipshape's files or root's.

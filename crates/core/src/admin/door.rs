@@ -66,6 +66,12 @@ pub enum Request {
         item: String,
         act: crate::install::harden::PasswordAct,
     },
+    /// Move sample content an installation (root's number) found where
+    /// it is served into a copy in root's private folder.
+    InstallSample {
+        run: i64,
+        item: String,
+    },
     /// Read this computer's accounts (read-only).
     AccessInventory,
     /// Remove outdated packages on root's own retire list.
@@ -192,11 +198,15 @@ impl Request {
             Request::ProgramSwitch { name, version } => {
                 crate::install::program::check_switch(name, version).map(|()| self.clone())
             }
-            Request::InstallPassword { run, .. } if *run <= 0 => Err(Error::invalid_input(
-                format!("{run} is not an installation's number."),
-                "Run shipshape installs list to see the installations and their numbers.",
-            )),
-            Request::InstallPassword { item, .. }
+            Request::InstallPassword { run, .. } | Request::InstallSample { run, .. }
+                if *run <= 0 =>
+            {
+                Err(Error::invalid_input(
+                    format!("{run} is not an installation's number."),
+                    "Run shipshape installs list to see the installations and their numbers.",
+                ))
+            }
+            Request::InstallPassword { item, .. } | Request::InstallSample { item, .. }
                 if item.is_empty() || item.len() > 4096 || item.contains('\0') =>
             {
                 Err(Error::invalid_input(
@@ -382,6 +392,12 @@ impl Request {
                 args.extend(["--".into(), item.into()]);
                 args
             }
+            Request::InstallSample { run, item } => vec![
+                "install-sample".into(),
+                run.to_string().into(),
+                "--".into(),
+                item.into(),
+            ],
             Request::AccessInventory => vec!["access-inventory".into()],
             Request::Retire(names) => {
                 let mut args: Vec<OsString> = vec!["retire".into(), "--".into()];

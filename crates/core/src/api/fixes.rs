@@ -263,7 +263,8 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         | Request::InstallPackage(_)
         | Request::InstallProgram(_)
         | Request::ProgramSwitch { .. }
-        | Request::InstallPassword { .. } => super::install::serve(request, now),
+        | Request::InstallPassword { .. }
+        | Request::InstallSample { .. } => super::install::serve(request, now),
         Request::ScheduleAdd(_)
         | Request::ScheduleEdit(..)
         | Request::ScheduleRemove(_)

@@ -1,6 +1,7 @@
 //! Answering what an installation switched on or left open, for both
 //! shells: keep it, switch a service off (the Security screen's fix, so it
-//! is in the changes with Undo), or move a password into the keychain.
+//! is in the changes with Undo), move a password into the keychain, or
+//! move sample content out of where it is served, keeping a copy.
 //! Each answer is kept in the installation's record in the user's history,
 //! so its change record says what was done and what was declined.
 
@@ -10,7 +11,9 @@ use crate::admin::state::RootState;
 use crate::admin::{self};
 use crate::audit::{self, NewEntry};
 use crate::harden::fix::{Preview, switch_off};
-use crate::install::harden::{self, Answer, Found, Hardening, PasswordAct, PasswordDone};
+use crate::install::harden::{
+    self, Answer, Found, Hardening, PasswordAct, PasswordDone, SampleDone,
+};
 use crate::maintain::updates::{self, UpdateRun};
 use crate::vault::{Details, Keychain, Kind, Recipe, Secret, Vault, generate};
 use crate::{Error, Result};
@@ -130,12 +133,7 @@ pub fn password(
     now: DateTime<Utc>,
 ) -> Result<UpdateRun> {
     let (found, h) = open_item(s, run, item)?;
-    let admin_run = found.admin_run.ok_or_else(|| {
-        Error::invalid_input(
-            format!("Installation {run} was not made with administrator rights."),
-            "Only an installation made by Shipshape's administrator side can be answered this way.",
-        )
-    })?;
+    let admin_run = root_run(&found)?;
     let vault = Vault::new(s.store, keychain, s.actor);
     let words = match &h.found {
         Found::DefaultPassword { file, key } => {
@@ -226,6 +224,51 @@ pub fn password(
     };
     let done = answer(s, now, true, words);
     answered(s, found, item, done, now)
+}
+
+/// Moves the sample content of item `item` out of where a web server
+/// serves it, into a copy root keeps; the answer says where.
+pub fn remove_sample(
+    s: Session<'_>,
+    run: i64,
+    item: &str,
+    now: DateTime<Utc>,
+) -> Result<UpdateRun> {
+    let (found, h) = open_item(s, run, item)?;
+    if !matches!(h.found, Found::SampleData { .. }) {
+        return Err(Error::invalid_input(
+            format!("\"{item}\" is not sample content."),
+            "Keep it, or answer it its own way.",
+        ));
+    }
+    let admin_run = root_run(&found)?;
+    let done = if admin::running_as_root() {
+        let state = RootState::open(now)?;
+        let done = harden::sample(&state, admin_run, item, s.actor, now);
+        super::updates::published(&state, now, done)?
+    } else {
+        door::run(Request::InstallSample {
+            run: admin_run,
+            item: item.to_string(),
+        })?
+    };
+    let done: SampleDone = done;
+    let answer = answer(s, now, true, done.words);
+    answered(s, found, item, answer, now)
+}
+
+/// Root's number of installation `found`, which only an installation made
+/// by Shipshape's administrator side has.
+fn root_run(found: &UpdateRun) -> Result<i64> {
+    found.admin_run.ok_or_else(|| {
+        Error::invalid_input(
+            format!(
+                "Installation {} was not made with administrator rights.",
+                found.id
+            ),
+            "Only an installation made by Shipshape's administrator side can be answered this way.",
+        )
+    })
 }
 
 /// A new password for a program's settings: letters and digits only, so

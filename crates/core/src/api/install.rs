@@ -225,6 +225,10 @@ pub fn serve(request: Request, now: DateTime<Utc>) -> Result<serde_json::Value> 
         Request::ProgramSwitch { name, version } => {
             program::switch(&state, &name, &version, &actor, now)
         }
+        Request::InstallSample { run, item } => {
+            let done = install::harden::sample(&state, run, &item, &actor, now);
+            return answer(&state, now, done);
+        }
         Request::InstallPassword { run, item, act } => {
             let done =
                 install::harden::password(&state, run, &item, act, new.as_ref(), &actor, now);

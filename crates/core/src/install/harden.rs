@@ -48,6 +48,9 @@ pub enum Found {
     /// question); installed without questions, it was left empty or at
     /// its default.
     PasswordQuestion { question: String },
+    /// Sample, demo or test content of the package where a web server
+    /// serves it ("/var/www/html/examples").
+    SampleData { path: String },
 }
 
 /// One thing to look at after an installation, and how it was answered.
@@ -135,6 +138,9 @@ pub fn look(root: &Path, packages: &[String], opened: &[String]) -> Vec<Hardenin
         }
         for question in password_questions(root, package) {
             found.push(password_question(package, question));
+        }
+        for path in sample_data(root, &files) {
+            found.push(sample_data_item(package, path));
         }
     }
     found.extend(opened.iter().map(|socket| Hardening {
@@ -354,6 +360,70 @@ impl<'a> Setting<'a> {
     }
 }
 
+fn sample_data_item(package: &str, path: String) -> Hardening {
+    Hardening {
+        id: format!("sample:{path}"),
+        package: package.to_string(),
+        what: format!("Sample content where a web server serves it: {path}"),
+        why: "Examples, demos and test pages tell anyone who finds them what runs here, and often have known holes. Remove them unless the office uses them; a copy is kept.".into(),
+        found: Found::SampleData { path },
+        answer: None,
+    }
+}
+
+/// Folders web servers serve from in Debian and Ubuntu's packages; a
+/// Java server's `webapps` folder wherever it is.
+const SERVED: &[&str] = &["/var/www/", "/srv/", "/usr/share/nginx/html/"];
+
+/// Names (before any extension) of sample, demo and test content.
+const SAMPLE_NAMES: &[&str] = &[
+    "example", "examples", "sample", "samples", "demo", "demos", "test", "tests", "testing",
+];
+
+/// The outermost folders or files among a package's `files` that are
+/// served and named as samples, as they are now (links are not taken).
+fn sample_data(root: &Path, files: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for file in files {
+        let top = SERVED
+            .iter()
+            .find(|t| file.starts_with(*t))
+            .map(|t| t.len())
+            .or_else(|| file.find("/webapps/").map(|at| at + "/webapps/".len()));
+        let Some(top) = top else {
+            continue;
+        };
+        let mut end = top;
+        for part in file[top..].split('/') {
+            end += part.len();
+            let stem = part
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if SAMPLE_NAMES.contains(&stem.as_str()) {
+                found.push(file[..end].to_string());
+                break;
+            }
+            end += 1;
+        }
+    }
+    found.sort();
+    found.dedup();
+    let inside_another = |p: &String, all: &[String]| {
+        all.iter()
+            .any(|q| q != p && p.starts_with(&format!("{q}/")))
+    };
+    let all = found.clone();
+    found
+        .into_iter()
+        .filter(|p| !inside_another(p, &all))
+        .filter(|p| {
+            std::fs::symlink_metadata(under(root, p)).is_ok_and(|m| !m.file_type().is_symlink())
+        })
+        .collect()
+}
+
 /// Files that, by their name, hold a password the package set up: in the
 /// package's own folders under /etc, /var/lib, /srv and /opt (made by the
 /// package or its set-up script), and the known ones.
@@ -479,14 +549,129 @@ pub fn password(
         PasswordAct::Replace => "replaced",
     };
     // The entry names the file and what was done, never a password.
-    let words = done.as_ref().map(|d| d.words.clone()).unwrap_or_default();
-    let details = serde_json::json!({ "run": run, "item": item, "act": what, "words": words });
-    let entry = match &done {
+    let logged = done.as_ref().map(|d| d.words.as_str());
+    log_answer(state, (run, item), what, logged, actor, now)?;
+    done
+}
+
+/// Root's entry for its answer to item `item` of installation `run`: what
+/// was done, in words, or why it failed.
+fn log_answer(
+    state: &RootState,
+    (run, item): (i64, &str),
+    act: &str,
+    done: std::result::Result<&str, &Error>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let words = done.unwrap_or_default();
+    let details = serde_json::json!({ "run": run, "item": item, "act": act, "words": words });
+    let entry = match done {
         Ok(_) => NewEntry::ok("install.harden", item, details),
         Err(e) => NewEntry::failed("install.harden", item, &e.message, details),
     };
-    audit::append(&state.store, now, actor, entry)?;
+    audit::append(&state.store, now, actor, entry).map(drop)
+}
+
+/// What root did with sample content: where its copy is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleDone {
+    pub copy: String,
+    /// In plain words.
+    pub words: String,
+}
+
+/// Moves sample item `item` of installation `run` (root's number) out of
+/// where it is served into a copy in root's private folder: only an item
+/// root itself found, in folders no other account can change.
+pub fn sample(
+    state: &RootState,
+    run: i64,
+    item: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<SampleDone> {
+    let found = item_of(&updates::run_numbered(&state.store, run)?, item)?;
+    let done = match &found.found {
+        Found::SampleData { path } => {
+            let copies = state
+                .paths
+                .state
+                .join("sample-data")
+                .join(format!("{run}-{}", now.format("%Y%m%dT%H%M%S")));
+            move_aside(Path::new(path), &copies)
+        }
+        _ => Err(Error::invalid_input(
+            format!("\"{item}\" is not sample content."),
+            "Look at the installation again with shipshape installs harden.",
+        )),
+    };
+    let logged = done.as_ref().map(|d| d.words.as_str());
+    log_answer(state, (run, item), "moved aside", logged, actor, now)?;
     done
+}
+
+/// Renames `path` into `copies` (made 0700): one step that follows no
+/// link inside it, so what is moved is what was checked.
+fn move_aside(path: &Path, copies: &Path) -> Result<SampleDone> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::invalid_input(
+                format!("{} is not there any more.", path.display()),
+                "Nothing to remove; keep the item to close it.",
+            ));
+        }
+        Err(e) => return Err(Error::io("look at", path, &e)),
+        Ok(_) => {}
+    }
+    safe_path::check(path).map_err(|e| {
+        Error::new(
+            e.code,
+            e.message,
+            format!(
+                "Another account could change it, so Shipshape will not move it with administrator rights. Look at {} yourself.",
+                path.display()
+            ),
+        )
+    })?;
+    let name = path.file_name().ok_or_else(|| {
+        Error::invalid_input(
+            format!("{} names no file or folder.", path.display()),
+            "Look at the installation again.",
+        )
+    })?;
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(copies)
+        .map_err(|e| Error::io("make the folder", copies, &e))?;
+    let copy = copies.join(name);
+    std::fs::rename(path, &copy).map_err(|e| {
+        if e.raw_os_error() == Some(18) {
+            // EXDEV: a rename cannot cross disks, and root copies no tree
+            // another account may have written into.
+            return Error::invalid_input(
+                format!(
+                    "{} is on another disk than Shipshape's folder for copies ({}), so it was left where it is.",
+                    path.display(),
+                    copies.display()
+                ),
+                "Move it yourself to where the web server does not serve it, or keep it.",
+            );
+        }
+        Error::io("move", path, &e)
+    })?;
+    Ok(SampleDone {
+        words: format!(
+            "Moved {} away from where it is served; a copy is kept in {} (to put it back: sudo mv {} {})",
+            path.display(),
+            copy.display(),
+            copy.display(),
+            path.display()
+        ),
+        copy: copy.display().to_string(),
+    })
 }
 
 /// Item `item` of `run`, which must be an installation.
@@ -677,6 +862,40 @@ mod tests {
     }
 
     #[test]
+    fn sample_content_is_moved_into_a_private_copy_only_from_folders_root_alone_may_change() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let served = dir.path().join("www");
+        std::fs::create_dir_all(served.join("examples")).unwrap();
+        std::fs::write(served.join("examples/index.html"), "demo\n").unwrap();
+        let copies = dir.path().join("copies/7-20261205T100000");
+        let done = move_aside(&served.join("examples"), &copies).unwrap();
+        assert_eq!(done.copy, copies.join("examples").display().to_string());
+        assert!(!served.join("examples").exists());
+        assert_eq!(
+            std::fs::read_to_string(copies.join("examples/index.html")).unwrap(),
+            "demo\n"
+        );
+        let mode = std::fs::metadata(&copies).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        assert!(
+            move_aside(&served.join("examples"), &copies)
+                .unwrap_err()
+                .message
+                .contains("not there any more")
+        );
+        // Where another account may write, it is left alone.
+        std::fs::create_dir_all(served.join("demo")).unwrap();
+        std::fs::set_permissions(&served, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let refused = move_aside(&served.join("demo"), &copies).unwrap_err();
+        assert!(
+            refused.hint.contains("Another account could change it"),
+            "{refused:?}"
+        );
+        assert!(served.join("demo").exists());
+    }
+
+    #[test]
     fn a_package_s_services_passwords_and_password_files_are_found_under_a_root() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -687,8 +906,14 @@ mod tests {
         };
         write(
             "var/lib/dpkg/info/shop.list",
-            "/.\n/etc\n/etc/shop\n/etc/shop/shop.conf\n/lib/systemd/system/shop.service\n/lib/systemd/system/shop-idle.service\n/lib/systemd/system/shop@.service\n",
+            "/.\n/etc\n/etc/shop\n/etc/shop/shop.conf\n/lib/systemd/system/shop.service\n/lib/systemd/system/shop-idle.service\n/lib/systemd/system/shop@.service\n/var/www/shop\n/var/www/shop/index.html\n/var/www/shop/Examples\n/var/www/shop/Examples/hello.php\n/var/www/shop/tests/gone.html\n/var/www/shop/latest\n/var/lib/tomcat9/webapps/demo.war\n/usr/share/doc/shop/examples/shop.conf\n",
         );
+        write("var/www/shop/index.html", "shop\n");
+        write("var/www/shop/Examples/hello.php", "<?php phpinfo();\n");
+        write("var/lib/tomcat9/webapps/demo.war", "PK\n");
+        write("usr/share/doc/shop/examples/shop.conf", "port = 1\n");
+        // A link the package did not leave as a folder is not taken.
+        std::os::unix::fs::symlink("/etc", root.join("var/www/shop/latest")).unwrap();
         write(
             "etc/shop/shop.conf",
             "port = 8080\nadmin_password = admin\nuser_password = S3cret-Chosen\n",
@@ -715,6 +940,8 @@ mod tests {
                 "password:/etc/shop/shop.conf:admin_password",
                 "password-file:/var/lib/shop/secrets/initialAdminPassword",
                 "password-question:shop/admin-password",
+                "sample:/var/lib/tomcat9/webapps/demo.war",
+                "sample:/var/www/shop/Examples",
                 "port:tcp 0.0.0.0:8080 (shop)",
             ]
         );

@@ -67,6 +67,7 @@ export type Command =
   | 'install_harden_switch_off_preview'
   | 'install_harden_switch_off'
   | 'install_harden_password'
+  | 'install_harden_remove_sample'
   | 'deploy_record'
   | 'access_inventory'
   | 'access_review'

@@ -333,6 +333,8 @@ export const api = {
     call<UpdateRun>('install_harden_switch_off', { run, item, seen }),
   /** Moves a password installation `run` left into Credentials. Asks for the password. */
   installHardenPassword: (run: number, item: string) => call<UpdateRun>('install_harden_password', { run, item }),
+  installHardenRemoveSample: (run: number, item: string) =>
+    call<UpdateRun>('install_harden_remove_sample', { run, item }),
   /** This computer's accounts; with `asAdmin`, read by root (asks for the password). */
   accessInventory: (asAdmin: boolean) => call<AccessInventory>('access_inventory', { asAdmin }),
   /** The access review not signed off yet, or a new one of the accounts now. */

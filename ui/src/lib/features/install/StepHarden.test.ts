@@ -89,6 +89,35 @@ describe('StepHarden', () => {
     expect(screen.getByTestId(testIds.installScore).textContent).toContain('up 4 from 80');
   });
 
+  it('moves sample content aside and says where its copy is kept', async () => {
+    const sample: Hardening = {
+      id: 'sample:/var/www/office-app/examples',
+      package: 'office-app',
+      what: 'Sample content where a web server serves it: /var/www/office-app/examples',
+      why: 'Examples tell anyone who finds them what runs here.',
+      found: { kind: 'sample_data', path: '/var/www/office-app/examples' },
+      answer: null,
+    };
+    const current: UpdateRun = { ...installedRun, hardening: [sample] };
+    const words =
+      'Moved /var/www/office-app/examples away from where it is served; a copy is kept in /var/lib/shipshape/sample-data/7-20261205T080000/examples';
+    const calls = recordCommands({
+      security_latest: () => null,
+      security_scan: pendingJob().handler,
+      install_harden_remove_sample: () => answered(current, sample.id, true, words),
+    });
+    const onanswered = vi.fn((r: UpdateRun) => rerender({ run: r, onanswered }));
+    const { rerender } = render(StepHarden, { run: current, onanswered });
+    const button = screen.getByTestId(testIds.hardenRemoveSample);
+    expect(button.textContent).toContain('a copy is kept');
+    expect(screen.queryByTestId(testIds.hardenPassword)).toBeNull();
+    await fireEvent.click(button);
+    const row = () => screen.getByTestId(testIds.hardenItem);
+    await waitFor(() => expect(row().dataset.answered).toBe('done'));
+    expect(calls.install_harden_remove_sample).toEqual([{ run: installedRun.id, item: sample.id }]);
+    expect(row().textContent).toContain('a copy is kept in /var/lib/shipshape/sample-data');
+  });
+
   it('says plainly when there is nothing to make safe', () => {
     recordCommands({ security_latest: () => null, security_scan: pendingJob().handler });
     render(StepHarden, { run: { ...installedRun, hardening: [] }, onanswered: () => {} });

@@ -120,6 +120,8 @@ export function hardenActionWords(h: Hardening): string {
       return 'Move to Credentials';
     case 'password_question':
       return 'Make a password and keep it';
+    case 'sample_data':
+      return 'Remove it (a copy is kept)';
     case 'port':
       return '';
   }

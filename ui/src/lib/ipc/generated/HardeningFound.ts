@@ -3,4 +3,4 @@
 /**
  * What root found after an installation.
  */
-export type HardeningFound = { "kind": "service", unit: string, starts_at_boot: boolean, running: boolean, } | { "kind": "port", socket: string, } | { "kind": "default_password", file: string, key: string, } | { "kind": "password_file", file: string, } | { "kind": "password_question", question: string, };
+export type HardeningFound = { "kind": "service", unit: string, starts_at_boot: boolean, running: boolean, } | { "kind": "port", socket: string, } | { "kind": "default_password", file: string, key: string, } | { "kind": "password_file", file: string, } | { "kind": "password_question", question: string, } | { "kind": "sample_data", path: string, };
