@@ -558,3 +558,91 @@ fn an_installation_cut_off_at_each_step_is_explained_by_the_next_one() {
         assert!(purged.status.success(), "{purged:?}");
     }
 }
+
+/// Killed with dpkg in the middle of the package's set-up script (the
+/// whole process group, as a power cut stops everything): the next
+/// installation is refused until a repair finishes what dpkg left, the
+/// cut-off run closed in the records with what it left; after the repair
+/// the package is installed and dpkg is consistent.
+#[test]
+fn an_installation_killed_in_its_set_up_script_is_refused_until_a_repair_finishes_it() {
+    use crate::power_cut::Group;
+    use std::time::{Duration, Instant};
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let marks = dir.root().join("marks");
+    std::fs::create_dir(&marks).unwrap();
+    let mut archive = archive_with_needed(&dir);
+    archive.purge_after(OTHER);
+    // The first time, the set-up script says it started and waits to be
+    // killed; once the test allows it, it finishes at once.
+    let postinst = format!(
+        "#!/bin/sh\nif [ ! -e {m}/again ]; then touch {m}/started; sleep 120; fi\nexit 0\n",
+        m = marks.display()
+    );
+    let v1 = build(
+        dir.root(),
+        APP,
+        "1.0",
+        &format!("Depends: {NEED}\n"),
+        Some(&postinst),
+    );
+    let sum = sha256(&v1);
+    let mut cmd = dir.cmd(&["install"]);
+    cmd.arg(&v1)
+        .args(["--sha256", &sum, "--yes"])
+        .env("SHIPSHAPE_APT_CONFIG", &archive.config)
+        .env("SHIPSHAPE_STATE_DIR", &state)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut run = Group::start(&mut cmd);
+    let started = Instant::now();
+    while !marks.join("started").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the set-up script never started"
+        );
+        assert!(
+            run.running(),
+            "the installation ended before its set-up script"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    run.kill();
+    assert!(!audit_clean(), "dpkg was stopped half way");
+    assert_eq!(version_of(APP), None, "not fully installed");
+
+    // Refused with what to do; the cut-off run explained.
+    let other = build(dir.root(), OTHER, "1.0", "", None);
+    let other_sum = sha256(&other);
+    install(
+        &dir,
+        &archive,
+        &state,
+        &other,
+        &["--sha256", &other_sum, "--yes"],
+    )
+    .fails_with("half installed");
+    assert_eq!(version_of(OTHER), None, "nothing else was installed");
+    let closed = crate::power_cut::cut_off(&dir, &state);
+    assert!(
+        closed[0].contains("left half installed; a repair finishes them"),
+        "{closed:?}"
+    );
+
+    // A repair finishes it; then the next installation goes ahead.
+    std::fs::write(marks.join("again"), "").unwrap();
+    updates(&dir, &archive, &state, &["repair", "--json"]).success();
+    assert!(audit_clean(), "dpkg is consistent again");
+    assert_eq!(version_of(APP).as_deref(), Some("1.0"));
+    install(
+        &dir,
+        &archive,
+        &state,
+        &other,
+        &["--sha256", &other_sum, "--yes"],
+    )
+    .success();
+    assert_eq!(version_of(OTHER).as_deref(), Some("1.0"));
+}

@@ -19,10 +19,10 @@ const SLOW: &str = "shipshape-test-slow";
 
 /// A run in a process group of its own, killed whole (the run, apt, dpkg
 /// and the set-up script) when asked or when the test ends.
-struct Group(Option<Child>);
+pub struct Group(Option<Child>);
 
 impl Group {
-    fn start(cmd: &mut Command) -> Group {
+    pub fn start(cmd: &mut Command) -> Group {
         Group(Some(cmd.process_group(0).spawn().unwrap()))
     }
 
@@ -30,7 +30,7 @@ impl Group {
         Pid::from_child(self.0.as_ref().unwrap())
     }
 
-    fn running(&mut self) -> bool {
+    pub fn running(&mut self) -> bool {
         matches!(self.0.as_mut().map(Child::try_wait), Some(Ok(None)))
     }
 
@@ -44,7 +44,7 @@ impl Group {
 
     /// Kills the run and everything it started (apt and dpkg run in a
     /// group of their own), as a power cut would stop them all.
-    fn kill(&mut self) {
+    pub fn kill(&mut self) {
         if self.running() {
             let leader = self.pid().as_raw_nonzero().get();
             // Stopped first, so nothing forks while the tree is read.
