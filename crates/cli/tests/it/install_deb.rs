@@ -646,3 +646,140 @@ fn an_installation_killed_in_its_set_up_script_is_refused_until_a_repair_finishe
     .success();
     assert_eq!(version_of(OTHER).as_deref(), Some("1.0"));
 }
+
+/// The steps' words of an installation's JSON.
+fn steps(run: &serde_json::Value) -> Vec<String> {
+    run["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["what"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Services a package would start wait until it installed well: its
+/// set-up script asks policy-rc.d (as invoke-rc.d does, by its path) and
+/// is refused
+/// while the package manager runs; the hold is gone after, whether the
+/// installation worked, failed, or was cut off (then the next run takes it
+/// away). A policy-rc.d the computer has already is left as it is. The
+/// test setting SHIPSHAPE_POLICY_RC_D stands for /usr/sbin/policy-rc.d,
+/// which this machine's container has already.
+#[test]
+fn services_a_package_would_start_wait_until_its_installation_succeeded() {
+    let _turn = dpkg_turn();
+    let dir = TestDir::new();
+    let state = dir.root().join("state");
+    let policy = dir.root().join("policy-rc.d");
+    let asked = dir.root().join("asked");
+    let mut archive = archive_with_needed(&dir);
+    archive.purge_after(OTHER);
+    // Each set-up adds a line: its version, and policy-rc.d's answer.
+    let postinst = |version: &str, fails: bool| {
+        format!(
+            "#!/bin/sh\n{p} {APP}.service start && echo {version} started >>{a} || echo \"{version} refused $?\" >>{a}\nmkdir -p /etc/systemd/system/multi-user.target.wants\nln -sf /lib/systemd/system/{APP}.service /etc/systemd/system/multi-user.target.wants/{APP}.service\n{}\n",
+            if fails { "exit 1" } else { "exit 0" },
+            a = asked.display(),
+            p = policy.display()
+        )
+    };
+    let postrm =
+        format!("#!/bin/sh\nrm -f /etc/systemd/system/multi-user.target.wants/{APP}.service\n");
+    let deb = |version: &str, fails: bool| {
+        build_with(
+            dir.root(),
+            APP,
+            version,
+            &format!("Depends: {NEED}\n"),
+            Some(&postinst(version, fails)),
+            "port=8080\n",
+            &[("postrm", &postrm)],
+        )
+    };
+    let command = |file: &Path| {
+        let mut cmd = dir.cmd(&["install"]);
+        cmd.arg(file)
+            .args(["--sha256", &sha256(file), "--yes", "--json"])
+            .env("SHIPSHAPE_APT_CONFIG", &archive.config)
+            .env("SHIPSHAPE_STATE_DIR", &state)
+            .env("SHIPSHAPE_POLICY_RC_D", &policy);
+        cmd
+    };
+    let run = |file: &Path| Run::from(command(file).output().unwrap());
+
+    // Held back while dpkg ran, released after; started once it worked
+    // (here no service manager runs, which the step says).
+    let v1 = deb("1.0", false);
+    let done = run(&v1);
+    done.success();
+    let answers = || std::fs::read_to_string(&asked).unwrap();
+    assert_eq!(answers(), "1.0 refused 101\n");
+    assert!(!policy.exists(), "the hold is gone");
+    let said = steps(&json(&done));
+    assert!(
+        said.iter()
+            .any(|s| s.starts_with("Services the package would start were held back")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|s| s.contains(&format!("{APP}.service start with the computer"))),
+        "{said:?}"
+    );
+
+    // A failing version is rolled back; nothing of it ran, the hold is
+    // gone, and the version put back starts as it did before.
+    let v2 = deb("2.0", true);
+    run(&v2).code(1);
+    let lines: Vec<String> = answers().lines().map(str::to_string).collect();
+    assert_eq!(lines[1], "2.0 refused 101", "{lines:?}");
+    assert!(
+        lines[2].starts_with("1.0 refused 127"),
+        "put back unheld: {lines:?}"
+    );
+    assert!(!policy.exists());
+    assert_eq!(version_of(APP).as_deref(), Some("1.0"));
+
+    // Cut off after the package manager finished: the next run takes the
+    // hold away and says so.
+    let purged = Command::new("dpkg")
+        .args(["--purge", APP])
+        .output()
+        .unwrap();
+    assert!(purged.status.success(), "{purged:?}");
+    let cut = command(&v1)
+        .env("SHIPSHAPE_CUT_AT", "install-installed")
+        .output()
+        .unwrap();
+    assert_eq!(cut.status.code(), None, "killed: {cut:?}");
+    assert!(policy.exists(), "left by the cut-off run");
+    let other = build(dir.root(), OTHER, "1.0", "", None);
+    let next = run(&other);
+    next.success();
+    let message = json(&next)["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("The hold on starting services"),
+        "{message}"
+    );
+    assert!(!policy.exists());
+
+    // The computer's own policy-rc.d decides, and is left as it is.
+    let theirs = "#!/bin/sh\nexit 0\n";
+    std::fs::write(&policy, theirs).unwrap();
+    std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let purged = Command::new("dpkg")
+        .args(["--purge", APP])
+        .output()
+        .unwrap();
+    assert!(purged.status.success(), "{purged:?}");
+    let kept = run(&v1);
+    kept.success();
+    assert!(answers().ends_with("1.0 started\n"), "{}", answers());
+    assert_eq!(std::fs::read_to_string(&policy).unwrap(), theirs);
+    assert!(
+        steps(&json(&kept))
+            .iter()
+            .any(|s| s.starts_with("This computer's own")),
+        "{kept:?}"
+    );
+}

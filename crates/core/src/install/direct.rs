@@ -163,21 +163,27 @@ pub(super) fn carry_out(
     );
     save(state.store.conn(), &run)?;
     cut_here("install-kept");
-    let checked = ready().and_then(|words| cancel.check().map(|()| words));
-    if let Ok(words) = &checked {
+    let checked = ready()
+        .and_then(|words| cancel.check().map(|()| words))
+        .and_then(|words| Ok((words, super::held_back::Hold::begin()?)));
+    if let Ok((words, hold)) = &checked {
         run.step(true, *words);
+        run.step(true, hold.words());
     }
-    if let Err(e) = checked {
-        run.step(false, e.message.clone());
-        run.outcome = RunOutcome::Failed;
-        run.message = if e.code == ErrorCode::Cancelled {
-            "Cancelled before anything was installed.".into()
-        } else {
-            e.message.clone()
-        };
-        record(&state.store, now, actor, &mut run, action)?;
-        return Err(e);
-    }
+    let hold = match checked {
+        Ok((_, hold)) => hold,
+        Err(e) => {
+            run.step(false, e.message.clone());
+            run.outcome = RunOutcome::Failed;
+            run.message = if e.code == ErrorCode::Cancelled {
+                "Cancelled before anything was installed.".into()
+            } else {
+                e.message.clone()
+            };
+            record(&state.store, now, actor, &mut run, action)?;
+            return Err(e);
+        }
+    };
     let listening = super::ports::listening();
     let mode = if target.change == Change::Downgrade {
         apt::InstallMode::AllowDowngrades
@@ -190,6 +196,8 @@ pub(super) fn carry_out(
         }
     })?;
     cut_here("install-installed");
+    let held = matches!(hold, super::held_back::Hold::Ours(_));
+    drop(hold);
     let log = format!("{}\n{}", out.stdout, out.stderr);
     run.log_tail = apt::last_lines(&log);
     let after = apt.present()?;
@@ -243,6 +251,25 @@ pub(super) fn carry_out(
             .map(|p| p.name.clone())
             .collect();
         run.hardening = super::harden::look(Path::new("/"), &brought, &opened);
+        if held {
+            // Held back above; a container's or the administrator's own
+            // policy-rc.d decides for itself.
+            let waiting: Vec<String> = run
+                .hardening
+                .iter()
+                .filter_map(|h| match &h.found {
+                    super::harden::Found::Service {
+                        unit,
+                        starts_at_boot: true,
+                        running: false,
+                    } => Some(unit.clone()),
+                    _ => None,
+                })
+                .collect();
+            for (ok, words) in super::held_back::start_after(&waiting) {
+                run.step(ok, words);
+            }
+        }
         if !run.hardening.is_empty() {
             run.step(
                 true,

@@ -19,6 +19,7 @@ pub mod deb;
 pub mod deploy;
 pub mod direct;
 pub mod harden;
+pub mod held_back;
 pub mod menu;
 pub mod named;
 pub mod plan;

@@ -754,6 +754,7 @@ pub(crate) fn settle_cut_off(
             run.id, run.asked
         ));
     }
+    said.extend(crate::install::held_back::release_left_over());
     Ok(said.join(" "))
 }
 
