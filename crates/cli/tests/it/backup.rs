@@ -279,6 +279,19 @@ keyring_test! {
         assert!(tested.stdout.starts_with("The restore test passed"), "{tested:?}");
         root_run(&dir, &["backup", "check", "--read-data", "1/1"]).success();
 
+        // A file backed up once, then gone: the daily rule forgets the
+        // snapshot that held it after the next backup, and prunes it.
+        std::fs::write(src.join("once.txt"), "held by one snapshot only\n").unwrap();
+        root_run(&dir, &["backup", "run"]).success();
+        std::fs::remove_file(src.join("once.txt")).unwrap();
+        let again = root_run(&dir, &["backup", "run"]);
+        again.success();
+        assert!(again.stdout.contains("1 forgotten and their space freed"), "{again:?}");
+        // Unchanged: the snapshot forgotten has the new one's tree, so
+        // there is nothing to prune.
+        let unchanged = root_run(&dir, &["backup", "run"]);
+        assert!(unchanged.stdout.contains("1 forgotten (they held nothing"), "{unchanged:?}");
+
         // Forget keeps what restic itself would keep.
         let would = listed(&peer(&repo, &password, &["forget", "--dry-run", "--json", "--keep-daily=1", "--keep-weekly=0", "--keep-monthly=0"]));
         let would_keep: Vec<&str> = would
@@ -294,6 +307,11 @@ keyring_test! {
         left.sort_unstable();
         would_keep.sort_unstable();
         assert_eq!(left, would_keep);
+        // What only the forgotten snapshots held was pruned: restic finds
+        // nothing more to free.
+        let pruned = peer(&repo, &password, &["prune", "--dry-run"]);
+        let said = String::from_utf8_lossy(&pruned.stdout);
+        assert!(said.contains("total prune:           0 blobs"), "{said}");
 
         // A damaged pack: the check and the restore test fail loudly.
         let pack = std::fs::read_dir(repo.join("data"))

@@ -1260,9 +1260,11 @@ pub fn forgotten_on_record(
     }
 }
 
-/// Forgets (and prunes) what `keep` does not keep, not yet on record: the
-/// run, and the ids of the snapshots forgotten or why nothing was. `keep`
-/// keeps at least one snapshot (`Plan::checked`).
+/// Forgets what `keep` does not keep, then prunes when that can free
+/// space (a snapshot forgotten had data no kept one has: not so for the
+/// earlier backups of unchanged files), not yet on record: the run, and
+/// the ids of the snapshots forgotten or why nothing was. `keep` keeps at
+/// least one snapshot (`Plan::checked`).
 pub fn forget_unrecorded(
     store: &Store,
     repo: &Repository,
@@ -1281,31 +1283,39 @@ pub fn forget_unrecorded(
         Err(e) => return (run, Err(e)),
     };
     let r = restic(store, &to, password);
-    let args = ["forget", "--json", "--prune", &d, &w, &m];
-    // A lock a killed run left stops a prune: cleared, then once more.
-    let forgot = match r.ok(&args, None) {
+    // A lock a killed run left stops a forget or a prune: cleared, then
+    // once more.
+    let unlocked = |args: &[&str]| match r.ok(args, None) {
         Err(e) if e.code == ErrorCode::Conflict => {
             clear_stale_locks(&r);
-            r.ok(&args, None)
+            r.ok(args, None)
         }
         other => other,
     };
-    match forgot {
-        Ok(out) => {
-            let (kept, removed) = restic::parse_forget(&out.stdout);
-            run.outcome = BackupOutcome::Done;
-            run.message = format!(
-                "{} snapshots kept ({} daily, {} weekly, {} monthly); {} forgotten and their space freed.",
-                kept.len(),
-                keep.daily,
-                keep.weekly,
-                keep.monthly,
-                removed.len()
-            );
-            (run, Ok(removed))
+    let forgot = match unlocked(&["forget", "--json", &d, &w, &m]) {
+        Ok(out) => restic::parse_forget(&out.stdout),
+        Err(e) => return (run, Err(e)),
+    };
+    let freed = if forgot.removed.is_empty() {
+        ""
+    } else if forgot.frees_space {
+        if let Err(e) = unlocked(&["prune"]) {
+            return (run, Err(e));
         }
-        Err(e) => (run, Err(e)),
-    }
+        " and their space freed"
+    } else {
+        " (they held nothing the kept ones do not, so there was no space to free)"
+    };
+    run.outcome = BackupOutcome::Done;
+    run.message = format!(
+        "{} snapshots kept ({} daily, {} weekly, {} monthly); {} forgotten{freed}.",
+        forgot.kept.len(),
+        keep.daily,
+        keep.weekly,
+        keep.monthly,
+        forgot.removed.len()
+    );
+    (run, Ok(forgot.removed))
 }
 
 /// Proves the latest sampled backup can be restored: its sampled files are

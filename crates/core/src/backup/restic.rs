@@ -161,22 +161,44 @@ pub fn parse_ls(out: &str) -> Vec<Node> {
         .collect()
 }
 
-/// How many snapshots `forget --json` keeps and removes.
-pub fn parse_forget(out: &str) -> (Vec<String>, Vec<String>) {
+/// What `forget --json` kept and removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forgot {
+    pub kept: Vec<String>,
+    pub removed: Vec<String>,
+    /// Whether a snapshot removed had a tree no kept one has: only then
+    /// can a prune free any space. (A backup of unchanged files has the
+    /// tree of the one before it.)
+    pub frees_space: bool,
+}
+
+/// What `forget --json` kept and removed, by snapshot id and tree.
+pub fn parse_forget(out: &str) -> Forgot {
     let groups: Vec<serde_json::Value> = serde_json::from_str(json_list(out)).unwrap_or_default();
-    let ids = |g: &serde_json::Value, key: &str| -> Vec<String> {
-        g.get(key)
-            .and_then(|k| k.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.get("id").and_then(|i| i.as_str()).map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
+    let field = |key: &str, what: &str| -> Vec<String> {
+        groups
+            .iter()
+            .filter_map(|g| g.get(key).and_then(|k| k.as_array()))
+            .flatten()
+            .filter_map(|s| s.get(what).and_then(|v| v.as_str()).map(String::from))
+            .collect()
     };
-    let keep = groups.iter().flat_map(|g| ids(g, "keep")).collect();
-    let remove = groups.iter().flat_map(|g| ids(g, "remove")).collect();
-    (keep, remove)
+    let kept_trees = field("keep", "tree");
+    let removed = field("remove", "id");
+    // A removed snapshot whose tree is not said frees space, to be safe.
+    let removed_count = groups
+        .iter()
+        .filter_map(|g| g.get("remove").and_then(|k| k.as_array()))
+        .map(Vec::len)
+        .sum::<usize>();
+    let removed_trees = field("remove", "tree");
+    let frees_space = removed_trees.len() < removed_count
+        || removed_trees.iter().any(|t| !kept_trees.contains(t));
+    Forgot {
+        kept: field("keep", "id"),
+        removed,
+        frees_space,
+    }
 }
 
 /// The JSON list restic printed: it says "reading repository password
@@ -584,13 +606,17 @@ mod tests {
         assert_eq!(nodes.len(), 2);
         assert_eq!((nodes[0].path.as_str(), nodes[0].size), ("/d/a", 5));
         let forget = r#"reading repository password from stdin
-[{"tags":null,"host":"h","paths":["/d"],"keep":[{"id":"k1"}],"remove":[{"id":"r1"},{"id":"r2"}],"reasons":[]}]"#;
-        assert_eq!(
-            parse_forget(forget),
-            (
-                vec!["k1".to_string()],
-                vec!["r1".to_string(), "r2".to_string()]
-            )
+[{"tags":null,"host":"h","paths":["/d"],"keep":[{"id":"k1","tree":"t1"}],"remove":[{"id":"r1","tree":"t1"},{"id":"r2","tree":"t2"}],"reasons":[]}]"#;
+        let forgot = parse_forget(forget);
+        assert_eq!(forgot.kept, ["k1"]);
+        assert_eq!(forgot.removed, ["r1", "r2"]);
+        assert!(forgot.frees_space, "r2's tree is kept by none");
+        let same = r#"[{"keep":[{"id":"k1","tree":"t1"}],"remove":[{"id":"r1","tree":"t1"}]},{"keep":[{"id":"k2","tree":"t2"}],"remove":null}]"#;
+        assert!(
+            !parse_forget(same).frees_space,
+            "an unchanged backup frees nothing"
         );
+        let unsaid = r#"[{"keep":[{"id":"k1","tree":"t1"}],"remove":[{"id":"r1"}]}]"#;
+        assert!(parse_forget(unsaid).frees_space);
     }
 }
