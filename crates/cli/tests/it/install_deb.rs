@@ -657,7 +657,7 @@ fn steps(run: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// Services a package would start wait until it installed well: its
+/// Services a new package would start wait until it installed well: its
 /// set-up script asks policy-rc.d (as invoke-rc.d does, by its path) and
 /// is refused
 /// while the package manager runs; the hold is gone after, whether the
@@ -727,26 +727,24 @@ fn services_a_package_would_start_wait_until_its_installation_succeeded() {
         "{said:?}"
     );
 
-    // A failing version is rolled back; nothing of it ran, the hold is
-    // gone, and the version put back starts as it did before.
+    // A new package whose set-up fails is taken out again; nothing of it
+    // ran, and the hold is gone.
+    let purge = || {
+        let purged = Command::new("dpkg")
+            .args(["--purge", APP])
+            .output()
+            .unwrap();
+        assert!(purged.status.success(), "{purged:?}");
+    };
+    purge();
     let v2 = deb("2.0", true);
     run(&v2).code(1);
-    let lines: Vec<String> = answers().lines().map(str::to_string).collect();
-    assert_eq!(lines[1], "2.0 refused 101", "{lines:?}");
-    assert!(
-        lines[2].starts_with("1.0 refused 127"),
-        "put back unheld: {lines:?}"
-    );
+    assert_eq!(answers().lines().nth(1), Some("2.0 refused 101"));
     assert!(!policy.exists());
-    assert_eq!(version_of(APP).as_deref(), Some("1.0"));
+    assert_eq!(version_of(APP), None);
 
     // Cut off after the package manager finished: the next run takes the
     // hold away and says so.
-    let purged = Command::new("dpkg")
-        .args(["--purge", APP])
-        .output()
-        .unwrap();
-    assert!(purged.status.success(), "{purged:?}");
     let cut = command(&v1)
         .env("SHIPSHAPE_CUT_AT", "install-installed")
         .output()
@@ -767,11 +765,7 @@ fn services_a_package_would_start_wait_until_its_installation_succeeded() {
     let theirs = "#!/bin/sh\nexit 0\n";
     std::fs::write(&policy, theirs).unwrap();
     std::fs::set_permissions(&policy, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let purged = Command::new("dpkg")
-        .args(["--purge", APP])
-        .output()
-        .unwrap();
-    assert!(purged.status.success(), "{purged:?}");
+    purge();
     let kept = run(&v1);
     kept.success();
     assert!(answers().ends_with("1.0 started\n"), "{}", answers());
@@ -781,5 +775,22 @@ fn services_a_package_would_start_wait_until_its_installation_succeeded() {
             .iter()
             .any(|s| s.starts_with("This computer's own")),
         "{kept:?}"
+    );
+
+    // An upgrade is not held: its scripts restart what they stopped, so
+    // the old program never keeps running.
+    std::fs::remove_file(&policy).unwrap();
+    let upgraded = run(&deb("3.0", false));
+    upgraded.success();
+    assert!(
+        answers().ends_with("3.0 refused 127\n"),
+        "no hold was asked: {}",
+        answers()
+    );
+    assert!(
+        !steps(&json(&upgraded))
+            .iter()
+            .any(|s| s.contains("held back")),
+        "{upgraded:?}"
     );
 }

@@ -1296,17 +1296,22 @@ pub fn forget_unrecorded(
         Ok(out) => restic::parse_forget(&out.stdout),
         Err(e) => return (run, Err(e)),
     };
-    let freed = if forgot.removed.is_empty() {
-        ""
-    } else if forgot.frees_space {
-        if let Err(e) = unlocked(&["prune"]) {
-            return (run, Err(e));
-        }
-        " and their space freed"
-    } else {
-        " (they held nothing the kept ones do not, so there was no space to free)"
-    };
     run.outcome = BackupOutcome::Done;
+    let prune = forgot.frees_space && (!forgot.removed.is_empty() || !forgot.read);
+    let freed = match prune.then(|| unlocked(&["prune"])) {
+        Some(Err(e)) => {
+            // The snapshots are forgotten all the same; what they alone
+            // held stays until a later prune.
+            run.outcome = BackupOutcome::Partial;
+            format!(
+                "; their space could not be freed yet: {} The next forget that frees space prunes it",
+                e.message
+            )
+        }
+        Some(Ok(_)) if !forgot.removed.is_empty() => " and their space freed".to_string(),
+        _ if forgot.removed.is_empty() => String::new(),
+        _ => " (they held nothing the kept ones do not, so there was no space to free)".to_string(),
+    };
     run.message = format!(
         "{} snapshots kept ({} daily, {} weekly, {} monthly); {} forgotten{freed}.",
         forgot.kept.len(),

@@ -168,13 +168,22 @@ pub struct Forgot {
     pub removed: Vec<String>,
     /// Whether a snapshot removed had a tree no kept one has: only then
     /// can a prune free any space. (A backup of unchanged files has the
-    /// tree of the one before it.)
+    /// tree of the one before it.) Also when restic's answer could not be
+    /// read: a prune then runs, to be safe.
     pub frees_space: bool,
+    /// Whether restic's answer was read.
+    pub read: bool,
 }
 
 /// What `forget --json` kept and removed, by snapshot id and tree.
 pub fn parse_forget(out: &str) -> Forgot {
-    let groups: Vec<serde_json::Value> = serde_json::from_str(json_list(out)).unwrap_or_default();
+    let parsed: Option<Vec<serde_json::Value>> = out
+        .lines()
+        .any(|l| l.trim_start().starts_with('['))
+        .then(|| serde_json::from_str(json_list(out)).ok())
+        .flatten();
+    let read = parsed.is_some();
+    let groups = parsed.unwrap_or_default();
     let field = |key: &str, what: &str| -> Vec<String> {
         groups
             .iter()
@@ -192,12 +201,14 @@ pub fn parse_forget(out: &str) -> Forgot {
         .map(Vec::len)
         .sum::<usize>();
     let removed_trees = field("remove", "tree");
-    let frees_space = removed_trees.len() < removed_count
+    let frees_space = !read
+        || removed_trees.len() < removed_count
         || removed_trees.iter().any(|t| !kept_trees.contains(t));
     Forgot {
         kept: field("keep", "id"),
         removed,
         frees_space,
+        read,
     }
 }
 
@@ -618,5 +629,8 @@ mod tests {
         );
         let unsaid = r#"[{"keep":[{"id":"k1","tree":"t1"}],"remove":[{"id":"r1"}]}]"#;
         assert!(parse_forget(unsaid).frees_space);
+        let unread = parse_forget("reading repository password from stdin\n[{\"keep\": [");
+        assert!(!unread.read && unread.frees_space);
+        assert!(!parse_forget("").read);
     }
 }

@@ -163,12 +163,24 @@ pub(super) fn carry_out(
     );
     save(state.store.conn(), &run)?;
     cut_here("install-kept");
+    // Only a new package's services are held back: an upgraded one is
+    // restarted as its scripts say, so its old program never keeps running.
+    let new = target.change == Change::New;
     let checked = ready()
         .and_then(|words| cancel.check().map(|()| words))
-        .and_then(|words| Ok((words, super::held_back::Hold::begin()?)));
+        .and_then(|words| {
+            let hold = if new {
+                Some(super::held_back::Hold::begin()?)
+            } else {
+                None
+            };
+            Ok((words, hold))
+        });
     if let Ok((words, hold)) = &checked {
         run.step(true, *words);
-        run.step(true, hold.words());
+        if let Some(hold) = hold {
+            run.step(true, hold.words());
+        }
     }
     let hold = match checked {
         Ok((_, hold)) => hold,
@@ -196,7 +208,7 @@ pub(super) fn carry_out(
         }
     })?;
     cut_here("install-installed");
-    let held = matches!(hold, super::held_back::Hold::Ours(_));
+    let held = matches!(hold, Some(super::held_back::Hold::Ours(_)));
     drop(hold);
     let log = format!("{}\n{}", out.stdout, out.stderr);
     run.log_tail = apt::last_lines(&log);

@@ -1,8 +1,10 @@
-//! Services a package would start wait until its installation succeeded.
-//! Debian's and Ubuntu's maintainer scripts start services through
-//! `invoke-rc.d` or `deb-systemd-invoke`, which first ask
-//! `/usr/sbin/policy-rc.d`; its answer 101 ("action forbidden") holds the
-//! start back. Root writes that file only where there is none, never
+//! Services a newly installed package would start wait until its
+//! installation succeeded. Debian's and Ubuntu's maintainer scripts start
+//! services through `invoke-rc.d` or `deb-systemd-invoke`, which first ask
+//! `/usr/sbin/policy-rc.d`; its answer 101 ("action forbidden") to a
+//! `start` holds it back, while stops and restarts go ahead, so an
+//! upgraded service never keeps running its old program (upgrades are not
+//! held at all). Root writes that file only where there is none, never
 //! replacing the administrator's or a container's own (which decides
 //! already), for the package manager's run alone, and takes it away
 //! after. A run cut off meanwhile leaves it; the next run settles that
@@ -16,8 +18,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The whole of the file root writes: any other content is not ours.
-const SCRIPT: &str =
-    "#!/bin/sh\n# Shipshape: services wait until an installation succeeded.\nexit 101\n";
+/// invoke-rc.d asks with the service and its actions ("start", or several
+/// as one word list).
+const SCRIPT: &str = "#!/bin/sh\n# Shipshape: services wait until an installation succeeded.\ncase \" $2 \" in *\" start \"*) exit 101 ;; esac\nexit 0\n";
 
 /// `/usr/sbin/policy-rc.d`; in builds made for tests, `SHIPSHAPE_POLICY_RC_D`.
 fn path() -> PathBuf {
@@ -49,9 +52,12 @@ impl Hold {
                 let written = file
                     .write_all(SCRIPT.as_bytes())
                     .and_then(|()| file.sync_all());
-                let hold = Hold::Ours(path.clone());
-                written.map_err(|e| Error::io("write", &path, &e))?;
-                Ok(hold)
+                if let Err(e) = written {
+                    // Made a moment ago, in a folder only root may change.
+                    let _ = std::fs::remove_file(&path);
+                    return Err(Error::io("write", &path, &e));
+                }
+                Ok(Hold::Ours(path))
             }
             Err(rustix::io::Errno::EXIST) => Ok(Hold::Theirs(path)),
             Err(e) => Err(Error::io("make", &path, &e.into())),

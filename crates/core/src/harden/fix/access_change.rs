@@ -334,31 +334,45 @@ impl AccessChange {
         else {
             return Ok(false);
         };
+        use crate::govern::sudoers::Who;
         let (grants, _) = crate::govern::sudoers::read(&crate::host::Host::at(host.root()));
-        let Some(grant) = grants.into_iter().find(|g| {
-            g.file == *file
-                && g.line == *line
-                && g.who == crate::govern::sudoers::Who::User(account.clone())
-        }) else {
+        let here: Vec<_> = grants
+            .into_iter()
+            .filter(|g| g.file == *file && g.line == *line)
+            .collect();
+        let Some(grant) = here.first() else {
             return Ok(false);
         };
+        let by_hand = |why: &str| {
+            Err(Error::invalid_input(
+                format!(
+                    "The sudo rule in {file} line {line} {why}, so Shipshape does not change it: {}",
+                    grant.rule
+                ),
+                format!(
+                    "Change it by hand with sudo visudo -f {file}, so that others keep their rights."
+                ),
+            ))
+        };
+        if here.iter().any(|g| g.who != Who::User(account.clone())) {
+            return by_hand(&format!("gives others than {account} a right too"));
+        }
         let text = read(host, file.trim_start_matches('/'))?;
         let lines: Vec<&str> = text.lines().collect();
         let n = *line as usize;
         let physical = lines.get(n - 1).copied().unwrap_or_default();
         let continued = physical.trim_end().ends_with('\\')
             || (n >= 2 && lines[n - 2].trim_end().ends_with('\\'));
-        let first = physical.split_whitespace().next().unwrap_or_default();
-        if continued || first != account {
-            return Err(Error::invalid_input(
-                format!(
-                    "The sudo rule in {file} line {line} does not name {account} alone on one line: {}",
-                    grant.rule
-                ),
-                format!(
-                    "Change it by hand with sudo visudo -f {file}, so that others keep their rights."
-                ),
-            ));
+        // The account's name, then blanks, then no comma: sudo reads
+        // "sam ,kim" as a list of two.
+        let alone = physical
+            .trim_start()
+            .strip_prefix(account.as_str())
+            .is_some_and(|rest| {
+                rest.starts_with([' ', '\t']) && !rest.trim_start().starts_with(',')
+            });
+        if continued || !alone {
+            return by_hand(&format!("does not name {account} alone on one line"));
         }
         Ok(true)
     }
@@ -564,7 +578,7 @@ mod tests {
         );
         write(
             "etc/sudoers.d/office",
-            "sam ALL=(ALL) ALL\nsam,kim ALL=(ALL) /usr/bin/apt\nkim ALL=(ALL) \\\n  /usr/bin/systemctl\n",
+            "sam ALL=(ALL) ALL\nsam,kim ALL=(ALL) /usr/bin/apt\nkim ALL=(ALL) \\\n  /usr/bin/systemctl\nsam ,kim ALL=(ALL) /usr/bin/du\n",
         );
         let host = Target::new(dir.path(), 20000);
         let own = AccessChange::of("access-unsudo:sam:1:/etc/sudoers.d/office").unwrap();
@@ -572,14 +586,28 @@ mod tests {
         let edits = own.plan(&host).unwrap();
         assert_eq!(
             String::from_utf8(edits[0].after_bytes().unwrap().to_vec()).unwrap(),
-            "# Taken away from sam by an access review: sam ALL=(ALL) ALL\nsam,kim ALL=(ALL) /usr/bin/apt\nkim ALL=(ALL) \\\n  /usr/bin/systemctl\n"
+            "# Taken away from sam by an access review: sam ALL=(ALL) ALL\nsam,kim ALL=(ALL) /usr/bin/apt\nkim ALL=(ALL) \\\n  /usr/bin/systemctl\nsam ,kim ALL=(ALL) /usr/bin/du\n"
         );
         let shared = AccessChange::of("access-unsudo:sam:2:/etc/sudoers.d/office").unwrap();
         let refused = shared.plan(&host).unwrap_err();
         assert!(
+            refused
+                .message
+                .contains("gives others than sam a right too"),
+            "{refused:?}"
+        );
+        // sudo reads "sam ,kim" as a list of two.
+        let spaced = AccessChange::of("access-unsudo:sam:5:/etc/sudoers.d/office").unwrap();
+        let refused = spaced.plan(&host).unwrap_err();
+        assert!(
             refused.message.contains("does not name sam alone"),
             "{refused:?}"
         );
+        // A group's rule that gives sam the right is left to a person,
+        // never called done.
+        let group = AccessChange::of("access-unsudo:sam:2:/etc/sudoers").unwrap();
+        assert!(group.finding(&host).is_err());
+        assert!(group.plan(&host).is_err());
         let continued = AccessChange::of("access-unsudo:kim:3:/etc/sudoers.d/office").unwrap();
         assert!(continued.plan(&host).is_err());
         // No rule of sam's there: nothing to do.

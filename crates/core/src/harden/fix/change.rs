@@ -52,7 +52,12 @@ impl FileState {
         let (sha256, bytes) = if meta.is_dir() {
             (String::new(), Vec::new())
         } else {
-            let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
+            // Only a regular file, never through a link swapped in since,
+            // and within the cap: a FIFO or /dev/zero put in its place
+            // neither hangs nor fills root's memory.
+            let bytes = crate::host_file::open_regular(path, false)
+                .and_then(|(file, meta)| crate::host_file::read_capped(file, &meta))
+                .map_err(|e| unreadable(path, &e))?;
             (checksum(&bytes), bytes)
         };
         let state = FileState {

@@ -109,8 +109,28 @@ fn owner(file: &File, path: &Path, state: &FileState) -> Result<()> {
         .map_err(|e| refused("set the permissions of", path, &e))
 }
 
+/// New owner and mode for the file or folder at `path`, opened without
+/// following a link and without waiting on a FIFO; nothing else is
+/// changed in place.
 fn permissions(path: &Path, state: &FileState) -> Result<()> {
-    let file = File::open(path).map_err(|e| refused("open", path, &e))?;
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY,
+        Mode::empty(),
+    )
+    .map_err(|e| refused("open", path, &e.into()))?;
+    let file = File::from(fd);
+    let meta = file.metadata().map_err(|e| refused("open", path, &e))?;
+    if !(meta.is_file() || meta.is_dir()) {
+        return Err(Error::invalid_input(
+            format!(
+                "{} is neither a file nor a folder now, so Shipshape left it alone.",
+                path.display()
+            ),
+            "Look at it by hand.",
+        ));
+    }
     owner(&file, path, state)
 }
 
