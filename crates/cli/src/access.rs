@@ -47,7 +47,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Carry out a line decided "remove": lock the account, or take it out of an administrators' group (shows the change first; --yes makes it, with undo)
+    /// Carry out a line decided "remove": lock the account, take it out of an administrators' group or a sudo rule of its own, or take a key away (shows the change first; --yes makes it, with undo)
     Remove {
         review: i64,
         line: String,
