@@ -361,10 +361,15 @@ impl<'a> Setting<'a> {
 }
 
 fn sample_data_item(package: &str, path: String) -> Hardening {
+    let what = if is_demo_database(&path) {
+        format!("A demo database the program may load: {path}")
+    } else {
+        format!("Sample content where a web server serves it: {path}")
+    };
     Hardening {
         id: format!("sample:{path}"),
         package: package.to_string(),
-        what: format!("Sample content where a web server serves it: {path}"),
+        what,
         why: "Examples, demos and test pages tell anyone who finds them what runs here, and often have known holes. Remove them unless the office uses them; a copy is kept.".into(),
         found: Found::SampleData { path },
         answer: None,
@@ -380,10 +385,39 @@ const SAMPLE_NAMES: &[&str] = &[
     "example", "examples", "sample", "samples", "demo", "demos", "test", "tests", "testing",
 ];
 
+/// Endings of database files and dumps a program loads.
+const DATABASE_ENDINGS: &[&str] = &[".db", ".sqlite", ".sqlite3", ".sql", ".sql.gz"];
+
+/// A demo database the package brings for its program to load: a
+/// database file or dump under /var/lib or /usr/share whose name begins
+/// with a sample word ("demo.sqlite", "sample-data.sql").
+fn is_demo_database(file: &str) -> bool {
+    let name = file
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let first = name
+        .split(['.', '-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    ["/var/lib/", "/usr/share/"]
+        .iter()
+        .any(|t| file.starts_with(t))
+        && DATABASE_ENDINGS.iter().any(|e| name.ends_with(e))
+        && SAMPLE_NAMES.contains(&first.as_str())
+}
+
 /// The outermost folders or files among a package's `files` that are
-/// served and named as samples, as they are now (links are not taken).
+/// served and named as samples, and its demo databases, as they are now
+/// (links are not taken).
 fn sample_data(root: &Path, files: &[String]) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
+    let mut found: Vec<String> = files
+        .iter()
+        .filter(|f| is_demo_database(f))
+        .cloned()
+        .collect();
     for file in files {
         let top = SERVED
             .iter()
@@ -906,12 +940,20 @@ mod tests {
         };
         write(
             "var/lib/dpkg/info/shop.list",
-            "/.\n/etc\n/etc/shop\n/etc/shop/shop.conf\n/lib/systemd/system/shop.service\n/lib/systemd/system/shop-idle.service\n/lib/systemd/system/shop@.service\n/var/www/shop\n/var/www/shop/index.html\n/var/www/shop/Examples\n/var/www/shop/Examples/hello.php\n/var/www/shop/tests/gone.html\n/var/www/shop/latest\n/var/lib/tomcat9/webapps/demo.war\n/usr/share/doc/shop/examples/shop.conf\n",
+            "/.\n/etc\n/etc/shop\n/etc/shop/shop.conf\n/lib/systemd/system/shop.service\n/lib/systemd/system/shop-idle.service\n/lib/systemd/system/shop@.service\n/var/www/shop\n/var/www/shop/index.html\n/var/www/shop/Examples\n/var/www/shop/Examples/hello.php\n/var/www/shop/tests/gone.html\n/var/www/shop/latest\n/var/lib/tomcat9/webapps/demo.war\n/usr/share/doc/shop/examples/shop.conf\n/var/lib/shop/demo.sqlite\n/usr/share/shop/sample-data.sql.gz\n/usr/share/shop/samples.txt\n/var/lib/shop/shop.db\n",
         );
         write("var/www/shop/index.html", "shop\n");
         write("var/www/shop/Examples/hello.php", "<?php phpinfo();\n");
         write("var/lib/tomcat9/webapps/demo.war", "PK\n");
         write("usr/share/doc/shop/examples/shop.conf", "port = 1\n");
+        for db in [
+            "var/lib/shop/demo.sqlite",
+            "usr/share/shop/sample-data.sql.gz",
+            "usr/share/shop/samples.txt",
+            "var/lib/shop/shop.db",
+        ] {
+            write(db, "data\n");
+        }
         // A link the package did not leave as a folder is not taken.
         std::os::unix::fs::symlink("/etc", root.join("var/www/shop/latest")).unwrap();
         write(
@@ -940,6 +982,8 @@ mod tests {
                 "password:/etc/shop/shop.conf:admin_password",
                 "password-file:/var/lib/shop/secrets/initialAdminPassword",
                 "password-question:shop/admin-password",
+                "sample:/usr/share/shop/sample-data.sql.gz",
+                "sample:/var/lib/shop/demo.sqlite",
                 "sample:/var/lib/tomcat9/webapps/demo.war",
                 "sample:/var/www/shop/Examples",
                 "port:tcp 0.0.0.0:8080 (shop)",
