@@ -4,8 +4,9 @@
 //! with the old version kept, undone; a failing set-up script rolled
 //! back and held; a swapped file, another architecture, a downgrade, a
 //! missing dependency and a file that is no package refused before
-//! anything changes. Everything installed is purged afterwards, even when
-//! a test fails.
+//! anything changes; killed at each step and inside its set-up script; a
+//! new package's services held back while dpkg runs. Everything installed
+//! is purged afterwards, even when a test fails.
 
 use crate::updates::{Archive, dpkg_turn, json, version_of};
 use crate::util::{Run, TestDir};
@@ -566,8 +567,7 @@ fn an_installation_cut_off_at_each_step_is_explained_by_the_next_one() {
 /// the package is installed and dpkg is consistent.
 #[test]
 fn an_installation_killed_in_its_set_up_script_is_refused_until_a_repair_finishes_it() {
-    use crate::power_cut::Group;
-    use std::time::{Duration, Instant};
+    use crate::power_cut::{killed_in_set_up_script, waits_once};
     let _turn = dpkg_turn();
     let dir = TestDir::new();
     let state = dir.root().join("state");
@@ -575,12 +575,7 @@ fn an_installation_killed_in_its_set_up_script_is_refused_until_a_repair_finishe
     std::fs::create_dir(&marks).unwrap();
     let mut archive = archive_with_needed(&dir);
     archive.purge_after(OTHER);
-    // The first time, the set-up script says it started and waits to be
-    // killed; once the test allows it, it finishes at once.
-    let postinst = format!(
-        "#!/bin/sh\nif [ ! -e {m}/again ]; then touch {m}/started; sleep 120; fi\nexit 0\n",
-        m = marks.display()
-    );
+    let postinst = waits_once(&marks);
     let v1 = build(
         dir.root(),
         APP,
@@ -593,23 +588,8 @@ fn an_installation_killed_in_its_set_up_script_is_refused_until_a_repair_finishe
     cmd.arg(&v1)
         .args(["--sha256", &sum, "--yes"])
         .env("SHIPSHAPE_APT_CONFIG", &archive.config)
-        .env("SHIPSHAPE_STATE_DIR", &state)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let mut run = Group::start(&mut cmd);
-    let started = Instant::now();
-    while !marks.join("started").exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(90),
-            "the set-up script never started"
-        );
-        assert!(
-            run.running(),
-            "the installation ended before its set-up script"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    run.kill();
+        .env("SHIPSHAPE_STATE_DIR", &state);
+    killed_in_set_up_script(&mut cmd, &marks);
     assert!(!audit_clean(), "dpkg was stopped half way");
     assert_eq!(version_of(APP), None, "not fully installed");
 
@@ -659,8 +639,8 @@ fn steps(run: &serde_json::Value) -> Vec<String> {
 
 /// Services a new package would start wait until it installed well: its
 /// set-up script asks policy-rc.d (as invoke-rc.d does, by its path) and
-/// is refused
-/// while the package manager runs; the hold is gone after, whether the
+/// is refused while the package manager runs; the hold is gone after,
+/// whether the
 /// installation worked, failed, or was cut off (then the next run takes it
 /// away). A policy-rc.d the computer has already is left as it is. The
 /// test setting SHIPSHAPE_POLICY_RC_D stands for /usr/sbin/policy-rc.d,

@@ -19,10 +19,10 @@ const SLOW: &str = "shipshape-test-slow";
 
 /// A run in a process group of its own, killed whole (the run, apt, dpkg
 /// and the set-up script) when asked or when the test ends.
-pub struct Group(Option<Child>);
+struct Group(Option<Child>);
 
 impl Group {
-    pub fn start(cmd: &mut Command) -> Group {
+    fn start(cmd: &mut Command) -> Group {
         Group(Some(cmd.process_group(0).spawn().unwrap()))
     }
 
@@ -30,7 +30,7 @@ impl Group {
         Pid::from_child(self.0.as_ref().unwrap())
     }
 
-    pub fn running(&mut self) -> bool {
+    fn running(&mut self) -> bool {
         matches!(self.0.as_mut().map(Child::try_wait), Some(Ok(None)))
     }
 
@@ -44,7 +44,7 @@ impl Group {
 
     /// Kills the run and everything it started (apt and dpkg run in a
     /// group of their own), as a power cut would stop them all.
-    pub fn kill(&mut self) {
+    fn kill(&mut self) {
         if self.running() {
             let leader = self.pid().as_raw_nonzero().get();
             // Stopped first, so nothing forks while the tree is read.
@@ -111,6 +111,32 @@ fn audit_is_clean() -> bool {
     out.stdout.is_empty()
 }
 
+/// A set-up script that, the first time, says it started (`MARKS/started`)
+/// and waits to be killed; once `MARKS/again` exists it finishes at once.
+pub fn waits_once(marks: &std::path::Path) -> String {
+    format!(
+        "#!/bin/sh\nif [ ! -e {m}/again ]; then touch {m}/started; sleep 120; fi\nexit 0\n",
+        m = marks.display()
+    )
+}
+
+/// Runs `cmd` in a group of its own and kills the whole group (the run,
+/// apt, dpkg and the script) once a `waits_once` set-up script started.
+pub fn killed_in_set_up_script(cmd: &mut Command, marks: &std::path::Path) {
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut run = Group::start(cmd);
+    let started = Instant::now();
+    while !marks.join("started").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the set-up script never started"
+        );
+        assert!(run.running(), "the run ended before its set-up script");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    run.kill();
+}
+
 /// Root's activity entries closing cut-off runs, newest first, with the
 /// words each says.
 pub fn cut_off(dir: &TestDir, state: &std::path::Path) -> Vec<String> {
@@ -139,12 +165,7 @@ fn a_run_cut_off_at_each_step_is_explained_and_the_next_run_finishes() {
     let marks = dir.root().join("marks");
     std::fs::create_dir(&marks).unwrap();
     let mut archive = Archive::empty(dir.root());
-    // The first time, the set-up script says it started and waits to be
-    // killed; once the test allows it, it finishes at once.
-    let postinst = format!(
-        "#!/bin/sh\nif [ ! -e {m}/again ]; then touch {m}/started; sleep 120; fi\nexit 0\n",
-        m = marks.display()
-    );
+    let postinst = waits_once(&marks);
     archive.package(TOOL, "1.1", "security", None, &[]);
     archive.package(SLOW, "1.1", "security", Some(&postinst), &[]);
     archive.index(true);
@@ -203,20 +224,8 @@ fn a_run_cut_off_at_each_step_is_explained_and_the_next_run_finishes() {
     // Inside dpkg: the set-up script runs when the whole group is killed.
     let mut cmd = dir.cmd(&["updates", "apply", SLOW, "--yes"]);
     cmd.env("SHIPSHAPE_APT_CONFIG", &archive.config)
-        .env("SHIPSHAPE_STATE_DIR", &state)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut run = Group::start(&mut cmd);
-    let started = Instant::now();
-    while !marks.join("started").exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(90),
-            "the set-up script never started"
-        );
-        assert!(run.running(), "the run ended before its set-up script");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    run.kill();
+        .env("SHIPSHAPE_STATE_DIR", &state);
+    killed_in_set_up_script(&mut cmd, &marks);
     assert!(!audit_is_clean(), "dpkg was stopped half way");
     assert_eq!(version_of(SLOW), None, "not fully installed");
 

@@ -242,7 +242,7 @@ pub fn remove_sample(
         ));
     }
     let admin_run = root_run(&found)?;
-    let done = if admin::running_as_root() {
+    let done: SampleDone = if admin::running_as_root() {
         let state = RootState::open(now)?;
         let done = harden::sample(&state, admin_run, item, s.actor, now);
         super::updates::published(&state, now, done)?
@@ -252,7 +252,6 @@ pub fn remove_sample(
             item: item.to_string(),
         })?
     };
-    let done: SampleDone = done;
     let answer = answer(s, now, true, done.words);
     answered(s, found, item, answer, now)
 }

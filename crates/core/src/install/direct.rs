@@ -163,27 +163,18 @@ pub(super) fn carry_out(
     );
     save(state.store.conn(), &run)?;
     cut_here("install-kept");
+    let checked = ready().and_then(|words| cancel.check().map(|()| words));
+    if let Ok(words) = &checked {
+        run.step(true, *words);
+    }
     // Only a new package's services are held back: an upgraded one is
     // restarted as its scripts say, so its old program never keeps running.
-    let new = target.change == Change::New;
-    let checked = ready()
-        .and_then(|words| cancel.check().map(|()| words))
-        .and_then(|words| {
-            let hold = if new {
-                Some(super::held_back::Hold::begin()?)
-            } else {
-                None
-            };
-            Ok((words, hold))
-        });
-    if let Ok((words, hold)) = &checked {
-        run.step(true, *words);
-        if let Some(hold) = hold {
-            run.step(true, hold.words());
-        }
-    }
-    let hold = match checked {
-        Ok((_, hold)) => hold,
+    let hold = checked.and_then(|_| match target.change {
+        Change::New => super::held_back::Hold::begin().map(Some),
+        _ => Ok(None),
+    });
+    let hold = match hold {
+        Ok(hold) => hold,
         Err(e) => {
             run.step(false, e.message.clone());
             run.outcome = RunOutcome::Failed;
@@ -196,6 +187,9 @@ pub(super) fn carry_out(
             return Err(e);
         }
     };
+    if let Some(hold) = &hold {
+        run.step(true, hold.words());
+    }
     let listening = super::ports::listening();
     let mode = if target.change == Change::Downgrade {
         apt::InstallMode::AllowDowngrades
