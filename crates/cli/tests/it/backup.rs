@@ -164,7 +164,15 @@ pub(crate) fn listed(out: &std::process::Output) -> Value {
 keyring_test! {
     fn backups_are_restic_repositories_both_ways_and_faults_are_said() {
         let dir = TestDir::new();
-        let src = dir.root().join("src");
+        // A snapshot's tree holds the folders above the one backed up too.
+        // Other tests make folders in /tmp all the time, so the files live
+        // where nothing else writes: then an unchanged backup has the tree
+        // of the one before it.
+        let quiet = tempfile::Builder::new()
+            .prefix("backup-")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .unwrap();
+        let src = quiet.path().join("src");
         let repo = dir.root().join("disk/backup");
         fixture(&src);
 

@@ -6,7 +6,11 @@
 use super::Plan;
 use crate::progress::{Cancel, Progress};
 use crate::{Error, Result};
+use rustix::fs::{Mode, OFlags};
 use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -42,7 +46,6 @@ fn matches(pattern: &[u8], text: &[u8]) -> bool {
 /// `/` is matched against the path from its start, one without against
 /// the name.
 pub fn left_out(pattern: &str, path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
     let p = pattern.trim_end_matches('/').as_bytes();
     if p.contains(&b'/') {
         let full = path.as_os_str().as_bytes();
@@ -82,12 +85,40 @@ pub fn walk(
             }
             continue;
         }
-        match std::fs::read_dir(&path) {
-            Ok(entries) => todo.extend(entries.flatten().map(|e| e.path())),
+        match open_untouched(&path, OFlags::DIRECTORY).and_then(|dir| names_in(&dir)) {
+            Ok(names) => todo.extend(names.into_iter().map(|name| path.join(name))),
             Err(_) => unreadable += 1,
         }
     }
     unreadable
+}
+
+/// Opens `path` to read, without following a final link and, where this
+/// account may (it owns the file, or is root), without changing its time
+/// of last access. restic reads that way too and keeps that time in the
+/// snapshot: a look that changed it would make the next snapshot of
+/// unchanged files differ from this one by those times alone.
+pub fn open_untouched(path: &Path, kind: OFlags) -> io::Result<File> {
+    // O_NONBLOCK: a FIFO swapped in opens at once instead of waiting.
+    let flags = kind | OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK;
+    match rustix::fs::open(path, flags | OFlags::NOATIME, Mode::empty()) {
+        Err(rustix::io::Errno::PERM) => rustix::fs::open(path, flags, Mode::empty()),
+        opened => opened,
+    }
+    .map(File::from)
+    .map_err(io::Error::from)
+}
+
+/// The names in an opened folder, without `.` and `..`.
+fn names_in(dir: &File) -> io::Result<Vec<std::ffi::OsString>> {
+    let mut names = Vec::new();
+    for entry in rustix::fs::Dir::read_from(dir)? {
+        let name = entry?.file_name().to_bytes().to_vec();
+        if name != b"." && name != b".." {
+            names.push(std::ffi::OsStr::from_bytes(&name).to_os_string());
+        }
+    }
+    Ok(names)
 }
 
 /// Counts what `plan` would back up; progress counts files, its total
@@ -166,5 +197,44 @@ mod tests {
         let cancel = Cancel::new();
         cancel.cancel();
         assert!(estimate(&plan, &NoProgress, &cancel).is_err());
+    }
+
+    #[test]
+    fn a_look_leaves_the_time_of_last_access_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("docs");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("a"), "a").unwrap();
+        // Read last before it was changed: any plain read would move it.
+        let long_ago =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let times = std::fs::FileTimes::new().set_accessed(long_ago);
+        for path in [&folder, &folder.join("a")] {
+            File::open(path).unwrap().set_times(times).unwrap();
+        }
+        let plan = Plan {
+            paths: vec![folder.to_string_lossy().into_owned()],
+            excludes: Vec::new(),
+            retention: Retention::default(),
+            before_updates: false,
+        };
+        let mut seen = Vec::new();
+        walk(&plan, None, |path, _| {
+            seen.push(path.to_path_buf());
+            true
+        });
+        assert_eq!(seen, [folder.join("a")]);
+        let mut read = String::new();
+        io::Read::read_to_string(
+            &mut open_untouched(&folder.join("a"), OFlags::empty()).unwrap(),
+            &mut read,
+        )
+        .unwrap();
+        assert_eq!(read, "a");
+        for path in [&folder, &folder.join("a")] {
+            let accessed = std::fs::metadata(path).unwrap().accessed().unwrap();
+            assert_eq!(accessed, long_ago, "{}", path.display());
+        }
+        assert!(open_untouched(&dir.path().join("none"), OFlags::empty()).is_err());
     }
 }

@@ -1105,7 +1105,10 @@ fn keep_sample(
 
 fn digest_of(path: &Path) -> std::io::Result<String> {
     let mut hasher = blake3::Hasher::new();
-    let mut file = std::fs::File::open(path)?;
+    let mut file = estimate::open_untouched(path, rustix::fs::OFlags::empty())?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("it is no longer a regular file"));
+    }
     std::io::copy(&mut file, &mut hasher)?;
     Ok(hasher.finalize().to_hex().to_string())
 }
