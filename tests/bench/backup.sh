@@ -11,12 +11,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cli="${SHIPSHAPE_DEBUG_CLI:-$root/target/debug/shipshape}"
-work="$(mktemp -d /tmp/shipshape-bench-backup.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
 [[ $(id -u) -eq 0 ]] || { echo "bench backup: run as root" >&2; exit 2; }
+work="$(mktemp -d /tmp/shipshape-bench-backup.XXXXXX)"
+# A snapshot holds the folders above the backed-up one too. /tmp and the
+# work folder change between the runs (repositories, records, timings),
+# which no office's /home does; the data lives where nothing else writes.
+quiet="$(mktemp -d /var/tmp/shipshape-bench-data.XXXXXX)"
+trap 'rm -rf "$work" "$quiet"' EXIT
 
 # The data: 300 random files of 2 MiB, 100 text files of 4 MiB, 5,000 of 4 KiB.
-data="$work/data"
+data="$quiet/data"
 mkdir -p "$data/random" "$data/text" "$data/small"
 for i in $(seq 1 300); do openssl rand -out "$data/random/$i.bin" $((2 << 20)); done
 python3 - "$data" <<'PY'
@@ -45,12 +49,12 @@ export -f measure
 
 ours() {
   printf %s bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  "$cli" --data-dir "$work/ship" backup init --to "$work/ship-repo" --name Bench --path "$work/data" >/dev/null
+  "$cli" --data-dir "$work/ship" backup init --to "$work/ship-repo" --name Bench --path "$data" >/dev/null
   echo "first $(measure "$cli" --data-dir "$work/ship" backup run)"
   echo "again $(measure "$cli" --data-dir "$work/ship" backup run)"
 }
 export -f ours
-export cli work
+export cli work data
 mapfile -t ship < <(dbus-run-session -- bash -c ours 2>/dev/null)
 
 pw="$work/restic-password"
@@ -59,7 +63,7 @@ restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/resti
 # What an administrator scripts with restic: back up, then apply the same
 # retention (Shipshape forgets only when the rule would forget something).
 plain() {
-  restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" backup "$work/data" &&
+  restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" backup "$data" &&
     restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" \
       forget --prune --keep-daily 7 --keep-weekly 4 --keep-monthly 12
 }
@@ -67,7 +71,7 @@ export -f plain
 export pw
 first="$(measure bash -c plain)"
 again="$(measure bash -c plain)"
-bare="$(measure restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" backup "$work/data")"
+bare="$(measure restic --repo "$work/restic-repo" --password-file "$pw" --cache-dir "$work/restic-cache" backup "$data")"
 
 field() { awk -v n="$2" '{ print $n }' <<<"$1"; }
 s1="${ship[0]#first }"

@@ -209,6 +209,14 @@ keyring_test! {
         // Two keys: the office's password and root's own.
         let keys = listed(&peer(&repo, &password, &["key", "list", "--json"]));
         assert_eq!(keys.as_array().unwrap().len(), 2, "{keys}");
+        // Root's random key asks scrypt for little work (it is opened on
+        // every run); the office's password keeps restic's own stretching.
+        let mut work: Vec<u64> = std::fs::read_dir(repo.join("keys"))
+            .unwrap()
+            .map(|k| serde_json::from_slice::<Value>(&std::fs::read(k.unwrap().path()).unwrap()).unwrap()["N"].as_u64().unwrap())
+            .collect();
+        work.sort_unstable();
+        assert!(work[0] == 4096 && work[1] >= 16384, "{work:?}");
 
         // Shipshape backs up; restic lists, checks and restores it.
         let ran = root_run(&dir, &["backup", "run", "--json"]);

@@ -16,6 +16,7 @@ pub mod estimate;
 pub mod location;
 pub mod owned_folder;
 pub mod put_back;
+pub mod quick_key;
 pub mod remote;
 pub mod rest;
 pub mod restic;
@@ -548,12 +549,12 @@ pub fn init(
             "Choose an empty folder, or a new one: Shipshape makes it.",
         ));
     }
-    let r = restic(store, &to, own);
+    let r = restic(store, &to, office);
     let run = new_run(&repo, BackupKind::Init, now);
     let made = r
         .ok(&["init"], None)
         .map_err(|e| (e, false))
-        .and_then(|_| r.add_key(office).map_err(|e| (e, true)));
+        .and_then(|_| give_own_key(store, &to, &r, own, now).map_err(|e| (e, true)));
     if let Err((e, initialised)) = made {
         return Err(failed(store, actor, run, half_made(&to, e, initialised)));
     }
@@ -562,6 +563,35 @@ pub fn init(
         repo.folder
     );
     kept(store, actor, repo, run, message)
+}
+
+/// Gives root's own key `own` to the backup `office` opens. In a folder,
+/// that is a key file of Shipshape's asking little of scrypt
+/// (`quick_key`), then checked by opening the backup with it and
+/// remembered, so no run tries another key first; elsewhere it is
+/// restic's `key add`.
+fn give_own_key(
+    store: &Store,
+    to: &Location,
+    office: &Restic<'_>,
+    own: &Secret,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(folder) = to.folder() else {
+        return office.add_key(own).map(drop);
+    };
+    let master = office.master_key()?;
+    let created = now.to_rfc3339_opts(SecondsFormat::Nanos, true);
+    let (name, bytes) = quick_key::key_file(&master, own.expose(), &created)?;
+    quick_key::place(folder, &name, &bytes)?;
+    let root = restic(store, to, own);
+    let checked = root
+        .remember_key(&name)
+        .and_then(|()| root.ok(&["cat", "config"], None));
+    if checked.is_err() {
+        quick_key::take_back(folder, &name);
+    }
+    checked.map(drop)
 }
 
 /// Records a repository set up, with its run saying `message`.
@@ -587,10 +617,10 @@ fn kept(
     Ok(repo)
 }
 
-/// A repository made without the office's key must not be left for
-/// someone to trust: in a folder here, nothing but its own files are
-/// there, so it goes; on another computer (`initialised` there), the
-/// administrator is told.
+/// A repository made without root's own key is of no use to Shipshape and
+/// must not be left for someone to trust: in a folder here, nothing but
+/// its own files are there, so it goes; on another computer
+/// (`initialised` there), the administrator is told.
 fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
     match to {
         Location::Folder(folder) => {
@@ -611,7 +641,7 @@ fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
             e.code,
             e.message,
             format!(
-                "{} A backup only Shipshape's own key opens was left at {}: delete that folder on {} before trying again.",
+                "{} A backup without Shipshape's own key was left at {}: delete that folder on {} before trying again.",
                 e.hint,
                 remote.path(),
                 remote.host()
@@ -621,7 +651,7 @@ fn half_made(to: &Location, e: Error, initialised: bool) -> Error {
             e.code,
             e.message,
             format!(
-                "{} A backup only Shipshape's own key opens was left at {}: delete it on the server before trying again.",
+                "{} A backup without Shipshape's own key was left at {}: delete it on the server before trying again.",
                 e.hint,
                 server.shown()
             ),
@@ -700,7 +730,7 @@ pub fn connect(
             e
         }
     });
-    if let Err(e) = opened.and_then(|_| r.add_key(own)) {
+    if let Err(e) = opened.and_then(|_| give_own_key(store, &to, &r, own, now)) {
         return Err(failed(store, actor, run, e));
     }
     let message = format!(

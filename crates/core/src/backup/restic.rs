@@ -363,6 +363,23 @@ impl Restic<'_> {
         self.run_with_hint(args, cancel, line, None, hint.as_deref(), Some(stop))
     }
 
+    /// The repository's master key (`cat masterkey`), for a key file of
+    /// Shipshape's. Asked without a hint: right after `init` the one key
+    /// is tried anyway, and looking one up costs a run.
+    pub fn master_key(&self) -> Result<super::quick_key::MasterKey> {
+        let out = self.run_with_hint(&["cat", "masterkey"], None, |_| {}, None, None, None)?;
+        if !out.success() {
+            return Err(self.failure(&out, None));
+        }
+        super::quick_key::MasterKey::from_printed(&out.stdout)
+    }
+
+    /// Remembers `id` as the key this password opens.
+    pub fn remember_key(&self, id: &str) -> Result<()> {
+        let file = self.hint_file()?;
+        crate::atomic_file::write(&file, id.as_bytes())
+    }
+
     /// Adds `new` as another key to the repository.
     pub fn add_key(&self, new: &Secret) -> Result<Finished> {
         let out = self.run_giving(

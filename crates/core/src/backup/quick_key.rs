@@ -1,0 +1,341 @@
+//! Root's own key to a backup in a folder, written by Shipshape rather
+//! than by `restic key add`. restic stretches each password with scrypt,
+//! tuned when the key is made to take half a second, and pays that again
+//! on every run: each backup, its retention, each restore test. Stretching
+//! guards a password a person chose against guessing. Root's own key is
+//! 32 random bytes (`sealed`), which no guessing reaches, so its key file
+//! asks scrypt for little work. The file is the one restic itself writes
+//! (the same JSON; scrypt; AES-256 in counter mode with Poly1305-AES over
+//! the result), so any restic opens the backup with it. The office's
+//! password keeps the key restic made, stretched as restic stretches it.
+
+use crate::{Error, Result};
+use aes::cipher::{BlockEncrypt, KeyInit, KeyIvInit, StreamCipher};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+/// scrypt's work for root's random key: N = 2^12, r = 8, p = 1 (4 MiB,
+/// a few milliseconds). restic reads these from the file.
+const LOG_N: u8 = 12;
+const R: u32 = 8;
+const P: u32 = 1;
+/// restic's salt is 64 bytes, and it refuses another length.
+const SALT: usize = 64;
+const NONCE: usize = 16;
+const TAG: usize = 16;
+
+/// A repository's master key, as `restic cat masterkey` prints it: the
+/// Poly1305-AES key (`k` for AES-128, `r` for Poly1305) and the AES-256
+/// key, each in base64.
+/// Read in place from restic's output, so no copy of the key is left.
+#[derive(Deserialize)]
+struct Printed<'a> {
+    #[serde(borrow)]
+    mac: PrintedMac<'a>,
+    encrypt: &'a str,
+}
+
+#[derive(Deserialize)]
+struct PrintedMac<'a> {
+    k: &'a str,
+    r: &'a str,
+}
+
+/// A master key, checked: 16, 16 and 32 bytes.
+pub struct MasterKey {
+    mac_k: Zeroizing<Vec<u8>>,
+    mac_r: Zeroizing<Vec<u8>>,
+    encrypt: Zeroizing<Vec<u8>>,
+}
+
+/// Never shown: a master key opens the backup whatever its passwords.
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MasterKey(hidden)")
+    }
+}
+
+fn unreadable() -> Error {
+    Error::internal("restic printed a master key Shipshape cannot read.")
+}
+
+impl MasterKey {
+    /// The key restic printed (its first `{` on: restic may say it reads
+    /// the password before).
+    pub fn from_printed(out: &str) -> Result<MasterKey> {
+        let start = out.find('{').ok_or_else(unreadable)?;
+        let printed: Printed = serde_json::from_str(&out[start..]).map_err(|_| unreadable())?;
+        let bytes = |text: &str, len: usize| {
+            Some(Zeroizing::new(STANDARD.decode(text).ok()?)).filter(|b| b.len() == len)
+        };
+        Ok(MasterKey {
+            mac_k: bytes(printed.mac.k, 16).ok_or_else(unreadable)?,
+            mac_r: bytes(printed.mac.r, 16).ok_or_else(unreadable)?,
+            encrypt: bytes(printed.encrypt, 32).ok_or_else(unreadable)?,
+        })
+    }
+
+    /// The JSON restic keeps, encrypted, in a key file.
+    fn json(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!(
+            r#"{{"mac":{{"k":"{}","r":"{}"}},"encrypt":"{}"}}"#,
+            STANDARD.encode(&*self.mac_k),
+            STANDARD.encode(&*self.mac_r),
+            STANDARD.encode(&*self.encrypt)
+        ))
+    }
+}
+
+/// A key file as restic writes and reads it.
+#[derive(Serialize, Deserialize)]
+struct KeyFile {
+    created: String,
+    username: String,
+    hostname: String,
+    kdf: String,
+    #[serde(rename = "N")]
+    n: u64,
+    r: u32,
+    p: u32,
+    salt: String,
+    data: String,
+}
+
+/// The 64 bytes scrypt derives from `secret`: the AES-256 key, then the
+/// Poly1305-AES key as k then r.
+fn user_key(secret: &str, salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<Zeroizing<[u8; 64]>> {
+    let params = scrypt::Params::new(log_n, r, p, 64)
+        .map_err(|e| Error::internal(format!("scrypt's settings: {e}")))?;
+    let mut key = Zeroizing::new([0u8; 64]);
+    scrypt::scrypt(secret.as_bytes(), salt, &params, &mut *key)
+        .map_err(|e| Error::internal(format!("scrypt: {e}")))?;
+    Ok(key)
+}
+
+/// Poly1305-AES as restic computes it: Poly1305 keyed with `r` and the
+/// nonce encrypted by AES-128 under `k`.
+fn tag(k: &[u8], r: &[u8], nonce: &[u8; NONCE], message: &[u8]) -> [u8; TAG] {
+    let mut s = aes::Block::clone_from_slice(nonce);
+    aes::Aes128::new(aes::cipher::generic_array::GenericArray::from_slice(k)).encrypt_block(&mut s);
+    let mut key = Zeroizing::new([0u8; 32]);
+    key[..16].copy_from_slice(r);
+    key[16..].copy_from_slice(&s);
+    let mac = poly1305::Poly1305::new(poly1305::Key::from_slice(&*key));
+    mac.compute_unpadded(message).into()
+}
+
+fn counter_mode(key: &[u8], nonce: &[u8; NONCE], data: &mut [u8]) {
+    let mut cipher = ctr::Ctr128BE::<aes::Aes256>::new(key.into(), nonce.into());
+    cipher.apply_keystream(data);
+}
+
+/// A new key file opening the repository of `master` with `secret`, and
+/// its name in the repository (the SHA-256 of its bytes, as restic names
+/// it).
+pub fn key_file(master: &MasterKey, secret: &str, created: &str) -> Result<(String, Vec<u8>)> {
+    use rand::RngCore;
+    let mut salt = [0u8; SALT];
+    rand::rng().fill_bytes(&mut salt);
+    let mut nonce = [0u8; NONCE];
+    // restic refuses a nonce of zeros.
+    while nonce.iter().all(|&b| b == 0) {
+        rand::rng().fill_bytes(&mut nonce);
+    }
+    let user = user_key(secret, &salt, LOG_N, R, P)?;
+    let mut sealed = master.json().as_bytes().to_vec();
+    counter_mode(&user[..32], &nonce, &mut sealed);
+    let mac = tag(&user[32..48], &user[48..], &nonce, &sealed);
+    let data = [&nonce[..], &sealed, &mac].concat();
+    let file = KeyFile {
+        created: created.to_string(),
+        username: "root".into(),
+        hostname: crate::computer::hostname(),
+        kdf: "scrypt".into(),
+        n: 1 << LOG_N,
+        r: R,
+        p: P,
+        salt: STANDARD.encode(salt),
+        data: STANDARD.encode(data),
+    };
+    let bytes = serde_json::to_vec(&file).map_err(|e| Error::internal(e.to_string()))?;
+    let name = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    Ok((name, bytes))
+}
+
+/// Writes the key file `name` into the `keys` folder of the backup in
+/// `folder`: as the account that owns the folder where one does (restic
+/// reaches it as that account too), else as root, whose folder it then
+/// is. A file of that name already there is refused, never replaced.
+pub fn place(folder: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
+    use rustix::fs::{Mode, OFlags};
+    use std::io::Write;
+    let keys = folder.join("keys");
+    let path = keys.join(name);
+    let shown = path.display().to_string();
+    let rel = path.to_string_lossy().into_owned();
+    crate::as_account::on(std::path::Path::new("/"), &rel, &shown, || {
+        let write = || -> std::io::Result<()> {
+            let dir = rustix::fs::open(
+                &keys,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?;
+            let file = rustix::fs::openat(
+                &dir,
+                name,
+                OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::from_raw_mode(0o400),
+            )?;
+            let mut file = std::fs::File::from(file);
+            file.write_all(bytes)?;
+            file.sync_all()
+        };
+        write().map_err(|e| Error::io("write", &path, &e))
+    })
+}
+
+/// Removes the key file `name` that `place` wrote, as the same account:
+/// one that did not open the backup is of no use in it.
+pub fn take_back(folder: &std::path::Path, name: &str) {
+    let path = folder.join("keys").join(name);
+    let rel = path.to_string_lossy().into_owned();
+    let _ = crate::as_account::on(std::path::Path::new("/"), &rel, &rel, || {
+        std::fs::remove_file(&path).map_err(|e| Error::io("remove", &path, &e))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The master key a key file holds, opened with `secret`; `None` when the
+    /// secret does not open it.
+    fn opened(bytes: &[u8], secret: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let file: KeyFile = serde_json::from_slice(bytes).map_err(|_| unreadable())?;
+        let log_n = (file.n.is_power_of_two() && file.n > 1)
+            .then(|| file.n.trailing_zeros() as u8)
+            .ok_or_else(unreadable)?;
+        let salt = STANDARD.decode(&file.salt).map_err(|_| unreadable())?;
+        let data = STANDARD.decode(&file.data).map_err(|_| unreadable())?;
+        if file.kdf != "scrypt" || data.len() < NONCE + TAG {
+            return Err(unreadable());
+        }
+        let user = user_key(secret, &salt, log_n, file.r, file.p)?;
+        let (nonce, rest) = data.split_at(NONCE);
+        let (sealed, mac) = rest.split_at(rest.len() - TAG);
+        let nonce: &[u8; NONCE] = nonce.try_into().map_err(|_| unreadable())?;
+        if tag(&user[32..48], &user[48..], nonce, sealed)[..] != *mac {
+            return Ok(None);
+        }
+        let mut plain = Zeroizing::new(sealed.to_vec());
+        counter_mode(&user[..32], nonce, &mut plain);
+        Ok(Some(plain))
+    }
+
+    const PRINTED: &str = r#"reading repository password from stdin
+{
+  "mac": {
+    "k": "AAECAwQFBgcICQoLDA0ODw==",
+    "r": "EBESExQVFhcYGRobHB0eHw=="
+  },
+  "encrypt": "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
+}"#;
+
+    #[test]
+    fn a_key_file_opens_with_its_secret_alone_and_holds_the_master_key() {
+        let master = MasterKey::from_printed(PRINTED).unwrap();
+        let (name, bytes) = key_file(&master, "root's secret", "2026-12-05T10:00:00Z").unwrap();
+        assert_eq!(name.len(), 64);
+        let held = opened(&bytes, "root's secret").unwrap().expect("opens");
+        assert_eq!(&held[..], master.json().as_bytes());
+        assert!(opened(&bytes, "another").unwrap().is_none());
+        let file: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            (file["N"].as_u64(), file["r"].as_u64(), file["p"].as_u64()),
+            (Some(4096), Some(8), Some(1))
+        );
+        // Two files for one secret differ: a fresh salt and nonce each.
+        assert_ne!(key_file(&master, "root's secret", "x").unwrap().0, name);
+    }
+
+    #[test]
+    fn a_master_key_printed_wrong_is_refused() {
+        assert!(MasterKey::from_printed("").is_err());
+        assert!(MasterKey::from_printed("{}").is_err());
+        let short = PRINTED.replace("AAECAwQFBgcICQoLDA0ODw==", "AAEC");
+        assert!(MasterKey::from_printed(&short).is_err());
+        let not_base64 = PRINTED.replace("AAECAwQFBgcICQoLDA0ODw==", "%%%");
+        assert!(MasterKey::from_printed(&not_base64).is_err());
+    }
+
+    /// The crypto is restic's own: a key file restic made opens here with
+    /// its password, giving the master key `restic cat masterkey` prints.
+    #[test]
+    fn a_key_file_restic_made_opens_the_same_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        let restic = |args: &[&str]| {
+            let out = std::process::Command::new("/usr/bin/restic")
+                .args(["--repo", repo.to_str().unwrap(), "--no-cache"])
+                .args(args)
+                .env("RESTIC_PASSWORD", "office words")
+                .output()
+                .expect("restic runs");
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        restic(&["init"]);
+        let printed = restic(&["cat", "masterkey"]);
+        let master = MasterKey::from_printed(&printed).unwrap();
+        let made = std::fs::read_dir(repo.join("keys"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let held = opened(&std::fs::read(made).unwrap(), "office words")
+            .unwrap()
+            .expect("opens");
+        let held: serde_json::Value = serde_json::from_slice(&held).unwrap();
+        let json = master.json();
+        let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(held, ours);
+
+        // A key file of ours, placed in the folder, opens it for restic.
+        let (name, bytes) = key_file(&master, "root's own", "2026-12-05T10:00:00Z").unwrap();
+        place(&repo, &name, &bytes).unwrap();
+        assert!(place(&repo, &name, &bytes).is_err(), "never replaced");
+        let (spare, spare_bytes) = key_file(&master, "spare", "2026-12-05T10:00:00Z").unwrap();
+        place(&repo, &spare, &spare_bytes).unwrap();
+        take_back(&repo, &spare);
+        assert!(!repo.join("keys").join(&spare).exists());
+        let out = std::process::Command::new("/usr/bin/restic")
+            .args([
+                "--repo",
+                repo.to_str().unwrap(),
+                "--no-cache",
+                "--key-hint",
+                &name,
+                "key",
+                "list",
+                "--json",
+            ])
+            .env("RESTIC_PASSWORD", "root's own")
+            .output()
+            .expect("restic runs");
+        assert!(out.status.success(), "{out:?}");
+        let keys: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let current: Vec<&str> = keys
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| k["current"] == true)
+            .map(|k| k["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(current, [&name[..8]], "restic shows a key's short id");
+        assert_eq!(keys.as_array().unwrap().len(), 2);
+    }
+}
