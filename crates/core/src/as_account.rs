@@ -165,6 +165,23 @@ pub fn on<T: Send>(
     }
 }
 
+/// Runs `work` on a thread with the user ID `uid`, the group ID `gid` and
+/// no other groups: as a program started with `setpriv --reuid --regid
+/// --clear-groups` runs.
+pub fn as_ids<T: Send>(
+    uid: u32,
+    gid: u32,
+    shown: &str,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    let owner = Owner {
+        uid,
+        gid,
+        groups: Vec::new(),
+    };
+    as_owner(&owner, shown, work)
+}
+
 fn as_owner<T: Send>(
     owner: &Owner,
     shown: &str,

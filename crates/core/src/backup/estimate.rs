@@ -93,16 +93,36 @@ pub fn walk(
     unreadable
 }
 
-/// Opens `path` to read, without following a final link and, where this
-/// account may (it owns the file, or is root), without changing its time
-/// of last access. restic reads that way too and keeps that time in the
-/// snapshot: a look that changed it would make the next snapshot of
-/// unchanged files differ from this one by those times alone.
+/// Opens `path` to read if it is a folder (`kind` `O_DIRECTORY`) or a
+/// regular file (`kind` empty), without changing its time of last access
+/// where this account may (it owns the file, or is root). restic reads
+/// that way too and keeps that time in the snapshot: a look that changed
+/// it would make the next snapshot of unchanged files differ from this
+/// one by those times alone. Root looks into folders other accounts own,
+/// which may swap a folder on the way for a link: the entry is first
+/// taken without being opened (`O_PATH`), and only opened once it is seen
+/// to be what was asked, so a device is never opened.
 pub fn open_untouched(path: &Path, kind: OFlags) -> io::Result<File> {
-    // O_NONBLOCK: a FIFO swapped in opens at once instead of waiting.
-    let flags = kind | OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK;
-    match rustix::fs::open(path, flags | OFlags::NOATIME, Mode::empty()) {
-        Err(rustix::io::Errno::PERM) => rustix::fs::open(path, flags, Mode::empty()),
+    let held = rustix::fs::open(
+        path,
+        OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let stat = rustix::fs::fstat(&held)?;
+    let file_type = rustix::fs::FileType::from_raw_mode(stat.st_mode);
+    let wanted = if kind.contains(OFlags::DIRECTORY) {
+        rustix::fs::FileType::Directory
+    } else {
+        rustix::fs::FileType::RegularFile
+    };
+    if file_type != wanted {
+        return Err(io::Error::other("it is not what it was a moment ago"));
+    }
+    // Opened again through the entry held, whatever its path is now.
+    let again = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&held));
+    let flags = kind | OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY;
+    match rustix::fs::open(again.as_str(), flags | OFlags::NOATIME, Mode::empty()) {
+        Err(rustix::io::Errno::PERM) => rustix::fs::open(again.as_str(), flags, Mode::empty()),
         opened => opened,
     }
     .map(File::from)
@@ -236,5 +256,12 @@ mod tests {
             assert_eq!(accessed, long_ago, "{}", path.display());
         }
         assert!(open_untouched(&dir.path().join("none"), OFlags::empty()).is_err());
+        // Only what was asked for is opened: no link, no device, no folder
+        // taken for a file.
+        std::os::unix::fs::symlink(folder.join("a"), dir.path().join("link")).unwrap();
+        assert!(open_untouched(&dir.path().join("link"), OFlags::empty()).is_err());
+        assert!(open_untouched(Path::new("/dev/null"), OFlags::empty()).is_err());
+        assert!(open_untouched(&folder, OFlags::empty()).is_err());
+        assert!(open_untouched(&folder.join("a"), OFlags::DIRECTORY).is_err());
     }
 }

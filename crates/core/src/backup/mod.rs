@@ -588,10 +588,28 @@ fn give_own_key(
     let checked = root
         .remember_key(&name)
         .and_then(|()| root.ok(&["cat", "config"], None));
-    if checked.is_err() {
-        quick_key::take_back(folder, &name);
-    }
-    checked.map(drop)
+    let Err(e) = checked else {
+        return Ok(());
+    };
+    let hint = match quick_key::take_back(folder, &name) {
+        Ok(()) => {
+            "Try again; if it fails again, keep the backup's details and report them.".to_string()
+        }
+        Err(left) => format!(
+            "Remove {}/keys/{name} by hand ({}), then try again.",
+            folder.display(),
+            left.message
+        ),
+    };
+    Err(Error::new(
+        e.code,
+        format!(
+            "The key Shipshape made for itself did not open the backup at {} ({}), so it was taken out again.",
+            folder.display(),
+            e.message.trim_end_matches('.')
+        ),
+        hint,
+    ))
 }
 
 /// Records a repository set up, with its run saying `message`.
@@ -1136,9 +1154,6 @@ fn keep_sample(
 fn digest_of(path: &Path) -> std::io::Result<String> {
     let mut hasher = blake3::Hasher::new();
     let mut file = estimate::open_untouched(path, rustix::fs::OFlags::empty())?;
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::other("it is no longer a regular file"));
-    }
     std::io::copy(&mut file, &mut hasher)?;
     Ok(hasher.finalize().to_hex().to_string())
 }

@@ -57,8 +57,8 @@ pub fn has_entries(folder: &Path, writer: Option<Writer>) -> Result<bool> {
 }
 
 /// restic's option starting the SFTP server as `writer`, with an empty
-/// environment: restic's own holds the password while a key is added, and
-/// that account may read its process's environment.
+/// environment: restic's own may hold a password (the current one while
+/// a key is added), and that account may read its process's environment.
 pub fn sftp_command(writer: Writer) -> String {
     format!(
         "sftp.command=/usr/bin/env -i /usr/bin/setpriv --reuid={} --regid={} --clear-groups -- {SFTP_SERVER}",

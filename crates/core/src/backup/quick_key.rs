@@ -13,7 +13,10 @@ use crate::{Error, Result};
 use aes::cipher::{BlockEncrypt, KeyInit, KeyIvInit, StreamCipher};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use rustix::fs::{AtFlags, Mode, OFlags, RenameFlags};
 use serde::{Deserialize, Serialize};
+use std::io::{self, Write};
+use std::path::Path;
 use zeroize::Zeroizing;
 
 /// scrypt's work for root's random key: N = 2^12, r = 8, p = 1 (4 MiB,
@@ -29,7 +32,7 @@ const TAG: usize = 16;
 /// A repository's master key, as `restic cat masterkey` prints it: the
 /// Poly1305-AES key (`k` for AES-128, `r` for Poly1305) and the AES-256
 /// key, each in base64.
-/// Read in place from restic's output, so no copy of the key is left.
+/// Read in place from restic's output, without copies of the key.
 #[derive(Deserialize)]
 struct Printed<'a> {
     #[serde(borrow)]
@@ -77,14 +80,18 @@ impl MasterKey {
         })
     }
 
-    /// The JSON restic keeps, encrypted, in a key file.
+    /// The JSON restic keeps, encrypted, in a key file. Written into one
+    /// buffer large enough from the start, so no copy is left behind.
     fn json(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!(
-            r#"{{"mac":{{"k":"{}","r":"{}"}},"encrypt":"{}"}}"#,
-            STANDARD.encode(&*self.mac_k),
-            STANDARD.encode(&*self.mac_r),
-            STANDARD.encode(&*self.encrypt)
-        ))
+        let mut json = Zeroizing::new(String::with_capacity(128));
+        json.push_str(r#"{"mac":{"k":""#);
+        STANDARD.encode_string(&*self.mac_k, &mut json);
+        json.push_str(r#"","r":""#);
+        STANDARD.encode_string(&*self.mac_r, &mut json);
+        json.push_str(r#""},"encrypt":""#);
+        STANDARD.encode_string(&*self.encrypt, &mut json);
+        json.push_str(r#""}"#);
+        json
     }
 }
 
@@ -164,33 +171,106 @@ pub fn key_file(master: &MasterKey, secret: &str, created: &str) -> Result<(Stri
     Ok((name, bytes))
 }
 
-/// Writes the key file `name` into the `keys` folder of the backup in
-/// `folder`: as the account that owns the folder where one does (restic
-/// reaches it as that account too), else as root, whose folder it then
-/// is. A file of that name already there is refused, never replaced.
-pub fn place(folder: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
-    use rustix::fs::{Mode, OFlags};
-    use std::io::Write;
-    let keys = folder.join("keys");
-    let path = keys.join(name);
+/// Runs `work` as restic reaches the backup in `folder`: as the account
+/// that owns the folder, with the ids restic's SFTP server takes there
+/// (`owned_folder`), or as root where root alone may change it.
+fn as_restic<T: Send>(
+    folder: &Path,
+    shown: &str,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    match super::owned_folder::owner(folder) {
+        Some(writer) => crate::as_account::as_ids(writer.uid, writer.gid, shown, work),
+        None => {
+            super::safe_for_root(folder)?;
+            work()
+        }
+    }
+}
+
+/// Whether an error from `fsync` only says the disk cannot do it (some
+/// network and FUSE file systems), which restic ignores too.
+fn unsyncable(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(22 | 95)) // EINVAL, EOPNOTSUPP
+}
+
+/// Writes the key file `name` into the backup in `folder` as restic
+/// itself does: into a new file of another name first, then renamed
+/// into `keys/` (never over a file there), so a full disk leaves no
+/// half-written key that would stop restic from opening the backup. Its
+/// mode is the one restic gives files in that backup. Done as the
+/// account restic reaches the folder as (`as_restic`).
+pub fn place(folder: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = folder.join("keys").join(name);
     let shown = path.display().to_string();
-    let rel = path.to_string_lossy().into_owned();
-    crate::as_account::on(std::path::Path::new("/"), &rel, &shown, || {
-        let write = || -> std::io::Result<()> {
-            let dir = rustix::fs::open(
-                &keys,
+    let unique = {
+        use rand::RngCore;
+        let mut tail = [0u8; 8];
+        rand::rng().fill_bytes(&mut tail);
+        format!("{name}-tmp-{}", hex::encode(tail))
+    };
+    as_restic(folder, &shown, || {
+        let at = |flags: OFlags| {
+            rustix::fs::open(
+                folder,
+                flags | OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+        };
+        let write = || -> io::Result<()> {
+            let backup = at(OFlags::empty())?;
+            // restic gives every file the mode of the backup's config:
+            // 0400, or 0440 where the backup's group may read it.
+            let config = rustix::fs::statat(&backup, "config", AtFlags::SYMLINK_NOFOLLOW)?;
+            let mode = if config.st_mode & 0o040 != 0 {
+                0o440
+            } else {
+                0o400
+            };
+            let keys = rustix::fs::openat(
+                &backup,
+                "keys",
                 OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                 Mode::empty(),
             )?;
             let file = rustix::fs::openat(
-                &dir,
-                name,
+                &keys,
+                unique.as_str(),
                 OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                Mode::from_raw_mode(0o400),
+                Mode::from_raw_mode(mode),
             )?;
             let mut file = std::fs::File::from(file);
-            file.write_all(bytes)?;
-            file.sync_all()
+            let done = file
+                .write_all(bytes)
+                .and_then(|()| {
+                    file.sync_all()
+                        .or_else(|e| if unsyncable(&e) { Ok(()) } else { Err(e) })
+                })
+                .and_then(|()| {
+                    match rustix::fs::renameat_with(
+                        &keys,
+                        unique.as_str(),
+                        &keys,
+                        name,
+                        RenameFlags::NOREPLACE,
+                    ) {
+                        // A file system without the flag: the name is the
+                        // digest of bytes with a fresh salt, never there.
+                        Err(rustix::io::Errno::INVAL) => {
+                            rustix::fs::renameat(&keys, unique.as_str(), &keys, name)
+                        }
+                        renamed => renamed,
+                    }
+                    .map_err(io::Error::from)
+                });
+            if done.is_err() {
+                let _ = rustix::fs::unlinkat(&keys, unique.as_str(), AtFlags::empty());
+            }
+            done?;
+            match std::fs::File::from(keys).sync_all() {
+                Err(e) if !unsyncable(&e) => Err(e),
+                _ => Ok(()),
+            }
         };
         write().map_err(|e| Error::io("write", &path, &e))
     })
@@ -198,12 +278,19 @@ pub fn place(folder: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
 
 /// Removes the key file `name` that `place` wrote, as the same account:
 /// one that did not open the backup is of no use in it.
-pub fn take_back(folder: &std::path::Path, name: &str) {
+pub fn take_back(folder: &Path, name: &str) -> Result<()> {
     let path = folder.join("keys").join(name);
-    let rel = path.to_string_lossy().into_owned();
-    let _ = crate::as_account::on(std::path::Path::new("/"), &rel, &rel, || {
-        std::fs::remove_file(&path).map_err(|e| Error::io("remove", &path, &e))
-    });
+    let shown = path.display().to_string();
+    as_restic(folder, &shown, || {
+        let keys = rustix::fs::open(
+            folder.join("keys"),
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| Error::io("remove", &path, &e.into()))?;
+        rustix::fs::unlinkat(&keys, name, AtFlags::empty())
+            .map_err(|e| Error::io("remove", &path, &e.into()))
+    })
 }
 
 #[cfg(test)]
@@ -310,7 +397,23 @@ mod tests {
         assert!(place(&repo, &name, &bytes).is_err(), "never replaced");
         let (spare, spare_bytes) = key_file(&master, "spare", "2026-12-05T10:00:00Z").unwrap();
         place(&repo, &spare, &spare_bytes).unwrap();
-        take_back(&repo, &spare);
+        let modes: Vec<(String, u32)> = std::fs::read_dir(repo.join("keys"))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let mode =
+                    std::os::unix::fs::PermissionsExt::mode(&e.metadata().unwrap().permissions());
+                (e.file_name().into_string().unwrap(), mode & 0o777)
+            })
+            .collect();
+        assert_eq!(
+            modes.len(),
+            3,
+            "restic's, ours and the spare; nothing half-written: {modes:?}"
+        );
+        assert!(modes.iter().all(|(_, mode)| *mode == 0o400), "{modes:?}");
+        take_back(&repo, &spare).unwrap();
+        assert!(take_back(&repo, &spare).is_err(), "gone already");
         assert!(!repo.join("keys").join(&spare).exists());
         let out = std::process::Command::new("/usr/bin/restic")
             .args([

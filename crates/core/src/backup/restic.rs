@@ -261,11 +261,17 @@ impl Restic<'_> {
             .join(hasher.finalize().to_hex().as_str()))
     }
 
+    /// The key this password opens, when it is remembered already.
+    fn stored_hint(&self) -> Option<String> {
+        std::fs::read_to_string(self.hint_file().ok()?).ok()
+    }
+
     /// The id of the key this password opens, remembered after the first
-    /// time it was asked for (`key list`, whose current key is this one).
+    /// time it was asked for (`key list`, whose current key is this one)
+    /// or when Shipshape wrote that key (`remember_key`).
     fn key_hint(&self, args: &[&str]) -> Option<String> {
         let file = self.hint_file().ok()?;
-        if let Ok(id) = std::fs::read_to_string(&file) {
+        if let Some(id) = self.stored_hint() {
             return Some(id);
         }
         // Nothing to open yet, or the asking itself.
@@ -364,14 +370,24 @@ impl Restic<'_> {
     }
 
     /// The repository's master key (`cat masterkey`), for a key file of
-    /// Shipshape's. Asked without a hint: right after `init` the one key
-    /// is tried anyway, and looking one up costs a run.
+    /// Shipshape's. With the key this password opens if it is remembered,
+    /// but not looked up: right after `init` there is one key, and
+    /// looking costs a run.
     pub fn master_key(&self) -> Result<super::quick_key::MasterKey> {
-        let out = self.run_with_hint(&["cat", "masterkey"], None, |_| {}, None, None, None)?;
+        let hint = self.stored_hint();
+        let mut out = self.run_with_hint(
+            &["cat", "masterkey"],
+            None,
+            |_| {},
+            None,
+            hint.as_deref(),
+            None,
+        )?;
+        let printed = Zeroizing::new(std::mem::take(&mut out.stdout));
         if !out.success() {
             return Err(self.failure(&out, None));
         }
-        super::quick_key::MasterKey::from_printed(&out.stdout)
+        super::quick_key::MasterKey::from_printed(&printed)
     }
 
     /// Remembers `id` as the key this password opens.
