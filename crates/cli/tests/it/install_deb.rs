@@ -640,9 +640,8 @@ fn steps(run: &serde_json::Value) -> Vec<String> {
 /// Services a new package would start wait until it installed well: its
 /// set-up script asks policy-rc.d (as invoke-rc.d does, by its path) and
 /// is refused while the package manager runs; the hold is gone after,
-/// whether the
-/// installation worked, failed, or was cut off (then the next run takes it
-/// away). A policy-rc.d the computer has already is left as it is. The
+/// whether the installation worked, failed, or was cut off (then the next
+/// run takes it away). A policy-rc.d the computer has already is left as it is. The
 /// test setting SHIPSHAPE_POLICY_RC_D stands for /usr/sbin/policy-rc.d,
 /// which this machine's container has already.
 #[test]

@@ -16,6 +16,7 @@ use base64::engine::general_purpose::STANDARD;
 use rustix::fs::{AtFlags, Mode, OFlags, RenameFlags};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
+use std::os::fd::OwnedFd;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -188,108 +189,79 @@ fn as_restic<T: Send>(
     }
 }
 
-/// Whether an error from `fsync` only says the disk cannot do it (some
-/// network and FUSE file systems), which restic ignores too.
-fn unsyncable(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(22 | 95)) // EINVAL, EOPNOTSUPP
+/// Fails only on an error other than "this disk cannot flush" (some
+/// network and FUSE file systems say so), which restic ignores too.
+fn flushed(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if !matches!(e.raw_os_error(), Some(22 | 95)) => Err(e), // EINVAL, EOPNOTSUPP
+        _ => Ok(()),
+    }
 }
 
 /// Writes the key file `name` into the backup in `folder` as restic
 /// itself does: into a new file of another name first, then renamed
 /// into `keys/` (never over a file there), so a full disk leaves no
-/// half-written key that would stop restic from opening the backup. Its
-/// mode is the one restic gives files in that backup. Done as the
-/// account restic reaches the folder as (`as_restic`).
+/// half-written key that would stop restic from opening the backup. Done as the account restic
+/// reaches the folder as (`as_restic`).
 pub fn place(folder: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = folder.join("keys").join(name);
-    let shown = path.display().to_string();
-    let unique = {
-        use rand::RngCore;
-        let mut tail = [0u8; 8];
-        rand::rng().fill_bytes(&mut tail);
-        format!("{name}-tmp-{}", hex::encode(tail))
-    };
-    as_restic(folder, &shown, || {
-        let at = |flags: OFlags| {
-            rustix::fs::open(
-                folder,
-                flags | OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                Mode::empty(),
-            )
-        };
-        let write = || -> io::Result<()> {
-            let backup = at(OFlags::empty())?;
-            // restic gives every file the mode of the backup's config:
-            // 0400, or 0440 where the backup's group may read it.
-            let config = rustix::fs::statat(&backup, "config", AtFlags::SYMLINK_NOFOLLOW)?;
-            let mode = if config.st_mode & 0o040 != 0 {
-                0o440
-            } else {
-                0o400
-            };
-            let keys = rustix::fs::openat(
-                &backup,
-                "keys",
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                Mode::empty(),
-            )?;
-            let file = rustix::fs::openat(
-                &keys,
-                unique.as_str(),
-                OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                Mode::from_raw_mode(mode),
-            )?;
-            let mut file = std::fs::File::from(file);
-            let done = file
-                .write_all(bytes)
-                .and_then(|()| {
-                    file.sync_all()
-                        .or_else(|e| if unsyncable(&e) { Ok(()) } else { Err(e) })
-                })
-                .and_then(|()| {
-                    match rustix::fs::renameat_with(
-                        &keys,
-                        unique.as_str(),
-                        &keys,
-                        name,
-                        RenameFlags::NOREPLACE,
-                    ) {
-                        // A file system without the flag: the name is the
-                        // digest of bytes with a fresh salt, never there.
-                        Err(rustix::io::Errno::INVAL) => {
-                            rustix::fs::renameat(&keys, unique.as_str(), &keys, name)
-                        }
-                        renamed => renamed,
-                    }
-                    .map_err(io::Error::from)
-                });
-            if done.is_err() {
-                let _ = rustix::fs::unlinkat(&keys, unique.as_str(), AtFlags::empty());
-            }
-            done?;
-            match std::fs::File::from(keys).sync_all() {
-                Err(e) if !unsyncable(&e) => Err(e),
-                _ => Ok(()),
-            }
-        };
-        write().map_err(|e| Error::io("write", &path, &e))
+    as_restic(folder, &path.display().to_string(), || {
+        written(folder, name, bytes).map_err(|e| Error::io("write", &path, &e))
     })
+}
+
+/// `place`'s work. Not `atomic_file`, which sets the mode on the open
+/// file and fails when the disk cannot flush: restic gives the mode when
+/// it creates a file, and ignores a disk that cannot flush, and a key
+/// file must be written the way restic's own are on the same disk.
+fn written(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let backup = crate::atomic_file::open_folder(folder)?;
+    // restic gives every file the mode of the backup's config: 0400, or
+    // 0440 where the backup's group may read it.
+    let config = rustix::fs::statat(&backup, "config", AtFlags::SYMLINK_NOFOLLOW)?;
+    let mode = if config.st_mode & 0o040 != 0 {
+        0o440
+    } else {
+        0o400
+    };
+    let keys = crate::atomic_file::open_folder(&folder.join("keys"))?;
+    let unique = format!("{name}-tmp-{:016x}", rand::random::<u64>());
+    let file = rustix::fs::openat(
+        &keys,
+        unique.as_str(),
+        OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(mode),
+    )?;
+    let mut file = std::fs::File::from(file);
+    let done = file
+        .write_all(bytes)
+        .and_then(|()| flushed(file.sync_all()))
+        .and_then(|()| Ok(renamed_new(&keys, &unique, name)?));
+    if done.is_err() {
+        let _ = rustix::fs::unlinkat(&keys, unique.as_str(), AtFlags::empty());
+    }
+    done?;
+    flushed(rustix::fs::fsync(&keys).map_err(io::Error::from))
+}
+
+/// Renames `from` to `to` in `keys`, never over a file there. A file
+/// system without that way (it answers EINVAL) gets a plain rename: `to`
+/// is the digest of bytes with a fresh salt, so nothing is there.
+fn renamed_new(keys: &OwnedFd, from: &str, to: &str) -> rustix::io::Result<()> {
+    match rustix::fs::renameat_with(keys, from, keys, to, RenameFlags::NOREPLACE) {
+        Err(rustix::io::Errno::INVAL) => rustix::fs::renameat(keys, from, keys, to),
+        renamed => renamed,
+    }
 }
 
 /// Removes the key file `name` that `place` wrote, as the same account:
 /// one that did not open the backup is of no use in it.
 pub fn take_back(folder: &Path, name: &str) -> Result<()> {
     let path = folder.join("keys").join(name);
-    let shown = path.display().to_string();
-    as_restic(folder, &shown, || {
-        let keys = rustix::fs::open(
-            folder.join("keys"),
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| Error::io("remove", &path, &e.into()))?;
-        rustix::fs::unlinkat(&keys, name, AtFlags::empty())
-            .map_err(|e| Error::io("remove", &path, &e.into()))
+    as_restic(folder, &path.display().to_string(), || {
+        crate::atomic_file::open_folder(&folder.join("keys"))
+            .and_then(|keys| Ok(rustix::fs::unlinkat(&keys, name, AtFlags::empty())?))
+            .map_err(|e| Error::io("remove", &path, &e))
     })
 }
 

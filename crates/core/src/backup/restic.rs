@@ -270,7 +270,6 @@ impl Restic<'_> {
     /// time it was asked for (`key list`, whose current key is this one)
     /// or when Shipshape wrote that key (`remember_key`).
     fn key_hint(&self, args: &[&str]) -> Option<String> {
-        let file = self.hint_file().ok()?;
         if let Some(id) = self.stored_hint() {
             return Some(id);
         }
@@ -290,7 +289,7 @@ impl Restic<'_> {
             .as_str()
             .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))?
             .to_string();
-        let _ = crate::atomic_file::write(&file, id.as_bytes());
+        let _ = self.remember_key(&id);
         Some(id)
     }
 

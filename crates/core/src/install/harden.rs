@@ -397,16 +397,12 @@ fn is_demo_database(file: &str) -> bool {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let first = name
-        .split(['.', '-', '_'])
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let first = name.split(['.', '-', '_']).next().unwrap_or_default();
     ["/var/lib/", "/usr/share/"]
         .iter()
         .any(|t| file.starts_with(t))
         && DATABASE_ENDINGS.iter().any(|e| name.ends_with(e))
-        && SAMPLE_NAMES.contains(&first.as_str())
+        && SAMPLE_NAMES.contains(&first)
 }
 
 /// The outermost folders or files among a package's `files` that are
