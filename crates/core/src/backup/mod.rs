@@ -883,13 +883,19 @@ impl Stall {
     }
 }
 
-/// restic was stopped because it made no progress: said as a full disk
-/// when the backup's folder has no room left.
-fn stalled_error(to: &Location, limit: std::time::Duration) -> Error {
-    let full = to.folder().is_some_and(|folder| {
+/// Whether the disk holding the backup in a folder has no room left.
+/// Looked at when restic is found stuck, before it is stopped: stopping,
+/// restic removes the pack file it was writing, which frees room again.
+fn disk_full(to: &Location) -> bool {
+    to.folder().is_some_and(|folder| {
         rustix::fs::statvfs(folder)
             .is_ok_and(|st| st.f_bavail.saturating_mul(st.f_frsize) < 1 << 20)
-    });
+    })
+}
+
+/// restic was stopped because it made no progress: said as a full disk
+/// when its disk was `full` then.
+fn stalled_error(to: &Location, full: bool, limit: std::time::Duration) -> Error {
     if full {
         return Error::new(
             ErrorCode::Io,
@@ -951,9 +957,12 @@ fn restic_backup(
     let mut summary = None;
     let stalled = std::sync::atomic::AtomicBool::new(false);
     let mut watch = Stall::new();
+    // Whether the disk was full when restic was found stuck.
+    let mut stuck_full = None;
     let out = r.run_stopping(&args, Some(cancel), &stalled, |line| {
         let status = restic::parse_line(line);
-        if watch.stuck(status.as_ref()) {
+        if stuck_full.is_none() && watch.stuck(status.as_ref()) {
+            stuck_full = Some(disk_full(&to));
             stalled.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         match status {
@@ -966,8 +975,10 @@ fn restic_backup(
         Ok(out) => out,
         Err(e) => return Err(failed(store, actor, run, e)),
     };
-    if stalled.load(std::sync::atomic::Ordering::Relaxed) && summary.is_none() {
-        let e = stalled_error(&to, watch.limit);
+    if let Some(full) = stuck_full
+        && summary.is_none()
+    {
+        let e = stalled_error(&to, full, watch.limit);
         return Err(failed(store, actor, run, e));
     }
     // 3: the snapshot was made, some files could not be read.
@@ -1641,10 +1652,9 @@ mod tests {
     #[test]
     fn a_stuck_restic_with_room_on_its_disk_is_said_to_have_stopped_making_progress() {
         let dir = tempfile::tempdir().unwrap();
-        let e = stalled_error(
-            &Location::Folder(dir.path().to_path_buf()),
-            std::time::Duration::from_secs(1200),
-        );
+        let folder = Location::Folder(dir.path().to_path_buf());
+        assert!(!disk_full(&folder));
+        let e = stalled_error(&folder, false, std::time::Duration::from_secs(1200));
         assert_eq!(
             e.message,
             "restic made no progress for 20 minutes, so it was stopped."
